@@ -1,0 +1,1 @@
+"""The local store: SQLModel tables, migrations and the unit of work."""

@@ -1,0 +1,589 @@
+"""The unit of work over SQLModel: one transaction, repositories as methods, plain records out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, func, or_, select
+from sqlmodel import Session, col
+
+from socketcli.adapters.store.tables import (
+    ClientRow,
+    PlanSnapshotRow,
+    ProposalLineRow,
+    ProposalRow,
+    ServiceRow,
+    SettingRow,
+    SnapshotInvoiceRow,
+    SnapshotLineRow,
+    WorkItemRow,
+    XeroContactRow,
+)
+from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.model import (
+    BillableLine,
+    BillingMethod,
+    ClientMonth,
+    ProposalStatus,
+    YearEnd,
+)
+from socketcli.domain.money import from_minor, to_minor
+from socketcli.domain.months import Month
+from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
+
+PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
+# A cancelled proposal that had been accepted keeps billing the months before its lines ended.
+BILLED_STATUSES = [ProposalStatus.ACCEPTED.value, ProposalStatus.CANCELLED.value]
+
+
+def _month(text: str | None) -> Month | None:
+    return None if text is None else Month.parse(text)
+
+
+def _text(month: Month | None) -> str | None:
+    return None if month is None else str(month)
+
+
+def _year_end(text: str | None) -> YearEnd | None:
+    if not text:
+        return None
+    month, day = text.split("-")
+    return YearEnd(int(month), int(day))
+
+
+def parse_tracking(text: str | None) -> tuple[tuple[str, str], ...]:
+    if not text or ":" not in text:
+        return ()
+    category, option = text.split(":", 1)
+    return ((category.strip(), option.strip()),)
+
+
+def _client(row: ClientRow) -> Client:
+    return Client(
+        id=row.id,
+        reference=row.reference,
+        name=row.name,
+        email=row.email,
+        year_end=_year_end(row.year_end),
+        xero_contact_id=row.xero_contact_id,
+        xero_contact_name=row.xero_contact_name,
+        payment_terms=row.payment_terms,
+        invoice_day=row.invoice_day,
+        consolidate=row.consolidate,
+        branding_theme=row.branding_theme,
+        tracking=row.tracking,
+        last_billable_month=_month(row.last_billable_month),
+    )
+
+
+def _service(row: ServiceRow) -> Service:
+    return Service(
+        id=row.id,
+        name=row.name,
+        billing_method=BillingMethod(row.billing_method),
+        account_code=row.account_code,
+        alignment_eligible=row.alignment_eligible,
+        tracking_category=row.tracking_category,
+    )
+
+
+class SqlUnitOfWork:
+    """`with SqlUnitOfWork(engine) as uow: ...; uow.commit()`. Leaving without commit rolls back."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        clock: Callable[[], datetime],
+        *,
+        write: bool = False,
+        location: str = "",
+    ) -> None:
+        self._engine = engine.execution_options(socket_write=True) if write else engine
+        self._clock = clock
+        self.location = location
+        self._session: Session | None = None
+
+    # -- transaction -----------------------------------------------------------
+    def __enter__(self) -> Self:
+        self._session = Session(self._engine, expire_on_commit=False, autoflush=True)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.rollback()
+        self.session.close()
+        self._session = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._session
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+    def _now(self) -> datetime:
+        return self._clock()
+
+    # -- settings --------------------------------------------------------------
+    def settings_values(self) -> dict[str, str]:
+        return {row.key: row.value for row in self.session.exec(select(SettingRow)).scalars()}
+
+    def set_setting(self, key: str, value: str) -> None:
+        row = self.session.get(SettingRow, key)
+        if row is None:
+            self.session.add(SettingRow(key=key, value=value))
+        else:
+            row.value = value
+        self.session.flush()
+
+    # -- clients ---------------------------------------------------------------
+    def clients(self) -> list[Client]:
+        rows = self.session.exec(select(ClientRow).order_by(func.lower(ClientRow.name))).scalars()
+        return [_client(row) for row in rows]
+
+    def _client_row(self, reference: str) -> ClientRow | None:
+        statement = select(ClientRow).where(ClientRow.reference == reference)
+        return self.session.exec(statement).scalars().first()
+
+    def client(self, reference: str) -> Client | None:
+        row = self._client_row(reference)
+        return None if row is None else _client(row)
+
+    def save_client(self, client: Client) -> Client:
+        row = self._client_row(client.reference)
+        now = self._now()
+        values: dict[str, Any] = {
+            "reference": client.reference,
+            "name": client.name,
+            "email": client.email,
+            "year_end": None
+            if client.year_end is None
+            else f"{client.year_end.month:02d}-{client.year_end.day:02d}",
+            "xero_contact_id": client.xero_contact_id,
+            "xero_contact_name": client.xero_contact_name,
+            "payment_terms": client.payment_terms,
+            "invoice_day": client.invoice_day,
+            "consolidate": client.consolidate,
+            "branding_theme": client.branding_theme,
+            "tracking": client.tracking,
+            "last_billable_month": _text(client.last_billable_month),
+        }
+        if row is None:
+            row = ClientRow(**values, created_at=now, updated_at=now)
+            self.session.add(row)
+        else:
+            changed = False
+            for key, value in values.items():
+                if getattr(row, key) != value:
+                    setattr(row, key, value)
+                    changed = True
+            if changed:
+                row.updated_at = now
+        self.session.flush()
+        return _client(row)
+
+    # -- services --------------------------------------------------------------
+    def services(self) -> list[Service]:
+        rows = self.session.exec(select(ServiceRow).order_by(func.lower(ServiceRow.name))).scalars()
+        return [_service(row) for row in rows]
+
+    def _service_row(self, name: str) -> ServiceRow | None:
+        statement = select(ServiceRow).where(func.lower(ServiceRow.name) == name.lower())
+        return self.session.exec(statement).scalars().first()
+
+    def service(self, name: str) -> Service | None:
+        row = self._service_row(name)
+        return None if row is None else _service(row)
+
+    def save_service(self, service: Service) -> Service:
+        row = self._service_row(service.name)
+        now = self._now()
+        values: dict[str, Any] = {
+            "name": service.name,
+            "billing_method": service.billing_method.value,
+            "account_code": service.account_code,
+            "alignment_eligible": service.alignment_eligible,
+            "tracking_category": service.tracking_category,
+        }
+        if row is None:
+            row = ServiceRow(**values, created_at=now, updated_at=now)
+            self.session.add(row)
+        else:
+            changed = False
+            for key, value in values.items():
+                if getattr(row, key) != value:
+                    setattr(row, key, value)
+                    changed = True
+            if changed:
+                row.updated_at = now
+        self.session.flush()
+        return _service(row)
+
+    # -- proposals -------------------------------------------------------------
+    def _proposal_records(self, rows: Sequence[ProposalRow]) -> list[Proposal]:
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        client_refs = dict(
+            self.session.exec(
+                select(ClientRow.id, ClientRow.reference).where(
+                    col(ClientRow.id).in_({row.client_id for row in rows})
+                )
+            ).all()
+        )
+        lines: dict[int, list[ProposalLine]] = {}
+        statement = (
+            select(ProposalLineRow, ServiceRow.name)
+            .join(ServiceRow, ServiceRow.id == ProposalLineRow.service_id)
+            .where(col(ProposalLineRow.proposal_id).in_(ids))
+            .order_by(ProposalLineRow.proposal_id, ProposalLineRow.position, ProposalLineRow.id)
+        )
+        for line, service_name in self.session.exec(statement).all():
+            lines.setdefault(line.proposal_id, []).append(
+                ProposalLine(
+                    id=line.id,
+                    service_name=service_name,
+                    description=line.description,
+                    quantity=Decimal(line.quantity),
+                    unit_price=from_minor(line.unit_price_minor),
+                    billing_method=BillingMethod(line.billing_method),
+                    start=_month(line.start_month),
+                    end=_month(line.end_month),
+                    anchor=_month(line.anchor_month),
+                    charges_alignment=line.charges_alignment,
+                )
+            )
+        return [
+            Proposal(
+                id=row.id,
+                reference=row.reference,
+                client_reference=client_refs[row.client_id],
+                status=ProposalStatus(row.status),
+                start_date=row.start_date,
+                title=row.title,
+                accepted_at=row.accepted_at,
+                lines=tuple(lines.get(row.id or 0, [])),
+            )
+            for row in rows
+        ]
+
+    def proposals(self, client_reference: str | None = None) -> list[Proposal]:
+        statement = select(ProposalRow).order_by(ProposalRow.reference)
+        if client_reference is not None:
+            statement = statement.join(ClientRow, ClientRow.id == ProposalRow.client_id).where(
+                ClientRow.reference == client_reference
+            )
+        return self._proposal_records(list(self.session.exec(statement).scalars()))
+
+    def _proposal_row(self, reference: str) -> ProposalRow | None:
+        statement = select(ProposalRow).where(ProposalRow.reference == reference)
+        return self.session.exec(statement).scalars().first()
+
+    def proposal(self, reference: str) -> Proposal | None:
+        row = self._proposal_row(reference)
+        return None if row is None else self._proposal_records([row])[0]
+
+    def save_proposal(self, proposal: Proposal) -> Proposal:
+        """Insert or update the proposal and make its stored lines exactly `proposal.lines`."""
+        client = self._client_row(proposal.client_reference)
+        if client is None or client.id is None:
+            raise LookupError(f"client {proposal.client_reference!r} is not in the store")
+        now = self._now()
+        row = self._proposal_row(proposal.reference)
+        if row is None:
+            row = ProposalRow(
+                reference=proposal.reference,
+                client_id=client.id,
+                status=proposal.status.value,
+                created_at=now,
+                updated_at=now,
+            )
+            self.session.add(row)
+        if row.status != proposal.status.value and proposal.status is ProposalStatus.CANCELLED:
+            row.cancelled_at = now
+        row.client_id = client.id
+        row.status = proposal.status.value
+        row.start_date = proposal.start_date
+        row.title = proposal.title
+        row.accepted_at = proposal.accepted_at
+        row.updated_at = now
+        self.session.flush()
+        existing = {
+            line.id: line
+            for line in self.session.exec(
+                select(ProposalLineRow).where(ProposalLineRow.proposal_id == row.id)
+            ).scalars()
+        }
+        keep: set[int] = set()
+        for position, line in enumerate(proposal.lines):
+            service = self._service_row(line.service_name)
+            if service is None or service.id is None:
+                raise LookupError(f"service {line.service_name!r} is not in the store")
+            values: dict[str, Any] = {
+                "service_id": service.id,
+                "position": position,
+                "description": line.description,
+                "quantity": str(line.quantity),
+                "unit_price_minor": to_minor(line.unit_price),
+                "billing_method": line.billing_method.value,
+                "start_month": _text(line.start),
+                "end_month": _text(line.end),
+                "anchor_month": _text(line.anchor),
+                "charges_alignment": line.charges_alignment,
+            }
+            stored = existing.get(line.id) if line.id is not None else None
+            if stored is None:
+                assert row.id is not None
+                stored = ProposalLineRow(proposal_id=row.id, created_at=now, **values)
+                self.session.add(stored)
+            else:
+                for key, value in values.items():
+                    setattr(stored, key, value)
+            self.session.flush()
+            assert stored.id is not None
+            keep.add(stored.id)
+        for line_id, stored in existing.items():
+            if line_id not in keep:
+                for item in self.session.exec(
+                    select(WorkItemRow).where(WorkItemRow.proposal_line_id == line_id)
+                ).scalars():
+                    self.session.delete(item)
+                self.session.delete(stored)
+        self.session.flush()
+        return self._proposal_records([row])[0]
+
+    def open_work_items(self, proposal: Proposal) -> None:
+        """Work items for the proposal's on-completion and one-off lines that have none yet."""
+        row = self._proposal_row(proposal.reference)
+        assert row is not None
+        now = self._now()
+        for line in self.session.exec(
+            select(ProposalLineRow).where(
+                ProposalLineRow.proposal_id == row.id,
+                col(ProposalLineRow.billing_method).in_(
+                    [m.value for m in BillingMethod if m.is_work]
+                ),
+            )
+        ).scalars():
+            exists = self.session.exec(
+                select(WorkItemRow.id).where(WorkItemRow.proposal_line_id == line.id)
+            ).first()
+            if exists is None:
+                assert line.id is not None
+                self.session.add(
+                    WorkItemRow(
+                        proposal_line_id=line.id,
+                        client_id=row.client_id,
+                        description=line.description,
+                        amount_minor=to_minor(
+                            (Decimal(line.quantity) * from_minor(line.unit_price_minor)).quantize(
+                                Decimal("0.01")
+                            )
+                        ),
+                        due_month=line.start_month,
+                        created_at=now,
+                    )
+                )
+        self.session.flush()
+
+    # -- billing ---------------------------------------------------------------
+    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
+        """Every plan line of an accepted proposal that is in force in any month first..last.
+
+        One query for the whole practice: the plan is computed set-based, never per client.
+        """
+        statement = (
+            select(
+                ProposalLineRow.id,
+                ProposalRow.client_id,
+                ProposalRow.reference,
+                ServiceRow.name,
+                ProposalLineRow.description,
+                ProposalLineRow.billing_method,
+                ProposalLineRow.quantity,
+                ProposalLineRow.unit_price_minor,
+                ServiceRow.account_code,
+                ProposalLineRow.start_month,
+                ProposalLineRow.end_month,
+                ProposalLineRow.anchor_month,
+                ProposalLineRow.charges_alignment,
+                ServiceRow.tracking_category,
+                ClientRow.tracking,
+            )
+            .join(ProposalRow, ProposalRow.id == ProposalLineRow.proposal_id)
+            .join(ServiceRow, ServiceRow.id == ProposalLineRow.service_id)
+            .join(ClientRow, ClientRow.id == ProposalRow.client_id)
+            .where(
+                col(ProposalRow.status).in_(BILLED_STATUSES),
+                col(ProposalLineRow.billing_method).in_(PLAN_METHODS),
+                col(ProposalLineRow.start_month).is_not(None),
+                col(ProposalLineRow.start_month) <= str(last),
+                or_(
+                    col(ProposalLineRow.end_month).is_(None),
+                    col(ProposalLineRow.end_month) >= str(first),
+                ),
+                or_(
+                    col(ClientRow.last_billable_month).is_(None),
+                    col(ClientRow.last_billable_month) >= str(first),
+                ),
+            )
+        )
+        months: dict[str, Month] = {}
+
+        def month(text: str) -> Month:
+            found = months.get(text)
+            if found is None:
+                found = months[text] = Month.parse(text)
+            return found
+
+        result = []
+        for (
+            line_id,
+            client_id,
+            reference,
+            service,
+            description,
+            method,
+            quantity,
+            unit_minor,
+            code,
+            start,
+            end,
+            anchor,
+            alignment,
+            service_tracking,
+            client_tracking,
+        ) in self.session.execute(statement):
+            result.append(
+                BillableLine(
+                    line_id=line_id,
+                    client_id=client_id,
+                    proposal_ref=reference,
+                    service_name=service,
+                    description=description,
+                    method=BillingMethod(method),
+                    quantity=Decimal(quantity),
+                    unit_price=from_minor(unit_minor),
+                    account_code=code,
+                    start=month(start),
+                    end=None if end is None else month(end),
+                    anchor=None if anchor is None else month(anchor),
+                    charges_alignment=alignment,
+                    tracking=parse_tracking(service_tracking) + parse_tracking(client_tracking),
+                )
+            )
+        return result
+
+    def latest_finalised(self) -> Month | None:
+        latest = self.session.execute(select(func.max(PlanSnapshotRow.month))).scalar()
+        return None if latest is None else Month.parse(latest)
+
+    def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None:
+        if self.session.get(PlanSnapshotRow, str(month)) is None:
+            return None
+        statement = (
+            select(
+                SnapshotInvoiceRow.client_id,
+                func.sum(SnapshotInvoiceRow.total_minor),
+                func.sum(SnapshotInvoiceRow.line_count),
+            )
+            .where(SnapshotInvoiceRow.month == str(month))
+            .group_by(SnapshotInvoiceRow.client_id)
+        )
+        return {
+            client_id: ClientMonth(from_minor(int(total)), int(count))
+            for client_id, total, count in self.session.execute(statement)
+        }
+
+    def save_snapshot(
+        self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str
+    ) -> None:
+        snapshot = PlanSnapshotRow(
+            month=str(month),
+            total_minor=sum(to_minor(invoice.total) for invoice in invoices),
+            invoice_count=len(invoices),
+            finalised_at=self._now(),
+            finalised_by=finalised_by,
+        )
+        self.session.add(snapshot)
+        self.session.flush()
+        for invoice in invoices:
+            row = SnapshotInvoiceRow(
+                month=str(month),
+                client_id=invoice.client_id,
+                kind=invoice.kind.value,
+                invoice_date=invoice.invoice_date,
+                due_date=invoice.due_date,
+                reference=invoice.reference,
+                contact_name=invoice.contact_name,
+                branding_theme=invoice.branding_theme,
+                total_minor=to_minor(invoice.total),
+                line_count=len(invoice.lines),
+            )
+            self.session.add(row)
+            self.session.flush()
+            assert row.id is not None
+            for position, line in enumerate(invoice.lines):
+                self.session.add(
+                    SnapshotLineRow(
+                        invoice_id=row.id,
+                        position=position,
+                        description=line.description,
+                        quantity=str(line.quantity),
+                        unit_amount=str(line.unit_amount),
+                        account_code=line.account_code,
+                        line_amount_minor=to_minor(line.line_amount),
+                        tracking=";".join(f"{c}:{o}" for c, o in line.tracking),
+                    )
+                )
+        self.session.flush()
+
+    # -- Xero contacts mirror --------------------------------------------------
+    def xero_contacts(self) -> list[XeroContact]:
+        rows = self.session.execute(select(XeroContactRow).order_by(XeroContactRow.name)).scalars()
+        return [
+            XeroContact(
+                contact_id=row.contact_id,
+                name=row.name,
+                email=row.email,
+                contact_number=row.contact_number,
+                account_number=row.account_number,
+                status=row.status,
+                is_customer=row.is_customer,
+            )
+            for row in rows
+        ]
+
+    def save_xero_contacts(self, contacts: Sequence[XeroContact]) -> None:
+        now = self._now()
+        for contact in contacts:
+            row = self.session.get(XeroContactRow, contact.contact_id)
+            if row is None:
+                row = XeroContactRow(
+                    contact_id=contact.contact_id, name=contact.name, updated_at=now
+                )
+                self.session.add(row)
+            row.name = contact.name
+            row.email = contact.email
+            row.contact_number = contact.contact_number
+            row.account_number = contact.account_number
+            row.status = contact.status
+            row.is_customer = contact.is_customer
+            row.updated_at = now
+        self.session.flush()
+
+
+__all__ = ["SqlUnitOfWork", "parse_tracking"]

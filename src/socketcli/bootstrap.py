@@ -1,0 +1,98 @@
+"""Wires concrete adapters to the services: where the store is, which clock, which engine.
+
+The CLI asks this module for a unit of work; tests wire their own.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from socketcli.adapters.store.database import StoreLocation
+    from socketcli.adapters.store.uow import SqlUnitOfWork
+    from socketcli.services.ports import Clock
+
+APP_NAME = "socketcli"
+DEFAULT_STORE = "socket.db"
+PLAYGROUND_STORE = "playground.db"
+
+
+def data_dir() -> Path:
+    """Where stores live: $SOCKET_DATA_DIR, else the platform's user data directory."""
+    override = os.environ.get("SOCKET_DATA_DIR")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False)
+
+
+def store_location(db: Path | None = None, *, playground: bool = False) -> StoreLocation:
+    """--db PATH, else SOCKET_DATABASE_URL, else the playground or the practice store."""
+    from socketcli.adapters.store.database import StoreLocation
+
+    if db is not None:
+        return StoreLocation.for_path(db)
+    if playground:
+        return StoreLocation.for_path(data_dir() / PLAYGROUND_STORE)
+    url = os.environ.get("SOCKET_DATABASE_URL")
+    if url:
+        return StoreLocation(url)
+    return StoreLocation.for_path(data_dir() / DEFAULT_STORE)
+
+
+def clock() -> Clock:
+    """The system clock, or the moment in $SOCKET_NOW (ISO date or time) for rehearsals and tests."""
+    from socketcli.services.clock import FixedClock, SystemClock
+
+    fixed = os.environ.get("SOCKET_NOW")
+    if fixed:
+        from socketcli.domain.errors import InvalidInput
+
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise InvalidInput(f"SOCKET_NOW {fixed!r} is not an ISO date or time") from None
+        return FixedClock(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+    return SystemClock()
+
+
+@dataclass
+class Wiring:
+    """The adapters for one invocation; the engine opens on first use."""
+
+    location: StoreLocation
+    clock: Clock
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def engine(self, *, create: bool = False) -> Engine:
+        if self._engine is None:
+            from socketcli.adapters.store.database import open_engine
+
+            self._engine = open_engine(self.location, create=create)
+        return self._engine
+
+    def uow(self, *, write: bool = False, create: bool = False) -> SqlUnitOfWork:
+        from socketcli.adapters.store.uow import SqlUnitOfWork
+
+        return SqlUnitOfWork(
+            self.engine(create=create),
+            self.clock.now,
+            write=write,
+            location=self.location.describe(),
+        )
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+def wire(db: Path | None = None, *, playground: bool = False) -> Wiring:
+    return Wiring(store_location(db, playground=playground), clock())

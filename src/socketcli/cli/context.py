@@ -1,0 +1,59 @@
+"""The state one invocation carries: where the store is; the wiring is made on first use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+if TYPE_CHECKING:
+    from socketcli.adapters.store.uow import SqlUnitOfWork
+    from socketcli.bootstrap import Wiring
+    from socketcli.services.ports import Clock
+
+
+@dataclass
+class State:
+    db: Path | None = None
+    playground: bool = False
+    _wiring: Wiring | None = field(default=None, repr=False)
+
+    @property
+    def wiring(self) -> Wiring:
+        if self._wiring is None:
+            from socketcli.bootstrap import wire
+
+            self._wiring = wire(self.db, playground=self.playground)
+        return self._wiring
+
+    @property
+    def clock(self) -> Clock:
+        return self.wiring.clock
+
+    _announced: bool = field(default=False, repr=False)
+
+    def uow(self, *, write: bool = False, create: bool = False) -> SqlUnitOfWork:
+        """A unit of work on the store; the first one says so when it is the playground."""
+        uow = self.wiring.uow(write=write, create=create)
+        if not self._announced:
+            self._announced = True
+            with self.wiring.uow() as reader:
+                if reader.settings_values().get("playground") == "true":
+                    from socketcli.cli.output import playground_banner
+
+                    playground_banner(True)
+        return uow
+
+    def close(self) -> None:
+        if self._wiring is not None:
+            self._wiring.close()
+
+
+def state(ctx: typer.Context) -> State:
+    found = ctx.find_root().obj
+    if not isinstance(found, State):
+        found = State()
+        ctx.find_root().obj = found
+    return found

@@ -1,0 +1,133 @@
+"""Rendering: tables for people, --json and --csv for scripts; data on stdout, messages on stderr.
+
+Rich is confined to this module. Without a terminal there is no colour and no animation;
+NO_COLOR is honoured.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+def choose_format(json_flag: bool, csv_flag: bool = False) -> Format:
+    if json_flag and csv_flag:
+        raise typer.BadParameter("choose one of --json and --csv")
+    if json_flag:
+        return Format.JSON
+    if csv_flag:
+        return Format.CSV
+    return Format.TABLE
+
+
+_consoles: dict[bool, Console] = {}
+
+
+def console(*, stderr: bool = False) -> Console:
+    """One console per stream. Widens to 200 columns when output goes to a file or pipe."""
+    found = _consoles.get(stderr)
+    stream = sys.stderr if stderr else sys.stdout
+    if found is None or found.file is not stream:
+        from rich.console import Console
+
+        terminal = stream.isatty()
+        found = Console(
+            file=stream,
+            width=None if terminal or os.environ.get("COLUMNS") else 200,
+            no_color=bool(os.environ.get("NO_COLOR")) or None,
+            highlight=False,
+            soft_wrap=not terminal,
+        )
+        _consoles[stderr] = found
+    return found
+
+
+def say(message: str) -> None:
+    """A message for the person (stderr), never data."""
+    console(stderr=True).print(message)
+
+
+def error(message: str) -> None:
+    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def playground_banner(playground: bool) -> None:
+    if playground:
+        say("[yellow]PLAYGROUND[/] demo practice: nothing here reaches a real Xero.")
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(item) for item in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+def emit_json(document: Any) -> None:
+    sys.stdout.write(json.dumps(jsonable(document), indent=2, ensure_ascii=False) + "\n")
+
+
+def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([jsonable(cell) if cell is not None else "" for cell in row])
+    sys.stdout.write(buffer.getvalue())
+
+
+def table(*columns: str, title: str | None = None, right: Iterable[str] = ()) -> Table:
+    from rich import box
+    from rich.table import Table
+
+    aligned = set(right)
+    result = Table(title=title, box=box.SIMPLE_HEAD, show_footer=False, title_justify="left")
+    for column in columns:
+        result.add_column(column, justify="right" if column in aligned else "left")
+    return result
+
+
+def show(renderable: Any) -> None:
+    console().print(renderable)
+
+
+def money(amount: Decimal) -> str:
+    return f"{amount:,.2f}"
+
+
+def signed(amount: Decimal) -> str:
+    if amount > 0:
+        return f"+{amount:,.2f}"
+    return f"{amount:,.2f}"

@@ -1,0 +1,41 @@
+"""`socket playground`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from socketcli.cli.context import State, state
+
+
+def playground(
+    ctx: typer.Context,
+    reset: Annotated[
+        bool, typer.Option("--reset", help="Throw the demo practice away and make it anew.")
+    ] = False,
+) -> None:
+    """Create the demo practice (its own store) to try every command without Xero."""
+    from socketcli.cli.output import say
+    from socketcli.services.playground import create_playground
+
+    outer = state(ctx)
+    st = State(db=outer.db, playground=outer.db is None)
+    try:
+        location = st.wiring.location
+        path = location.sqlite_path
+        if path is not None and path.exists():
+            if not reset:
+                say(
+                    f"The playground already exists at {location.describe()} (use --reset to make it anew)."
+                )
+                say("Try: socket --playground plan diff")
+                return
+            for suffix in ("", "-wal", "-shm"):
+                path.with_name(path.name + suffix).unlink(missing_ok=True)
+        with st.uow(write=True, create=True) as uow:
+            report = create_playground(uow, st.clock)
+        say(f"Created the playground at {location.describe()}: {report.summary()}.")
+        say("Try: socket --playground plan diff   (or set SOCKET_PLAYGROUND=1)")
+    finally:
+        st.close()

@@ -1,0 +1,221 @@
+"""`socket proposals list|show|add|accept|cancel|change`."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from socketcli.cli.context import state
+
+if TYPE_CHECKING:
+    from socketcli.domain.records import Proposal
+
+app = typer.Typer(
+    help="Manage proposals: the agreed scope that billing follows.", no_args_is_help=True
+)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+RefArg = Annotated[str, typer.Argument(help="The proposal's reference.")]
+LINE_HELP = "A line as SERVICE=[QTYx]PRICE[|DESCRIPTION], e.g. 'Bookkeeping=150' or 'Payroll=3x25|Payroll, 3 staff'. Repeat for each line."
+
+
+def proposal_json(proposal: Proposal) -> dict[str, Any]:
+    return {
+        "reference": proposal.reference,
+        "client_reference": proposal.client_reference,
+        "status": proposal.status.value,
+        "start_date": proposal.start_date,
+        "title": proposal.title,
+        "lines": [
+            {
+                "service": line.service_name,
+                "description": line.description,
+                "billing_method": line.billing_method.value,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "amount": line.amount,
+                "from": str(line.start) if line.start else None,
+                "to": str(line.end) if line.end else None,
+            }
+            for line in proposal.lines
+        ],
+    }
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    client: Annotated[str | None, typer.Option(help="Only this client's proposals.")] = None,
+    json_: JsonOption = False,
+) -> None:
+    """List proposals with their client, status and start date."""
+    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.services.proposals import list_proposals
+
+    with state(ctx).uow() as uow:
+        proposals = list_proposals(uow, client)
+    if json_:
+        emit_json([proposal_json(p) for p in proposals])
+        return
+    grid = table(
+        "Proposal",
+        "Client",
+        "Status",
+        "Start",
+        "Lines",
+        right=["Lines"],
+        title=f"{len(proposals)} proposals",
+    )
+    for p in proposals:
+        grid.add_row(
+            escape(p.reference),
+            escape(p.client_reference),
+            p.status.value,
+            str(p.start_date or ""),
+            str(len(p.lines)),
+        )
+    show(grid)
+
+
+@app.command("show")
+def show_(ctx: typer.Context, reference: RefArg, json_: JsonOption = False) -> None:
+    """Show a proposal and every version of its lines, with the months each applies to."""
+    from socketcli.cli.output import emit_json, escape, money, show, table
+    from socketcli.services.proposals import get_proposal
+
+    with state(ctx).uow() as uow:
+        proposal = get_proposal(uow, reference)
+    if json_:
+        emit_json(proposal_json(proposal))
+        return
+    grid = table(
+        "Service",
+        "Description",
+        "Method",
+        "Qty",
+        "Unit price",
+        "Amount",
+        "From",
+        "To",
+        right=["Qty", "Unit price", "Amount"],
+        title=f"Proposal {proposal.reference} for {proposal.client_reference}: {proposal.status.value}, start {proposal.start_date or 'not set'}",
+    )
+    for line in proposal.lines:
+        grid.add_row(
+            escape(line.service_name),
+            escape(line.description),
+            line.billing_method.value.replace("_", " "),
+            str(line.quantity),
+            money(line.unit_price),
+            money(line.amount),
+            str(line.start or ""),
+            str(line.end or ""),
+        )
+    show(grid)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    reference: Annotated[
+        str, typer.Argument(help="A unique reference for the proposal, e.g. P-1001.")
+    ],
+    client: Annotated[str, typer.Option("--client", help="The client's reference.")],
+    line: Annotated[list[str], typer.Option("--line", help=LINE_HELP)],
+    start: Annotated[
+        str | None, typer.Option("--start", help="Confirmed start date, YYYY-MM-DD.")
+    ] = None,
+    title: Annotated[str, typer.Option(help="A title for the proposal.")] = "",
+    accept: Annotated[
+        bool, typer.Option("--accept", help="Accept it at once (needs --start).")
+    ] = False,
+) -> None:
+    """Add a draft proposal (or an accepted one with --accept)."""
+    from socketcli.cli.output import say
+    from socketcli.services.proposals import LineSpec, accept_proposal, add_proposal, parse_date
+
+    specs = [LineSpec.parse(text) for text in line]
+    start_date = parse_date(start, "start date") if start else None
+    st = state(ctx)
+    with st.uow(write=True) as uow:
+        proposal = add_proposal(uow, reference, client, specs, start=start_date, title=title)
+        if accept:
+            proposal = accept_proposal(uow, reference, st.clock)
+    say(
+        f"Added proposal {proposal.reference} for {proposal.client_reference} ({proposal.status.value})."
+    )
+
+
+@app.command("accept")
+def accept(
+    ctx: typer.Context,
+    reference: RefArg,
+    start: Annotated[
+        str | None, typer.Option("--start", help="Confirmed start date, YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Accept a draft proposal: its lines bill from the month of the start date."""
+    from socketcli.cli.output import say
+    from socketcli.services.proposals import accept_proposal, parse_date
+
+    st = state(ctx)
+    with st.uow(write=True) as uow:
+        proposal = accept_proposal(
+            uow, reference, st.clock, parse_date(start, "start date") if start else None
+        )
+    say(f"Accepted proposal {proposal.reference}: billing from {proposal.start_date:%B %Y}.")  # type: ignore[union-attr]
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    reference: RefArg,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="For an accepted proposal: the first month not billed, YYYY-MM (default: the next month to bill).",
+        ),
+    ] = None,
+) -> None:
+    """Cancel a proposal. An accepted one stops billing from a month; months before still bill."""
+    from socketcli.cli.output import say
+    from socketcli.domain.months import Month
+    from socketcli.services.proposals import cancel_proposal
+
+    st = state(ctx)
+    month = Month.parse(from_) if from_ else None
+    with st.uow(write=True) as uow:
+        proposal = cancel_proposal(uow, reference, st.clock, month)
+    say(f"Cancelled proposal {proposal.reference}.")
+
+
+@app.command("change")
+def change(
+    ctx: typer.Context,
+    reference: RefArg,
+    from_: Annotated[
+        str, typer.Option("--from", help="The month the change takes effect, YYYY-MM.")
+    ],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Add a service's line or replace its price: " + LINE_HELP),
+    ] = None,
+    remove: Annotated[
+        list[str] | None,
+        typer.Option("--remove", help="Stop a service from this month. Repeatable."),
+    ] = None,
+) -> None:
+    """Change an accepted proposal from a month on; months before it bill as they did."""
+    from socketcli.cli.output import say
+    from socketcli.domain.months import Month
+    from socketcli.services.proposals import LineSpec, change_proposal
+
+    month = Month.parse(from_)
+    specs = [LineSpec.parse(text) for text in set_ or []]
+    with state(ctx).uow(write=True) as uow:
+        proposal = change_proposal(
+            uow, reference, month, set_lines=specs, remove=list(remove or [])
+        )
+    say(f"Changed proposal {proposal.reference} from {month}.")

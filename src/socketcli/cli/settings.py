@@ -1,0 +1,49 @@
+"""`socket settings show|set`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from socketcli.cli.context import state
+
+app = typer.Typer(help="Show and change the practice settings.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.command("show")
+def show(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """Show every practice setting with its value and what it means."""
+    from socketcli.cli.output import emit_json, table
+    from socketcli.cli.output import show as render
+    from socketcli.services.settings import show_settings
+
+    with state(ctx).uow() as uow:
+        views = show_settings(uow)
+    if json_:
+        emit_json({view.key: view.value for view in views})
+        return
+    grid = table("Setting", "Value", "Meaning", title="Practice settings")
+    for view in views:
+        value = view.value if view.value else "[dim](none)[/]"
+        grid.add_row(view.key, value if view.is_default else f"[bold]{value}[/]", view.help)
+    render(grid)
+
+
+@app.command("set")
+def set_(
+    ctx: typer.Context,
+    key: Annotated[
+        str, typer.Argument(help="The setting's name, as `socket settings show` lists it.")
+    ],
+    value: Annotated[str, typer.Argument(help="The new value.")],
+) -> None:
+    """Change one practice setting; the value is checked first."""
+    from socketcli.cli.output import say
+    from socketcli.services.settings import set_setting
+
+    with state(ctx).uow(write=True) as uow:
+        view = set_setting(uow, key, value)
+    say(f"{view.key} = {view.value or '(none)'}")

@@ -1,0 +1,1 @@
+"""Pure billing logic: standard library, dateutil and rapidfuzz only."""

@@ -1,0 +1,191 @@
+"""The billing engine: which lines are due in a month, and the invoices they make.
+
+Pure functions over immutable values; the plan for a month depends only on its inputs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from socketcli.domain.model import (
+    BillableLine,
+    BillingMethod,
+    ClientTerms,
+    InvoiceKind,
+    InvoiceLine,
+    Plan,
+    PlannedInvoice,
+    YearEnd,
+)
+from socketcli.domain.money import quantize
+from socketcli.domain.months import Month
+from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The months of the client's financial year that passed before a service started."""
+
+    first: Month
+    months: int
+
+    @property
+    def last(self) -> Month:
+        return self.first + (self.months - 1)
+
+
+def alignment_for(year_end: YearEnd, start: Month) -> Alignment | None:
+    """Alignment owed by a monthly service starting in `start` for a client with `year_end`.
+
+    Year end 31 March, start October 2023: the year began in April 2023, so April to
+    September (6 months) are owed.
+    """
+    year_start = Month(start.year, year_end.month % 12 + 1)
+    if year_start > start:
+        year_start = year_start - 12
+    months = start.months_since(year_start)
+    return Alignment(year_start, months) if months > 0 else None
+
+
+def is_due(line: BillableLine, month: Month, client: ClientTerms) -> bool:
+    """True when `line` invoices in `month`: a plan method, inside its dates and the client's."""
+    period = line.method.period_months
+    if period is None or month < line.start:
+        return False
+    if line.end is not None and month > line.end:
+        return False
+    if client.last_billable_month is not None and month > client.last_billable_month:
+        return False
+    anchor = line.anchor or line.start
+    return month >= anchor and month.months_since(anchor) % period == 0
+
+
+def _period_text(method: BillingMethod, month: Month) -> str:
+    period = method.period_months or 1
+    if period == 1:
+        return month.label
+    return f"{month.label} to {(month + (period - 1)).label}"
+
+
+def invoice_line(line: BillableLine, month: Month, settings: PracticeSettings) -> InvoiceLine:
+    description = line.description or line.service_name
+    return InvoiceLine(
+        description=f"{description} – {_period_text(line.method, month)}",
+        quantity=line.quantity,
+        unit_amount=line.unit_price,
+        account_code=line.account_code or settings.recurring_account_code,
+        line_amount=quantize(line.quantity * line.unit_price),
+        tracking=line.tracking,
+    )
+
+
+def alignment_line(
+    line: BillableLine, alignment: Alignment, settings: PracticeSettings
+) -> InvoiceLine:
+    quantity = line.quantity * alignment.months
+    description = line.description or line.service_name
+    return InvoiceLine(
+        description=(
+            f"Alignment fee: {description} – {alignment.first.label} to {alignment.last.label}"
+            f" ({alignment.months} months)"
+        ),
+        quantity=quantity,
+        unit_amount=line.unit_price,
+        account_code=line.account_code or settings.recurring_account_code,
+        line_amount=quantize(quantity * line.unit_price),
+        tracking=line.tracking,
+    )
+
+
+def consolidate(lines: Iterable[InvoiceLine], month: Month) -> tuple[InvoiceLine, ...]:
+    """One line per account code (and tracking), as a Xero line carries one of each."""
+    groups: dict[tuple[str | None, tuple[tuple[str, str], ...]], list[InvoiceLine]] = {}
+    for line in lines:
+        groups.setdefault((line.account_code, line.tracking), []).append(line)
+    merged = []
+    for (code, tracking), members in groups.items():
+        total = sum((m.line_amount for m in members), Decimal("0.00"))
+        names = ", ".join(dict.fromkeys(m.description.rsplit(" – ", 1)[0] for m in members))
+        merged.append(
+            InvoiceLine(
+                description=f"Professional services for {month.label}: {names}",
+                quantity=Decimal(1),
+                unit_amount=total,
+                account_code=code,
+                line_amount=total,
+                tracking=tracking,
+            )
+        )
+    return tuple(merged)
+
+
+def client_invoices(
+    client: ClientTerms,
+    lines: Iterable[BillableLine],
+    month: Month,
+    settings: PracticeSettings,
+) -> list[PlannedInvoice]:
+    """The invoice(s) one client receives for `month`; empty when nothing is due."""
+    due = sorted(
+        (line for line in lines if is_due(line, month, client)),
+        key=lambda line: (line.proposal_ref, line.line_id),
+    )
+    if not due:
+        return []
+    recurring = [invoice_line(line, month, settings) for line in due]
+    consolidated = (
+        client.consolidate if client.consolidate is not None else settings.consolidate_recurring
+    )
+    if consolidated:
+        recurring = list(consolidate(recurring, month))
+    fees = []
+    if client.year_end is not None:
+        for line in due:
+            if (
+                line.charges_alignment
+                and line.method is BillingMethod.MONTHLY
+                and month == line.start
+            ):
+                alignment = alignment_for(client.year_end, line.start)
+                if alignment is not None:
+                    fees.append(alignment_line(line, alignment, settings))
+    if fees and settings.alignment_invoicing is AlignmentInvoicing.SEPARATE:
+        return [
+            PlannedInvoice(client.client_id, month, InvoiceKind.RECURRING, tuple(recurring)),
+            PlannedInvoice(client.client_id, month, InvoiceKind.ALIGNMENT, tuple(fees)),
+        ]
+    return [PlannedInvoice(client.client_id, month, InvoiceKind.RECURRING, tuple(recurring + fees))]
+
+
+def compute_plan(
+    month: Month,
+    clients: Mapping[int, ClientTerms],
+    lines: Iterable[BillableLine],
+    settings: PracticeSettings,
+) -> Plan:
+    """The billing plan for `month`: every client's invoices, in client id order."""
+    by_client: dict[int, list[BillableLine]] = defaultdict(list)
+    for line in lines:
+        by_client[line.client_id].append(line)
+    invoices: list[PlannedInvoice] = []
+    for client_id in sorted(by_client):
+        client = clients.get(client_id)
+        if client is not None:
+            invoices.extend(client_invoices(client, by_client[client_id], month, settings))
+    return Plan(month, tuple(invoices))
+
+
+def next_billing_month(today: date, latest_finalised: Month | None) -> Month:
+    """The month whose plan is next to be billed.
+
+    After the latest finalised month; without one, the month whose 1st is next
+    (this month on the 1st itself, so that a plan can still be reviewed that day).
+    """
+    if latest_finalised is not None:
+        return latest_finalised + 1
+    this_month = Month.of(today)
+    return this_month if today.day == 1 else this_month + 1

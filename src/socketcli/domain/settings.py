@@ -1,0 +1,221 @@
+"""Practice settings: every key, its meaning, its default and how a value is checked.
+
+Stored as text key/value pairs; parsed here into a typed `PracticeSettings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from socketcli.domain.errors import InvalidInput
+from socketcli.domain.terms import PaymentTerms
+
+
+class PostingStatus(StrEnum):
+    DRAFT = "DRAFT"
+    AUTHORISED = "AUTHORISED"
+
+
+class PlanMode(StrEnum):
+    APPROVE = "approve"  # a person approves each month's plan
+    AUTO = "auto"  # the plan is posted without approval
+
+
+class AlignmentInvoicing(StrEnum):
+    FIRST_INVOICE = "first_invoice"
+    SEPARATE = "separate"
+
+
+class Crm(StrEnum):
+    SOCKET = "socket"
+    XERO = "xero"
+
+
+def _bool(text: str) -> str:
+    lowered = text.strip().lower()
+    if lowered in {"true", "yes", "on", "1"}:
+        return "true"
+    if lowered in {"false", "no", "off", "0"}:
+        return "false"
+    raise ValueError("expected true or false")
+
+
+def _day(text: str) -> str:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 31:
+        raise ValueError("expected a day of the month, 1 to 31")
+    return str(int(text))
+
+
+def _choice(enum: type[StrEnum]) -> Callable[[str], str]:
+    def check(text: str) -> str:
+        for member in enum:
+            if text.strip().lower() == member.value.lower():
+                return member.value
+        raise ValueError("expected one of " + ", ".join(m.value for m in enum))
+
+    return check
+
+
+def _terms(text: str) -> str:
+    try:
+        return str(PaymentTerms.parse(text))
+    except InvalidInput as error:
+        raise ValueError(str(error).split(": ", 1)[-1]) from None
+
+
+def _account_code(text: str) -> str:
+    code = text.strip()
+    if not code or len(code) > 10 or not code.replace("-", "").replace(".", "").isalnum():
+        raise ValueError("expected a Xero account code: up to 10 letters or digits, e.g. 200")
+    return code
+
+
+def _text(text: str) -> str:
+    return text.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    key: str
+    default: str
+    help: str
+    check: Callable[[str], str]
+    settable: bool = True
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "invoice_day",
+        "1",
+        "Day of the month invoices are dated (1-31; clamped to the month's last day).",
+        _day,
+    ),
+    SettingSpec(
+        "payment_terms",
+        "days:14",
+        "Default payment terms: days:N, eom:N, current:N or following:N.",
+        _terms,
+    ),
+    SettingSpec(
+        "recurring_account_code",
+        "200",
+        "Default Xero account code for recurring services.",
+        _account_code,
+    ),
+    SettingSpec(
+        "one_off_account_code", "200", "Default Xero account code for one-off work.", _account_code
+    ),
+    SettingSpec(
+        "consolidate_recurring",
+        "false",
+        "One consolidated line per account code on recurring invoices.",
+        _bool,
+    ),
+    SettingSpec(
+        "consolidate_one_off",
+        "false",
+        "One consolidated line per account code on one-off invoices.",
+        _bool,
+    ),
+    SettingSpec(
+        "posting_status",
+        "DRAFT",
+        "Status of invoices created in Xero: DRAFT or AUTHORISED.",
+        _choice(PostingStatus),
+    ),
+    SettingSpec(
+        "plan_mode",
+        "approve",
+        "approve: a person approves each month; auto: post without approval.",
+        _choice(PlanMode),
+    ),
+    SettingSpec(
+        "alignment_invoicing",
+        "first_invoice",
+        "Alignment fees on the first monthly invoice (first_invoice) or a separate invoice (separate).",
+        _choice(AlignmentInvoicing),
+    ),
+    SettingSpec(
+        "branding_theme",
+        "",
+        "Default Xero branding theme for invoices (empty: Xero's default).",
+        _text,
+    ),
+    SettingSpec(
+        "crm",
+        "socket",
+        "Which system is the CRM: socket, or xero when Xero is the primary CRM.",
+        _choice(Crm),
+    ),
+    SettingSpec(
+        "playground",
+        "false",
+        "Playground mode: a demo practice; set by `socket playground`.",
+        _bool,
+        settable=False,
+    ),
+    SettingSpec(
+        "xero_organisation",
+        "",
+        "The connected Xero organisation; set by connecting to Xero.",
+        _text,
+        settable=False,
+    ),
+)
+
+SPECS = {spec.key: spec for spec in SETTINGS}
+
+
+def validate(key: str, value: str) -> str:
+    """The value as stored, or InvalidInput naming the key and what was expected."""
+    spec = SPECS.get(key)
+    if spec is None:
+        raise InvalidInput(f"unknown setting {key!r}; known settings: " + ", ".join(SPECS))
+    if not spec.settable:
+        raise InvalidInput(f"setting {key!r} cannot be set by hand: {spec.help}")
+    try:
+        return spec.check(value)
+    except ValueError as error:
+        raise InvalidInput(f"setting {key}: {value!r} is not valid: {error}") from None
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeSettings:
+    invoice_day: int
+    payment_terms: PaymentTerms
+    recurring_account_code: str
+    one_off_account_code: str
+    consolidate_recurring: bool
+    consolidate_one_off: bool
+    posting_status: PostingStatus
+    plan_mode: PlanMode
+    alignment_invoicing: AlignmentInvoicing
+    branding_theme: str
+    crm: Crm
+    playground: bool
+    xero_organisation: str
+
+    @classmethod
+    def from_values(cls, stored: Mapping[str, str]) -> PracticeSettings:
+        values = {spec.key: stored.get(spec.key, spec.default) for spec in SETTINGS}
+        return cls(
+            invoice_day=int(values["invoice_day"]),
+            payment_terms=PaymentTerms.parse(values["payment_terms"]),
+            recurring_account_code=values["recurring_account_code"],
+            one_off_account_code=values["one_off_account_code"],
+            consolidate_recurring=values["consolidate_recurring"] == "true",
+            consolidate_one_off=values["consolidate_one_off"] == "true",
+            posting_status=PostingStatus(values["posting_status"]),
+            plan_mode=PlanMode(values["plan_mode"]),
+            alignment_invoicing=AlignmentInvoicing(values["alignment_invoicing"]),
+            branding_theme=values["branding_theme"],
+            crm=Crm(values["crm"]),
+            playground=values["playground"] == "true",
+            xero_organisation=values["xero_organisation"],
+        )
+
+    @classmethod
+    def defaults(cls) -> PracticeSettings:
+        return cls.from_values({})

@@ -1,0 +1,105 @@
+"""The pricing menu: services with their billing method, account code and alignment flag."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from socketcli.domain.errors import Conflict, InvalidInput, NotFound
+from socketcli.domain.model import BillingMethod
+from socketcli.domain.records import Service
+from socketcli.domain.settings import SPECS
+from socketcli.services.clients import check_tracking
+from socketcli.services.ports import UnitOfWork
+
+METHODS = ", ".join(method.value for method in BillingMethod)
+
+
+def parse_method(text: str) -> BillingMethod:
+    key = text.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return BillingMethod(key)
+    except ValueError:
+        raise InvalidInput(f"billing method {text!r} is not one of: {METHODS}") from None
+
+
+def check_account_code(text: str) -> str:
+    try:
+        return SPECS["recurring_account_code"].check(text)
+    except ValueError as error:
+        raise InvalidInput(f"account code {text!r}: {error}") from None
+
+
+def list_services(uow: UnitOfWork) -> list[Service]:
+    return uow.services()
+
+
+def get_service(uow: UnitOfWork, name: str) -> Service:
+    service = uow.service(name)
+    if service is None:
+        raise NotFound(f"service {name!r} does not exist: see `socket services list`")
+    return service
+
+
+def add_service(
+    uow: UnitOfWork,
+    name: str,
+    method: str,
+    *,
+    account_code: str | None = None,
+    alignment: bool = False,
+    tracking: str | None = None,
+) -> Service:
+    clean = " ".join(name.split())
+    if not clean:
+        raise InvalidInput("service name is empty")
+    if uow.service(clean) is not None:
+        raise Conflict(f"service {clean!r} already exists: change it with `socket services edit`")
+    billing_method = parse_method(method)
+    if alignment and billing_method is not BillingMethod.MONTHLY:
+        raise InvalidInput(
+            f"service {clean!r}: only a service billed monthly can carry an alignment fee"
+        )
+    service = Service(
+        name=clean,
+        billing_method=billing_method,
+        account_code=check_account_code(account_code) if account_code else None,
+        alignment_eligible=alignment,
+        tracking_category=check_tracking(tracking, "tracking category") if tracking else None,
+    )
+    saved = uow.save_service(service)
+    uow.commit()
+    return saved
+
+
+def edit_service(
+    uow: UnitOfWork,
+    name: str,
+    *,
+    method: str | None = None,
+    account_code: str | None = None,
+    alignment: bool | None = None,
+    tracking: str | None = None,
+) -> Service:
+    service = get_service(uow, name)
+    if method is not None:
+        service = replace(service, billing_method=parse_method(method))
+    if account_code is not None:
+        service = replace(
+            service, account_code=check_account_code(account_code) if account_code.strip() else None
+        )
+    if alignment is not None:
+        service = replace(service, alignment_eligible=alignment)
+    if tracking is not None:
+        service = replace(
+            service,
+            tracking_category=check_tracking(tracking, "tracking category")
+            if tracking.strip()
+            else None,
+        )
+    if service.alignment_eligible and service.billing_method is not BillingMethod.MONTHLY:
+        raise InvalidInput(
+            f"service {service.name!r}: only a service billed monthly can carry an alignment fee"
+        )
+    saved = uow.save_service(service)
+    uow.commit()
+    return saved

@@ -1,0 +1,142 @@
+"""Clients: list, show, add, edit and close."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from socketcli.domain.errors import Conflict, InvalidInput
+from socketcli.domain.model import YearEnd
+from socketcli.domain.months import Month
+from socketcli.domain.records import Client, Proposal
+from socketcli.domain.settings import _day as check_day
+from socketcli.domain.terms import PaymentTerms
+from socketcli.services.plan import find_client
+from socketcli.services.ports import UnitOfWork
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_YEAR_END = re.compile(r"^(\d{1,2})[-/ ](\d{1,2})$")
+
+
+def parse_year_end(text: str) -> YearEnd:
+    """'31-03' or '31/03' (day then month, as UK practices write it)."""
+    match = _YEAR_END.match(text.strip())
+    if match:
+        day, month = int(match.group(1)), int(match.group(2))
+        if 1 <= month <= 12 and 1 <= day <= Month(2024, month).last_day.day:
+            return YearEnd(month, day)
+    raise InvalidInput(f"year end {text!r} is not a day and month: expected DD-MM, e.g. 31-03")
+
+
+def check_email(text: str) -> str:
+    email = text.strip()
+    if email and not _EMAIL.match(email):
+        raise InvalidInput(f"email {text!r} is not an email address")
+    return email
+
+
+def check_reference(text: str, what: str = "reference") -> str:
+    reference = text.strip()
+    if not reference:
+        raise InvalidInput(f"{what} is empty")
+    if len(reference) > 50 or any(ch.isspace() for ch in reference):
+        raise InvalidInput(f"{what} {text!r} must be one word of at most 50 characters")
+    return reference
+
+
+def check_name(text: str) -> str:
+    name = " ".join(text.split())
+    if not name:
+        raise InvalidInput("client name is empty")
+    if len(name) > 255:
+        raise InvalidInput("client name is longer than 255 characters (Xero's limit)")
+    return name
+
+
+def check_tracking(text: str, what: str = "tracking") -> str:
+    if ":" not in text or not all(part.strip() for part in text.split(":", 1)):
+        raise InvalidInput(f"{what} {text!r} must be Category:Option, e.g. Region:North")
+    category, option = text.split(":", 1)
+    return f"{category.strip()}:{option.strip()}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientChanges:
+    """Optional fields of `clients add` and `clients edit`; None leaves a field as it is."""
+
+    name: str | None = None
+    email: str | None = None
+    year_end: str | None = None
+    payment_terms: str | None = None
+    invoice_day: str | None = None
+    consolidate: bool | None = None
+    branding_theme: str | None = None
+    tracking: str | None = None
+
+    def apply(self, client: Client) -> Client:
+        values: dict[str, object] = {}
+        if self.name is not None:
+            values["name"] = check_name(self.name)
+        if self.email is not None:
+            values["email"] = check_email(self.email)
+        if self.year_end is not None:
+            values["year_end"] = parse_year_end(self.year_end) if self.year_end.strip() else None
+        if self.payment_terms is not None:
+            values["payment_terms"] = (
+                str(PaymentTerms.parse(self.payment_terms)) if self.payment_terms.strip() else None
+            )
+        if self.invoice_day is not None:
+            if self.invoice_day.strip():
+                try:
+                    values["invoice_day"] = int(check_day(self.invoice_day))
+                except ValueError as error:
+                    raise InvalidInput(f"invoice day {self.invoice_day!r}: {error}") from None
+            else:
+                values["invoice_day"] = None
+        if self.consolidate is not None:
+            values["consolidate"] = self.consolidate
+        if self.branding_theme is not None:
+            values["branding_theme"] = self.branding_theme.strip() or None
+        if self.tracking is not None:
+            values["tracking"] = check_tracking(self.tracking) if self.tracking.strip() else None
+        return replace(client, **values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDetail:
+    client: Client
+    proposals: tuple[Proposal, ...]
+
+
+def list_clients(uow: UnitOfWork) -> list[Client]:
+    return uow.clients()
+
+
+def show_client(uow: UnitOfWork, key: str) -> ClientDetail:
+    client = find_client(uow, key)
+    return ClientDetail(client, tuple(uow.proposals(client.reference)))
+
+
+def add_client(uow: UnitOfWork, reference: str, name: str, changes: ClientChanges) -> Client:
+    reference = check_reference(reference, "client reference")
+    if uow.client(reference) is not None:
+        raise Conflict(f"client {reference!r} already exists: change it with `socket clients edit`")
+    client = replace(changes, name=name).apply(Client(reference=reference, name=""))
+    saved = uow.save_client(client)
+    uow.commit()
+    return saved
+
+
+def edit_client(uow: UnitOfWork, key: str, changes: ClientChanges) -> Client:
+    client = find_client(uow, key)
+    saved = uow.save_client(changes.apply(client))
+    uow.commit()
+    return saved
+
+
+def close_client(uow: UnitOfWork, key: str, last_month: Month | None) -> Client:
+    """Mark a client as closing: nothing is billed after `last_month` (None reopens it)."""
+    client = find_client(uow, key)
+    saved = uow.save_client(replace(client, last_billable_month=last_month))
+    uow.commit()
+    return saved

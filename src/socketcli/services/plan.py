@@ -1,0 +1,287 @@
+"""Build, compare, preview and finalise the monthly billing plan."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from socketcli.domain.billing import compute_plan, next_billing_month
+from socketcli.domain.diff import diff
+from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
+from socketcli.domain.invoice import InvoiceDocument, render_invoice
+from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
+from socketcli.domain.months import Month
+from socketcli.domain.records import Client
+from socketcli.domain.settings import PracticeSettings
+from socketcli.services.ports import Clock, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    reference: str
+    client: str
+    amount: Decimal
+    line_count: int
+    invoice_count: int
+    contact: str | None  # the linked Xero contact's name; None when not linked
+    warning: str | None  # why the client needs attention before posting
+
+
+@dataclass(frozen=True, slots=True)
+class PlanReport:
+    month: Month
+    playground: bool
+    rows: tuple[PlanRow, ...]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal("0.00"))
+
+    @property
+    def line_count(self) -> int:
+        return sum(row.line_count for row in self.rows)
+
+    @property
+    def needing_attention(self) -> int:
+        return sum(1 for row in self.rows if row.warning)
+
+
+@dataclass(frozen=True, slots=True)
+class DiffRow:
+    reference: str
+    client: str
+    change: ChangeType
+    amount: Decimal
+    line_count: int
+    previous_amount: Decimal
+    previous_line_count: int
+    contact: str | None
+    warning: str | None
+
+    @property
+    def difference(self) -> Decimal:
+        return self.amount - self.previous_amount
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeTotal:
+    change: ChangeType
+    clients: int
+    amount: Decimal
+    previous_amount: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.amount - self.previous_amount
+
+
+@dataclass(frozen=True, slots=True)
+class DiffReport:
+    month: Month
+    previous_month: Month
+    previous_source: str  # "finalised" or "computed"
+    playground: bool
+    rows: tuple[DiffRow, ...]
+    totals: tuple[ChangeTotal, ...] = field(default_factory=tuple)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((row.amount for row in self.rows), Decimal("0.00"))
+
+    @property
+    def previous_amount(self) -> Decimal:
+        return sum((row.previous_amount for row in self.rows), Decimal("0.00"))
+
+
+@dataclass(frozen=True, slots=True)
+class PreviewReport:
+    month: Month
+    playground: bool
+    invoices: tuple[InvoiceDocument, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalReport:
+    month: Month
+    invoices: int
+    total: Decimal
+    finalised_by: str
+
+
+def terms_of(client: Client) -> ClientTerms:
+    assert client.id is not None
+    return ClientTerms(
+        client_id=client.id,
+        name=client.name,
+        reference=client.reference,
+        year_end=client.year_end,
+        last_billable_month=client.last_billable_month,
+        consolidate=client.consolidate,
+    )
+
+
+def contact_warning(client: Client) -> str | None:
+    if client.xero_contact_id is None:
+        return "not linked to a Xero contact: a new contact will be created with this name"
+    return None
+
+
+class _Practice:
+    """What every plan command loads: settings and clients, once."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.settings = PracticeSettings.from_values(uow.settings_values())
+        self.clients = {client.id: client for client in uow.clients() if client.id is not None}
+        if not self.clients:
+            raise StoreNotReady(
+                f"the store at {uow.location} has no clients yet: add them with "
+                "`socket clients add` or `socket import`, or try `socket playground`"
+            )
+        self.terms = {client_id: terms_of(client) for client_id, client in self.clients.items()}
+
+    def plan(self, uow: UnitOfWork, month: Month, lines: list | None = None) -> Plan:  # type: ignore[type-arg]
+        if lines is None:
+            lines = uow.billable_lines(month, month)
+        return compute_plan(month, self.terms, lines, self.settings)
+
+
+def resolve_month(uow: UnitOfWork, month: Month | None, clock: Clock) -> Month:
+    if month is not None:
+        return month
+    return next_billing_month(clock.now().date(), uow.latest_finalised())
+
+
+def show_plan(uow: UnitOfWork, clock: Clock, month: Month | None = None) -> PlanReport:
+    practice = _Practice(uow)
+    month = resolve_month(uow, month, clock)
+    plan = practice.plan(uow, month)
+    counts = Counter(invoice.client_id for invoice in plan.invoices)
+    rows = []
+    for client_id, billed in plan.by_client().items():
+        client = practice.clients[client_id]
+        rows.append(
+            PlanRow(
+                reference=client.reference,
+                client=client.name,
+                amount=billed.amount,
+                line_count=billed.line_count,
+                invoice_count=counts[client_id],
+                contact=client.xero_contact_name if client.xero_contact_id else None,
+                warning=contact_warning(client),
+            )
+        )
+    rows.sort(key=lambda row: (row.client.lower(), row.reference))
+    return PlanReport(month, practice.settings.playground, tuple(rows))
+
+
+def diff_plan(
+    uow: UnitOfWork,
+    clock: Clock,
+    month: Month | None = None,
+    changes: frozenset[ChangeType] | None = None,
+) -> DiffReport:
+    practice = _Practice(uow)
+    month = resolve_month(uow, month, clock)
+    previous_month = month - 1
+    finalised = uow.finalised_totals(previous_month)
+    lines = uow.billable_lines(previous_month if finalised is None else month, month)
+    current = practice.plan(uow, month, lines).by_client()
+    previous: dict[int, ClientMonth]
+    if finalised is None:
+        previous = practice.plan(uow, previous_month, lines).by_client()
+    else:
+        previous = finalised
+    rows = []
+    for change in diff(current, previous):
+        client = practice.clients.get(change.client_id)
+        if client is None:
+            continue
+        rows.append(
+            DiffRow(
+                reference=client.reference,
+                client=client.name,
+                change=change.change,
+                amount=change.current.amount,
+                line_count=change.current.line_count,
+                previous_amount=change.previous.amount,
+                previous_line_count=change.previous.line_count,
+                contact=client.xero_contact_name if client.xero_contact_id else None,
+                warning=contact_warning(client) if change.current.billed else None,
+            )
+        )
+    rows.sort(key=lambda row: (row.client.lower(), row.reference))
+    if changes:
+        rows = [row for row in rows if row.change in changes]
+    totals = []
+    for change_type in ChangeType:
+        members = [row for row in rows if row.change is change_type]
+        if members:
+            totals.append(
+                ChangeTotal(
+                    change_type,
+                    len(members),
+                    sum((row.amount for row in members), Decimal("0.00")),
+                    sum((row.previous_amount for row in members), Decimal("0.00")),
+                )
+            )
+    return DiffReport(
+        month,
+        previous_month,
+        "computed" if finalised is None else "finalised",
+        practice.settings.playground,
+        tuple(rows),
+        tuple(totals),
+    )
+
+
+def find_client(uow: UnitOfWork, key: str) -> Client:
+    """A client by reference, or by name when exactly one client has it."""
+    client = uow.client(key)
+    if client is not None:
+        return client
+    named = [c for c in uow.clients() if c.name.casefold() == key.casefold()]
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        refs = ", ".join(c.reference for c in named)
+        raise NotFound(f"client {key!r} names {len(named)} clients ({refs}): use a reference")
+    raise NotFound(f"client {key!r} does not exist: see `socket clients list`")
+
+
+def preview_invoice(
+    uow: UnitOfWork, clock: Clock, client_key: str, month: Month | None = None
+) -> PreviewReport:
+    practice = _Practice(uow)
+    client = find_client(uow, client_key)
+    month = resolve_month(uow, month, clock)
+    plan = practice.plan(uow, month)
+    documents = tuple(
+        render_invoice(invoice, client, practice.settings)
+        for invoice in plan.invoices
+        if invoice.client_id == client.id
+    )
+    return PreviewReport(month, practice.settings.playground, documents)
+
+
+def approve_plan(
+    uow: UnitOfWork, clock: Clock, month: Month | None, approved_by: str
+) -> ApprovalReport:
+    """Finalise the month's plan: the invoices as they stand are recorded and then kept."""
+    practice = _Practice(uow)
+    month = resolve_month(uow, month, clock)
+    if uow.finalised_totals(month) is not None:
+        raise Conflict(f"the plan for {month} is already finalised")
+    plan = practice.plan(uow, month)
+    documents = [
+        render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
+        for invoice in plan.invoices
+    ]
+    uow.save_snapshot(month, documents, approved_by)
+    uow.commit()
+    return ApprovalReport(month, len(documents), plan.total, approved_by)
+
+
+def today(clock: Clock) -> date:
+    return clock.now().date()

@@ -1,0 +1,82 @@
+"""The ports the services need. Adapters implement them; tests may pass fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.model import BillableLine, ClientMonth
+from socketcli.domain.months import Month
+from socketcli.domain.records import Client, Proposal, Service, XeroContact
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """An aware datetime."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction on the store. Nothing is written until `commit`."""
+
+    location: str
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    # settings
+    def settings_values(self) -> dict[str, str]: ...
+
+    def set_setting(self, key: str, value: str) -> None: ...
+
+    # clients
+    def clients(self) -> list[Client]: ...
+
+    def client(self, reference: str) -> Client | None: ...
+
+    def save_client(self, client: Client) -> Client: ...
+
+    # services
+    def services(self) -> list[Service]: ...
+
+    def service(self, name: str) -> Service | None: ...
+
+    def save_service(self, service: Service) -> Service: ...
+
+    # proposals
+    def proposals(self, client_reference: str | None = None) -> list[Proposal]: ...
+
+    def proposal(self, reference: str) -> Proposal | None: ...
+
+    def save_proposal(self, proposal: Proposal) -> Proposal: ...
+
+    def open_work_items(self, proposal: Proposal) -> None: ...
+
+    # billing
+    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
+
+    def latest_finalised(self) -> Month | None: ...
+
+    def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None: ...
+
+    def save_snapshot(
+        self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str
+    ) -> None: ...
+
+    # Xero contacts (the mirror; the playground's demo list)
+    def xero_contacts(self) -> list[XeroContact]: ...
+
+    def save_xero_contacts(self, contacts: Sequence[XeroContact]) -> None: ...

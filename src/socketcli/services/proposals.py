@@ -1,0 +1,268 @@
+"""Proposals: add (draft), accept, cancel, and change from a month on."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from socketcli.domain.errors import Conflict, InvalidInput, NotFound
+from socketcli.domain.model import BillingMethod, ProposalStatus
+from socketcli.domain.money import parse_money, parse_quantity
+from socketcli.domain.months import Month
+from socketcli.domain.records import Proposal, ProposalLine
+from socketcli.services.catalogue import get_service
+from socketcli.services.clients import check_reference
+from socketcli.services.plan import find_client
+from socketcli.services.ports import Clock, UnitOfWork
+
+_LINE = re.compile(
+    r"^(?P<service>[^=]+)=(?:(?P<qty>[\d.]+)\s*[x×*]\s*)?(?P<price>[^|]+)(?:\|(?P<description>.*))?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LineSpec:
+    """A line as typed: SERVICE=[QTYx]PRICE[|DESCRIPTION], e.g. 'Payroll=3x25.00|Payroll, 3 staff'."""
+
+    service: str
+    quantity: Decimal
+    unit_price: Decimal
+    description: str = ""
+    method: BillingMethod | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> LineSpec:
+        match = _LINE.match(text.strip())
+        if not match:
+            raise InvalidInput(
+                f"line {text!r} is not a line: expected SERVICE=[QTYx]PRICE[|DESCRIPTION], "
+                "e.g. 'Bookkeeping=150' or 'Payroll=3x25.00|Payroll for 3 staff'"
+            )
+        quantity = (
+            parse_quantity(match.group("qty"), what=f"line {text!r}: quantity")
+            if match.group("qty")
+            else Decimal(1)
+        )
+        return cls(
+            service=match.group("service").strip(),
+            quantity=quantity,
+            unit_price=parse_money(match.group("price"), what=f"line {text!r}: price"),
+            description=(match.group("description") or "").strip(),
+        )
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what} {text!r} is not a date: expected YYYY-MM-DD") from None
+
+
+def _line(uow: UnitOfWork, spec: LineSpec) -> ProposalLine:
+    service = get_service(uow, spec.service)
+    return ProposalLine(
+        service_name=service.name,
+        description=spec.description or service.name,
+        quantity=spec.quantity,
+        unit_price=spec.unit_price,
+        billing_method=spec.method or service.billing_method,
+    )
+
+
+def _alignment(uow: UnitOfWork, line: ProposalLine) -> bool:
+    service = uow.service(line.service_name)
+    return bool(
+        service and service.alignment_eligible and line.billing_method is BillingMethod.MONTHLY
+    )
+
+
+def get_proposal(uow: UnitOfWork, reference: str) -> Proposal:
+    proposal = uow.proposal(reference)
+    if proposal is None:
+        raise NotFound(f"proposal {reference!r} does not exist: see `socket proposals list`")
+    return proposal
+
+
+def list_proposals(uow: UnitOfWork, client: str | None = None) -> list[Proposal]:
+    if client is None:
+        return uow.proposals()
+    return uow.proposals(find_client(uow, client).reference)
+
+
+def add_proposal(
+    uow: UnitOfWork,
+    reference: str,
+    client: str,
+    lines: list[LineSpec],
+    *,
+    start: date | None = None,
+    title: str = "",
+) -> Proposal:
+    reference = check_reference(reference, "proposal reference")
+    if uow.proposal(reference) is not None:
+        raise Conflict(f"proposal {reference!r} already exists")
+    if not lines:
+        raise InvalidInput("a proposal needs at least one line (--line SERVICE=PRICE)")
+    owner = find_client(uow, client)
+    proposal = Proposal(
+        reference=reference,
+        client_reference=owner.reference,
+        status=ProposalStatus.DRAFT,
+        start_date=start,
+        title=title,
+        lines=tuple(_line(uow, spec) for spec in lines),
+    )
+    saved = uow.save_proposal(proposal)
+    uow.commit()
+    return saved
+
+
+def accepted(uow: UnitOfWork, proposal: Proposal, start: date, clock: Clock) -> Proposal:
+    """The proposal accepted with `start` as its confirmed start date (not yet saved)."""
+    first = Month.of(start)
+    lines = tuple(
+        replace(
+            line,
+            start=line.start or first,
+            anchor=line.anchor or line.start or first,
+            charges_alignment=_alignment(uow, line),
+        )
+        for line in proposal.lines
+    )
+    return replace(
+        proposal,
+        status=ProposalStatus.ACCEPTED,
+        start_date=start,
+        accepted_at=clock.now(),
+        lines=lines,
+    )
+
+
+def accept_proposal(
+    uow: UnitOfWork, reference: str, clock: Clock, start: date | None = None
+) -> Proposal:
+    proposal = get_proposal(uow, reference)
+    if proposal.status is not ProposalStatus.DRAFT:
+        raise Conflict(f"proposal {reference!r} is {proposal.status}: only a draft can be accepted")
+    start = start or proposal.start_date
+    if start is None:
+        raise InvalidInput(
+            f"proposal {reference!r} has no confirmed start date: accept it with --start YYYY-MM-DD"
+        )
+    saved = uow.save_proposal(accepted(uow, proposal, start, clock))
+    uow.open_work_items(saved)
+    uow.commit()
+    return saved
+
+
+def _check_effective(uow: UnitOfWork, proposal: Proposal, month: Month) -> None:
+    assert proposal.start_date is not None
+    if month < Month.of(proposal.start_date):
+        raise InvalidInput(
+            f"proposal {proposal.reference!r} starts in {Month.of(proposal.start_date)}: "
+            f"a change cannot take effect earlier, in {month}"
+        )
+    finalised = uow.latest_finalised()
+    if finalised is not None and month <= finalised:
+        raise Conflict(
+            f"{month} is already finalised: months already billed keep what they were billed; "
+            f"a change can take effect from {finalised + 1} at the earliest"
+        )
+
+
+def _end(line: ProposalLine, month: Month) -> ProposalLine | None:
+    """The line stopped before `month`, or None when it had not started by then."""
+    if line.start is not None and line.start >= month:
+        return None
+    if line.end is not None and line.end < month:
+        return line
+    return replace(line, end=month - 1)
+
+
+def cancel_proposal(
+    uow: UnitOfWork, reference: str, clock: Clock, effective: Month | None = None
+) -> Proposal:
+    """Cancel a draft, or stop an accepted proposal from a month on (months before still bill)."""
+    proposal = get_proposal(uow, reference)
+    if proposal.status is ProposalStatus.CANCELLED:
+        raise Conflict(f"proposal {reference!r} is already cancelled")
+    lines = proposal.lines
+    if proposal.status is ProposalStatus.ACCEPTED:
+        from socketcli.services.plan import resolve_month
+
+        month = effective or resolve_month(uow, None, clock)
+        _check_effective(uow, proposal, month)
+        lines = tuple(kept for line in lines if (kept := _end(line, month)) is not None)
+    saved = uow.save_proposal(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
+    uow.commit()
+    return saved
+
+
+def change_proposal(
+    uow: UnitOfWork,
+    reference: str,
+    effective: Month,
+    *,
+    set_lines: list[LineSpec] = (),  # type: ignore[assignment]
+    remove: list[str] = (),  # type: ignore[assignment]
+) -> Proposal:
+    """Change an accepted proposal from `effective` on; months before it bill as they did.
+
+    `set_lines` adds a service's line or replaces its price and quantity; `remove` stops
+    a service. A replaced quarterly or annual line keeps its billing cycle.
+    """
+    proposal = get_proposal(uow, reference)
+    if proposal.status is not ProposalStatus.ACCEPTED:
+        raise Conflict(
+            f"proposal {reference!r} is {proposal.status}: only an accepted proposal can be changed"
+            + (
+                " (edit a draft by cancelling it and adding a new one)"
+                if proposal.status is ProposalStatus.DRAFT
+                else ""
+            )
+        )
+    if not set_lines and not remove:
+        raise InvalidInput("nothing to change: give --set SERVICE=PRICE or --remove SERVICE")
+    _check_effective(uow, proposal, effective)
+    lines = list(proposal.lines)
+
+    def current(service: str) -> int | None:
+        for index, line in enumerate(lines):
+            if line.service_name.casefold() == service.casefold() and (
+                line.end is None or line.end >= effective
+            ):
+                return index
+        return None
+
+    for name in remove:
+        service = get_service(uow, name)
+        index = current(service.name)
+        if index is None:
+            raise NotFound(f"proposal {reference!r} has no {service.name!r} line in {effective}")
+        ended = _end(lines[index], effective)
+        if ended is None:
+            del lines[index]
+        else:
+            lines[index] = ended
+    for spec in set_lines:
+        new = _line(uow, spec)
+        index = current(new.service_name)
+        anchor = effective
+        alignment = _alignment(uow, new)
+        if index is not None:
+            old = lines[index]
+            if old.billing_method is new.billing_method:
+                anchor = old.anchor or old.start or effective
+                alignment = False  # a price change continues the service: no new alignment fee
+            ended = _end(old, effective)
+            if ended is None:
+                del lines[index]
+            else:
+                lines[index] = ended
+        lines.append(replace(new, start=effective, anchor=anchor, charges_alignment=alignment))
+    saved = uow.save_proposal(replace(proposal, lines=tuple(lines)))
+    uow.open_work_items(saved)
+    uow.commit()
+    return saved

@@ -1,0 +1,112 @@
+"""Billing months: parsing, arithmetic across years and day clamping."""
+
+from datetime import date
+
+import pytest
+
+from socketcli.domain.errors import InvalidInput
+from socketcli.domain.model import invoice_date
+from socketcli.domain.months import Month
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-01", Month(2026, 1)),
+        ("2026-12", Month(2026, 12)),
+        ("1999-07", Month(1999, 7)),
+        ("  2026-03 ", Month(2026, 3)),
+    ],
+)
+def test_a_yyyy_mm_string_parses_to_its_month(text, expected):
+    assert Month.parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-13", "2026-00", "26-01", "nov", "2026-1", "2026/01", "2026-01-01", "", "1899-12"],
+)
+def test_a_string_that_is_not_a_month_is_refused_with_a_message_naming_it(text):
+    with pytest.raises(InvalidInput, match=r"expected YYYY-MM") as error:
+        Month.parse(text)
+    assert repr(text) in str(error.value)
+
+
+def test_str_gives_zero_padded_yyyy_mm_and_parses_back():
+    month = Month(2026, 3)
+    assert str(month) == "2026-03"
+    assert Month.parse(str(month)) == month
+
+
+def test_a_month_number_out_of_range_cannot_be_constructed():
+    with pytest.raises(ValueError, match="out of range"):
+        Month(2026, 13)
+
+
+def test_the_month_of_a_date_is_its_calendar_month():
+    assert Month.of(date(2026, 3, 17)) == Month(2026, 3)
+
+
+def test_adding_one_to_december_gives_january_of_the_next_year():
+    assert Month(2025, 12) + 1 == Month(2026, 1)
+
+
+def test_subtracting_one_from_january_gives_december_of_the_previous_year():
+    assert Month(2026, 1) - 1 == Month(2025, 12)
+
+
+def test_adding_many_months_crosses_several_years():
+    assert Month(2023, 10) + 17 == Month(2025, 3)
+    assert Month(2023, 10) - 22 == Month(2021, 12)
+    assert Month(2024, 2) + 12 == Month(2025, 2)
+
+
+def test_months_since_counts_months_across_years():
+    assert Month(2026, 2).months_since(Month(2024, 11)) == 15
+    assert Month(2024, 11).months_since(Month(2026, 2)) == -15
+    assert Month(2026, 2).months_since(Month(2026, 2)) == 0
+
+
+def test_the_ordinal_round_trips_through_from_ordinal():
+    for month in (Month(2020, 1), Month(2025, 12), Month(2030, 6)):
+        assert Month.from_ordinal(month.ordinal) == month
+
+
+def test_months_are_ordered_across_years():
+    assert Month(2025, 12) < Month(2026, 1) < Month(2026, 2)
+    assert sorted([Month(2026, 1), Month(2025, 12), Month(2025, 2)]) == [
+        Month(2025, 2),
+        Month(2025, 12),
+        Month(2026, 1),
+    ]
+
+
+def test_first_and_last_day_of_a_month():
+    assert Month(2026, 4).first_day == date(2026, 4, 1)
+    assert Month(2026, 4).last_day == date(2026, 4, 30)
+    assert Month(2028, 2).last_day == date(2028, 2, 29)
+
+
+@pytest.mark.parametrize(
+    ("month", "day", "expected"),
+    [
+        (Month(2026, 1), 15, date(2026, 1, 15)),
+        (Month(2026, 1), 31, date(2026, 1, 31)),
+        (Month(2026, 2), 31, date(2026, 2, 28)),
+        (Month(2028, 2), 31, date(2028, 2, 29)),
+        (Month(2026, 4), 31, date(2026, 4, 30)),
+        (Month(2026, 2), 29, date(2026, 2, 28)),
+    ],
+)
+def test_a_day_past_the_end_of_the_month_is_clamped_to_its_last_day(month, day, expected):
+    assert month.day(day) == expected
+
+
+def test_the_invoice_date_is_the_invoice_day_clamped_to_the_month():
+    assert invoice_date(Month(2026, 2), 31) == date(2026, 2, 28)
+    assert invoice_date(Month(2026, 3), 1) == date(2026, 3, 1)
+
+
+def test_the_label_is_as_on_an_invoice():
+    assert Month(2023, 10).label == "Oct 2023"
+    assert Month(2024, 1).label == "Jan 2024"
