@@ -16,7 +16,7 @@ from socketcli.cli.context import State
 class SocketGroup(TyperGroup):
     """Turns the project's errors into `error: ...` on stderr and the error's exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         from socketcli.domain.errors import SocketError
 
         try:

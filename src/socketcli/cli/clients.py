@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -119,7 +120,7 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
         "Proposal", "Status", "Start", "Monthly lines", right=["Monthly lines"], title="Proposals"
     )
     for proposal in detail.proposals:
-        current = sum((line.amount for line in proposal.lines if line.end is None), start=0)
+        current = sum((line.amount for line in proposal.lines if line.end is None), Decimal(0))
         proposals.add_row(
             proposal.reference,
             proposal.status.value,

@@ -164,7 +164,7 @@ def accept(
         proposal = accept_proposal(
             uow, reference, st.clock, parse_date(start, "start date") if start else None
         )
-    say(f"Accepted proposal {proposal.reference}: billing from {proposal.start_date:%B %Y}.")  # type: ignore[union-attr]
+    say(f"Accepted proposal {proposal.reference}: billing from {proposal.start_date}.")
 
 
 @app.command("cancel")

@@ -24,19 +24,12 @@ CLIENT_IDS = (1, 2, 3, 4)
 EXAMPLES = hypothesis_settings(max_examples=200, deadline=None)
 
 months = st.builds(Month, st.integers(2020, 2030), st.integers(1, 12))
-prices = st.decimals(
-    min_value=Decimal("0.00"),
-    max_value=Decimal("99999.99"),
-    places=2,
-    allow_nan=False,
-    allow_infinity=False,
-)
-quantities = st.decimals(
-    min_value=Decimal("0.0001"),
-    max_value=Decimal("1000"),
-    places=4,
-    allow_nan=False,
-    allow_infinity=False,
+# Whole pennies and ten-thousandths, built from integers: exact, and quick to generate.
+prices = st.integers(0, 9_999_999).map(lambda pennies: Decimal(pennies).scaleb(-2))
+quantities = st.one_of(
+    st.integers(1, 40).map(Decimal),
+    st.integers(1, 100_000).map(lambda hundredths: Decimal(hundredths).scaleb(-2)),
+    st.integers(1, 10_000_000).map(lambda units: Decimal(units).scaleb(-4)),
 )
 
 
