@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socketcli.cli.context import state
+from socketcli.cli.context import command_group, state
 
 if TYPE_CHECKING:
     from socketcli.domain.records import Client
 
-app = typer.Typer(help="Manage the practice's clients.", no_args_is_help=True)
+app = command_group(help="Manage the practice's clients.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ClientArg = Annotated[str, typer.Argument(help="The client's reference (or its exact name).")]

@@ -57,3 +57,8 @@ def state(ctx: typer.Context) -> State:
         found = State()
         ctx.find_root().obj = found
     return found
+
+
+def command_group(help: str) -> typer.Typer:
+    """A group of commands: help with no arguments, plain help text (no Rich import for --help)."""
+    return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)

@@ -6,14 +6,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socketcli.cli.context import state
+from socketcli.cli.context import command_group, state
 
 if TYPE_CHECKING:
     from socketcli.domain.months import Month
 
-app = typer.Typer(
+app = command_group(
     help="The monthly billing plan: review it, compare it, preview and approve it.",
-    no_args_is_help=True,
 )
 
 MonthOption = Annotated[

@@ -6,14 +6,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socketcli.cli.context import state
+from socketcli.cli.context import command_group, state
 
 if TYPE_CHECKING:
     from socketcli.domain.records import Proposal
 
-app = typer.Typer(
-    help="Manage proposals: the agreed scope that billing follows.", no_args_is_help=True
-)
+app = command_group(help="Manage proposals: the agreed scope that billing follows.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 RefArg = Annotated[str, typer.Argument(help="The proposal's reference.")]

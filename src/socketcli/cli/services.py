@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from socketcli.cli.context import state
+from socketcli.cli.context import command_group, state
 
-app = typer.Typer(help="Manage the pricing menu of services.", no_args_is_help=True)
+app = command_group(help="Manage the pricing menu of services.")
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 METHOD_HELP = (
