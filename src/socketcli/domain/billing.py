@@ -145,11 +145,9 @@ def client_invoices(
     fees = []
     if client.year_end is not None:
         for line in due:
-            if (
-                line.charges_alignment
-                and line.method is BillingMethod.MONTHLY
-                and month == line.start
-            ):
+            # Only the version that starts the service charges it: a price change continues it.
+            starts_service = month == line.start == (line.anchor or line.start)
+            if line.charges_alignment and line.method is BillingMethod.MONTHLY and starts_service:
                 alignment = alignment_for(client.year_end, line.start)
                 if alignment is not None:
                     fees.append(alignment_line(line, alignment, settings))

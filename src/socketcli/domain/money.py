@@ -8,6 +8,8 @@ from socketcli.domain.errors import InvalidInput
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+#: Larger amounts and quantities are refused as input: no invoice is that big.
+MAX_AMOUNT = Decimal("1e12")
 
 
 def quantize(amount: Decimal) -> Decimal:
@@ -22,7 +24,7 @@ def parse_money(text: str, *, what: str = "amount") -> Decimal:
         value = Decimal(cleaned)
     except InvalidOperation:
         raise InvalidInput(f"{what} {text!r} is not an amount (expected e.g. 120.00)") from None
-    if not value.is_finite():
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
         raise InvalidInput(f"{what} {text!r} is not an amount (expected e.g. 120.00)")
     if value != value.quantize(CENT):
         raise InvalidInput(f"{what} {text!r} has more than 2 decimal places")
@@ -37,11 +39,13 @@ def parse_quantity(text: str, *, what: str = "quantity") -> Decimal:
         value = Decimal(text.strip())
     except InvalidOperation:
         raise InvalidInput(f"{what} {text!r} is not a number") from None
-    if not value.is_finite() or value <= 0:
+    if not value.is_finite() or abs(value) >= MAX_AMOUNT:
+        raise InvalidInput(f"{what} {text!r} is not a quantity (expected e.g. 1 or 2.5)")
+    if value <= 0:
         raise InvalidInput(f"{what} {text!r} must be greater than zero")
     if value != value.quantize(Decimal("0.0001")):
         raise InvalidInput(f"{what} {text!r} has more than 4 decimal places")
-    return value.normalize() if value == value.to_integral() else value
+    return value.to_integral_value() if value == value.to_integral_value() else value
 
 
 def to_minor(amount: Decimal) -> int:

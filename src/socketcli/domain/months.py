@@ -9,7 +9,7 @@ from datetime import date
 
 from socketcli.domain.errors import InvalidInput
 
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
 @dataclass(frozen=True, order=True, slots=True)

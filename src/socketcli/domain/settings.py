@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from socketcli.domain.errors import InvalidInput
-from socketcli.domain.terms import PaymentTerms
+from socketcli.domain.terms import PaymentTerms, PaymentTermsError
 
 
 class PostingStatus(StrEnum):
@@ -61,8 +61,8 @@ def _choice(enum: type[StrEnum]) -> Callable[[str], str]:
 def _terms(text: str) -> str:
     try:
         return str(PaymentTerms.parse(text))
-    except InvalidInput as error:
-        raise ValueError(str(error).split(": ", 1)[-1]) from None
+    except PaymentTermsError as error:
+        raise ValueError(error.reason) from None
 
 
 def _account_code(text: str) -> str:

@@ -25,8 +25,17 @@ XERO_TERMS = {
     TermsKind.FOLLOWING: "OFFOLLOWINGMONTH",
 }
 
-_TERMS_RE = re.compile(r"^\s*([a-z]+)\s*:\s*(\d{1,3})\s*$")
+_TERMS_RE = re.compile(r"^\s*([a-z]+)\s*:\s*([0-9]{1,3})\s*$")
 _HINT = "expected days:N, eom:N, current:N or following:N, e.g. days:14 or following:20"
+
+
+class PaymentTermsError(InvalidInput):
+    """Payment terms that do not parse; `reason` says why without repeating the value."""
+
+    def __init__(self, text: str, reason: str, *, unparsed: bool = False) -> None:
+        joiner = " are not payment terms: " if unparsed else ": "
+        super().__init__(f"payment terms {text!r}{joiner}{reason}")
+        self.reason = reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +47,16 @@ class PaymentTerms:
     def parse(cls, text: str) -> PaymentTerms:
         match = _TERMS_RE.match(text.lower())
         if not match:
-            raise InvalidInput(f"payment terms {text!r} are not payment terms: {_HINT}")
+            raise PaymentTermsError(text, _HINT, unparsed=True)
         try:
             kind = TermsKind(match.group(1))
         except ValueError:
-            raise InvalidInput(f"payment terms {text!r} are not payment terms: {_HINT}") from None
+            raise PaymentTermsError(text, _HINT, unparsed=True) from None
         days = int(match.group(2))
         if kind in (TermsKind.CURRENT, TermsKind.FOLLOWING) and not 1 <= days <= 31:
-            raise InvalidInput(f"payment terms {text!r}: the day of the month must be 1 to 31")
+            raise PaymentTermsError(text, "the day of the month must be 1 to 31")
         if kind in (TermsKind.DAYS, TermsKind.EOM) and days > 365:
-            raise InvalidInput(f"payment terms {text!r}: at most 365 days")
+            raise PaymentTermsError(text, "at most 365 days")
         return cls(kind, days)
 
     def due_date(self, invoice_date: date) -> date:

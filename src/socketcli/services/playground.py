@@ -1,17 +1,64 @@
-"""The demo practice (to be completed)."""
+"""The demo practice: `socket playground` fills a store of its own with it.
+
+The data (clients, pricing menu, proposals, Xero contacts) is made in
+`services.demo_data` for the day of the clock, so the demo is valid whatever the date.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from socketcli.domain.errors import Conflict
+from socketcli.domain.model import ProposalStatus
+from socketcli.domain.months import Month
+from socketcli.domain.settings import validate
+from socketcli.services.demo_data import build_demo
 from socketcli.services.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class PlaygroundReport:
+    clients: int
+    services: int
+    proposals: int
+    xero_contacts: int
+    month: Month  # the month `socket --playground plan diff` shows by default
+
     def summary(self) -> str:
-        return "nothing"
+        return (
+            f"{self.clients} clients, {self.services} services, {self.proposals} proposals, "
+            f"{self.xero_contacts} Xero contacts"
+        )
 
 
 def create_playground(uow: UnitOfWork, clock: Clock) -> PlaygroundReport:
-    raise NotImplementedError
+    """Fill the (empty) store of `uow` with the demo practice for today, in one commit."""
+    if uow.clients() or uow.services() or uow.proposals():
+        raise Conflict(
+            f"the store at {uow.location or 'this location'} is not empty: the playground "
+            "is made in a store of its own (run `socket playground`)"
+        )
+    demo = build_demo(clock.now())
+    for key, value in demo.settings:
+        uow.set_setting(key, validate(key, value))
+    uow.set_setting("playground", "true")  # not settable by hand, on purpose
+    for service in demo.services:
+        uow.save_service(service)
+    for client in demo.clients:
+        uow.save_client(client)
+    for proposal in demo.proposals:
+        if proposal.status is ProposalStatus.CANCELLED:
+            # Accepted first, then cancelled: the store records when it was cancelled.
+            uow.save_proposal(replace(proposal, status=ProposalStatus.ACCEPTED))
+        saved = uow.save_proposal(proposal)
+        if saved.status is ProposalStatus.ACCEPTED:
+            uow.open_work_items(saved)
+    uow.save_xero_contacts(demo.xero_contacts)
+    uow.commit()
+    return PlaygroundReport(
+        clients=len(demo.clients),
+        services=len(demo.services),
+        proposals=len(demo.proposals),
+        xero_contacts=len(demo.xero_contacts),
+        month=demo.month,
+    )

@@ -14,9 +14,10 @@ FIRST_INVOICE = PracticeSettings.defaults()
 SEPARATE = replace(FIRST_INVOICE, alignment_invoicing=AlignmentInvoicing.SEPARATE)
 MARCH_YEAR_END = YearEnd(month=3, day=31)
 CLIENT = ClientTerms(client_id=1, name="Acme Ltd", reference="ACME", year_end=MARCH_YEAR_END)
+OCTOBER_2023 = Month(2023, 10)
 
 
-def accounts_line(start=Month(2023, 10), **overrides):
+def accounts_line(start=OCTOBER_2023, **overrides):
     fields = {
         "line_id": 1,
         "client_id": 1,

@@ -13,11 +13,12 @@ from socketcli.domain.settings import PracticeSettings
 
 SETTINGS = PracticeSettings.defaults()
 CLIENT = ClientTerms(client_id=1, name="Acme Ltd", reference="ACME")
+JANUARY_2026 = Month(2026, 1)
 
 
 def make_line(
     method=BillingMethod.MONTHLY,
-    start=Month(2026, 1),
+    start=JANUARY_2026,
     *,
     line_id=1,
     client_id=1,
@@ -199,9 +200,7 @@ def test_a_monthly_line_describes_its_month_and_uses_the_practice_account_code()
 
 
 def test_a_quarterly_line_describes_the_quarter_it_pays_for():
-    line = make_line(
-        BillingMethod.QUARTERLY_IN_ADVANCE, Month(2025, 11), description="VAT returns"
-    )
+    line = make_line(BillingMethod.QUARTERLY_IN_ADVANCE, Month(2025, 11), description="VAT returns")
     (invoice,) = compute_plan(Month(2025, 11), {1: CLIENT}, [line], SETTINGS).invoices
     assert invoice.lines[0].description == "VAT returns – Nov 2025 to Jan 2026"
 

@@ -11,6 +11,7 @@ from socketcli.domain.records import Client
 from socketcli.domain.settings import PracticeSettings
 
 SETTINGS = PracticeSettings.defaults()
+JANUARY_2026 = Month(2026, 1)
 CLIENT = Client(reference="ACME", name="Acme Ltd", id=1)
 LINES = (
     InvoiceLine("Bookkeeping – Jan 2026", Decimal(1), Decimal("100.00"), "200", Decimal("100.00")),
@@ -18,7 +19,7 @@ LINES = (
 )
 
 
-def planned(month=Month(2026, 1), kind=InvoiceKind.RECURRING, lines=LINES):
+def planned(month=JANUARY_2026, kind=InvoiceKind.RECURRING, lines=LINES):
     return PlannedInvoice(client_id=1, month=month, kind=kind, lines=lines)
 
 
@@ -68,9 +69,7 @@ def test_the_reference_is_the_client_reference_and_the_month():
 
 
 def test_an_alignment_invoice_says_so_in_its_reference():
-    document = render_invoice(
-        planned(Month(2023, 10), InvoiceKind.ALIGNMENT), CLIENT, SETTINGS
-    )
+    document = render_invoice(planned(Month(2023, 10), InvoiceKind.ALIGNMENT), CLIENT, SETTINGS)
     assert document.reference == "ACME Oct 2023 alignment fee"
     assert document.kind is InvoiceKind.ALIGNMENT
 

@@ -28,9 +28,7 @@ def test_terms_parse_to_their_kind_and_number(text, kind, days):
 
 def test_terms_print_back_in_the_form_they_are_stored():
     assert str(PaymentTerms.parse(" Following:20 ")) == "following:20"
-    assert PaymentTerms.parse(str(PaymentTerms(TermsKind.EOM, 7))) == PaymentTerms(
-        TermsKind.EOM, 7
-    )
+    assert PaymentTerms.parse(str(PaymentTerms(TermsKind.EOM, 7))) == PaymentTerms(TermsKind.EOM, 7)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,9 @@ def test_the_defaults_are_those_the_product_describes():
     assert defaults.xero_organisation == ""
 
 
-@pytest.mark.parametrize("spec", [spec for spec in SETTINGS if spec.settable], ids=str)
+@pytest.mark.parametrize(
+    "spec", [spec for spec in SETTINGS if spec.settable], ids=lambda spec: spec.key
+)
 def test_every_settable_default_passes_its_own_check(spec):
     assert validate(spec.key, spec.default) == spec.default
 
