@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
+import sys
+
+_HELP = ("--help", "-h")
+
 
 def main() -> None:
+    args = sys.argv[1:]
+    if args and args[-1] in _HELP and not any(arg.startswith("-") for arg in args[:-1]):
+        # Plain `socket [GROUP [COMMAND]] --help`: the pre-rendered text, without importing typer.
+        from socketcli.cli.helptext import cached
+
+        text = cached(args[:-1])
+        if text is not None:
+            sys.stdout.write(text)
+            return
     from socketcli.cli.app import app
 
     app(prog_name="socket")
