@@ -1,0 +1,19 @@
+# Start a throwaway PostgreSQL server for the tests (sourced by .ci/run); stopped on exit.
+# Installs Debian's postgresql when the machine has none.
+set -euo pipefail
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq postgresql >/dev/null
+fi
+PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+PG_DIR=$(mktemp -d /tmp/socket-ci-pg.XXXXXX)
+chown postgres "$PG_DIR"
+as_postgres() { runuser -u postgres -- "$@"; }
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U socket --auth=trust >/dev/null
+as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
+    -o "-k $PG_DIR -p 54329 -c listen_addresses=''" start >/dev/null
+stop_postgres() { as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || true; rm -rf "$PG_DIR"; }
+trap stop_postgres EXIT
+export SOCKET_TEST_POSTGRES_URL="postgresql+psycopg://socket@/postgres?host=$PG_DIR&port=54329"
+echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') for the tests at $PG_DIR"

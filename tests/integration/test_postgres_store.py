@@ -1,0 +1,97 @@
+"""The same store on PostgreSQL, chosen by SOCKET_DATABASE_URL (as a practice sharing one store would).
+
+CI starts a server and sets SOCKET_TEST_POSTGRES_URL (see .ci/postgres.sh); on a machine
+without one these tests are skipped, saying so.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from typer.testing import CliRunner
+
+from socketcli.cli.app import app
+
+SERVER = os.environ.get("SOCKET_TEST_POSTGRES_URL")
+pytestmark = pytest.mark.skipif(
+    not SERVER, reason="no PostgreSQL server: set SOCKET_TEST_POSTGRES_URL"
+)
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    """A new, empty database on the test server, dropped afterwards."""
+    assert SERVER is not None
+    name = f"socket_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(SERVER).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run(url: str, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(
+        app,
+        list(args),
+        env={"SOCKET_DATABASE_URL": url, "SOCKET_NOW": "2023-11-21", "NO_COLOR": "1"},
+    )
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_a_month_end_on_a_postgresql_store_bills_the_alignment_example_to_the_penny(
+    database_url: str,
+) -> None:
+    steps = [
+        ("init",),
+        ("services", "add", "Annual accounts", "--method", "monthly", "--alignment"),
+        ("clients", "add", "ACME", "Acme Widgets Ltd", "--year-end", "31-03"),
+        (
+            "proposals",
+            "add",
+            "P1",
+            "--client",
+            "ACME",
+            "--line",
+            "Annual accounts=100",
+            "--start",
+            "2023-10-01",
+            "--accept",
+        ),
+    ]
+    for step in steps:
+        code, _, err = run(database_url, *step)
+        assert code == 0, err
+    code, out, err = run(database_url, "plan", "preview", "ACME", "--month", "2023-10", "--json")
+    assert code == 0, err
+    invoice = json.loads(out)["invoices"][0]
+    assert [line["line_amount"] for line in invoice["lines"]] == ["100.00", "600.00"]
+    assert invoice["total"] == "700.00"
+
+    assert run(database_url, "plan", "approve", "--month", "2023-11")[0] == 0
+    code, out, err = run(database_url, "plan", "diff", "--month", "2023-12", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["previous_source"] == "finalised"
+    assert [(row["reference"], row["change"], row["amount"]) for row in report["clients"]] == [
+        ("ACME", "unchanged", "100.00")
+    ]
+
+
+def test_a_postgresql_store_that_was_never_initialised_says_how_to_make_one(
+    database_url: str,
+) -> None:
+    code, _, err = run(database_url, "plan", "show")
+    assert code == 5
+    assert "is not a socket store: run `socket init`" in err
+    assert "Traceback" not in err
