@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -116,16 +115,15 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
     for key, value in client_json(detail.client).items():
         facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
     show(facts)
-    proposals = table(
-        "Proposal", "Status", "Start", "Monthly lines", right=["Monthly lines"], title="Proposals"
-    )
+    proposals = table("Proposal", "Status", "Start", "Lines in force", title="Proposals")
     for proposal in detail.proposals:
-        current = sum((line.amount for line in proposal.lines if line.end is None), Decimal(0))
+        in_force = ", ".join(
+            f"{escape(line.service_name)} {money(line.amount)} {line.billing_method.value.replace('_', ' ')}"
+            for line in proposal.lines
+            if line.end is None
+        )
         proposals.add_row(
-            proposal.reference,
-            proposal.status.value,
-            str(proposal.start_date or ""),
-            money(current),
+            proposal.reference, proposal.status.value, str(proposal.start_date or ""), in_force
         )
     show(proposals)
 

@@ -33,8 +33,16 @@ def playground(
                 return
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
-        with st.uow(write=True, create=True) as uow:
-            report = create_playground(uow, st.clock)
+        try:
+            with st.uow(write=True, create=True) as uow:
+                report = create_playground(uow, st.clock)
+        except BaseException:
+            # Never leave a half-made playground behind to be mistaken for a finished one.
+            st.close()
+            if path is not None:
+                for suffix in ("", "-wal", "-shm"):
+                    path.with_name(path.name + suffix).unlink(missing_ok=True)
+            raise
         say(f"Created the playground at {location.describe()}: {report.summary()}.")
         say("Try: socket --playground plan diff   (or set SOCKET_PLAYGROUND=1)")
     finally:

@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from socketcli.domain.billing import alignment_for, next_billing_month
 from socketcli.domain.model import BillingMethod, ChangeType, ProposalStatus, YearEnd
@@ -155,8 +156,8 @@ class _Person:
     linked: bool = False
 
 
-def _c(reference: str, name: str, email: str, **overrides: object) -> Client:
-    return Client(reference=reference, name=name, email=email, **overrides)  # type: ignore[arg-type]
+def _c(reference: str, name: str, email: str, **overrides: Any) -> Client:
+    return Client(reference=reference, name=name, email=email, **overrides)
 
 
 _MARCH = YearEnd(3, 31)
