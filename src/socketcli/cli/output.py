@@ -62,8 +62,18 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def say(message: str) -> None:
-    """A message for the person (stderr), never data."""
-    console(stderr=True).print(message)
+    """A message for the person (stderr), never data. Printed as typed: no markup."""
+    console(stderr=True).print(message, markup=False)
+
+
+def note(markup: str) -> None:
+    """A styled message (stderr). Any user text in it must go through `escape`."""
+    console(stderr=True).print(markup)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """'1 client', '2 clients'."""
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def error(message: str) -> None:
@@ -78,7 +88,7 @@ def escape(text: str) -> str:
 
 def playground_banner(playground: bool) -> None:
     if playground:
-        say("[yellow]PLAYGROUND[/] demo practice: nothing here reaches a real Xero.")
+        note("[yellow]PLAYGROUND[/] demo practice: nothing here reaches a real Xero.")
 
 
 def jsonable(value: Any) -> Any:

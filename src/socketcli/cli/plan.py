@@ -57,7 +57,8 @@ def show(
         emit_json,
         escape,
         money,
-        say,
+        note,
+        plural,
         table,
     )
     from socketcli.cli.output import show as render
@@ -137,7 +138,7 @@ def show(
         )
     grid.add_section()
     grid.add_row(
-        f"[bold]{len(report.rows)} clients[/]",
+        f"[bold]{plural(len(report.rows), 'client')}[/]",
         "",
         f"[bold]{money(report.total)}[/]",
         f"[bold]{report.line_count}[/]",
@@ -145,8 +146,8 @@ def show(
     )
     render(grid)
     if report.needing_attention:
-        say(
-            f"{WARN} {report.needing_attention} clients need attention: not linked to a Xero contact "
+        note(
+            f"{WARN} {plural(report.needing_attention, 'client needs', 'clients need')} attention: not linked to a Xero contact "
             "(a new contact will be created with the client's name when posted)."
         )
 
@@ -173,7 +174,8 @@ def diff(
         emit_json,
         escape,
         money,
-        say,
+        note,
+        plural,
         signed,
         table,
     )
@@ -333,7 +335,7 @@ def diff(
     render(totals)
     unlinked = sum(1 for r in report.rows if r.warning)
     if unlinked:
-        say(f"{WARN} {unlinked} clients billed this month are not linked to a Xero contact.")
+        note(f"{WARN} {plural(unlinked, 'client')} billed this month not linked to a Xero contact.")
 
 
 def _invoice_json(invoice: Any) -> dict[str, Any]:
@@ -439,11 +441,11 @@ def preview(
             if invoice.contact_id
             else f" {WARN} not linked: a new Xero contact will be created"
         )
-        say(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{linked}")
-        say(
+        render(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{linked}")
+        render(
             f"Date {invoice.invoice_date:%d %b %Y}   Due {invoice.due_date:%d %b %Y} ({invoice.payment_terms})"
         )
-        say(
+        render(
             f"Reference {escape(invoice.reference)}   Branding theme {escape(invoice.branding_theme or 'Xero default')}"
         )
         grid = table(
@@ -481,12 +483,12 @@ def approve(
     ] = "",
 ) -> None:
     """Approve (finalise) a month's plan: its invoices are recorded as they stand now."""
-    from socketcli.cli.output import money, say
+    from socketcli.cli.output import money, plural, say
     from socketcli.services.plan import approve_plan
 
     st = state(ctx)
     with st.uow(write=True) as uow:
         report = approve_plan(uow, st.clock, _month(month), by)
     say(
-        f"Finalised the plan for {report.month.label}: {report.invoices} invoices, {money(report.total)}."
+        f"Finalised the plan for {report.month.label}: {plural(report.invoices, 'invoice')}, {money(report.total)}."
     )

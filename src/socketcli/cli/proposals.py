@@ -131,15 +131,21 @@ def add(
 ) -> None:
     """Add a draft proposal (or an accepted one with --accept)."""
     from socketcli.cli.output import say
-    from socketcli.services.proposals import LineSpec, accept_proposal, add_proposal, parse_date
+    from socketcli.services.proposals import LineSpec, add_proposal, parse_date
 
     specs = [LineSpec.parse(text) for text in line]
     start_date = parse_date(start, "start date") if start else None
     st = state(ctx)
     with st.uow(write=True) as uow:
-        proposal = add_proposal(uow, reference, client, specs, start=start_date, title=title)
-        if accept:
-            proposal = accept_proposal(uow, reference, st.clock)
+        proposal = add_proposal(
+            uow,
+            reference,
+            client,
+            specs,
+            start=start_date,
+            title=title,
+            accept_with=st.clock if accept else None,
+        )
     say(
         f"Added proposal {proposal.reference} for {proposal.client_reference} ({proposal.status.value})."
     )

@@ -137,6 +137,12 @@ def edit_client(uow: UnitOfWork, key: str, changes: ClientChanges) -> Client:
 def close_client(uow: UnitOfWork, key: str, last_month: Month | None) -> Client:
     """Mark a client as closing: nothing is billed after `last_month` (None reopens it)."""
     client = find_client(uow, key)
+    finalised = uow.latest_finalised()
+    if last_month is not None and finalised is not None and last_month < finalised:
+        raise Conflict(
+            f"{finalised} is already finalised and months already billed keep what they were "
+            f"billed: the last billable month can be {finalised} or later, not {last_month}"
+        )
     saved = uow.save_client(replace(client, last_billable_month=last_month))
     uow.commit()
     return saved

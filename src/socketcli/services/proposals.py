@@ -99,7 +99,9 @@ def add_proposal(
     *,
     start: date | None = None,
     title: str = "",
+    accept_with: Clock | None = None,
 ) -> Proposal:
+    """Add a draft proposal; with `accept_with` (a clock), accept it in the same transaction."""
     reference = check_reference(reference, "proposal reference")
     if uow.proposal(reference) is not None:
         raise Conflict(f"proposal {reference!r} already exists")
@@ -114,7 +116,16 @@ def add_proposal(
         title=title,
         lines=tuple(_line(uow, spec) for spec in lines),
     )
-    saved = uow.save_proposal(proposal)
+    if accept_with is not None:
+        if start is None:
+            raise InvalidInput(
+                f"proposal {reference!r} has no confirmed start date: give --start YYYY-MM-DD"
+            )
+        saved = uow.save_proposal(proposal)
+        saved = uow.save_proposal(accepted(uow, saved, start, accept_with))
+        uow.open_work_items(saved)
+    else:
+        saved = uow.save_proposal(proposal)
     uow.commit()
     return saved
 
@@ -157,12 +168,14 @@ def accept_proposal(
     return saved
 
 
-def _check_effective(uow: UnitOfWork, proposal: Proposal, month: Month) -> None:
+def _check_effective(
+    uow: UnitOfWork, proposal: Proposal, month: Month, what: str = "a change"
+) -> None:
     assert proposal.start_date is not None
     if month < Month.of(proposal.start_date):
         raise InvalidInput(
             f"proposal {proposal.reference!r} starts in {Month.of(proposal.start_date)}: "
-            f"a change cannot take effect earlier, in {month}"
+            f"{what} cannot take effect earlier, in {month}"
         )
     finalised = uow.latest_finalised()
     if finalised is not None and month <= finalised:
@@ -193,7 +206,7 @@ def cancel_proposal(
         from socketcli.services.plan import resolve_month
 
         month = effective or resolve_month(uow, None, clock)
-        _check_effective(uow, proposal, month)
+        _check_effective(uow, proposal, month, "a cancellation")
         lines = tuple(kept for line in lines if (kept := _end(line, month)) is not None)
     saved = uow.save_proposal(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
     uow.commit()

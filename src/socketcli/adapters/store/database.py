@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from socketcli.domain.errors import StoreNotReady
 
@@ -27,10 +28,12 @@ class StoreLocation:
 
     @property
     def is_sqlite(self) -> bool:
-        return make_url(self.url).get_backend_name() == "sqlite"
+        return self.url.startswith("sqlite")
 
     @property
     def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
         url = make_url(self.url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
@@ -38,10 +41,13 @@ class StoreLocation:
 
     def describe(self) -> str:
         """The location for messages: the file, or the URL without its password."""
-        path = self.sqlite_path
-        if path is not None:
-            return str(path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        try:
+            path = self.sqlite_path
+            if path is not None:
+                return str(path)
+            return make_url(self.url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "SOCKET_DATABASE_URL (not a database URL)"
 
 
 def create_store_engine(location: StoreLocation) -> Engine:
@@ -108,7 +114,19 @@ def open_engine(location: StoreLocation, *, create: bool = False) -> Engine:
     """The store's engine, migrated to the newest schema.
 
     Without `create`, a store that does not exist is an error that says how to make one.
+    A store that cannot be opened (not a database, no driver, no access) is a StoreNotReady
+    error naming the store and the reason, never a traceback.
     """
+    try:
+        return _open_engine(location, create=create)
+    except (SQLAlchemyError, OSError, ImportError) as failure:
+        reason = str(getattr(failure, "orig", None) or failure).splitlines()[0]
+        if isinstance(failure, ImportError):
+            reason = f"the database driver is not installed ({failure.name or reason})"
+        raise StoreNotReady(f"cannot open the store at {location.describe()}: {reason}") from None
+
+
+def _open_engine(location: StoreLocation, *, create: bool) -> Engine:
     if not create and not store_exists(location):
         raise StoreNotReady(
             f"no store at {location.describe()}: run `socket init` to create one, "
