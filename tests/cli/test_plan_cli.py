@@ -103,7 +103,7 @@ def test_show_json_is_every_client_with_amounts_as_strings(socket, practice):
     plan = socket.json("plan", "show", "--month", "2027-01")
 
     assert set(plan) == SHOW_FIELDS
-    assert (plan["month"], plan["playground"]) == ("2027-01", False)
+    assert (plan["month"], plan["status"], plan["playground"]) == ("2027-01", "draft", False)
     assert all(set(row) == SHOW_CLIENT_FIELDS for row in plan["clients"])
     assert plan["clients"] == [
         {

@@ -72,6 +72,7 @@ def show(
         emit_json(
             {
                 "month": str(report.month),
+                "status": "finalised" if report.finalised else "draft",
                 "playground": report.playground,
                 "clients": [
                     {
@@ -126,7 +127,7 @@ def show(
         "Lines",
         "Xero contact",
         right=["Amount", "Lines"],
-        title=f"Billing plan for {report.month.label} (draft)",
+        title=f"Billing plan for {report.month.label} ({'finalised' if report.finalised else 'draft'})",
     )
     for r in report.rows:
         grid.add_row(

@@ -151,6 +151,7 @@ class ClientMonth:
 
     amount: Decimal = Decimal("0.00")
     line_count: int = 0
+    invoice_count: int = 0
 
     @property
     def billed(self) -> bool:
@@ -167,7 +168,9 @@ class Plan:
         for invoice in self.invoices:
             seen = totals.get(invoice.client_id, ClientMonth())
             totals[invoice.client_id] = ClientMonth(
-                seen.amount + invoice.total, seen.line_count + len(invoice.lines)
+                seen.amount + invoice.total,
+                seen.line_count + len(invoice.lines),
+                seen.invoice_count + 1,
             )
         return totals
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -34,6 +33,7 @@ class PlanReport:
     month: Month
     playground: bool
     rows: tuple[PlanRow, ...]
+    finalised: bool = False  # the figures are the finalised snapshot's
 
     @property
     def total(self) -> Decimal:
@@ -156,10 +156,10 @@ def resolve_month(uow: UnitOfWork, month: Month | None, clock: Clock) -> Month:
 def show_plan(uow: UnitOfWork, clock: Clock, month: Month | None = None) -> PlanReport:
     practice = _Practice(uow)
     month = resolve_month(uow, month, clock)
-    plan = practice.plan(uow, month)
-    counts = Counter(invoice.client_id for invoice in plan.invoices)
+    finalised = uow.finalised_totals(month)
+    billing = finalised if finalised is not None else practice.plan(uow, month).by_client()
     rows = []
-    for client_id, billed in plan.by_client().items():
+    for client_id, billed in billing.items():
         client = practice.clients[client_id]
         rows.append(
             PlanRow(
@@ -167,13 +167,13 @@ def show_plan(uow: UnitOfWork, clock: Clock, month: Month | None = None) -> Plan
                 client=client.name,
                 amount=billed.amount,
                 line_count=billed.line_count,
-                invoice_count=counts[client_id],
+                invoice_count=billed.invoice_count,
                 contact=client.xero_contact_name if client.xero_contact_id else None,
                 warning=contact_warning(client),
             )
         )
     rows.sort(key=lambda row: (row.client.lower(), row.reference))
-    return PlanReport(month, practice.settings.playground, tuple(rows))
+    return PlanReport(month, practice.settings.playground, tuple(rows), finalised is not None)
 
 
 def diff_plan(
