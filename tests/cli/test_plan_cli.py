@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-SHOW_FIELDS = {"month", "playground", "clients", "totals"}
+SHOW_FIELDS = {"month", "status", "playground", "clients", "totals"}
 SHOW_CLIENT_FIELDS = {
     "reference",
     "client",
