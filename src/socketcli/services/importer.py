@@ -17,8 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.model import BillingMethod, ProposalStatus
@@ -150,7 +151,8 @@ def _column_name(text: str) -> str:
 
 
 def recognise(columns: Iterable[str]) -> Kind | None:
-    """A file's kind from its header: proposal_reference, else reference, else billing_method."""
+    """A file's kind from its header: proposal_reference, else reference, else billing_method;
+    failing those, the one kind whose columns it names most of (then it misses a column)."""
     names = set(columns)
     if names & {"proposal_reference", "client_reference"}:
         return Kind.PROPOSALS
@@ -158,7 +160,10 @@ def recognise(columns: Iterable[str]) -> Kind | None:
         return Kind.CLIENTS
     if "billing_method" in names:
         return Kind.SERVICES
-    return None
+    scores = {kind: len(names & set(layout.columns)) for kind, layout in LAYOUTS.items()}
+    best = max(scores.values())
+    likely = [kind for kind, score in scores.items() if score == best]
+    return likely[0] if best and len(likely) == 1 else None
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -169,7 +174,8 @@ class _Problems:
 
     def __init__(self) -> None:
         self.found: list[Problem] = []
-        self.order: dict[str, int] = {}
+        self.order: dict[str, int] = {}  # file: its place among the files given
+        self.columns: dict[str, dict[str, int]] = {}  # file: its columns' places
 
     def add(self, file: str, row: int, column: str, reason: str) -> None:
         self.found.append(Problem(file, row, column, reason))
@@ -178,18 +184,30 @@ class _Problems:
         return bool(self.found)
 
     def sorted(self) -> list[Problem]:
-        return sorted(self.found, key=lambda p: (self.order.get(p.file, 0), p.row))
+        def place(problem: Problem) -> tuple[int, int, int]:
+            columns = self.columns.get(problem.file, {})
+            return (self.order.get(problem.file, 0), problem.row, columns.get(problem.column, -1))
+
+        return sorted(self.found, key=place)
 
 
 class _Row:
-    """One data row: its cells by column name, and a way to read each cell or say why not."""
+    """One data row as a spreadsheet shows it: its cells, and the problems found in them."""
 
-    __slots__ = ("bad", "cells", "file", "number", "problems")
+    __slots__ = ("bad", "columns", "file", "number", "problems", "record")
 
-    def __init__(self, file: str, number: int, cells: dict[str, str], problems: _Problems):
+    def __init__(
+        self,
+        file: str,
+        number: int,
+        record: list[str],
+        columns: dict[str, int],
+        problems: _Problems,
+    ) -> None:
         self.file = file
         self.number = number
-        self.cells = cells
+        self.record = record
+        self.columns = columns  # the file's column names and their positions
         self.problems = problems
         self.bad = False
 
@@ -199,32 +217,59 @@ class _Row:
 
     def has(self, column: str) -> bool:
         """True when the file has the column (even if this row's cell is empty)."""
-        return column in self.cells
+        return column in self.columns
+
+    def raw(self, column: str) -> str:
+        """The cell as written ('' where the file has no such column)."""
+        return self.record[self.columns.get(column, -1)]
 
     def text(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
-
-    def value(self, column: str, parse: Callable[[str], T], *, required: bool = False) -> T | None:
-        """The parsed cell; None when it is empty or not acceptable (then a problem is noted)."""
-        text = self.text(column)
-        if not text:
-            if required:
-                self.problem(column, f"{column} is required")
-            return None
-        try:
-            return parse(text)
-        except InvalidInput as error:
-            self.problem(column, str(error))
-            return None
+        return self.raw(column).strip()
 
     def where(self) -> str:
         return f"row {self.number} of {self.file}"
+
+
+class _Cell(Generic[T]):
+    """How one column is read: a cell's value, or None when it is empty or not acceptable
+    (then a problem names the row and column). Each distinct text is parsed once: 150,000
+    proposal rows repeat the same references, months and prices."""
+
+    def __init__(self, column: str, parse: Callable[[str], T], *, required: bool = False):
+        self.column = column
+        self.parse = parse
+        self.required = required
+        self.seen: dict[str, T | None] = {}
+
+    def __call__(self, row: _Row, raw: str | None = None) -> T | None:
+        """The cell of `row` (`raw`: its text, when the caller has it at hand)."""
+        if raw is None:
+            raw = row.raw(self.column)
+        try:
+            return self.seen[raw]
+        except KeyError:
+            pass
+        text = raw.strip()
+        if not text:
+            if self.required:
+                row.problem(self.column, f"{self.column} is required")
+                return None
+            self.seen[raw] = None
+            return None
+        try:
+            value = self.parse(text)
+        except InvalidInput as error:
+            row.problem(self.column, str(error))
+            return None
+        self.seen[raw] = value
+        return value
 
 
 @dataclass(slots=True)
 class _Sheet:
     file: str
     kind: Kind
+    columns: dict[str, int]  # the known columns the header names, and their positions
     rows: list[_Row]
     complete: bool  # False when a required column is missing: its rows were not read
 
@@ -294,46 +339,35 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
                 name,
                 f"missing column {name!r}: a {kind} file needs " + ", ".join(layout.required),
             )
+        columns = {name: index for index, name in known}
+        problems.columns[file] = columns
         if missing:
-            return _Sheet(file, kind, [], complete=False)
+            return _Sheet(file, kind, columns, [], complete=False)
         width = len(header)
         rows: list[_Row] = []
         for number, record in enumerate(reader, start=HEADER_ROW + 1):
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue
-            row = _Row(
-                file,
-                number,
-                {name: record[index] for index, name in known if index < len(record)},
-                problems,
-            )
-            extra = [i for i in range(width, len(record)) if record[i].strip()]
-            if extra:
-                row.problem(
-                    str(extra[0] + 1),
-                    f"the row has a value in column {extra[0] + 1}, which has no header",
-                )
+            row = _Row(file, number, record, columns, problems)
+            if len(record) > width:
+                extra = [i for i in range(width, len(record)) if record[i].strip()]
+                if extra:
+                    row.problem(
+                        str(extra[0] + 1),
+                        f"the row has a value in column {extra[0] + 1}, which has no header",
+                    )
+                del record[width:]
+            elif len(record) < width:
+                record.extend([""] * (width - len(record)))
+            record.append("")  # what a column the file does not have reads as: see _Row.raw
             rows.append(row)
     except csv.Error as error:
         problems.add(file, reader.line_num, "", f"is not valid CSV: {error}")
         return None
-    return _Sheet(file, kind, rows, complete=True)
+    return _Sheet(file, kind, columns, rows, complete=True)
 
 
 # -- cell parsers -------------------------------------------------------------------------
-
-
-def _memo(parse: Callable[[str], T]) -> Callable[[str], T]:
-    """`parse`, remembering what it returned (150,000 rows repeat the same months and prices)."""
-    seen: dict[str, T] = {}
-
-    def cached(text: str) -> T:
-        found = seen.get(text)
-        if found is None:
-            found = seen[text] = parse(text)
-        return found
-
-    return cached
 
 
 def _boolean(column: str) -> Callable[[str], bool]:
@@ -394,6 +428,14 @@ def _text(text: str) -> str:
     return text
 
 
+def _description(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _unit_price(text: str) -> Decimal:
+    return parse_money(text, what="unit price")
+
+
 # Optional client columns: how a cell is read, and what an empty cell means.
 _CLIENT_FIELDS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "email": (check_email, ""),
@@ -436,17 +478,20 @@ class _Changes(Generic[R]):
 def _clients(sheets: list[_Sheet], stored: dict[str, Client]) -> tuple[_Changes[Client], set[str]]:
     """The clients to write, and every reference the files name (good rows or not)."""
     changes: _Changes[Client] = _Changes()
+    reference_cell = _Cell("reference", _client_reference, required=True)
+    name_cell = _Cell("name", check_name, required=True)
+    optional = [(_Cell(column, parse), empty) for column, (parse, empty) in _CLIENT_FIELDS.items()]
     first_seen: dict[str, _Row] = {}
     named: set[str] = set()
     for sheet in sheets:
+        given = [(cell, empty) for cell, empty in optional if cell.column in sheet.columns]
         for row in sheet.rows:
-            reference = row.value("reference", _client_reference, required=True)
-            name = row.value("name", check_name, required=True)
+            reference = reference_cell(row)
+            name = name_cell(row)
             values: dict[str, Any] = {}
-            for column, (parse, empty) in _CLIENT_FIELDS.items():
-                if row.has(column):
-                    parsed = row.value(column, parse)
-                    values[column] = empty if parsed is None else parsed
+            for cell, empty in given:
+                parsed = cell(row)
+                values[cell.column] = empty if parsed is None else parsed
             if reference is None:
                 continue
             named.add(reference)
@@ -476,21 +521,24 @@ def _services(
     """The services to write, the catalogue the proposals see, and every name the files use."""
     changes: _Changes[Service] = _Changes()
     catalogue = dict(stored)
+    name_cell = _Cell("name", _service_name, required=True)
+    method_cell = _Cell("billing_method", parse_method, required=True)
+    code_cell = _Cell("account_code", check_account_code)
+    alignment_cell = _Cell("alignment_fee", _boolean("alignment_fee"))
+    tracking_cell = _Cell("tracking", _service_tracking)
     first_seen: dict[str, _Row] = {}
     named: set[str] = set()
     for sheet in sheets:
         for row in sheet.rows:
-            name = row.value("name", _service_name, required=True)
-            method = row.value("billing_method", parse_method, required=True)
+            name = name_cell(row)
+            method = method_cell(row)
             values: dict[str, Any] = {}
             if row.has("account_code"):
-                values["account_code"] = row.value("account_code", check_account_code)
+                values["account_code"] = code_cell(row)
             if row.has("alignment_fee"):
-                values["alignment_eligible"] = bool(
-                    row.value("alignment_fee", _boolean("alignment_fee"))
-                )
+                values["alignment_eligible"] = bool(alignment_cell(row))
             if row.has("tracking"):
-                values["tracking_category"] = row.value("tracking", _service_tracking)
+                values["tracking_category"] = tracking_cell(row)
             if name is None:
                 continue
             key = name.casefold()
@@ -524,16 +572,16 @@ def _services(
 # -- proposals ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _LineRow:
+_Head = tuple[str, ProposalStatus, date | None, str]  # client, status, start date, title
+_LineValues = tuple[str, str, Decimal, Decimal, BillingMethod | None, Month | None, Month | None]
+
+
+class _LineRow(NamedTuple):
     """A proposals row as read: one line of one proposal."""
 
     row: _Row
     proposal: str
-    client: str
-    status: ProposalStatus
-    start_date: date | None
-    title: str
+    head: _Head
     service: str
     description: str
     quantity: Decimal
@@ -542,44 +590,123 @@ class _LineRow:
     start: Month | None  # the first month billed; None for a line that never bills
     end: Month | None
 
+    @property
+    def client(self) -> str:
+        return self.head[0]
+
+    @property
+    def status(self) -> ProposalStatus:
+        return self.head[1]
+
+
+_HEAD_COLUMNS = ("client_reference", "status", "start_date", "title")  # a _Head's
+_ONE = Decimal(1)
+
 
 class _ProposalCells:
-    """The cell parsers of a proposals file, remembering repeated values."""
+    """The cells of proposals files. A proposal's head (reference, client, status, start
+    date, title) repeats on each of its rows and most lines repeat across proposals: each
+    distinct head and line is read once and checked once."""
+
+    HEAD = ("proposal_reference", "client_reference", "status", "start_date", "title")
+    LINE = (
+        "service",
+        "description",
+        "quantity",
+        "unit_price",
+        "billing_method",
+        "from_month",
+        "to_month",
+    )
 
     def __init__(self) -> None:
-        self.reference = _memo(_proposal_reference)
-        self.client = _memo(_client_reference)
-        self.status = _memo(_status)
-        self.date = _memo(_start_date)
-        self.month = _memo(Month.parse)
-        self.money = _memo(lambda text: parse_money(text, what="unit price"))
-        self.quantity = _memo(parse_quantity)
-        self.method = _memo(parse_method)
+        self.reference = _Cell("proposal_reference", _proposal_reference, required=True)
+        self.client = _Cell("client_reference", _client_reference, required=True)
+        self.status = _Cell("status", _status, required=True)
+        self.start_date = _Cell("start_date", _start_date)
+        self.title = _Cell("title", _text)
+        self.service = _Cell("service", _service_name, required=True)
+        self.description = _Cell("description", _description)
+        self.quantity = _Cell("quantity", parse_quantity)
+        self.unit_price = _Cell("unit_price", _unit_price, required=True)
+        self.method = _Cell("billing_method", parse_method)
+        self.from_month = _Cell("from_month", Month.parse)
+        self.to_month = _Cell("to_month", Month.parse)
+        self.heads: dict[tuple[str, ...], tuple[str, _Head]] = {}
+        self.lines: dict[tuple[object, ...], _LineValues] = {}
+        self.first_months: dict[date, Month] = {}
 
-    def read(self, row: _Row) -> _LineRow | None:
-        proposal = row.value("proposal_reference", self.reference, required=True)
-        client = row.value("client_reference", self.client, required=True)
-        status = row.value("status", self.status, required=True)
-        start_date = row.value("start_date", self.date)
-        service = row.value("service", _service_name, required=True)
-        quantity = row.value("quantity", self.quantity)
-        unit_price = row.value("unit_price", self.money, required=True)
-        method = row.value("billing_method", self.method)
-        from_month = row.value("from_month", self.month)
-        to_month = row.value("to_month", self.month)
-        if status is None or row.bad:
+    def reader(
+        self, sheet: _Sheet
+    ) -> Callable[[_Row], tuple[tuple[str, _Head] | None, _LineRow | None]]:
+        absent = -1  # _read ends every record with an empty cell
+        head_of = itemgetter(*(sheet.columns.get(c, absent) for c in self.HEAD))
+        line_of = itemgetter(*(sheet.columns.get(c, absent) for c in self.LINE))
+
+        def read(row: _Row) -> tuple[tuple[str, _Head] | None, _LineRow | None]:
+            """The row's proposal and head (None if bad) and its line (None if bad)."""
+            head_key: tuple[str, ...] = head_of(row.record)
+            head = self.heads.get(head_key)
+            if head is None:
+                head = self._head(row, head_key)
+                if head is not None:
+                    self.heads[head_key] = head
+            status = start_date = None
+            if head is not None:
+                status, start_date = head[1][1], head[1][2]
+            cells: tuple[str, ...] = line_of(row.record)
+            line_key = (status, start_date, cells)
+            line = self.lines.get(line_key)
+            if line is None:
+                line = self._line(row, cells, status, start_date)
+                if line is not None:
+                    self.lines[line_key] = line
+            if head is None or line is None:
+                return head, None
+            return head, _LineRow(row, head[0], head[1], *line)
+
+        return read
+
+    def _head(self, row: _Row, cells: tuple[str, ...]) -> tuple[str, _Head] | None:
+        """The proposal's reference and head from the row's HEAD cells."""
+        before = len(row.problems.found)
+        proposal = self.reference(row, cells[0])
+        client = self.client(row, cells[1])
+        status = self.status(row, cells[2])
+        start_date = self.start_date(row, cells[3])
+        title = self.title(row, cells[4]) or ""
+        if status is not None and status is not ProposalStatus.DRAFT and start_date is None:
+            row.problem("start_date", f"an {status} proposal needs its start date, YYYY-MM-DD")
+        if len(row.problems.found) > before or proposal is None or client is None or status is None:
             return None
+        return proposal, (client, status, start_date, title)
+
+    def _line(
+        self,
+        row: _Row,
+        cells: tuple[str, ...],
+        status: ProposalStatus | None,
+        start_date: date | None,
+    ) -> _LineValues | None:
+        """The line from the row's LINE cells, checked against the proposal's status and
+        start date (when they are known)."""
+        before = len(row.problems.found)
+        service = self.service(row, cells[0])
+        description = self.description(row, cells[1]) or ""
+        quantity = self.quantity(row, cells[2])
+        unit_price = self.unit_price(row, cells[3])
+        method = self.method(row, cells[4])
+        from_month = self.from_month(row, cells[5])
+        to_month = self.to_month(row, cells[6])
         start: Month | None = None
         if status is ProposalStatus.DRAFT:
-            for column in ("from_month", "to_month"):
-                if row.text(column):
+            for column, given in (("from_month", from_month), ("to_month", to_month)):
+                if given is not None:
                     row.problem(
                         column,
                         f"a draft's lines start when it is accepted: leave {column} empty "
                         "(give the proposed start as start_date)",
                     )
-        elif start_date is None:
-            row.problem("start_date", f"an {status} proposal needs its start date, YYYY-MM-DD")
         elif status is ProposalStatus.CANCELLED and to_month is None:
             if from_month is not None:
                 row.problem(
@@ -587,8 +714,10 @@ class _ProposalCells:
                     "a cancelled proposal's line bills up to its to_month: give the last "
                     "month it was billed (or leave from_month empty too: never billed)",
                 )
-        else:
-            first = Month.of(start_date)
+        elif status is not None and start_date is not None:
+            first = self.first_months.get(start_date)
+            if first is None:
+                first = self.first_months[start_date] = Month.of(start_date)
             start = from_month or first
             if start < first:
                 row.problem(
@@ -597,29 +726,21 @@ class _ProposalCells:
                 )
             if to_month is not None and to_month < start:
                 row.problem(
-                    "to_month",
-                    f"to_month {to_month} is before the line's first month {start}",
+                    "to_month", f"to_month {to_month} is before the line's first month {start}"
                 )
-        if row.bad or proposal is None or client is None or service is None or unit_price is None:
+        if len(row.problems.found) > before or service is None or unit_price is None:
             return None
-        return _LineRow(
-            row=row,
-            proposal=proposal,
-            client=client,
-            status=status,
-            start_date=start_date,
-            title=row.text("title"),
-            service=service,
-            description=" ".join(row.text("description").split()),
-            quantity=quantity if quantity is not None else Decimal(1),
-            unit_price=unit_price,
-            method=method,
-            start=start,
-            end=to_month if start is not None else None,
+        return (
+            service,
+            description,
+            _ONE if quantity is None else quantity,
+            unit_price,
+            method,
+            start,
+            to_month if start is not None else None,
         )
 
 
-_AGREED = ("client_reference", "status", "start_date", "title")
 _ALLOWED = {
     (ProposalStatus.DRAFT, ProposalStatus.DRAFT),
     (ProposalStatus.DRAFT, ProposalStatus.ACCEPTED),
@@ -630,62 +751,49 @@ _ALLOWED = {
 }
 
 
-def _agreed(line: _LineRow) -> tuple[object, ...]:
-    return (line.client, line.status, line.start_date, line.title)
-
-
 def _build_lines(rows: list[_LineRow], services: list[Service]) -> tuple[ProposalLine, ...]:
     """The proposal's lines, with billing cycle anchors and alignment fees decided.
 
     A row that starts the month after a row of the same service and method ended continues
-    it (a price change): it keeps that row's anchor, so a quarterly cycle does not move. Only
-    the first row of a service can charge an alignment fee.
+    it (a price change): it keeps that row's anchor, so that a quarterly cycle does not
+    move. Only the first row of a service (by its first month) can charge an alignment fee.
     """
-    anchors: dict[int, Month] = {}
-    first_of_service: dict[str, int] = {}
-    ordered = sorted(
-        (i for i, line in enumerate(rows) if line.start is not None),
-        key=lambda i: (rows[i].start, i),
-    )
-    chains: dict[tuple[str, BillingMethod], list[tuple[Month | None, Month]]] = {}
-    for i in ordered:
-        line, service = rows[i], services[i]
-        assert line.start is not None
-        method = line.method or service.billing_method
-        key = service.name.casefold()
-        first_of_service.setdefault(key, i)
-        open_chains = chains.setdefault((key, method), [])
-        anchor = line.start
-        for index, (last, chain_anchor) in enumerate(open_chains):
-            if last is not None and last + 1 == line.start:
-                anchor = chain_anchor
-                open_chains[index] = (line.end, chain_anchor)
-                break
-        else:
-            open_chains.append((line.end, anchor))
-        anchors[i] = anchor
-    result = []
-    for i, (line, service) in enumerate(zip(rows, services, strict=True)):
-        method = line.method or service.billing_method
-        result.append(
-            ProposalLine(
-                service_name=service.name,
-                description=line.description or service.name,
-                quantity=line.quantity,
-                unit_price=line.unit_price,
-                billing_method=method,
-                start=line.start,
-                end=line.end,
-                anchor=anchors.get(i),
-                charges_alignment=(
-                    line.start is not None
-                    and service.alignment_eligible
-                    and method is BillingMethod.MONTHLY
-                    and first_of_service.get(service.name.casefold()) == i
-                ),
-            )
+    methods = [
+        row.method or service.billing_method for row, service in zip(rows, services, strict=True)
+    ]
+    anchors: list[Month | None] = [row.start for row in rows]
+    alignment = [False] * len(rows)
+    billed = [(row.start.ordinal, i) for i, row in enumerate(rows) if row.start is not None]
+    if billed:
+        billed.sort()
+        continues: dict[tuple[str, BillingMethod, int], Month] = {}
+        first_of_service: set[str] = set()
+        for start, i in billed:
+            row, service, method = rows[i], services[i], methods[i]
+            key = service.name.casefold()
+            anchor = continues.pop((key, method, start), None) or row.start
+            anchors[i] = anchor
+            if row.end is not None and anchor is not None:
+                continues[(key, method, row.end.ordinal + 1)] = anchor
+            if key not in first_of_service:
+                first_of_service.add(key)
+                alignment[i] = service.alignment_eligible and method is BillingMethod.MONTHLY
+    return tuple(
+        ProposalLine(
+            service.name,
+            row.description or service.name,
+            row.quantity,
+            row.unit_price,
+            method,
+            row.start,
+            row.end,
+            anchor,
+            charges,
         )
-    return tuple(result)
+        for row, service, method, anchor, charges in zip(
+            rows, services, methods, anchors, alignment, strict=True
+        )
+    )
 
 
 def _identity(line: ProposalLine) -> tuple[object, ...]:
@@ -717,12 +825,14 @@ def _terms_of(line: ProposalLine) -> tuple[object, ...]:
 
 
 def _same(a: Proposal, b: Proposal) -> bool:
-    return (a.client_reference, a.status, a.start_date, a.title) == (
-        b.client_reference,
-        b.status,
-        b.start_date,
-        b.title,
-    ) and [_identity(line) for line in a.lines] == [_identity(line) for line in b.lines]
+    return (
+        a.client_reference == b.client_reference
+        and a.status is b.status
+        and a.start_date == b.start_date
+        and a.title == b.title
+        and len(a.lines) == len(b.lines)
+        and all(_identity(x) == _identity(y) for x, y in zip(a.lines, b.lines, strict=True))
+    )
 
 
 def first_difference(old: Proposal, new: Proposal) -> Month | None:
@@ -743,16 +853,29 @@ def first_difference(old: Proposal, new: Proposal) -> Month | None:
 
 
 def _reuse_ids(new: Proposal, stored: Proposal) -> Proposal:
-    """`new` with each line that is stored exactly as it is carrying that line's id."""
-    free: dict[tuple[object, ...], list[int]] = {}
-    for line in stored.lines:
-        if line.id is not None:
-            free.setdefault(_identity(line), []).append(line.id)
-    lines = []
-    for line in new.lines:
-        ids = free.get(_identity(line))
-        lines.append(replace(line, id=ids.pop(0)) if ids else line)
+    """`new`, its lines carrying the ids of the stored lines they keep.
+
+    A line stored exactly as it is keeps its row; so does one that differs only in its last
+    month (a line ended by a price change, as `socket proposals change` ends it), so that
+    the row the past months billed, and its work items, stay.
+    """
+    lines = list(new.lines)
+    taken: set[int] = set()
+    for key in (_identity, _all_but_end):
+        free: dict[tuple[object, ...], list[int]] = {}
+        for line in stored.lines:
+            if line.id is not None and line.id not in taken:
+                free.setdefault(key(line), []).append(line.id)
+        for index, line in enumerate(lines):
+            ids = free.get(key(line)) if line.id is None else None
+            if ids:
+                taken.add(ids[0])
+                lines[index] = replace(line, id=ids.pop(0))
     return replace(new, lines=tuple(lines))
+
+
+def _all_but_end(line: ProposalLine) -> tuple[object, ...]:
+    return (*_terms_of(line), line.start)
 
 
 @dataclass(slots=True)
@@ -769,51 +892,68 @@ class _Context:
     now: datetime  # accepted_at of a newly accepted proposal
 
 
-def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
-    cells = _ProposalCells()
-    groups: dict[str, list[_LineRow]] = {}
-    broken: set[str] = set()
-    for sheet in sheets:
-        for row in sheet.rows:
-            line = cells.read(row)
-            if line is None:
-                broken.add(row.text("proposal_reference"))
-                continue
-            rows = groups.setdefault(line.proposal, [])
-            if rows:
-                first = rows[0]
-                for column, mine, theirs in zip(
-                    _AGREED, _agreed(line), _agreed(first), strict=True
-                ):
-                    if mine != theirs:
-                        line.row.problem(
-                            column,
-                            f"proposal {line.proposal!r} has {column} {_shown(theirs)} on "
-                            f"{first.row.where()}: every row of a proposal must agree",
-                        )
-                        broken.add(line.proposal)
-                        break
-            rows.append(line)
+@dataclass(slots=True)
+class _Grouped:
+    lines: dict[str, list[_LineRow]]  # each proposal's rows that were read
+    heads: dict[str, tuple[_Row, _Head]]  # each proposal's first row and what it says
+    broken: set[str]  # proposals with a row that could not be read
 
-    changes: _Changes[Proposal] = _Changes()
-    for reference, rows in groups.items():
-        first = rows[0]
-        ok = reference not in broken
-        if first.client not in context.clients:
-            ok = False
+
+def _group(sheets: list[_Sheet]) -> _Grouped:
+    """The rows of each proposal, checking that they agree on the proposal itself."""
+    cells = _ProposalCells()
+    grouped = _Grouped({}, {}, set())
+    for sheet in sheets:
+        read = cells.reader(sheet)
+        for row in sheet.rows:
+            head, line = read(row)
+            if head is None:
+                grouped.broken.add(row.text("proposal_reference"))
+                continue
+            proposal, agreed = head
+            first = grouped.heads.get(proposal)
+            if first is None:
+                grouped.heads[proposal] = (row, agreed)
+            elif agreed is not first[1]:
+                for column, mine, theirs in zip(_HEAD_COLUMNS, agreed, first[1], strict=True):
+                    if mine != theirs:
+                        row.problem(
+                            column,
+                            f"proposal {proposal!r} has {column} {_shown(theirs)} on "
+                            f"{first[0].where()}: every row of a proposal must agree",
+                        )
+                        grouped.broken.add(proposal)
+                        break
+            if line is None:
+                grouped.broken.add(proposal)
+            else:
+                grouped.lines.setdefault(proposal, []).append(line)
+    return grouped
+
+
+def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
+    grouped = _group(sheets)
+    unknown: set[str] = set()
+    for reference, (row, agreed) in grouped.heads.items():
+        client = agreed[0]
+        if client not in context.clients:
+            unknown.add(reference)
             if context.clients_complete:
-                first.row.problem(
+                row.problem(
                     "client_reference",
-                    f"client {first.client!r} is neither in the store nor in this import",
+                    f"client {client!r} is neither in the store nor in this import",
                 )
+    changes: _Changes[Proposal] = _Changes()
+    for reference, rows in grouped.lines.items():
+        first = rows[0]
+        ok = reference not in grouped.broken and reference not in unknown
         services: list[Service] = []
         for line in rows:
-            service = context.catalogue.get(line.service.casefold())
+            key = line.service.casefold()
+            service = context.catalogue.get(key)
             if service is None:
                 ok = False
-                if context.services_complete and line.service.casefold() not in (
-                    context.service_names
-                ):
+                if context.services_complete and key not in context.service_names:
                     line.row.problem(
                         "service",
                         f"service {line.service!r} is neither in the store nor in this "
@@ -823,37 +963,37 @@ def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
             services.append(service)
         if not ok:
             continue
+        client, status, start_date, title = first.head
         proposal = Proposal(
             reference=reference,
-            client_reference=first.client,
-            status=first.status,
-            start_date=first.start_date,
-            title=first.title,
+            client_reference=client,
+            status=status,
+            start_date=start_date,
+            title=title,
             lines=_build_lines(rows, services),
         )
         stored = context.stored.get(reference)
         if stored is None:
-            if proposal.status is ProposalStatus.ACCEPTED:
+            if status is ProposalStatus.ACCEPTED:
                 proposal = replace(proposal, accepted_at=context.now)
-            changes.note(proposal, None)
+            changes.created.append(proposal)
             continue
-        if (stored.status, proposal.status) not in _ALLOWED:
+        if (stored.status, status) not in _ALLOWED:
             first.row.problem("status", _status_problem(stored, proposal))
             continue
-        if stored.status is ProposalStatus.DRAFT:
-            accepted_at = context.now if proposal.status is ProposalStatus.ACCEPTED else None
-        else:
-            accepted_at = stored.accepted_at
-        proposal = replace(proposal, accepted_at=accepted_at)
         if _same(proposal, stored):
             changes.unchanged += 1
             continue
-        if stored.status is not ProposalStatus.DRAFT and context.finalised is not None:
-            month = first_difference(stored, proposal)
-            if month is not None and month <= context.finalised:
-                _finalised_problem(rows, proposal, stored, month, context.finalised)
-                continue
-        changes.updated.append(_reuse_ids(proposal, stored))
+        if stored.status is ProposalStatus.DRAFT:
+            accepted_at = context.now if status is ProposalStatus.ACCEPTED else None
+        else:
+            accepted_at = stored.accepted_at
+            if context.finalised is not None:
+                month = first_difference(stored, proposal)
+                if month is not None and month <= context.finalised:
+                    _finalised_problem(rows, proposal, stored, month, context.finalised)
+                    continue
+        changes.updated.append(_reuse_ids(replace(proposal, accepted_at=accepted_at), stored))
     return changes
 
 
@@ -892,6 +1032,10 @@ def _finalised_problem(
     )
 
 
+def _stripped(texts: Iterable[str]) -> set[str]:
+    return {text.strip() for text in texts} - {""}
+
+
 # -- the use case -------------------------------------------------------------------------
 
 
@@ -909,24 +1053,30 @@ def import_csv(uow: UnitOfWork, files: Sequence[Path], *, dry_run: bool = False)
         if sheet is not None:
             sheets[sheet.kind].append(sheet)
 
-    stored_clients = {client.reference: client for client in uow.clients()}
+    # What the store holds of what the files name, read set-based.
+    proposal_rows = [row for sheet in sheets[Kind.PROPOSALS] for row in sheet.rows]
+    wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
+    wanted_clients |= {row.raw("client_reference") for row in proposal_rows}
+    stored_clients = {
+        c.reference: c for c in uow.clients_by_reference(sorted(_stripped(wanted_clients)))
+    }
     clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients)
     stored_services = {service.name.casefold(): service for service in uow.services()}
     services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services)
-    proposal_sheets = sheets[Kind.PROPOSALS]
     proposals: _Changes[Proposal] = _Changes()
-    if any(sheet.rows for sheet in proposal_sheets):
+    if proposal_rows:
+        wanted = sorted(_stripped({row.raw("proposal_reference") for row in proposal_rows}))
         context = _Context(
             clients=set(stored_clients) | client_refs,
             clients_complete=all(sheet.complete for sheet in sheets[Kind.CLIENTS]),
             catalogue=catalogue,
             service_names=service_names,
             services_complete=all(sheet.complete for sheet in sheets[Kind.SERVICES]),
-            stored={proposal.reference: proposal for proposal in uow.proposals()},
+            stored={p.reference: p for p in uow.proposals_by_reference(wanted)},
             finalised=uow.latest_finalised(),
             now=uow.now(),
         )
-        proposals = _proposals(proposal_sheets, context)
+        proposals = _proposals(sheets[Kind.PROPOSALS], context)
     if problems:
         raise ImportFailed(problems.sorted())
 

@@ -499,13 +499,14 @@ class SqlUnitOfWork:
                 SnapshotInvoiceRow.client_id,
                 func.sum(SnapshotInvoiceRow.total_minor),
                 func.sum(SnapshotInvoiceRow.line_count),
+                func.count(),
             )
             .where(SnapshotInvoiceRow.month == str(month))
             .group_by(SnapshotInvoiceRow.client_id)
         )
         return {
-            client_id: ClientMonth(from_minor(int(total)), int(count))
-            for client_id, total, count in self.session.execute(statement)
+            client_id: ClientMonth(from_minor(int(total)), int(lines), int(invoices))
+            for client_id, total, lines, invoices in self.session.execute(statement)
         }
 
     def save_snapshot(
@@ -585,11 +586,11 @@ class SqlUnitOfWork:
             row.updated_at = now
         self.session.flush()
 
-    # -- bulk writes (the CSV import) -------------------------------------------
-    # Set-based versions of save_client / save_proposal / open_work_items: a few
-    # statements per thousand rows instead of a few per row.
+    # -- bulk writes and set-based reads (the CSV import) --------------------------
+    # Set-based versions of save_client / save_proposal / open_work_items and of the
+    # reads: a few statements per thousand rows instead of a few per row.
 
-    _CHUNK = 500  # rows per IN (...) list, well inside every database's parameter limit
+    _CHUNK = 500  # values per IN (...) list, well inside every database's parameter limit
 
     def now(self) -> datetime:
         """The moment this unit of work stamps rows with."""
@@ -598,6 +599,46 @@ class SqlUnitOfWork:
     @classmethod
     def _chunks(cls, items: Sequence[Any]) -> list[Sequence[Any]]:
         return [items[start : start + cls._CHUNK] for start in range(0, len(items), cls._CHUNK)]
+
+    def _insert_many(
+        self, table_name: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """INSERT `rows` (tuples of values in `keys` order; give every column but the id).
+
+        On SQLite: one executemany of a statement written once, each column's bind
+        processor applied once per distinct value, since SQLAlchemy's per-row parameter
+        handling would cost more than SQLite's own work. Elsewhere: SQLAlchemy's
+        executemany, which batches rows into multi-row INSERTs itself.
+        """
+        from sqlalchemy import insert
+
+        if not rows:
+            return
+        table = ClientRow.metadata.tables[table_name]
+        connection = self.session.connection()
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            self.session.execute(
+                insert(table), [dict(zip(keys, values, strict=True)) for values in rows]
+            )
+            return
+        columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
+        for index, key in enumerate(keys):
+            process = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+            if process is not None:
+                done: dict[Any, Any] = {}
+                column = columns[index]
+                for position, value in enumerate(column):
+                    try:
+                        column[position] = done[value]
+                    except KeyError:
+                        column[position] = done[value] = process(value)
+        quote = dialect.identifier_preparer.quote
+        statement = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(key) for key in keys)}) "
+            f"VALUES ({', '.join('?' for _ in keys)})"
+        )
+        connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
 
     @staticmethod
     def _client_values(client: Client) -> dict[str, Any]:
@@ -623,7 +664,7 @@ class SqlUnitOfWork:
 
         A stored client whose values are all unchanged is not written (its updated_at stays).
         """
-        from sqlalchemy import bindparam, insert, update
+        from sqlalchemy import bindparam, update
 
         table = ClientRow.metadata.tables["clients"]
         now = self._now()
@@ -636,24 +677,20 @@ class SqlUnitOfWork:
             statement = select(table.c.id, *(table.c[name] for name in names)).where(
                 table.c.reference.in_(chunk)
             )
-            for row in self.session.execute(statement):
+            for row in self.session.execute(statement).all():
                 values = dict(zip(names, row[1:], strict=True))
                 stored[values["reference"]] = (row[0], values)
-        inserts: list[dict[str, Any]] = []
+        inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
         for reference, values in wanted.items():
             found = stored.get(reference)
             if found is None:
-                inserts.append({**values, "created_at": now, "updated_at": now})
+                inserts.append((*values.values(), now, now))
             elif found[1] != values:
                 updates.append({**values, "row_id": found[0], "updated_at": now})
-        if inserts:
-            self.session.execute(insert(table), inserts)
+        self._insert_many("clients", [*names, "created_at", "updated_at"], inserts)
         if updates:
-            self.session.execute(
-                update(table).where(table.c.id == bindparam("row_id")),
-                updates,
-            )
+            self.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
         self.session.expire_all()
 
     def save_proposals(self, proposals: Sequence[Proposal]) -> None:
@@ -664,81 +701,76 @@ class SqlUnitOfWork:
         without one is inserted, and stored lines not kept are deleted with their work
         items. A proposal whose row and lines are all unchanged is not written.
         """
-        from sqlalchemy import bindparam, delete, insert, update
+        from sqlalchemy import bindparam, delete, update
 
+        if not proposals:
+            return
         tables = ProposalRow.metadata.tables
         proposal_table = tables["proposals"]
         line_table = tables["proposal_lines"]
         work_table = tables["work_items"]
-        if not proposals:
-            return
+        client_table = tables["clients"]
+        service_table = tables["services"]
         now = self._now()
-        client_refs = sorted({proposal.client_reference for proposal in proposals})
+
         client_ids: dict[str, int] = {}
-        for chunk in self._chunks(client_refs):
+        for chunk in self._chunks(sorted({p.client_reference for p in proposals})):
+            statement = select(client_table.c.reference, client_table.c.id).where(
+                client_table.c.reference.in_(chunk)
+            )
             client_ids.update(
                 (reference, client_id)
-                for client_id, reference in self.session.execute(
-                    select(tables["clients"].c.id, tables["clients"].c.reference).where(
-                        tables["clients"].c.reference.in_(chunk)
-                    )
-                )
+                for reference, client_id in self.session.execute(statement).all()
             )
-        missing = [ref for ref in client_refs if ref not in client_ids]
-        if missing:
-            raise LookupError(f"client {missing[0]!r} is not in the store")
         service_ids = {
             name.casefold(): service_id
             for service_id, name in self.session.execute(
-                select(tables["services"].c.id, tables["services"].c.name)
+                select(service_table.c.id, service_table.c.name)
             )
         }
+        for proposal in proposals:
+            if proposal.client_reference not in client_ids:
+                raise LookupError(f"client {proposal.client_reference!r} is not in the store")
 
         fields = ("client_id", "status", "start_date", "title", "accepted_at")
         stored_rows: dict[str, dict[str, Any]] = {}
-        references = [proposal.reference for proposal in proposals]
-        for chunk in self._chunks(references):
+        for chunk in self._chunks([proposal.reference for proposal in proposals]):
             statement = select(
                 proposal_table.c.id,
                 proposal_table.c.reference,
+                proposal_table.c.cancelled_at,
                 *(proposal_table.c[name] for name in fields),
             ).where(proposal_table.c.reference.in_(chunk))
-            for row in self.session.execute(statement):
+            for row in self.session.execute(statement).all():
                 stored_rows[row.reference] = dict(row._mapping)
 
-        def row_values(proposal: Proposal) -> dict[str, Any]:
-            return {
-                "client_id": client_ids[proposal.client_reference],
-                "status": proposal.status.value,
-                "start_date": proposal.start_date,
-                "title": proposal.title,
-                "accepted_at": proposal.accepted_at,
-            }
+        def row_values(proposal: Proposal) -> tuple[Any, ...]:
+            return (
+                client_ids[proposal.client_reference],
+                proposal.status.value,
+                proposal.start_date,
+                proposal.title,
+                proposal.accepted_at,
+            )
 
-        new_rows = [
-            {
-                "reference": proposal.reference,
-                **row_values(proposal),
-                "cancelled_at": None,
-                "created_at": now,
-                "updated_at": now,
-            }
-            for proposal in proposals
-            if proposal.reference not in stored_rows
-        ]
-        if new_rows:
-            self.session.execute(insert(proposal_table), new_rows)
-            for chunk in self._chunks([row["reference"] for row in new_rows]):
-                statement = select(proposal_table.c.id, proposal_table.c.reference).where(
-                    proposal_table.c.reference.in_(chunk)
-                )
-                for row in self.session.execute(statement):
-                    stored_rows[row.reference] = {"id": row.id, "new": True}
+        new = [proposal for proposal in proposals if proposal.reference not in stored_rows]
+        self._insert_many(
+            "proposals",
+            ["reference", *fields, "created_at", "updated_at"],
+            [(proposal.reference, *row_values(proposal), now, now) for proposal in new],
+        )
         ids = {reference: int(row["id"]) for reference, row in stored_rows.items()}
+        for chunk in self._chunks([proposal.reference for proposal in new]):
+            statement = select(proposal_table.c.reference, proposal_table.c.id).where(
+                proposal_table.c.reference.in_(chunk)
+            )
+            ids.update(
+                (reference, proposal_id)
+                for reference, proposal_id in self.session.execute(statement).all()
+            )
 
         line_fields = (
             "service_id",
-            "position",
             "description",
             "quantity",
             "unit_price_minor",
@@ -748,74 +780,96 @@ class SqlUnitOfWork:
             "anchor_month",
             "charges_alignment",
         )
-        stored_lines: dict[int, dict[int, dict[str, Any]]] = {}
-        for chunk in self._chunks(sorted(ids.values())):
+        stored_lines: dict[int, dict[int, tuple[Any, ...]]] = {}
+        updated_ids = [ids[reference] for reference in stored_rows]
+        for chunk in self._chunks(sorted(updated_ids)):
             statement = select(
-                line_table.c.id,
                 line_table.c.proposal_id,
+                line_table.c.id,
+                line_table.c.position,
                 *(line_table.c[name] for name in line_fields),
             ).where(line_table.c.proposal_id.in_(chunk))
-            for row in self.session.execute(statement):
-                values = dict(row._mapping)
-                stored_lines.setdefault(values.pop("proposal_id"), {})[values.pop("id")] = values
+            for proposal_id, line_id, position, *stored_values in self.session.execute(
+                statement
+            ).all():
+                stored_lines.setdefault(proposal_id, {})[line_id] = (position, *stored_values)
 
-        row_updates: list[dict[str, Any]] = []
-        line_inserts: list[dict[str, Any]] = []
+        months: dict[Month | None, str | None] = {None: None}
+        converted: dict[int, tuple[Any, ...]] = {}
+
+        def line_values(line: ProposalLine) -> tuple[Any, ...]:
+            """The line's stored values (line_fields), worked out once per line object."""
+            found = converted.get(id(line))
+            if found is None:
+                service_id = service_ids.get(line.service_name.casefold())
+                if service_id is None:
+                    raise LookupError(f"service {line.service_name!r} is not in the store")
+                for month in (line.start, line.end, line.anchor):
+                    if month not in months:
+                        months[month] = str(month)
+                found = converted[id(line)] = (
+                    service_id,
+                    line.description,
+                    str(line.quantity),
+                    to_minor(line.unit_price),
+                    line.billing_method.value,
+                    months[line.start],
+                    months[line.end],
+                    months[line.anchor],
+                    line.charges_alignment,
+                )
+            return found
+
+        line_inserts: list[tuple[Any, ...]] = []
         line_updates: list[dict[str, Any]] = []
         line_deletes: list[int] = []
+        row_updates: list[dict[str, Any]] = []
         for proposal in proposals:
             proposal_id = ids[proposal.reference]
             existing = stored_lines.get(proposal_id, {})
             kept: set[int] = set()
             lines_changed = False
             for position, line in enumerate(proposal.lines):
-                service_id = service_ids.get(line.service_name.casefold())
-                if service_id is None:
-                    raise LookupError(f"service {line.service_name!r} is not in the store")
-                values = {
-                    "service_id": service_id,
-                    "position": position,
-                    "description": line.description,
-                    "quantity": str(line.quantity),
-                    "unit_price_minor": to_minor(line.unit_price),
-                    "billing_method": line.billing_method.value,
-                    "start_month": _text(line.start),
-                    "end_month": _text(line.end),
-                    "anchor_month": _text(line.anchor),
-                    "charges_alignment": line.charges_alignment,
-                }
+                values = line_values(line)
                 if line.id is not None and line.id in existing and line.id not in kept:
                     kept.add(line.id)
                     before = existing[line.id]
-                    if any(
-                        before[key] != value
-                        and not (key == "quantity" and Decimal(before[key]) == line.quantity)
-                        for key, value in values.items()
+                    if before[0] != position or any(
+                        old != value and not (name == "quantity" and Decimal(old) == line.quantity)
+                        for name, old, value in zip(line_fields, before[1:], values, strict=True)
                     ):
-                        line_updates.append({**values, "row_id": line.id})
+                        line_updates.append(
+                            {
+                                **dict(zip(line_fields, values, strict=True)),
+                                "position": position,
+                                "row_id": line.id,
+                            }
+                        )
                         lines_changed = True
                 else:
-                    line_inserts.append({**values, "proposal_id": proposal_id, "created_at": now})
+                    line_inserts.append((proposal_id, position, *values, now))
                     lines_changed = True
             dropped = [line_id for line_id in existing if line_id not in kept]
             if dropped:
                 line_deletes.extend(dropped)
                 lines_changed = True
-            before_row = stored_rows[proposal.reference]
-            if before_row.get("new"):
+            before_row = stored_rows.get(proposal.reference)
+            if before_row is None:
                 continue
-            after = row_values(proposal)
-            row_changed = any(before_row[key] != value for key, value in after.items())
-            if row_changed or lines_changed:
-                cancelled_now = (
+            after = dict(zip(fields, row_values(proposal), strict=True))
+            if lines_changed or any(before_row[key] != value for key, value in after.items()):
+                cancelled = (
                     proposal.status is ProposalStatus.CANCELLED
                     and before_row["status"] != ProposalStatus.CANCELLED.value
                 )
-                update_values = {**after, "row_id": proposal_id, "updated_at": now}
-                if cancelled_now:
-                    row_updates.append({**update_values, "cancelled_at": now})
-                else:
-                    row_updates.append(update_values)
+                row_updates.append(
+                    {
+                        **after,
+                        "row_id": proposal_id,
+                        "updated_at": now,
+                        "cancelled_at": now if cancelled else before_row["cancelled_at"],
+                    }
+                )
 
         for chunk in self._chunks(line_deletes):
             self.session.execute(delete(work_table).where(work_table.c.proposal_line_id.in_(chunk)))
@@ -824,25 +878,23 @@ class SqlUnitOfWork:
             self.session.execute(
                 update(line_table).where(line_table.c.id == bindparam("row_id")), line_updates
             )
-        if line_inserts:
-            self.session.execute(insert(line_table), line_inserts)
-        # executemany needs every parameter set to have the same keys
-        for with_cancelled in (False, True):
-            batch = [row for row in row_updates if ("cancelled_at" in row) is with_cancelled]
-            if batch:
-                self.session.execute(
-                    update(proposal_table).where(proposal_table.c.id == bindparam("row_id")),
-                    batch,
-                )
+        self._insert_many(
+            "proposal_lines", ["proposal_id", "position", *line_fields, "created_at"], line_inserts
+        )
+        if row_updates:
+            self.session.execute(
+                update(proposal_table).where(proposal_table.c.id == bindparam("row_id")),
+                row_updates,
+            )
         self.session.expire_all()
 
     def open_work_items_for(self, references: Sequence[str], *, in_force_from: Month) -> None:
         """Work items for the on-completion and one-off lines of these proposals that have none.
 
         Only lines still in force from `in_force_from` on: a line that ended before is
-        history, whose work was invoiced elsewhere.
+        history, whose work was invoiced before the import.
         """
-        from sqlalchemy import exists, insert
+        from sqlalchemy import exists
 
         tables = WorkItemRow.metadata.tables
         line_table = tables["proposal_lines"]
@@ -850,7 +902,7 @@ class SqlUnitOfWork:
         work_table = tables["work_items"]
         now = self._now()
         work_methods = [method.value for method in BillingMethod if method.is_work]
-        items: list[dict[str, Any]] = []
+        items: list[tuple[Any, ...]] = []
         for chunk in self._chunks(sorted(set(references))):
             statement = (
                 select(
@@ -881,24 +933,169 @@ class SqlUnitOfWork:
                 quantity,
                 unit_minor,
                 start,
-            ) in self.session.execute(statement):
+            ) in self.session.execute(statement).all():
+                amount = (Decimal(quantity) * from_minor(unit_minor)).quantize(Decimal("0.01"))
                 items.append(
-                    {
-                        "proposal_line_id": line_id,
-                        "client_id": client_id,
-                        "description": description,
-                        "amount_minor": to_minor(
-                            (Decimal(quantity) * from_minor(unit_minor)).quantize(Decimal("0.01"))
-                        ),
-                        "status": "open",
-                        "due_month": start,
-                        "completed_at": None,
-                        "created_at": now,
-                    }
+                    (line_id, client_id, description, to_minor(amount), "open", start, now)
                 )
-        if items:
-            self.session.execute(insert(work_table), items)
+        self._insert_many(
+            "work_items",
+            [
+                "proposal_line_id",
+                "client_id",
+                "description",
+                "amount_minor",
+                "status",
+                "due_month",
+                "created_at",
+            ],
+            items,
+        )
         self.session.expire_all()
+
+    # -- set-based reads (the CSV import) ----------------------------------------
+    def clients_by_reference(self, references: Sequence[str]) -> list[Client]:
+        """The stored clients with these references (any not stored are left out)."""
+        table = ClientRow.metadata.tables["clients"]
+        result: list[Client] = []
+        months: dict[str, Month] = {}
+        names = [
+            "id",
+            "reference",
+            "name",
+            "email",
+            "year_end",
+            "xero_contact_id",
+            "xero_contact_name",
+            "payment_terms",
+            "invoice_day",
+            "consolidate",
+            "branding_theme",
+            "tracking",
+            "last_billable_month",
+        ]
+        for chunk in self._chunks(sorted(set(references))):
+            statement = select(*(table.c[name] for name in names)).where(
+                table.c.reference.in_(chunk)
+            )
+            for row in self.session.execute(statement).all():
+                last = row.last_billable_month
+                if last is not None and last not in months:
+                    months[last] = Month.parse(last)
+                result.append(
+                    Client(
+                        id=row.id,
+                        reference=row.reference,
+                        name=row.name,
+                        email=row.email,
+                        year_end=_year_end(row.year_end),
+                        xero_contact_id=row.xero_contact_id,
+                        xero_contact_name=row.xero_contact_name,
+                        payment_terms=row.payment_terms,
+                        invoice_day=row.invoice_day,
+                        consolidate=row.consolidate,
+                        branding_theme=row.branding_theme,
+                        tracking=row.tracking,
+                        last_billable_month=None if last is None else months[last],
+                    )
+                )
+        return result
+
+    def proposals_by_reference(self, references: Sequence[str]) -> list[Proposal]:
+        """The stored proposals with these references and their lines, in a few queries."""
+        tables = ProposalRow.metadata.tables
+        proposal_table = tables["proposals"]
+        line_table = tables["proposal_lines"]
+        client_table = tables["clients"]
+        service_table = tables["services"]
+        heads: dict[int, Any] = {}
+        for chunk in self._chunks(sorted(set(references))):
+            statement = (
+                select(
+                    proposal_table.c.id,
+                    proposal_table.c.reference,
+                    client_table.c.reference.label("client_reference"),
+                    proposal_table.c.status,
+                    proposal_table.c.start_date,
+                    proposal_table.c.title,
+                    proposal_table.c.accepted_at,
+                )
+                .join(client_table, client_table.c.id == proposal_table.c.client_id)
+                .where(proposal_table.c.reference.in_(chunk))
+            )
+            for row in self.session.execute(statement).all():
+                heads[row.id] = row
+        months: dict[str | None, Month | None] = {None: None}
+        methods = {method.value: method for method in BillingMethod}
+        quantities: dict[str, Decimal] = {}
+        prices: dict[int, Decimal] = {}
+        lines: dict[int, list[ProposalLine]] = {}
+        for chunk in self._chunks(sorted(heads)):
+            statement = (
+                select(
+                    line_table.c.proposal_id,
+                    line_table.c.id,
+                    service_table.c.name,
+                    line_table.c.description,
+                    line_table.c.quantity,
+                    line_table.c.unit_price_minor,
+                    line_table.c.billing_method,
+                    line_table.c.start_month,
+                    line_table.c.end_month,
+                    line_table.c.anchor_month,
+                    line_table.c.charges_alignment,
+                )
+                .join(service_table, service_table.c.id == line_table.c.service_id)
+                .where(line_table.c.proposal_id.in_(chunk))
+                .order_by(line_table.c.proposal_id, line_table.c.position, line_table.c.id)
+            )
+            for (
+                proposal_id,
+                line_id,
+                service,
+                description,
+                quantity,
+                unit_minor,
+                method,
+                start,
+                end,
+                anchor,
+                alignment,
+            ) in self.session.execute(statement).all():
+                for text in (start, end, anchor):
+                    if text not in months:
+                        months[text] = Month.parse(text)
+                if quantity not in quantities:
+                    quantities[quantity] = Decimal(quantity)
+                if unit_minor not in prices:
+                    prices[unit_minor] = from_minor(unit_minor)
+                lines.setdefault(proposal_id, []).append(
+                    ProposalLine(
+                        id=line_id,
+                        service_name=service,
+                        description=description,
+                        quantity=quantities[quantity],
+                        unit_price=prices[unit_minor],
+                        billing_method=methods[method],
+                        start=months[start],
+                        end=months[end],
+                        anchor=months[anchor],
+                        charges_alignment=bool(alignment),
+                    )
+                )
+        return [
+            Proposal(
+                id=proposal_id,
+                reference=head.reference,
+                client_reference=head.client_reference,
+                status=ProposalStatus(head.status),
+                start_date=head.start_date,
+                title=head.title,
+                accepted_at=head.accepted_at,
+                lines=tuple(lines.get(proposal_id, ())),
+            )
+            for proposal_id, head in heads.items()
+        ]
 
 
 __all__ = ["SqlUnitOfWork", "parse_tracking"]

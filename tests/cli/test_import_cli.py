@@ -1,0 +1,153 @@
+"""`socket import FILE...` as a user runs it: messages on stderr, exit codes, the store after."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from socketcli.cli.app import app
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
+EXAMPLE_FILES = [str(EXAMPLES / name) for name in ("clients.csv", "services.csv", "proposals.csv")]
+ENV = {"NO_COLOR": "1", "COLUMNS": "120", "SOCKET_NOW": "2026-11-21"}
+
+
+class Socket:
+    """`socket --db PATH ARGS...` on one store."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.runner = CliRunner(env=ENV)
+
+    def __call__(self, *args: str) -> Result:
+        result = self.runner.invoke(app, ["--db", str(self.db), *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            f"socket {' '.join(args)} crashed: {result.exception!r}\n{result.output}"
+        )
+        assert "Traceback" not in result.output
+        return result
+
+    def rows(self) -> dict[str, list[tuple[object, ...]]]:
+        """Every row of every table of the store."""
+        with sqlite3.connect(self.db) as connection:
+            tables = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+                )
+            ]
+            return {
+                table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+                for table in tables
+            }
+
+
+@pytest.fixture
+def socket(tmp_path: Path) -> Socket:
+    run = Socket(tmp_path / "socket.db")
+    assert run("init").exit_code == 0
+    return run
+
+
+def test_importing_the_examples_says_what_was_created_and_the_plan_shows_them(
+    socket: Socket,
+) -> None:
+    imported = socket("import", *EXAMPLE_FILES)
+    plan = socket("plan", "diff")
+
+    assert imported.exit_code == 0
+    assert imported.stderr.strip() == (
+        "Imported: clients 5 created, 0 updated, 0 unchanged; "
+        "services 6 created, 0 updated, 0 unchanged; "
+        "proposals 6 created, 0 updated, 0 unchanged"
+    )
+    assert plan.exit_code == 0
+    assert "What changed: Dec 2026 against Nov 2026" in plan.stdout
+    for client, change in [
+        ("Acme Trading Ltd", "expanded"),
+        ("Bright Dental Pty", "new"),
+        ("City Limousines Ltd", "contracted"),
+        ("Dune Surf Co", "unchanged"),
+        ("Hollow Farm", "ceased"),
+    ]:
+        (row,) = [line for line in plan.stdout.splitlines() if client in line]
+        assert change in row.split()
+    assert "1,205.00" in plan.stdout
+
+
+def test_importing_the_examples_again_reports_everything_unchanged_and_writes_nothing(
+    socket: Socket,
+) -> None:
+    socket("import", *EXAMPLE_FILES)
+    before = socket.rows()
+
+    again = socket("import", *EXAMPLE_FILES)
+
+    assert again.exit_code == 0
+    assert "clients 0 created, 0 updated, 5 unchanged" in again.stderr
+    assert "proposals 0 created, 0 updated, 6 unchanged" in again.stderr
+    assert socket.rows() == before
+
+
+def test_bad_input_exits_2_naming_file_row_and_column_and_imports_nothing(
+    socket: Socket, tmp_path: Path
+) -> None:
+    bad = tmp_path / "proposals.csv"
+    bad.write_text(
+        "proposal_reference,client_reference,status,start_date,service,unit_price,from_month\n"
+        "P-NEW,ACME,accepted,2026-12-01,Bookkeeping,120.00,\n"
+        "P-OTHER,NOBODY,accepted,2026-12-01,Bookkeeping,12O.00,2026-13\n"
+    )
+    before = socket.rows()
+
+    result = socket("import", *EXAMPLE_FILES[:2], str(bad))
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {bad}, row 3, column client_reference: "
+        "client 'NOBODY' is neither in the store nor in this import",
+        f"error: {bad}, row 3, column unit_price: "
+        "unit price '12O.00' is not an amount (expected e.g. 120.00)",
+        f"error: {bad}, row 3, column from_month: "
+        "month '2026-13' is not a month: expected YYYY-MM, e.g. 2026-01",
+        "error: nothing was imported: 3 problem(s) in 3 file(s)",
+    ]
+    assert result.stdout == ""
+    assert socket.rows() == before
+
+
+def test_a_missing_column_is_named_with_the_file(socket: Socket, tmp_path: Path) -> None:
+    services = tmp_path / "services.csv"
+    services.write_text("name,account_code\nAudit,400\n")
+
+    result = socket("import", str(services))
+
+    assert result.exit_code == 2
+    assert (
+        f"error: {services}, row 1, column billing_method: missing column 'billing_method'"
+        in result.stderr
+    )
+
+
+def test_a_dry_run_says_what_would_be_imported_and_writes_nothing(socket: Socket) -> None:
+    before = socket.rows()
+
+    result = socket("import", "--dry-run", *EXAMPLE_FILES)
+
+    assert result.exit_code == 0
+    assert result.stderr.startswith("Would import: clients 5 created, 0 updated, 0 unchanged;")
+    assert socket.rows() == before
+
+
+def test_a_file_that_does_not_exist_is_a_problem_not_a_crash(
+    socket: Socket, tmp_path: Path
+) -> None:
+    missing = tmp_path / "clients.csv"
+
+    result = socket("import", str(missing))
+
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {missing}: cannot be read")
