@@ -10,6 +10,7 @@ from typing import Any, Self
 
 from sqlalchemy import Engine, func, or_, select
 from sqlmodel import Session, col
+from sqlmodel import select as select_rows
 
 from socketcli.adapters.store.tables import (
     ClientRow,
@@ -139,7 +140,7 @@ class SqlUnitOfWork:
 
     # -- settings --------------------------------------------------------------
     def settings_values(self) -> dict[str, str]:
-        return {row.key: row.value for row in self.session.exec(select(SettingRow)).scalars()}
+        return {row.key: row.value for row in self.session.exec(select_rows(SettingRow))}
 
     def set_setting(self, key: str, value: str) -> None:
         row = self.session.get(SettingRow, key)
@@ -151,12 +152,12 @@ class SqlUnitOfWork:
 
     # -- clients ---------------------------------------------------------------
     def clients(self) -> list[Client]:
-        rows = self.session.exec(select(ClientRow).order_by(func.lower(ClientRow.name))).scalars()
+        rows = self.session.exec(select_rows(ClientRow).order_by(func.lower(col(ClientRow.name))))
         return [_client(row) for row in rows]
 
     def _client_row(self, reference: str) -> ClientRow | None:
-        statement = select(ClientRow).where(ClientRow.reference == reference)
-        return self.session.exec(statement).scalars().first()
+        statement = select_rows(ClientRow).where(col(ClientRow.reference) == reference)
+        return self.session.exec(statement).first()
 
     def client(self, reference: str) -> Client | None:
         row = self._client_row(reference)
@@ -197,12 +198,12 @@ class SqlUnitOfWork:
 
     # -- services --------------------------------------------------------------
     def services(self) -> list[Service]:
-        rows = self.session.exec(select(ServiceRow).order_by(func.lower(ServiceRow.name))).scalars()
+        rows = self.session.exec(select_rows(ServiceRow).order_by(func.lower(col(ServiceRow.name))))
         return [_service(row) for row in rows]
 
     def _service_row(self, name: str) -> ServiceRow | None:
-        statement = select(ServiceRow).where(func.lower(ServiceRow.name) == name.lower())
-        return self.session.exec(statement).scalars().first()
+        statement = select_rows(ServiceRow).where(func.lower(col(ServiceRow.name)) == name.lower())
+        return self.session.exec(statement).first()
 
     def service(self, name: str) -> Service | None:
         row = self._service_row(name)
@@ -237,19 +238,24 @@ class SqlUnitOfWork:
         if not rows:
             return []
         ids = [row.id for row in rows]
-        client_refs = dict(
-            self.session.exec(
-                select(ClientRow.id, ClientRow.reference).where(
+        client_refs: dict[int, str] = {
+            client_id: reference
+            for client_id, reference in self.session.execute(
+                select(col(ClientRow.id), col(ClientRow.reference)).where(
                     col(ClientRow.id).in_({row.client_id for row in rows})
                 )
-            ).all()
-        )
+            )
+        }
         lines: dict[int, list[ProposalLine]] = {}
         statement = (
-            select(ProposalLineRow, ServiceRow.name)
-            .join(ServiceRow, ServiceRow.id == ProposalLineRow.service_id)
+            select_rows(ProposalLineRow, ServiceRow.name)
+            .join(ServiceRow, col(ServiceRow.id) == col(ProposalLineRow.service_id))
             .where(col(ProposalLineRow.proposal_id).in_(ids))
-            .order_by(ProposalLineRow.proposal_id, ProposalLineRow.position, ProposalLineRow.id)
+            .order_by(
+                col(ProposalLineRow.proposal_id),
+                col(ProposalLineRow.position),
+                col(ProposalLineRow.id),
+            )
         )
         for line, service_name in self.session.exec(statement).all():
             lines.setdefault(line.proposal_id, []).append(
@@ -281,16 +287,16 @@ class SqlUnitOfWork:
         ]
 
     def proposals(self, client_reference: str | None = None) -> list[Proposal]:
-        statement = select(ProposalRow).order_by(ProposalRow.reference)
+        statement = select_rows(ProposalRow).order_by(col(ProposalRow.reference))
         if client_reference is not None:
-            statement = statement.join(ClientRow, ClientRow.id == ProposalRow.client_id).where(
-                ClientRow.reference == client_reference
-            )
-        return self._proposal_records(list(self.session.exec(statement).scalars()))
+            statement = statement.join(
+                ClientRow, col(ClientRow.id) == col(ProposalRow.client_id)
+            ).where(col(ClientRow.reference) == client_reference)
+        return self._proposal_records(list(self.session.exec(statement)))
 
     def _proposal_row(self, reference: str) -> ProposalRow | None:
-        statement = select(ProposalRow).where(ProposalRow.reference == reference)
-        return self.session.exec(statement).scalars().first()
+        statement = select_rows(ProposalRow).where(col(ProposalRow.reference) == reference)
+        return self.session.exec(statement).first()
 
     def proposal(self, reference: str) -> Proposal | None:
         row = self._proposal_row(reference)
@@ -324,8 +330,8 @@ class SqlUnitOfWork:
         existing = {
             line.id: line
             for line in self.session.exec(
-                select(ProposalLineRow).where(ProposalLineRow.proposal_id == row.id)
-            ).scalars()
+                select_rows(ProposalLineRow).where(col(ProposalLineRow.proposal_id) == row.id)
+            )
         }
         keep: set[int] = set()
         for position, line in enumerate(proposal.lines):
@@ -358,8 +364,8 @@ class SqlUnitOfWork:
         for line_id, stored in existing.items():
             if line_id not in keep:
                 for item in self.session.exec(
-                    select(WorkItemRow).where(WorkItemRow.proposal_line_id == line_id)
-                ).scalars():
+                    select_rows(WorkItemRow).where(col(WorkItemRow.proposal_line_id) == line_id)
+                ):
                     self.session.delete(item)
                 self.session.delete(stored)
         self.session.flush()
@@ -371,15 +377,15 @@ class SqlUnitOfWork:
         assert row is not None
         now = self._now()
         for line in self.session.exec(
-            select(ProposalLineRow).where(
-                ProposalLineRow.proposal_id == row.id,
+            select_rows(ProposalLineRow).where(
+                col(ProposalLineRow.proposal_id) == row.id,
                 col(ProposalLineRow.billing_method).in_(
                     [m.value for m in BillingMethod if m.is_work]
                 ),
             )
-        ).scalars():
-            exists = self.session.exec(
-                select(WorkItemRow.id).where(WorkItemRow.proposal_line_id == line.id)
+        ):
+            exists = self.session.execute(
+                select(col(WorkItemRow.id)).where(col(WorkItemRow.proposal_line_id) == line.id)
             ).first()
             if exists is None:
                 assert line.id is not None
@@ -407,25 +413,25 @@ class SqlUnitOfWork:
         """
         statement = (
             select(
-                ProposalLineRow.id,
-                ProposalRow.client_id,
-                ProposalRow.reference,
-                ServiceRow.name,
-                ProposalLineRow.description,
-                ProposalLineRow.billing_method,
-                ProposalLineRow.quantity,
-                ProposalLineRow.unit_price_minor,
-                ServiceRow.account_code,
-                ProposalLineRow.start_month,
-                ProposalLineRow.end_month,
-                ProposalLineRow.anchor_month,
-                ProposalLineRow.charges_alignment,
-                ServiceRow.tracking_category,
-                ClientRow.tracking,
+                col(ProposalLineRow.id),
+                col(ProposalRow.client_id),
+                col(ProposalRow.reference),
+                col(ServiceRow.name),
+                col(ProposalLineRow.description),
+                col(ProposalLineRow.billing_method),
+                col(ProposalLineRow.quantity),
+                col(ProposalLineRow.unit_price_minor),
+                col(ServiceRow.account_code),
+                col(ProposalLineRow.start_month),
+                col(ProposalLineRow.end_month),
+                col(ProposalLineRow.anchor_month),
+                col(ProposalLineRow.charges_alignment),
+                col(ServiceRow.tracking_category),
+                col(ClientRow.tracking),
             )
-            .join(ProposalRow, ProposalRow.id == ProposalLineRow.proposal_id)
-            .join(ServiceRow, ServiceRow.id == ProposalLineRow.service_id)
-            .join(ClientRow, ClientRow.id == ProposalRow.client_id)
+            .join(ProposalRow, col(ProposalRow.id) == col(ProposalLineRow.proposal_id))
+            .join(ServiceRow, col(ServiceRow.id) == col(ProposalLineRow.service_id))
+            .join(ClientRow, col(ClientRow.id) == col(ProposalRow.client_id))
             .where(
                 col(ProposalRow.status).in_(BILLED_STATUSES),
                 col(ProposalLineRow.billing_method).in_(PLAN_METHODS),
@@ -488,7 +494,7 @@ class SqlUnitOfWork:
         return result
 
     def latest_finalised(self) -> Month | None:
-        latest = self.session.execute(select(func.max(PlanSnapshotRow.month))).scalar()
+        latest = self.session.execute(select(func.max(col(PlanSnapshotRow.month)))).scalar()
         return None if latest is None else Month.parse(latest)
 
     def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None:
@@ -496,13 +502,13 @@ class SqlUnitOfWork:
             return None
         statement = (
             select(
-                SnapshotInvoiceRow.client_id,
-                func.sum(SnapshotInvoiceRow.total_minor),
-                func.sum(SnapshotInvoiceRow.line_count),
+                col(SnapshotInvoiceRow.client_id),
+                func.sum(col(SnapshotInvoiceRow.total_minor)),
+                func.sum(col(SnapshotInvoiceRow.line_count)),
                 func.count(),
             )
-            .where(SnapshotInvoiceRow.month == str(month))
-            .group_by(SnapshotInvoiceRow.client_id)
+            .where(col(SnapshotInvoiceRow.month) == str(month))
+            .group_by(col(SnapshotInvoiceRow.client_id))
         )
         return {
             client_id: ClientMonth(from_minor(int(total)), int(lines), int(invoices))
@@ -554,7 +560,7 @@ class SqlUnitOfWork:
 
     # -- Xero contacts mirror --------------------------------------------------
     def xero_contacts(self) -> list[XeroContact]:
-        rows = self.session.execute(select(XeroContactRow).order_by(XeroContactRow.name)).scalars()
+        rows = self.session.exec(select_rows(XeroContactRow).order_by(col(XeroContactRow.name)))
         return [
             XeroContact(
                 contact_id=row.contact_id,

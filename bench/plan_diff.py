@@ -1,0 +1,603 @@
+"""Time `socket plan diff --json` on generated practices, and `socket --help` against Python.
+
+    .venv/bin/python bench/plan_diff.py --clients 2000 20000 [--repeat 5]
+
+For each size: generate a practice (bench/generate_practice.py), `socket --db DB init`,
+`socket --db DB import clients.csv services.csv proposals.csv` (timed once), then
+`socket --db DB plan diff --json --month 2026-12` `--repeat` times after one untimed warm-up,
+with SOCKET_NOW=2026-11-21. Every command runs as a subprocess: wall time is what a user
+waits for; CPU time (user + sys of the child) is what the work costs, and does not grow when
+other processes share the machine. The JSON must parse and list about as many clients as
+were generated.
+
+Then `python -c pass` against `socket --help` (median of 20 runs each, interleaved), using
+the venv's python and the `socket` next to it.
+
+Then, unless --no-breakdown, where the time of one `plan diff --json` goes, measured
+in-process with the library (a child process on the venv's python runs this file with
+--breakdown DB): imports, opening the store, loading settings and clients, the SQL of
+`uow.billable_lines` (with the same SQL replayed on bare sqlite3 for comparison), domain
+`compute_plan` for both months, the diff rows, and JSON rendering, plus how many SQL
+statements one diff runs (constant in the number of clients when the plan is set-based).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+TODAY = "2026-11-21"
+MONTH = "2026-12"
+HELP_RUNS = 20
+
+# Targets from the issue.
+HELP_RATIO_TARGET = 2.0
+DIFF_SECONDS_TARGET = 2.0  # for 20,000 clients
+SCALING_TARGET = 1.1  # 10x the clients may cost at most 11x the time
+
+
+# -- running commands -----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Run:
+    wall: float
+    cpu: float
+    returncode: int
+    stdout: bytes
+    stderr: bytes
+
+
+def run(command: Sequence[str | Path], env: dict[str, str]) -> Run:
+    """One subprocess: its wall time and its CPU time (user + sys, from the OS)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([str(part) for part in command], env=env, capture_output=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Run(wall, cpu, done.returncode, done.stdout, done.stderr)
+
+
+def checked(command: Sequence[str | Path], env: dict[str, str], what: str) -> Run:
+    result = run(command, env)
+    if result.returncode != 0:
+        shown = " ".join(str(part) for part in command)
+        tail = result.stderr.decode(errors="replace").strip().splitlines()[-15:]
+        raise SystemExit(
+            f"{what} failed (exit {result.returncode}):\n  $ {shown}\n  " + "\n  ".join(tail)
+        )
+    return result
+
+
+def environment(work: Path, *, bytecode: bool = True) -> dict[str, str]:
+    """The children's environment: a fixed clock, no store but --db, and (by default) cached
+    bytecode, as an installed package has, kept under WORK/pycache (src/ is not touched)."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"SOCKET_DATABASE_URL", "SOCKET_PLAYGROUND", "SOCKET_NOW"}
+    }
+    env.update(
+        SOCKET_NOW=TODAY, SOCKET_DATA_DIR=str(work / "data"), NO_COLOR="1", PYTHONUNBUFFERED="1"
+    )
+    if bytecode:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
+def warm_up(socket: Path, python: Path, env: dict[str, str], work: Path) -> None:
+    """Untimed: one run of each code path, so that bytecode is cached and files are in memory."""
+    scratch = work / "warm-up.db"
+    checked([socket, "--db", scratch, "init"], env, "warm-up init")
+    checked([socket, "--help"], env, "warm-up --help")
+    checked(
+        [
+            python,
+            "-c",
+            "import socketcli.cli.app, socketcli.services.importer, socketcli.services.plan, "
+            "socketcli.adapters.store.uow, socketcli.cli.output",
+        ],
+        env,
+        "warm-up imports",
+    )
+
+
+def load_average() -> str:
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "?"
+
+
+# -- one practice size ----------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class SizeResult:
+    clients: int
+    proposal_rows: int = 0
+    generate_seconds: float = 0.0
+    init: Run | None = None
+    import_: Run | None = None
+    db_bytes: int = 0
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+    diff_clients: int = 0
+    changes: dict[str, int] = field(default_factory=dict)
+    breakdown: dict[str, Any] | None = None
+
+    @property
+    def wall_median(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpus)
+
+
+def measure_size(
+    clients: int, args: argparse.Namespace, socket: Path, python: Path, work: Path
+) -> SizeResult:
+    if str(HERE) not in sys.path:
+        sys.path.insert(0, str(HERE))
+    from generate_practice import generate
+
+    result = SizeResult(clients)
+    folder = work / f"practice-{clients}"
+    db = folder / "socket.db"
+    env = environment(work, bytecode=args.bytecode)
+    started = time.perf_counter()
+    counts = generate(
+        folder,
+        clients=clients,
+        seed=args.seed,
+        months=args.months,
+        lines=args.lines,
+        today=date.fromisoformat(TODAY),
+    )
+    result.generate_seconds = time.perf_counter() - started
+    result.proposal_rows = counts["proposal_rows"]
+    print(
+        f"  {clients}: generated {counts['clients']} clients, {counts['proposal_rows']} "
+        f"proposal rows in {result.generate_seconds:.1f}s",
+        flush=True,
+    )
+    result.init = checked([socket, "--db", db, "init"], env, "socket init")
+    files = [folder / "clients.csv", folder / "services.csv", folder / "proposals.csv"]
+    result.import_ = checked([socket, "--db", db, "import", *files], env, "socket import")
+    print(
+        f"  {clients}: init {result.init.wall:.2f}s, import {result.import_.wall:.2f}s "
+        f"wall / {result.import_.cpu:.2f}s CPU: "
+        + result.import_.stderr.decode(errors="replace").strip().splitlines()[-1],
+        flush=True,
+    )
+    result.db_bytes = sum(
+        path.stat().st_size for path in folder.glob("socket.db*") if path.is_file()
+    )
+
+    command = [socket, "--db", db, "plan", "diff", "--json", "--month", MONTH]
+    checked(command, env, "socket plan diff (warm-up)")
+    for _ in range(args.repeat):
+        diff = checked(command, env, "socket plan diff")
+        result.walls.append(diff.wall)
+        result.cpus.append(diff.cpu)
+    document = json.loads(diff.stdout)
+    result.diff_clients = len(document["clients"])
+    result.changes = {total["change"]: total["clients"] for total in document["totals"]}
+    if document["month"] != MONTH or not 0.9 * clients <= result.diff_clients <= clients:
+        raise SystemExit(
+            f"plan diff for {clients} clients lists {result.diff_clients} clients for "
+            f"{document['month']}: expected {MONTH} and about {clients}"
+        )
+    print(
+        f"  {clients}: plan diff --json median {result.wall_median:.2f}s wall / "
+        f"{result.cpu_median:.2f}s CPU over {args.repeat} runs",
+        flush=True,
+    )
+    if args.breakdown_sizes is None or clients in args.breakdown_sizes:
+        breakdown = checked(
+            [python, Path(__file__).resolve(), "--breakdown", db, "--month", MONTH],
+            env,
+            "the in-process breakdown",
+        )
+        result.breakdown = json.loads(breakdown.stdout)
+    if not args.keep:
+        shutil.rmtree(folder)
+    return result
+
+
+def measure_help(
+    socket: Path, python: Path, env: dict[str, str]
+) -> tuple[list[float], list[float]]:
+    bare: list[float] = []
+    help_: list[float] = []
+    run([python, "-c", "pass"], env)  # warm the file cache
+    run([socket, "--help"], env)
+    for _ in range(HELP_RUNS):
+        bare.append(checked([python, "-c", "pass"], env, "python -c pass").wall)
+        help_.append(checked([socket, "--help"], env, "socket --help").wall)
+    return bare, help_
+
+
+# -- the in-process breakdown (runs in a child on the venv's python) ------------------------
+
+
+def breakdown(db: Path, month_text: str) -> dict[str, Any]:
+    """Where one `plan diff --json` spends its time, phase by phase, in this process."""
+    timings: dict[str, tuple[float, float]] = {}  # phase: (wall, CPU of this process)
+    cpu = [time.process_time()]
+
+    def lap(name: str, started: float) -> float:
+        now, spent = time.perf_counter(), time.process_time()
+        timings[name] = (now - started, spent - cpu[0])
+        cpu[0] = spent
+        return now
+
+    def start() -> float:
+        cpu[0] = time.process_time()
+        return time.perf_counter()
+
+    t = start()
+    from socketcli.cli.app import app  # what every command imports first
+
+    t = lap("import cli (typer, app)", t)
+    import sqlalchemy
+    from sqlalchemy import event
+
+    from socketcli.adapters.store import uow as uow_module
+    from socketcli.bootstrap import wire
+    from socketcli.cli.output import jsonable
+    from socketcli.domain.billing import compute_plan
+    from socketcli.domain.diff import diff
+    from socketcli.domain.months import Month
+    from socketcli.services import plan as plan_service
+
+    t = lap("import store + services (sqlalchemy, sqlmodel)", t)
+
+    month = Month.parse(month_text)
+    wiring = wire(db)
+    engine = wiring.engine()
+    statements: list[tuple[str, Any]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    with wiring.uow() as uow:
+        uow.settings_values()
+    t = lap("open store (engine, schema check, first query)", t)
+
+    with wiring.uow() as uow:
+        t = start()
+        practice = plan_service._Practice(uow)
+        t = lap("load settings + clients (uow.clients)", t)
+        resolved = plan_service.resolve_month(uow, month, wiring.clock)
+        previous_month = resolved - 1
+        finalised = uow.finalised_totals(previous_month)
+        t = lap("finalised_totals", t)
+        before = len(statements)
+        lines = uow.billable_lines(previous_month if finalised is None else resolved, resolved)
+        t = lap("SQL load: uow.billable_lines", t)
+        sql, parameters = statements[before]
+        current_plan = compute_plan(resolved, practice.terms, lines, practice.settings)
+        current = current_plan.by_client()
+        previous = finalised
+        if previous is None:
+            previous = compute_plan(
+                previous_month, practice.terms, lines, practice.settings
+            ).by_client()
+        t = lap("domain: compute_plan x2 + by_client", t)
+        changes = diff(current, previous)
+        t = lap("domain: diff", t)
+
+    # The same SQL on bare sqlite3: what the database itself costs.
+    import sqlite3
+
+    connection = sqlite3.connect(str(db))
+    t = start()
+    raw_rows = connection.execute(sql, parameters).fetchall()
+    lap("(same SQL on bare sqlite3, fetchall)", t)
+    connection.close()
+
+    # The whole service call, as the command makes it, and how many statements it runs.
+    statements.clear()
+    with wiring.uow() as uow:
+        t = start()
+        report = plan_service.diff_plan(uow, wiring.clock, month)
+        t = lap("whole services.plan.diff_plan", t)
+    diff_statements = len(statements)
+    import gc
+
+    gc.collect()
+    gc.disable()
+    try:
+        with wiring.uow() as uow:
+            t = start()
+            plan_service.diff_plan(uow, wiring.clock, month)
+            t = lap("(whole diff_plan again, with gc disabled)", t)
+    finally:
+        gc.enable()
+    t = start()
+
+    document = {
+        "month": str(report.month),
+        "previous_month": str(report.previous_month),
+        "previous_source": report.previous_source,
+        "playground": report.playground,
+        "clients": [
+            {
+                "reference": r.reference,
+                "client": r.client,
+                "change": r.change.value,
+                "amount": r.amount,
+                "line_count": r.line_count,
+                "previous_amount": r.previous_amount,
+                "previous_line_count": r.previous_line_count,
+                "difference": r.difference,
+                "xero_contact": r.contact,
+                "warning": r.warning,
+            }
+            for r in report.rows
+        ],
+        "totals": [
+            {
+                "change": x.change.value,
+                "clients": x.clients,
+                "amount": x.amount,
+                "previous_amount": x.previous_amount,
+                "difference": x.difference,
+            }
+            for x in report.totals
+        ],
+    }
+    t = lap("JSON: build the document", t)
+    plain = jsonable(document)
+    t = lap("JSON: output.jsonable", t)
+    text = json.dumps(plain, indent=2, ensure_ascii=False)
+    t = lap("JSON: json.dumps(indent=2)", t)
+
+    # The command itself, in-process, stdout to /dev/null (no interpreter start or exit).
+    wiring.close()
+    with open(os.devnull, "w") as sink:
+        saved, sys.stdout = sys.stdout, sink
+        try:
+            t = start()
+            app(
+                ["--db", str(db), "plan", "diff", "--json", "--month", month_text],
+                prog_name="socket",
+                standalone_mode=False,
+            )
+            lap("whole command in-process (typer + diff_plan + JSON)", t)
+        finally:
+            sys.stdout = saved
+    return {
+        "timings": timings,
+        "clients": len(practice.clients),
+        "billable_lines": len(lines),
+        "raw_rows": len(raw_rows),
+        "diff_rows": len(changes),
+        "json_bytes": len(text),
+        "diff_statements": diff_statements,
+        "sqlalchemy": sqlalchemy.__version__,
+        "sqlite": sqlite3.sqlite_version,
+        "uow_module": uow_module.__name__,
+    }
+
+
+# -- the report -----------------------------------------------------------------------------
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def report(
+    results: list[SizeResult],
+    bare: list[float],
+    help_: list[float],
+    args: argparse.Namespace,
+    socket: Path,
+    python: Path,
+) -> None:
+    print()
+    print(
+        f"# plan diff benchmark, {time.strftime('%Y-%m-%d %H:%M')} on {platform.node()} "
+        f"({os.cpu_count()} CPUs, Python {platform.python_version()} for the bench, "
+        f"load average now {load_average()})"
+    )
+    print(
+        f"practice: --lines {args.lines} --months {args.months} --seed {args.seed}, "
+        f"today {TODAY}; diff month {MONTH}; {args.repeat} timed runs after one warm-up; "
+        + (
+            "bytecode cached (PYTHONPYCACHEPREFIX)"
+            if args.bytecode
+            else f"PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r}"
+        )
+    )
+    print()
+    rows = []
+    for r in results:
+        assert r.init is not None
+        assert r.import_ is not None
+        rows.append(
+            [
+                f"{r.clients:,}",
+                f"{r.proposal_rows:,}",
+                f"{r.db_bytes / 1e6:.1f} MB",
+                f"{r.import_.wall:.2f} s / {r.import_.cpu:.2f} s",
+                f"{min(r.walls):.3f} s",
+                f"{r.wall_median:.3f} s",
+                f"{r.cpu_median:.3f} s",
+                f"{r.diff_clients:,}",
+            ]
+        )
+    print(
+        table(
+            [
+                "clients",
+                "proposal rows",
+                "store",
+                "import wall / CPU",
+                "diff min wall",
+                "diff median wall",
+                "diff median CPU",
+                "clients in JSON",
+            ],
+            rows,
+        )
+    )
+    print()
+    for smaller, larger in itertools.pairwise(results):
+        factor = larger.clients / smaller.clients
+        wall_ratio = larger.wall_median / smaller.wall_median
+        cpu_ratio = larger.cpu_median / smaller.cpu_median
+        import_ratio = larger.import_.wall / smaller.import_.wall  # type: ignore[union-attr]
+        limit = factor * SCALING_TARGET
+        print(
+            f"{factor:g}x the clients ({smaller.clients:,} -> {larger.clients:,}): plan diff "
+            f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (target <= {limit:g}x: "
+            f"{verdict(wall_ratio <= limit)}); import {import_ratio:.2f}x wall"
+        )
+    for r in results:
+        if r.clients == 20000:
+            print(
+                f"20,000 clients: plan diff median {r.wall_median:.3f} s wall "
+                f"(target < {DIFF_SECONDS_TARGET:g} s: "
+                f"{verdict(r.wall_median < DIFF_SECONDS_TARGET)})"
+            )
+    ratio = statistics.median(help_) / statistics.median(bare)
+    print(
+        f"socket --help median {statistics.median(help_) * 1000:.1f} ms (min "
+        f"{min(help_) * 1000:.1f}) against python -c pass median "
+        f"{statistics.median(bare) * 1000:.1f} ms (min {min(bare) * 1000:.1f}), "
+        f"{HELP_RUNS} runs each: {ratio:.2f}x (target < {HELP_RATIO_TARGET:g}x: "
+        f"{verdict(ratio < HELP_RATIO_TARGET)})"
+    )
+    for r in results:
+        if r.changes:
+            print(
+                f"{r.clients:,} clients, change types in {MONTH}: "
+                + ", ".join(f"{k} {v:,}" for k, v in r.changes.items())
+            )
+    with_breakdown = [r for r in results if r.breakdown]
+    if with_breakdown:
+        print()
+        print("## Where one `plan diff --json` spends its time (in-process, wall / CPU seconds)")
+        print()
+        names = list(with_breakdown[0].breakdown["timings"])  # type: ignore[index]
+        rows = []
+        for name in names:
+            rows.append(
+                [name]
+                + [
+                    "{:.3f} / {:.3f}".format(*r.breakdown["timings"][name])  # type: ignore[index]
+                    for r in with_breakdown
+                ]
+            )
+        for label, key in (
+            ("billable lines loaded", "billable_lines"),
+            ("clients in the diff", "diff_rows"),
+            ("JSON bytes", "json_bytes"),
+            ("SQL statements in diff_plan", "diff_statements"),
+        ):
+            rows.append([label] + [f"{r.breakdown[key]:,}" for r in with_breakdown])  # type: ignore[index]
+        print(table(["phase", *(f"{r.clients:,} clients" for r in with_breakdown)], rows))
+    print()
+    print("commands (DB made by generate + init + import; SOCKET_NOW=" + TODAY + "):")
+    print(f"  {socket} --db DB init")
+    print(f"  {socket} --db DB import clients.csv services.csv proposals.csv")
+    print(f"  {socket} --db DB plan diff --json --month {MONTH}")
+    print(f"  {python} -c pass    against    {socket} --help")
+
+
+# -- entry point ----------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[2000, 20000])
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per size (default 5)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--months", type=int, default=24)
+    parser.add_argument("--lines", type=int, default=5)
+    parser.add_argument(
+        "--venv", type=Path, default=REPO / ".venv", help="the venv with socket installed"
+    )
+    parser.add_argument("--workdir", type=Path, help="where to build practices (default: temp)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated practices")
+    parser.add_argument(
+        "--breakdown-sizes",
+        type=int,
+        nargs="*",
+        help="sizes to break down in-process (default: all)",
+    )
+    parser.add_argument("--no-breakdown", action="store_true")
+    parser.add_argument(
+        "--no-bytecode",
+        dest="bytecode",
+        action="store_false",
+        help="leave PYTHONDONTWRITEBYTECODE as the environment has it (default: children "
+        "cache bytecode under the work folder, as an installed package does)",
+    )
+    parser.add_argument("--breakdown", type=Path, metavar="DB", help=argparse.SUPPRESS)
+    parser.add_argument("--month", default=MONTH, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.breakdown is not None:
+        print(json.dumps(breakdown(args.breakdown, args.month)))
+        return 0
+    if args.no_breakdown:
+        args.breakdown_sizes = []
+
+    python = args.venv / "bin" / "python"
+    socket = args.venv / "bin" / "socket"
+    for path in (python, socket):
+        if not path.exists():
+            parser.error(f"{path} does not exist: pass --venv")
+    work = Path(tempfile.mkdtemp(prefix="socket-bench-", dir=args.workdir))
+    print(f"working in {work} (load average {load_average()})", flush=True)
+    try:
+        env = environment(work, bytecode=args.bytecode)
+        warm_up(socket, python, env, work)
+        results = [
+            measure_size(clients, args, socket, python, work) for clients in sorted(args.clients)
+        ]
+        bare, help_ = measure_help(socket, python, env)
+        report(results, bare, help_, args, socket, python)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
