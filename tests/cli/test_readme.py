@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def quickstart_commands() -> list[list[str]]:
     """The `socket` command lines of scripts/try, which README's first command runs."""
     readme = (ROOT / "README.md").read_text()
-    assert "./scripts/try" in readme and "./scripts/test" in readme
+    assert "./scripts/try" in readme
+    assert "./scripts/test" in readme
     commands = []
     for line in (ROOT / "scripts" / "try").read_text().splitlines():
         if line.startswith(".venv/bin/socket"):
@@ -31,7 +32,10 @@ def test_the_quickstart_shows_the_plan_diff_of_the_playground(tmp_path: Path) ->
         "COLUMNS": "200",
     }
     commands = quickstart_commands()
-    assert [command[3:] for command in commands] == [["playground"], ["--playground", "plan", "diff"]]
+    assert [command[3:] for command in commands] == [
+        ["playground"],
+        ["--playground", "plan", "diff"],
+    ]
     results = [
         subprocess.run(command, env=env, capture_output=True, text=True, timeout=120, check=False)
         for command in commands

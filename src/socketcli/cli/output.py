@@ -105,8 +105,44 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(", ", ": "))
+
+
 def emit_json(document: Any) -> None:
-    sys.stdout.write(json.dumps(jsonable(document), indent=2, ensure_ascii=False) + "\n")
+    """JSON on stdout: each top-level key on its own line, and each item of a list on its own.
+
+    Readable and diffable, and fast for a practice of 20,000 clients (the C encoder does
+    each item; an indented dump would run Python's pure-Python encoder over everything).
+    """
+    write = sys.stdout.write
+    if isinstance(document, list):
+        write(_list(document, "") + "\n")
+        return
+    if not isinstance(document, dict):
+        write(_compact(document) + "\n")
+        return
+    write("{\n")
+    for index, (key, value) in enumerate(document.items()):
+        comma = "," if index < len(document) - 1 else ""
+        rendered = _list(value, "  ") if isinstance(value, list) else _compact(value)
+        write(f"  {_compact(key)}: {rendered}{comma}\n")
+    write("}\n")
+
+
+def _list(items: list[Any], indent: str) -> str:
+    if not items:
+        return "[]"
+    inner = f",\n{indent}  ".join(_compact(item) for item in items)
+    return f"[\n{indent}  {inner}\n{indent}]"
 
 
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:

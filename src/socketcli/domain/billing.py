@@ -14,6 +14,7 @@ from decimal import Decimal
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
+    ClientMonth,
     ClientTerms,
     InvoiceKind,
     InvoiceLine,
@@ -187,3 +188,78 @@ def next_billing_month(today: date, latest_finalised: Month | None) -> Month:
         return latest_finalised + 1
     this_month = Month.of(today)
     return this_month if today.day == 1 else this_month + 1
+
+
+def client_totals(
+    months: Iterable[Month],
+    clients: Mapping[int, ClientTerms],
+    lines: Iterable[BillableLine],
+    settings: PracticeSettings,
+) -> dict[Month, dict[int, ClientMonth]]:
+    """What each client is billed in each of `months`: amount, line and invoice counts.
+
+    Exactly `compute_plan(month, ...).by_client()` for each month, without building the
+    invoice lines: `plan diff` over a whole practice needs only these figures. Lines are
+    grouped by client once for all the months.
+    """
+    wanted = [(month, month.ordinal) for month in months]
+    totals: dict[Month, dict[int, ClientMonth]] = {month: {} for month, _ in wanted}
+    by_client: dict[int, list[BillableLine]] = defaultdict(list)
+    for line in lines:
+        by_client[line.client_id].append(line)
+    default_code = settings.recurring_account_code
+    separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
+    zero = Decimal("0.00")
+    amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
+    for client_id, client_lines in by_client.items():
+        client = clients.get(client_id)
+        if client is None:
+            continue
+        last = client.last_billable_month.ordinal if client.last_billable_month else None
+        consolidated = (
+            client.consolidate if client.consolidate is not None else settings.consolidate_recurring
+        )
+        prepared = []
+        for line in client_lines:
+            period = line.method.period_months
+            if period is None:
+                continue
+            start = line.start.ordinal
+            anchor = line.anchor.ordinal if line.anchor is not None else start
+            end = line.end.ordinal if line.end is not None else None
+            price = (line.quantity, line.unit_price)
+            line_amount = amounts.get(price)
+            if line_amount is None:
+                line_amount = amounts[price] = quantize(line.quantity * line.unit_price)
+            prepared.append((line, period, start, anchor, end, line_amount))
+        for month, ordinal in wanted:
+            if last is not None and ordinal > last:
+                continue
+            amount = zero
+            count = 0
+            groups: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
+            fees = 0
+            for line, period, start, anchor, end, line_amount in prepared:
+                if ordinal < start or (end is not None and ordinal > end) or ordinal < anchor:
+                    continue
+                if (ordinal - anchor) % period:
+                    continue
+                amount += line_amount
+                count += 1
+                if consolidated:
+                    groups.add((line.account_code or default_code, line.tracking))
+                if (
+                    line.charges_alignment
+                    and client.year_end is not None
+                    and period == 1
+                    and ordinal == start == anchor
+                ):
+                    alignment = alignment_for(client.year_end, month)
+                    if alignment is not None:
+                        amount += quantize(line.quantity * alignment.months * line.unit_price)
+                        fees += 1
+            if count:
+                line_count = (len(groups) if consolidated else count) + fees
+                invoices = 2 if fees and separate else 1
+                totals[month][client_id] = ClientMonth(amount, line_count, invoices)
+    return totals

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from socketcli.domain.money import quantize
 from socketcli.domain.months import Month
@@ -94,8 +95,7 @@ class ClientTerms:
     consolidate: bool | None = None  # None: the practice setting applies
 
 
-@dataclass(frozen=True, slots=True)
-class BillableLine:
+class BillableLine(NamedTuple):
     """One effective-dated version of a proposal line of an accepted proposal.
 
     It bills from `start` to `end` inclusive (end None: open-ended). Quarterly and

@@ -9,6 +9,21 @@ from datetime import date
 
 from socketcli.domain.errors import InvalidInput
 
+# English, as on the invoices (calendar.month_abbr follows the locale and is slow).
+_ABBREVIATIONS = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+)
 _MONTH_RE = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 
 
@@ -71,7 +86,7 @@ class Month:
     @property
     def label(self) -> str:
         """'Oct 2023', as on an invoice."""
-        return f"{calendar.month_abbr[self.month]} {self.year}"
+        return f"{_ABBREVIATIONS[self.month - 1]} {self.year}"
 
     def __str__(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"

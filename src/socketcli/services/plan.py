@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from socketcli.domain.billing import compute_plan, next_billing_month
+from socketcli.domain.billing import client_totals, compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
@@ -186,13 +186,13 @@ def diff_plan(
     month = resolve_month(uow, month, clock)
     previous_month = month - 1
     finalised = uow.finalised_totals(previous_month)
-    lines = uow.billable_lines(previous_month if finalised is None else month, month)
-    current = practice.plan(uow, month, lines).by_client()
-    previous: dict[int, ClientMonth]
-    if finalised is None:
-        previous = practice.plan(uow, previous_month, lines).by_client()
-    else:
-        previous = finalised
+    computed = [month] if finalised is not None else [previous_month, month]
+    lines = uow.billable_lines(computed[0], month)
+    figures = client_totals(computed, practice.terms, lines, practice.settings)
+    current = figures[month]
+    previous: dict[int, ClientMonth] = (
+        finalised if finalised is not None else figures[previous_month]
+    )
     rows = []
     for change in diff(current, previous):
         client = practice.clients.get(change.client_id)

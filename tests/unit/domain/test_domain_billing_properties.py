@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from socketcli.domain.billing import compute_plan
+from socketcli.domain.billing import client_totals, compute_plan
 from socketcli.domain.diff import diff
 from socketcli.domain.model import (
     BillableLine,
@@ -69,7 +69,7 @@ def billable_line(draw):
 
 
 line_lists = st.lists(billable_line(), max_size=12).map(
-    lambda lines: [replace(line, line_id=index) for index, line in enumerate(lines, 1)]
+    lambda lines: [line._replace(line_id=index) for index, line in enumerate(lines, 1)]
 )
 year_end_months = st.one_of(st.none(), st.integers(1, 12), st.integers(1, 12))
 # Most clients are not closing.
@@ -200,3 +200,12 @@ def test_only_clients_with_a_plan_line_inside_its_dates_are_invoiced(scenario):
         )
     }
     assert {invoice.client_id for invoice in plan.invoices} <= billable
+
+
+@EXAMPLES
+@given(scenarios())
+def test_the_fast_client_totals_are_exactly_the_full_plans_figures(scenario):
+    month, terms, lines, settings = scenario
+    totals = client_totals([month - 1, month, month + 1], terms, lines, settings)
+    for each in (month - 1, month, month + 1):
+        assert totals[each] == compute_plan(each, terms, lines, settings).by_client()

@@ -112,8 +112,8 @@ def test_a_line_without_a_code_is_consolidated_with_lines_carrying_the_practice_
 
 def test_lines_with_different_tracking_are_not_merged():
     lines = [
-        replace(LINES[0], tracking=(("Region", "North"),)),
-        replace(LINES[1], tracking=(("Region", "South"),)),
+        LINES[0]._replace(tracking=(("Region", "North"),)),
+        LINES[1]._replace(tracking=(("Region", "South"),)),
     ]
     consolidated = invoice_lines(CONSOLIDATED, lines=lines)
     assert [(line.tracking, line.line_amount) for line in consolidated] == [

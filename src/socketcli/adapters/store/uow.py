@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
@@ -37,6 +37,7 @@ from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
 
 PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
+METHODS = {method.value: method for method in BillingMethod}
 # A cancelled proposal that had been accepted keeps billing the months before its lines ended.
 BILLED_STATUSES = [ProposalStatus.ACCEPTED.value, ProposalStatus.CANCELLED.value]
 
@@ -61,6 +62,23 @@ def parse_tracking(text: str | None) -> tuple[tuple[str, str], ...]:
         return ()
     category, option = text.split(":", 1)
     return ((category.strip(), option.strip()),)
+
+
+CLIENT_COLUMNS = (
+    "id",
+    "reference",
+    "name",
+    "email",
+    "year_end",
+    "xero_contact_id",
+    "xero_contact_name",
+    "payment_terms",
+    "invoice_day",
+    "consolidate",
+    "branding_theme",
+    "tracking",
+    "last_billable_month",
+)
 
 
 def _client(row: ClientRow) -> Client:
@@ -152,8 +170,25 @@ class SqlUnitOfWork:
 
     # -- clients ---------------------------------------------------------------
     def clients(self) -> list[Client]:
-        rows = self.session.exec(select_rows(ClientRow).order_by(func.lower(col(ClientRow.name))))
-        return [_client(row) for row in rows]
+        """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
+        table = ClientRow.metadata.tables["clients"]
+        names = [column for column in CLIENT_COLUMNS]
+        statement = select(*(table.c[name] for name in names)).order_by(func.lower(table.c.name))
+        year_ends: dict[str | None, YearEnd | None] = {}
+        months: dict[str | None, Month | None] = {None: None}
+        result = []
+        for row in self.session.connection().execute(statement).all():
+            values = dict(zip(names, row, strict=True))
+            text = values["year_end"]
+            if text not in year_ends:
+                year_ends[text] = _year_end(text)
+            values["year_end"] = year_ends[text]
+            last = values["last_billable_month"]
+            if last not in months:
+                months[last] = Month.parse(last)
+            values["last_billable_month"] = months[last]
+            result.append(Client(**values))
+        return result
 
     def _client_row(self, reference: str) -> ClientRow | None:
         statement = select_rows(ClientRow).where(col(ClientRow.reference) == reference)
@@ -455,7 +490,12 @@ class SqlUnitOfWork:
                 found = months[text] = Month.parse(text)
             return found
 
+        values: dict[
+            tuple[str, int, str | None, str | None],
+            tuple[Decimal, Decimal, tuple[tuple[str, str], ...]],
+        ] = {}
         result = []
+        rows: Iterable[Any] = self.session.connection().execute(statement).all()
         for (
             line_id,
             client_id,
@@ -472,7 +512,16 @@ class SqlUnitOfWork:
             alignment,
             service_tracking,
             client_tracking,
-        ) in self.session.execute(statement):
+        ) in rows:
+            # Values repeat across a practice: parse each distinct one once.
+            key = (quantity, unit_minor, service_tracking, client_tracking)
+            parsed = values.get(key)
+            if parsed is None:
+                parsed = values[key] = (
+                    Decimal(quantity),
+                    from_minor(unit_minor),
+                    parse_tracking(service_tracking) + parse_tracking(client_tracking),
+                )
             result.append(
                 BillableLine(
                     line_id=line_id,
@@ -480,15 +529,15 @@ class SqlUnitOfWork:
                     proposal_ref=reference,
                     service_name=service,
                     description=description,
-                    method=BillingMethod(method),
-                    quantity=Decimal(quantity),
-                    unit_price=from_minor(unit_minor),
+                    method=METHODS[method],
+                    quantity=parsed[0],
+                    unit_price=parsed[1],
                     account_code=code,
                     start=month(start),
                     end=None if end is None else month(end),
                     anchor=None if anchor is None else month(anchor),
                     charges_alignment=alignment,
-                    tracking=parse_tracking(service_tracking) + parse_tracking(client_tracking),
+                    tracking=parsed[2],
                 )
             )
         return result
