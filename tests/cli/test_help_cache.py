@@ -1,8 +1,7 @@
-"""`socket ... --help` answers from help.json; it must say exactly what the live commands say."""
+"""`socket ... --help` answers from the generated module _help; it must say what the live commands say."""
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -10,15 +9,15 @@ import sys
 import pytest
 import typer
 
+from socketcli.cli._help import HELP
 from socketcli.cli.app import app
-from socketcli.cli.helptext import HELP_FILE, render_all
+from socketcli.cli.helptext import render_all
 
 PATHS = sorted(render_all())
 
 
 def test_the_shipped_help_is_the_help_the_commands_render_now() -> None:
-    shipped = json.loads(HELP_FILE.read_text(encoding="utf-8"))
-    assert shipped == render_all(), "help.json is stale: run `python -m socketcli.cli.helptext`"
+    assert render_all() == HELP, "_help.py is stale: run `python -m socketcli.cli.helptext`"
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda path: path or "socket")
@@ -31,8 +30,7 @@ def test_cached_help_matches_typers_own_output(
     with pytest.raises(SystemExit) as exited:
         command.main([*path.split(), "--help"], prog_name="socket")
     assert exited.value.code == 0
-    shipped = json.loads(HELP_FILE.read_text(encoding="utf-8"))
-    assert shipped[path] == capsys.readouterr().out
+    assert HELP[path] == capsys.readouterr().out
 
 
 def test_socket_help_is_answered_without_importing_typer() -> None:
