@@ -113,8 +113,11 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_json_default)
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, default=_json_default, ensure_ascii=False, separators=(", ", ": "))
+    return _ENCODER.encode(value)
 
 
 def emit_json(document: Any) -> None:

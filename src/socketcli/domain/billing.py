@@ -211,6 +211,7 @@ def client_totals(
     separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
     zero = Decimal("0.00")
     amounts: dict[tuple[Decimal, Decimal], Decimal] = {}
+    periods = {method: method.period_months for method in BillingMethod}
     for client_id, client_lines in by_client.items():
         client = clients.get(client_id)
         if client is None:
@@ -221,7 +222,7 @@ def client_totals(
         )
         prepared = []
         for line in client_lines:
-            period = line.method.period_months
+            period = periods[line.method]
             if period is None:
                 continue
             start = line.start.ordinal

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from socketcli.domain.errors import InvalidInput
@@ -33,10 +33,14 @@ class Month:
 
     year: int
     month: int
+    #: Months since year 0: differences of ordinals count months. Kept, not computed,
+    #: because the billing engine compares hundreds of thousands of months.
+    ordinal: int = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.month <= 12:
             raise ValueError(f"month {self.month} out of range")
+        object.__setattr__(self, "ordinal", self.year * 12 + self.month - 1)
 
     @classmethod
     def parse(cls, text: str) -> Month:
@@ -56,11 +60,6 @@ class Month:
     def from_ordinal(cls, ordinal: int) -> Month:
         year, index = divmod(ordinal, 12)
         return cls(year, index + 1)
-
-    @property
-    def ordinal(self) -> int:
-        """Months since year 0: differences of ordinals count months."""
-        return self.year * 12 + self.month - 1
 
     def __add__(self, months: int) -> Month:
         return Month.from_ordinal(self.ordinal + months)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
-from socketcli.domain.billing import client_totals, compute_plan, next_billing_month
+from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
@@ -139,12 +140,14 @@ class _Practice:
                 f"the store at {uow.location} has no clients yet: add them with "
                 "`socket clients add` or `socket import`, or try `socket playground`"
             )
-        self.terms = {client_id: terms_of(client) for client_id, client in self.clients.items()}
 
-    def plan(self, uow: UnitOfWork, month: Month, lines: list | None = None) -> Plan:  # type: ignore[type-arg]
-        if lines is None:
-            lines = uow.billable_lines(month, month)
-        return compute_plan(month, self.terms, lines, self.settings)
+    @cached_property
+    def terms(self) -> dict[int, ClientTerms]:
+        """What the engine needs of each client (not needed by `plan diff`'s SQL totals)."""
+        return {client_id: terms_of(client) for client_id, client in self.clients.items()}
+
+    def plan(self, uow: UnitOfWork, month: Month) -> Plan:
+        return compute_plan(month, self.terms, uow.billable_lines(month, month), self.settings)
 
 
 def resolve_month(uow: UnitOfWork, month: Month | None, clock: Clock) -> Month:
@@ -187,8 +190,7 @@ def diff_plan(
     previous_month = month - 1
     finalised = uow.finalised_totals(previous_month)
     computed = [month] if finalised is not None else [previous_month, month]
-    lines = uow.billable_lines(computed[0], month)
-    figures = client_totals(computed, practice.terms, lines, practice.settings)
+    figures = uow.billing_totals(computed, practice.settings)
     current = figures[month]
     previous: dict[int, ClientMonth] = (
         finalised if finalised is not None else figures[previous_month]

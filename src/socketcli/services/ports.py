@@ -11,6 +11,7 @@ from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, Service, XeroContact
+from socketcli.domain.settings import PracticeSettings
 
 
 class Clock(Protocol):
@@ -67,6 +68,12 @@ class UnitOfWork(Protocol):
 
     # billing
     def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
+
+    def billing_totals(
+        self, months: Sequence[Month], settings: PracticeSettings
+    ) -> dict[Month, dict[int, ClientMonth]]:
+        """Exactly domain.billing.client_totals over billable_lines, computed set-based."""
+        ...
 
     def latest_finalised(self) -> Month | None: ...
 

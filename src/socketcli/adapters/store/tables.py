@@ -33,6 +33,7 @@ class ClientRow(SQLModel, table=True):
     branding_theme: str | None = None
     tracking: str | None = None
     last_billable_month: str | None = None
+    last_billable_ordinal: int | None = None  # the same month as an ordinal, for SQL totals
     created_at: datetime
     updated_at: datetime
 
@@ -75,11 +76,17 @@ class ProposalLineRow(SQLModel, table=True):
     description: str = ""
     quantity: str  # exact decimal text
     unit_price_minor: int  # pennies
+    amount_minor: int = 0  # quantity x unit price to the penny (half up), for set-based totals
     billing_method: str
     start_month: str | None = Field(default=None, index=True)
     end_month: str | None = Field(default=None, index=True)
     anchor_month: str | None = None
     charges_alignment: bool = False
+    # Integer copies for set-based plan totals (domain Month.ordinal; period None: not in plan).
+    period_months: int | None = None
+    start_ordinal: int | None = None
+    end_ordinal: int | None = None
+    anchor_ordinal: int | None = None
     created_at: datetime
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, func, or_, select
+from sqlalchemy import Engine, Integer, and_, case, cast, distinct, func, or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as select_rows
 
@@ -24,6 +24,7 @@ from socketcli.adapters.store.tables import (
     WorkItemRow,
     XeroContactRow,
 )
+from socketcli.domain.billing import alignment_for
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import (
     BillableLine,
@@ -32,9 +33,10 @@ from socketcli.domain.model import (
     ProposalStatus,
     YearEnd,
 )
-from socketcli.domain.money import from_minor, to_minor
+from socketcli.domain.money import from_minor, quantize, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
+from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
 PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
 METHODS = {method.value: method for method in BillingMethod}
@@ -48,6 +50,20 @@ def _month(text: str | None) -> Month | None:
 
 def _text(month: Month | None) -> str | None:
     return None if month is None else str(month)
+
+
+def _ordinal(month: Month | None) -> int | None:
+    return None if month is None else month.ordinal
+
+
+def _line_ordinals(line: ProposalLine) -> dict[str, int | None]:
+    """The integer copies of a line's months and period that the SQL plan totals compare."""
+    return {
+        "period_months": line.billing_method.period_months,
+        "start_ordinal": _ordinal(line.start),
+        "end_ordinal": _ordinal(line.end),
+        "anchor_ordinal": _ordinal(line.anchor or line.start),
+    }
 
 
 def _year_end(text: str | None) -> YearEnd | None:
@@ -201,22 +217,7 @@ class SqlUnitOfWork:
     def save_client(self, client: Client) -> Client:
         row = self._client_row(client.reference)
         now = self._now()
-        values: dict[str, Any] = {
-            "reference": client.reference,
-            "name": client.name,
-            "email": client.email,
-            "year_end": None
-            if client.year_end is None
-            else f"{client.year_end.month:02d}-{client.year_end.day:02d}",
-            "xero_contact_id": client.xero_contact_id,
-            "xero_contact_name": client.xero_contact_name,
-            "payment_terms": client.payment_terms,
-            "invoice_day": client.invoice_day,
-            "consolidate": client.consolidate,
-            "branding_theme": client.branding_theme,
-            "tracking": client.tracking,
-            "last_billable_month": _text(client.last_billable_month),
-        }
+        values = self._client_values(client)
         if row is None:
             row = ClientRow(**values, created_at=now, updated_at=now)
             self.session.add(row)
@@ -379,11 +380,13 @@ class SqlUnitOfWork:
                 "description": line.description,
                 "quantity": str(line.quantity),
                 "unit_price_minor": to_minor(line.unit_price),
+                "amount_minor": to_minor(line.amount),
                 "billing_method": line.billing_method.value,
                 "start_month": _text(line.start),
                 "end_month": _text(line.end),
                 "anchor_month": _text(line.anchor),
                 "charges_alignment": line.charges_alignment,
+                **_line_ordinals(line),
             }
             stored = existing.get(line.id) if line.id is not None else None
             if stored is None:
@@ -482,14 +485,8 @@ class SqlUnitOfWork:
                 ),
             )
         )
-        months: dict[str, Month] = {}
-
-        def month(text: str) -> Month:
-            found = months.get(text)
-            if found is None:
-                found = months[text] = Month.parse(text)
-            return found
-
+        # Values repeat across a practice: parse each distinct one once.
+        months: dict[str | None, Month | None] = {None: None}
         values: dict[
             tuple[str, int, str | None, str | None],
             tuple[Decimal, Decimal, tuple[tuple[str, str], ...]],
@@ -513,7 +510,6 @@ class SqlUnitOfWork:
             service_tracking,
             client_tracking,
         ) in rows:
-            # Values repeat across a practice: parse each distinct one once.
             key = (quantity, unit_minor, service_tracking, client_tracking)
             parsed = values.get(key)
             if parsed is None:
@@ -522,25 +518,143 @@ class SqlUnitOfWork:
                     from_minor(unit_minor),
                     parse_tracking(service_tracking) + parse_tracking(client_tracking),
                 )
+            for text in (start, end, anchor):
+                if text not in months:
+                    months[text] = Month.parse(text)
             result.append(
-                BillableLine(
-                    line_id=line_id,
-                    client_id=client_id,
-                    proposal_ref=reference,
-                    service_name=service,
-                    description=description,
-                    method=METHODS[method],
-                    quantity=parsed[0],
-                    unit_price=parsed[1],
-                    account_code=code,
-                    start=month(start),
-                    end=None if end is None else month(end),
-                    anchor=None if anchor is None else month(anchor),
-                    charges_alignment=alignment,
-                    tracking=parsed[2],
+                BillableLine(  # positional, in field order: the fastest way to make 100,000
+                    line_id,
+                    client_id,
+                    reference,
+                    service,
+                    description,
+                    METHODS[method],
+                    parsed[0],
+                    parsed[1],
+                    code,
+                    months[start],  # type: ignore[arg-type]  # never None: the query says so
+                    months[end],
+                    months[anchor],
+                    alignment,
+                    parsed[2],
                 )
             )
         return result
+
+    def billing_totals(
+        self, months: Sequence[Month], settings: PracticeSettings
+    ) -> dict[Month, dict[int, ClientMonth]]:
+        """What each client is billed in each month, summed in SQL in one pass over the lines.
+
+        Exactly `domain.billing.client_totals` over `billable_lines` (a test holds the two
+        together), without loading the lines: this is what `plan diff` reads for a practice
+        of tens of thousands of clients. It compares the lines' integer copies of their
+        months and period. Alignment fees, rare and dated, come from a second small query.
+        """
+        lines = ProposalLineRow.metadata.tables["proposal_lines"]
+        proposals = ProposalLineRow.metadata.tables["proposals"]
+        services = ProposalLineRow.metadata.tables["services"]
+        clients = ProposalLineRow.metadata.tables["clients"]
+
+        account = func.coalesce(
+            func.nullif(services.c.account_code, ""), settings.recurring_account_code
+        )
+        key = (
+            account
+            + "\x1f"
+            + func.coalesce(services.c.tracking_category, "")
+            + "\x1f"
+            + func.coalesce(clients.c.tracking, "")
+        )
+        consolidated = func.coalesce(clients.c.consolidate, settings.consolidate_recurring)
+        joined = (
+            lines.join(proposals, proposals.c.id == lines.c.proposal_id)
+            .join(services, services.c.id == lines.c.service_id)
+            .join(clients, clients.c.id == proposals.c.client_id)
+        )
+        billed = and_(proposals.c.status.in_(BILLED_STATUSES), lines.c.period_months.is_not(None))
+
+        def due(month: Month) -> Any:
+            """The line invoices in `month`: the domain's is_due, on the integer columns."""
+            at = month.ordinal
+            return and_(
+                lines.c.start_ordinal <= at,
+                or_(lines.c.end_ordinal.is_(None), lines.c.end_ordinal >= at),
+                or_(
+                    clients.c.last_billable_ordinal.is_(None),
+                    clients.c.last_billable_ordinal >= at,
+                ),
+                lines.c.anchor_ordinal <= at,
+                (at - lines.c.anchor_ordinal) % lines.c.period_months == 0,
+            )
+
+        # One pass over the lines for all the months: per month, the amount, the lines,
+        # and (for consolidated clients) the distinct account code and tracking groups.
+        merged = cast(consolidated, Integer) == 1
+        columns: list[Any] = [proposals.c.client_id, func.max(cast(consolidated, Integer))]
+        for month in months:
+            condition = due(month)
+            columns += [
+                func.sum(case((condition, lines.c.amount_minor), else_=0)),
+                func.count(case((condition, 1))),
+                func.count(distinct(case((and_(merged, condition), key)))),
+            ]
+        grouped = (
+            select(*columns)
+            .select_from(joined)
+            .where(billed, or_(*(due(month) for month in months)))
+            .group_by(proposals.c.client_id)
+        )
+        connection = self.session.connection()
+        figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
+        for client_id, is_merged, *per_month in connection.execute(grouped).all():
+            for index, month in enumerate(months):
+                pennies, count, groups = per_month[3 * index : 3 * index + 3]
+                if count:
+                    figures[month][client_id] = [pennies, groups if is_merged else count, 0]
+        fees = (
+            select(
+                proposals.c.client_id,
+                lines.c.start_ordinal,
+                lines.c.quantity,
+                lines.c.unit_price_minor,
+                clients.c.year_end,
+            )
+            .select_from(joined)
+            .where(
+                billed,
+                lines.c.charges_alignment.is_(True),
+                lines.c.period_months == 1,
+                lines.c.start_ordinal.in_([month.ordinal for month in months]),
+                lines.c.anchor_ordinal == lines.c.start_ordinal,
+                or_(
+                    clients.c.last_billable_ordinal.is_(None),
+                    clients.c.last_billable_ordinal >= lines.c.start_ordinal,
+                ),
+                or_(lines.c.end_ordinal.is_(None), lines.c.end_ordinal >= lines.c.start_ordinal),
+                clients.c.year_end.is_not(None),
+            )
+        )
+        by_ordinal = {month.ordinal: month for month in months}
+        for client_id, start, quantity, unit_minor, year_end in connection.execute(fees).all():
+            month = by_ordinal[start]
+            alignment = alignment_for(_year_end(year_end), month)  # type: ignore[arg-type]
+            if alignment is not None:
+                fee = quantize(Decimal(quantity) * alignment.months * from_minor(unit_minor))
+                entry = figures[month][client_id]
+                entry[0] += to_minor(fee)
+                entry[1] += 1
+                entry[2] += 1
+        separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
+        return {
+            month: {
+                client_id: ClientMonth(
+                    from_minor(pennies), line_count, 2 if fee_count and separate else 1
+                )
+                for client_id, (pennies, line_count, fee_count) in figures[month].items()
+            }
+            for month in months
+        }
 
     def latest_finalised(self) -> Month | None:
         latest = self.session.execute(select(func.max(col(PlanSnapshotRow.month)))).scalar()
@@ -712,6 +826,7 @@ class SqlUnitOfWork:
             "branding_theme": client.branding_theme,
             "tracking": client.tracking,
             "last_billable_month": _text(client.last_billable_month),
+            "last_billable_ordinal": _ordinal(client.last_billable_month),
         }
 
     def save_clients(self, clients: Sequence[Client]) -> None:
@@ -829,11 +944,16 @@ class SqlUnitOfWork:
             "description",
             "quantity",
             "unit_price_minor",
+            "amount_minor",
             "billing_method",
             "start_month",
             "end_month",
             "anchor_month",
             "charges_alignment",
+            "period_months",
+            "start_ordinal",
+            "end_ordinal",
+            "anchor_ordinal",
         )
         stored_lines: dict[int, dict[int, tuple[Any, ...]]] = {}
         updated_ids = [ids[reference] for reference in stored_rows]
@@ -867,11 +987,13 @@ class SqlUnitOfWork:
                     line.description,
                     str(line.quantity),
                     to_minor(line.unit_price),
+                    to_minor(line.amount),
                     line.billing_method.value,
                     months[line.start],
                     months[line.end],
                     months[line.anchor],
                     line.charges_alignment,
+                    *_line_ordinals(line).values(),
                 )
             return found
 
