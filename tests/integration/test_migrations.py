@@ -1,0 +1,97 @@
+"""A store made by an earlier version opens with this one; the migrations match the tables."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from socketcli.adapters.store import tables  # noqa: F401  (registers the tables)
+from socketcli.adapters.store.database import (
+    HEAD_REVISION,
+    MIGRATIONS,
+    StoreLocation,
+    create_store_engine,
+    current_revision,
+    open_engine,
+)
+from socketcli.adapters.store.uow import SqlUnitOfWork
+from socketcli.domain.months import Month
+from socketcli.domain.settings import PracticeSettings
+
+NOW = "2026-11-21 09:00:00+00:00"
+
+
+def store_at(path: Path, revision: str) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_store_engine(StoreLocation.for_path(path))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    engine.dispose()
+
+
+def test_a_store_of_the_first_version_is_upgraded_and_its_lines_get_their_amounts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    store_at(path, "0001")
+    engine = create_store_engine(StoreLocation.for_path(path))
+    with engine.begin() as connection:
+        for statement in (
+            f"INSERT INTO clients (id, reference, name, email, year_end, last_billable_month, created_at, updated_at) VALUES (1, 'ACME', 'Acme Ltd', '', '03-31', '2027-02', '{NOW}', '{NOW}')",
+            f"INSERT INTO services (id, name, billing_method, alignment_eligible, created_at, updated_at) VALUES (1, 'Payroll', 'monthly', 0, '{NOW}', '{NOW}')",
+            f"INSERT INTO services (id, name, billing_method, alignment_eligible, created_at, updated_at) VALUES (2, 'VAT returns', 'quarterly_in_advance', 0, '{NOW}', '{NOW}')",
+            f"INSERT INTO proposals (id, reference, client_id, status, start_date, title, created_at, updated_at) VALUES (1, 'P1', 1, 'accepted', '2026-10-01', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO proposal_lines (proposal_id, service_id, position, description, quantity, unit_price_minor, billing_method, start_month, anchor_month, charges_alignment, created_at) VALUES (1, 1, 0, 'Payroll', '1.5', 3333, 'monthly', '2026-10', '2026-10', 0, '{NOW}')",
+            f"INSERT INTO proposal_lines (proposal_id, service_id, position, description, quantity, unit_price_minor, billing_method, start_month, anchor_month, charges_alignment, created_at) VALUES (1, 2, 1, 'VAT returns', '1', 30000, 'quarterly_in_advance', '2026-10', '2026-10', 0, '{NOW}')",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+
+    engine = open_engine(StoreLocation.for_path(path))
+
+    assert current_revision(engine) == HEAD_REVISION
+    with engine.connect() as connection:
+        lines = connection.execute(
+            text(
+                "SELECT amount_minor, period_months, start_ordinal, end_ordinal, anchor_ordinal FROM proposal_lines ORDER BY id"
+            )
+        ).all()
+        last = connection.execute(text("SELECT last_billable_ordinal FROM clients")).scalar()
+    october = Month(2026, 10).ordinal
+    # 1.5 x 33.33 = 49.995, half up to 50.00
+    assert [tuple(line) for line in lines] == [
+        (5000, 1, october, None, october),
+        (30000, 3, october, None, october),
+    ]
+    assert last == Month(2027, 2).ordinal
+    moment = datetime(2026, 11, 21, tzinfo=UTC)
+    with SqlUnitOfWork(engine, lambda: moment) as uow:
+        totals = uow.billing_totals(
+            [Month(2026, 10), Month(2026, 11), Month(2027, 1), Month(2027, 3)],
+            PracticeSettings.defaults(),
+        )
+    assert {
+        month: {c: str(t.amount) for c, t in by_client.items()}
+        for month, by_client in totals.items()
+    } == {
+        Month(2026, 10): {1: "350.00"},
+        Month(2026, 11): {1: "50.00"},
+        Month(2027, 1): {1: "350.00"},
+        Month(2027, 3): {},  # closed after February
+    }
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_declares(tmp_path: Path) -> None:
+    engine = open_engine(StoreLocation.for_path(tmp_path / "new.db"), create=True)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    assert differences == []

@@ -1,0 +1,92 @@
+"""`plan diff` sums the plan in SQL; these tests hold that sum to the billing engine itself.
+
+For every month of two years, on the playground (made at several dates) and on a generated
+practice imported through CSV, the store's `billing_totals` must equal the domain's
+`client_totals` over the same lines, client by client, to the penny.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from socketcli.adapters.store.database import StoreLocation, open_engine
+from socketcli.adapters.store.uow import SqlUnitOfWork
+from socketcli.domain.billing import client_totals
+from socketcli.domain.months import Month
+from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
+from socketcli.services.clock import FixedClock
+from socketcli.services.importer import import_csv
+from socketcli.services.plan import terms_of
+from socketcli.services.playground import create_playground
+
+ROOT = Path(__file__).resolve().parents[2]
+
+SETTINGS_VARIANTS = {
+    "as stored": lambda settings: settings,
+    "consolidated, fees separate": lambda settings: replace(
+        settings,
+        consolidate_recurring=True,
+        alignment_invoicing=AlignmentInvoicing.SEPARATE,
+        recurring_account_code="4000",
+    ),
+}
+
+
+def assert_sql_totals_match_the_engine(uow: SqlUnitOfWork, months: list[Month]) -> int:
+    stored = PracticeSettings.from_values(uow.settings_values())
+    terms = {client.id: terms_of(client) for client in uow.clients() if client.id is not None}
+    lines = uow.billable_lines(months[0], months[-1])
+    compared = 0
+    for name, variant in SETTINGS_VARIANTS.items():
+        settings = variant(stored)
+        expected = client_totals(months, terms, lines, settings)
+        actual = uow.billing_totals(months, settings)
+        for month in months:
+            assert actual[month] == expected[month], f"{month} with settings {name}"
+            compared += len(expected[month])
+    return compared
+
+
+@pytest.mark.parametrize("today", ["2026-11-21", "2027-03-01", "2028-02-29"])
+def test_the_sql_totals_are_the_engines_on_the_playground(tmp_path: Path, today: str) -> None:
+    moment = datetime.fromisoformat(today).replace(tzinfo=UTC)
+    engine = open_engine(StoreLocation.for_path(tmp_path / "p.db"), create=True)
+    with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
+        create_playground(uow, FixedClock(moment))
+    this_month = Month.of(moment.date())
+    months = [this_month + offset for offset in range(-14, 3)]
+    with SqlUnitOfWork(engine, lambda: moment) as uow:
+        compared = assert_sql_totals_match_the_engine(uow, months)
+    assert compared > 500  # the playground bills dozens of clients each month
+
+
+def test_the_sql_totals_are_the_engines_on_an_imported_practice(tmp_path: Path) -> None:
+    out = tmp_path / "practice"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "generate_practice.py"),
+            "--clients",
+            "400",
+            "--out",
+            str(out),
+            "--seed",
+            "7",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    engine = open_engine(StoreLocation.for_path(tmp_path / "g.db"), create=True)
+    moment = datetime(2026, 11, 21, tzinfo=UTC)
+    with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
+        import_csv(uow, sorted(out.glob("*.csv")))
+    months = [Month(2024, 11) + offset for offset in range(27)]
+    with SqlUnitOfWork(engine, lambda: moment) as uow:
+        compared = assert_sql_totals_match_the_engine(uow, months)
+    assert compared > 10_000
