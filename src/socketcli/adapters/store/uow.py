@@ -188,22 +188,48 @@ class SqlUnitOfWork:
     def clients(self) -> list[Client]:
         """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
         table = ClientRow.metadata.tables["clients"]
-        names = [column for column in CLIENT_COLUMNS]
-        statement = select(*(table.c[name] for name in names)).order_by(func.lower(table.c.name))
-        year_ends: dict[str | None, YearEnd | None] = {}
+        statement = select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(
+            func.lower(table.c.name)
+        )
+        year_ends: dict[str | None, YearEnd | None] = {None: None}
         months: dict[str | None, Month | None] = {None: None}
         result = []
-        for row in self.session.connection().execute(statement).all():
-            values = dict(zip(names, row, strict=True))
-            text = values["year_end"]
-            if text not in year_ends:
-                year_ends[text] = _year_end(text)
-            values["year_end"] = year_ends[text]
-            last = values["last_billable_month"]
+        for (
+            client_id,
+            reference,
+            name,
+            email,
+            year_end,
+            contact_id,
+            contact_name,
+            terms,
+            invoice_day,
+            consolidate,
+            theme,
+            tracking,
+            last,
+        ) in self.session.connection().execute(statement).all():
+            if year_end not in year_ends:
+                year_ends[year_end] = _year_end(year_end)
             if last not in months:
                 months[last] = Month.parse(last)
-            values["last_billable_month"] = months[last]
-            result.append(Client(**values))
+            result.append(
+                Client(  # positional, in field order: 20,000 of these for one plan
+                    reference,
+                    name,
+                    email,
+                    year_ends[year_end],
+                    contact_id,
+                    contact_name,
+                    terms,
+                    invoice_day,
+                    consolidate,
+                    theme,
+                    tracking,
+                    months[last],
+                    client_id,
+                )
+            )
         return result
 
     def _client_row(self, reference: str) -> ClientRow | None:
