@@ -78,7 +78,7 @@ def show(
                     {
                         "reference": r.reference,
                         "client": r.client,
-                        "amount": r.amount,
+                        "amount": str(r.amount),
                         "line_count": r.line_count,
                         "invoice_count": r.invoice_count,
                         "xero_contact": r.contact,
@@ -211,11 +211,11 @@ def diff(
                         "reference": r.reference,
                         "client": r.client,
                         "change": r.change.value,
-                        "amount": r.amount,
+                        "amount": str(r.amount),
                         "line_count": r.line_count,
-                        "previous_amount": r.previous_amount,
+                        "previous_amount": str(r.previous_amount),
                         "previous_line_count": r.previous_line_count,
-                        "difference": r.difference,
+                        "difference": str(r.difference),
                         "xero_contact": r.contact,
                         "warning": r.warning,
                     }

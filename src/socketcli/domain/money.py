@@ -57,7 +57,8 @@ def to_minor(amount: Decimal) -> int:
 
 
 def from_minor(pennies: int) -> Decimal:
-    return (Decimal(pennies) / 100).quantize(CENT)
+    """Pennies back to an amount with exactly two places (12345 -> 123.45, 0 -> 0.00)."""
+    return Decimal(pennies).scaleb(-2)
 
 
 def format_money(amount: Decimal) -> str:

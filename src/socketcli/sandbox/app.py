@@ -1,0 +1,656 @@
+"""The sandbox Xero as one object: routing, authentication, the tenant header, rate limits,
+injected faults, Idempotency-Key, the call log, the admin endpoints and the state file.
+
+Paths (one server stands in for all of Xero's hosts):
+
+| path | stands in for |
+| --- | --- |
+| /identity/connect/authorize | https://login.xero.com/identity/connect/authorize |
+| /connect/token, /connect/revocation | https://identity.xero.com/connect/... |
+| /connections, /connections/{id} | https://api.xero.com/connections |
+| /api.xro/2.0/... | https://api.xero.com/api.xro/2.0/... |
+| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, reset, tokens, contacts |
+
+`handle` never blocks for long: injected delays are capped and end at once when the server
+stops; everything else is quick work under one lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from collections import Counter, deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from socketcli.sandbox import accounting, identity
+from socketcli.sandbox.faults import Fault, FaultQueue, Limits, RateLimiter
+from socketcli.sandbox.jsonfmt import dumps, iso_moment, loads, ms_date, parse_moment
+from socketcli.sandbox.seed import add_organisation, seed_contacts, seed_state
+from socketcli.sandbox.state import (
+    AccessToken,
+    IdempotentResult,
+    SandboxClock,
+    SandboxState,
+    read_state,
+    write_state,
+)
+from socketcli.sandbox.wire import (
+    Request,
+    Response,
+    bad_post_data,
+    fault_body,
+    forbidden,
+    json_response,
+    not_found,
+    oauth_error,
+    problem,
+    validation_error,
+    xero_error,
+)
+
+API_PREFIX = "/api.xro/2.0"
+ADMIN_PREFIX = "/_sandbox"
+MAX_IDEMPOTENCY_KEY = 128
+
+
+@dataclass
+class SandboxConfig:
+    """How the sandbox behaves; the defaults are Xero's."""
+
+    limits: Limits = field(default_factory=Limits)
+    lifetimes: identity.Lifetimes = field(default_factory=identity.Lifetimes)
+    #: The longest an injected delay may hold a request (seconds).
+    max_delay: float = 120.0
+    #: Close a connection that sends nothing for this long (seconds).
+    socket_timeout: float = 30.0
+    #: The largest request body accepted (Xero: 3.5 MB).
+    max_body: int = 3_500_000
+    #: How many calls the call log keeps.
+    call_log: int = 50_000
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the sandbox answered (the admin endpoints are not logged)."""
+
+    at: datetime
+    method: str
+    path: str
+    endpoint: str
+    status: int
+    tenant_id: str | None
+    fault: bool
+    query: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "at": iso_moment(self.at),
+            "method": self.method,
+            "path": self.path,
+            "endpoint": self.endpoint,
+            "status": self.status,
+            "tenant_id": self.tenant_id,
+            "fault": self.fault,
+            "query": self.query,
+        }
+
+
+class SandboxApp:
+    """Everything but the sockets: `handle(Request) -> Response`."""
+
+    def __init__(
+        self,
+        state: SandboxState,
+        *,
+        path: Path | None = None,
+        config: SandboxConfig | None = None,
+        base_url: str = "http://127.0.0.1",
+    ) -> None:
+        self.config = config or SandboxConfig()
+        self.path = path
+        self.base_url = base_url
+        self.lock = threading.RLock()
+        self.state = state
+        self.clock = SandboxClock(timedelta(seconds=state.clock_skew_seconds))
+        self.faults = FaultQueue()
+        self.limiter = RateLimiter(self.config.limits)
+        self.stopping = threading.Event()
+        self._calls: deque[Call] = deque(maxlen=self.config.call_log)
+        self._initial = state.copy()
+        self._idempotent_in_flight: set[tuple[str, str]] = set()
+        self.save()
+
+    # -- state ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | None,
+        *,
+        contacts: Iterable[Mapping[str, Any]] = (),
+        config: SandboxConfig | None = None,
+        now: datetime | None = None,
+    ) -> SandboxApp:
+        """The sandbox kept in `path` when there is one, else a new seeded one (saved there)."""
+        if path is not None and path.exists():
+            return cls(read_state(path), path=path, config=config)
+        moment = now or datetime.now(UTC)
+        state = seed_state(now=moment, contacts=contacts)
+        state.clock_skew_seconds = (moment - datetime.now(UTC)).total_seconds() if now else 0.0
+        return cls(state, path=path, config=config)
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def save(self) -> None:
+        """Write the state file (atomically); a sandbox without a path keeps it in memory."""
+        with self.lock:
+            self.state.clock_skew_seconds = self.clock.skew.total_seconds()
+            self.state.prune(self.now())
+            if self.path is not None:
+                write_state(self.path, self.state)
+
+    def reset(self) -> None:
+        """Back to the state the sandbox started with; faults, limits' counters and calls cleared."""
+        with self.lock:
+            self.state = self._initial.copy()
+            self.clock = SandboxClock(timedelta(seconds=self.state.clock_skew_seconds))
+            self.faults.clear()
+            self.limiter.clear()
+            self._calls.clear()
+            self.save()
+
+    def advance_clock(self, seconds: float) -> datetime:
+        with self.lock:
+            moment = self.clock.advance(seconds)
+            self.save()
+            return moment
+
+    def calls(self) -> list[Call]:
+        with self.lock:
+            return list(self._calls)
+
+    def clear_calls(self) -> None:
+        with self.lock:
+            self._calls.clear()
+
+    def call_counts(self) -> Counter[str]:
+        """How many calls each endpoint had, e.g. {"GET /Contacts": 3, "POST /connect/token": 1}."""
+        return Counter(call.endpoint for call in self.calls())
+
+    def add_organisation(self, name: str, contacts: Iterable[Mapping[str, Any]] = ()) -> str:
+        with self.lock:
+            organisation = add_organisation(self.state, name, now=self.now(), contacts=contacts)
+            self.save()
+            return organisation.tenant_id
+
+    def issue_token(
+        self,
+        *,
+        client_id: str | None = None,
+        scope: str | None = None,
+        expires_in: float | None = None,
+    ) -> str:
+        """An access token for scripts and tests (as a custom connection, with no user)."""
+        with self.lock:
+            client = (
+                self.state.client(client_id)
+                if client_id
+                else next((c for c in self.state.clients if c.kind == "custom"), None)
+            )
+            if client is None:
+                raise ValueError("no such client")
+            lifetime = timedelta(seconds=expires_in) if expires_in else self.config.lifetimes.access
+            token = identity.issue_access_token(
+                self.state,
+                client_id=client.client_id,
+                user_id=None,
+                scope=scope or " ".join(client.scopes),
+                grant_id=str(uuid.uuid4()),
+                now=self.now(),
+                lifetime=lifetime,
+            )
+            self.save()
+            return token
+
+    def edit_contacts(
+        self, items: list[dict[str, Any]], tenant_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Create or change contacts as a person would in Xero itself (no token, no limits)."""
+        with self.lock:
+            organisation = self.state.organisations[
+                tenant_id or next(iter(self.state.organisations))
+            ]
+            results, failed, saved = accounting.upsert_contacts(organisation, items, self.now())
+            if failed:
+                messages = [e["Message"] for f in failed for e in f["ValidationErrors"]]
+                raise ValueError("; ".join(messages))
+            if saved:
+                self.save()
+            return results
+
+    # -- requests ------------------------------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        path = request.path.rstrip("/") or "/"
+        lowered = path.lower()
+        if lowered == ADMIN_PREFIX or lowered.startswith(ADMIN_PREFIX + "/"):
+            return self._admin(request, path[len(ADMIN_PREFIX) :].strip("/").lower())
+        fault = self.faults.take(request.method, path)
+        tenant_holder: list[str | None] = [None]
+        response = self._serve(request, path, fault, tenant_holder)
+        endpoint = f"{request.method} {_endpoint(path)}"
+        with self.lock:
+            self._calls.append(
+                Call(
+                    self.now(),
+                    request.method,
+                    path,
+                    endpoint,
+                    0 if response.drop else response.status,
+                    tenant_holder[0],
+                    fault is not None,
+                    "&".join(f"{k}={v}" for k, vs in request.query.items() for v in vs),
+                )
+            )
+        return response
+
+    def _sleep(self, seconds: float) -> bool:
+        """Wait (at most max_delay); False when the server is stopping."""
+        if seconds <= 0:
+            return True
+        return not self.stopping.wait(min(seconds, self.config.max_delay))
+
+    def _serve(
+        self, request: Request, path: str, fault: Fault | None, tenant_holder: list[str | None]
+    ) -> Response:
+        if fault is not None:
+            if fault.drop:
+                return Response(0, drop=True)
+            if fault.expire_token:
+                self._expire_presented_token(request)
+            if fault.status is not None:
+                if not self._sleep(fault.delay):
+                    return Response(0, drop=True)
+                return self._fault_response(fault)
+        lowered = path.lower()
+        if lowered.startswith(API_PREFIX + "/") or lowered == API_PREFIX:
+            return self._api(request, path, fault, tenant_holder)
+        if not self._sleep(fault.delay if fault else 0):
+            return Response(0, drop=True)
+        forced = fault.oauth_error if fault else None
+        with self.lock:
+            now = self.now()
+            if lowered == "/identity/connect/authorize":
+                if request.method != "GET":
+                    return Response(405, headers=[("Allow", "GET")])
+                response, changed = identity.authorize(
+                    self.state, request, now, self.config.lifetimes, forced_error=forced
+                )
+            elif lowered == "/connect/token":
+                response, changed = identity.token(
+                    self.state,
+                    request,
+                    now,
+                    self.config.lifetimes,
+                    issuer=self.base_url,
+                    forced_error=forced,
+                )
+            elif lowered == "/connect/revocation":
+                response, changed = identity.revoke(self.state, request)
+            elif lowered == "/connections" or lowered.startswith("/connections/"):
+                access = identity.bearer(self.state, request, now)
+                if isinstance(access, Response):
+                    return access
+                parts = [p for p in path.split("/")[2:] if p]
+                response, changed = identity.connections(self.state, access, request, parts)
+            else:
+                return not_found()
+            if changed:
+                self.save()
+        return self._after(response, fault)
+
+    def _after(self, response: Response, fault: Fault | None) -> Response:
+        """The faults that strike once the work is done: a late answer, or none at all."""
+        if fault is None:
+            return response
+        if not self._sleep(fault.delay_after) or fault.drop_after:
+            return Response(0, drop=True)
+        return response
+
+    def _api(
+        self, request: Request, path: str, fault: Fault | None, tenant_holder: list[str | None]
+    ) -> Response:
+        with self.lock:
+            now = self.now()
+            access = identity.bearer(self.state, request, now)
+            if isinstance(access, Response):
+                return access
+            tenant_id = (request.header("xero-tenant-id") or "").strip()
+            if not tenant_id:
+                return forbidden()
+            try:
+                tenant_id = str(uuid.UUID(tenant_id))
+            except ValueError:
+                return problem(400, "Bad Request", "The xero-tenant-id header is not a valid GUID")
+            allowed = {
+                c.tenant_id for c in self.state.connections_for(access.client_id, access.user_id)
+            }
+            if tenant_id not in allowed:
+                return forbidden()
+            tenant_holder[0] = tenant_id
+            client = self.state.client(access.client_id)
+        refusal = self.limiter.admit(tenant_id, now)
+        if refusal is not None:
+            return self._limited(refusal.problem, refusal.retry_after, tenant_id)
+        try:
+            if not self._sleep(fault.delay if fault else 0):
+                return Response(0, drop=True)
+            response = self._accounting(
+                request, path, access, tenant_id, client.name if client else ""
+            )
+            response.headers.extend(self._limit_headers(tenant_id))
+            return self._after(response, fault)
+        finally:
+            self.limiter.done(tenant_id)
+
+    def _accounting(
+        self, request: Request, path: str, access: AccessToken, tenant_id: str, provider: str
+    ) -> Response:
+        parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
+        key = request.header("Idempotency-Key")
+        if request.method not in ("PUT", "POST") or not key:
+            return self._accounting_now(request, parts, access, tenant_id, provider)
+        if len(key) > MAX_IDEMPOTENCY_KEY:
+            return validation_error(
+                [
+                    {
+                        "ValidationErrors": [
+                            {"Message": "The Idempotency-Key must be 128 characters or less."}
+                        ]
+                    }
+                ]
+            )
+        fingerprint = _fingerprint(request, path)
+        with self.lock:
+            organisation = self.state.organisations[tenant_id]
+            earlier = organisation.idempotency.get(key)
+            if earlier is not None:
+                if earlier.fingerprint != fingerprint:
+                    return xero_error(
+                        400,
+                        10,
+                        "ValidationException",
+                        "The Idempotency-Key has already been used with a different request.",
+                        [
+                            {
+                                "ValidationErrors": [
+                                    {
+                                        "Message": "The Idempotency-Key has already been used with a different request."
+                                    }
+                                ]
+                            }
+                        ],
+                    )
+                return Response(
+                    earlier.status,
+                    earlier.body.encode("utf-8"),
+                    [
+                        ("Content-Type", "application/json; charset=utf-8"),
+                        ("Idempotent-Replayed", "true"),
+                    ],
+                )
+            if (tenant_id, key) in self._idempotent_in_flight:
+                return xero_error(
+                    409,
+                    409,
+                    "ConflictException",
+                    "A request with this Idempotency-Key is still being processed.",
+                )
+            self._idempotent_in_flight.add((tenant_id, key))
+        try:
+            response = self._accounting_now(request, parts, access, tenant_id, provider)
+            if 200 <= response.status < 500:
+                with self.lock:
+                    organisation = self.state.organisations[tenant_id]
+                    organisation.idempotency[key] = IdempotentResult(
+                        key, fingerprint, response.status, response.body.decode("utf-8"), self.now()
+                    )
+                    self.save()
+            return response
+        finally:
+            with self.lock:
+                self._idempotent_in_flight.discard((tenant_id, key))
+
+    def _accounting_now(
+        self, request: Request, parts: list[str], access: AccessToken, tenant_id: str, provider: str
+    ) -> Response:
+        with self.lock:
+            organisation = self.state.organisations.get(tenant_id)
+            if organisation is None:
+                return forbidden()
+            ctx = accounting.Context(
+                organisation, self.now(), provider, frozenset(access.scope.split())
+            )
+            outcome = accounting.handle(ctx, request, parts)
+            if outcome.changed:
+                self.save()
+            return outcome.response
+
+    def _limit_headers(self, tenant_id: str) -> list[tuple[str, str]]:
+        left = self.limiter.remaining(tenant_id, self.now())
+        return [
+            ("X-DayLimit-Remaining", str(left["day"])),
+            ("X-MinLimit-Remaining", str(left["minute"])),
+            ("X-AppMinLimit-Remaining", str(left["app_minute"])),
+        ]
+
+    def _limited(self, kind: str, retry_after: int, tenant_id: str | None) -> Response:
+        headers = [("Retry-After", str(retry_after)), ("X-Rate-Limit-Problem", kind)]
+        if tenant_id is not None:
+            headers.extend(self._limit_headers(tenant_id))
+        return Response(429, b"", headers)
+
+    def _fault_response(self, fault: Fault) -> Response:
+        assert fault.status is not None
+        if fault.status == 429:
+            headers = [
+                ("Retry-After", str(fault.seconds_to_retry)),
+                ("X-Rate-Limit-Problem", fault.problem or "minute"),
+            ]
+            if fault.problem == "day":
+                headers.append(("X-DayLimit-Remaining", "0"))
+            elif fault.problem == "minute":
+                headers.append(("X-MinLimit-Remaining", "0"))
+            body = dumps(fault.body).encode("utf-8") if fault.body is not None else b""
+            return Response(429, body, headers)
+        if fault.body is not None:
+            return json_response(fault.status, fault.body)
+        if fault.oauth_error:
+            return oauth_error(fault.oauth_error, status=fault.status)
+        return fault_body(fault.status)
+
+    def _expire_presented_token(self, request: Request) -> None:
+        header = request.header("Authorization") or ""
+        if not header.lower().startswith("bearer "):
+            return
+        with self.lock:
+            found = self.state.access_token(header[7:].strip())
+            if found is not None:
+                found.expires = min(found.expires, self.now())
+                self.save()
+
+    # -- admin ---------------------------------------------------------------------------
+
+    def add_fault(self, fault: Fault | Mapping[str, Any]) -> Fault:
+        made = fault if isinstance(fault, Fault) else Fault.from_json(dict(fault))
+        self.faults.add(made)
+        return made
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON (credentials hashed), with the clock, limits and faults."""
+        with self.lock:
+            data = self.state.to_json()
+            data["now"] = iso_moment(self.now())
+            data["limits"] = self.limiter.limits.to_json()
+            data["faults"] = [f.to_json() for f in self.faults.pending()]
+            return loads(dumps(data))  # type: ignore[no-any-return]
+
+    def _admin(self, request: Request, what: str) -> Response:
+        try:
+            body: Any = request.json() if request.body.strip() else {}
+        except ValueError:
+            return bad_post_data("The request body could not be parsed as JSON")
+        method = request.method
+        try:
+            if what == "state" and method == "GET":
+                return json_response(200, self.snapshot())
+            if what == "reset" and method == "POST":
+                self.reset()
+                return json_response(200, {"reset": True, "now": iso_moment(self.now())})
+            if what == "faults":
+                if method == "POST":
+                    given = body.get("faults", body) if isinstance(body, dict) else body
+                    faults = [
+                        self.add_fault(f) for f in (given if isinstance(given, list) else [given])
+                    ]
+                    return json_response(200, {"added": [f.to_json() for f in faults]})
+                if method == "DELETE":
+                    self.faults.clear()
+                    return json_response(200, {"faults": []})
+                if method == "GET":
+                    return json_response(
+                        200, {"faults": [f.to_json() for f in self.faults.pending()]}
+                    )
+            if what == "clock":
+                if method == "POST":
+                    if "advance" in body:
+                        self.advance_clock(float(body["advance"]))
+                    elif "set" in body:
+                        moment = parse_moment(str(body["set"]))
+                        if moment is None:
+                            raise ValueError("set must be an ISO 8601 moment")
+                        with self.lock:
+                            if moment < self.now():
+                                raise ValueError("the sandbox clock only moves forward")
+                            self.clock.set(moment)
+                            self.save()
+                    else:
+                        raise ValueError('give {"advance": seconds} or {"set": "ISO moment"}')
+                if method in ("GET", "POST"):
+                    now = self.now()
+                    return json_response(
+                        200,
+                        {
+                            "now": iso_moment(now),
+                            "ms": ms_date(now),
+                            "skew_seconds": self.clock.skew.total_seconds(),
+                        },
+                    )
+            if what == "calls":
+                if method == "DELETE":
+                    self.clear_calls()
+                    return json_response(200, {"calls": []})
+                if method == "GET":
+                    return json_response(
+                        200,
+                        {
+                            "counts": dict(self.call_counts()),
+                            "calls": [c.to_json() for c in self.calls()],
+                        },
+                    )
+            if what == "limits":
+                if method == "POST":
+                    limits = self.limiter.limits
+                    for name in ("per_minute", "per_day", "concurrent", "app_per_minute"):
+                        if name in body:
+                            setattr(limits, name, int(body[name]))
+                    if body.get("clear"):
+                        self.limiter.clear()
+                if method in ("GET", "POST"):
+                    return json_response(200, self.limiter.limits.to_json())
+            if what == "tokens" and method == "POST":
+                token = self.issue_token(
+                    client_id=body.get("client_id"),
+                    scope=body.get("scope"),
+                    expires_in=body.get("expires_in"),
+                )
+                tenants = [t for t in self.state.organisations]
+                return json_response(
+                    200, {"access_token": token, "token_type": "Bearer", "tenant_ids": tenants}
+                )
+            if what == "contacts" and method == "POST":
+                items = body.get("Contacts", [body]) if isinstance(body, dict) else body
+                return json_response(
+                    200,
+                    {
+                        "Contacts": self.edit_contacts(
+                            items, body.get("tenant_id") if isinstance(body, dict) else None
+                        )
+                    },
+                )
+            if what == "organisations" and method == "POST":
+                tenant_id = self.add_organisation(str(body["name"]), body.get("contacts", []))
+                return json_response(200, {"tenant_id": tenant_id})
+        except (ValueError, KeyError, TypeError) as failure:
+            return json_response(400, {"error": str(failure)})
+        return not_found()
+
+
+def _endpoint(path: str) -> str:
+    """A path as an endpoint name: ids dropped and Xero's capitalisation kept.
+
+    /api.xro/2.0/Contacts/8f0... -> /Contacts/{id}; /Connections -> /connections.
+    """
+    lowered = path.lower()
+    if lowered.startswith(API_PREFIX.lower() + "/"):
+        parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
+        names = {
+            "contacts": "Contacts",
+            "accounts": "Accounts",
+            "brandingthemes": "BrandingThemes",
+            "trackingcategories": "TrackingCategories",
+            "taxrates": "TaxRates",
+            "organisation": "Organisation",
+            "invoices": "Invoices",
+        }
+        head = names.get(parts[0].lower(), parts[0]) if parts else ""
+        return "/" + head + ("/{id}" if len(parts) > 1 else "")
+    if lowered.startswith("/connections"):
+        return "/connections" + ("/{id}" if lowered.count("/") > 1 else "")
+    return lowered
+
+
+def _fingerprint(request: Request, path: str) -> str:
+    """What makes two requests with one Idempotency-Key the same request."""
+    try:
+        body = dumps(_sorted(request.json()))
+    except ValueError:
+        body = request.body.decode("utf-8", errors="replace")
+    query = sorted((k, v) for k, vs in request.query.items() for v in vs)
+    text = f"{request.method} {path.lower()} {query} {body}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value
+
+
+def seed_more_contacts(
+    app: SandboxApp, contacts: Iterable[Mapping[str, Any]], tenant_id: str | None = None
+) -> int:
+    """Add contacts to a running sandbox as a seed does (e.g. 5,000 for a benchmark)."""
+    with app.lock:
+        organisation = app.state.organisations[tenant_id or next(iter(app.state.organisations))]
+        added = seed_contacts(organisation, contacts, app.now() - timedelta(days=1))
+        app.save()
+        return added

@@ -1,0 +1,342 @@
+"""What the sandbox Xero holds, and its JSON file.
+
+The organisations' records (contacts, invoices, accounts, branding themes, tracking
+categories, tax rates) are kept in Xero's own JSON shape, as GET answers them, so that a
+person reading the file sees what Xero received. Credentials never appear in clear: client
+secrets, authorisation codes, access and refresh tokens are kept as SHA-256 hashes beside
+an id. The file is written atomically (a temporary file, then `os.replace`) after each change.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import hashlib
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from socketcli.sandbox.jsonfmt import dumps, from_iso, iso_moment, loads
+
+#: The version of the state file's layout.
+FORMAT = 1
+#: What the state file says it is, so that the sandbox never mistakes another file for its own.
+KIND = "socketcli-sandbox-xero"
+
+
+def digest(secret: str) -> str:
+    """How a credential is kept: its SHA-256, in hex."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+class SandboxClock:
+    """The sandbox's own time: the system clock plus a skew that tests (or /_sandbox/clock) move.
+
+    Token lifetimes, the refresh grace period, UpdatedDateUTC and the rate limits' windows all
+    read this clock, so moving it forward 31 minutes expires an access token at once.
+    """
+
+    def __init__(self, skew: timedelta = timedelta(0)) -> None:
+        self.skew = skew
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.skew
+
+    def advance(self, seconds: float) -> datetime:
+        if seconds < 0:
+            raise ValueError("the sandbox clock only moves forward")
+        self.skew += timedelta(seconds=seconds)
+        return self.now()
+
+    def set(self, moment: datetime) -> datetime:
+        """Stand on `moment` (aware); the clock then runs on from there."""
+        self.skew = moment.astimezone(UTC) - datetime.now(UTC)
+        return self.now()
+
+
+@dataclass
+class User:
+    user_id: str
+    email: str
+    given_name: str
+    family_name: str
+    tenant_ids: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Client:
+    """An app registered with the sandbox Xero.
+
+    kind: `pkce` (a public desktop app: client id, no secret, PKCE S256 required),
+    `web` (a confidential app: client id and secret), `custom` (a custom connection:
+    client id and secret, the client_credentials grant, one organisation).
+    """
+
+    client_id: str
+    name: str
+    kind: str
+    secret_sha256: str | None = None
+    redirect_uris: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)
+    tenant_id: str | None = None
+
+
+@dataclass
+class Organisation:
+    tenant_id: str
+    name: str
+    short_code: str
+    country_code: str
+    base_currency: str
+    created: datetime
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    branding_themes: list[dict[str, Any]] = field(default_factory=list)
+    tracking_categories: list[dict[str, Any]] = field(default_factory=list)
+    tax_rates: list[dict[str, Any]] = field(default_factory=list)
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
+    invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    next_invoice_number: int = 1
+    idempotency: dict[str, IdempotentResult] = field(default_factory=dict)
+
+
+@dataclass
+class IdempotentResult:
+    """The answer given to a PUT/POST with an Idempotency-Key, replayed for the same request."""
+
+    key: str
+    fingerprint: str
+    status: int
+    body: str
+    created: datetime
+
+
+@dataclass
+class Connection:
+    id: str
+    tenant_id: str
+    client_id: str
+    user_id: str | None
+    auth_event_id: str
+    created: datetime
+    updated: datetime
+
+
+@dataclass
+class AuthCode:
+    code_sha256: str
+    client_id: str
+    user_id: str
+    redirect_uri: str
+    scope: str
+    challenge: str | None
+    challenge_method: str | None
+    auth_event_id: str
+    expires: datetime
+    used: bool = False
+
+
+@dataclass
+class RefreshToken:
+    token_id: str
+    sha256: str
+    client_id: str
+    user_id: str
+    scope: str
+    grant_id: str
+    issued: datetime
+    last_used: datetime | None = None
+    superseded: datetime | None = None
+    revoked: bool = False
+
+
+@dataclass
+class AccessToken:
+    token_id: str
+    sha256: str
+    client_id: str
+    user_id: str | None
+    scope: str
+    grant_id: str
+    issued: datetime
+    expires: datetime
+    revoked: bool = False
+
+
+@dataclass
+class SandboxState:
+    users: list[User] = field(default_factory=list)
+    clients: list[Client] = field(default_factory=list)
+    organisations: dict[str, Organisation] = field(default_factory=dict)
+    connections: list[Connection] = field(default_factory=list)
+    auth_codes: list[AuthCode] = field(default_factory=list)
+    refresh_tokens: list[RefreshToken] = field(default_factory=list)
+    access_tokens: list[AccessToken] = field(default_factory=list)
+    clock_skew_seconds: float = 0.0
+
+    # -- look-ups ------------------------------------------------------------------------
+
+    def client(self, client_id: str) -> Client | None:
+        return next((c for c in self.clients if c.client_id == client_id), None)
+
+    def user(self, user_id: str | None) -> User | None:
+        return next((u for u in self.users if u.user_id == user_id), None)
+
+    def access_token(self, token: str) -> AccessToken | None:
+        hashed = digest(token)
+        return next((t for t in self.access_tokens if t.sha256 == hashed), None)
+
+    def refresh_token(self, token: str) -> RefreshToken | None:
+        hashed = digest(token)
+        return next((t for t in self.refresh_tokens if t.sha256 == hashed), None)
+
+    def connections_for(self, client_id: str, user_id: str | None) -> list[Connection]:
+        return [
+            c
+            for c in self.connections
+            if c.client_id == client_id
+            and c.user_id == user_id
+            and c.tenant_id in self.organisations
+        ]
+
+    def prune(self, now: datetime, *, keep: timedelta = timedelta(days=1)) -> None:
+        """Forget what can no longer be used: old codes, expired tokens, spent idempotency keys."""
+        self.auth_codes = [c for c in self.auth_codes if c.expires + keep > now]
+        self.access_tokens = [t for t in self.access_tokens if t.expires + keep > now]
+        self.refresh_tokens = [
+            t
+            for t in self.refresh_tokens
+            if not (t.revoked or (t.superseded is not None and t.superseded + 2 * keep < now))
+        ]
+        for organisation in self.organisations.values():
+            organisation.idempotency = {
+                k: v for k, v in organisation.idempotency.items() if v.created + keep > now
+            }
+
+    # -- the file ------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": KIND,
+            "format": FORMAT,
+            "clock_skew_seconds": self.clock_skew_seconds,
+            "users": [_plain(u) for u in self.users],
+            "clients": [_plain(c) for c in self.clients],
+            "organisations": [_organisation_json(o) for o in self.organisations.values()],
+            "connections": [_plain(c) for c in self.connections],
+            "auth_codes": [_plain(c) for c in self.auth_codes],
+            "refresh_tokens": [_plain(t) for t in self.refresh_tokens],
+            "access_tokens": [_plain(t) for t in self.access_tokens],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SandboxState:
+        if data.get("kind") != KIND:
+            raise ValueError("this is not a sandbox Xero state file")
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unknown sandbox state format {data.get('format')!r}")
+        organisations = [_organisation_from(o) for o in data.get("organisations", [])]
+        return cls(
+            users=[_build(User, u) for u in data.get("users", [])],
+            clients=[_build(Client, c) for c in data.get("clients", [])],
+            organisations={o.tenant_id: o for o in organisations},
+            connections=[_build(Connection, c) for c in data.get("connections", [])],
+            auth_codes=[_build(AuthCode, c) for c in data.get("auth_codes", [])],
+            refresh_tokens=[_build(RefreshToken, t) for t in data.get("refresh_tokens", [])],
+            access_tokens=[_build(AccessToken, t) for t in data.get("access_tokens", [])],
+            clock_skew_seconds=float(data.get("clock_skew_seconds", 0.0)),
+        )
+
+    def copy(self) -> SandboxState:
+        return copy.deepcopy(self)
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in asdict(record).items():
+        out[key] = iso_moment(value) if isinstance(value, datetime) else value
+    return out
+
+
+_T = TypeVar("_T")
+_MOMENTS = {"created", "updated", "expires", "issued", "last_used", "superseded"}
+
+
+def _build(kind: type[_T], data: dict[str, Any]) -> _T:
+    names = {f.name for f in fields(kind)}  # type: ignore[arg-type]
+    values = {
+        key: (from_iso(value) if key in _MOMENTS and isinstance(value, str) else value)
+        for key, value in data.items()
+        if key in names
+    }
+    return kind(**values)
+
+
+def _organisation_json(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "tenant_id": organisation.tenant_id,
+        "name": organisation.name,
+        "short_code": organisation.short_code,
+        "country_code": organisation.country_code,
+        "base_currency": organisation.base_currency,
+        "created": iso_moment(organisation.created),
+        "next_invoice_number": organisation.next_invoice_number,
+        "accounts": organisation.accounts,
+        "branding_themes": organisation.branding_themes,
+        "tracking_categories": organisation.tracking_categories,
+        "tax_rates": organisation.tax_rates,
+        "contacts": list(organisation.contacts.values()),
+        "invoices": list(organisation.invoices.values()),
+        "idempotency": [_plain(r) for r in organisation.idempotency.values()],
+    }
+
+
+def _organisation_from(data: dict[str, Any]) -> Organisation:
+    results = [_build(IdempotentResult, r) for r in data.get("idempotency", [])]
+    return Organisation(
+        tenant_id=data["tenant_id"],
+        name=data["name"],
+        short_code=data.get("short_code", ""),
+        country_code=data.get("country_code", "GB"),
+        base_currency=data.get("base_currency", "GBP"),
+        created=from_iso(data["created"]),
+        accounts=list(data.get("accounts", [])),
+        branding_themes=list(data.get("branding_themes", [])),
+        tracking_categories=list(data.get("tracking_categories", [])),
+        tax_rates=list(data.get("tax_rates", [])),
+        contacts={c["ContactID"]: c for c in data.get("contacts", [])},
+        invoices={i["InvoiceID"]: i for i in data.get("invoices", [])},
+        next_invoice_number=int(data.get("next_invoice_number", 1)),
+        idempotency={r.key: r for r in results},
+    )
+
+
+def read_state(path: Path) -> SandboxState:
+    """The state kept in `path` (a ValueError names a file that is not a sandbox's)."""
+    try:
+        data = loads(path.read_bytes())
+    except ValueError as failure:
+        raise ValueError(f"{path} is not a sandbox Xero state file: {failure}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} is not a sandbox Xero state file")
+    return SandboxState.from_json(data)
+
+
+def write_state(path: Path, state: SandboxState) -> None:
+    """Write the state to `path` atomically: readers see the old file or the new, never half."""
+    text = dumps(state.to_json(), indent=1) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
