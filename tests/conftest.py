@@ -22,6 +22,7 @@ def pin_environment(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
     for name, value in PINNED.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SOCKET_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("SOCKET_STATE_DIR", str(data_dir.parent / "state"))
     for name in UNSET:
         monkeypatch.delenv(name, raising=False)
 

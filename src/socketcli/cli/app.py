@@ -9,7 +9,17 @@ import typer
 from typer.core import TyperGroup
 
 from socketcli import __version__
-from socketcli.cli import clients, importing, init, plan, playground, proposals, services, settings
+from socketcli.cli import (
+    clients,
+    importing,
+    init,
+    plan,
+    playground,
+    proposals,
+    sandbox,
+    services,
+    settings,
+)
 from socketcli.cli.context import State
 
 
@@ -91,3 +101,4 @@ app.add_typer(clients.app, name="clients")
 app.add_typer(services.app, name="services")
 app.add_typer(proposals.app, name="proposals")
 app.add_typer(plan.app, name="plan")
+app.add_typer(sandbox.app, name="sandbox")

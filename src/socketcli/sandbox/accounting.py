@@ -504,7 +504,7 @@ def upsert_contacts(
                     record[key] = item[key]
             record["UpdatedDateUTC"] = ms_date(now)
         else:
-            record = new_contact(item, now)
+            record = new_contact({k: item[k] for k in CONTACT_FIELDS if k in item}, now)
         if not problems:
             problems = contact_problems(record)
         if not problems and book.name_taken(record):
@@ -668,7 +668,7 @@ def organisation_record(organisation: Organisation) -> dict[str, Any]:
         "FinancialYearEndDay": 31,
         "FinancialYearEndMonth": 3,
         "CreatedDateUTC": ms_date(organisation.created),
-        "Timezone": "GMTUKTIME",
+        "Timezone": "GMTSTANDARDTIME",
         "OrganisationEntityType": "COMPANY",
         "ShortCode": organisation.short_code,
         "Class": "PREMIUM",
@@ -896,7 +896,7 @@ class InvoiceBuilder:
                 [f"No contact has the ContactNumber {given.get('ContactNumber')}."],
                 None,
             )
-        made = new_contact(given, self.now)
+        made = new_contact({k: given[k] for k in CONTACT_FIELDS if k in given}, self.now)
         problems = contact_problems(made)
         if problems:
             return dict(given), problems, None

@@ -355,6 +355,7 @@ class SandboxApp:
                 request, path, access, tenant_id, client.name if client else ""
             )
             response.headers.extend(self._limit_headers(tenant_id))
+            response.headers.append(("Xero-Correlation-Id", str(uuid.uuid4())))
             return self._after(response, fault)
         finally:
             self.limiter.done(tenant_id)

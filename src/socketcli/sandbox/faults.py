@@ -225,6 +225,10 @@ class RateLimiter:
             tenant = self._tenant(tenant_id)
             tenant.in_flight = max(0, tenant.in_flight - 1)
 
+    def in_flight(self, tenant_id: str) -> int:
+        with self._lock:
+            return self._tenant(tenant_id).in_flight
+
     def remaining(self, tenant_id: str, moment: datetime) -> dict[str, int]:
         now = moment.timestamp()
         with self._lock:

@@ -228,6 +228,10 @@ class Sandbox:
         if concurrent is not None:
             limits.concurrent = concurrent
 
+    def in_flight(self, tenant_id: str | None = None) -> int:
+        """How many calls to the organisation's API are being answered now."""
+        return self.app.limiter.in_flight(tenant_id or self.tenant_id)
+
     def reset(self) -> None:
         self.app.reset()
 

@@ -326,7 +326,8 @@ def read_state(path: Path) -> SandboxState:
 
 def write_state(path: Path, state: SandboxState) -> None:
     """Write the state to `path` atomically: readers see the old file or the new, never half."""
-    text = dumps(state.to_json(), indent=1) + "\n"
+    # Laid out down to the records; each contact, invoice or token on a line of its own.
+    text = dumps(state.to_json(), indent=1, expand=3) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

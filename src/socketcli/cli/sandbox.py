@@ -1,0 +1,117 @@
+"""`socket sandbox serve`: a stand-in for Xero on this machine, to rehearse against."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from socketcli.cli.context import command_group
+
+app = command_group(help="Run a stand-in for Xero on this machine, to rehearse against.")
+
+
+def default_state_path() -> Path:
+    """$SOCKET_STATE_DIR/sandbox-xero.json, else the same file in the user's state directory."""
+    override = os.environ.get("SOCKET_STATE_DIR")
+    if override:
+        return Path(override).expanduser() / "sandbox-xero.json"
+    from platformdirs import user_state_path
+
+    return user_state_path("socketcli", appauthor=False) / "sandbox-xero.json"
+
+
+@app.command("serve")
+def serve(
+    *,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port", min=0, max=65535, help="Listen on this port of 127.0.0.1 (0: any free port)."
+        ),
+    ] = 4780,
+    state_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            metavar="PATH",
+            help="Keep the sandbox's organisation, contacts, invoices and tokens (hashed) in this JSON file.",
+        ),
+    ] = None,
+    reset: Annotated[
+        bool,
+        typer.Option(
+            "--reset", help="Throw the saved state away and start from the seeded organisation."
+        ),
+    ] = False,
+    no_demo_contacts: Annotated[
+        bool,
+        typer.Option(
+            "--no-demo-contacts",
+            help="Seed a new sandbox without the playground's demo contact list.",
+        ),
+    ] = False,
+    log_requests: Annotated[
+        bool, typer.Option("--log-requests", help="Log every request on stderr.")
+    ] = False,
+) -> None:
+    """Serve a sandbox Xero on 127.0.0.1 until Ctrl-C.
+
+    It answers the identity service (authorize, token, revocation), GET /connections and the
+    Accounting API socket uses (Contacts, Accounts, BrandingThemes, TrackingCategories,
+    TaxRates, Organisation, Invoices) in Xero's shapes, with Xero's rate limits. A new
+    sandbox holds "Demo Practice Ltd" with the playground's demo contact list. Faults, the
+    clock and the state are under http://127.0.0.1:PORT/_sandbox/ (see docs/sandbox.md).
+    """
+    import dataclasses
+    import logging
+    from datetime import UTC, datetime
+
+    from socketcli.cli.output import say
+    from socketcli.sandbox import (
+        CUSTOM_CLIENT_ID,
+        CUSTOM_CLIENT_SECRET,
+        PKCE_CLIENT_ID,
+        start_sandbox,
+    )
+
+    path = state_file or default_state_path()
+    if reset:
+        path.unlink(missing_ok=True)
+    contacts: list[dict[str, object]] = []
+    if not path.exists() and not no_demo_contacts:
+        from socketcli.services.demo_data import build_demo
+
+        demo = build_demo(datetime.now(UTC))
+        contacts = [dataclasses.asdict(contact) for contact in demo.xero_contacts]
+    if log_requests:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        logging.getLogger("socketcli.sandbox").setLevel(logging.INFO)
+    try:
+        sandbox = start_sandbox(state_path=path, contacts=contacts, port=port)
+    except OSError as failure:
+        from socketcli.domain.errors import Conflict
+
+        raise Conflict(
+            f"cannot listen on 127.0.0.1:{port}: {failure.strerror or failure}"
+        ) from None
+    except ValueError as failure:
+        from socketcli.domain.errors import InvalidInput
+
+        raise InvalidInput(str(failure)) from None
+    say(f"Sandbox Xero for {sandbox.tenant_name} on {sandbox.base_url} (state: {path})")
+    say(f"  tenant id:                {sandbox.tenant_id}")
+    say(f"  PKCE client id:           {PKCE_CLIENT_ID}")
+    say(f"  custom connection:        {CUSTOM_CLIENT_ID} / {CUSTOM_CLIENT_SECRET}")
+    say(f"  SOCKET_XERO_API_URL=      {sandbox.base_url}")
+    say(f"  SOCKET_XERO_IDENTITY_URL= {sandbox.base_url}")
+    say("Press Ctrl-C to stop.")
+    try:
+        sandbox.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    say("Sandbox stopped; its state is kept for next time.")
