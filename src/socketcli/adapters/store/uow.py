@@ -8,7 +8,7 @@ from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, Integer, and_, case, cast, distinct, func, or_, select
+from sqlalchemy import Engine, Integer, and_, case, cast, distinct, func, literal, or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as select_rows
 
@@ -616,14 +616,27 @@ class SqlUnitOfWork:
 
         # One pass over the lines for all the months: per month, the amount, the lines,
         # and (for consolidated clients) the distinct account code and tracking groups.
+        connection = self.session.connection()
+        # The distinct groups cost a sort per month: count them only where someone consolidates.
+        anyone_consolidates = settings.consolidate_recurring or (
+            connection.execute(
+                select(clients.c.id).where(clients.c.consolidate.is_(True)).limit(1)
+            ).first()
+            is not None
+        )
         merged = cast(consolidated, Integer) == 1
         columns: list[Any] = [proposals.c.client_id, func.max(cast(consolidated, Integer))]
         for month in months:
             condition = due(month)
+            groups = (
+                func.count(distinct(case((and_(merged, condition), key))))
+                if anyone_consolidates
+                else literal(0)
+            )
             columns += [
                 func.sum(case((condition, lines.c.amount_minor), else_=0)),
                 func.count(case((condition, 1))),
-                func.count(distinct(case((and_(merged, condition), key)))),
+                groups,
             ]
         grouped = (
             select(*columns)
@@ -631,7 +644,6 @@ class SqlUnitOfWork:
             .where(billed, or_(*(due(month) for month in months)))
             .group_by(proposals.c.client_id)
         )
-        connection = self.session.connection()
         figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
         for client_id, is_merged, *per_month in connection.execute(grouped).all():
             for index, month in enumerate(months):
