@@ -188,9 +188,12 @@ class SqlUnitOfWork:
     def clients(self) -> list[Client]:
         """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
         table = ClientRow.metadata.tables["clients"]
-        statement = select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(
-            func.lower(table.c.name)
+        return self._read_clients(
+            select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
         )
+
+    def _read_clients(self, statement: Any) -> list[Client]:
+        """Clients from a select of CLIENT_COLUMNS, parsing each distinct month and year end once."""
         year_ends: dict[str | None, YearEnd | None] = {None: None}
         months: dict[str | None, Month | None] = {None: None}
         result = []
@@ -1173,47 +1176,12 @@ class SqlUnitOfWork:
         """The stored clients with these references (any not stored are left out)."""
         table = ClientRow.metadata.tables["clients"]
         result: list[Client] = []
-        months: dict[str, Month] = {}
-        names = [
-            "id",
-            "reference",
-            "name",
-            "email",
-            "year_end",
-            "xero_contact_id",
-            "xero_contact_name",
-            "payment_terms",
-            "invoice_day",
-            "consolidate",
-            "branding_theme",
-            "tracking",
-            "last_billable_month",
-        ]
         for chunk in self._chunks(sorted(set(references))):
-            statement = select(*(table.c[name] for name in names)).where(
-                table.c.reference.in_(chunk)
-            )
-            for row in self.session.execute(statement).all():
-                last = row.last_billable_month
-                if last is not None and last not in months:
-                    months[last] = Month.parse(last)
-                result.append(
-                    Client(
-                        id=row.id,
-                        reference=row.reference,
-                        name=row.name,
-                        email=row.email,
-                        year_end=_year_end(row.year_end),
-                        xero_contact_id=row.xero_contact_id,
-                        xero_contact_name=row.xero_contact_name,
-                        payment_terms=row.payment_terms,
-                        invoice_day=row.invoice_day,
-                        consolidate=row.consolidate,
-                        branding_theme=row.branding_theme,
-                        tracking=row.tracking,
-                        last_billable_month=None if last is None else months[last],
-                    )
+            result += self._read_clients(
+                select(*(table.c[name] for name in CLIENT_COLUMNS)).where(
+                    table.c.reference.in_(chunk)
                 )
+            )
         return result
 
     def proposals_by_reference(self, references: Sequence[str]) -> list[Proposal]:
