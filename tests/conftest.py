@@ -14,8 +14,29 @@ import pytest
 #: to the next month (December 2026) until a plan is approved.
 TODAY = "2026-11-21"
 
-PINNED = {"NO_COLOR": "1", "COLUMNS": "160", "SOCKET_NOW": TODAY}
-UNSET = ("SOCKET_DATABASE_URL", "SOCKET_PLAYGROUND")
+#: No test may reach a real OS keyring: the "fail" backend raises NoKeyringError as a headless
+#: server's does (tests that want a keyring install an in-memory one).
+PINNED = {
+    "NO_COLOR": "1",
+    "COLUMNS": "160",
+    "SOCKET_NOW": TODAY,
+    "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring",
+}
+#: Nothing from the developer's own environment: no store, no Xero, no browser to open.
+UNSET = (
+    "SOCKET_DATABASE_URL",
+    "SOCKET_PLAYGROUND",
+    "SOCKET_XERO_API_URL",
+    "SOCKET_XERO_IDENTITY_URL",
+    "SOCKET_XERO_CLIENT_ID",
+    "SOCKET_XERO_CLIENT_SECRET",
+    "SOCKET_XERO_ACCESS_TOKEN",
+    "SOCKET_XERO_TENANT_ID",
+    "SOCKET_XERO_TOKEN_STORE",
+    "BROWSER",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+)
 
 
 def pin_environment(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:

@@ -19,6 +19,7 @@ from socketcli.cli import (
     sandbox,
     services,
     settings,
+    xero,
 )
 from socketcli.cli.context import State
 
@@ -102,3 +103,4 @@ app.add_typer(services.app, name="services")
 app.add_typer(proposals.app, name="proposals")
 app.add_typer(plan.app, name="plan")
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(xero.app, name="xero")

@@ -76,6 +76,13 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _client_id(text: str) -> str:
+    value = text.strip()
+    if value and not (8 <= len(value) <= 64 and value.replace("-", "").isalnum()):
+        raise ValueError("expected a Xero app's client id: letters and digits, as Xero shows it")
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     key: str
@@ -157,9 +164,22 @@ SETTINGS: tuple[SettingSpec, ...] = (
         settable=False,
     ),
     SettingSpec(
+        "xero_client_id",
+        "",
+        "The client id of your Xero app, for `socket xero connect` (or SOCKET_XERO_CLIENT_ID).",
+        _client_id,
+    ),
+    SettingSpec(
         "xero_organisation",
         "",
         "The connected Xero organisation; set by connecting to Xero.",
+        _text,
+        settable=False,
+    ),
+    SettingSpec(
+        "xero_tenant_id",
+        "",
+        "The connected Xero organisation's tenant id; set by connecting to Xero.",
         _text,
         settable=False,
     ),
@@ -195,7 +215,9 @@ class PracticeSettings:
     branding_theme: str
     crm: Crm
     playground: bool
+    xero_client_id: str
     xero_organisation: str
+    xero_tenant_id: str
 
     @classmethod
     def from_values(cls, stored: Mapping[str, str]) -> PracticeSettings:
@@ -213,7 +235,9 @@ class PracticeSettings:
             branding_theme=values["branding_theme"],
             crm=Crm(values["crm"]),
             playground=values["playground"] == "true",
+            xero_client_id=values["xero_client_id"],
             xero_organisation=values["xero_organisation"],
+            xero_tenant_id=values["xero_tenant_id"],
         )
 
     @classmethod

@@ -1,0 +1,331 @@
+"""`socket xero connect|status|disconnect`: connect one Xero organisation, see it, end it."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from socketcli.cli.context import State, command_group, state
+
+if TYPE_CHECKING:
+    from socketcli.adapters.xero.access import XeroAccess
+    from socketcli.adapters.xero.tokens import XeroToken
+    from socketcli.services.xero_connect import Organisation
+
+app = command_group(help="Connect socket to a Xero organisation, see the connection, end it.")
+
+#: Must match adapters.xero.oauth.DEFAULT_CALLBACK_PORT (not imported: --help stays quick).
+CALLBACK_PORT = 8735
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def _settings(st: State) -> dict[str, str]:
+    with st.uow() as uow:
+        return uow.settings_values()
+
+
+@contextmanager
+def _xero(st: State, settings: Mapping[str, str]) -> Iterator[XeroAccess]:
+    """Xero for this command; in playground mode the sandbox, and a line that says so."""
+    from socketcli.adapters.xero.access import open_xero
+    from socketcli.cli.output import say
+
+    def demo_contacts() -> list[dict[str, Any]]:
+        import dataclasses
+
+        from socketcli.services.demo_data import build_demo
+
+        return [dataclasses.asdict(c) for c in build_demo(st.clock.now()).xero_contacts]
+
+    with open_xero(settings, warn=say, demo_contacts=demo_contacts) as xero:
+        if xero.sandbox is not None:
+            say(
+                f"Playground: Xero is the sandbox on {xero.sandbox.base_url} "
+                f"(state: {xero.sandbox.app.path}); nothing reaches a real Xero."
+            )
+        yield xero
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _browser_available() -> bool:
+    if sys.platform.startswith("linux"):
+        return any(os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"))
+    return True
+
+
+def _ask_organisation(organisations: Sequence[Organisation]) -> Organisation:
+    from socketcli.cli.output import say
+
+    say("Xero connected more than one organisation:")
+    for number, organisation in enumerate(organisations, start=1):
+        say(f"  {number}. {organisation.name} ({organisation.tenant_id})")
+    while True:
+        answer: int = typer.prompt("Which one", err=True, type=int)
+        if 1 <= answer <= len(organisations):
+            return organisations[answer - 1]
+        say(f"Choose a number from 1 to {len(organisations)}.")
+
+
+def _pkce(
+    xero: XeroAccess, *, client_id: str, browser: bool, port: int, timeout: float
+) -> XeroToken:
+    """Auth Code with PKCE: the browser (or a pasted address, or the sandbox) gives a code."""
+    import webbrowser
+
+    from socketcli.adapters.xero.oauth import (
+        CallbackListener,
+        PkceRequest,
+        callback_uri,
+        consent_on_loopback,
+    )
+    from socketcli.cli.output import say
+
+    authorize = xero.endpoints.authorize_url
+    if xero.playground:
+        request = PkceRequest(client_id, callback_uri(port or CALLBACK_PORT), authorize)
+        redirected = consent_on_loopback(request)
+    elif browser:
+        with CallbackListener(port) as listener:
+            request = PkceRequest(client_id, listener.redirect_uri, authorize)
+            say("Opening your browser to connect socket to Xero. If it does not open, visit:")
+            say(request.url)
+            if not webbrowser.open(request.url):
+                say("(No browser could be opened: open the address above on this machine.)")
+            say(f"Waiting for Xero's answer on {listener.redirect_uri} (up to {timeout} s)...")
+            redirected = listener.wait(timeout)
+    else:
+        request = PkceRequest(client_id, callback_uri(port or CALLBACK_PORT), authorize)
+        say("Open this address in a browser, sign in to Xero and allow access:")
+        say(request.url)
+        say(
+            f"The browser is then sent to {request.redirect_uri}?code=... (the page may not "
+            "load): paste that whole address here."
+        )
+        try:
+            redirected = typer.prompt("Address", err=True)
+        except typer.Abort:
+            from socketcli.adapters.xero.errors import XeroAuthorisationFailed
+
+            typer.echo(err=True)  # end the prompt's line
+            raise XeroAuthorisationFailed("no address was pasted: nothing was connected") from None
+    code = request.code_from(redirected)
+    return xero.identity.exchange_code(
+        client_id=client_id, code=code, redirect_uri=request.redirect_uri, verifier=request.verifier
+    )
+
+
+def _custom(xero: XeroAccess, *, client_id: str | None, client_secret: str | None) -> XeroToken:
+    """A custom connection: client credentials (the options, the environment, or a prompt)."""
+    from socketcli.adapters.xero.access import CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE
+    from socketcli.domain.errors import InvalidInput
+
+    client_id = (
+        client_id or os.environ.get(CLIENT_ID_VARIABLE) or xero.custom_client_id or ""
+    ).strip()
+    secret = client_secret or os.environ.get(CLIENT_SECRET_VARIABLE) or xero.custom_client_secret
+    if not client_id:
+        raise InvalidInput(
+            f"a custom connection needs its client id: --client-id ID or {CLIENT_ID_VARIABLE}"
+        )
+    if not secret:
+        if not _interactive():
+            raise InvalidInput(
+                "a custom connection needs its client secret: set "
+                f"{CLIENT_SECRET_VARIABLE} (or --client-secret)"
+            )
+        secret = typer.prompt("Client secret", hide_input=True, err=True)
+    return xero.identity.client_credentials(client_id, secret.strip())
+
+
+@app.command("connect")
+def connect(
+    ctx: typer.Context,
+    *,
+    no_browser: Annotated[
+        bool,
+        typer.Option(
+            "--no-browser",
+            help="Print the address to open elsewhere and read the address Xero sends the browser to (a server over SSH).",
+        ),
+    ] = False,
+    custom_connection: Annotated[
+        bool,
+        typer.Option(
+            "--custom-connection",
+            help="Connect with a Xero custom connection's client id and secret (client credentials).",
+        ),
+    ] = False,
+    client_id: Annotated[
+        str | None,
+        typer.Option(
+            "--client-id",
+            metavar="ID",
+            help="The Xero app's client id (default: SOCKET_XERO_CLIENT_ID, else the xero_client_id setting).",
+        ),
+    ] = None,
+    client_secret: Annotated[
+        str | None,
+        typer.Option(
+            "--client-secret",
+            metavar="SECRET",
+            help="With --custom-connection: its client secret (better: SOCKET_XERO_CLIENT_SECRET, or the prompt).",
+        ),
+    ] = None,
+    tenant: Annotated[
+        str | None,
+        typer.Option(
+            "--tenant",
+            metavar="ID",
+            help="Choose this organisation (tenant id or name) when several are connected.",
+        ),
+    ] = None,
+    port: Annotated[
+        int,
+        typer.Option(
+            "--port",
+            metavar="N",
+            min=0,
+            max=65535,
+            help="Listen for Xero's answer on http://localhost:PORT/callback (0: any free port).",
+        ),
+    ] = CALLBACK_PORT,
+    timeout: Annotated[
+        int,
+        typer.Option(
+            "--timeout",
+            min=1,
+            metavar="SECONDS",
+            help="How long to wait for the browser's answer.",
+        ),
+    ] = 300,
+) -> None:
+    """Connect a Xero organisation: sign in with your browser (Auth Code with PKCE) or a custom
+    connection; the tokens are kept in the OS keyring (or a private file), never in the store."""
+    from socketcli.adapters.xero.access import CLIENT_ID_VARIABLE, client_id_for
+    from socketcli.cli.output import say
+    from socketcli.domain.errors import InvalidInput
+    from socketcli.services.xero_connect import connect as connect_organisation
+
+    st = state(ctx)
+    settings = _settings(st)
+    with _xero(st, settings) as xero:
+        if custom_connection:
+            token = _custom(xero, client_id=client_id, client_secret=client_secret)
+        else:
+            app_id = client_id or (xero.client_id if xero.playground else client_id_for(settings))
+            if not app_id:
+                raise InvalidInput(
+                    "no Xero client id: create an app (Auth code with PKCE, redirect URI "
+                    f"http://localhost:{CALLBACK_PORT}/callback) at developer.xero.com, then "
+                    f"`socket settings set xero_client_id ID` (or set {CLIENT_ID_VARIABLE})"
+                )
+            browser = not no_browser and _browser_available()
+            if not no_browser and not browser and not xero.playground:
+                say("No browser on this machine: connecting as with --no-browser.")
+            token = _pkce(xero, client_id=app_id, browser=browser, port=port, timeout=timeout)
+        ask = _ask_organisation if _interactive() else None
+        with st.uow(write=True) as uow:
+            report = connect_organisation(uow, xero.new_connection(token), tenant=tenant, ask=ask)
+    if report.replaced:
+        say(f"Replaced the connection to {report.replaced}.")
+    say(
+        f"Connected to {report.organisation} (tenant {report.tenant_id}) with a "
+        f"{'custom' if report.kind == 'custom' else 'PKCE'} connection; the token is kept in "
+        f"{report.stored_in}."
+    )
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    json_: JsonOption = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="Ask Xero that the connection works (refreshing the token if due)."
+        ),
+    ] = False,
+) -> None:
+    """Show the connected organisation, the scopes, when the token expires and where it is kept."""
+    from datetime import UTC, datetime
+
+    from socketcli.adapters.xero.tokens import environment_override
+    from socketcli.cli.output import emit_json, table
+    from socketcli.cli.output import show as render
+    from socketcli.services.xero_connect import status as connection_status
+
+    st = state(ctx)
+    settings = _settings(st)
+    override = environment_override()
+    with _xero(st, settings) as xero, st.uow() as uow:
+        report = connection_status(
+            uow,
+            xero,
+            now=datetime.now(UTC),
+            tenant_override=override.tenant_id if override else "",
+            check=check,
+        )
+    age = report.refresh_token_age
+    fields: dict[str, Any] = {
+        "organisation": report.organisation or None,
+        "tenant_id": report.tenant_id,
+        "connection": report.connection,
+        "scopes": list(report.scopes),
+        "access_token_expires": report.access_token_expires,
+        "access_token_expired": report.access_token_expired,
+        "refresh_token_issued": report.refresh_token_issued,
+        "refresh_token_age_days": None if age is None else round(age.total_seconds() / 86400, 2),
+        "refresh_token_expires_if_unused": report.refresh_token_expires,
+        "token_store": report.token_store,
+        "token_file": report.token_file,
+        "playground": xero.playground,
+        "check": report.check,
+    }
+    if json_:
+        emit_json(fields)
+        return
+    grid = table("Xero", "", title="Xero connection")
+    for key, value in fields.items():
+        if value is None or value == []:
+            continue
+        if isinstance(value, list):
+            value = " ".join(value)
+        elif isinstance(value, bool):
+            value = "yes" if value else "no"
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat(timespec="seconds")
+        grid.add_row(key.replace("_", " "), str(value))
+    render(grid)
+
+
+@app.command("disconnect")
+def disconnect(ctx: typer.Context) -> None:
+    """Revoke the connection at Xero (when Xero can be reached) and forget its tokens here."""
+    from socketcli.cli.output import say
+    from socketcli.services.xero_connect import disconnect as end_connection
+
+    st = state(ctx)
+    settings = _settings(st)
+    with _xero(st, settings) as xero, st.uow(write=True) as uow:
+        report = end_connection(uow, xero)
+    if not report.was_connected:
+        say("Not connected to Xero: nothing to do.")
+        return
+    for line in report.done:
+        say(f"Xero: {line}.")
+    for problem in report.problems:
+        say(f"warning: {problem}")
+    if report.problems:
+        say(
+            "The connection is forgotten here; it may still be listed in Xero until its "
+            "refresh token expires: remove it under Settings > Connected apps in Xero."
+        )
+    say(f"Disconnected from {report.organisation or report.tenant_id}: its tokens are forgotten.")
