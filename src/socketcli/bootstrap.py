@@ -6,6 +6,8 @@ The CLI asks this module for a unit of work; tests wire their own.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,6 +17,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from socketcli.adapters.store.database import StoreLocation
+    from socketcli.adapters.store.reader import SqlReader
     from socketcli.adapters.store.uow import SqlUnitOfWork
     from socketcli.services.ports import Clock
 
@@ -87,6 +90,14 @@ class Wiring:
             write=write,
             location=self.location.describe(),
         )
+
+    @contextmanager
+    def reader(self) -> Iterator[SqlReader]:
+        """A read-only view of the store in one read transaction, without SQLModel or the ORM."""
+        from socketcli.adapters.store.reader import SqlReader
+
+        with self.engine().connect() as connection, connection.begin():
+            yield SqlReader(connection, location=self.location.describe())
 
     def close(self) -> None:
         if self._engine is not None:

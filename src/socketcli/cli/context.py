@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -9,6 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from socketcli.adapters.store.reader import SqlReader
     from socketcli.adapters.store.uow import SqlUnitOfWork
     from socketcli.bootstrap import Wiring
     from socketcli.services.ports import Clock
@@ -37,14 +40,28 @@ class State:
     def uow(self, *, write: bool = False, create: bool = False) -> SqlUnitOfWork:
         """A unit of work on the store; the first one says so when it is the playground."""
         uow = self.wiring.uow(write=write, create=create)
-        if not self._announced:
-            self._announced = True
-            with self.wiring.uow() as reader:
-                if reader.settings_values().get("playground") == "true":
-                    from socketcli.cli.output import playground_banner
-
-                    playground_banner(True)
+        self._announce()
         return uow
+
+    @contextmanager
+    def reader(self) -> Iterator[SqlReader]:
+        """A read-only view of the store (plan show, diff, preview): lighter than a unit of work."""
+        with self.wiring.reader() as reader:
+            self._announce(reader.settings_values())
+            yield reader
+
+    def _announce(self, settings: dict[str, str] | None = None) -> None:
+        """Say once, on stderr, when the store is the playground."""
+        if self._announced:
+            return
+        self._announced = True
+        if settings is None:
+            with self.wiring.reader() as reader:
+                settings = reader.settings_values()
+        if settings.get("playground") == "true":
+            from socketcli.cli.output import playground_banner
+
+            playground_banner(True)
 
     def close(self) -> None:
         if self._wiring is not None:

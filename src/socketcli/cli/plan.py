@@ -66,7 +66,7 @@ def show(
 
     fmt = choose_format(json_, csv_)
     st = state(ctx)
-    with st.uow() as uow:
+    with st.reader() as uow:
         report = show_plan(uow, st.clock, _month(month))
     if fmt is Format.JSON:
         emit_json(
@@ -197,7 +197,7 @@ def diff(
                 f"--change {change!r}: change types are " + ", ".join(c.value for c in ChangeType)
             ) from None
     st = state(ctx)
-    with st.uow() as uow:
+    with st.reader() as uow:
         report = diff_plan(uow, st.clock, _month(month), wanted)
     if fmt is Format.JSON:
         emit_json(
@@ -392,7 +392,7 @@ def preview(
 
     fmt = choose_format(json_, csv_)
     st = state(ctx)
-    with st.uow() as uow:
+    with st.reader() as uow:
         report = preview_invoice(uow, st.clock, client, _month(month))
     if fmt is Format.JSON:
         emit_json(

@@ -15,7 +15,7 @@ from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client
 from socketcli.domain.settings import PracticeSettings
-from socketcli.services.ports import Clock, UnitOfWork
+from socketcli.services.ports import Clock, PlanReader, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +132,7 @@ def contact_warning(client: Client) -> str | None:
 class _Practice:
     """What every plan command loads: settings and clients, once."""
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    def __init__(self, uow: PlanReader) -> None:
         self.settings = PracticeSettings.from_values(uow.settings_values())
         self.clients = {client.id: client for client in uow.clients() if client.id is not None}
         if not self.clients:
@@ -146,17 +146,17 @@ class _Practice:
         """What the engine needs of each client (not needed by `plan diff`'s SQL totals)."""
         return {client_id: terms_of(client) for client_id, client in self.clients.items()}
 
-    def plan(self, uow: UnitOfWork, month: Month) -> Plan:
+    def plan(self, uow: PlanReader, month: Month) -> Plan:
         return compute_plan(month, self.terms, uow.billable_lines(month, month), self.settings)
 
 
-def resolve_month(uow: UnitOfWork, month: Month | None, clock: Clock) -> Month:
+def resolve_month(uow: PlanReader, month: Month | None, clock: Clock) -> Month:
     if month is not None:
         return month
     return next_billing_month(clock.now().date(), uow.latest_finalised())
 
 
-def show_plan(uow: UnitOfWork, clock: Clock, month: Month | None = None) -> PlanReport:
+def show_plan(uow: PlanReader, clock: Clock, month: Month | None = None) -> PlanReport:
     practice = _Practice(uow)
     month = resolve_month(uow, month, clock)
     finalised = uow.finalised_totals(month)
@@ -180,7 +180,7 @@ def show_plan(uow: UnitOfWork, clock: Clock, month: Month | None = None) -> Plan
 
 
 def diff_plan(
-    uow: UnitOfWork,
+    uow: PlanReader,
     clock: Clock,
     month: Month | None = None,
     changes: frozenset[ChangeType] | None = None,
@@ -238,7 +238,7 @@ def diff_plan(
     )
 
 
-def find_client(uow: UnitOfWork, key: str) -> Client:
+def find_client(uow: PlanReader, key: str) -> Client:
     """A client by reference, or by name when exactly one client has it."""
     client = uow.client(key)
     if client is not None:
@@ -253,7 +253,7 @@ def find_client(uow: UnitOfWork, key: str) -> Client:
 
 
 def preview_invoice(
-    uow: UnitOfWork, clock: Clock, client_key: str, month: Month | None = None
+    uow: PlanReader, clock: Clock, client_key: str, month: Month | None = None
 ) -> PreviewReport:
     practice = _Practice(uow)
     client = find_client(uow, client_key)

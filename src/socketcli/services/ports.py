@@ -20,6 +20,31 @@ class Clock(Protocol):
         ...
 
 
+class PlanReader(Protocol):
+    """What the plan commands read: a read-only view of the store, in one read transaction.
+
+    A unit of work is one too; the CLI gives `plan show`, `diff` and `preview` a lighter one.
+    """
+
+    location: str
+
+    def settings_values(self) -> dict[str, str]: ...
+
+    def clients(self) -> list[Client]: ...
+
+    def client(self, reference: str) -> Client | None: ...
+
+    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
+
+    def billing_totals(
+        self, months: Sequence[Month], settings: PracticeSettings
+    ) -> dict[Month, dict[int, ClientMonth]]: ...
+
+    def latest_finalised(self) -> Month | None: ...
+
+    def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction on the store. Nothing is written until `commit`."""
 

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
 from typing import Any, Self
 
-from sqlalchemy import Engine, Integer, and_, case, cast, distinct, func, literal, or_, select
-from sqlmodel import Session, col
+from sqlalchemy import Engine, func, or_, select
+from sqlmodel import Session, SQLModel, col
 from sqlmodel import select as select_rows
 
+from socketcli.adapters.store.reader import (
+    CLIENT_COLUMNS,
+    SqlReader,
+    parse_tracking,
+)
+from socketcli.adapters.store.reader import year_end_of as _year_end
 from socketcli.adapters.store.tables import (
     ClientRow,
     PlanSnapshotRow,
@@ -24,24 +30,17 @@ from socketcli.adapters.store.tables import (
     WorkItemRow,
     XeroContactRow,
 )
-from socketcli.domain.billing import alignment_for
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
     ClientMonth,
     ProposalStatus,
-    YearEnd,
 )
-from socketcli.domain.money import from_minor, quantize, to_minor
+from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
-from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
-
-PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
-METHODS = {method.value: method for method in BillingMethod}
-# A cancelled proposal that had been accepted keeps billing the months before its lines ended.
-BILLED_STATUSES = [ProposalStatus.ACCEPTED.value, ProposalStatus.CANCELLED.value]
+from socketcli.domain.settings import PracticeSettings
 
 
 def _month(text: str | None) -> Month | None:
@@ -64,37 +63,6 @@ def _line_ordinals(line: ProposalLine) -> dict[str, int | None]:
         "end_ordinal": _ordinal(line.end),
         "anchor_ordinal": _ordinal(line.anchor or line.start),
     }
-
-
-def _year_end(text: str | None) -> YearEnd | None:
-    if not text:
-        return None
-    month, day = text.split("-")
-    return YearEnd(int(month), int(day))
-
-
-def parse_tracking(text: str | None) -> tuple[tuple[str, str], ...]:
-    if not text or ":" not in text:
-        return ()
-    category, option = text.split(":", 1)
-    return ((category.strip(), option.strip()),)
-
-
-CLIENT_COLUMNS = (
-    "id",
-    "reference",
-    "name",
-    "email",
-    "year_end",
-    "xero_contact_id",
-    "xero_contact_name",
-    "payment_terms",
-    "invoice_day",
-    "consolidate",
-    "branding_theme",
-    "tracking",
-    "last_billable_month",
-)
 
 
 def _client(row: ClientRow) -> Client:
@@ -172,9 +140,16 @@ class SqlUnitOfWork:
     def _now(self) -> datetime:
         return self._clock()
 
+    @property
+    def _reader(self) -> SqlReader:
+        """The plan's reads, on this unit of work's connection and transaction."""
+        return SqlReader(
+            self.session.connection(), tables=SQLModel.metadata.tables, location=self.location
+        )
+
     # -- settings --------------------------------------------------------------
     def settings_values(self) -> dict[str, str]:
-        return {row.key: row.value for row in self.session.exec(select_rows(SettingRow))}
+        return self._reader.settings_values()
 
     def set_setting(self, key: str, value: str) -> None:
         row = self.session.get(SettingRow, key)
@@ -186,54 +161,7 @@ class SqlUnitOfWork:
 
     # -- clients ---------------------------------------------------------------
     def clients(self) -> list[Client]:
-        """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
-        table = ClientRow.metadata.tables["clients"]
-        return self._read_clients(
-            select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
-        )
-
-    def _read_clients(self, statement: Any) -> list[Client]:
-        """Clients from a select of CLIENT_COLUMNS, parsing each distinct month and year end once."""
-        year_ends: dict[str | None, YearEnd | None] = {None: None}
-        months: dict[str | None, Month | None] = {None: None}
-        result = []
-        for (
-            client_id,
-            reference,
-            name,
-            email,
-            year_end,
-            contact_id,
-            contact_name,
-            terms,
-            invoice_day,
-            consolidate,
-            theme,
-            tracking,
-            last,
-        ) in self.session.connection().execute(statement).all():
-            if year_end not in year_ends:
-                year_ends[year_end] = _year_end(year_end)
-            if last not in months:
-                months[last] = Month.parse(last)
-            result.append(
-                Client(  # positional, in field order: 20,000 of these for one plan
-                    reference,
-                    name,
-                    email,
-                    year_ends[year_end],
-                    contact_id,
-                    contact_name,
-                    terms,
-                    invoice_day,
-                    consolidate,
-                    theme,
-                    tracking,
-                    months[last],
-                    client_id,
-                )
-            )
-        return result
+        return self._reader.clients()
 
     def _client_row(self, reference: str) -> ClientRow | None:
         statement = select_rows(ClientRow).where(col(ClientRow.reference) == reference)
@@ -474,250 +402,18 @@ class SqlUnitOfWork:
 
     # -- billing ---------------------------------------------------------------
     def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
-        """Every plan line of an accepted proposal that is in force in any month first..last.
-
-        One query for the whole practice: the plan is computed set-based, never per client.
-        """
-        statement = (
-            select(
-                col(ProposalLineRow.id),
-                col(ProposalRow.client_id),
-                col(ProposalRow.reference),
-                col(ServiceRow.name),
-                col(ProposalLineRow.description),
-                col(ProposalLineRow.billing_method),
-                col(ProposalLineRow.quantity),
-                col(ProposalLineRow.unit_price_minor),
-                col(ServiceRow.account_code),
-                col(ProposalLineRow.start_month),
-                col(ProposalLineRow.end_month),
-                col(ProposalLineRow.anchor_month),
-                col(ProposalLineRow.charges_alignment),
-                col(ServiceRow.tracking_category),
-                col(ClientRow.tracking),
-            )
-            .join(ProposalRow, col(ProposalRow.id) == col(ProposalLineRow.proposal_id))
-            .join(ServiceRow, col(ServiceRow.id) == col(ProposalLineRow.service_id))
-            .join(ClientRow, col(ClientRow.id) == col(ProposalRow.client_id))
-            .where(
-                col(ProposalRow.status).in_(BILLED_STATUSES),
-                col(ProposalLineRow.billing_method).in_(PLAN_METHODS),
-                col(ProposalLineRow.start_month).is_not(None),
-                col(ProposalLineRow.start_month) <= str(last),
-                or_(
-                    col(ProposalLineRow.end_month).is_(None),
-                    col(ProposalLineRow.end_month) >= str(first),
-                ),
-                or_(
-                    col(ClientRow.last_billable_month).is_(None),
-                    col(ClientRow.last_billable_month) >= str(first),
-                ),
-            )
-        )
-        # Values repeat across a practice: parse each distinct one once.
-        months: dict[str | None, Month | None] = {None: None}
-        values: dict[
-            tuple[str, int, str | None, str | None],
-            tuple[Decimal, Decimal, tuple[tuple[str, str], ...]],
-        ] = {}
-        result = []
-        rows: Iterable[Any] = self.session.connection().execute(statement).all()
-        for (
-            line_id,
-            client_id,
-            reference,
-            service,
-            description,
-            method,
-            quantity,
-            unit_minor,
-            code,
-            start,
-            end,
-            anchor,
-            alignment,
-            service_tracking,
-            client_tracking,
-        ) in rows:
-            key = (quantity, unit_minor, service_tracking, client_tracking)
-            parsed = values.get(key)
-            if parsed is None:
-                parsed = values[key] = (
-                    Decimal(quantity),
-                    from_minor(unit_minor),
-                    parse_tracking(service_tracking) + parse_tracking(client_tracking),
-                )
-            for text in (start, end, anchor):
-                if text not in months:
-                    months[text] = Month.parse(text)
-            result.append(
-                BillableLine(  # positional, in field order: the fastest way to make 100,000
-                    line_id,
-                    client_id,
-                    reference,
-                    service,
-                    description,
-                    METHODS[method],
-                    parsed[0],
-                    parsed[1],
-                    code,
-                    months[start],  # type: ignore[arg-type]  # never None: the query says so
-                    months[end],
-                    months[anchor],
-                    alignment,
-                    parsed[2],
-                )
-            )
-        return result
+        return self._reader.billable_lines(first, last)
 
     def billing_totals(
         self, months: Sequence[Month], settings: PracticeSettings
     ) -> dict[Month, dict[int, ClientMonth]]:
-        """What each client is billed in each month, summed in SQL in one pass over the lines.
-
-        Exactly `domain.billing.client_totals` over `billable_lines` (a test holds the two
-        together), without loading the lines: this is what `plan diff` reads for a practice
-        of tens of thousands of clients. It compares the lines' integer copies of their
-        months and period. Alignment fees, rare and dated, come from a second small query.
-        """
-        lines = ProposalLineRow.metadata.tables["proposal_lines"]
-        proposals = ProposalLineRow.metadata.tables["proposals"]
-        services = ProposalLineRow.metadata.tables["services"]
-        clients = ProposalLineRow.metadata.tables["clients"]
-
-        account = func.coalesce(
-            func.nullif(services.c.account_code, ""), settings.recurring_account_code
-        )
-        key = (
-            account
-            + "\x1f"
-            + func.coalesce(services.c.tracking_category, "")
-            + "\x1f"
-            + func.coalesce(clients.c.tracking, "")
-        )
-        consolidated = func.coalesce(clients.c.consolidate, settings.consolidate_recurring)
-        joined = (
-            lines.join(proposals, proposals.c.id == lines.c.proposal_id)
-            .join(services, services.c.id == lines.c.service_id)
-            .join(clients, clients.c.id == proposals.c.client_id)
-        )
-        billed = and_(proposals.c.status.in_(BILLED_STATUSES), lines.c.period_months.is_not(None))
-
-        def due(month: Month) -> Any:
-            """The line invoices in `month`: the domain's is_due, on the integer columns."""
-            at = month.ordinal
-            return and_(
-                lines.c.start_ordinal <= at,
-                or_(lines.c.end_ordinal.is_(None), lines.c.end_ordinal >= at),
-                or_(
-                    clients.c.last_billable_ordinal.is_(None),
-                    clients.c.last_billable_ordinal >= at,
-                ),
-                lines.c.anchor_ordinal <= at,
-                (at - lines.c.anchor_ordinal) % lines.c.period_months == 0,
-            )
-
-        # One pass over the lines for all the months: per month, the amount, the lines,
-        # and (for consolidated clients) the distinct account code and tracking groups.
-        connection = self.session.connection()
-        # The distinct groups cost a sort per month: count them only where someone consolidates.
-        anyone_consolidates = settings.consolidate_recurring or (
-            connection.execute(
-                select(clients.c.id).where(clients.c.consolidate.is_(True)).limit(1)
-            ).first()
-            is not None
-        )
-        merged = cast(consolidated, Integer) == 1
-        columns: list[Any] = [proposals.c.client_id, func.max(cast(consolidated, Integer))]
-        for month in months:
-            condition = due(month)
-            groups = (
-                func.count(distinct(case((and_(merged, condition), key))))
-                if anyone_consolidates
-                else literal(0)
-            )
-            columns += [
-                func.sum(case((condition, lines.c.amount_minor), else_=0)),
-                func.count(case((condition, 1))),
-                groups,
-            ]
-        grouped = (
-            select(*columns)
-            .select_from(joined)
-            .where(billed, or_(*(due(month) for month in months)))
-            .group_by(proposals.c.client_id)
-        )
-        figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
-        for client_id, is_merged, *per_month in connection.execute(grouped).all():
-            for index, month in enumerate(months):
-                pennies, count, groups = per_month[3 * index : 3 * index + 3]
-                if count:
-                    figures[month][client_id] = [pennies, groups if is_merged else count, 0]
-        fees = (
-            select(
-                proposals.c.client_id,
-                lines.c.start_ordinal,
-                lines.c.quantity,
-                lines.c.unit_price_minor,
-                clients.c.year_end,
-            )
-            .select_from(joined)
-            .where(
-                billed,
-                lines.c.charges_alignment.is_(True),
-                lines.c.period_months == 1,
-                lines.c.start_ordinal.in_([month.ordinal for month in months]),
-                lines.c.anchor_ordinal == lines.c.start_ordinal,
-                or_(
-                    clients.c.last_billable_ordinal.is_(None),
-                    clients.c.last_billable_ordinal >= lines.c.start_ordinal,
-                ),
-                or_(lines.c.end_ordinal.is_(None), lines.c.end_ordinal >= lines.c.start_ordinal),
-                clients.c.year_end.is_not(None),
-            )
-        )
-        by_ordinal = {month.ordinal: month for month in months}
-        for client_id, start, quantity, unit_minor, year_end in connection.execute(fees).all():
-            month = by_ordinal[start]
-            alignment = alignment_for(_year_end(year_end), month)  # type: ignore[arg-type]
-            if alignment is not None:
-                fee = quantize(Decimal(quantity) * alignment.months * from_minor(unit_minor))
-                entry = figures[month][client_id]
-                entry[0] += to_minor(fee)
-                entry[1] += 1
-                entry[2] += 1
-        separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
-        return {
-            month: {
-                client_id: ClientMonth(
-                    from_minor(pennies), line_count, 2 if fee_count and separate else 1
-                )
-                for client_id, (pennies, line_count, fee_count) in figures[month].items()
-            }
-            for month in months
-        }
+        return self._reader.billing_totals(months, settings)
 
     def latest_finalised(self) -> Month | None:
-        latest = self.session.execute(select(func.max(col(PlanSnapshotRow.month)))).scalar()
-        return None if latest is None else Month.parse(latest)
+        return self._reader.latest_finalised()
 
     def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None:
-        if self.session.get(PlanSnapshotRow, str(month)) is None:
-            return None
-        statement = (
-            select(
-                col(SnapshotInvoiceRow.client_id),
-                func.sum(col(SnapshotInvoiceRow.total_minor)),
-                func.sum(col(SnapshotInvoiceRow.line_count)),
-                func.count(),
-            )
-            .where(col(SnapshotInvoiceRow.month) == str(month))
-            .group_by(col(SnapshotInvoiceRow.client_id))
-        )
-        return {
-            client_id: ClientMonth(from_minor(int(total)), int(lines), int(invoices))
-            for client_id, total, lines, invoices in self.session.execute(statement)
-        }
+        return self._reader.finalised_totals(month)
 
     def save_snapshot(
         self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str
@@ -1177,7 +873,7 @@ class SqlUnitOfWork:
         table = ClientRow.metadata.tables["clients"]
         result: list[Client] = []
         for chunk in self._chunks(sorted(set(references))):
-            result += self._read_clients(
+            result += self._reader.read_clients(
                 select(*(table.c[name] for name in CLIENT_COLUMNS)).where(
                     table.c.reference.in_(chunk)
                 )
