@@ -19,6 +19,7 @@ from socketcli.cli import (
     sandbox,
     services,
     settings,
+    sync,
     xero,
 )
 from socketcli.cli.context import State
@@ -104,3 +105,4 @@ app.add_typer(proposals.app, name="proposals")
 app.add_typer(plan.app, name="plan")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(xero.app, name="xero")
+app.command("sync")(sync.sync)

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from socketcli.adapters.xero.tokens import XeroToken
     from socketcli.services.xero_connect import Organisation
 
-app = command_group(help="Connect socket to a Xero organisation, see the connection, end it.")
+app = command_group(
+    help="Connect socket to a Xero organisation, see the connection, end it, and list what `socket sync` mirrored."
+)
 
 #: Must match adapters.xero.oauth.DEFAULT_CALLBACK_PORT (not imported: --help stays quick).
 CALLBACK_PORT = 8735
@@ -30,8 +32,11 @@ def _settings(st: State) -> dict[str, str]:
 
 
 @contextmanager
-def _xero(st: State, settings: Mapping[str, str]) -> Iterator[XeroAccess]:
-    """Xero for this command; in playground mode the sandbox, and a line that says so."""
+def open_xero_for(
+    st: State, settings: Mapping[str, str], *, announce: bool = True
+) -> Iterator[XeroAccess]:
+    """Xero for this command; in playground mode the sandbox, and (with `announce`) a line
+    that says so."""
     from socketcli.adapters.xero.access import open_xero
     from socketcli.cli.output import say
 
@@ -43,7 +48,7 @@ def _xero(st: State, settings: Mapping[str, str]) -> Iterator[XeroAccess]:
         return [dataclasses.asdict(c) for c in build_demo(st.clock.now()).xero_contacts]
 
     with open_xero(settings, warn=say, demo_contacts=demo_contacts) as xero:
-        if xero.sandbox is not None:
+        if xero.sandbox is not None and announce:
             say(
                 f"Playground: Xero is the sandbox on {xero.sandbox.base_url} "
                 f"(state: {xero.sandbox.app.path}); nothing reaches a real Xero."
@@ -216,7 +221,7 @@ def connect(
 
     st = state(ctx)
     settings = _settings(st)
-    with _xero(st, settings) as xero:
+    with open_xero_for(st, settings) as xero:
         if custom_connection:
             token = _custom(xero, client_id=client_id, client_secret=client_secret)
         else:
@@ -265,7 +270,7 @@ def status(
     st = state(ctx)
     settings = _settings(st)
     override = environment_override()
-    with _xero(st, settings) as xero, st.uow() as uow:
+    with open_xero_for(st, settings) as xero, st.uow() as uow:
         report = connection_status(
             uow,
             xero,
@@ -314,7 +319,7 @@ def disconnect(ctx: typer.Context) -> None:
 
     st = state(ctx)
     settings = _settings(st)
-    with _xero(st, settings) as xero, st.uow(write=True) as uow:
+    with open_xero_for(st, settings) as xero, st.uow(write=True) as uow:
         report = end_connection(uow, xero)
     if not report.was_connected:
         say("Not connected to Xero: nothing to do.")
@@ -329,3 +334,88 @@ def disconnect(ctx: typer.Context) -> None:
             "refresh token expires: remove it under Settings > Connected apps in Xero."
         )
     say(f"Disconnected from {report.organisation or report.tenant_id}: its tokens are forgotten.")
+
+
+def _as_of(moment: Any) -> str:
+    return f" (as of {moment:%Y-%m-%d %H:%M} UTC)" if moment is not None else ""
+
+
+def _never_synced(what: str) -> None:
+    from socketcli.cli.output import say
+
+    say(
+        f"The store has no {what} from Xero yet: `socket sync` mirrors them (until then, "
+        "settings take any well-formed value)."
+    )
+
+
+@app.command("accounts")
+def accounts(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """List the organisation's revenue accounts as the last `socket sync` mirrored them
+    (archived ones marked): the account codes settings and services may use."""
+    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.services.sync import mirror
+
+    st = state(ctx)
+    with st.uow() as uow:
+        view = mirror(uow)
+    if json_:
+        emit_json(
+            [
+                {
+                    "code": a.code,
+                    "name": a.name,
+                    "type": a.type,
+                    "status": a.status,
+                    "tax_type": a.tax_type,
+                    "account_id": a.account_id,
+                    "updated": a.updated_at,
+                }
+                for a in view.accounts
+            ]
+        )
+    elif view.accounts:
+        title = f"Revenue accounts in Xero{_as_of(view.accounts_synced_at)}"
+        grid = table("Code", "Name", "Type", "Tax type", "Status", title=title)
+        for a in view.accounts:
+            grid.add_row(
+                escape(a.code),
+                escape(a.name),
+                a.type,
+                a.tax_type or "",
+                "archived: not usable" if a.archived else "active",
+            )
+        show(grid)
+    if not view.accounts:
+        _never_synced("revenue accounts")
+
+
+@app.command("themes")
+def themes(ctx: typer.Context, json_: JsonOption = False) -> None:
+    """List the organisation's branding themes as the last `socket sync` mirrored them: the
+    names the branding_theme setting and client override may use."""
+    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.services.sync import mirror
+
+    st = state(ctx)
+    with st.uow() as uow:
+        view = mirror(uow)
+    if json_:
+        emit_json(
+            [
+                {
+                    "name": t.name,
+                    "sort_order": t.sort_order,
+                    "branding_theme_id": t.branding_theme_id,
+                }
+                for t in view.themes
+            ]
+        )
+    elif view.themes:
+        title = f"Branding themes in Xero{_as_of(view.themes_synced_at)}"
+        grid = table("Name", "Sort order", title=title)
+        for t in view.themes:
+            grid.add_row(escape(t.name), str(t.sort_order))
+        show(grid)
+    if not view.themes:
+        _never_synced("branding themes")

@@ -188,15 +188,73 @@ SETTINGS: tuple[SettingSpec, ...] = (
 SPECS = {spec.key: spec for spec in SETTINGS}
 
 
-def validate(key: str, value: str) -> str:
-    """The value as stored, or InvalidInput naming the key and what was expected."""
+@dataclass(frozen=True, slots=True)
+class XeroChoices:
+    """The Xero things a setting may name, as `socket sync` last mirrored them.
+
+    Empty before the first sync: then only a value's form is checked. Once the mirror holds
+    accounts, an account code must be one of its revenue accounts and not archived; once it
+    holds branding themes, a theme must be one of them (by name, case aside).
+    """
+
+    #: (code, name, active) of each revenue account.
+    accounts: tuple[tuple[str, str, bool], ...] = ()
+    themes: tuple[str, ...] = ()
+
+    def account_code(self, text: str) -> str:
+        """The code as Xero writes it; ValueError when the mirror says it cannot be used."""
+        code = _account_code(text)
+        if not self.accounts:
+            return code
+        for known, name, active in self.accounts:
+            if known.casefold() == code.casefold():
+                if not active:
+                    raise ValueError(
+                        f"account {known} ({name}) is archived in Xero: choose another "
+                        "(`socket xero accounts` lists them)"
+                    )
+                return known
+        raise ValueError(
+            f"{code} is not one of the organisation's revenue accounts in Xero (as of the last "
+            "`socket sync`): `socket xero accounts` lists them"
+        )
+
+    def branding_theme(self, text: str) -> str:
+        """The theme's name as Xero writes it ('' clears); ValueError when it is not one."""
+        name = text.strip()
+        if not name or not self.themes:
+            return name
+        for known in self.themes:
+            if known.casefold() == name.casefold():
+                return known
+        raise ValueError(
+            f"{name!r} is not one of the organisation's branding themes in Xero (as of the last "
+            f"`socket sync`: {', '.join(self.themes)}): `socket xero themes` lists them"
+        )
+
+
+#: The settings checked against the Xero mirror, and how.
+MIRRORED: dict[str, Callable[[XeroChoices, str], str]] = {
+    "recurring_account_code": XeroChoices.account_code,
+    "one_off_account_code": XeroChoices.account_code,
+    "branding_theme": XeroChoices.branding_theme,
+}
+
+
+def validate(key: str, value: str, xero: XeroChoices | None = None) -> str:
+    """The value as stored, or InvalidInput naming the key and what was expected; with `xero`
+    (the mirror), an account code or branding theme must also be one Xero has."""
     spec = SPECS.get(key)
     if spec is None:
         raise InvalidInput(f"unknown setting {key!r}; known settings: " + ", ".join(SPECS))
     if not spec.settable:
         raise InvalidInput(f"setting {key!r} cannot be set by hand: {spec.help}")
     try:
-        return spec.check(value)
+        stored = spec.check(value)
+        check = MIRRORED.get(key)
+        if xero is not None and check is not None:
+            stored = check(xero, stored)
+        return stored
     except ValueError as error:
         raise InvalidInput(f"setting {key}: {value!r} is not valid: {error}") from None
 

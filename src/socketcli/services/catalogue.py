@@ -10,6 +10,7 @@ from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
 from socketcli.services.clients import check_tracking
 from socketcli.services.ports import UnitOfWork
+from socketcli.services.settings import known_account_code
 
 METHODS = ", ".join(method.value for method in BillingMethod)
 
@@ -62,7 +63,7 @@ def add_service(
     service = Service(
         name=clean,
         billing_method=billing_method,
-        account_code=check_account_code(account_code) if account_code else None,
+        account_code=known_account_code(uow, account_code) if account_code else None,
         alignment_eligible=alignment,
         tracking_category=check_tracking(tracking, "tracking category") if tracking else None,
     )
@@ -85,7 +86,8 @@ def edit_service(
         service = replace(service, billing_method=parse_method(method))
     if account_code is not None:
         service = replace(
-            service, account_code=check_account_code(account_code) if account_code.strip() else None
+            service,
+            account_code=known_account_code(uow, account_code) if account_code.strip() else None,
         )
     if alignment is not None:
         service = replace(service, alignment_eligible=alignment)

@@ -13,6 +13,7 @@ from socketcli.domain.settings import _day as check_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.services.plan import find_client
 from socketcli.services.ports import UnitOfWork
+from socketcli.services.settings import known_branding_theme
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _YEAR_END = re.compile(r"^(\d{1,2})[-/ ](\d{1,2})$")
@@ -108,6 +109,13 @@ class ClientDetail:
     proposals: tuple[Proposal, ...]
 
 
+def _known_theme(uow: UnitOfWork, client: Client) -> Client:
+    """The client's branding theme as Xero names it, once the Xero mirror holds themes."""
+    if not client.branding_theme:
+        return client
+    return replace(client, branding_theme=known_branding_theme(uow, client.branding_theme))
+
+
 def list_clients(uow: UnitOfWork) -> list[Client]:
     return uow.clients()
 
@@ -121,7 +129,9 @@ def add_client(uow: UnitOfWork, reference: str, name: str, changes: ClientChange
     reference = check_reference(reference, "client reference")
     if uow.client(reference) is not None:
         raise Conflict(f"client {reference!r} already exists: change it with `socket clients edit`")
-    client = replace(changes, name=name).apply(Client(reference=reference, name=""))
+    client = _known_theme(
+        uow, replace(changes, name=name).apply(Client(reference=reference, name=""))
+    )
     saved = uow.save_client(client)
     uow.commit()
     return saved
@@ -129,7 +139,10 @@ def add_client(uow: UnitOfWork, reference: str, name: str, changes: ClientChange
 
 def edit_client(uow: UnitOfWork, key: str, changes: ClientChanges) -> Client:
     client = find_client(uow, key)
-    saved = uow.save_client(changes.apply(client))
+    changed = changes.apply(client)
+    if changes.branding_theme is not None:
+        changed = _known_theme(uow, changed)
+    saved = uow.save_client(changed)
     uow.commit()
     return saved
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from socketcli.domain.settings import SETTINGS, validate
+from socketcli.domain.errors import InvalidInput
+from socketcli.domain.settings import MIRRORED, SETTINGS, XeroChoices, validate
 from socketcli.services.ports import UnitOfWork
 
 
@@ -31,8 +32,32 @@ def show_settings(uow: UnitOfWork) -> list[SettingView]:
     ]
 
 
+def xero_choices(uow: UnitOfWork) -> XeroChoices:
+    """The revenue accounts and branding themes of the Xero mirror (empty before a sync)."""
+    return XeroChoices(
+        accounts=tuple((a.code, a.name, not a.archived) for a in uow.xero_accounts()),
+        themes=tuple(t.name for t in uow.xero_branding_themes()),
+    )
+
+
+def known_account_code(uow: UnitOfWork, code: str) -> str:
+    """A service's account code, checked against the Xero mirror once it holds accounts."""
+    try:
+        return xero_choices(uow).account_code(code)
+    except ValueError as error:
+        raise InvalidInput(f"account code {code!r}: {error}") from None
+
+
+def known_branding_theme(uow: UnitOfWork, name: str) -> str:
+    """A client's branding theme, checked against the Xero mirror once it holds themes."""
+    try:
+        return xero_choices(uow).branding_theme(name)
+    except ValueError as error:
+        raise InvalidInput(f"branding theme {name!r}: {error}") from None
+
+
 def set_setting(uow: UnitOfWork, key: str, value: str) -> SettingView:
-    stored = validate(key, value)
+    stored = validate(key, value, xero_choices(uow) if key in MIRRORED else None)
     uow.set_setting(key, stored)
     uow.commit()
     return next(view for view in show_settings(uow) if view.key == key)

@@ -157,4 +157,89 @@ class XeroContactRow(SQLModel, table=True):
     account_number: str | None = None
     status: str = "ACTIVE"  # ACTIVE, ARCHIVED (or GDPRREQUEST)
     is_customer: bool = True
-    updated_at: datetime
+    updated_at: datetime  # when this row was last written here
+    # The organisation it came from (None: the playground's demo list, before any sync), and
+    # Xero's UpdatedDateUTC: the next incremental sync asks for contacts changed after it.
+    tenant_id: str | None = Field(default=None, index=True)
+    xero_updated_at: datetime | None = None
+
+
+class XeroAccountRow(SQLModel, table=True):
+    """The mirror of the organisation's revenue accounts (archived ones too), from `socket sync`."""
+
+    __tablename__ = "xero_accounts"
+
+    account_id: str = Field(primary_key=True)
+    tenant_id: str = Field(index=True)
+    code: str = Field(index=True)
+    name: str
+    type: str
+    account_class: str
+    status: str = "ACTIVE"  # ACTIVE or ARCHIVED
+    tax_type: str | None = None
+    xero_updated_at: datetime | None = None
+    synced_at: datetime
+
+
+class XeroBrandingThemeRow(SQLModel, table=True):
+    __tablename__ = "xero_branding_themes"
+
+    branding_theme_id: str = Field(primary_key=True)
+    tenant_id: str = Field(index=True)
+    name: str
+    sort_order: int = 0
+    synced_at: datetime
+
+
+class XeroTrackingCategoryRow(SQLModel, table=True):
+    __tablename__ = "xero_tracking_categories"
+
+    tracking_category_id: str = Field(primary_key=True)
+    tenant_id: str = Field(index=True)
+    name: str
+    status: str = "ACTIVE"
+    synced_at: datetime
+
+
+class XeroTrackingOptionRow(SQLModel, table=True):
+    __tablename__ = "xero_tracking_options"
+
+    tracking_option_id: str = Field(primary_key=True)
+    tracking_category_id: str = Field(
+        foreign_key="xero_tracking_categories.tracking_category_id", index=True
+    )
+    position: int = 0
+    name: str
+    status: str = "ACTIVE"
+
+
+class XeroSyncStateRow(SQLModel, table=True):
+    """Where `socket sync` stands with one organisation: its watermarks and when each phase
+    last completed."""
+
+    __tablename__ = "xero_sync_state"
+
+    tenant_id: str = Field(primary_key=True)
+    # The newest UpdatedDateUTC seen: the next incremental pull's If-Modified-Since.
+    contacts_modified_since: datetime | None = None
+    accounts_modified_since: datetime | None = None
+    contacts_synced_at: datetime | None = None
+    accounts_synced_at: datetime | None = None
+    themes_synced_at: datetime | None = None
+    tracking_synced_at: datetime | None = None
+    last_sync_at: datetime | None = None  # the last run in which every phase succeeded
+    last_push_at: datetime | None = None  # the last run that changed a contact in Xero
+
+
+class XeroPushedClientRow(SQLModel, table=True):
+    """A linked client's details as socket last pushed them to (or found them in) its Xero
+    contact: the base that tells a change made here from one made in Xero."""
+
+    __tablename__ = "xero_pushed_clients"
+
+    client_id: int = Field(primary_key=True, foreign_key="clients.id")
+    contact_id: str
+    name: str
+    email: str = ""
+    contact_number: str = ""
+    pushed_at: datetime

@@ -1,0 +1,763 @@
+"""`socket sync`: keep the store's mirror of the connected Xero organisation current, and push
+the details of linked clients to their Xero contacts. Made to run unattended, every night.
+
+    report = sync(open_store, gateway, tenant_id=tenant, now=clock.now)
+    report.exit_code          # 0 only when everything synced
+
+The phases, in order, each committing its own transaction once its Xero calls have succeeded,
+so that a failure part-way leaves the store consistent and the next run takes up from there:
+
+1. **contacts**: GET /Contacts, archived ones included, incrementally (If-Modified-Since the
+   newest UpdatedDateUTC seen) after the first run.
+2. **accounts**: the revenue accounts, incrementally too.
+3. **branding themes** and 4. **tracking categories**: the whole list each time (Xero has no
+   If-Modified-Since there); the mirror becomes exactly what Xero lists.
+5. **clients from Xero** (only when the `crm` setting is `xero`): a client for each active
+   customer contact that no client is linked to, linked to it. No Xero call.
+6. **push**: each linked client's name, email and reference (as the contact's ContactNumber,
+   the field Xero keeps for other systems' keys) to its contact, where socket's changed.
+
+Which side wins (`decide_pushes`, a pure function): socket owns a linked client's name, email
+and reference. For each of those fields, the value socket last pushed (or found in Xero when it
+first saw the link) is the base. Changed in socket only: pushed. Changed in Xero only: left as
+Xero has it (socket does not copy Xero's edits into its clients). Changed on both sides to
+different values: socket's is pushed and the conflict is reported with both values. An empty
+email in socket never clears Xero's. A linked contact archived in Xero is not written to; the
+report warns about it.
+
+A Xero error stops the run at the phase it happened in (the phases before it stay committed);
+a contact Xero refuses (a duplicate name) is a problem reported against its client, and the
+rest go on.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Protocol, TypeVar
+
+from socketcli.domain.errors import InvalidInput, SocketError
+from socketcli.domain.records import Client, XeroContact
+from socketcli.services.clients import check_email, check_name, check_reference
+from socketcli.services.ports import OpenStore, PushedDetails, SyncState, UnitOfWork
+from socketcli.services.xero_ports import (
+    ContactChange,
+    XeroAccount,
+    XeroBrandingTheme,
+    XeroContactRecord,
+    XeroError,
+    XeroGateway,
+    XeroValidationError,
+)
+
+#: The phases of a sync, in the order they run.
+PHASES = (
+    "contacts",
+    "accounts",
+    "branding_themes",
+    "tracking_categories",
+    "clients_from_xero",
+    "push",
+)
+#: The fields of a linked client that socket owns and pushes: (socket's name, Xero's name).
+OWNED_FIELDS = (("name", "Name"), ("email", "EmailAddress"), ("contact_number", "ContactNumber"))
+#: Contacts changed per POST /Contacts (Xero's advice: at most 50 elements a request).
+PUSH_BATCH = 50
+#: Exit code of a sync that found another one running.
+EXIT_LOCKED = 9
+
+T = TypeVar("T")
+
+
+class SyncAlreadyRunning(SocketError):
+    """Another `socket sync` holds the lock: this one did nothing (exit 9)."""
+
+    exit_code = EXIT_LOCKED
+
+
+# -- the report -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What one pull did to the mirror."""
+
+    new: int = 0
+    updated: int = 0
+    archived: int = 0  # became archived in Xero (an archived one seen for the first time is new)
+    removed: int = 0  # no longer listed by Xero (themes, tracking; accounts on a full pull)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.new + self.updated + self.archived + self.removed
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str  # name, email or contact_number
+    xero: str  # Xero's value before the push
+    socket: str  # the value pushed
+
+
+@dataclass(frozen=True, slots=True)
+class PushedClient:
+    reference: str
+    contact_id: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SyncConflict:
+    """A field changed in socket and in Xero since the last sync: socket's value was pushed."""
+
+    reference: str
+    contact_id: str
+    field: str
+    socket: str  # pushed: socket's value wins
+    xero: str  # Xero's value, replaced
+    base: str  # what both had at the last sync
+
+
+@dataclass(frozen=True, slots=True)
+class NewClient:
+    """A client made (or, with `linked_existing`, linked) from a Xero contact (crm = xero)."""
+
+    reference: str
+    name: str
+    contact_id: str
+    linked_existing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProblem:
+    """Something that did not sync: a client whose contact Xero refused to change."""
+
+    subject: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRecord:
+    name: str
+    outcome: str  # done, failed, skipped (not wanted) or not_run (an earlier phase failed)
+    calls: Mapping[str, int]
+    seconds: float
+    detail: str = ""
+
+
+@dataclass
+class SyncReport:
+    tenant_id: str
+    contacts: Tally = Tally()
+    accounts: Tally = Tally()
+    branding_themes: Tally = Tally()
+    tracking_categories: Tally = Tally()
+    #: Whether the contacts pull was a full one (the first sync, or --full).
+    full: bool = False
+    created: list[NewClient] = field(default_factory=list)
+    pushed: list[PushedClient] = field(default_factory=list)
+    conflicts: list[SyncConflict] = field(default_factory=list)
+    problems: list[SyncProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    phases: list[PhaseRecord] = field(default_factory=list)
+    calls: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    #: The Xero error that stopped the run (the phases after it did not run).
+    error: XeroError | None = None
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    @property
+    def succeeded(self) -> bool:
+        return self.error is None and not self.problems
+
+    @property
+    def exit_code(self) -> int:
+        """0 when everything synced (conflicts included: they were resolved and reported);
+        else the stopping error's code (6 connect again, 7 Xero failed, 8 the day limit), or 7
+        when Xero refused some contacts."""
+        if self.error is not None:
+            return self.error.exit_code
+        return 7 if self.problems else 0
+
+
+class SyncListener(Protocol):
+    """Told as each phase starts and ends (the CLI's progress and log file)."""
+
+    def phase_started(self, name: str) -> None: ...
+
+    def phase_finished(self, record: PhaseRecord) -> None: ...
+
+
+# -- deciding what to push (pure) ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedPush:
+    client: Client
+    change: ContactChange
+    pushed: PushedClient
+    conflicts: tuple[SyncConflict, ...]
+    base: PushedDetails  # the base once the push has succeeded
+
+
+@dataclass(frozen=True, slots=True)
+class PushDecision:
+    pushes: tuple[PlannedPush, ...]
+    #: Bases to record without a push (a link seen for the first time that agrees already).
+    agreed: tuple[PushedDetails, ...]
+    warnings: tuple[str, ...]
+
+
+def _same(name: str, one: str, other: str) -> bool:
+    if name == "email":
+        return one.strip().casefold() == other.strip().casefold()
+    return one.strip() == other.strip()
+
+
+def decide_pushes(
+    clients: Iterable[Client],
+    contacts: Mapping[str, XeroContact],
+    bases: Mapping[int, PushedDetails],
+    now: datetime,
+) -> PushDecision:
+    """For each linked client, what to send to its Xero contact (see the module's notes)."""
+    pushes: list[PlannedPush] = []
+    agreed: list[PushedDetails] = []
+    warnings: list[str] = []
+    for client in clients:
+        if not client.xero_contact_id or client.id is None:
+            continue
+        contact = contacts.get(client.xero_contact_id)
+        if contact is None:
+            warnings.append(
+                f"{client.reference} ({client.name}) is linked to a Xero contact that Xero does "
+                f"not list ({client.xero_contact_id}): link it again"
+            )
+            continue
+        if contact.archived:
+            warnings.append(
+                f"{client.reference} ({client.name}) is linked to {contact.name!r}, which is "
+                "archived in Xero: its details were not pushed; restore the contact in Xero or "
+                "link the client to another"
+            )
+            continue
+        base = bases.get(client.id)
+        if base is not None and base.contact_id != contact.contact_id:
+            base = None  # linked to another contact since: a new link
+        ours = {"name": client.name, "email": client.email, "contact_number": client.reference}
+        theirs = {
+            "name": contact.name,
+            "email": contact.email,
+            "contact_number": contact.contact_number or "",
+        }
+        send: dict[str, str] = {}
+        settled: dict[str, str] = {}
+        conflicts: list[SyncConflict] = []
+        for name, _xero_name in OWNED_FIELDS:
+            mine, xero = ours[name], theirs[name]
+            before = getattr(base, name) if base is not None else xero
+            if _same(name, mine, xero):
+                settled[name] = mine
+            elif not mine or _same(name, mine, before):
+                # socket has no email (it never clears Xero's), or only Xero changed the
+                # field: Xero's value stands, and the base stays what socket last agreed.
+                settled[name] = before
+            else:
+                send[name] = mine
+                settled[name] = mine
+                if base is not None and not _same(name, xero, before):
+                    conflicts.append(
+                        SyncConflict(client.reference, contact.contact_id, name, mine, xero, before)
+                    )
+        details = PushedDetails(
+            client_id=client.id,
+            contact_id=contact.contact_id,
+            name=settled["name"],
+            email=settled["email"],
+            contact_number=settled["contact_number"],
+            pushed_at=now,
+        )
+        if send:
+            pushes.append(
+                PlannedPush(
+                    client=client,
+                    change=ContactChange(
+                        contact.contact_id,
+                        name=send.get("name"),
+                        email=send.get("email"),
+                        contact_number=send.get("contact_number"),
+                    ),
+                    pushed=PushedClient(
+                        client.reference,
+                        contact.contact_id,
+                        tuple(FieldChange(n, theirs[n], v) for n, v in send.items()),
+                    ),
+                    conflicts=tuple(conflicts),
+                    base=details,
+                )
+            )
+        elif base is None or replace(base, pushed_at=now) != details:
+            agreed.append(details)
+    return PushDecision(tuple(pushes), tuple(agreed), tuple(warnings))
+
+
+# -- clients from Xero (crm = xero) ------------------------------------------------------------
+
+_NOT_REFERENCE = re.compile(r"[^A-Z0-9]+")
+
+
+def _reference_for(name: str, taken: set[str], numbers: dict[str, int]) -> str:
+    """A reference made from the contact's name: its first letters and digits, numbered when
+    taken ('ATLASLOG', 'ATLASLOG-2'); `numbers` remembers each stem's last number."""
+    stem = _NOT_REFERENCE.sub("", name.upper())[:8] or "CLIENT"
+    candidate, number = stem, numbers.get(stem, 1)
+    while candidate.casefold() in taken:
+        number += 1
+        candidate = f"{stem}-{number}"
+    numbers[stem] = number
+    return candidate
+
+
+def clients_from_contacts(
+    clients: Sequence[Client], contacts: Iterable[XeroContact]
+) -> list[tuple[Client, NewClient]]:
+    """A client for each active customer contact no client is linked to: its name and email
+    the contact's, its reference the contact's ContactNumber where that is a free reference,
+    else made from its name. A client not linked to any contact whose reference is the
+    ContactNumber is linked instead, and takes the contact's name and email (Xero is the CRM)."""
+    linked = {c.xero_contact_id for c in clients if c.xero_contact_id}
+    by_reference = {c.reference: c for c in clients}
+    taken = {c.reference.casefold() for c in clients}
+    numbers: dict[str, int] = {}
+    made: list[tuple[Client, NewClient]] = []
+    for contact in sorted(contacts, key=lambda c: (c.name.casefold(), c.contact_id)):
+        if contact.archived or not contact.is_customer or contact.contact_id in linked:
+            continue
+        try:
+            name = check_name(contact.name)
+        except InvalidInput:
+            continue  # Xero never has a contact without a name; a stand-in might
+        try:
+            email = check_email(contact.email)
+        except InvalidInput:
+            email = ""
+        number = (contact.contact_number or "").strip()
+        existing = by_reference.get(number)
+        if existing is not None and not existing.xero_contact_id:
+            # Xero is the CRM: the client takes the contact's name (and email, where it has one).
+            client = replace(
+                existing,
+                name=name,
+                email=email or existing.email,
+                xero_contact_id=contact.contact_id,
+                xero_contact_name=contact.name,
+            )
+            made.append((client, NewClient(client.reference, name, contact.contact_id, True)))
+            linked.add(contact.contact_id)
+            by_reference[number] = client
+            continue
+        try:
+            reference = check_reference(number)
+            if reference.casefold() in taken:
+                raise InvalidInput("taken")
+        except InvalidInput:
+            reference = _reference_for(name, taken, numbers)
+        client = Client(
+            reference=reference,
+            name=name,
+            email=email,
+            xero_contact_id=contact.contact_id,
+            xero_contact_name=contact.name,
+        )
+        taken.add(reference.casefold())
+        linked.add(contact.contact_id)
+        made.append((client, NewClient(reference, name, contact.contact_id)))
+    return made
+
+
+# -- tallies ---------------------------------------------------------------------------------
+
+
+def _contact_fields(contact: XeroContact) -> tuple[object, ...]:
+    return (
+        contact.name,
+        contact.email,
+        contact.contact_number,
+        contact.account_number,
+        contact.status,
+        contact.is_customer,
+    )
+
+
+def tally_contacts(known: Mapping[str, XeroContact], listed: Iterable[XeroContactRecord]) -> Tally:
+    new = updated = archived = unchanged = 0
+    for record in listed:
+        before = known.get(record.contact_id)
+        if before is None:
+            new += 1
+        elif _contact_fields(before) == _contact_fields(record):
+            unchanged += 1
+        elif record.archived and not before.archived:
+            archived += 1
+        else:
+            updated += 1
+    return Tally(new=new, updated=updated, archived=archived, unchanged=unchanged)
+
+
+def _tally_by_id(
+    known: Mapping[str, T],
+    listed: Mapping[str, T],
+    *,
+    complete: bool,
+    archived: Callable[[T], bool] = lambda item: False,
+) -> Tally:
+    """New, updated, newly archived and unchanged items by id; with `complete` (Xero listed
+    them all), the known ones it no longer lists are removed."""
+    new = updated = gone = unchanged = 0
+    for key, item in listed.items():
+        before = known.get(key)
+        if before is None:
+            new += 1
+        elif before == item:
+            unchanged += 1
+        elif archived(item) and not archived(before):
+            gone += 1
+        else:
+            updated += 1
+    removed = len(set(known) - set(listed)) if complete else 0
+    return Tally(new=new, updated=updated, archived=gone, removed=removed, unchanged=unchanged)
+
+
+def _newest(current: datetime | None, moments: Iterable[datetime | None]) -> datetime | None:
+    for moment in moments:
+        if moment is not None and (current is None or moment > current):
+            current = moment
+    return current
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(
+        self,
+        store: OpenStore,
+        xero: XeroGateway,
+        *,
+        tenant_id: str,
+        now: Callable[[], datetime],
+        full: bool,
+        listener: SyncListener | None,
+        monotonic: Callable[[], float],
+    ) -> None:
+        self.store = store
+        self.xero = xero
+        self.tenant_id = tenant_id
+        self.now = now
+        self.full = full
+        self.listener = listener
+        self.monotonic = monotonic
+        self.report = SyncReport(tenant_id)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _state(self, uow: UnitOfWork) -> SyncState:
+        return uow.xero_sync_state(self.tenant_id) or SyncState(self.tenant_id)
+
+    # -- the phases ------------------------------------------------------------------------
+
+    def contacts(self) -> str:
+        with self.store() as uow:
+            since = None if self.full else self._state(uow).contacts_modified_since
+        listed = self.xero.list_contacts(since, include_archived=True)
+        with self.store(write=True) as uow:
+            uow.forget_other_organisations(self.tenant_id)
+            known = {
+                c.contact_id: c for c in uow.xero_contacts_by_id([c.contact_id for c in listed])
+            }
+            self.report.contacts = tally_contacts(known, listed)
+            uow.save_xero_contact_records(self.tenant_id, listed)
+            uow.refresh_linked_contact_names()
+            state = self._state(uow)
+            uow.save_xero_sync_state(
+                replace(
+                    state,
+                    contacts_modified_since=_newest(
+                        state.contacts_modified_since, (c.updated_at for c in listed)
+                    ),
+                    contacts_synced_at=self.now(),
+                )
+            )
+            uow.commit()
+        self.report.full = since is None
+        return "all contacts" if since is None else f"changed since {since.isoformat()}"
+
+    def accounts(self) -> str:
+        with self.store() as uow:
+            since = None if self.full else self._state(uow).accounts_modified_since
+        listed = self.xero.list_revenue_accounts(since)
+        complete = since is None
+        with self.store(write=True) as uow:
+            known = {a.account_id: replace(a, updated_at=None) for a in uow.xero_accounts()}
+            self.report.accounts = _tally_by_id(
+                known,
+                {a.account_id: replace(a, updated_at=None) for a in listed},
+                complete=complete,
+                archived=lambda account: account.archived,
+            )
+            uow.save_xero_accounts(self.tenant_id, listed, complete=complete)
+            state = self._state(uow)
+            uow.save_xero_sync_state(
+                replace(
+                    state,
+                    accounts_modified_since=_newest(
+                        state.accounts_modified_since, (a.updated_at for a in listed)
+                    ),
+                    accounts_synced_at=self.now(),
+                )
+            )
+            uow.commit()
+        return "all accounts" if since is None else f"changed since {since.isoformat()}"
+
+    def branding_themes(self) -> str:
+        listed = self.xero.list_branding_themes()
+
+        def key(theme: XeroBrandingTheme) -> tuple[str, int]:
+            return (theme.name, theme.sort_order)
+
+        with self.store(write=True) as uow:
+            known = {t.branding_theme_id: key(t) for t in uow.xero_branding_themes()}
+            self.report.branding_themes = _tally_by_id(
+                known, {t.branding_theme_id: key(t) for t in listed}, complete=True
+            )
+            uow.save_xero_branding_themes(self.tenant_id, listed)
+            uow.save_xero_sync_state(replace(self._state(uow), themes_synced_at=self.now()))
+            uow.commit()
+        return ""
+
+    def tracking_categories(self) -> str:
+        listed = self.xero.list_tracking_categories()
+        with self.store(write=True) as uow:
+            known = {c.tracking_category_id: c for c in uow.xero_tracking_categories()}
+            self.report.tracking_categories = _tally_by_id(
+                known,
+                {c.tracking_category_id: c for c in listed},
+                complete=True,
+                archived=lambda category: category.archived,
+            )
+            uow.save_xero_tracking_categories(self.tenant_id, listed)
+            uow.save_xero_sync_state(replace(self._state(uow), tracking_synced_at=self.now()))
+            uow.commit()
+        return ""
+
+    def clients_from_xero(self) -> str:
+        with self.store(write=True) as uow:
+            made = clients_from_contacts(uow.clients(), uow.xero_contacts())
+            if made:
+                uow.save_clients([client for client, _ in made])
+                uow.commit()
+        self.report.created = [new for _, new in made]
+        return ""
+
+    def push(self) -> str:
+        with self.store() as uow:
+            linked = [c for c in uow.clients() if c.xero_contact_id]
+            contacts = {
+                c.contact_id: c
+                for c in uow.xero_contacts_by_id([c.xero_contact_id or "" for c in linked])
+            }
+            bases = {b.client_id: b for b in uow.pushed_clients()}
+        decision = decide_pushes(linked, contacts, bases, self.now())
+        self.report.warnings += decision.warnings
+        if decision.agreed:
+            with self.store(write=True) as uow:
+                uow.save_pushed_clients(decision.agreed)
+                uow.commit()
+        for start in range(0, len(decision.pushes), PUSH_BATCH):
+            self._push_batch(decision.pushes[start : start + PUSH_BATCH], contacts)
+        return ""
+
+    def _push_batch(
+        self, batch: Sequence[PlannedPush], contacts: Mapping[str, XeroContactRecord]
+    ) -> None:
+        """One POST /Contacts for the batch; when Xero refuses it (all or nothing), each of
+        its contacts on its own, so that one refused contact holds back no other."""
+        done: list[PlannedPush] = []
+        try:
+            try:
+                self.xero.update_contacts([p.change for p in batch])
+                done += batch
+            except XeroValidationError as refused:
+                if len(batch) == 1:
+                    self._refused(batch[0], refused)
+                else:
+                    for planned in batch:
+                        try:
+                            self.xero.update_contacts([planned.change])
+                            done.append(planned)
+                        except XeroValidationError as alone:
+                            self._refused(planned, alone)
+        finally:
+            if done:
+                self._pushed(done, contacts)
+
+    def _refused(self, planned: PlannedPush, refused: XeroValidationError) -> None:
+        client = planned.client
+        self.report.problems.append(
+            SyncProblem(
+                client.reference,
+                f"{client.reference} ({client.name}): its Xero contact was not updated: {refused}",
+            )
+        )
+
+    def _pushed(
+        self, done: Sequence[PlannedPush], contacts: Mapping[str, XeroContactRecord]
+    ) -> None:
+        with self.store(write=True) as uow:
+            uow.save_pushed_clients([p.base for p in done])
+            mirrored = []
+            for planned in done:
+                contact = contacts[planned.change.contact_id]
+                change = planned.change
+                mirrored.append(
+                    replace(
+                        contact,
+                        name=change.name if change.name is not None else contact.name,
+                        email=change.email if change.email is not None else contact.email,
+                        contact_number=change.contact_number
+                        if change.contact_number is not None
+                        else contact.contact_number,
+                    )
+                )
+            uow.save_xero_contact_records(self.tenant_id, mirrored)
+            uow.refresh_linked_contact_names()
+            uow.save_xero_sync_state(replace(self._state(uow), last_push_at=self.now()))
+            uow.commit()
+        self.report.pushed += [p.pushed for p in done]
+        self.report.conflicts += [c for p in done for c in p.conflicts]
+
+    # -- running them ----------------------------------------------------------------------
+
+    def run(self, crm: str) -> SyncReport:
+        started = self.monotonic()
+        steps: dict[str, Callable[[], str] | None] = {
+            "contacts": self.contacts,
+            "accounts": self.accounts,
+            "branding_themes": self.branding_themes,
+            "tracking_categories": self.tracking_categories,
+            "clients_from_xero": self.clients_from_xero if crm == "xero" else None,
+            "push": self.push,
+        }
+        for name in PHASES:
+            step = steps[name]
+            if self.report.error is not None or step is None:
+                outcome = "not_run" if self.report.error is not None else "skipped"
+                self._record(PhaseRecord(name, outcome, {}, 0.0))
+                continue
+            if self.listener is not None:
+                self.listener.phase_started(name)
+            before = dict(self.xero.call_counts)
+            began = self.monotonic()
+            try:
+                detail = step()
+                outcome = "done"
+            except XeroError as failure:
+                self.report.error = failure
+                detail, outcome = str(failure), "failed"
+            after = self.xero.call_counts
+            calls = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
+            self._record(PhaseRecord(name, outcome, calls, self.monotonic() - began, detail))
+        if self.report.succeeded:
+            with self.store(write=True) as uow:
+                uow.save_xero_sync_state(replace(self._state(uow), last_sync_at=self.now()))
+                uow.commit()
+        self.report.calls = dict(self.xero.call_counts)
+        self.report.seconds = self.monotonic() - started
+        return self.report
+
+    def _record(self, record: PhaseRecord) -> None:
+        self.report.phases.append(record)
+        if self.listener is not None and record.outcome in ("done", "failed"):
+            self.listener.phase_finished(record)
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorView:
+    """What the store mirrors of the connected organisation (`socket xero accounts|themes`)."""
+
+    accounts: tuple[XeroAccount, ...]
+    themes: tuple[XeroBrandingTheme, ...]
+    state: SyncState | None
+
+    @property
+    def accounts_synced_at(self) -> datetime | None:
+        return self.state.accounts_synced_at if self.state is not None else None
+
+    @property
+    def themes_synced_at(self) -> datetime | None:
+        return self.state.themes_synced_at if self.state is not None else None
+
+
+def mirror(uow: UnitOfWork) -> MirrorView:
+    tenant = uow.settings_values().get("xero_tenant_id", "")
+    return MirrorView(
+        accounts=tuple(uow.xero_accounts()),
+        themes=tuple(uow.xero_branding_themes()),
+        state=uow.xero_sync_state(tenant) if tenant else None,
+    )
+
+
+def sync(
+    store: OpenStore,
+    xero: XeroGateway,
+    *,
+    tenant_id: str,
+    now: Callable[[], datetime],
+    full: bool = False,
+    listener: SyncListener | None = None,
+    monotonic: Callable[[], float] = time.monotonic,
+) -> SyncReport:
+    """Sync the store with the organisation `tenant_id` through `xero`; the report says what
+    changed, what Xero was asked, and what stopped the run if anything did. Raises only what
+    is not Xero's doing (the store's errors); a Xero error is in `report.error`."""
+    with store() as uow:
+        crm = uow.settings_values().get("crm", "socket")
+    return _Run(
+        store,
+        xero,
+        tenant_id=tenant_id,
+        now=now,
+        full=full,
+        listener=listener,
+        monotonic=monotonic,
+    ).run(crm)
+
+
+__all__ = [
+    "EXIT_LOCKED",
+    "PHASES",
+    "FieldChange",
+    "MirrorView",
+    "NewClient",
+    "PhaseRecord",
+    "PushDecision",
+    "PushedClient",
+    "SyncAlreadyRunning",
+    "SyncConflict",
+    "SyncListener",
+    "SyncProblem",
+    "SyncReport",
+    "Tally",
+    "clients_from_contacts",
+    "decide_pushes",
+    "mirror",
+    "sync",
+    "tally_contacts",
+]

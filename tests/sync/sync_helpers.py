@@ -1,0 +1,130 @@
+"""Helpers for the `socket sync` tests: the CLI in-process, the store, and the sandbox's demo list."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from typer.testing import CliRunner, Result
+
+from socketcli.adapters.store.database import StoreLocation, open_engine
+from socketcli.adapters.store.uow import SqlUnitOfWork
+from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
+from socketcli.cli.app import app
+from socketcli.sandbox import Sandbox
+from socketcli.services.demo_data import build_demo
+
+#: The moment tests/conftest.py pins (SOCKET_NOW).
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+
+#: The playground's demo contact list (active customers, non-customers, one archived).
+DEMO_CONTACTS = [dataclasses.asdict(c) for c in build_demo(NOW).xero_contacts]
+
+#: Short timeouts, so that a slow-answer fault costs a fraction of a second.
+FAST = RetryPolicy(connect_timeout=2.0, read_timeout=0.4)
+
+
+class Socket:
+    """`socket ARGS...` in-process: stdout and stderr apart, every output kept."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+        self.outputs: list[str] = []
+
+    def __call__(self, *args: str) -> Result:
+        result = self.runner.invoke(app, list(args))
+        self.outputs.append(result.stdout + result.stderr)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"socket {' '.join(args)} crashed") from result.exception
+        assert "Traceback" not in result.output
+        return result
+
+    def ok(self, *args: str) -> Result:
+        result = self(*args)
+        assert result.exit_code == 0, (
+            f"socket {' '.join(args)}: {result.exit_code}\n{result.output}"
+        )
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def fails(self, *args: str, code: int) -> Result:
+        result = self(*args)
+        assert result.exit_code == code, f"exited {result.exit_code}, not {code}:\n{result.output}"
+        return result
+
+
+@dataclass
+class Store:
+    """The practice's store, opened as the CLI opens it (for arranging and asserting)."""
+
+    path: Path
+    now: datetime = NOW
+    _engine: Any = field(default=None, repr=False)
+
+    @property
+    def engine(self) -> Any:
+        if self._engine is None:
+            self._engine = open_engine(StoreLocation.for_path(self.path))
+        return self._engine
+
+    def uow(self, *, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, lambda: self.now, write=write, location=str(self.path))
+
+    def link(self, reference: str, contact_id: str) -> None:
+        """Link a client to a Xero contact, as `socket contacts match` will."""
+        with self.uow(write=True) as uow:
+            client = uow.client(reference)
+            assert client is not None
+            uow.save_client(replace(client, xero_contact_id=contact_id))
+            uow.commit()
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+
+
+def contact_named(xero: Sandbox, name: str) -> dict[str, Any]:
+    found = xero.contact_named(name)
+    assert found is not None, f"the sandbox has no contact named {name!r}"
+    return found
+
+
+@dataclass
+class FakeSleep:
+    """Records what the gateway would have slept, and returns at once."""
+
+    slept: list[float] = field(default_factory=list)
+
+    def __call__(self, seconds: float) -> None:
+        self.slept.append(seconds)
+
+
+def gateway_for(xero: Sandbox, sleep: Callable[[float], None], **options: Any) -> XeroPythonGateway:
+    """The real gateway over the real SDK to the sandbox, with a token of its custom app."""
+    token = xero.issue_token(expires_in=3600)
+    issued = {
+        "access_token": token,
+        "token_type": "Bearer",
+        "expires_in": 3600,
+        "expires_at": time.time() + 3600,
+        "scope": "accounting.contacts accounting.settings.read",
+    }
+    settings: dict[str, Any] = {
+        "api_url": xero.api_url,
+        "connections_url": xero.connections_url,
+        "tenant_id": xero.tenant_id,
+        "token_source": lambda: dict(issued),
+        "sleep": sleep,
+        "jitter": lambda: 0.5,
+        "policy": FAST,
+    }
+    settings.update(options)
+    return XeroPythonGateway(**settings)
