@@ -179,12 +179,12 @@ def _batch_keys(key: str | None, count: int) -> list[str]:
 
 
 def _http_moment(moment: datetime) -> str:
-    """If-Modified-Since as Xero takes it: UTC without an offset, to the millisecond (as
+    """If-Modified-Since as the spec's date-time: UTC, marked Z, to the millisecond (as
     precise as UpdatedDateUTC, so the newest record already seen is not listed again)."""
     if moment.tzinfo is None:
         raise ValueError("modified_since must be an aware datetime")
     utc = moment.astimezone(UTC)
-    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}"
+    return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
 
 
 class _Retry(Exception):
@@ -281,10 +281,11 @@ class XeroPythonGateway:
     def list_contacts(
         self, modified_since: datetime | None = None, *, include_archived: bool = True
     ) -> list[XeroContactRecord]:
-        options: dict[str, Any] = {"page_size": self.page_size, "summary_only": True}
+        # Booleans as the spec writes them: xero-python would send Python's "True".
+        options: dict[str, Any] = {"page_size": self.page_size, "summary_only": "true"}
         query = f"pageSize={self.page_size}&summaryOnly=true"
         if include_archived:
-            options["include_archived"] = True
+            options["include_archived"] = "true"
             query += "&includeArchived=true"
         if modified_since is not None:
             options["if_modified_since"] = _http_moment(modified_since)
@@ -340,7 +341,7 @@ class XeroPythonGateway:
             "includeArchived=true",
             self._accounting.get_tracking_categories,
             self.tenant_id,
-            include_archived=True,
+            include_archived="true",
         )
         return [mapping.tracking_category_record(c) for c in answer.tracking_categories or []]
 
