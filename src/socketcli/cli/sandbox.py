@@ -66,6 +66,7 @@ def serve(
     clock and the state are under http://127.0.0.1:PORT/_sandbox/ (see docs/sandbox.md).
     """
     import dataclasses
+    import gc
     import logging
     from datetime import UTC, datetime
 
@@ -77,6 +78,7 @@ def serve(
         start_sandbox,
     )
 
+    gc.enable()  # a server runs for hours: collect cycles as usual (see socketcli.__main__)
     path = state_file or default_state_path()
     if reset:
         path.unlink(missing_ok=True)
