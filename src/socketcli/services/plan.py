@@ -132,9 +132,10 @@ def contact_warning(client: Client) -> str | None:
 class _Practice:
     """What every plan command loads: settings and clients, once."""
 
-    def __init__(self, uow: PlanReader) -> None:
+    def __init__(self, uow: PlanReader, *, labels_only: bool = False) -> None:
         self.settings = PracticeSettings.from_values(uow.settings_values())
-        self.clients = {client.id: client for client in uow.clients() if client.id is not None}
+        clients = uow.client_labels() if labels_only else uow.clients()
+        self.clients = {client.id: client for client in clients if client.id is not None}
         if not self.clients:
             raise StoreNotReady(
                 f"the store at {uow.location} has no clients yet: add them with "
@@ -185,7 +186,7 @@ def diff_plan(
     month: Month | None = None,
     changes: frozenset[ChangeType] | None = None,
 ) -> DiffReport:
-    practice = _Practice(uow)
+    practice = _Practice(uow, labels_only=True)  # a row shows only name, reference and contact
     month = resolve_month(uow, month, clock)
     previous_month = month - 1
     finalised = uow.finalised_totals(previous_month)

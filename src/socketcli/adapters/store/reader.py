@@ -124,6 +124,26 @@ class SqlReader:
             select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
         )
 
+    def client_labels(self) -> list[Client]:
+        """Every client with only what a plan row shows: reference, name and Xero contact.
+
+        The other fields are left empty: for `plan diff`, which lists every client.
+        """
+        table = self._table("clients")
+        statement = select(
+            table.c.id,
+            table.c.reference,
+            table.c.name,
+            table.c.xero_contact_id,
+            table.c.xero_contact_name,
+        )
+        return [
+            Client(reference, name, "", None, contact_id, contact_name, id=client_id)
+            for client_id, reference, name, contact_id, contact_name in self._connection.execute(
+                statement
+            ).all()
+        ]
+
     def client(self, reference: str) -> Client | None:
         table = self._table("clients")
         found = self.read_clients(

@@ -177,6 +177,9 @@ class SqlUnitOfWork:
     def clients(self) -> list[Client]:
         return self._reader.clients()
 
+    def client_labels(self) -> list[Client]:
+        return self._reader.client_labels()
+
     def _client_row(self, reference: str) -> ClientRow | None:
         statement = select_rows(ClientRow).where(col(ClientRow.reference) == reference)
         return self.session.exec(statement).first()
