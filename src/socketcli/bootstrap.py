@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from socketcli.paths import data_dir
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -21,19 +23,8 @@ if TYPE_CHECKING:
     from socketcli.adapters.store.uow import SqlUnitOfWork
     from socketcli.services.ports import Clock
 
-APP_NAME = "socketcli"
 DEFAULT_STORE = "socket.db"
 PLAYGROUND_STORE = "playground.db"
-
-
-def data_dir() -> Path:
-    """Where stores live: $SOCKET_DATA_DIR, else the platform's user data directory."""
-    override = os.environ.get("SOCKET_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False)
 
 
 def store_location(db: Path | None = None, *, playground: bool = False) -> StoreLocation:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
@@ -14,13 +13,10 @@ app = command_group(help="Run a stand-in for Xero on this machine, to rehearse a
 
 
 def default_state_path() -> Path:
-    """$SOCKET_STATE_DIR/sandbox-xero.json, else the same file in the user's state directory."""
-    override = os.environ.get("SOCKET_STATE_DIR")
-    if override:
-        return Path(override).expanduser() / "sandbox-xero.json"
-    from platformdirs import user_state_path
+    """sandbox-xero.json in the state directory ($SOCKET_STATE_DIR, else the platform's)."""
+    from socketcli.paths import state_dir
 
-    return user_state_path("socketcli", appauthor=False) / "sandbox-xero.json"
+    return state_dir() / "sandbox-xero.json"
 
 
 @app.command("serve")

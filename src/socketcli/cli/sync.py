@@ -98,7 +98,7 @@ def sync(
             "nothing unless something needs a person."
         )
         return
-    from socketcli.adapters.xero.tokens import state_dir
+    from socketcli.paths import state_dir
 
     directory = state_dir()
     with _log_file(directory) as log, _locked(directory, log):

@@ -30,8 +30,8 @@ from socketcli.adapters.xero.tokens import (
     TokenStore,
     XeroToken,
     environment_override,
-    state_dir,
 )
+from socketcli.paths import state_dir
 
 if TYPE_CHECKING:
     from socketcli.sandbox import Sandbox

@@ -37,6 +37,7 @@ from socketcli.adapters.xero.errors import (
     XeroAuthorisationFailed,
     XeroNotConnected,
 )
+from socketcli.paths import state_dir
 
 APP_NAME = "socketcli"
 #: The keyring's service name; each entry's user name is `xero:TENANT` (`playground-xero:...`).
@@ -55,16 +56,6 @@ STORE_VARIABLE = "SOCKET_XERO_TOKEN_STORE"
 
 Kind = Literal["pkce", "custom"]
 Where = Literal["keyring", "file"]
-
-
-def state_dir() -> Path:
-    """$SOCKET_STATE_DIR, else the platform's user state directory for socketcli."""
-    override = os.environ.get("SOCKET_STATE_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_state_path
-
-    return user_state_path(APP_NAME, appauthor=False)
 
 
 @dataclass(frozen=True, slots=True)
