@@ -492,22 +492,36 @@ class SqlUnitOfWork:
         ]
 
     def save_xero_contacts(self, contacts: Sequence[XeroContact]) -> None:
+        """Insert or update contacts by ContactID (set-based, as sync's records are); their
+        tenant and Xero timestamp are left as they are."""
         now = self._now()
-        for contact in contacts:
-            row = self.session.get(XeroContactRow, contact.contact_id)
-            if row is None:
-                row = XeroContactRow(
-                    contact_id=contact.contact_id, name=contact.name, updated_at=now
+        self._upsert(
+            "xero_contacts",
+            "contact_id",
+            [
+                "contact_id",
+                "name",
+                "email",
+                "contact_number",
+                "account_number",
+                "status",
+                "is_customer",
+                "updated_at",
+            ],
+            [
+                (
+                    contact.contact_id,
+                    contact.name,
+                    contact.email,
+                    contact.contact_number,
+                    contact.account_number,
+                    contact.status,
+                    contact.is_customer,
+                    now,
                 )
-                self.session.add(row)
-            row.name = contact.name
-            row.email = contact.email
-            row.contact_number = contact.contact_number
-            row.account_number = contact.account_number
-            row.status = contact.status
-            row.is_customer = contact.is_customer
-            row.updated_at = now
-        self.session.flush()
+                for contact in contacts
+            ],
+        )
 
     # -- bulk writes and set-based reads (the CSV import) --------------------------
     # Set-based versions of save_client / save_proposal / open_work_items and of the
