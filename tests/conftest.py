@@ -60,3 +60,9 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "data"
     pin_environment(monkeypatch, directory)
     return directory
+
+
+@pytest.fixture
+def state_dir(data_dir: Path) -> Path:
+    """This test's SOCKET_STATE_DIR (tokens, locks, logs), as pin_environment sets it."""
+    return data_dir.parent / "state"

@@ -30,11 +30,6 @@ def socket() -> Socket:
     return Socket()
 
 
-@pytest.fixture
-def state_dir(data_dir: Path) -> Path:
-    return data_dir.parent / "state"
-
-
 @pytest.fixture(scope="session")
 def store_template(tmp_path_factory: pytest.TempPathFactory, pinned_environment: Any) -> Path:
     """`socket init` once per session; each test copies it."""

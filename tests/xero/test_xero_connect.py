@@ -7,8 +7,8 @@ import webbrowser
 from pathlib import Path
 
 import pytest
+from xero_helpers import Socket, consent, get, only_token, stored_tokens
 
-from conftest import Socket, consent, get, only_token, stored_tokens
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, DEMO_ORGANISATION, Sandbox
 
@@ -40,7 +40,7 @@ def test_the_authorize_request_is_pkce_s256_with_a_state_for_the_granular_scopes
     seen: list[str] = []
 
     def paste(printed: str) -> str:
-        from conftest import AUTHORIZE
+        from xero_helpers import AUTHORIZE
 
         url = AUTHORIZE.search(printed)
         assert url
@@ -62,7 +62,7 @@ def test_the_authorize_request_is_pkce_s256_with_a_state_for_the_granular_scopes
 
 def test_a_pasted_address_with_another_state_is_refused(socket: Socket, pointed: Sandbox) -> None:
     def tampered(printed: str) -> str:
-        from conftest import paste_redirect
+        from xero_helpers import paste_redirect
 
         return paste_redirect(printed).replace("state=", "state=X")
 
@@ -121,7 +121,7 @@ def test_without_a_display_connect_falls_back_to_pasting(socket: Socket, pointed
 
 
 def consent_from(printed: str) -> str:
-    from conftest import paste_redirect
+    from xero_helpers import paste_redirect
 
     return paste_redirect(printed)
 

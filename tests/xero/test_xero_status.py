@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from xero_helpers import Socket, only_token, refresh_with, stored_tokens
 
-from conftest import Socket, only_token, refresh_with, stored_tokens
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import DEMO_ORGANISATION, Sandbox
 

@@ -13,12 +13,12 @@ import time
 from pathlib import Path
 
 import pytest
+from xero_helpers import MemoryKeyring, Socket, only_token, refresh_with, stored_tokens
 from xero_python.api_client import ApiClient
 from xero_python.api_client.configuration import Configuration
 from xero_python.api_client.oauth2 import OAuth2Token
 from xero_python.identity import IdentityApi
 
-from conftest import MemoryKeyring, Socket, only_token, refresh_with, stored_tokens
 from socketcli.adapters.xero.access import open_xero
 from socketcli.adapters.xero.endpoints import XeroEndpoints
 from socketcli.adapters.xero.errors import PlaygroundRefusal, XeroAuthorisationFailed
