@@ -26,6 +26,10 @@ from socketcli.cli.app import app
 COMMAND = typer.main.get_command(app)
 
 
+#: What every command says first in the playground (not part of an error).
+BANNER = "PLAYGROUND demo practice: nothing here reaches a real Xero."
+
+
 class Socket:
     """`socket ARGS...`, checked for what must never happen: a traceback or a crash."""
 
@@ -81,7 +85,7 @@ class Socket:
             f"{command} exited {result.exit_code}, not {code}:\n{result.output}"
         )
         assert result.stdout == "", f"{command} printed data on failing:\n{result.stdout}"
-        lines = result.stderr.strip().splitlines()
+        lines = [line for line in result.stderr.strip().splitlines() if line != BANNER]
         assert len(lines) == 1, f"{command} should fail with one line, not:\n{result.stderr}"
         assert lines[0].startswith("error: "), lines[0]
         return lines[0]
@@ -212,3 +216,18 @@ def empty_store(empty_template: Path, data_dir: Path) -> Path:
     """An initialised store (`socket init`) with no clients, services or proposals."""
     shutil.copytree(empty_template, data_dir)
     return data_dir / "socket.db"
+
+
+@pytest.fixture(scope="session")
+def playground_template(tmp_path_factory: pytest.TempPathFactory, pinned_environment: Any) -> Path:
+    return _build(
+        [("playground",)], tmp_path_factory.mktemp("playground") / "data", pinned_environment
+    )
+
+
+@pytest.fixture
+def playground(playground_template: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own copy of the playground, used by every command (SOCKET_PLAYGROUND=1)."""
+    shutil.copytree(playground_template, data_dir)
+    monkeypatch.setenv("SOCKET_PLAYGROUND", "1")
+    return data_dir / "playground.db"

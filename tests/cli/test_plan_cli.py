@@ -19,6 +19,7 @@ SHOW_CLIENT_FIELDS = {
     "line_count",
     "invoice_count",
     "xero_contact",
+    "xero_contact_status",
     "warning",
 }
 DIFF_FIELDS = {
@@ -40,6 +41,7 @@ DIFF_CLIENT_FIELDS = {
     "previous_line_count",
     "difference",
     "xero_contact",
+    "xero_contact_status",
     "warning",
 }
 INVOICE_FIELDS = {
@@ -96,7 +98,9 @@ def test_show_has_a_row_per_client_billed_and_the_total(socket, practice):
     assert "not linked" in acme
     assert "Beta Bakery" not in result.stdout
     assert "1 client " in result.stdout
-    assert "1 client needs attention: not linked to a Xero contact" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "⚠ 1 client needs attention (1 not linked): fix with `socket contacts match`."
+    )
 
 
 def test_show_json_is_every_client_with_amounts_as_strings(socket, practice):
@@ -113,7 +117,8 @@ def test_show_json_is_every_client_with_amounts_as_strings(socket, practice):
             "line_count": 2,
             "invoice_count": 1,
             "xero_contact": None,
-            "warning": "not linked to a Xero contact: a new contact will be created with this name",
+            "xero_contact_status": "unlinked",
+            "warning": "not linked to a Xero contact",
         },
         {
             "reference": "BETA",
@@ -122,7 +127,8 @@ def test_show_json_is_every_client_with_amounts_as_strings(socket, practice):
             "line_count": 1,
             "invoice_count": 1,
             "xero_contact": None,
-            "warning": "not linked to a Xero contact: a new contact will be created with this name",
+            "xero_contact_status": "unlinked",
+            "warning": "not linked to a Xero contact",
         },
     ]
     assert plan["totals"] == {
@@ -219,7 +225,8 @@ def test_diff_json_has_every_field(socket, practice):
         "previous_line_count": 0,
         "difference": "120.00",
         "xero_contact": None,
-        "warning": "not linked to a Xero contact: a new contact will be created with this name",
+        "xero_contact_status": "unlinked",
+        "warning": "not linked to a Xero contact",
     }
     assert diff["totals"] == [
         {

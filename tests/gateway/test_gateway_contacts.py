@@ -83,6 +83,25 @@ def test_archived_contacts_are_included_and_can_be_left_out(
     }
 
 
+def test_a_merged_contact_comes_archived_with_the_contact_it_went_into(
+    gateway: XeroPythonGateway, xero: Sandbox
+) -> None:
+    atlas = xero.contact_named("Atlas Logistics Ltd")
+    city = xero.contact_named("City Limousines")
+    assert atlas is not None
+    assert city is not None
+    xero.merge_contact(atlas["ContactID"], city["ContactID"])
+
+    found = {c.name: c for c in gateway.list_contacts()}
+
+    assert (found["Atlas Logistics Ltd"].status, found["Atlas Logistics Ltd"].merged_to) == (
+        "ARCHIVED",
+        city["ContactID"],
+    )
+    assert found["Atlas Logistics Ltd"].merged
+    assert not found["City Limousines"].merged
+
+
 def test_modified_since_returns_only_contacts_changed_after_it(
     gateway: XeroPythonGateway, xero: Sandbox
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,7 +24,9 @@ from socketcli.adapters.store.database import (
 )
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.domain.months import Month
+from socketcli.domain.records import Client, XeroContact
 from socketcli.domain.settings import PracticeSettings
+from socketcli.services.xero_ports import XeroContactRecord
 
 NOW = "2026-11-21 09:00:00+00:00"
 
@@ -95,3 +98,55 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(tmp_path: Pat
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
     assert differences == []
+
+
+def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_marks(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    store_at(path, "0003")
+    engine = create_store_engine(StoreLocation.for_path(path))
+    with engine.begin() as connection:
+        for statement in (
+            f"INSERT INTO clients (id, reference, name, email, xero_contact_id, created_at, updated_at) VALUES (1, 'CITY', 'City Limousines', '', 'c-1', '{NOW}', '{NOW}')",
+            f"INSERT INTO clients (id, reference, name, email, created_at, updated_at) VALUES (2, 'NOVA', 'Nova Dental', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO xero_contacts (contact_id, name, email, status, is_customer, updated_at, tenant_id, xero_updated_at) VALUES ('c-1', 'City Limousines', '', 'ACTIVE', 1, '{NOW}', 't-1', '{NOW}')",
+            f"INSERT INTO xero_pushed_clients (client_id, contact_id, name, email, contact_number, pushed_at) VALUES (1, 'c-1', 'City Limousines', '', 'CITY', '{NOW}')",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+
+    engine = open_engine(StoreLocation.for_path(path))
+
+    assert current_revision(engine) == HEAD_REVISION
+    moment = datetime(2026, 11, 21, 9, tzinfo=UTC)  # NOW
+    with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
+        assert [(c.reference, c.xero_contact_id, c.new_xero_contact) for c in uow.clients()] == [
+            ("CITY", "c-1", False),
+            ("NOVA", None, False),
+        ]
+        (city,) = uow.xero_contacts_by_id(["c-1"])
+        assert (city.name, city.merged_to, city.updated_at) == ("City Limousines", None, moment)
+        assert [p.contact_number for p in uow.pushed_clients()] == ["CITY"]
+        nova = uow.client("NOVA")
+        assert nova is not None
+        uow.save_client(replace(nova, new_xero_contact=True))
+        uow.save_clients([Client("PEAK", "Peak District Pottery", new_xero_contact=True)])
+        uow.save_xero_contact_records(
+            "t-1", [XeroContactRecord("c-2", "City Limos", status="ARCHIVED", merged_to="c-1")]
+        )
+        uow.save_xero_contacts([XeroContact("c-3", "Atlas", status="ARCHIVED", merged_to="c-1")])
+        uow.commit()
+    with SqlUnitOfWork(engine, lambda: moment) as uow:
+        assert [c.reference for c in uow.clients() if c.new_xero_contact] == ["NOVA", "PEAK"]
+        assert [
+            (c.reference, c.new_xero_contact)
+            for c in uow.clients_by_reference(["CITY", "NOVA", "PEAK"])
+        ] == [("CITY", False), ("NOVA", True), ("PEAK", True)]
+        assert {(c.contact_id, c.merged, c.merged_to) for c in uow.xero_contacts()} == {
+            ("c-1", False, None),
+            ("c-2", True, "c-1"),
+            ("c-3", True, "c-1"),
+        }
+        assert [c.merged_to for c in uow.xero_contacts_by_id(["c-2"])] == ["c-1"]
+    engine.dispose()

@@ -23,6 +23,7 @@ from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.errors import Conflict
 from socketcli.domain.model import BillingMethod, ChangeType, ProposalStatus
 from socketcli.domain.months import Month
+from socketcli.domain.records import XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.services import demo_data
 from socketcli.services.clock import FixedClock
@@ -256,6 +257,11 @@ def test_work_lines_become_work_items_and_weekly_lines_are_never_invoiced(
     assert {line.method for line in lines} <= {m for m in BillingMethod if m.in_plan}
 
 
+def by_name(contacts: list[XeroContact], name: str) -> XeroContact:
+    (found,) = [c for c in contacts if c.name == name]
+    return found
+
+
 def test_the_demo_xero_contacts(playground: Playground) -> None:
     with playground.uow() as uow:
         contacts = uow.xero_contacts()
@@ -264,7 +270,13 @@ def test_the_demo_xero_contacts(playground: Playground) -> None:
     assert 40 <= len(contacts) <= 50
     assert playground.report.xero_contacts == len(contacts)
     assert {"City Limousines", "Smith and Sons Limited"} <= names
-    assert [c.archived for c in contacts].count(True) == 1
+    archived = {c.name: c for c in contacts if c.archived}
+    assert set(archived) == {"Thompson Haulage Ltd", "Singh Lettings"}
+    # One linked client's contact was merged into another in Xero: the plan warns.
+    assert (
+        by_name(contacts, "Singh Lettings").merged_to
+        == by_name(contacts, "Singh Property Lettings Ltd").contact_id
+    )
     for contact in contacts:
         assert str(uuid.UUID(contact.contact_id)) == contact.contact_id
     assert any(c.contact_number in {client.reference for client in clients} for c in contacts)
@@ -272,7 +284,11 @@ def test_the_demo_xero_contacts(playground: Playground) -> None:
     linked = [c for c in clients if c.xero_contact_id is not None]
     assert 1 <= len(linked) <= 4
     by_id = {c.contact_id: c for c in contacts}
-    assert all(by_id[c.xero_contact_id].name == c.name for c in linked if c.xero_contact_id)
+    assert all(
+        by_id[c.xero_contact_id].name == c.name
+        for c in linked
+        if c.xero_contact_id and not by_id[c.xero_contact_id].merged
+    )
     city = next(c for c in clients if c.name == "CITY LIMO")
     assert city.xero_contact_id is None
     # Some clients have no counterpart, some contacts no client.

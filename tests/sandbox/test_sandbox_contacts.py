@@ -173,6 +173,33 @@ def test_one_contact_by_its_id_or_a_404(sdk: Sdk, xero: Sandbox) -> None:
         sdk.accounting.get_contact(xero.tenant_id, "00000000-0000-0000-0000-000000000001")
 
 
+def test_a_merged_contact_names_where_it_went_in_pages_and_by_id_only(
+    sdk: Sdk, xero: Sandbox
+) -> None:
+    atlas = xero.contact_named("Atlas Logistics Ltd")
+    city = xero.contact_named("City Limousines")
+    assert atlas is not None
+    assert city is not None
+    before = atlas["UpdatedDateUTC"]
+    xero.advance_clock(5)
+
+    merged = xero.merge_contact(atlas["ContactID"], city["ContactID"])
+
+    assert merged["ContactStatus"] == "ARCHIVED"
+    assert merged["UpdatedDateUTC"] != before
+
+    def atlas_in(contacts: Contacts) -> Contact:
+        return next(c for c in contacts.contacts if c.contact_id == atlas["ContactID"])
+
+    paged = sdk.accounting.get_contacts(xero.tenant_id, page=1, include_archived=True)
+    unpaged = sdk.accounting.get_contacts(xero.tenant_id, include_archived=True)
+    one = sdk.accounting.get_contact(xero.tenant_id, atlas["ContactID"])
+    assert atlas_in(paged).contact_status == "ARCHIVED"
+    assert atlas_in(paged).merged_to_contact_id == city["ContactID"]
+    assert atlas_in(one).merged_to_contact_id == city["ContactID"]
+    assert atlas_in(unpaged).merged_to_contact_id is None
+
+
 def test_every_call_needs_a_token_and_an_organisation(sdk: Sdk, xero: Sandbox) -> None:
     no_token = http("GET", f"{xero.api_url}/Contacts", headers={"xero-tenant-id": xero.tenant_id})
     assert no_token.status == 401

@@ -178,6 +178,21 @@ def test_invoices_read_back_match_the_spec(contract: Contract, xero: Sandbox, sd
     assert paged["pagination"] == {"page": 1, "pageSize": 100, "pageCount": 1, "itemCount": 1}
 
 
+def test_a_merged_contact_matches_the_spec(contract: Contract, xero: Sandbox, sdk: Sdk) -> None:
+    atlas = xero.contact_named("Atlas Logistics Ltd")
+    city = xero.contact_named("City Limousines")
+    assert atlas is not None
+    assert city is not None
+    xero.merge_contact(atlas["ContactID"], city["ContactID"])
+
+    paged = api(xero, sdk, "GET", "/Contacts?page=1&includeArchived=true").json()
+    one = api(xero, sdk, "GET", f"/Contacts/{atlas['ContactID']}").json()
+
+    assert contract.problems(paged, "Contacts") == []
+    assert contract.problems(one, "Contacts") == []
+    assert one["Contacts"][0]["MergedToContactID"] == city["ContactID"]
+
+
 @pytest.mark.parametrize(
     "body",
     [

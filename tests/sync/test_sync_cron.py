@@ -40,7 +40,7 @@ def test_at_the_end_a_summary_of_what_changed_and_the_calls_made(
     result = socket.ok("sync")
 
     assert "Synced with Demo Practice Ltd: first or full" in result.stdout
-    assert re.search(r"Xero contacts\s+45 new, 0 updated \(0 unchanged\)", result.stdout)
+    assert re.search(r"Xero contacts\s+47 new, 0 updated \(0 unchanged\)", result.stdout)
     assert re.search(r"Revenue accounts\s+4 new", result.stdout)
     assert re.search(r"GET /Contacts\s+1", result.stdout)
     assert re.search(r"all\s+4 in \d+\.\d s", result.stdout)
@@ -125,7 +125,7 @@ def test_a_cron_like_run_with_no_terminal_no_keyring_and_a_bare_environment(
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     assert connected.call_counts()["GET /Contacts"] == 1
     with store.uow() as uow:
-        assert len(uow.xero_contacts()) == 45
+        assert len(uow.xero_contacts()) == 47
     for secret in token_texts(state_dir):
         assert secret not in (state_dir / "sync.log").read_text()
     assert os.environ.get("SOCKET_NOW")  # the test's own environment was not what cron saw

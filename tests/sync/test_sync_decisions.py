@@ -31,18 +31,28 @@ def test_nothing_changed_nothing_is_pushed_or_written() -> None:
     assert (decision.pushes, decision.agreed, decision.warnings) == ((), (), ())
 
 
-def test_a_link_seen_for_the_first_time_pushes_what_differs_without_a_conflict() -> None:
+def test_a_new_link_changes_nothing_xero_has_and_fills_what_it_lacks() -> None:
+    """Linking City Limousines to Xero's CITY LIMOUSINES must not rename the contact: Xero's
+    name stands, and socket's own name becomes the base, so only a later change is pushed."""
     decision = decide(
         CLIENT, XeroContact("c-1", "CITY LIMOUSINES", "accounts@citylimos.co.uk"), None
     )
 
     (push,) = decision.pushes
-    assert push.pushed.changes == (
-        FieldChange("name", "CITY LIMOUSINES", "City Limousines"),
-        FieldChange("contact_number", "", "CITY"),
-    )
+    assert push.pushed.changes == (FieldChange("contact_number", "", "CITY"),)
     assert push.conflicts == ()
     assert push.base == BASE
+
+    renamed = Client(
+        "CITY", "City Limousines Ltd", "accounts@citylimos.co.uk", xero_contact_id="c-1", id=1
+    )
+    later = decide(
+        renamed,
+        XeroContact("c-1", "CITY LIMOUSINES", "accounts@citylimos.co.uk", contact_number="CITY"),
+        push.base,
+    )
+    (rename,) = later.pushes
+    assert rename.pushed.changes == (FieldChange("name", "CITY LIMOUSINES", "City Limousines Ltd"),)
 
 
 def test_a_link_seen_for_the_first_time_that_agrees_records_its_base_only() -> None:

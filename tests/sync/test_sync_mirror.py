@@ -132,6 +132,42 @@ def test_a_linked_client_whose_contact_is_archived_is_not_pushed_and_is_warned_a
     assert contact_named(connected, "Peak District Pottery Ltd").get("ContactNumber") is None
 
 
+def test_a_contact_merged_in_xero_is_mirrored_archived_with_the_contact_it_went_into(
+    socket: Socket, connected: Sandbox, store: Store
+) -> None:
+    socket.ok("sync")
+    pottery = contact_named(connected, "Peak District Pottery Ltd")
+    (studio,) = connected.edit_contacts({"Name": "Peak District Pottery Studio"})
+    connected.merge_contact(pottery["ContactID"], studio["ContactID"])
+
+    report = socket.json("sync")
+
+    assert (report["contacts"]["new"], report["contacts"]["archived"]) == (1, 1)
+    with store.uow() as uow:
+        (mirrored,) = uow.xero_contacts_by_id([pottery["ContactID"]])
+    assert (mirrored.status, mirrored.merged_to) == ("ARCHIVED", studio["ContactID"])
+    assert mirrored.merged
+
+
+def test_a_linked_client_whose_contact_was_merged_is_told_where_it_went(
+    socket: Socket, connected: Sandbox, store: Store
+) -> None:
+    socket.ok("clients", "add", "PEAK", "Peak District Pottery")
+    pottery = contact_named(connected, "Peak District Pottery Ltd")
+    store.link("PEAK", pottery["ContactID"])
+    (studio,) = connected.edit_contacts({"Name": "Peak District Pottery Studio"})
+    connected.merge_contact(pottery["ContactID"], studio["ContactID"])
+
+    result = socket.ok("sync", "--quiet")
+
+    assert (
+        "warning: PEAK (Peak District Pottery) is linked to 'Peak District Pottery Ltd', which was "
+        "merged into 'Peak District Pottery Studio' in Xero: its details were not pushed; link "
+        "the client to 'Peak District Pottery Studio'"
+    ) in result.stderr
+    assert "POST /Contacts" not in connected.call_counts()
+
+
 def test_full_pulls_everything_again_and_forgets_an_account_xero_no_longer_lists(
     socket: Socket, connected: Sandbox, store: Store
 ) -> None:

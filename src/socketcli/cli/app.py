@@ -11,6 +11,7 @@ from typer.core import TyperGroup
 from socketcli import __version__
 from socketcli.cli import (
     clients,
+    contacts,
     importing,
     init,
     plan,
@@ -100,6 +101,7 @@ app.command("import")(importing.import_files)
 app.command("playground")(playground.playground)
 app.add_typer(settings.app, name="settings")
 app.add_typer(clients.app, name="clients")
+app.add_typer(contacts.app, name="contacts")
 app.add_typer(services.app, name="services")
 app.add_typer(proposals.app, name="proposals")
 app.add_typer(plan.app, name="plan")

@@ -9,7 +9,11 @@ import typer
 from socketcli.cli.context import command_group, state
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from socketcli.domain.links import ContactLink
     from socketcli.domain.months import Month
+    from socketcli.services.plan import DiffRow, PlanRow
 
 app = command_group(
     help="The monthly billing plan: review it, compare it, preview and approve it.",
@@ -32,14 +36,52 @@ def _month(text: str | None) -> Month | None:
     return None if text is None else Month.parse(text)
 
 
-def _contact(contact: str | None, client: str, warning: str | None) -> str:
+def _contact(link: ContactLink, client: str) -> str:
+    """The Xero contact cell: the contact's name, marked where a person needs to look."""
     from socketcli.cli.output import escape
 
-    if warning:
+    name = escape(link.contact_name or "")
+    status = link.status.value
+    if status == "linked":
+        return f"{DIFFERS} {name}" if link.differs_from(client) else name
+    if status == "new":
+        return f"[dim]new: {escape(client)}[/]"
+    if status == "unlinked":
         return f"{WARN} not linked"
-    if contact and contact.casefold() != client.casefold():
-        return f"{WARN} {escape(contact)}"
-    return escape(contact or "")
+    if status == "merged":
+        return f"{WARN} {name} (merged into {escape(link.merged_into or '?')})"
+    return f"{WARN} {name} ({'archived in Xero' if status == 'archived' else 'not in Xero'})"
+
+
+def _attention(rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool) -> None:
+    """The closing lines: what the marks mean, and how many clients need a person."""
+    from collections import Counter
+
+    from socketcli.cli.output import note, plural
+
+    if any(r.link.status.value == "linked" and r.link.differs_from(r.client) for r in rows):
+        note(f"{DIFFERS} the Xero contact's name differs from the client's (both are shown).")
+    waiting = Counter(r.link.status.value for r in rows if r.warning)
+    if waiting:
+        kinds = ", ".join(
+            f"{count} {KINDS[kind][count != 1]}" for kind, count in sorted(waiting.items())
+        )
+        count = sum(waiting.values())
+        note(
+            f"{WARN} {plural(count, 'client needs', 'clients need')} attention ({kinds}): "
+            "fix with `socket contacts match`."
+        )
+    elif always:
+        note("No client needs attention: every client has a Xero contact.")
+
+
+KINDS = {  # (one, several)
+    "unlinked": ("not linked", "not linked"),
+    "archived": ("contact archived", "contacts archived"),
+    "merged": ("contact merged", "contacts merged"),
+    "missing": ("contact not in Xero", "contacts not in Xero"),
+}
+DIFFERS = "[cyan]≠[/]"
 
 
 @app.command("show")
@@ -57,7 +99,6 @@ def show(
         emit_json,
         escape,
         money,
-        note,
         plural,
         table,
     )
@@ -82,6 +123,7 @@ def show(
                         "line_count": r.line_count,
                         "invoice_count": r.invoice_count,
                         "xero_contact": r.contact,
+                        "xero_contact_status": r.link.status.value,
                         "warning": r.warning,
                     }
                     for r in report.rows
@@ -104,6 +146,7 @@ def show(
                 "line_count",
                 "invoice_count",
                 "xero_contact",
+                "xero_contact_status",
                 "warning",
             ],
             (
@@ -114,6 +157,7 @@ def show(
                     r.line_count,
                     r.invoice_count,
                     r.contact,
+                    r.link.status.value,
                     r.warning,
                 ]
                 for r in report.rows
@@ -135,7 +179,7 @@ def show(
             escape(r.reference),
             money(r.amount),
             str(r.line_count),
-            _contact(r.contact, r.client, r.warning),
+            _contact(r.link, r.client),
         )
     grid.add_section()
     grid.add_row(
@@ -146,11 +190,7 @@ def show(
         "",
     )
     render(grid)
-    if report.needing_attention:
-        note(
-            f"{WARN} {plural(report.needing_attention, 'client needs', 'clients need')} attention: not linked to a Xero contact "
-            "(a new contact will be created with the client's name when posted)."
-        )
+    _attention(report.rows, always=True)
 
 
 @app.command("diff")
@@ -175,8 +215,6 @@ def diff(
         emit_json,
         escape,
         money,
-        note,
-        plural,
         signed,
         table,
     )
@@ -217,6 +255,7 @@ def diff(
                         "previous_line_count": r.previous_line_count,
                         "difference": str(r.difference),
                         "xero_contact": r.contact,
+                        "xero_contact_status": r.link.status.value,
                         "warning": r.warning,
                     }
                     for r in report.rows
@@ -251,6 +290,7 @@ def diff(
                 "previous_line_count",
                 "difference",
                 "xero_contact",
+                "xero_contact_status",
                 "warning",
             ],
             (
@@ -264,6 +304,7 @@ def diff(
                     r.previous_line_count,
                     r.difference,
                     r.contact,
+                    r.link.status.value,
                     r.warning,
                 ]
                 for r in report.rows
@@ -305,7 +346,7 @@ def diff(
             money(r.previous_amount),
             str(r.previous_line_count),
             signed(r.difference),
-            _contact(r.contact, r.client, r.warning),
+            _contact(r.link, r.client),
         )
     render(grid)
     totals = table(
@@ -334,9 +375,7 @@ def diff(
         f"[bold]{signed(report.amount - report.previous_amount)}[/]",
     )
     render(totals)
-    unlinked = sum(1 for r in report.rows if r.warning)
-    if unlinked:
-        note(f"{WARN} {plural(unlinked, 'client')} billed this month not linked to a Xero contact.")
+    _attention(report.rows, always=False)
 
 
 def _invoice_json(invoice: Any) -> dict[str, Any]:
@@ -436,12 +475,21 @@ def preview(
     if not report.invoices:
         say(f"Nothing to invoice for {client} in {report.month.label}.")
         return
+    link = report.link
     for invoice in report.invoices:
-        linked = (
-            f" (Xero contact {invoice.contact_id})"
-            if invoice.contact_id
-            else f" {WARN} not linked: a new Xero contact will be created"
-        )
+        if link.warning and link.status.value != "unlinked":
+            linked = f" {WARN} {escape(link.warning)}"
+        elif invoice.contact_id:
+            linked = f" (Xero contact {invoice.contact_id})"
+            if link.differs_from(invoice.client_name):
+                linked += f"  {DIFFERS} {escape(invoice.client_name)} in socket"
+        elif link.status.value == "new":
+            linked = " (a new Xero contact, made with this name when posted)"
+        else:
+            linked = (
+                f" {WARN} not linked: a new Xero contact will be created unless you link one "
+                "(`socket contacts match`)"
+            )
         render(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{linked}")
         render(
             f"Date {invoice.invoice_date:%d %b %Y}   Due {invoice.due_date:%d %b %Y} ({invoice.payment_terms})"

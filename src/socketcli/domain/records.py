@@ -26,6 +26,9 @@ class Client:
     tracking: str | None = None  # "Category:Option"
     last_billable_month: Month | None = None
     id: int | None = None
+    # Unlinked on purpose: posting creates a Xero contact with the client's name. After `id`,
+    # so that the store's reader, which builds clients positionally, still puts `id` in place.
+    new_xero_contact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,13 @@ class XeroContact:
     account_number: str | None = None
     status: str = "ACTIVE"
     is_customer: bool = True
+    merged_to: str | None = None  # Xero's MergedToContactID: the contact this one became
 
     @property
     def archived(self) -> bool:
         return self.status != "ACTIVE"
+
+    @property
+    def merged(self) -> bool:
+        """Merged into another contact in Xero (which archives this one)."""
+        return self.merged_to is not None

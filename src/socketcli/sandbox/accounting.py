@@ -534,10 +534,35 @@ def upsert_contacts(
     return results, failed, saved
 
 
-def _contact_view(record: dict[str, Any], summary: bool) -> dict[str, Any]:
-    if not summary:
+def merge_contact(
+    organisation: Organisation, source_id: str, into_id: str, now: datetime
+) -> dict[str, Any]:
+    """Merge one contact into another as a person does in Xero (no API call can): the source
+    is archived and names its destination in MergedToContactID."""
+    book = ContactBook(organisation)
+    source, into = book.get(source_id), book.get(into_id)
+    if source is None or into is None or source is into:
+        raise ValueError(f"cannot merge contact {source_id} into {into_id}")
+    record = {
+        **source,
+        "ContactStatus": "ARCHIVED",
+        "MergedToContactID": into["ContactID"],
+        "UpdatedDateUTC": ms_date(now),
+    }
+    book.put(record)
+    book.commit()
+    return record
+
+
+def _contact_view(
+    record: dict[str, Any], summary: bool = False, *, merge: bool = False
+) -> dict[str, Any]:
+    """What a contact shows: without the heavy fields for `summary`, and with MergedToContactID
+    only for `merge` (Xero sends it in a paged list or for one contact asked for)."""
+    hidden = (_HEAVY if summary else ()) + (() if merge else ("MergedToContactID",))
+    if not any(key in record for key in hidden):
         return record
-    return {k: v for k, v in record.items() if k not in _HEAVY}
+    return {k: v for k, v in record.items() if k not in hidden}
 
 
 def _contacts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
@@ -570,7 +595,7 @@ def _contacts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
         )
         page, pagination = _paged(request, records)
         summary = request.flag("summaryOnly")
-        views = [_contact_view(r, summary) for r in page]
+        views = [_contact_view(r, summary, merge=pagination is not None) for r in page]
         extra = {"pagination": pagination} if pagination is not None else {}
         return Outcome(json_response(200, envelope(ctx, "Contacts", views, **extra)))
     if len(rest) > 1:
@@ -584,7 +609,8 @@ def _contacts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     )
     if failed and summarize:
         return Outcome(validation_error(failed))
-    return Outcome(json_response(200, envelope(ctx, "Contacts", results)), changed=saved)
+    views = [_contact_view(r) for r in results]
+    return Outcome(json_response(200, envelope(ctx, "Contacts", views)), changed=saved)
 
 
 # -- settings: Accounts, BrandingThemes, TrackingCategories, TaxRates, Organisation ---------

@@ -234,6 +234,18 @@ class SandboxApp:
                 self.save()
             return results
 
+    def merge_contact(
+        self, source_id: str, into_id: str, tenant_id: str | None = None
+    ) -> dict[str, Any]:
+        """Merge one contact into another as a person would in Xero itself."""
+        with self.lock:
+            organisation = self.state.organisations[
+                tenant_id or next(iter(self.state.organisations))
+            ]
+            record = accounting.merge_contact(organisation, source_id, into_id, self.now())
+            self.save()
+            return dict(record)
+
     # -- requests ------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:

@@ -60,6 +60,7 @@ _ALIASES = {
     "last_name": "LastName",
     "updated": "UpdatedDateUTC",
     "updated_date_utc": "UpdatedDateUTC",
+    "merged_to": "MergedToContactID",
 }
 
 
@@ -250,6 +251,8 @@ def seed_contacts(
         elif isinstance(updated, str):
             moment = parse_moment(updated) or now
         record = new_contact(fields, moment, contact_id=contact_id)
+        if fields.get("MergedToContactID"):  # read-only in the API, but a seed may merge
+            record["MergedToContactID"] = str(fields["MergedToContactID"])
         problems = contact_problems(record)
         if problems:
             raise ValueError(f"seed contact {fields.get('Name')!r}: {' '.join(problems)}")

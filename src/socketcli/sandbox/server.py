@@ -281,6 +281,13 @@ class Sandbox:
             {"ContactID": contact_id, "ContactStatus": "ARCHIVED"}, tenant_id=tenant_id
         )[0]
 
+    def merge_contact(
+        self, source_id: str, into_id: str, tenant_id: str | None = None
+    ) -> dict[str, Any]:
+        """Merge a contact into another, as a person would in Xero: the source is archived and
+        carries MergedToContactID (in paged lists and when fetched by id or number)."""
+        return self.app.merge_contact(source_id, into_id, tenant_id)
+
     def seed_contacts(
         self, contacts: Iterable[Mapping[str, Any]], tenant_id: str | None = None
     ) -> int:

@@ -54,6 +54,9 @@ LATE_START_CLIENT = "CLI037"
 NEW_CLIENT = "CLI022"
 ALIGNMENT_CLIENT = "CLI034"
 CLOSING_CLIENT = "CLI030"
+#: Linked to an old Xero contact that was since merged into its current one: the plan warns.
+MERGED_CLIENT = "CLI026"
+MERGED_CONTACT = "Singh Lettings"
 CLOSING_LATER_CLIENT = "CLI025"
 CANCELLED_ADD_ON_CLIENT = "CLI020"
 CONSOLIDATED_CLIENT = "CLI029"
@@ -269,6 +272,8 @@ def _people(month: Month) -> tuple[_Person, ...]:
 _OTHER_CONTACTS: tuple[tuple[str, str, str, bool], ...] = (
     ("Thompson Haulage Ltd", "accounts@thompsonhaulage.co.uk", "ARCHIVED", True),
     ("Smith & Sons Plant Hire Ltd", "hire@smithsonsplant.co.uk", "ACTIVE", True),
+    # The same business entered twice in Xero: `socket contacts duplicates` finds them.
+    ("SMITH & SONS PLANT HIRE", "accounts@smithsonsplant.co.uk", "ACTIVE", True),
     ("Jones Garage Services", "jonesgarage@gmail.com", "ACTIVE", True),
     ("Harbour View B&B", "stay@harbourviewbandb.co.uk", "ACTIVE", True),
     ("Peak District Pottery Ltd", "studio@peakpottery.co.uk", "ACTIVE", True),
@@ -581,6 +586,14 @@ def build_demo(now: datetime) -> DemoPractice:
                 contact_number=client.reference if person.contact_number else None,
             )
             contacts.append(contact)
+            if person.linked and client.reference == MERGED_CLIENT:
+                contact = XeroContact(
+                    contact_id=contact_id(MERGED_CONTACT),
+                    name=MERGED_CONTACT,
+                    status="ARCHIVED",
+                    merged_to=contact.contact_id,
+                )
+                contacts.append(contact)
             if person.linked:
                 client = replace(
                     client, xero_contact_id=contact.contact_id, xero_contact_name=contact.name
@@ -638,6 +651,7 @@ __all__ = [
     "ALIGNMENT_CLIENT",
     "CHANGES",
     "CLOSING_CLIENT",
+    "MERGED_CLIENT",
     "SERVICES",
     "SETTINGS",
     "DemoPractice",

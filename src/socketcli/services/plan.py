@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -11,6 +12,7 @@ from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
+from socketcli.domain.links import ContactLink, LinkStatus
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client
@@ -25,8 +27,17 @@ class PlanRow:
     amount: Decimal
     line_count: int
     invoice_count: int
-    contact: str | None  # the linked Xero contact's name; None when not linked
-    warning: str | None  # why the client needs attention before posting
+    link: ContactLink  # where the client stands with its Xero contact
+
+    @property
+    def contact(self) -> str | None:
+        """The linked Xero contact's name; None when not linked."""
+        return self.link.contact_name
+
+    @property
+    def warning(self) -> str | None:
+        """Why the client needs attention before posting."""
+        return self.link.warning
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +59,11 @@ class PlanReport:
     def needing_attention(self) -> int:
         return sum(1 for row in self.rows if row.warning)
 
+    @property
+    def new_contacts(self) -> int:
+        """Clients whose invoices go to a new Xero contact made at posting."""
+        return sum(1 for row in self.rows if row.link.status is LinkStatus.NEW)
+
 
 @dataclass(frozen=True, slots=True)
 class DiffRow:
@@ -58,8 +74,16 @@ class DiffRow:
     line_count: int
     previous_amount: Decimal
     previous_line_count: int
-    contact: str | None
-    warning: str | None
+    link: ContactLink
+
+    @property
+    def contact(self) -> str | None:
+        return self.link.contact_name
+
+    @property
+    def warning(self) -> str | None:
+        """Why a client billed this month needs attention before posting."""
+        return self.link.warning if self.line_count > 0 else None
 
     @property
     def difference(self) -> Decimal:
@@ -101,6 +125,7 @@ class PreviewReport:
     month: Month
     playground: bool
     invoices: tuple[InvoiceDocument, ...]
+    link: ContactLink
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,10 +148,14 @@ def terms_of(client: Client) -> ClientTerms:
     )
 
 
-def contact_warning(client: Client) -> str | None:
+def link_of_row(client: Client, problems: Mapping[int, ContactLink]) -> ContactLink:
+    """A client's link, from its own columns and the few problem links the store found."""
+    found = problems.get(client.id) if client.id is not None else None
+    if found is not None:
+        return found
     if client.xero_contact_id is None:
-        return "not linked to a Xero contact: a new contact will be created with this name"
-    return None
+        return ContactLink(LinkStatus.NEW if client.new_xero_contact else LinkStatus.UNLINKED)
+    return ContactLink(LinkStatus.LINKED, client.xero_contact_name)
 
 
 class _Practice:
@@ -162,6 +191,7 @@ def show_plan(uow: PlanReader, clock: Clock, month: Month | None = None) -> Plan
     month = resolve_month(uow, month, clock)
     finalised = uow.finalised_totals(month)
     billing = finalised if finalised is not None else practice.plan(uow, month).by_client()
+    problems = uow.contact_problems()
     rows = []
     for client_id, billed in billing.items():
         client = practice.clients[client_id]
@@ -172,8 +202,7 @@ def show_plan(uow: PlanReader, clock: Clock, month: Month | None = None) -> Plan
                 amount=billed.amount,
                 line_count=billed.line_count,
                 invoice_count=billed.invoice_count,
-                contact=client.xero_contact_name if client.xero_contact_id else None,
-                warning=contact_warning(client),
+                link=link_of_row(client, problems),
             )
         )
     rows.sort(key=lambda row: (row.client.lower(), row.reference))
@@ -196,6 +225,7 @@ def diff_plan(
     previous: dict[int, ClientMonth] = (
         finalised if finalised is not None else figures[previous_month]
     )
+    problems = uow.contact_problems()
     rows = []
     for change in diff(current, previous):
         client = practice.clients.get(change.client_id)
@@ -210,8 +240,7 @@ def diff_plan(
                 line_count=change.current.line_count,
                 previous_amount=change.previous.amount,
                 previous_line_count=change.previous.line_count,
-                contact=client.xero_contact_name if client.xero_contact_id else None,
-                warning=contact_warning(client) if change.current.billed else None,
+                link=link_of_row(client, problems),
             )
         )
     rows.sort(key=lambda row: (row.client.lower(), row.reference))
@@ -265,7 +294,8 @@ def preview_invoice(
         for invoice in plan.invoices
         if invoice.client_id == client.id
     )
-    return PreviewReport(month, practice.settings.playground, documents)
+    link = link_of_row(client, uow.contact_problems())
+    return PreviewReport(month, practice.settings.playground, documents, link)
 
 
 def approve_plan(

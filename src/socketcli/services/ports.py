@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.links import ContactLink
 from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, Service, XeroContact
@@ -44,6 +45,10 @@ class PlanReader(Protocol):
         ...
 
     def client(self, reference: str) -> Client | None: ...
+
+    def contact_problems(self) -> dict[int, ContactLink]:
+        """By client id: the linked clients whose Xero contact is archived, merged or gone."""
+        ...
 
     def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
 
@@ -119,6 +124,8 @@ class UnitOfWork(Protocol):
     def client_labels(self) -> list[Client]: ...
 
     def client(self, reference: str) -> Client | None: ...
+
+    def contact_problems(self) -> dict[int, ContactLink]: ...
 
     def save_client(self, client: Client) -> Client: ...
 

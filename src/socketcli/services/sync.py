@@ -18,12 +18,14 @@ so that a failure part-way leaves the store consistent and the next run takes up
    the field Xero keeps for other systems' keys) to its contact, where socket's changed.
 
 Which side wins (`decide_pushes`, a pure function): socket owns a linked client's name, email
-and reference. For each of those fields, the value socket last pushed (or found in Xero when it
-first saw the link) is the base. Changed in socket only: pushed. Changed in Xero only: left as
+and reference. For each of those fields, the value socket last pushed is the base. A link seen
+for the first time changes nothing Xero has: where Xero has a value, socket's value at that
+moment becomes the base (so linking CITY LIMO to City Limousines never renames the contact);
+where Xero has none, socket's is pushed. Changed in socket only: pushed. Changed in Xero only: left as
 Xero has it (socket does not copy Xero's edits into its clients). Changed on both sides to
 different values: socket's is pushed and the conflict is reported with both values. An empty
 email in socket never clears Xero's. A linked contact archived in Xero is not written to; the
-report warns about it.
+report warns about it (naming the contact it was merged into, when it was).
 
 A Xero error stops the run at the phase it happened in (the phases before it stay committed);
 a contact Xero refuses (a duplicate name) is a problem reported against its client, and the
@@ -227,7 +229,9 @@ def decide_pushes(
     bases: Mapping[int, PushedDetails],
     now: datetime,
 ) -> PushDecision:
-    """For each linked client, what to send to its Xero contact (see the module's notes)."""
+    """For each linked client, what to send to its Xero contact (see the module's notes).
+
+    `contacts` holds the linked contacts and, for a warning's sake, where merged ones went."""
     pushes: list[PlannedPush] = []
     agreed: list[PushedDetails] = []
     warnings: list[str] = []
@@ -239,6 +243,14 @@ def decide_pushes(
             warnings.append(
                 f"{client.reference} ({client.name}) is linked to a Xero contact that Xero does "
                 f"not list ({client.xero_contact_id}): link it again"
+            )
+            continue
+        into = contacts.get(contact.merged_to or "")
+        if contact.archived and into is not None:
+            warnings.append(
+                f"{client.reference} ({client.name}) is linked to {contact.name!r}, which was "
+                f"merged into {into.name!r} in Xero: its details were not pushed; link the "
+                f"client to {into.name!r}"
             )
             continue
         if contact.archived:
@@ -262,7 +274,10 @@ def decide_pushes(
         conflicts: list[SyncConflict] = []
         for name, _xero_name in OWNED_FIELDS:
             mine, xero = ours[name], theirs[name]
-            before = getattr(base, name) if base is not None else xero
+            # A new link (no base): whatever Xero has stands (linking CITY LIMO to City
+            # Limousines must not rename the contact); only the fields it leaves empty are filled.
+            new_link_base = mine if xero.strip() else xero
+            before = getattr(base, name) if base is not None else new_link_base
             if _same(name, mine, xero):
                 settled[name] = mine
             elif not mine or _same(name, mine, before):
@@ -573,6 +588,9 @@ class _Run:
                 c.contact_id: c
                 for c in uow.xero_contacts_by_id([c.xero_contact_id or "" for c in linked])
             }
+            # Where merged ones went, for the warning that names it.
+            merged = [c.merged_to for c in contacts.values() if c.merged_to]
+            contacts.update((c.contact_id, c) for c in uow.xero_contacts_by_id(merged))
             bases = {b.client_id: b for b in uow.pushed_clients()}
         decision = decide_pushes(linked, contacts, bases, self.now())
         self.report.warnings += decision.warnings

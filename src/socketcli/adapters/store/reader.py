@@ -32,6 +32,7 @@ from sqlalchemy import (
 )
 
 from socketcli.domain.billing import alignment_for
+from socketcli.domain.links import ContactLink, LinkStatus
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
@@ -56,6 +57,7 @@ READ_TABLES = (
     "proposal_lines",
     "plan_snapshots",
     "snapshot_invoices",
+    "xero_contacts",
 )
 CLIENT_COLUMNS = (
     "id",
@@ -71,6 +73,7 @@ CLIENT_COLUMNS = (
     "branding_theme",
     "tracking",
     "last_billable_month",
+    "new_xero_contact",
 )
 
 
@@ -136,13 +139,69 @@ class SqlReader:
             table.c.name,
             table.c.xero_contact_id,
             table.c.xero_contact_name,
+            table.c.new_xero_contact,
         )
         return [
-            Client(reference, name, "", None, contact_id, contact_name, id=client_id)
-            for client_id, reference, name, contact_id, contact_name in self._connection.execute(
-                statement
-            ).all()
+            Client(
+                reference,
+                name,
+                "",
+                None,
+                contact_id,
+                contact_name,
+                id=client_id,
+                new_xero_contact=bool(new),
+            )
+            for client_id, reference, name, contact_id, contact_name, new in (
+                self._connection.execute(statement).all()
+            )
         ]
+
+    def contact_problems(self) -> dict[int, ContactLink]:
+        """The linked clients whose Xero contact is archived, merged or gone from the mirror.
+
+        One query, returning only those: a practice whose links are fine costs nothing. Before
+        the first sync (an empty mirror) no link can be checked, and none is returned.
+        """
+        clients, contacts = self._table("clients"), self._table("xero_contacts")
+        if self._connection.execute(select(contacts.c.contact_id).limit(1)).first() is None:
+            return {}
+        linked, into = contacts.alias("linked"), contacts.alias("into")
+        statement = (
+            select(
+                clients.c.id,
+                clients.c.xero_contact_name,
+                linked.c.contact_id,
+                linked.c.name,
+                linked.c.merged_to_contact_id,
+                into.c.name,
+            )
+            .select_from(
+                clients.outerjoin(
+                    linked, linked.c.contact_id == clients.c.xero_contact_id
+                ).outerjoin(into, into.c.contact_id == linked.c.merged_to_contact_id)
+            )
+            .where(
+                clients.c.xero_contact_id.is_not(None),
+                or_(linked.c.contact_id.is_(None), linked.c.status != "ACTIVE"),
+            )
+        )
+        found: dict[int, ContactLink] = {}
+        for (
+            client_id,
+            kept_name,
+            contact_id,
+            name,
+            merged_to,
+            into_name,
+        ) in self._connection.execute(statement).all():
+            if contact_id is None:
+                found[client_id] = ContactLink(LinkStatus.MISSING, kept_name)
+            elif merged_to is not None:
+                found[client_id] = ContactLink(LinkStatus.MERGED, name, into_name)
+            else:
+                found[client_id] = ContactLink(LinkStatus.ARCHIVED, name)
+        return found
 
     def client(self, reference: str) -> Client | None:
         table = self._table("clients")
@@ -172,6 +231,7 @@ class SqlReader:
             theme,
             tracking,
             last,
+            new,
         ) in self._connection.execute(statement).all():
             if year_end not in year_ends:
                 year_ends[year_end] = year_end_of(year_end)
@@ -192,6 +252,7 @@ class SqlReader:
                     tracking,
                     months[last],
                     client_id,
+                    bool(new),
                 )
             )
         return result

@@ -34,6 +34,8 @@ class ClientRow(SQLModel, table=True):
     tracking: str | None = None
     last_billable_month: str | None = None
     last_billable_ordinal: int | None = None  # the same month as an ordinal, for SQL totals
+    # No contact on purpose: posting creates a Xero contact with the client's name.
+    new_xero_contact: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
     created_at: datetime
     updated_at: datetime
 
@@ -162,6 +164,8 @@ class XeroContactRow(SQLModel, table=True):
     # Xero's UpdatedDateUTC: the next incremental sync asks for contacts changed after it.
     tenant_id: str | None = Field(default=None, index=True)
     xero_updated_at: datetime | None = None
+    # Xero's MergedToContactID: a contact merged into another is archived and names it here.
+    merged_to_contact_id: str | None = None
 
 
 class XeroAccountRow(SQLModel, table=True):

@@ -37,6 +37,7 @@ from socketcli.adapters.store.tables import (
     XeroTrackingOptionRow,
 )
 from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.links import ContactLink
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
@@ -94,6 +95,7 @@ def _client(row: ClientRow) -> Client:
         branding_theme=row.branding_theme,
         tracking=row.tracking,
         last_billable_month=_month(row.last_billable_month),
+        new_xero_contact=row.new_xero_contact,
     )
 
 
@@ -179,6 +181,9 @@ class SqlUnitOfWork:
 
     def client_labels(self) -> list[Client]:
         return self._reader.client_labels()
+
+    def contact_problems(self) -> dict[int, ContactLink]:
+        return self._reader.contact_problems()
 
     def _client_row(self, reference: str) -> ClientRow | None:
         statement = select_rows(ClientRow).where(col(ClientRow.reference) == reference)
@@ -487,6 +492,7 @@ class SqlUnitOfWork:
                 account_number=row.account_number,
                 status=row.status,
                 is_customer=row.is_customer,
+                merged_to=row.merged_to_contact_id,
             )
             for row in rows
         ]
@@ -506,6 +512,7 @@ class SqlUnitOfWork:
                 "account_number",
                 "status",
                 "is_customer",
+                "merged_to_contact_id",
                 "updated_at",
             ],
             [
@@ -517,6 +524,7 @@ class SqlUnitOfWork:
                     contact.account_number,
                     contact.status,
                     contact.is_customer,
+                    contact.merged_to,
                     now,
                 )
                 for contact in contacts
@@ -595,6 +603,7 @@ class SqlUnitOfWork:
             "tracking": client.tracking,
             "last_billable_month": _text(client.last_billable_month),
             "last_billable_ordinal": _ordinal(client.last_billable_month),
+            "new_xero_contact": client.new_xero_contact,
         }
 
     def save_clients(self, clients: Sequence[Client]) -> None:
@@ -1049,6 +1058,7 @@ class SqlUnitOfWork:
         "status",
         "is_customer",
         "xero_updated_at",
+        "merged_to_contact_id",
     )
 
     def xero_contacts_by_id(self, contact_ids: Sequence[str]) -> list[XeroContactRecord]:
@@ -1067,9 +1077,10 @@ class SqlUnitOfWork:
                     account_number=account,
                     status=status,
                     is_customer=bool(customer),
+                    merged_to=merged_to,
                     updated_at=updated,
                 )
-                for contact_id, name, email, number, account, status, customer, updated in (
+                for contact_id, name, email, number, account, status, customer, updated, merged_to in (
                     self.session.execute(statement).all()
                 )
             ]
@@ -1124,6 +1135,7 @@ class SqlUnitOfWork:
                     record.status,
                     record.is_customer,
                     record.updated_at,
+                    record.merged_to,
                     tenant_id,
                     now,
                 )

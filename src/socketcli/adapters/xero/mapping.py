@@ -78,6 +78,7 @@ def contact_record(contact: Any) -> XeroContactRecord:
         account_number=_optional(contact.account_number),
         status=_text(contact.contact_status, "ACTIVE"),
         is_customer=_flag(contact.is_customer, False),
+        merged_to=_optional(contact.merged_to_contact_id),
         updated_at=_moment(contact.updated_date_utc),
     )
 

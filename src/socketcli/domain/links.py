@@ -1,0 +1,82 @@
+"""Where a client stands with its Xero contact, and whether a person needs to look at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from socketcli.domain.records import Client, XeroContact
+
+
+class LinkStatus(StrEnum):
+    LINKED = "linked"  # linked to an active contact
+    NEW = "new"  # a person chose: posting creates a contact with the client's name
+    UNLINKED = "unlinked"  # nobody has decided yet
+    ARCHIVED = "archived"  # linked to a contact archived in Xero
+    MERGED = "merged"  # linked to a contact merged into another in Xero
+    MISSING = "missing"  # linked to a contact Xero no longer lists
+
+
+ATTENTION = frozenset(
+    {LinkStatus.UNLINKED, LinkStatus.ARCHIVED, LinkStatus.MERGED, LinkStatus.MISSING}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactLink:
+    """A client's link to Xero as a plan row shows it."""
+
+    status: LinkStatus
+    contact_name: str | None = None  # the linked contact's name, as the mirror has it
+    merged_into: str | None = None  # the name of the contact it was merged into
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.status in ATTENTION
+
+    def differs_from(self, client_name: str) -> bool:
+        """The Xero contact's name is not the client's (both are shown)."""
+        return (
+            self.contact_name is not None
+            and self.contact_name.strip().casefold() != client_name.strip().casefold()
+        )
+
+    @property
+    def warning(self) -> str | None:
+        """Why the client needs attention before posting, or None."""
+        name = self.contact_name or "?"
+        if self.status is LinkStatus.UNLINKED:
+            return "not linked to a Xero contact"
+        if self.status is LinkStatus.ARCHIVED:
+            return f"its Xero contact {name} is archived in Xero"
+        if self.status is LinkStatus.MERGED:
+            into = self.merged_into or "another contact"
+            return f"its Xero contact {name} was merged into {into} in Xero"
+        if self.status is LinkStatus.MISSING:
+            return f"its Xero contact {name} is no longer in Xero"
+        return None
+
+
+def link_of(
+    client: Client,
+    contact: XeroContact | None,
+    *,
+    mirrored: bool,
+    merged_into: XeroContact | None = None,
+) -> ContactLink:
+    """The client's link, given its contact as the mirror has it (None: not there).
+
+    `mirrored` says whether the mirror holds any contact at all: before the first sync a
+    linked client cannot be checked, and is taken as linked.
+    """
+    if client.xero_contact_id is None:
+        return ContactLink(LinkStatus.NEW if client.new_xero_contact else LinkStatus.UNLINKED)
+    if contact is None:
+        status = LinkStatus.MISSING if mirrored else LinkStatus.LINKED
+        return ContactLink(status, client.xero_contact_name)
+    if contact.merged:
+        into = merged_into.name if merged_into is not None else None
+        return ContactLink(LinkStatus.MERGED, contact.name, into)
+    if contact.archived:
+        return ContactLink(LinkStatus.ARCHIVED, contact.name)
+    return ContactLink(LinkStatus.LINKED, contact.name)

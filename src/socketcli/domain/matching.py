@@ -1,0 +1,583 @@
+"""Matching clients to Xero contacts: normalised names, a cheap preselection, a careful score.
+
+Two stages, so that 20,000 clients against 50,000 contacts takes seconds, not hours:
+
+1. **Preselect.** Every contact name is indexed under block keys (the first and the last four
+   letters of each word). A client is compared only with the contacts that share a key with
+   it, skipping keys so common that they say nothing; rapidfuzz's `process.extract` ranks
+   those (Indel ratio over the sorted words, in C++) and keeps the best few. Contacts with the
+   client's email, email domain or reference join them whatever their name.
+2. **Score.** The few are scored word by word: equal words, truncations (LIMO for Limousines),
+   initials, and typos count, weighted by length; then the other evidence Xero holds raises
+   the score (the client's reference as ContactNumber or AccountNumber, the same email
+   address or business domain) or lowers it (a different business domain).
+
+Each candidate carries its score from 0 to 100 and the reasons for it. Archived contacts are
+ranked like the others, so that a person sees why, but `auto_choice` never picks one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from socketcli.domain.records import Client, XeroContact
+
+#: `socket contacts match --auto` links at or above this score...
+DEFAULT_THRESHOLD = 90
+#: ...when the best candidate is at least this far ahead of the next active one.
+AUTO_MARGIN = 5
+
+# -- normalisation ----------------------------------------------------------------------------
+
+_TRADING_AS = re.compile(r"\s+(?:t/a|t\\a|trading\s+as)\s+", re.IGNORECASE)
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
+_AMPERSAND = re.compile(r"[&+]")
+_SEPARATORS = re.compile(r"[\W_]+")
+
+#: One spelling for words written several ways (the short one, as it is often typed).
+_CANONICAL = {
+    "and": "and",
+    "brothers": "bros",
+    "bro": "bros",
+    "company": "co",
+    "companies": "co",
+    "cos": "co",
+    "services": "svcs",
+    "service": "svcs",
+    "svc": "svcs",
+    "international": "intl",
+    "street": "st",
+    "saint": "st",
+    "limited": "ltd",
+    "incorporated": "inc",
+    "corporation": "corp",
+    "associates": "assoc",
+    "assocs": "assoc",
+    "management": "mgmt",
+    "mgt": "mgmt",
+    "technology": "tech",
+    "technologies": "tech",
+    "centre": "center",
+    "department": "dept",
+    "group": "grp",
+    "holdings": "hldgs",
+    "properties": "props",
+    "property": "props",
+    "partners": "ptnrs",
+    "partnership": "ptnrs",
+    "solicitors": "solrs",
+    "accountants": "accts",
+    "mister": "mr",
+    "doctor": "dr",
+}
+#: Words that tell no business from another.
+_NOISE = frozenset({"and", "the"})
+#: Legal forms, dropped from the end of a name (with a trailing country).
+_LEGAL = frozenset(
+    {
+        "ltd",
+        "llp",
+        "plc",
+        "inc",
+        "llc",
+        "lp",
+        "pty",
+        "corp",
+        "gmbh",
+        "cic",
+        "uk",
+        "gb",
+        "pvt",
+        "pte",
+        "sa",
+        "ag",
+        "bv",
+        "nv",
+    }
+)
+#: Titles, dropped from the start of a name.
+_TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
+
+#: Mailbox providers: a shared domain there says nothing about the business.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "aol.com",
+        "blueyonder.co.uk",
+        "btconnect.com",
+        "btinternet.com",
+        "btopenworld.com",
+        "fsmail.net",
+        "gmail.com",
+        "gmx.co.uk",
+        "gmx.com",
+        "googlemail.com",
+        "hotmail.co.uk",
+        "hotmail.com",
+        "icloud.com",
+        "live.co.uk",
+        "live.com",
+        "mac.com",
+        "mail.com",
+        "me.com",
+        "msn.com",
+        "nhs.net",
+        "ntlworld.com",
+        "outlook.com",
+        "plus.com",
+        "proton.me",
+        "protonmail.com",
+        "sky.com",
+        "talktalk.net",
+        "tiscali.co.uk",
+        "virginmedia.com",
+        "yahoo.co.uk",
+        "yahoo.com",
+        "ymail.com",
+        "zoho.com",
+    }
+)
+
+
+def _plain(text: str) -> str:
+    """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space."""
+    text = text.casefold()
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    text = _APOSTROPHES.sub("", text)
+    text = _AMPERSAND.sub(" and ", text)
+    return _SEPARATORS.sub(" ", text)
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    words = _plain(text).split()
+    merged: list[str] = []
+    initials = False
+    for word in words:
+        # Initials written apart (J B Smith, J.B. Smith) become one word, as in JB Smith.
+        single = len(word) == 1 and word.isalpha()
+        if single and initials:
+            merged[-1] += word
+            continue
+        initials = single
+        merged.append(word)
+    canonical = [_CANONICAL.get(word, word) for word in merged]
+    kept = [word for word in canonical if word not in _NOISE] or canonical
+    while len(kept) > 1 and kept[0] in _TITLES:
+        kept = kept[1:]
+    while len(kept) > 1 and kept[-1] in _LEGAL:
+        kept = kept[:-1]
+    return tuple(kept)
+
+
+@lru_cache(maxsize=65536)
+def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
+    """The normalised words of a name, and of each side of a "t/a" (trading as) in it."""
+    parts = [part for part in _TRADING_AS.split(name) if part.strip()]
+    forms = [_tokens(" ".join(parts))]
+    if len(parts) > 1:
+        forms.extend(_tokens(part) for part in parts)
+    unique = dict.fromkeys(form for form in forms if form)
+    return tuple(unique) or ((),)
+
+
+def normalise(name: str) -> str:
+    """The name as the matcher compares it: `Smith & Sons Ltd` is `smith sons`."""
+    return " ".join(name_forms(name)[0])
+
+
+def email_domain(email: str) -> str:
+    _, _, domain = email.strip().casefold().rpartition("@")
+    return domain
+
+
+def business_domain(email: str) -> str:
+    """The domain of an address at the business's own domain; "" for a mailbox provider."""
+    domain = email_domain(email)
+    return "" if domain in FREE_MAIL_DOMAINS else domain
+
+
+# -- scoring two names ------------------------------------------------------------------------
+
+
+def _weight(word: str) -> float:
+    return 1.0 if len(word) == 1 else float(min(len(word), 6))
+
+
+def _similar(a: str, b: str) -> float:
+    """How alike two normalised words are, 0 to 1."""
+    if a == b:
+        return 1.0
+    if a.isdigit() or b.isdigit():
+        return 0.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) == 1:
+        return 0.7 if long.startswith(short) else 0.0
+    if len(short) >= 3 and long.startswith(short):
+        return 0.9  # a truncation: LIMO for Limousines, Physio for Physiotherapy
+    if len(short) >= 4 and short.endswith("s") and long.startswith(short[:-1]):
+        return 0.85  # Vets for Veterinary
+    if len(short) >= 4:
+        similarity = Levenshtein.normalized_similarity(a, b)
+        if similarity >= 0.75:
+            return similarity * 0.95  # a typo: Kowalski and Kowalsky
+    return 0.0
+
+
+def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float]:
+    """Pair each word of `a` with at most one of `b`, most alike first.
+
+    Returns the matched weight on each side and each side's whole weight.
+    """
+    weights_a = [_weight(word) for word in a]
+    weights_b = [_weight(word) for word in b]
+    pairs = []
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            similarity = _similar(x, y)
+            if similarity > 0.0:
+                pairs.append((similarity, weights_a[i] + weights_b[j], i, j))
+    pairs.sort(reverse=True)
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    matched_a = matched_b = 0.0
+    for similarity, _, i, j in pairs:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        matched_a += similarity * weights_a[i]
+        matched_b += similarity * weights_b[j]
+    return matched_a, matched_b, sum(weights_a), sum(weights_b)
+
+
+def name_similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Two names' normalised words alike, 0 to 100: missing and extra words both count."""
+    if tuple(a) == tuple(b):
+        return 100.0 if a else 0.0
+    if "".join(a) == "".join(b):
+        return 99.0  # Red Brick and RedBrick
+    matched_a, matched_b, whole_a, whole_b = _alignment(a, b)
+    return 100.0 * (matched_a + matched_b) / (whole_a + whole_b)
+
+
+def _best_name_score(forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]]) -> float:
+    return max(name_similarity(a, b) for a in forms_a for b in forms_b)
+
+
+# -- candidates -------------------------------------------------------------------------------
+
+REFERENCE = "reference"
+EMAIL = "email"
+DOMAIN = "email domain"
+OTHER_DOMAIN = "other email domain"
+MERGED_INTO = "merged into"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A Xero contact proposed for a client: its score (0-100) and why."""
+
+    contact: XeroContact
+    score: int
+    name_score: int
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def archived(self) -> bool:
+        return self.contact.archived
+
+    @property
+    def reason(self) -> str:
+        """`name 94, email domain`: what the score rests on."""
+        return ", ".join((f"name {self.name_score}", *self.evidence))
+
+
+def combine(name_score: float, evidence: Iterable[str]) -> int:
+    """The candidate's score: the name's, raised by each piece of evidence for it (a share of
+    what is left to 100) and lowered when the businesses' domains differ."""
+    score = name_score
+    raises = {REFERENCE: 0.8, EMAIL: 0.6, DOMAIN: 0.35}
+    for kind in evidence:
+        if kind in raises:
+            score += (100.0 - score) * raises[kind]
+        elif kind == OTHER_DOMAIN:
+            score -= 10.0
+    return max(0, min(100, round(score)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Party:
+    """What the matcher knows of the thing it looks for: a client, or a contact (duplicates)."""
+
+    forms: tuple[tuple[str, ...], ...]
+    email: str
+    domain: str
+    reference: str
+
+
+def _party(name: str, email: str, reference: str) -> _Party:
+    email = email.strip().casefold()
+    return _Party(name_forms(name), email, business_domain(email), reference.strip().casefold())
+
+
+class ContactIndex:
+    """The Xero contacts, indexed for matching. Build once, then rank many clients."""
+
+    #: A block key shared by more contacts than this says nothing: it is skipped when the
+    #: client has a rarer one.
+    COMMON = 400
+    #: How many contacts the cheap stage hands on to the careful one.
+    PRESELECT = 12
+
+    def __init__(self, contacts: Sequence[XeroContact]) -> None:
+        self.contacts = tuple(contacts)
+        self._forms = [name_forms(contact.name) for contact in self.contacts]
+        owners: list[int] = []
+        keys: list[str] = []
+        postings: dict[str, list[int]] = defaultdict(list)
+        for index, forms in enumerate(self._forms):
+            for form in forms:
+                form_number = len(owners)
+                owners.append(index)
+                keys.append(" ".join(sorted(form)))
+                for key in _block_keys(form):
+                    postings[key].append(form_number)
+        self._owners = owners
+        self._sorted_words = keys
+        self._postings = dict(postings)
+        self._by_email: dict[str, list[int]] = defaultdict(list)
+        self._by_domain: dict[str, list[int]] = defaultdict(list)
+        self._by_number: dict[str, list[int]] = defaultdict(list)
+        for index, contact in enumerate(self.contacts):
+            email = contact.email.strip().casefold()
+            if email:
+                self._by_email[email].append(index)
+                domain = business_domain(email)
+                if domain:
+                    self._by_domain[domain].append(index)
+            for number in {contact.contact_number, contact.account_number}:
+                if number and number.strip():
+                    self._by_number[number.strip().casefold()].append(index)
+        self._by_id = {contact.contact_id: index for index, contact in enumerate(self.contacts)}
+        self._plain = [" ".join(forms[0]) for forms in self._forms]
+        self._folded = [contact.name.casefold() for contact in self.contacts]
+
+    def __len__(self) -> int:
+        return len(self.contacts)
+
+    def contact(self, contact_id: str) -> XeroContact | None:
+        index = self._by_id.get(contact_id)
+        return None if index is None else self.contacts[index]
+
+    # -- ranking --
+
+    def rank(self, client: Client, limit: int = 5) -> list[Candidate]:
+        """The best `limit` contacts for a client, best first (archived ones included)."""
+        return self._rank(_party(client.name, client.email, client.reference), limit)
+
+    def rank_many(self, clients: Sequence[Client], limit: int = 5) -> list[list[Candidate]]:
+        return [self.rank(client, limit) for client in clients]
+
+    def _rank(self, party: _Party, limit: int, exclude: int | None = None) -> list[Candidate]:
+        chosen = self._preselect(party)
+        chosen.update(self._evidence_for(party))
+        if exclude is not None:
+            chosen.discard(exclude)
+        scored = [self._candidate(party, index) for index in chosen]
+        scored.sort(key=lambda c: (-c.score, c.archived, c.contact.name.casefold()))
+        return scored[:limit]
+
+    def _preselect(self, party: _Party) -> set[int]:
+        forms: set[int] = set()
+        for form in party.forms:
+            lists = [self._postings[key] for key in _block_keys(form) if key in self._postings]
+            rare = [found for found in lists if len(found) <= self.COMMON]
+            if not rare and lists:
+                rare = sorted(lists, key=len)[:1]
+            for found in rare:
+                forms.update(found)
+        if not forms:
+            return set()
+        numbers = list(forms)
+        choices = [self._sorted_words[number] for number in numbers]
+        chosen: set[int] = set()
+        for form in party.forms:
+            query = " ".join(sorted(form))
+            for _, _, position in process.extract(
+                query, choices, scorer=fuzz.ratio, limit=self.PRESELECT, score_cutoff=30
+            ):
+                chosen.add(self._owners[numbers[position]])
+        return chosen
+
+    def _evidence_for(self, party: _Party) -> set[int]:
+        found: set[int] = set()
+        if party.email:
+            found.update(self._by_email.get(party.email, ()))
+        if party.domain:
+            found.update(self._by_domain.get(party.domain, ())[: self.PRESELECT])
+        if party.reference:
+            found.update(self._by_number.get(party.reference, ()))
+        return found
+
+    def _candidate(self, party: _Party, index: int) -> Candidate:
+        contact = self.contacts[index]
+        name_score = _best_name_score(party.forms, self._forms[index])
+        evidence = _evidence(party, contact)
+        return Candidate(contact, combine(name_score, evidence), round(name_score), evidence)
+
+    # -- searching by a typed term --
+
+    def search(self, term: str, limit: int = 5) -> list[Candidate]:
+        """Contacts whose names contain the term's words (or start with them), best first."""
+        words = name_forms(term)[0]
+        if not words:
+            return []
+        plain = " ".join(words)
+        chosen: set[int] = set()
+        for key in _block_keys(words):
+            chosen.update(self._owners[number] for number in self._postings.get(key, ()))
+        for _, _, position in process.extract(
+            " ".join(sorted(words)),
+            self._sorted_words,
+            scorer=fuzz.ratio,
+            limit=self.PRESELECT,
+            score_cutoff=50,
+        ):
+            chosen.add(self._owners[position])
+        folded = term.strip().casefold()
+        chosen.update(
+            index
+            for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
+            if plain in normal or folded in name
+        )
+        found = []
+        for index in chosen:
+            coverage = max(_coverage(words, form) for form in self._forms[index])
+            if coverage <= 0:
+                continue
+            name_score = _best_name_score((words,), self._forms[index])
+            score = round(80 * coverage + 0.2 * name_score)
+            found.append(Candidate(self.contacts[index], score, round(name_score)))
+        found.sort(key=lambda c: (-c.score, c.archived, c.contact.name.casefold()))
+        return found[:limit]
+
+    # -- duplicates among the contacts --
+
+    def duplicates(self, threshold: int = DEFAULT_THRESHOLD) -> list[list[XeroContact]]:
+        """Groups of active contacts that look like one business, largest first."""
+        parent = list(range(len(self.contacts)))
+
+        def root(index: int) -> int:
+            while parent[index] != index:
+                parent[index] = parent[parent[index]]
+                index = parent[index]
+            return index
+
+        for index, contact in enumerate(self.contacts):
+            if contact.archived:
+                continue
+            party = _party(contact.name, contact.email, "")
+            for candidate in self._rank(party, self.PRESELECT, exclude=index):
+                if candidate.archived or candidate.score < threshold:
+                    continue
+                other = self._by_id[candidate.contact.contact_id]
+                parent[root(other)] = root(index)
+        groups: dict[int, list[XeroContact]] = defaultdict(list)
+        for index, contact in enumerate(self.contacts):
+            if not contact.archived:
+                groups[root(index)].append(contact)
+        found = [
+            sorted(group, key=lambda c: c.name.casefold())
+            for group in groups.values()
+            if len(group) > 1
+        ]
+        found.sort(key=lambda group: (-len(group), group[0].name.casefold()))
+        return found
+
+
+def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
+    """How much of a search term's words the name holds, 0 to 1."""
+    matched, _, whole, _ = _alignment(words, form)
+    return matched / whole if whole else 0.0
+
+
+def _block_keys(form: Sequence[str]) -> set[str]:
+    keys = set()
+    for word in form:
+        if len(word) < 2 or word in _NOISE:
+            continue
+        keys.add(word[:4])
+        if len(word) >= 6:
+            keys.add("~" + word[-4:])
+    return keys
+
+
+def _evidence(party: _Party, contact: XeroContact) -> tuple[str, ...]:
+    found = []
+    numbers = {
+        (contact.contact_number or "").strip().casefold(),
+        (contact.account_number or "").strip().casefold(),
+    }
+    if party.reference and party.reference in numbers:
+        found.append(REFERENCE)
+    email = contact.email.strip().casefold()
+    if party.email and email:
+        if email == party.email:
+            found.append(EMAIL)
+        else:
+            domain = business_domain(email)
+            if party.domain and domain:
+                found.append(DOMAIN if domain == party.domain else OTHER_DOMAIN)
+    return tuple(found)
+
+
+# -- deciding ---------------------------------------------------------------------------------
+
+
+def auto_choice(
+    candidates: Sequence[Candidate],
+    threshold: int = DEFAULT_THRESHOLD,
+    margin: int = AUTO_MARGIN,
+) -> Candidate | None:
+    """The candidate `--auto` links, or None to leave the client for a person.
+
+    The best active candidate must score at least `threshold` and be at least `margin` points
+    ahead of the next active one. Archived contacts never count: they cannot be linked.
+    """
+    active = [candidate for candidate in candidates if not candidate.archived]
+    if not active or active[0].score < threshold:
+        return None
+    if len(active) > 1 and active[0].score - active[1].score < margin:
+        return None
+    return active[0]
+
+
+def why_left(
+    candidates: Sequence[Candidate],
+    threshold: int = DEFAULT_THRESHOLD,
+    margin: int = AUTO_MARGIN,
+) -> str:
+    """Why `auto_choice` picked nobody, in a few words."""
+    active = [candidate for candidate in candidates if not candidate.archived]
+    if not candidates:
+        return "no Xero contact looks like it"
+    if not active:
+        return f"the best match, {candidates[0].contact.name}, is archived in Xero"
+    best = active[0]
+    if best.score < threshold:
+        return f"best match scores {best.score}, under {threshold}"
+    second = active[1]
+    return (
+        f"{best.contact.name} ({best.score}) and {second.contact.name} ({second.score}) "
+        f"are less than {margin} apart"
+    )

@@ -1,0 +1,391 @@
+"""Linking clients to Xero contacts: list, link, unlink, match (by hand or `--auto`), and
+the duplicate report. Matching is against the mirror of Xero contacts (`socket sync`; in the
+playground, its demo list)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from socketcli.domain.billing import next_billing_month
+from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
+from socketcli.domain.links import ContactLink, LinkStatus, link_of
+from socketcli.domain.matching import (
+    AUTO_MARGIN,
+    DEFAULT_THRESHOLD,
+    DOMAIN,
+    EMAIL,
+    MERGED_INTO,
+    REFERENCE,
+    Candidate,
+    ContactIndex,
+    auto_choice,
+    why_left,
+)
+from socketcli.domain.months import Month
+from socketcli.domain.records import Client, XeroContact
+from socketcli.services.plan import find_client
+from socketcli.services.ports import Clock, OpenStore, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class ClientLink:
+    client: Client
+    link: ContactLink
+    contact_id: str | None
+
+
+class Book:
+    """The clients, the mirrored contacts and how they are linked, read in one transaction."""
+
+    def __init__(self, clients: Sequence[Client], contacts: Sequence[XeroContact]) -> None:
+        self.clients = sorted(clients, key=lambda c: (c.name.casefold(), c.reference))
+        self.contacts = tuple(contacts)
+        self._by_id = {contact.contact_id: contact for contact in self.contacts}
+        self.linked_to: dict[str, list[Client]] = defaultdict(list)
+        for client in self.clients:
+            if client.xero_contact_id:
+                self.linked_to[client.xero_contact_id].append(client)
+
+    @classmethod
+    def read(cls, uow: UnitOfWork) -> Book:
+        return cls(uow.clients(), uow.xero_contacts())
+
+    @cached_property
+    def index(self) -> ContactIndex:
+        return ContactIndex(self.contacts)
+
+    def contact(self, contact_id: str | None) -> XeroContact | None:
+        return self._by_id.get(contact_id) if contact_id else None
+
+    def link(self, client: Client) -> ContactLink:
+        contact = self.contact(client.xero_contact_id)
+        into = self.contact(contact.merged_to) if contact is not None else None
+        return link_of(client, contact, mirrored=bool(self.contacts), merged_into=into)
+
+    def links(self) -> list[ClientLink]:
+        return [ClientLink(c, self.link(c), c.xero_contact_id) for c in self.clients]
+
+    def others_linked(self, contact_id: str, client: Client) -> list[Client]:
+        """The other clients linked to this contact."""
+        return [c for c in self.linked_to.get(contact_id, []) if c.reference != client.reference]
+
+    def needing_attention(self, month: Month) -> list[Client]:
+        """Clients still billed from `month` whose link needs a person."""
+        return [
+            client
+            for client in self.clients
+            if (client.last_billable_month is None or client.last_billable_month >= month)
+            and self.link(client).needs_attention
+        ]
+
+    def candidates(self, client: Client, limit: int = 5) -> list[Candidate]:
+        """The best contacts for a client; for one whose contact was merged, where it went."""
+        ranked = self.index.rank(client, limit)
+        merged = self.contact(client.xero_contact_id)
+        into = self.contact(merged.merged_to) if merged is not None else None
+        if into is not None:
+            ranked = [c for c in ranked if c.contact.contact_id != into.contact_id]
+            found = Candidate(into, 100, 100, (MERGED_INTO,))
+            ranked = [found, *ranked][:limit]
+        if client.xero_contact_id:  # offer another contact, not the one it has
+            ranked = [c for c in ranked if c.contact.contact_id != client.xero_contact_id]
+        return [c for c in ranked if c.score >= SHOWN_FROM or set(c.evidence) & SUPPORTING]
+
+    def find_contact(self, key: str) -> XeroContact:
+        """A contact by ContactID, ContactNumber, AccountNumber or name (case aside)."""
+        text = key.strip()
+        if not text:
+            raise InvalidInput(
+                "the Xero contact is empty: give its name, ContactID or ContactNumber"
+            )
+        if not self.contacts:
+            raise StoreNotReady(
+                "no Xero contacts to link to: run `socket sync` first (or try the playground)"
+            )
+        found = self.contact(text)
+        if found is not None:
+            return found
+        folded = text.casefold()
+        for field in ("contact_number", "account_number", "name"):
+            named = [c for c in self.contacts if (getattr(c, field) or "").casefold() == folded]
+            active = [c for c in named if not c.archived] or named
+            if len(active) == 1:
+                return active[0]
+            if len(active) > 1:
+                ids = ", ".join(c.contact_id for c in active)
+                raise Conflict(
+                    f"{key!r} names {len(active)} Xero contacts ({ids}): use a ContactID"
+                )
+        near = [c.contact.name for c in self.index.search(text, 3)]
+        hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
+        raise NotFound(f"Xero contact {key!r} does not exist{hint}")
+
+
+#: Candidates scoring under this are not worth a person's time (unless evidence names them).
+SHOWN_FROM = 40
+SUPPORTING = frozenset({REFERENCE, EMAIL, DOMAIN, MERGED_INTO})
+
+
+def check_linkable(book: Book, contact: XeroContact) -> None:
+    if contact.merged:
+        into = book.contact(contact.merged_to)
+        where = f" into {into.name!r}" if into is not None else ""
+        raise Conflict(f"Xero contact {contact.name!r} was merged{where} in Xero: link to that")
+    if contact.archived:
+        raise Conflict(
+            f"Xero contact {contact.name!r} is archived in Xero: restore it there first, "
+            "or link another"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOutcome:
+    client: Client
+    contact: XeroContact | None
+    shared_with: tuple[Client, ...] = ()  # other clients linked to the same contact
+
+
+def link(
+    uow: UnitOfWork, client_key: str, contact_key: str, *, shared: bool = False
+) -> LinkOutcome:
+    """Link a client to a contact; one already linked to another client needs `shared`."""
+    client = find_client(uow, client_key)
+    book = Book.read(uow)
+    contact = book.find_contact(contact_key)
+    return _link(uow, book, client, contact, shared=shared)
+
+
+def link_to(
+    uow: UnitOfWork, client_reference: str, contact_id: str, *, shared: bool = False
+) -> LinkOutcome:
+    """Link by reference and ContactID (the interactive match)."""
+    client = find_client(uow, client_reference)
+    book = Book.read(uow)
+    contact = book.contact(contact_id)
+    if contact is None:
+        raise NotFound(f"Xero contact {contact_id!r} is no longer in the mirror")
+    return _link(uow, book, client, contact, shared=shared)
+
+
+def _link(
+    uow: UnitOfWork, book: Book, client: Client, contact: XeroContact, *, shared: bool
+) -> LinkOutcome:
+    check_linkable(book, contact)
+    others = tuple(book.others_linked(contact.contact_id, client))
+    if others and not shared:
+        names = ", ".join(f"{c.reference} ({c.name})" for c in others)
+        raise Conflict(
+            f"Xero contact {contact.name!r} is already linked to {names}: "
+            "pass --shared to link this client to it too"
+        )
+    saved = uow.save_client(
+        replace(
+            client,
+            xero_contact_id=contact.contact_id,
+            xero_contact_name=contact.name,
+            new_xero_contact=False,
+        )
+    )
+    uow.commit()
+    return LinkOutcome(saved, contact, others)
+
+
+def unlink(uow: UnitOfWork, client_key: str) -> Client:
+    client = find_client(uow, client_key)
+    if client.xero_contact_id is None and not client.new_xero_contact:
+        raise Conflict(f"client {client.reference} ({client.name}) is not linked")
+    saved = uow.save_client(
+        replace(client, xero_contact_id=None, xero_contact_name=None, new_xero_contact=False)
+    )
+    uow.commit()
+    return saved
+
+
+def choose_new_contact(uow: UnitOfWork, client_key: str) -> Client:
+    """Posting will create a Xero contact with the client's name (no link to an existing one)."""
+    client = find_client(uow, client_key)
+    saved = uow.save_client(
+        replace(client, xero_contact_id=None, xero_contact_name=None, new_xero_contact=True)
+    )
+    uow.commit()
+    return saved
+
+
+# -- --auto ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AutoLinked:
+    client: Client
+    candidate: Candidate
+
+
+@dataclass(frozen=True, slots=True)
+class AutoLeft:
+    client: Client
+    best: Candidate | None
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class AutoReport:
+    threshold: int
+    margin: int
+    dry_run: bool
+    linked: tuple[AutoLinked, ...]
+    left: tuple[AutoLeft, ...]
+
+
+def check_threshold(value: int) -> int:
+    if not 0 <= value <= 100:
+        raise InvalidInput(f"threshold {value} is out of range: give a score from 0 to 100")
+    return value
+
+
+def auto_match(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    threshold: int = DEFAULT_THRESHOLD,
+    margin: int = AUTO_MARGIN,
+    dry_run: bool = False,
+) -> AutoReport:
+    """Link every unlinked client whose best candidate is confident and clearly ahead, and
+    every client whose contact was merged in Xero to the contact it was merged into.
+
+    Clients go best score first; a contact linked already (or just now) is never linked again:
+    its client is left for a person. Nothing is written with `dry_run`.
+    """
+    check_threshold(threshold)
+    book = Book.read(uow)
+    if not book.clients:
+        raise StoreNotReady(f"the store at {uow.location} has no clients yet")
+    month = next_billing_month(clock.now().date(), None)
+    waiting = [
+        c
+        for c in book.needing_attention(month)
+        if book.link(c).status in (LinkStatus.UNLINKED, LinkStatus.MERGED)
+    ]
+    ranked = [(client, book.candidates(client)) for client in waiting]
+    ranked.sort(key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold()))
+    taken = set(book.linked_to)
+    linked: list[AutoLinked] = []
+    left: list[AutoLeft] = []
+    for client, candidates in ranked:
+        best = candidates[0] if candidates else None
+        if best is not None and MERGED_INTO in best.evidence:
+            choice: Candidate | None = best  # where Xero itself merged its contact
+        else:
+            choice = auto_choice(candidates, threshold, margin)
+        if choice is None:
+            left.append(AutoLeft(client, best, why_left(candidates, threshold, margin)))
+        elif choice.contact.contact_id in taken:
+            holders = book.linked_to.get(choice.contact.contact_id) or []
+            who = holders[0].reference if holders else "another client in this run"
+            left.append(AutoLeft(client, choice, f"{choice.contact.name} is linked to {who}"))
+        else:
+            taken.add(choice.contact.contact_id)
+            linked.append(AutoLinked(client, choice))
+    if not dry_run and linked:
+        for found in linked:
+            uow.save_client(
+                replace(
+                    found.client,
+                    xero_contact_id=found.candidate.contact.contact_id,
+                    xero_contact_name=found.candidate.contact.name,
+                    new_xero_contact=False,
+                )
+            )
+        uow.commit()
+    left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
+    linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
+    return AutoReport(threshold, margin, dry_run, tuple(linked), tuple(left))
+
+
+# -- duplicates -------------------------------------------------------------------------------
+
+
+def duplicate_contacts(
+    uow: UnitOfWork, threshold: int = DEFAULT_THRESHOLD
+) -> list[list[XeroContact]]:
+    check_threshold(threshold)
+    book = Book.read(uow)
+    if not book.contacts:
+        raise StoreNotReady("no Xero contacts yet: run `socket sync` first (or try the playground)")
+    return book.index.duplicates(threshold)
+
+
+# -- the interactive walk ---------------------------------------------------------------------
+
+ORDERS = ("best", "name")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchItem:
+    client: Client
+    link: ContactLink
+    candidates: tuple[Candidate, ...]
+
+
+class MatchSession:
+    """`socket contacts match`: the clients needing a person, with their candidates, and each
+    decision committed at once (quitting keeps what was decided).
+
+    The contact index is built once; each decision is one short write transaction.
+    """
+
+    def __init__(self, store: OpenStore, clock: Clock, order: str = "best") -> None:
+        if order not in ORDERS:
+            raise InvalidInput(f"order {order!r} is not one of: {', '.join(ORDERS)}")
+        self._store = store
+        with store() as uow:
+            self.book = Book.read(uow)
+            location = uow.location
+        if not self.book.clients:
+            raise StoreNotReady(f"the store at {location} has no clients yet")
+        if not self.book.contacts:
+            raise StoreNotReady(
+                "no Xero contacts to match against: run `socket sync` first "
+                "(or try `socket --playground contacts match`)"
+            )
+        month = next_billing_month(clock.now().date(), None)
+        self.items = [
+            MatchItem(client, self.book.link(client), tuple(self.book.candidates(client)))
+            for client in self.book.needing_attention(month)
+        ]
+        if order == "best":
+            self.items.sort(
+                key=lambda item: (
+                    -(item.candidates[0].score if item.candidates else 0),
+                    item.client.name.casefold(),
+                )
+            )
+
+    def search(self, term: str, limit: int = 5) -> list[Candidate]:
+        return self.book.index.search(term, limit)
+
+    def others_linked(self, client: Client, contact: XeroContact) -> list[Client]:
+        return self.book.others_linked(contact.contact_id, client)
+
+    def link(self, client: Client, contact: XeroContact, *, shared: bool = False) -> LinkOutcome:
+        with self._store(write=True) as uow:
+            fresh = find_client(uow, client.reference)
+            outcome = _link(uow, self.book, fresh, contact, shared=shared)
+        self._remember(client, outcome.client)
+        return outcome
+
+    def choose_new(self, client: Client) -> Client:
+        with self._store(write=True) as uow:
+            saved = choose_new_contact(uow, client.reference)
+        self._remember(client, saved)
+        return saved
+
+    def _remember(self, before: Client, after: Client) -> None:
+        if before.xero_contact_id:
+            holders = self.book.linked_to.get(before.xero_contact_id, [])
+            holders[:] = [c for c in holders if c.reference != before.reference]
+        if after.xero_contact_id:
+            self.book.linked_to[after.xero_contact_id].append(after)

@@ -1,0 +1,285 @@
+"""The matcher: names normalised, contacts ranked with reasons, and what `--auto` would link."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from socketcli.domain.matching import (
+    ContactIndex,
+    auto_choice,
+    combine,
+    name_similarity,
+    normalise,
+    why_left,
+)
+from socketcli.domain.records import Client, XeroContact
+
+
+def contact(name: str, email: str = "", **fields: object) -> XeroContact:
+    return XeroContact(contact_id=f"id-{name}", name=name, email=email, **fields)  # type: ignore[arg-type]
+
+
+def best(client: Client, contacts: list[XeroContact]) -> str:
+    ranked = ContactIndex(contacts).rank(client)
+    assert ranked, f"no candidate for {client.name}"
+    return ranked[0].contact.name
+
+
+DISTRACTORS = [
+    contact("Jones Garage Services", "jonesgarage@gmail.com"),
+    contact("Harbour View B&B", "stay@harbourviewbandb.co.uk"),
+    contact("Peak District Pottery Ltd", "studio@peakpottery.co.uk"),
+    contact("Greenwood Dental Care", "reception@greenwooddental.co.uk"),
+]
+
+
+# -- normalisation --
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Smith & Sons Ltd", "smith sons"),
+        ("Smith and Sons Limited", "smith sons"),
+        ("SMITH + SONS LIMITED", "smith sons"),
+        ("The Crown & Anchor Inn", "crown anchor inn"),
+        ("Acme Widgets Pty Ltd", "acme widgets"),
+        ("Acme Widgets Inc.", "acme widgets"),
+        ("Thompson Haulage (UK) Ltd", "thompson haulage"),
+        ("Morgan & Price Solicitors LLP", "morgan price solrs"),
+        ("Baker Bros plc", "baker bros"),
+        ("Baker Brothers", "baker bros"),
+        ("Elliott & Company", "elliott co"),
+        ("Coastal Cleaning Svcs", "coastal cleaning svcs"),
+        ("Coastal Cleaning Services", "coastal cleaning svcs"),
+        ("Atlas Intl Freight", "atlas intl freight"),
+        ("Atlas International Freight", "atlas intl freight"),
+        ("Castle Street Deli", "castle st deli"),
+        ("O'Brien Roofing", "obrien roofing"),
+        ("O\u2019Brien Roofing", "obrien roofing"),
+        ("Zo\u00eb's Caf\u00e9", "zoes cafe"),
+        ("J.B. Smith Joinery", "jb smith joinery"),
+        ("J B Smith Joinery", "jb smith joinery"),
+        ("Dr Amelia Hughes", "amelia hughes"),
+        ("Mr A Smith", "a smith"),
+        ("Limited", "ltd"),  # a name that is only a suffix keeps it
+    ],
+)
+def test_names_are_normalised(name: str, expected: str) -> None:
+    assert normalise(name) == expected
+
+
+def test_a_trading_name_is_matched_on_either_side_of_t_a() -> None:
+    client = Client("C1", "J Okafor Electrical")
+    contacts = [contact("Joseph Okafor t/a Okafor Electrical"), *DISTRACTORS]
+    (top, *_) = ContactIndex(contacts).rank(client)
+    assert top.contact.name == "Joseph Okafor t/a Okafor Electrical"
+    assert top.score >= 90
+
+
+# -- ranking named cases --
+
+
+def test_city_limo_finds_city_limousines() -> None:
+    """The seeds' case: a truncated word in socket, the whole word in Xero."""
+    client = Client("CLI001", "CITY LIMO")
+    contacts = [contact("City Limousines"), contact("City Plumbing Ltd"), *DISTRACTORS]
+    (top, second) = ContactIndex(contacts).rank(client)[:2]
+    assert top.contact.name == "City Limousines"
+    assert top.score >= 90 > second.score
+    assert top.reason == f"name {top.name_score}"
+
+
+def test_legal_suffixes_and_ampersands_do_not_count() -> None:
+    client = Client("CLI002", "Smith & Sons Ltd")
+    contacts = [
+        contact("Smith and Sons Limited"),
+        contact("Smith & Sons Plant Hire Ltd"),
+        *DISTRACTORS,
+    ]
+    (top, second) = ContactIndex(contacts).rank(client)[:2]
+    assert (top.contact.name, top.score) == ("Smith and Sons Limited", 100)
+    assert second.contact.name == "Smith & Sons Plant Hire Ltd"
+    assert second.score < 80
+    assert auto_choice([top, second]) == top
+
+
+def test_a_client_absent_from_xero_gets_no_confident_candidate() -> None:
+    client = Client("CLI022", "Fairway Golf Supplies Ltd", "sales@fairwaygolfsupplies.co.uk")
+    contacts = [contact("Fairway Motors Ltd", "sales@fairwaymotors.co.uk"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(client)
+    assert all(candidate.score < 70 for candidate in ranked)
+    assert auto_choice(ranked) is None
+    assert "under 90" in why_left(ranked) or "no Xero contact" in why_left(ranked)
+
+
+def test_two_near_identical_contacts_are_left_for_a_person() -> None:
+    client = Client("C9", "Smith & Sons Ltd")
+    contacts = [contact("Smith & Son Ltd"), contact("Smith and Sons"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(client)
+    assert ranked[0].contact.name == "Smith and Sons"
+    assert ranked[1].contact.name == "Smith & Son Ltd"
+    assert ranked[0].score - ranked[1].score < 5
+    assert auto_choice(ranked) is None
+    assert "less than 5 apart" in why_left(ranked)
+
+
+def test_a_typo_is_a_close_but_lower_match() -> None:
+    client = Client("C16", "Kowalski Builders Ltd")
+    (top,) = ContactIndex([contact("Kowalsky Builders Ltd")]).rank(client)
+    assert 85 <= top.score < 100
+
+
+def test_word_order_does_not_matter() -> None:
+    client = Client("C19", "Hughes Amelia")
+    assert best(client, [contact("Amelia Hughes"), contact("Amelia Hughes Design")]) == (
+        "Amelia Hughes"
+    )
+
+
+def test_a_different_first_name_is_not_the_same_person() -> None:
+    client = Client("C20", "John Smith")
+    ranked = ContactIndex([contact("Jon Smith"), contact("Jane Smith")]).rank(client)
+    assert auto_choice(ranked) is None
+
+
+# -- evidence --
+
+
+def test_the_clients_reference_as_contact_number_raises_confidence() -> None:
+    client = Client("CLI010", "Riverside Veterinary Practice Ltd")
+    plain = ContactIndex([contact("Riverside Vets Ltd")]).rank(client)[0]
+    numbered = ContactIndex([contact("Riverside Vets Ltd", contact_number="CLI010")]).rank(client)[
+        0
+    ]
+    by_account = ContactIndex([contact("Riverside Vets Ltd", account_number="cli010")]).rank(
+        client
+    )[0]
+    assert plain.score < 90 <= numbered.score
+    assert numbered.score == by_account.score
+    assert numbered.evidence == ("reference",)
+
+
+def test_email_evidence_raises_and_a_different_business_domain_lowers() -> None:
+    client = Client("C1", "Riverside Veterinary Practice", "admin@riversidevets.co.uk")
+
+    def scored(email: str) -> int:
+        return ContactIndex([contact("Riverside Vets Ltd", email)]).rank(client)[0].score
+
+    none, same_address, same_domain, other_domain, free_mail = (
+        scored(""),
+        scored("admin@riversidevets.co.uk"),
+        scored("reception@riversidevets.co.uk"),
+        scored("info@riverside-group.com"),
+        scored("riversidevets@gmail.com"),
+    )
+    assert same_address > same_domain > none > other_domain
+    assert free_mail == none  # a mailbox provider's domain says nothing
+
+
+def test_a_contact_with_the_clients_email_is_found_whatever_its_name() -> None:
+    client = Client("C1", "Sarah Jenkins Photography", "sarah@sjphoto.co.uk")
+    contacts = [contact("SJ Studio", "sarah@sjphoto.co.uk"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(client)
+    assert ranked[0].contact.name == "SJ Studio"
+    assert "email" in ranked[0].evidence
+
+
+def test_combine_raises_by_a_share_of_what_is_left() -> None:
+    assert combine(80, ()) == 80
+    assert combine(80, ("reference",)) == 96
+    assert combine(80, ("email",)) == 92
+    assert combine(80, ("email domain",)) == 87
+    assert combine(80, ("other email domain",)) == 70
+    assert combine(100, ("email", "reference")) == 100
+
+
+# -- archived contacts --
+
+
+def test_an_archived_best_match_is_shown_but_never_chosen() -> None:
+    client = Client("CLI020", "Thompson Haulage Ltd")
+    archived = contact("Thompson Haulage Ltd", status="ARCHIVED")
+    ranked = ContactIndex([archived, *DISTRACTORS]).rank(client)
+    assert ranked[0].contact == archived
+    assert ranked[0].archived
+    assert auto_choice(ranked) is None
+    assert why_left(ranked) == "the best match, Thompson Haulage Ltd, is archived in Xero"
+
+
+def test_an_archived_twin_does_not_stop_the_active_contact_being_chosen() -> None:
+    client = Client("CLI020", "Thompson Haulage Ltd")
+    active = contact("Thompson Haulage (UK) Ltd")
+    ranked = ContactIndex(
+        [contact("Thompson Haulage Ltd", status="ARCHIVED"), active, *DISTRACTORS]
+    ).rank(client)
+    assert [c.score for c in ranked[:2]] == [100, 100]
+    assert ranked[0].contact == active  # ties: the active one first
+    assert auto_choice(ranked) == ranked[0]
+
+
+# -- auto choice --
+
+
+def test_auto_choice_needs_the_threshold_and_the_margin() -> None:
+    ranked = ContactIndex([contact("City Limousines"), *DISTRACTORS]).rank(
+        Client("C1", "CITY LIMO")
+    )
+    top = ranked[0]
+    assert auto_choice(ranked, threshold=top.score) == top
+    assert auto_choice(ranked, threshold=top.score + 1) is None
+    assert auto_choice([top, top], threshold=0) is None  # a tie is never clearly ahead
+    assert auto_choice([]) is None
+
+
+# -- search and duplicates --
+
+
+def test_search_finds_contacts_by_a_word_or_its_start() -> None:
+    index = ContactIndex(
+        [contact("City Limousines"), contact("Smith and Sons Limited"), *DISTRACTORS]
+    )
+    assert [c.contact.name for c in index.search("limo")] == ["City Limousines"]
+    assert index.search("sons")[0].contact.name == "Smith and Sons Limited"
+    assert index.search("   ") == []
+    assert index.search("zzzz") == []
+
+
+def test_duplicates_groups_contacts_that_look_like_one_business() -> None:
+    contacts = [
+        contact("Smith and Sons Limited", "office@smithandsons.co.uk"),
+        contact("SMITH & SONS LTD", "accounts@smithandsons.co.uk"),
+        contact("Smith & Sons Plant Hire Ltd"),
+        contact("City Limousines"),
+        contact("City Limousines Ltd", status="ARCHIVED"),
+        *DISTRACTORS,
+    ]
+    groups = ContactIndex(contacts).duplicates()
+    assert [[c.name for c in group] for group in groups] == [
+        ["SMITH & SONS LTD", "Smith and Sons Limited"]
+    ]
+
+
+# -- properties --
+
+names = st.text(alphabet=st.characters(categories=["L", "N", "P", "Zs"]), min_size=0, max_size=40)
+
+
+@given(names, names)
+def test_name_similarity_is_symmetric_and_bounded(a: str, b: str) -> None:
+    from socketcli.domain.matching import name_forms
+
+    x, y = name_forms(a)[0], name_forms(b)[0]
+    forward = name_similarity(x, y)
+    assert 0.0 <= forward <= 100.0
+    assert forward == pytest.approx(name_similarity(y, x))
+
+
+@given(names)
+def test_a_name_matches_itself_fully(a: str) -> None:
+    from socketcli.domain.matching import name_forms
+
+    form = name_forms(a)[0]
+    assert name_similarity(form, form) == (100.0 if form else 0.0)
