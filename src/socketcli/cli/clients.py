@@ -50,6 +50,7 @@ def client_json(client: Client) -> dict[str, Any]:
         "year_end": str(client.year_end) if client.year_end else None,
         "xero_contact_id": client.xero_contact_id,
         "xero_contact_name": client.xero_contact_name,
+        "new_xero_contact": client.new_xero_contact,
         "payment_terms": client.payment_terms,
         "invoice_day": client.invoice_day,
         "consolidate": client.consolidate,
@@ -89,6 +90,8 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
             str(client.year_end or ""),
             escape(client.xero_contact_name or "")
             if client.xero_contact_id
+            else "[dim]new contact[/]"
+            if client.new_xero_contact
             else "[yellow]⚠ not linked[/]",
             f"last billed {client.last_billable_month}" if client.last_billable_month else "",
         )

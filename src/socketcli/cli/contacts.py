@@ -264,9 +264,11 @@ def match(
             "`socket contacts match` asks a person at a terminal, and there is none: "
             "in a script use `socket contacts match --auto` (with --dry-run to look first)"
         )
+    from socketcli.cli.output import console
     from socketcli.services.contacts import MatchSession
 
-    session = MatchSession(st.uow, st.clock, order)
+    with console(stderr=True).status("Finding each client's best Xero contacts…"):
+        session = MatchSession(st.uow, st.clock, order)
     _walk(session)
 
 
