@@ -144,7 +144,9 @@ def test_auto_dry_run_links_nothing_and_says_what_it_would(socket, playground):
     assert would["CLI002"] == "Smith and Sons Limited"
     assert would["CLI020"] == "Thompson Haulage (UK) Ltd"  # not its archived namesake
     left = {item["reference"]: item for item in report["left"]}
-    assert set(left) == {"CLI010", "CLI022", "CLI035", "CLI037"}
+    # Riverside Vets, a typo (Kowalsky) and a plural (Florist) are for a person to confirm;
+    # three clients have no contact in Xero.
+    assert set(left) == {"CLI010", "CLI016", "CLI022", "CLI035", "CLI037", "CLI038"}
     assert left["CLI010"]["best"]["name"] == "Riverside Vets Ltd"
     assert left["CLI010"]["why"] == f"best match scores {left['CLI010']['best']['score']}, under 90"
     assert left["CLI022"]["best"] is None
@@ -163,10 +165,12 @@ def test_auto_links_confident_matches_and_leaves_the_rest(socket, playground):
     assert names["CLI026"] == "Singh Property Lettings Ltd"  # where Xero merged its contact
     assert sorted(r for r, status in statuses(socket).items() if status == "unlinked") == [
         "CLI010",
+        "CLI016",
         "CLI022",
         "CLI030",  # closed last month: no longer billed, so not matched
         "CLI035",
         "CLI037",
+        "CLI038",
     ]
     again = socket.json("contacts", "match", "--auto")
     assert again["linked"] == []  # nothing more to link: it is idempotent
@@ -274,8 +278,12 @@ def test_a_linked_contact_with_another_name_shows_both(socket, playground):
 
 def test_plan_show_is_clean_once_every_client_is_decided(socket, playground):
     socket.ok("contacts", "match", "--auto")
-    for reference in ("CLI010",):
-        socket.ok("contacts", "link", reference, "Riverside Vets Ltd")
+    for reference, name in [
+        ("CLI010", "Riverside Vets Ltd"),
+        ("CLI016", "Kowalsky Builders Ltd"),
+        ("CLI038", "Foxglove Florist"),
+    ]:
+        socket.ok("contacts", "link", reference, name)
     for reference in ("CLI022", "CLI035", "CLI037"):
         socket.ok("contacts", "new", reference)
 

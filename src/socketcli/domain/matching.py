@@ -18,6 +18,8 @@ ranked like the others, so that a person sees why, but `auto_choice` never picks
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -26,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from socketcli.domain.records import Client, XeroContact
 
@@ -37,7 +39,7 @@ AUTO_MARGIN = 5
 
 # -- normalisation ----------------------------------------------------------------------------
 
-_TRADING_AS = re.compile(r"\s+(?:t/a|t\\a|trading\s+as)\s+", re.IGNORECASE)
+_TRADING_AS = re.compile(r"\s+(?:t/as?|t\\as?|trading\s+as)\s+", re.IGNORECASE)
 _APOSTROPHES = re.compile(r"['\u2019\u2018`\u00b4]")
 _AMPERSAND = re.compile(r"[&+]")
 _SEPARATORS = re.compile(r"[\W_]+")
@@ -170,13 +172,57 @@ def _tokens(text: str) -> tuple[str, ...]:
             continue
         initials = single
         merged.append(word)
-    canonical = [_CANONICAL.get(word, word) for word in merged]
+    canonical = [_canonical(word) for word in merged]
     kept = [word for word in canonical if word not in _NOISE] or canonical
     while len(kept) > 1 and kept[0] in _TITLES:
         kept = kept[1:]
     while len(kept) > 1 and kept[-1] in _LEGAL:
         kept = kept[:-1]
     return tuple(kept)
+
+
+#: Long words that a cut-off (Servi for Services) or a typo (Seevices) still names.
+_EXPANDABLE = {
+    word: short
+    for word, short in _CANONICAL.items()
+    if word
+    in {
+        "services",
+        "international",
+        "management",
+        "holdings",
+        "associates",
+        "technologies",
+        "technology",
+        "partnership",
+        "solicitors",
+        "accountants",
+        "properties",
+        "brothers",
+        "company",
+        "limited",
+        "incorporated",
+        "corporation",
+    }
+}
+
+
+@lru_cache(maxsize=1 << 16)
+def _canonical(word: str) -> str:
+    """The one spelling of a word written several ways, forgiving one typo in a long one."""
+    found = _CANONICAL.get(word)
+    if found is not None:
+        return found
+    if len(word) >= 6:
+        for long, short in _EXPANDABLE.items():
+            close = word[0] == long[0] and abs(len(word) - len(long)) <= 1
+            if close and OSA.distance(word, long) <= 1:
+                return short
+    if len(word) >= 5:
+        for long, short in _EXPANDABLE.items():
+            if len(long) - len(word) >= 2 and long.startswith(word):
+                return short
+    return word
 
 
 @lru_cache(maxsize=65536)
@@ -200,52 +246,97 @@ def email_domain(email: str) -> str:
     return domain
 
 
+#: Public suffixes: morganprice.co.uk and morganprice.com are one business's domains.
+_PUBLIC_SUFFIXES = (
+    ".co.uk",
+    ".org.uk",
+    ".ltd.uk",
+    ".plc.uk",
+    ".me.uk",
+    ".net.uk",
+    ".com.au",
+    ".net.au",
+    ".org.au",
+    ".co.nz",
+    ".org.nz",
+    ".com",
+    ".net",
+    ".org",
+    ".uk",
+    ".co",
+    ".io",
+    ".biz",
+    ".info",
+    ".ie",
+    ".eu",
+    ".law",
+    ".london",
+    ".scot",
+    ".wales",
+)
+
+
 def business_domain(email: str) -> str:
-    """The domain of an address at the business's own domain; "" for a mailbox provider."""
+    """The name in an address's domain (`morganprice` of finance@morganprice.co.uk), with
+    its public suffix and subdomains off; "" for a mailbox provider's address."""
     domain = email_domain(email)
-    return "" if domain in FREE_MAIL_DOMAINS else domain
+    if not domain or domain in FREE_MAIL_DOMAINS:
+        return ""
+    for suffix in _PUBLIC_SUFFIXES:
+        if domain.endswith(suffix) and len(domain) > len(suffix):
+            domain = domain[: -len(suffix)]
+            break
+    return domain.rsplit(".", 1)[-1]
 
 
 # -- scoring two names ------------------------------------------------------------------------
 
 
-def _weight(word: str) -> float:
-    return 1.0 if len(word) == 1 else float(min(len(word), 6))
-
-
+@lru_cache(maxsize=1 << 18)
 def _similar(a: str, b: str) -> float:
-    """How alike two normalised words are, 0 to 1."""
+    """How alike two normalised words are, 0 to 1.
+
+    A word cut short (LIMO for Limousines) is nearly the word. A word one or two letters
+    longer is not: Green and Greene, Son and Sons, Davis and Davies are other names, so a
+    plural, a letter more or a typo counts for little, and never decides a match alone.
+    """
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0
     short, long = (a, b) if len(a) <= len(b) else (b, a)
+    gap = len(long) - len(short)
     if len(short) == 1:
-        return 0.7 if long.startswith(short) else 0.0
-    if len(short) >= 3 and long.startswith(short):
+        return 0.7 if long.startswith(short) else 0.0  # an initial: J for Joseph
+    if len(short) >= 3 and gap >= 3 and long.startswith(short):
         return 0.9  # a truncation: LIMO for Limousines, Physio for Physiotherapy
-    if len(short) >= 4 and short.endswith("s") and long.startswith(short[:-1]):
+    if len(short) >= 4 and gap >= 2 and short.endswith("s") and long.startswith(short[:-1]):
         return 0.85  # Vets for Veterinary
-    if len(short) >= 4:
-        similarity = Levenshtein.normalized_similarity(a, b)
-        if similarity >= 0.75:
-            return similarity * 0.95  # a typo: Kowalski and Kowalsky
+    if len(short) >= 4 and long == short + "s":
+        return 0.7  # a plural: Home and Homes (but also Wood and Woods)
+    if len(short) >= 5:
+        distance = OSA.distance(a, b)  # a swap of two letters is one edit
+        if distance == 1:
+            return 0.6  # a typo, or another name: Kowalski and Kowalsky
+        if distance == 2 and len(short) >= 8:
+            return 0.45
     return 0.0
 
 
 def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float]:
-    """Pair each word of `a` with at most one of `b`, most alike first.
+    """Pair each word of `a` with at most one of `b`, most alike first. A word weighs its
+    length, up to 6 (an initial, 1).
 
     Returns the matched weight on each side and each side's whole weight.
     """
-    weights_a = [_weight(word) for word in a]
-    weights_b = [_weight(word) for word in b]
-    pairs = []
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            similarity = _similar(x, y)
-            if similarity > 0.0:
-                pairs.append((similarity, weights_a[i] + weights_b[j], i, j))
+    weights_a = [1.0 if len(word) == 1 else float(min(len(word), 6)) for word in a]
+    weights_b = [1.0 if len(word) == 1 else float(min(len(word), 6)) for word in b]
+    pairs = [
+        (similarity, weights_a[i] + weights_b[j], i, j)
+        for i, x in enumerate(a)
+        for j, y in enumerate(b)
+        if (similarity := _similar(x, y)) > 0.0
+    ]
     pairs.sort(reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -323,11 +414,14 @@ class _Party:
     email: str
     domain: str
     reference: str
+    numbers: frozenset[str] = frozenset()  # a contact's ContactNumber and AccountNumber
 
 
-def _party(name: str, email: str, reference: str) -> _Party:
+def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
     email = email.strip().casefold()
-    return _Party(name_forms(name), email, business_domain(email), reference.strip().casefold())
+    return _Party(
+        name_forms(name), email, business_domain(email), reference.strip().casefold(), numbers
+    )
 
 
 class ContactIndex:
@@ -337,7 +431,11 @@ class ContactIndex:
     #: client has a rarer one.
     COMMON = 400
     #: How many contacts the cheap stage hands on to the careful one.
-    PRESELECT = 12
+    PRESELECT = 8
+    #: How many contacts a search scores carefully, at most.
+    SEARCHED = 60
+    #: Ranking this many clients or more is shared among processes (fork), one per core.
+    PARALLEL_FROM = 2000
 
     def __init__(self, contacts: Sequence[XeroContact]) -> None:
         self.contacts = tuple(contacts)
@@ -369,6 +467,9 @@ class ContactIndex:
                 if number and number.strip():
                     self._by_number[number.strip().casefold()].append(index)
         self._by_id = {contact.contact_id: index for index, contact in enumerate(self.contacts)}
+        self._evidence_of = [
+            _party(contact.name, contact.email, "", _numbers(contact)) for contact in self.contacts
+        ]
         self._plain = [" ".join(forms[0]) for forms in self._forms]
         self._folded = [contact.name.casefold() for contact in self.contacts]
 
@@ -385,8 +486,41 @@ class ContactIndex:
         """The best `limit` contacts for a client, best first (archived ones included)."""
         return self._rank(_party(client.name, client.email, client.reference), limit)
 
-    def rank_many(self, clients: Sequence[Client], limit: int = 5) -> list[list[Candidate]]:
-        return [self.rank(client, limit) for client in clients]
+    def rank_many(
+        self, clients: Sequence[Client], limit: int = 5, workers: int | None = None
+    ) -> list[list[Candidate]]:
+        """`rank` for each client, in order. A long list is shared among `workers` forked
+        processes (default: one per core), each ranking a slice against this same index."""
+        workers = workers or os.cpu_count() or 1
+        if (
+            workers < 2
+            or len(clients) < self.PARALLEL_FROM
+            or "fork" not in multiprocessing.get_all_start_methods()
+        ):
+            return [self.rank(client, limit) for client in clients]
+        global _FORKED
+        _FORKED = self
+        try:
+            size = -(-len(clients) // (workers * 4))
+            slices = [(clients[i : i + size], limit) for i in range(0, len(clients), size)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                ranked = pool.map(_rank_slice, slices)
+        finally:
+            _FORKED = None
+        return [
+            [
+                Candidate(self.contacts[index], score, name_score, evidence)
+                for index, score, name_score, evidence in found
+            ]
+            for part in ranked
+            for found in part
+        ]
+
+    def _compact(self, candidates: list[Candidate]) -> list[tuple[int, int, int, tuple[str, ...]]]:
+        return [
+            (self._by_id[c.contact.contact_id], c.score, c.name_score, c.evidence)
+            for c in candidates
+        ]
 
     def _rank(self, party: _Party, limit: int, exclude: int | None = None) -> list[Candidate]:
         chosen = self._preselect(party)
@@ -432,20 +566,27 @@ class ContactIndex:
     def _candidate(self, party: _Party, index: int) -> Candidate:
         contact = self.contacts[index]
         name_score = _best_name_score(party.forms, self._forms[index])
-        evidence = _evidence(party, contact)
+        evidence = _evidence(party, self._evidence_of[index])
         return Candidate(contact, combine(name_score, evidence), round(name_score), evidence)
 
     # -- searching by a typed term --
 
     def search(self, term: str, limit: int = 5) -> list[Candidate]:
-        """Contacts whose names contain the term's words (or start with them), best first."""
+        """Contacts whose names hold the term's words (or their starts), best first.
+
+        Quick whatever the term: the contacts sharing a word start, a substring match or a
+        close spelling are narrowed to `SEARCHED` in C++ (token set ratio, which scores a name
+        holding every typed word as 100) before the careful score.
+        """
         words = name_forms(term)[0]
-        if not words:
+        folded = " ".join(term.casefold().split())
+        if not words or len(folded) < 2:
             return []
         plain = " ".join(words)
         chosen: set[int] = set()
         for key in _block_keys(words):
-            chosen.update(self._owners[number] for number in self._postings.get(key, ()))
+            chosen.update(self._postings.get(key, ()))
+        chosen = {self._owners[number] for number in chosen}
         for _, _, position in process.extract(
             " ".join(sorted(words)),
             self._sorted_words,
@@ -454,14 +595,25 @@ class ContactIndex:
             score_cutoff=50,
         ):
             chosen.add(self._owners[position])
-        folded = term.strip().casefold()
-        chosen.update(
-            index
-            for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
-            if plain in normal or folded in name
-        )
+        if len(folded) >= 3:
+            chosen.update(
+                index
+                for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
+                if plain in normal or folded in name
+            )
+        numbers = list(chosen)
+        if len(numbers) > self.SEARCHED:
+            numbers = [
+                numbers[position]
+                for _, _, position in process.extract(
+                    plain,
+                    [self._plain[index] for index in numbers],
+                    scorer=fuzz.token_set_ratio,
+                    limit=self.SEARCHED,
+                )
+            ]
         found = []
-        for index in chosen:
+        for index in numbers:
             coverage = max(_coverage(words, form) for form in self._forms[index])
             if coverage <= 0:
                 continue
@@ -505,6 +657,20 @@ class ContactIndex:
         return found
 
 
+#: The index a forked ranking process works on (set in the parent just before the fork).
+_FORKED: ContactIndex | None = None
+
+
+def _rank_slice(
+    work: tuple[Sequence[Client], int],
+) -> list[list[tuple[int, int, int, tuple[str, ...]]]]:
+    """In a forked process: rank a slice of clients; plain tuples go back, not contacts."""
+    clients, limit = work
+    index = _FORKED
+    assert index is not None
+    return [index._compact(index.rank(client, limit)) for client in clients]
+
+
 def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
     """How much of a search term's words the name holds, 0 to 1."""
     matched, _, whole, _ = _alignment(words, form)
@@ -522,22 +688,24 @@ def _block_keys(form: Sequence[str]) -> set[str]:
     return keys
 
 
-def _evidence(party: _Party, contact: XeroContact) -> tuple[str, ...]:
+def _numbers(contact: XeroContact) -> frozenset[str]:
+    """The contact's ContactNumber and AccountNumber, as a client's reference is compared."""
+    return frozenset(
+        number.strip().casefold()
+        for number in (contact.contact_number, contact.account_number)
+        if number and number.strip()
+    )
+
+
+def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
     found = []
-    numbers = {
-        (contact.contact_number or "").strip().casefold(),
-        (contact.account_number or "").strip().casefold(),
-    }
-    if party.reference and party.reference in numbers:
+    if party.reference and party.reference in contact.numbers:
         found.append(REFERENCE)
-    email = contact.email.strip().casefold()
-    if party.email and email:
-        if email == party.email:
+    if party.email and contact.email:
+        if contact.email == party.email:
             found.append(EMAIL)
-        else:
-            domain = business_domain(email)
-            if party.domain and domain:
-                found.append(DOMAIN if domain == party.domain else OTHER_DOMAIN)
+        elif party.domain and contact.domain:
+            found.append(DOMAIN if contact.domain == party.domain else OTHER_DOMAIN)
     return tuple(found)
 
 
@@ -552,14 +720,23 @@ def auto_choice(
     """The candidate `--auto` links, or None to leave the client for a person.
 
     The best active candidate must score at least `threshold` and be at least `margin` points
-    ahead of the next active one. Archived contacts never count: they cannot be linked.
+    ahead of the next active one, or be the only one of the two that carries the client's
+    reference or email address. Archived contacts never count: they cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
     if not active or active[0].score < threshold:
         return None
     if len(active) > 1 and active[0].score - active[1].score < margin:
+        # Scores stop at 100: between near twins, the client's reference or its exact email
+        # address on one of them alone decides.
+        if _strong(active[0]) and not _strong(active[1]):
+            return active[0]
         return None
     return active[0]
+
+
+def _strong(candidate: Candidate) -> bool:
+    return REFERENCE in candidate.evidence or EMAIL in candidate.evidence
 
 
 def why_left(

@@ -83,7 +83,16 @@ class Book:
 
     def candidates(self, client: Client, limit: int = 5) -> list[Candidate]:
         """The best contacts for a client; for one whose contact was merged, where it went."""
-        ranked = self.index.rank(client, limit)
+        return self._shown(client, self.index.rank(client, limit), limit)
+
+    def candidates_for(self, clients: Sequence[Client], limit: int = 5) -> list[list[Candidate]]:
+        """`candidates` for many clients at once (ranked on every core for a long list)."""
+        ranked = self.index.rank_many(clients, limit)
+        return [
+            self._shown(client, found, limit) for client, found in zip(clients, ranked, strict=True)
+        ]
+
+    def _shown(self, client: Client, ranked: list[Candidate], limit: int) -> list[Candidate]:
         merged = self.contact(client.xero_contact_id)
         into = self.contact(merged.merged_to) if merged is not None else None
         if into is not None:
@@ -269,7 +278,7 @@ def auto_match(
         for c in book.needing_attention(month)
         if book.link(c).status in (LinkStatus.UNLINKED, LinkStatus.MERGED)
     ]
-    ranked = [(client, book.candidates(client)) for client in waiting]
+    ranked = list(zip(waiting, book.candidates_for(waiting), strict=True))
     ranked.sort(key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold()))
     taken = set(book.linked_to)
     linked: list[AutoLinked] = []
@@ -352,9 +361,10 @@ class MatchSession:
                 "(or try `socket --playground contacts match`)"
             )
         month = next_billing_month(clock.now().date(), None)
+        waiting = self.book.needing_attention(month)
         self.items = [
-            MatchItem(client, self.book.link(client), tuple(self.book.candidates(client)))
-            for client in self.book.needing_attention(month)
+            MatchItem(client, self.book.link(client), tuple(found))
+            for client, found in zip(waiting, self.book.candidates_for(waiting), strict=True)
         ]
         if order == "best":
             self.items.sort(
