@@ -173,3 +173,20 @@ def test_the_walk_orders_clients_best_first_or_by_name(playground):
     names = [item.client.name.casefold() for item in by_name]
     assert names == sorted(names)
     assert {item.client.reference for item in best} == {item.client.reference for item in by_name}
+
+
+def test_keys_typed_ahead_are_kept_in_order(socket, playground):
+    """A quick typist does not wait for each screen: nothing typed is lost."""
+    with terminal("contacts", "match", "--order", "name") as child:
+        child.expect(PROMPT)
+        child.send("s1/limo\r1q")  # skip, link, search and link, quit: in one burst
+        child.expect("Linked Atlas Logistics Ltd to Atlas Logistics Ltd.")
+        child.expect("Search Xero contacts: limo")
+        child.expect("Linked Bennett & Clarke Hair Studio to City Limousines.")
+        child.expect(r"Linked 2, new contact for 0, skipped 1, not reached")
+        child.expect(pexpect.EOF)
+
+    stored = links(socket)
+    assert stored["CLI017"] == ("unlinked", None)
+    assert stored["CLI039"] == ("linked", "Atlas Logistics Ltd")
+    assert stored["CLI032"] == ("linked", "City Limousines")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -264,11 +265,13 @@ def match(
             "`socket contacts match` asks a person at a terminal, and there is none: "
             "in a script use `socket contacts match --auto` (with --dry-run to look first)"
         )
-    from socketcli.cli.output import console
+    from socketcli.cli.output import note
     from socketcli.services.contacts import MatchSession
 
-    with console(stderr=True).status("Finding each client's best Xero contacts…"):
-        session = MatchSession(st.uow, st.clock, order)
+    # A plain line, not an animated status: ranking a long list forks worker processes,
+    # which must not happen while a spinner's thread runs.
+    note("Finding each client's best Xero contacts…")
+    session = MatchSession(st.uow, st.clock, order)
     _walk(session)
 
 
@@ -389,8 +392,54 @@ def _candidates_table(
     return grid
 
 
+_typed: list[str] = []
+
+
+def _line(prompt: str) -> str:
+    """A line typed after `prompt` (Enter ends it), taking in what was typed ahead."""
+    from socketcli.cli.output import console, escape
+
+    ahead = "".join(_typed)
+    _typed.clear()
+    for end in ("\r", "\n"):
+        if end in ahead:
+            line, _, rest = ahead.partition(end)
+            _typed.extend(rest.lstrip("\r\n"))
+            console().print(escape(prompt + line))
+            return line
+    console().print(escape(prompt + ahead), end="")
+    try:
+        return ahead + input()
+    except EOFError:
+        return ""
+
+
 def _key() -> str:
-    return typer.getchar()
+    """One key, without Enter. Keys typed ahead (while a screen was drawn) are kept, in order:
+    click's getchar flushes them (TCSAFLUSH), this reads with the terminal switched at once."""
+    if _typed:
+        return _typed.pop(0)
+    try:
+        import termios
+        import tty
+    except ImportError:  # not a POSIX terminal (Windows): click's own
+        return typer.getchar()
+    descriptor = sys.stdin.fileno()
+    saved = termios.tcgetattr(descriptor)
+    try:
+        tty.setraw(descriptor, termios.TCSANOW)
+        chunk = os.read(descriptor, 64).decode("utf-8", errors="replace")
+    finally:
+        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
+    if not chunk or chunk.startswith("\x1b"):
+        return chunk[:1] or "\x04"  # an arrow or function key is one keystroke, not several
+    _typed.extend(chunk[1:])
+    key = chunk[0]
+    if key == "\x03":
+        raise KeyboardInterrupt
+    if key == "\x04":
+        raise EOFError
+    return key
 
 
 def _walk(session: MatchSession) -> None:
@@ -467,7 +516,7 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
             note(f"[green]✓[/] {escape(saved.name)} will get a new Xero contact at posting.")
             return "new"
         if key == "/":
-            term = typer.prompt("Search Xero contacts", default="", show_default=False)
+            term = _line("Search Xero contacts: ")
             found = session.search(term) if term.strip() else []
             if found:
                 candidates, shown_title = found, f"Contacts matching {term!r}"
