@@ -270,6 +270,8 @@ def match(
 
     # A plain line, not an animated status: ranking a long list forks worker processes,
     # which must not happen while a spinner's thread runs.
+    with st.uow():  # the playground's banner first
+        pass
     note("Finding each client's best Xero contacts…")
     session = MatchSession(st.uow, st.clock, order)
     _walk(session)

@@ -390,6 +390,8 @@ class Candidate:
     @property
     def reason(self) -> str:
         """`name 94, email domain`: what the score rests on."""
+        if MERGED_INTO in self.evidence:
+            return "Xero merged the linked contact into this one"
         return ", ".join((f"name {self.name_score}", *self.evidence))
 
 
