@@ -11,9 +11,12 @@ import typer
 from socketcli.cli.context import command_group, state
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from socketcli.domain.matching import Candidate
     from socketcli.domain.records import Client
     from socketcli.services.contacts import AutoReport, ClientLink, MatchItem, MatchSession
+    from socketcli.services.ports import UnitOfWork
 
 app = command_group(help="Link clients to their Xero contacts: list, match, link and unlink.")
 
@@ -147,29 +150,45 @@ def link(
 @app.command("unlink")
 def unlink(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> None:
     """Unlink a client from its Xero contact (it needs matching again)."""
-    from socketcli.cli.output import emit_json, say
     from socketcli.services import contacts
 
-    with state(ctx).uow(write=True) as uow:
-        saved = contacts.unlink(uow, client)
-    if json_:
-        emit_json({"reference": saved.reference, "client": saved.name, "status": "unlinked"})
-        return
-    say(f"Unlinked {saved.name} ({saved.reference}): it needs matching again.")
+    _decide_one(
+        ctx, contacts.unlink, client, "unlinked", json_, "Unlinked {}: it needs matching again."
+    )
 
 
 @app.command("new")
 def new(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> None:
     """Post a client's invoices to a new Xero contact made with its name."""
-    from socketcli.cli.output import emit_json, say
     from socketcli.services import contacts
 
+    _decide_one(
+        ctx,
+        contacts.choose_new_contact,
+        client,
+        "new",
+        json_,
+        "{} will get a new Xero contact with this name at posting.",
+    )
+
+
+def _decide_one(
+    ctx: typer.Context,
+    decide: Callable[[UnitOfWork, str], Client],
+    client: str,
+    status: str,
+    json_: bool,
+    said: str,
+) -> None:
+    """Run one decision on a client in a write transaction, and say what it did."""
+    from socketcli.cli.output import emit_json, say
+
     with state(ctx).uow(write=True) as uow:
-        saved = contacts.choose_new_contact(uow, client)
+        saved = decide(uow, client)
     if json_:
-        emit_json({"reference": saved.reference, "client": saved.name, "status": "new"})
+        emit_json({"reference": saved.reference, "client": saved.name, "status": status})
         return
-    say(f"{saved.name} ({saved.reference}) will get a new Xero contact with this name at posting.")
+    say(said.format(f"{saved.name} ({saved.reference})"))
 
 
 @app.command("duplicates")

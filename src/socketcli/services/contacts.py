@@ -167,18 +167,6 @@ def link(
     return _link(uow, book, client, contact, shared=shared)
 
 
-def link_to(
-    uow: UnitOfWork, client_reference: str, contact_id: str, *, shared: bool = False
-) -> LinkOutcome:
-    """Link by reference and ContactID (the interactive match)."""
-    client = find_client(uow, client_reference)
-    book = Book.read(uow)
-    contact = book.contact(contact_id)
-    if contact is None:
-        raise NotFound(f"Xero contact {contact_id!r} is no longer in the mirror")
-    return _link(uow, book, client, contact, shared=shared)
-
-
 def _link(
     uow: UnitOfWork, book: Book, client: Client, contact: XeroContact, *, shared: bool
 ) -> LinkOutcome:
