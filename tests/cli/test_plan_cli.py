@@ -7,6 +7,7 @@ plan commands default to December 2026.
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -587,3 +588,16 @@ def test_diff_reads_last_month_from_its_snapshot_not_from_a_recomputation(socket
     assert (acme["previous_amount"], acme["previous_line_count"]) == ("225.00", 2)
     assert (acme["amount"], acme["line_count"]) == ("225.00", 1)
     assert acme["change"] == "unchanged"
+
+
+def test_diff_json_rows_escape_names_as_json_does(socket, practice):
+    """`plan diff --json` writes its rows with f-strings: awkward names must still be JSON."""
+    name = 'Zoë "Z" O\'Brien \\ Co\tLtd ✓'
+    socket.ok("clients", "edit", "ACME", "--name", name)
+    output = socket.ok("plan", "diff", "--json").stdout
+    rows = {row["reference"]: row for row in json.loads(output)["clients"]}
+    assert rows["ACME"]["client"] == " ".join(name.split())
+    acme = next(line for line in output.splitlines() if '"ACME"' in line)
+    assert acme.strip().rstrip(",") == json.dumps(
+        rows["ACME"], ensure_ascii=False, separators=(", ", ": ")
+    )

@@ -114,6 +114,7 @@ def _json_default(value: Any) -> Any:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_json_default)
+_encode_string = json.encoder.encode_basestring  # what _ENCODER uses for str (C)
 
 
 def _compact(value: Any) -> str:
@@ -141,10 +142,31 @@ def emit_json(document: Any) -> None:
     write("}\n")
 
 
+class Encoded(str):
+    """A value already encoded as JSON (by `json_object`): written as it is."""
+
+    __slots__ = ()
+
+
+def json_text(value: str | None) -> str:
+    """A string (or None) as JSON, by the C encoder."""
+    return "null" if value is None else _encode_string(value)
+
+
+def json_object(fields: Sequence[tuple[str, str]]) -> Encoded:
+    """An object from (key, encoded value) pairs, laid out as `_compact` lays out a dict.
+
+    For the 20,000 rows of `plan diff --json`: an f-string per row instead of a dict built
+    and then walked by the encoder (a fifth of a second at that size)."""
+    return Encoded("{" + ", ".join(f'"{key}": {value}' for key, value in fields) + "}")
+
+
 def _list(items: list[Any], indent: str) -> str:
     if not items:
         return "[]"
-    inner = f",\n{indent}  ".join(_compact(item) for item in items)
+    inner = f",\n{indent}  ".join(
+        item if isinstance(item, Encoded) else _compact(item) for item in items
+    )
     return f"[\n{indent}  {inner}\n{indent}]"
 
 

@@ -214,6 +214,8 @@ def diff(
         emit_csv,
         emit_json,
         escape,
+        json_object,
+        json_text,
         money,
         signed,
         table,
@@ -245,19 +247,21 @@ def diff(
                 "previous_source": report.previous_source,
                 "playground": report.playground,
                 "clients": [
-                    {
-                        "reference": r.reference,
-                        "client": r.client,
-                        "change": r.change.value,
-                        "amount": str(r.amount),
-                        "line_count": r.line_count,
-                        "previous_amount": str(r.previous_amount),
-                        "previous_line_count": r.previous_line_count,
-                        "difference": str(r.difference),
-                        "xero_contact": r.contact,
-                        "xero_contact_status": r.link.status.value,
-                        "warning": r.warning,
-                    }
+                    json_object(
+                        (
+                            ("reference", json_text(r.reference)),
+                            ("client", json_text(r.client)),
+                            ("change", f'"{r.change.value}"'),
+                            ("amount", f'"{r.amount}"'),
+                            ("line_count", str(r.line_count)),
+                            ("previous_amount", f'"{r.previous_amount}"'),
+                            ("previous_line_count", str(r.previous_line_count)),
+                            ("difference", f'"{r.difference}"'),
+                            ("xero_contact", json_text(r.contact)),
+                            ("xero_contact_status", f'"{r.link.status.value}"'),
+                            ("warning", json_text(r.warning)),
+                        )
+                    )
                     for r in report.rows
                 ],
                 "totals": [
