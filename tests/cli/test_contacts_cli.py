@@ -297,3 +297,17 @@ def test_plan_show_is_clean_once_every_client_is_decided(socket, playground):
         "No client needs attention: every client has a Xero contact."
     )
     assert "new: Fairway Golf Supplies Ltd" in shown.stdout
+
+
+def test_preview_json_says_where_the_client_stands(socket, playground):
+    merged = socket.json("plan", "preview", "CLI026")
+    assert merged["xero_contact_status"] == "merged"
+    assert merged["warning"] == (
+        "its Xero contact Singh Lettings was merged into Singh Property Lettings Ltd in Xero"
+    )
+    socket.ok("contacts", "new", "CLI001")
+    new = socket.json("plan", "preview", "CLI001")
+    assert (new["xero_contact_status"], new["warning"]) == ("new", None)
+    assert new["invoices"][0]["contact"] == {"name": "CITY LIMO", "contact_id": None}
+    shown = socket.ok("plan", "preview", "CLI026")
+    assert "⚠ its Xero contact Singh Lettings was merged into" in shown.stdout

@@ -442,6 +442,8 @@ def preview(
             {
                 "month": str(report.month),
                 "playground": report.playground,
+                "xero_contact_status": report.link.status.value,
+                "warning": report.link.warning,
                 "invoices": [_invoice_json(invoice) for invoice in report.invoices],
             }
         )
