@@ -26,7 +26,42 @@ def main() -> None:
     gc.disable()
     from socketcli.cli.app import app
 
-    app(prog_name="socket")
+    try:
+        app(prog_name="socket")
+    except SystemExit as exit_:
+        _leave(exit_.code)
+    _leave(0)
+
+
+def _leave(code: object) -> None:
+    """End the process without tearing down every object one by one.
+
+    After `plan diff` on 20,000 clients the interpreter's own shutdown (freeing each module
+    and object) takes a seventh of a second, longer than the JSON takes to write. The output
+    is flushed and the atexit handlers run (logging's among them) as at a normal exit; then
+    the process ends. With another thread still running, or output that cannot be flushed,
+    the normal exit runs instead.
+    """
+    import os
+    import threading
+
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    if threading.active_count() > 1:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise SystemExit(code) from None
+    if not isinstance(code, int | None):
+        sys.stderr.write(f"{code}\n")
+    import atexit
+
+    run_exit_handlers = getattr(atexit, "_run_exitfuncs", None)
+    if run_exit_handlers is None:
+        raise SystemExit(code)
+    run_exit_handlers()
+    os._exit(status)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from socketcli.cli.context import command_group, state
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from socketcli.cli.output import Encoded
     from socketcli.domain.links import ContactLink
     from socketcli.domain.months import Month
     from socketcli.services.plan import DiffRow, PlanRow
@@ -214,8 +215,6 @@ def diff(
         emit_csv,
         emit_json,
         escape,
-        json_object,
-        json_text,
         money,
         signed,
         table,
@@ -246,24 +245,7 @@ def diff(
                 "previous_month": str(report.previous_month),
                 "previous_source": report.previous_source,
                 "playground": report.playground,
-                "clients": [
-                    json_object(
-                        (
-                            ("reference", json_text(r.reference)),
-                            ("client", json_text(r.client)),
-                            ("change", f'"{r.change.value}"'),
-                            ("amount", f'"{r.amount}"'),
-                            ("line_count", str(r.line_count)),
-                            ("previous_amount", f'"{r.previous_amount}"'),
-                            ("previous_line_count", str(r.previous_line_count)),
-                            ("difference", f'"{r.difference}"'),
-                            ("xero_contact", json_text(r.contact)),
-                            ("xero_contact_status", f'"{r.link.status.value}"'),
-                            ("warning", json_text(r.warning)),
-                        )
-                    )
-                    for r in report.rows
-                ],
+                "clients": [_diff_row_json(r) for r in report.rows],
                 "totals": [
                     {
                         "change": t.change.value,
@@ -380,6 +362,22 @@ def diff(
     )
     render(totals)
     _attention(report.rows, always=False)
+
+
+def _diff_row_json(r: DiffRow) -> Encoded:
+    """A `plan diff --json` row, laid out exactly as the JSON encoder lays out its dict: one
+    f-string per row is a fifth of a second less than a dict per row at 20,000 clients (a
+    test holds the two to the same text)."""
+    from socketcli.cli.output import Encoded, json_text
+
+    return Encoded(
+        f'{{"reference": {json_text(r.reference)}, "client": {json_text(r.client)}, '
+        f'"change": "{r.change.value}", "amount": "{r.amount!s}", '
+        f'"line_count": {r.line_count}, "previous_amount": "{r.previous_amount!s}", '
+        f'"previous_line_count": {r.previous_line_count}, "difference": "{r.difference!s}", '
+        f'"xero_contact": {json_text(r.contact)}, '
+        f'"xero_contact_status": "{r.link.status.value}", "warning": {json_text(r.warning)}}}'
+    )
 
 
 def _invoice_json(invoice: Any) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from socketcli.domain.model import BillingMethod, ProposalStatus, YearEnd
 from socketcli.domain.money import quantize
@@ -29,6 +30,17 @@ class Client:
     # Unlinked on purpose: posting creates a Xero contact with the client's name. After `id`,
     # so that the store's reader, which builds clients positionally, still puts `id` in place.
     new_xero_contact: bool = False
+
+
+class ClientLabel(NamedTuple):
+    """What a `plan diff` row shows of a client: a tuple, since 20,000 are made for one diff."""
+
+    id: int
+    reference: str
+    name: str
+    xero_contact_id: str | None
+    xero_contact_name: str | None
+    new_xero_contact: bool
 
 
 @dataclass(frozen=True, slots=True)

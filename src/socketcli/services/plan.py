@@ -15,7 +15,7 @@ from socketcli.domain.invoice import InvoiceDocument, render_invoice
 from socketcli.domain.links import ContactLink, LinkStatus
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
-from socketcli.domain.records import Client
+from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PracticeSettings
 from socketcli.services.ports import Clock, PlanReader, UnitOfWork
 
@@ -148,7 +148,7 @@ def terms_of(client: Client) -> ClientTerms:
     )
 
 
-def link_of_row(client: Client, problems: Mapping[int, ContactLink]) -> ContactLink:
+def link_of_row(client: Client | ClientLabel, problems: Mapping[int, ContactLink]) -> ContactLink:
     """A client's link, from its own columns and the few problem links the store found."""
     found = problems.get(client.id) if client.id is not None else None
     if found is not None:
@@ -158,18 +158,22 @@ def link_of_row(client: Client, problems: Mapping[int, ContactLink]) -> ContactL
     return ContactLink(LinkStatus.LINKED, client.xero_contact_name)
 
 
+def no_clients(uow: PlanReader) -> StoreNotReady:
+    return StoreNotReady(
+        f"the store at {uow.location} has no clients yet: add them with "
+        "`socket clients add` or `socket import`, or try `socket playground`"
+    )
+
+
 class _Practice:
     """What every plan command loads: settings and clients, once."""
 
-    def __init__(self, uow: PlanReader, *, labels_only: bool = False) -> None:
+    def __init__(self, uow: PlanReader) -> None:
         self.settings = PracticeSettings.from_values(uow.settings_values())
-        clients = uow.client_labels() if labels_only else uow.clients()
+        clients = uow.clients()
         self.clients = {client.id: client for client in clients if client.id is not None}
         if not self.clients:
-            raise StoreNotReady(
-                f"the store at {uow.location} has no clients yet: add them with "
-                "`socket clients add` or `socket import`, or try `socket playground`"
-            )
+            raise no_clients(uow)
 
     @cached_property
     def terms(self) -> dict[int, ClientTerms]:
@@ -215,12 +219,15 @@ def diff_plan(
     month: Month | None = None,
     changes: frozenset[ChangeType] | None = None,
 ) -> DiffReport:
-    practice = _Practice(uow, labels_only=True)  # a row shows only name, reference and contact
+    settings = PracticeSettings.from_values(uow.settings_values())
+    labels = {label.id: label for label in uow.client_labels()}  # all a row shows of a client
+    if not labels:
+        raise no_clients(uow)
     month = resolve_month(uow, month, clock)
     previous_month = month - 1
     finalised = uow.finalised_totals(previous_month)
     computed = [month] if finalised is not None else [previous_month, month]
-    figures = uow.billing_totals(computed, practice.settings)
+    figures = uow.billing_totals(computed, settings)
     current = figures[month]
     previous: dict[int, ClientMonth] = (
         finalised if finalised is not None else figures[previous_month]
@@ -228,7 +235,7 @@ def diff_plan(
     problems = uow.contact_problems()
     rows = []
     for change in diff(current, previous):
-        client = practice.clients.get(change.client_id)
+        client = labels.get(change.client_id)
         if client is None:
             continue
         rows.append(
@@ -262,7 +269,7 @@ def diff_plan(
         month,
         previous_month,
         "computed" if finalised is None else "finalised",
-        practice.settings.playground,
+        settings.playground,
         tuple(rows),
         tuple(totals),
     )

@@ -12,7 +12,7 @@ from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink
 from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
-from socketcli.domain.records import Client, Proposal, Service, XeroContact
+from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.services.xero_ports import (
     XeroAccount,
@@ -40,8 +40,8 @@ class PlanReader(Protocol):
 
     def clients(self) -> list[Client]: ...
 
-    def client_labels(self) -> list[Client]:
-        """Every client with only its id, reference, name and Xero contact filled in."""
+    def client_labels(self) -> list[ClientLabel]:
+        """Every client's id, reference, name and Xero contact (what a diff row shows)."""
         ...
 
     def client(self, reference: str) -> Client | None: ...
@@ -121,7 +121,7 @@ class UnitOfWork(Protocol):
     # clients
     def clients(self) -> list[Client]: ...
 
-    def client_labels(self) -> list[Client]: ...
+    def client_labels(self) -> list[ClientLabel]: ...
 
     def client(self, reference: str) -> Client | None: ...
 

@@ -42,7 +42,7 @@ from socketcli.domain.model import (
 )
 from socketcli.domain.money import from_minor, quantize, to_minor
 from socketcli.domain.months import Month
-from socketcli.domain.records import Client
+from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
 PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
@@ -127,11 +127,8 @@ class SqlReader:
             select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
         )
 
-    def client_labels(self) -> list[Client]:
-        """Every client with only what a plan row shows: reference, name and Xero contact.
-
-        The other fields are left empty: for `plan diff`, which lists every client.
-        """
+    def client_labels(self) -> list[ClientLabel]:
+        """Every client with only what a `plan diff` row shows: reference, name, Xero contact."""
         table = self._table("clients")
         statement = select(
             table.c.id,
@@ -142,16 +139,7 @@ class SqlReader:
             table.c.new_xero_contact,
         )
         return [
-            Client(
-                reference,
-                name,
-                "",
-                None,
-                contact_id,
-                contact_name,
-                id=client_id,
-                new_xero_contact=bool(new),
-            )
+            ClientLabel(client_id, reference, name, contact_id, contact_name, bool(new))
             for client_id, reference, name, contact_id, contact_name, new in (
                 self._connection.execute(statement).all()
             )

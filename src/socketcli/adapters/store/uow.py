@@ -46,7 +46,14 @@ from socketcli.domain.model import (
 )
 from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
-from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
+from socketcli.domain.records import (
+    Client,
+    ClientLabel,
+    Proposal,
+    ProposalLine,
+    Service,
+    XeroContact,
+)
 from socketcli.domain.settings import PracticeSettings
 from socketcli.services.ports import PushedDetails, SyncState
 from socketcli.services.xero_ports import (
@@ -179,7 +186,7 @@ class SqlUnitOfWork:
     def clients(self) -> list[Client]:
         return self._reader.clients()
 
-    def client_labels(self) -> list[Client]:
+    def client_labels(self) -> list[ClientLabel]:
         return self._reader.client_labels()
 
     def contact_problems(self) -> dict[int, ContactLink]:
