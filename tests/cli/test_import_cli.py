@@ -151,3 +151,63 @@ def test_a_file_that_does_not_exist_is_a_problem_not_a_crash(
 
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {missing}: cannot be read")
+
+
+def test_account_codes_and_themes_are_checked_against_the_xero_mirror(
+    socket: Socket, tmp_path: Path
+) -> None:
+    """Once `socket sync` has mirrored the organisation's accounts and themes, an import is
+    held to them, as `services add` and `clients edit` are."""
+    from socketcli.bootstrap import wire
+    from socketcli.services.xero_ports import XeroAccount, XeroBrandingTheme
+
+    wiring = wire(socket.db)
+    try:
+        with wiring.uow(write=True) as uow:
+            uow.save_xero_accounts(
+                "t-1",
+                [
+                    XeroAccount("a-200", "200", "Sales"),
+                    XeroAccount("a-250", "250", "Old fees", status="ARCHIVED"),
+                ],
+                complete=True,
+            )
+            uow.save_xero_branding_themes("t-1", [XeroBrandingTheme("b-1", "Standard")])
+            uow.commit()
+    finally:
+        wiring.close()
+    services = tmp_path / "services.csv"
+    services.write_text(
+        "name,billing_method,account_code\n"
+        "Bookkeeping,monthly,200\n"
+        "Payroll,monthly,250\n"
+        "VAT returns,quarterly_in_advance,999\n"
+    )
+    clients = tmp_path / "clients.csv"
+    clients.write_text(
+        "reference,name,branding_theme\nACME,Acme Ltd,standard\nBETA,Beta Bakery,Fancy\n"
+    )
+    before = socket.rows()
+
+    result = socket("import", str(clients), str(services))
+
+    assert result.exit_code == 2
+    problems = result.stderr.splitlines()
+    assert problems[0].startswith(
+        f"error: {clients}, row 3, column branding_theme: branding theme 'Fancy': 'Fancy' is "
+        "not one of the organisation's branding themes in Xero"
+    )
+    assert problems[1].startswith(
+        f"error: {services}, row 3, column account_code: account code '250': account 250 "
+        "(Old fees) is archived in Xero"
+    )
+    assert problems[2].startswith(
+        f"error: {services}, row 4, column account_code: account code '999': 999 is not one "
+        "of the organisation's revenue accounts in Xero"
+    )
+    assert socket.rows() == before
+
+    clients.write_text("reference,name,branding_theme\nACME,Acme Ltd,standard\n")
+    services.write_text("name,billing_method,account_code\nBookkeeping,monthly,200\n")
+    assert socket("import", str(clients), str(services)).exit_code == 0
+    assert socket.rows()["clients"][0][1:3] == ("ACME", "Acme Ltd")

@@ -26,6 +26,7 @@ from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
+from socketcli.domain.settings import XeroChoices
 from socketcli.domain.terms import PaymentTerms
 from socketcli.services.catalogue import check_account_code, parse_method
 from socketcli.services.clients import (
@@ -37,6 +38,7 @@ from socketcli.services.clients import (
 )
 from socketcli.services.ports import UnitOfWork
 from socketcli.services.proposals import parse_date
+from socketcli.services.settings import xero_choices
 
 T = TypeVar("T")
 
@@ -475,12 +477,29 @@ class _Changes(Generic[R]):
             self.unchanged += 1
 
 
-def _clients(sheets: list[_Sheet], stored: dict[str, Client]) -> tuple[_Changes[Client], set[str]]:
+def _mirrored(check: Callable[[str], str], what: str) -> Callable[[str], str]:
+    """A cell parser that checks the value against the Xero mirror (a ValueError from
+    XeroChoices becomes the cell's problem)."""
+
+    def parse(text: str) -> str:
+        try:
+            return check(text)
+        except ValueError as error:
+            raise InvalidInput(f"{what} {text.strip()!r}: {error}") from None
+
+    return parse
+
+
+def _clients(
+    sheets: list[_Sheet], stored: dict[str, Client], choices: XeroChoices
+) -> tuple[_Changes[Client], set[str]]:
     """The clients to write, and every reference the files name (good rows or not)."""
     changes: _Changes[Client] = _Changes()
     reference_cell = _Cell("reference", _client_reference, required=True)
     name_cell = _Cell("name", check_name, required=True)
-    optional = [(_Cell(column, parse), empty) for column, (parse, empty) in _CLIENT_FIELDS.items()]
+    fields = dict(_CLIENT_FIELDS)
+    fields["branding_theme"] = (_mirrored(choices.branding_theme, "branding theme"), None)
+    optional = [(_Cell(column, parse), empty) for column, (parse, empty) in fields.items()]
     first_seen: dict[str, _Row] = {}
     named: set[str] = set()
     for sheet in sheets:
@@ -516,14 +535,17 @@ def _clients(sheets: list[_Sheet], stored: dict[str, Client]) -> tuple[_Changes[
 
 
 def _services(
-    sheets: list[_Sheet], stored: dict[str, Service]
+    sheets: list[_Sheet], stored: dict[str, Service], choices: XeroChoices
 ) -> tuple[_Changes[Service], dict[str, Service], set[str]]:
     """The services to write, the catalogue the proposals see, and every name the files use."""
     changes: _Changes[Service] = _Changes()
     catalogue = dict(stored)
     name_cell = _Cell("name", _service_name, required=True)
     method_cell = _Cell("billing_method", parse_method, required=True)
-    code_cell = _Cell("account_code", check_account_code)
+    code_cell = _Cell(
+        "account_code",
+        _mirrored(lambda text: choices.account_code(check_account_code(text)), "account code"),
+    )
     alignment_cell = _Cell("alignment_fee", _boolean("alignment_fee"))
     tracking_cell = _Cell("tracking", _service_tracking)
     first_seen: dict[str, _Row] = {}
@@ -1060,9 +1082,12 @@ def import_csv(uow: UnitOfWork, files: Sequence[Path], *, dry_run: bool = False)
     stored_clients = {
         c.reference: c for c in uow.clients_by_reference(sorted(_stripped(wanted_clients)))
     }
-    clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients)
+    # Account codes and branding themes are checked against the Xero mirror once it holds
+    # them (after `socket sync`), as `services add` and `clients edit` check them.
+    choices = xero_choices(uow)
+    clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
     stored_services = {service.name.casefold(): service for service in uow.services()}
-    services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services)
+    services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services, choices)
     proposals: _Changes[Proposal] = _Changes()
     if proposal_rows:
         wanted = sorted(_stripped({row.raw("proposal_reference") for row in proposal_rows}))
