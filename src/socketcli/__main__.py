@@ -61,7 +61,11 @@ def _leave(code: object) -> None:
     if run_exit_handlers is None:
         raise SystemExit(code)
     run_exit_handlers()
-    os._exit(status)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    finally:
+        os._exit(status)
 
 
 if __name__ == "__main__":

@@ -82,19 +82,23 @@ def list_(
     unmatched: Annotated[
         bool,
         typer.Option(
-            "--unmatched", help="Only clients that need a person: unlinked, archived or merged."
+            "--unmatched",
+            help="Only clients still billed that need a person: unlinked, archived or merged.",
         ),
     ] = False,
     json_: JsonOption = False,
 ) -> None:
     """List clients with their Xero contact and what needs attention."""
     from socketcli.cli.output import emit_json, escape, note, plural, show, table
-    from socketcli.services.contacts import Book
+    from socketcli.services.contacts import Book, attention_month
 
-    with state(ctx).uow() as uow:
-        links = Book.read(uow).links()
+    st = state(ctx)
+    with st.uow() as uow:
+        book = Book.read(uow)
+        waiting = {c.reference for c in book.needing_attention(attention_month(uow, st.clock))}
+    links = book.links()
     if unmatched:
-        links = [item for item in links if item.link.needs_attention]
+        links = [item for item in links if item.client.reference in waiting]
     if json_:
         emit_json([link_json(item) for item in links])
         return
@@ -102,10 +106,10 @@ def list_(
     for item in links:
         grid.add_row(escape(item.client.reference), escape(item.client.name), _status_cell(item))
     show(grid)
-    waiting = sum(1 for item in links if item.link.needs_attention)
     if waiting:
         note(
-            f"{plural(waiting, 'client needs', 'clients need')} attention: run `socket contacts match`."
+            f"{plural(len(waiting), 'client needs', 'clients need')} attention: "
+            "run `socket contacts match`."
         )
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -491,14 +492,11 @@ class ContactIndex:
     def rank_many(
         self, clients: Sequence[Client], limit: int = 5, workers: int | None = None
     ) -> list[list[Candidate]]:
-        """`rank` for each client, in order. A long list is shared among `workers` forked
-        processes (default: one per core), each ranking a slice against this same index."""
-        workers = workers or os.cpu_count() or 1
-        if (
-            workers < 2
-            or len(clients) < self.PARALLEL_FROM
-            or "fork" not in multiprocessing.get_all_start_methods()
-        ):
+        """`rank` for each client, in order. On Linux a long list is shared among `workers`
+        forked processes (default: one per core this process may use), each ranking a slice
+        against this same index; elsewhere (fork is unsafe on macOS) one process ranks all."""
+        workers = workers or _cores()
+        if workers < 2 or len(clients) < self.PARALLEL_FROM or sys.platform != "linux":
             return [self.rank(client, limit) for client in clients]
         global _FORKED
         _FORKED = self
@@ -621,7 +619,7 @@ class ContactIndex:
                 continue
             name_score = _best_name_score((words,), self._forms[index])
             score = round(80 * coverage + 0.2 * name_score)
-            found.append(Candidate(self.contacts[index], score, round(name_score)))
+            found.append(Candidate(self.contacts[index], score, score))  # its reason: this score
         found.sort(key=lambda c: (-c.score, c.archived, c.contact.name.casefold()))
         return found[:limit]
 
@@ -659,6 +657,14 @@ class ContactIndex:
         return found
 
 
+def _cores() -> int:
+    """The cores this process may run on (a container's limit, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
 #: The index a forked ranking process works on (set in the parent just before the fork).
 _FORKED: ContactIndex | None = None
 
@@ -687,6 +693,8 @@ def _block_keys(form: Sequence[str]) -> set[str]:
         keys.add(word[:4])
         if len(word) >= 6:
             keys.add("~" + word[-4:])
+    if not keys and len(form) > 1:
+        keys.add("".join(form)[:4])  # only initials: A & B Ltd meets AB Ltd
     return keys
 
 

@@ -60,9 +60,18 @@ class Book:
     def contact(self, contact_id: str | None) -> XeroContact | None:
         return self._by_id.get(contact_id) if contact_id else None
 
+    def merged_into(self, contact: XeroContact | None) -> XeroContact | None:
+        """Where a merged contact went, following merges of merges to the last one."""
+        seen: set[str] = set()
+        found = None
+        while contact is not None and contact.merged_to and contact.contact_id not in seen:
+            seen.add(contact.contact_id)
+            found = contact = self.contact(contact.merged_to)
+        return found
+
     def link(self, client: Client) -> ContactLink:
         contact = self.contact(client.xero_contact_id)
-        into = self.contact(contact.merged_to) if contact is not None else None
+        into = self.merged_into(contact)
         return link_of(client, contact, mirrored=bool(self.contacts), merged_into=into)
 
     def links(self) -> list[ClientLink]:
@@ -93,9 +102,8 @@ class Book:
         ]
 
     def _shown(self, client: Client, ranked: list[Candidate], limit: int) -> list[Candidate]:
-        merged = self.contact(client.xero_contact_id)
-        into = self.contact(merged.merged_to) if merged is not None else None
-        if into is not None:
+        into = self.merged_into(self.contact(client.xero_contact_id))
+        if into is not None and not into.archived:  # offered only where it can be linked
             ranked = [c for c in ranked if c.contact.contact_id != into.contact_id]
             found = Candidate(into, 100, 100, (MERGED_INTO,))
             ranked = [found, *ranked][:limit]
@@ -111,26 +119,41 @@ class Book:
                 "the Xero contact is empty: give its name, ContactID or ContactNumber"
             )
         if not self.contacts:
-            raise StoreNotReady(
-                "no Xero contacts to link to: run `socket sync` first (or try the playground)"
-            )
+            raise no_contacts()
         found = self.contact(text)
         if found is not None:
             return found
         folded = text.casefold()
-        for field in ("contact_number", "account_number", "name"):
-            named = [c for c in self.contacts if (getattr(c, field) or "").casefold() == folded]
+        # A name first (what a person types), then a ContactNumber or an AccountNumber.
+        for fields in (("name",), ("contact_number", "account_number")):
+            named = [
+                c
+                for c in self.contacts
+                if any((getattr(c, field) or "").casefold() == folded for field in fields)
+            ]
             active = [c for c in named if not c.archived] or named
             if len(active) == 1:
                 return active[0]
             if len(active) > 1:
-                ids = ", ".join(c.contact_id for c in active)
+                which = "; ".join(f"{c.name} ({c.contact_id})" for c in active)
                 raise Conflict(
-                    f"{key!r} names {len(active)} Xero contacts ({ids}): use a ContactID"
+                    f"{key!r} names {len(active)} Xero contacts: {which}: use a ContactID"
                 )
         near = [c.contact.name for c in self.index.search(text, 3)]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise NotFound(f"Xero contact {key!r} does not exist{hint}")
+
+
+def no_contacts() -> StoreNotReady:
+    return StoreNotReady(
+        "no Xero contacts to match against: run `socket sync` first "
+        "(or try `socket --playground contacts match`)"
+    )
+
+
+def attention_month(uow: UnitOfWork, clock: Clock) -> Month:
+    """The month whose clients must be decided: the plan's next month, as `plan show` has it."""
+    return next_billing_month(clock.now().date(), uow.latest_finalised())
 
 
 #: Candidates scoring under this are not worth a person's time (unless evidence names them).
@@ -140,9 +163,15 @@ SUPPORTING = frozenset({REFERENCE, EMAIL, DOMAIN, MERGED_INTO})
 
 def check_linkable(book: Book, contact: XeroContact) -> None:
     if contact.merged:
-        into = book.contact(contact.merged_to)
-        where = f" into {into.name!r}" if into is not None else ""
-        raise Conflict(f"Xero contact {contact.name!r} was merged{where} in Xero: link to that")
+        into = book.merged_into(contact)
+        if into is not None and not into.archived:
+            raise Conflict(
+                f"Xero contact {contact.name!r} was merged into {into.name!r} in Xero: link to that"
+            )
+        raise Conflict(
+            f"Xero contact {contact.name!r} was merged in Xero into a contact that is not "
+            "active either: link another"
+        )
     if contact.archived:
         raise Conflict(
             f"Xero contact {contact.name!r} is archived in Xero: restore it there first, "
@@ -260,17 +289,24 @@ def auto_match(
     book = Book.read(uow)
     if not book.clients:
         raise StoreNotReady(f"the store at {uow.location} has no clients yet")
-    month = next_billing_month(clock.now().date(), None)
+    if not book.contacts:
+        raise no_contacts()
+    month = attention_month(uow, clock)
+    attention = book.needing_attention(month)
     waiting = [
-        c
-        for c in book.needing_attention(month)
-        if book.link(c).status in (LinkStatus.UNLINKED, LinkStatus.MERGED)
+        c for c in attention if book.link(c).status in (LinkStatus.UNLINKED, LinkStatus.MERGED)
+    ]
+    # Linked to a contact archived or gone in Xero: a person decides (restore it, or relink).
+    stuck = [
+        AutoLeft(c, None, book.link(c).warning or "")
+        for c in attention
+        if book.link(c).status in (LinkStatus.ARCHIVED, LinkStatus.MISSING)
     ]
     ranked = list(zip(waiting, book.candidates_for(waiting), strict=True))
     ranked.sort(key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold()))
     taken = set(book.linked_to)
     linked: list[AutoLinked] = []
-    left: list[AutoLeft] = []
+    left: list[AutoLeft] = list(stuck)
     for client, candidates in ranked:
         best = candidates[0] if candidates else None
         if best is not None and MERGED_INTO in best.evidence:
@@ -311,7 +347,7 @@ def duplicate_contacts(
     check_threshold(threshold)
     book = Book.read(uow)
     if not book.contacts:
-        raise StoreNotReady("no Xero contacts yet: run `socket sync` first (or try the playground)")
+        raise no_contacts()
     return book.index.duplicates(threshold)
 
 
@@ -341,14 +377,12 @@ class MatchSession:
         with store() as uow:
             self.book = Book.read(uow)
             location = uow.location
+            latest = uow.latest_finalised()
         if not self.book.clients:
             raise StoreNotReady(f"the store at {location} has no clients yet")
         if not self.book.contacts:
-            raise StoreNotReady(
-                "no Xero contacts to match against: run `socket sync` first "
-                "(or try `socket --playground contacts match`)"
-            )
-        month = next_billing_month(clock.now().date(), None)
+            raise no_contacts()
+        month = next_billing_month(clock.now().date(), latest)
         waiting = self.book.needing_attention(month)
         self.items = [
             MatchItem(client, self.book.link(client), tuple(found))

@@ -330,3 +330,9 @@ def test_a_name_matches_itself_fully(a: str) -> None:
 
     form = name_forms(a)[0]
     assert name_similarity(form, form) == (100.0 if form else 0.0)
+
+
+def test_names_of_initials_only_meet_each_other() -> None:
+    ranked = ContactIndex([contact("A & B Ltd"), *DISTRACTORS]).rank(Client("C1", "AB Ltd"))
+    assert ranked[0].contact.name == "A & B Ltd"
+    assert ranked[0].score >= 99
