@@ -211,3 +211,57 @@ def test_account_codes_and_themes_are_checked_against_the_xero_mirror(
     services.write_text("name,billing_method,account_code\nBookkeeping,monthly,200\n")
     assert socket("import", str(clients), str(services)).exit_code == 0
     assert socket.rows()["clients"][0][1:3] == ("ACME", "Acme Ltd")
+
+
+def test_tracking_is_checked_against_the_xero_mirror(socket: Socket, tmp_path: Path) -> None:
+    """Once the mirror holds tracking categories, a client's or a service's tracking must be
+    an active option of an active category, in every way it is given."""
+    from socketcli.bootstrap import wire
+    from socketcli.services.xero_ports import XeroTrackingCategory, XeroTrackingOption
+
+    wiring = wire(socket.db)
+    try:
+        with wiring.uow(write=True) as uow:
+            uow.save_xero_tracking_categories(
+                "t-1",
+                [
+                    XeroTrackingCategory(
+                        "tc-1",
+                        "Region",
+                        options=(
+                            XeroTrackingOption("o-1", "North"),
+                            XeroTrackingOption("o-2", "West", status="ARCHIVED"),
+                        ),
+                    )
+                ],
+            )
+            uow.commit()
+    finally:
+        wiring.close()
+    clients = tmp_path / "clients.csv"
+    clients.write_text(
+        "reference,name,tracking\nACME,Acme Ltd,region:north\nBETA,Beta,Region:West\n"
+    )
+    services = tmp_path / "services.csv"
+    services.write_text("name,billing_method,tracking\nBookkeeping,monthly,Area:North\n")
+
+    result = socket("import", str(clients), str(services))
+
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[:2] == [
+        f"error: {clients}, row 3, column tracking: tracking 'Region:West': "
+        "tracking option Region:West is archived in Xero",
+        f"error: {services}, row 2, column tracking: tracking 'Area:North': 'Area' is not one "
+        "of the organisation's tracking categories in Xero (as of the last `socket sync`: Region)",
+    ]
+
+    clients.write_text("reference,name,tracking\nACME,Acme Ltd,region:north\n")
+    assert socket("import", str(clients)).exit_code == 0
+    shown = socket("clients", "show", "ACME", "--json")
+    assert '"tracking": "Region:North"' in shown.stdout  # as Xero writes it
+    edit = socket("clients", "edit", "ACME", "--tracking", "Region:South")
+    assert edit.exit_code == 2
+    assert "'South' is not an option of the tracking category 'Region' in Xero" in edit.stderr
+    added = socket("services", "add", "Payroll", "--method", "monthly", "--tracking", "Region:West")
+    assert added.exit_code == 2
+    assert "tracking option Region:West is archived in Xero" in added.stderr

@@ -200,6 +200,8 @@ class XeroChoices:
     #: (code, name, active) of each revenue account.
     accounts: tuple[tuple[str, str, bool], ...] = ()
     themes: tuple[str, ...] = ()
+    #: (name, active, ((option, active), ...)) of each tracking category.
+    tracking: tuple[tuple[str, bool, tuple[tuple[str, bool], ...]], ...] = ()
 
     def account_code(self, text: str) -> str:
         """The code as Xero writes it; ValueError when the mirror says it cannot be used."""
@@ -230,6 +232,34 @@ class XeroChoices:
         raise ValueError(
             f"{name!r} is not one of the organisation's branding themes in Xero (as of the last "
             f"`socket sync`: {', '.join(self.themes)}): `socket xero themes` lists them"
+        )
+
+    def tracking_option(self, text: str) -> str:
+        """`Category:Option` as Xero writes them; ValueError when the mirror holds tracking
+        categories and this is not an active option of an active one."""
+        category, _, option = text.partition(":")
+        category, option = category.strip(), option.strip()
+        if not self.tracking:
+            return f"{category}:{option}"
+        for name, active, options in self.tracking:
+            if name.casefold() != category.casefold():
+                continue
+            if not active:
+                raise ValueError(f"tracking category {name!r} is archived in Xero")
+            for known, usable in options:
+                if known.casefold() == option.casefold():
+                    if not usable:
+                        raise ValueError(f"tracking option {name}:{known} is archived in Xero")
+                    return f"{name}:{known}"
+            listed = ", ".join(known for known, usable in options if usable)
+            raise ValueError(
+                f"{option!r} is not an option of the tracking category {name!r} in Xero "
+                f"(as of the last `socket sync`: {listed})"
+            )
+        listed = ", ".join(name for name, active, _ in self.tracking if active)
+        raise ValueError(
+            f"{category!r} is not one of the organisation's tracking categories in Xero "
+            f"(as of the last `socket sync`: {listed})"
         )
 
 

@@ -10,7 +10,7 @@ from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
 from socketcli.services.clients import check_tracking
 from socketcli.services.ports import UnitOfWork
-from socketcli.services.settings import known_account_code
+from socketcli.services.settings import known_account_code, known_tracking
 
 METHODS = ", ".join(method.value for method in BillingMethod)
 
@@ -65,7 +65,11 @@ def add_service(
         billing_method=billing_method,
         account_code=known_account_code(uow, account_code) if account_code else None,
         alignment_eligible=alignment,
-        tracking_category=check_tracking(tracking, "tracking category") if tracking else None,
+        tracking_category=known_tracking(
+            uow, check_tracking(tracking, "tracking category"), "tracking category"
+        )
+        if tracking
+        else None,
     )
     saved = uow.save_service(service)
     uow.commit()
@@ -94,7 +98,9 @@ def edit_service(
     if tracking is not None:
         service = replace(
             service,
-            tracking_category=check_tracking(tracking, "tracking category")
+            tracking_category=known_tracking(
+                uow, check_tracking(tracking, "tracking category"), "tracking category"
+            )
             if tracking.strip()
             else None,
         )

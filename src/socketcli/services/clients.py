@@ -13,7 +13,7 @@ from socketcli.domain.settings import _day as check_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.services.plan import find_client
 from socketcli.services.ports import UnitOfWork
-from socketcli.services.settings import known_branding_theme
+from socketcli.services.settings import known_branding_theme, known_tracking
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _YEAR_END = re.compile(r"^(\d{1,2})[-/ ](\d{1,2})$")
@@ -110,10 +110,13 @@ class ClientDetail:
 
 
 def _known_theme(uow: UnitOfWork, client: Client) -> Client:
-    """The client's branding theme as Xero names it, once the Xero mirror holds themes."""
-    if not client.branding_theme:
-        return client
-    return replace(client, branding_theme=known_branding_theme(uow, client.branding_theme))
+    """The client's branding theme and tracking option as Xero names them, once the Xero
+    mirror holds themes and tracking categories."""
+    if client.branding_theme:
+        client = replace(client, branding_theme=known_branding_theme(uow, client.branding_theme))
+    if client.tracking:
+        client = replace(client, tracking=known_tracking(uow, client.tracking))
+    return client
 
 
 def list_clients(uow: UnitOfWork) -> list[Client]:
@@ -140,7 +143,7 @@ def add_client(uow: UnitOfWork, reference: str, name: str, changes: ClientChange
 def edit_client(uow: UnitOfWork, key: str, changes: ClientChanges) -> Client:
     client = find_client(uow, key)
     changed = changes.apply(client)
-    if changes.branding_theme is not None:
+    if changes.branding_theme is not None or changes.tracking is not None:
         changed = _known_theme(uow, changed)
     saved = uow.save_client(changed)
     uow.commit()

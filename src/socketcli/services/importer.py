@@ -499,6 +499,10 @@ def _clients(
     name_cell = _Cell("name", check_name, required=True)
     fields = dict(_CLIENT_FIELDS)
     fields["branding_theme"] = (_mirrored(choices.branding_theme, "branding theme"), None)
+    fields["tracking"] = (
+        _mirrored(lambda text: choices.tracking_option(check_tracking(text)), "tracking"),
+        None,
+    )
     optional = [(_Cell(column, parse), empty) for column, (parse, empty) in fields.items()]
     first_seen: dict[str, _Row] = {}
     named: set[str] = set()
@@ -547,7 +551,10 @@ def _services(
         _mirrored(lambda text: choices.account_code(check_account_code(text)), "account code"),
     )
     alignment_cell = _Cell("alignment_fee", _boolean("alignment_fee"))
-    tracking_cell = _Cell("tracking", _service_tracking)
+    tracking_cell = _Cell(
+        "tracking",
+        _mirrored(lambda text: choices.tracking_option(_service_tracking(text)), "tracking"),
+    )
     first_seen: dict[str, _Row] = {}
     named: set[str] = set()
     for sheet in sheets:

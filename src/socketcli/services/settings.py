@@ -33,10 +33,15 @@ def show_settings(uow: UnitOfWork) -> list[SettingView]:
 
 
 def xero_choices(uow: UnitOfWork) -> XeroChoices:
-    """The revenue accounts and branding themes of the Xero mirror (empty before a sync)."""
+    """The revenue accounts, branding themes and tracking categories of the Xero mirror
+    (empty before a sync)."""
     return XeroChoices(
         accounts=tuple((a.code, a.name, not a.archived) for a in uow.xero_accounts()),
         themes=tuple(t.name for t in uow.xero_branding_themes()),
+        tracking=tuple(
+            (c.name, not c.archived, tuple((o.name, not o.archived) for o in c.options))
+            for c in uow.xero_tracking_categories()
+        ),
     )
 
 
@@ -54,6 +59,14 @@ def known_branding_theme(uow: UnitOfWork, name: str) -> str:
         return xero_choices(uow).branding_theme(name)
     except ValueError as error:
         raise InvalidInput(f"branding theme {name!r}: {error}") from None
+
+
+def known_tracking(uow: UnitOfWork, text: str, what: str = "tracking") -> str:
+    """A `Category:Option`, checked against the Xero mirror once it holds tracking categories."""
+    try:
+        return xero_choices(uow).tracking_option(text)
+    except ValueError as error:
+        raise InvalidInput(f"{what} {text!r}: {error}") from None
 
 
 def set_setting(uow: UnitOfWork, key: str, value: str) -> SettingView:

@@ -132,3 +132,24 @@ def test_bad_payment_terms_containing_a_colon_still_read_cleanly():
 def test_a_setting_the_tool_manages_cannot_be_set_by_hand(key, value):
     with pytest.raises(InvalidInput, match=rf"setting '{key}' cannot be set by hand"):
         validate(key, value)
+
+
+def test_tracking_options_are_checked_against_the_mirror() -> None:
+    from socketcli.domain.settings import XeroChoices
+
+    assert XeroChoices().tracking_option(" Region : Anywhere ") == "Region:Anywhere"
+    choices = XeroChoices(
+        tracking=(
+            ("Region", True, (("North", True), ("West", False))),
+            ("Old", False, (("Any", True),)),
+        )
+    )
+    assert choices.tracking_option("region:NORTH") == "Region:North"
+    for text, message in [
+        ("Region:West", "tracking option Region:West is archived in Xero"),
+        ("Old:Any", "tracking category 'Old' is archived in Xero"),
+        ("Region:South", "'South' is not an option of the tracking category 'Region'"),
+        ("Area:North", "'Area' is not one of the organisation's tracking categories"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            choices.tracking_option(text)
