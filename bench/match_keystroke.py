@@ -642,11 +642,13 @@ def cpu_seconds(pid: int) -> float | None:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def run_walk(db: Path, env: dict[str, str], terms: Sequence[str], profile: Path | None) -> Session:
+def run_walk(
+    db: Path, env: dict[str, str], terms: Sequence[str], profile: Path | None, order: str = "best"
+) -> Session:
     command = [sys.executable]
     if profile is not None:
         command += ["-m", "cProfile", "-o", str(profile)]
-    command += ["-m", "socketcli", "--db", str(db), "contacts", "match"]
+    command += ["-m", "socketcli", "--db", str(db), "contacts", "match", "--order", order]
     started = time.perf_counter()
     child = pexpect.spawn(
         command[0],
@@ -822,6 +824,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the store (and print where)")
     parser.add_argument(
+        "--order",
+        choices=("best", "name"),
+        default="best",
+        help="the walk's order: best (every client ranked first) or name (ranked as reached)",
+    )
+    parser.add_argument(
         "--profile", type=Path, metavar="FILE", help="run the child under cProfile into FILE"
     )
     args = parser.parse_args(argv)
@@ -846,7 +854,7 @@ def main(argv: list[str] | None = None) -> int:
             f"write {build.write:.1f} s)",
             flush=True,
         )
-        session = run_walk(db, env, practice.terms, args.profile)
+        session = run_walk(db, env, practice.terms, args.profile, args.order)
         report(args, practice, build, session, db)
         if args.profile is not None:
             print_profile(args.profile)

@@ -470,26 +470,26 @@ def _key() -> str:
 def _walk(session: MatchSession) -> None:
     from socketcli.cli.output import note, plural, say
 
-    items = session.items
-    if not items:
+    total = len(session)
+    if not total:
         note("Every client is linked to a Xero contact (or set to get a new one). Nothing to do.")
         return
     counts = {"linked": 0, "new": 0, "skipped": 0}
-    note(f"{plural(len(items), 'client needs', 'clients need')} a Xero contact. Press ? for help.")
+    note(f"{plural(total, 'client needs', 'clients need')} a Xero contact. Press ? for help.")
     done = 0
     try:
-        for position, item in enumerate(items, start=1):
-            outcome = _decide(session, item, position, len(items))
+        for position in range(total):
+            outcome = _decide(session, session.item(position), position + 1, total)
             if outcome == "quit":
                 break
             counts[outcome] += 1
-            done = position
+            done = position + 1
     except (KeyboardInterrupt, EOFError):
         pass
-    left = len(items) - counts["linked"] - counts["new"]
+    left = total - counts["linked"] - counts["new"]
     summary = (
         f"Linked {counts['linked']}, new contact for {counts['new']}, skipped {counts['skipped']}"
-        + (f", not reached {len(items) - done}" if done < len(items) else "")
+        + (f", not reached {total - done}" if done < total else "")
         + "."
     )
     say(summary)

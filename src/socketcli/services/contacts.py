@@ -383,18 +383,42 @@ class MatchSession:
         if not self.book.contacts:
             raise no_contacts()
         month = next_billing_month(clock.now().date(), latest)
-        waiting = self.book.needing_attention(month)
-        self.items = [
-            MatchItem(client, self.book.link(client), tuple(found))
-            for client, found in zip(waiting, self.book.candidates_for(waiting), strict=True)
-        ]
+        self._waiting = self.book.needing_attention(month)  # by name
+        self._items: dict[int, MatchItem] = {}
         if order == "best":
-            self.items.sort(
+            # Every client is ranked first, to put the best matches first...
+            ranked = [
+                MatchItem(client, self.book.link(client), tuple(found))
+                for client, found in zip(
+                    self._waiting, self.book.candidates_for(self._waiting), strict=True
+                )
+            ]
+            ranked.sort(
                 key=lambda item: (
                     -(item.candidates[0].score if item.candidates else 0),
                     item.client.name.casefold(),
                 )
             )
+            self._waiting = [item.client for item in ranked]
+            self._items = dict(enumerate(ranked))
+        # ...by name, each client only when the walk reaches it: the first screen comes at once.
+
+    def __len__(self) -> int:
+        return len(self._waiting)
+
+    def item(self, position: int) -> MatchItem:
+        """The client at `position` (from 0), with its link and candidates."""
+        found = self._items.get(position)
+        if found is None:
+            client = self._waiting[position]
+            found = MatchItem(client, self.book.link(client), tuple(self.book.candidates(client)))
+            self._items[position] = found
+        return found
+
+    @property
+    def items(self) -> list[MatchItem]:
+        """Every item, ranking those not ranked yet."""
+        return [self.item(position) for position in range(len(self))]
 
     def search(self, term: str, limit: int = 5) -> list[Candidate]:
         return self.book.index.search(term, limit)
