@@ -326,6 +326,10 @@ def test_a_merge_into_a_contact_that_is_not_active_is_never_linked(socket, playg
     assert "CLI026" not in {item["reference"] for item in report["linked"]}
     listed = {r["reference"]: r for r in socket.json("contacts", "list")}
     assert listed["CLI026"]["merged_into"] == "HM Revenue & Customs"  # where the chain ends
+    plan = {r["reference"]: r for r in socket.json("plan", "show")["clients"]}
+    assert plan["CLI026"]["warning"] == (  # the plan follows the chain as far, too
+        "its Xero contact Singh Lettings was merged into HM Revenue & Customs in Xero"
+    )
     error = socket.fails("contacts", "link", "CLI026", "Singh Property Lettings Ltd", code=4)
     assert "merged in Xero into a contact that is not active either" in error
 

@@ -3,6 +3,7 @@ fields socket did not change stand, and a field changed on both sides is socket'
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from socketcli.domain.records import Client, XeroContact
@@ -130,6 +131,21 @@ def test_archived_and_unknown_contacts_are_warned_about_not_written() -> None:
     assert "archived in Xero" in decision.warnings[0]
     assert unknown.pushes == ()
     assert "that Xero does not list (c-1)" in unknown.warnings[0]
+
+
+def test_a_merge_is_followed_to_the_contact_it_ends_at() -> None:
+    old = XeroContact("c-1", "City Limos", status="ARCHIVED", merged_to="c-2")
+    middle = XeroContact("c-2", "City Limousines", status="ARCHIVED", merged_to="c-3")
+    last = XeroContact("c-3", "City Limousines Ltd")
+    contacts = {c.contact_id: c for c in (old, middle, last)}
+
+    (warning,) = decide_pushes([CLIENT], contacts, {}, NOW).warnings
+    assert "merged into 'City Limousines Ltd' in Xero" in warning
+
+    retired = replace(last, status="ARCHIVED")  # the chain ends at an archived contact
+    (warning,) = decide_pushes([CLIENT], {**contacts, "c-3": retired}, {}, NOW).warnings
+    assert "archived in Xero" in warning
+    assert "merged into" not in warning
 
 
 def test_clients_from_contacts_takes_free_contact_numbers_and_makes_the_rest() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
-from socketcli.domain.records import Client, XeroContact
+from socketcli.domain.records import Client, ClientLabel, XeroContact
 
 
 class LinkStatus(StrEnum):
@@ -57,8 +59,39 @@ class ContactLink:
         return None
 
 
+C = TypeVar("C", bound=XeroContact)
+
+
+def last_merge(
+    contact: XeroContact | None, lookup: Callable[[str], XeroContact | None]
+) -> XeroContact | None:
+    """Where a merged contact went, following merges of merges to the last one `lookup`
+    knows (None when `contact` was not merged, or its destination is unknown)."""
+    seen: set[str] = set()
+    found = None
+    while contact is not None and contact.merged_to and contact.contact_id not in seen:
+        seen.add(contact.contact_id)
+        found = contact = lookup(contact.merged_to)
+    return found
+
+
+def with_merges(
+    contacts: Iterable[C],
+    fetch: Callable[[list[str]], Iterable[C]],
+) -> dict[str, C]:
+    """`contacts` by ContactID, with every contact a merge among them leads to, fetched one
+    step of the chain at a time (`fetch`: the contacts with these ContactIDs)."""
+    known = {contact.contact_id: contact for contact in contacts}
+    wanted = [c.merged_to for c in known.values() if c.merged_to and c.merged_to not in known]
+    while wanted:
+        fetched = list(fetch(sorted(set(wanted))))
+        known.update((contact.contact_id, contact) for contact in fetched)
+        wanted = [c.merged_to for c in fetched if c.merged_to and c.merged_to not in known]
+    return known
+
+
 def link_of(
-    client: Client,
+    client: Client | ClientLabel,
     contact: XeroContact | None,
     *,
     mirrored: bool,

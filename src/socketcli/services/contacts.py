@@ -11,7 +11,7 @@ from functools import cached_property
 
 from socketcli.domain.billing import next_billing_month
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
-from socketcli.domain.links import ContactLink, LinkStatus, link_of
+from socketcli.domain.links import ContactLink, LinkStatus, last_merge, link_of
 from socketcli.domain.matching import (
     AUTO_MARGIN,
     DEFAULT_THRESHOLD,
@@ -62,12 +62,7 @@ class Book:
 
     def merged_into(self, contact: XeroContact | None) -> XeroContact | None:
         """Where a merged contact went, following merges of merges to the last one."""
-        seen: set[str] = set()
-        found = None
-        while contact is not None and contact.merged_to and contact.contact_id not in seen:
-            seen.add(contact.contact_id)
-            found = contact = self.contact(contact.merged_to)
-        return found
+        return last_merge(contact, self.contact)
 
     def link(self, client: Client) -> ContactLink:
         contact = self.contact(client.xero_contact_id)

@@ -12,7 +12,7 @@ from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
-from socketcli.domain.links import ContactLink, LinkStatus
+from socketcli.domain.links import ContactLink, LinkStatus, link_of
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, ClientLabel
@@ -151,11 +151,7 @@ def terms_of(client: Client) -> ClientTerms:
 def link_of_row(client: Client | ClientLabel, problems: Mapping[int, ContactLink]) -> ContactLink:
     """A client's link, from its own columns and the few problem links the store found."""
     found = problems.get(client.id) if client.id is not None else None
-    if found is not None:
-        return found
-    if client.xero_contact_id is None:
-        return ContactLink(LinkStatus.NEW if client.new_xero_contact else LinkStatus.UNLINKED)
-    return ContactLink(LinkStatus.LINKED, client.xero_contact_name)
+    return found or link_of(client, None, mirrored=False)
 
 
 def no_clients(uow: PlanReader) -> StoreNotReady:

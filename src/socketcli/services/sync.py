@@ -42,6 +42,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from socketcli.domain.errors import InvalidInput, SocketError
+from socketcli.domain.links import last_merge, with_merges
 from socketcli.domain.records import Client, XeroContact
 from socketcli.services.clients import check_email, check_name, check_reference
 from socketcli.services.ports import OpenStore, PushedDetails, SyncState, UnitOfWork
@@ -245,8 +246,8 @@ def decide_pushes(
                 f"not list ({client.xero_contact_id}): link it again"
             )
             continue
-        into = contacts.get(contact.merged_to or "")
-        if contact.archived and into is not None:
+        into = last_merge(contact, contacts.get)
+        if contact.archived and into is not None and not into.archived:
             warnings.append(
                 f"{client.reference} ({client.name}) is linked to {contact.name!r}, which was "
                 f"merged into {into.name!r} in Xero: its details were not pushed; link the "
@@ -584,13 +585,11 @@ class _Run:
     def push(self) -> str:
         with self.store() as uow:
             linked = [c for c in uow.clients() if c.xero_contact_id]
-            contacts = {
-                c.contact_id: c
-                for c in uow.xero_contacts_by_id([c.xero_contact_id or "" for c in linked])
-            }
-            # Where merged ones went, for the warning that names it.
-            merged = [c.merged_to for c in contacts.values() if c.merged_to]
-            contacts.update((c.contact_id, c) for c in uow.xero_contacts_by_id(merged))
+            # The linked contacts, and where merged ones went (for the warning that names it).
+            contacts = with_merges(
+                uow.xero_contacts_by_id([c.xero_contact_id or "" for c in linked]),
+                uow.xero_contacts_by_id,
+            )
             bases = {b.client_id: b for b in uow.pushed_clients()}
         decision = decide_pushes(linked, contacts, bases, self.now())
         self.report.warnings += decision.warnings

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 
 from socketcli.domain.billing import alignment_for
-from socketcli.domain.links import ContactLink, LinkStatus
+from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
@@ -42,7 +42,7 @@ from socketcli.domain.model import (
 )
 from socketcli.domain.money import from_minor, quantize, to_minor
 from socketcli.domain.months import Month
-from socketcli.domain.records import Client, ClientLabel
+from socketcli.domain.records import Client, ClientLabel, XeroContact
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
 PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
@@ -75,6 +75,27 @@ CLIENT_COLUMNS = (
     "last_billable_month",
     "new_xero_contact",
 )
+
+
+#: The mirror's columns of a contact, in `XeroContact`'s field order.
+CONTACT_COLUMNS = (
+    "contact_id",
+    "name",
+    "email",
+    "contact_number",
+    "account_number",
+    "status",
+    "is_customer",
+    "merged_to_contact_id",
+)
+
+
+def contact_of(row: Sequence[Any]) -> XeroContact | None:
+    """A mirrored contact from a row of CONTACT_COLUMNS (None: an outer join found none)."""
+    contact_id, name, email, number, account, status, customer, into = row
+    if contact_id is None:
+        return None
+    return XeroContact(contact_id, name, email, number, account, status, bool(customer), into)
 
 
 def year_end_of(text: str | None) -> YearEnd | None:
@@ -148,48 +169,66 @@ class SqlReader:
     def contact_problems(self) -> dict[int, ContactLink]:
         """The linked clients whose Xero contact is archived, merged or gone from the mirror.
 
-        One query, returning only those: a practice whose links are fine costs nothing. Before
+        Only those are read: a practice whose links are fine costs one small query. Before
         the first sync (an empty mirror) no link can be checked, and none is returned.
         """
         clients, contacts = self._table("clients"), self._table("xero_contacts")
         if self._connection.execute(select(contacts.c.contact_id).limit(1)).first() is None:
             return {}
-        linked, into = contacts.alias("linked"), contacts.alias("into")
         statement = (
             select(
                 clients.c.id,
+                clients.c.reference,
+                clients.c.name,
+                clients.c.xero_contact_id,
                 clients.c.xero_contact_name,
-                linked.c.contact_id,
-                linked.c.name,
-                linked.c.merged_to_contact_id,
-                into.c.name,
+                clients.c.new_xero_contact,
+                *(contacts.c[name] for name in CONTACT_COLUMNS),
             )
             .select_from(
-                clients.outerjoin(
-                    linked, linked.c.contact_id == clients.c.xero_contact_id
-                ).outerjoin(into, into.c.contact_id == linked.c.merged_to_contact_id)
+                clients.outerjoin(contacts, contacts.c.contact_id == clients.c.xero_contact_id)
             )
             .where(
                 clients.c.xero_contact_id.is_not(None),
-                or_(linked.c.contact_id.is_(None), linked.c.status != "ACTIVE"),
+                or_(contacts.c.contact_id.is_(None), contacts.c.status != "ACTIVE"),
             )
         )
-        found: dict[int, ContactLink] = {}
-        for (
-            client_id,
-            kept_name,
-            contact_id,
-            name,
-            merged_to,
-            into_name,
-        ) in self._connection.execute(statement).all():
-            if contact_id is None:
-                found[client_id] = ContactLink(LinkStatus.MISSING, kept_name)
-            elif merged_to is not None:
-                found[client_id] = ContactLink(LinkStatus.MERGED, name, into_name)
-            else:
-                found[client_id] = ContactLink(LinkStatus.ARCHIVED, name)
-        return found
+        rows = [
+            (ClientLabel(client_id, reference, name, linked, kept, bool(new)), contact_of(rest))
+            for client_id, reference, name, linked, kept, new, *rest in (
+                self._connection.execute(statement).all()
+            )
+        ]
+        known = with_merges((c for _, c in rows if c is not None), self._contacts_by_id)
+        return {
+            label.id: link_of(
+                label, contact, mirrored=True, merged_into=last_merge(contact, known.get)
+            )
+            for label, contact in rows
+        }
+
+    def xero_contacts(self) -> list[XeroContact]:
+        """Every mirrored contact, by name: plain columns, no ORM objects (the matcher reads
+        all 50,000 of a large organisation's at once)."""
+        contacts = self._table("xero_contacts")
+        statement = select(*(contacts.c[name] for name in CONTACT_COLUMNS)).order_by(
+            contacts.c.name
+        )
+        return self._contacts(statement)
+
+    def _contacts_by_id(self, contact_ids: list[str]) -> list[XeroContact]:
+        contacts = self._table("xero_contacts")
+        statement = select(*(contacts.c[name] for name in CONTACT_COLUMNS)).where(
+            contacts.c.contact_id.in_(contact_ids)
+        )
+        return self._contacts(statement)
+
+    def _contacts(self, statement: Any) -> list[XeroContact]:
+        return [
+            contact
+            for row in self._connection.execute(statement).all()
+            if (contact := contact_of(row)) is not None
+        ]
 
     def client(self, reference: str) -> Client | None:
         table = self._table("clients")

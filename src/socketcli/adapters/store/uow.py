@@ -30,7 +30,6 @@ from socketcli.adapters.store.tables import (
     WorkItemRow,
     XeroAccountRow,
     XeroBrandingThemeRow,
-    XeroContactRow,
     XeroPushedClientRow,
     XeroSyncStateRow,
     XeroTrackingCategoryRow,
@@ -489,25 +488,7 @@ class SqlUnitOfWork:
 
     # -- Xero contacts mirror --------------------------------------------------
     def xero_contacts(self) -> list[XeroContact]:
-        """Every mirrored contact, by name: plain columns, no ORM objects (the matcher reads
-        all 50,000 of a large organisation's at once)."""
-        table = XeroContactRow.metadata.tables["xero_contacts"]
-        statement = select(
-            table.c.contact_id,
-            table.c.name,
-            table.c.email,
-            table.c.contact_number,
-            table.c.account_number,
-            table.c.status,
-            table.c.is_customer,
-            table.c.merged_to_contact_id,
-        ).order_by(table.c.name)
-        return [
-            XeroContact(contact_id, name, email, number, account, status, bool(customer), into)
-            for contact_id, name, email, number, account, status, customer, into in (
-                self.session.execute(statement).all()
-            )
-        ]
+        return self._reader.xero_contacts()
 
     def save_xero_contacts(self, contacts: Sequence[XeroContact]) -> None:
         """Insert or update contacts by ContactID (set-based, as sync's records are); their
