@@ -96,6 +96,15 @@ class Book:
             self._shown(client, found, limit) for client, found in zip(clients, ranked, strict=True)
         ]
 
+    def best_first(self, clients: Sequence[Client]) -> list[tuple[Client, list[Candidate]]]:
+        """Each client with its candidates, the clients with the best matches first (then by
+        name; those with no candidate last)."""
+        ranked = list(zip(clients, self.candidates_for(clients), strict=True))
+        ranked.sort(
+            key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold())
+        )
+        return ranked
+
     def _shown(self, client: Client, ranked: list[Candidate], limit: int) -> list[Candidate]:
         into = self.merged_into(self.contact(client.xero_contact_id))
         if into is not None and not into.archived:  # offered only where it can be linked
@@ -202,25 +211,26 @@ def _link(
             f"Xero contact {contact.name!r} is already linked to {names}: "
             "pass --shared to link this client to it too"
         )
-    saved = uow.save_client(
-        replace(
-            client,
-            xero_contact_id=contact.contact_id,
-            xero_contact_name=contact.name,
-            new_xero_contact=False,
-        )
-    )
+    saved = uow.save_client(_linked(client, contact))
     uow.commit()
     return LinkOutcome(saved, contact, others)
+
+
+def _linked(client: Client, contact: XeroContact | None, *, new: bool = False) -> Client:
+    """The client linked to `contact` (None: to none; `new`: to a contact made at posting)."""
+    return replace(
+        client,
+        xero_contact_id=contact.contact_id if contact is not None else None,
+        xero_contact_name=contact.name if contact is not None else None,
+        new_xero_contact=new,
+    )
 
 
 def unlink(uow: UnitOfWork, client_key: str) -> Client:
     client = find_client(uow, client_key)
     if client.xero_contact_id is None and not client.new_xero_contact:
         raise Conflict(f"client {client.reference} ({client.name}) is not linked")
-    saved = uow.save_client(
-        replace(client, xero_contact_id=None, xero_contact_name=None, new_xero_contact=False)
-    )
+    saved = uow.save_client(_linked(client, None))
     uow.commit()
     return saved
 
@@ -228,9 +238,7 @@ def unlink(uow: UnitOfWork, client_key: str) -> Client:
 def choose_new_contact(uow: UnitOfWork, client_key: str) -> Client:
     """Posting will create a Xero contact with the client's name (no link to an existing one)."""
     client = find_client(uow, client_key)
-    saved = uow.save_client(
-        replace(client, xero_contact_id=None, xero_contact_name=None, new_xero_contact=True)
-    )
+    saved = uow.save_client(_linked(client, None, new=True))
     uow.commit()
     return saved
 
@@ -297,8 +305,7 @@ def auto_match(
         for c in attention
         if book.link(c).status in (LinkStatus.ARCHIVED, LinkStatus.MISSING)
     ]
-    ranked = list(zip(waiting, book.candidates_for(waiting), strict=True))
-    ranked.sort(key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold()))
+    ranked = book.best_first(waiting)
     taken = set(book.linked_to)
     linked: list[AutoLinked] = []
     left: list[AutoLeft] = list(stuck)
@@ -319,14 +326,7 @@ def auto_match(
             linked.append(AutoLinked(client, choice))
     if not dry_run and linked:
         for found in linked:
-            uow.save_client(
-                replace(
-                    found.client,
-                    xero_contact_id=found.candidate.contact.contact_id,
-                    xero_contact_name=found.candidate.contact.name,
-                    new_xero_contact=False,
-                )
-            )
+            uow.save_client(_linked(found.client, found.candidate.contact))
         uow.commit()
     left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
     linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
@@ -372,28 +372,19 @@ class MatchSession:
         with store() as uow:
             self.book = Book.read(uow)
             location = uow.location
-            latest = uow.latest_finalised()
+            month = attention_month(uow, clock)
         if not self.book.clients:
             raise StoreNotReady(f"the store at {location} has no clients yet")
         if not self.book.contacts:
             raise no_contacts()
-        month = next_billing_month(clock.now().date(), latest)
         self._waiting = self.book.needing_attention(month)  # by name
         self._items: dict[int, MatchItem] = {}
         if order == "best":
             # Every client is ranked first, to put the best matches first...
             ranked = [
                 MatchItem(client, self.book.link(client), tuple(found))
-                for client, found in zip(
-                    self._waiting, self.book.candidates_for(self._waiting), strict=True
-                )
+                for client, found in self.book.best_first(self._waiting)
             ]
-            ranked.sort(
-                key=lambda item: (
-                    -(item.candidates[0].score if item.candidates else 0),
-                    item.client.name.casefold(),
-                )
-            )
             self._waiting = [item.client for item in ranked]
             self._items = dict(enumerate(ranked))
         # ...by name, each client only when the walk reaches it: the first screen comes at once.
