@@ -59,23 +59,6 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-def _status_cell(item: ClientLink) -> str:
-    from socketcli.cli.output import escape
-
-    link = item.link
-    name = escape(link.contact_name or "")
-    status = link.status.value
-    if status == "linked":
-        return name
-    if status == "new":
-        return f"[dim]new contact: {escape(item.client.name)}[/]"
-    if status == "unlinked":
-        return "[yellow]⚠ not linked[/]"
-    if status == "merged":
-        return f"[yellow]⚠ {name} (merged into {escape(link.merged_into or '?')})[/]"
-    return f"[yellow]⚠ {name} ({'archived' if status == 'archived' else 'not in Xero'})[/]"
-
-
 @app.command("list")
 def list_(
     ctx: typer.Context,
@@ -90,6 +73,7 @@ def list_(
 ) -> None:
     """List clients with their Xero contact and what needs attention."""
     from socketcli.cli.output import emit_json, escape, note, plural, show, table
+    from socketcli.cli.plan import contact_cell
     from socketcli.services.contacts import Book, attention_month
 
     st = state(ctx)
@@ -104,7 +88,11 @@ def list_(
         return
     grid = table("Reference", "Client", "Xero contact", title=plural(len(links), "client"))
     for item in links:
-        grid.add_row(escape(item.client.reference), escape(item.client.name), _status_cell(item))
+        grid.add_row(
+            escape(item.client.reference),
+            escape(item.client.name),
+            contact_cell(item.link, item.client.name),
+        )
     show(grid)
     if waiting:
         note(

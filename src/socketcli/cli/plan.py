@@ -37,8 +37,9 @@ def _month(text: str | None) -> Month | None:
     return None if text is None else Month.parse(text)
 
 
-def _contact(link: ContactLink, client: str) -> str:
-    """The Xero contact cell: the contact's name, marked where a person needs to look."""
+def contact_cell(link: ContactLink, client: str) -> str:
+    """The Xero contact cell (plan show, plan diff, contacts list): the contact's name,
+    marked where a person needs to look."""
     from socketcli.cli.output import escape
 
     name = escape(link.contact_name or "")
@@ -180,7 +181,7 @@ def show(
             escape(r.reference),
             money(r.amount),
             str(r.line_count),
-            _contact(r.link, r.client),
+            contact_cell(r.link, r.client),
         )
     grid.add_section()
     grid.add_row(
@@ -332,7 +333,7 @@ def diff(
             money(r.previous_amount),
             str(r.previous_line_count),
             signed(r.difference),
-            _contact(r.link, r.client),
+            contact_cell(r.link, r.client),
         )
     render(grid)
     totals = table(
