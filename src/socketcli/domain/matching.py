@@ -476,13 +476,6 @@ class ContactIndex:
         self._plain = [" ".join(forms[0]) for forms in self._forms]
         self._folded = [contact.name.casefold() for contact in self.contacts]
 
-    def __len__(self) -> int:
-        return len(self.contacts)
-
-    def contact(self, contact_id: str) -> XeroContact | None:
-        index = self._by_id.get(contact_id)
-        return None if index is None else self.contacts[index]
-
     # -- ranking --
 
     def rank(self, client: Client, limit: int = 5) -> list[Candidate]:
