@@ -85,6 +85,7 @@ from socketcli.services.xero_ports import (
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+_C = TypeVar("_C", NewContact, ContactChange)
 
 #: A callable returning the current xero-python token dict (access_token, expires_at, ...).
 TokenSource = Callable[[], Mapping[str, Any]]
@@ -350,42 +351,47 @@ class XeroPythonGateway:
     def create_contacts(
         self, contacts: Sequence[NewContact], *, idempotency_key: str | None = None
     ) -> list[str]:
-        batches = _batches(list(contacts))
-        keys = _batch_keys(idempotency_key, len(batches))
-        created: list[str] = []
-        for batch, key in zip(batches, keys, strict=True):
-            body = mapping.new_contacts(batch)
-            answer = self._write(
-                "PUT /Contacts",
-                key,
-                created,
-                self._accounting.create_contacts,
-                body,
-            )
-            created.extend(self._contact_ids(answer, batch_names=[c.name for c in batch]))
-        return created
+        return self._write_contacts(
+            "PUT /Contacts",
+            self._accounting.create_contacts,
+            contacts,
+            mapping.new_contacts,
+            lambda contact: contact.name,
+            idempotency_key,
+        )
 
     def update_contacts(
         self, changes: Sequence[ContactChange], *, idempotency_key: str | None = None
     ) -> list[str]:
         if any(not change.contact_id for change in changes):
             raise ValueError("every contact change needs the ContactID")
-        batches = _batches(list(changes))
+        return self._write_contacts(
+            "POST /Contacts",
+            self._accounting.update_or_create_contacts,
+            changes,
+            mapping.contact_changes,
+            lambda change: change.name or change.contact_id,
+            idempotency_key,
+        )
+
+    def _write_contacts(
+        self,
+        operation: str,
+        call: Callable[..., Any],
+        items: Sequence[_C],
+        body: Callable[[list[_C]], Any],
+        name: Callable[[_C], str],
+        idempotency_key: str | None,
+    ) -> list[str]:
+        """Create or change contacts in batches, each behind its own idempotency key; the
+        ContactIDs Xero answered, in order (a refused contact is named in the error)."""
+        batches = _batches(list(items))
         keys = _batch_keys(idempotency_key, len(batches))
-        updated: list[str] = []
+        done: list[str] = []
         for batch, key in zip(batches, keys, strict=True):
-            body = mapping.contact_changes(batch)
-            answer = self._write(
-                "POST /Contacts",
-                key,
-                updated,
-                self._accounting.update_or_create_contacts,
-                body,
-            )
-            updated.extend(
-                self._contact_ids(answer, batch_names=[c.name or c.contact_id for c in batch])
-            )
-        return updated
+            answer = self._write(operation, key, done, call, body(batch))
+            done.extend(self._contact_ids(answer, batch_names=[name(item) for item in batch]))
+        return done
 
     def create_invoices(
         self, invoices: Sequence[NewInvoice], idempotency_key: str
