@@ -542,6 +542,27 @@ def test_a_malformed_import_reports_every_problem_by_file_row_and_column_and_wri
     assert examples_imported.dump() == before
 
 
+def test_a_service_named_twice_is_a_problem_on_the_second_row(
+    examples_imported: Store, csv_file: CsvFile
+) -> None:
+    before = examples_imported.dump()
+    services = csv_file(
+        "services.csv",
+        ["name", "billing_method"],
+        ["Audit", "monthly"],
+        ["AUDIT", "monthly"],
+    )
+
+    with pytest.raises(ImportFailed) as failure:
+        examples_imported.import_files(services)
+
+    assert where(failure) == [("services.csv", 3, "name")]
+    assert [problem.reason for problem in failure.value.problems] == [
+        f"service 'AUDIT' is already on row 2 of {services}: each service is imported once"
+    ]
+    assert examples_imported.dump() == before
+
+
 def test_a_problem_reads_as_file_row_column_and_reason() -> None:
     problem = Problem("proposals.csv", 4, "from_month", "month '2026-1' is not a month")
 

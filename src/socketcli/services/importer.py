@@ -490,6 +490,19 @@ def _mirrored(check: Callable[[str], str], what: str) -> Callable[[str], str]:
     return parse
 
 
+def _first(seen: dict[str, _Row], key: str, row: _Row, column: str, kind: str, name: str) -> bool:
+    """Whether `row` is the first of the files to name this client or service (`key`); a
+    later one is a problem on its `column`."""
+    earlier = seen.get(key)
+    if earlier is not None:
+        row.problem(
+            column, f"{kind} {name!r} is already on {earlier.where()}: each {kind} is imported once"
+        )
+        return False
+    seen[key] = row
+    return True
+
+
 def _clients(
     sheets: list[_Sheet], stored: dict[str, Client], choices: XeroChoices
 ) -> tuple[_Changes[Client], set[str]]:
@@ -518,15 +531,8 @@ def _clients(
             if reference is None:
                 continue
             named.add(reference)
-            earlier = first_seen.get(reference)
-            if earlier is not None:
-                row.problem(
-                    "reference",
-                    f"client {reference!r} is already on {earlier.where()}: "
-                    "each client is imported once",
-                )
+            if not _first(first_seen, reference, row, "reference", "client", reference):
                 continue
-            first_seen[reference] = row
             if row.bad or name is None:
                 continue
             before = stored.get(reference)
@@ -572,15 +578,8 @@ def _services(
                 continue
             key = name.casefold()
             named.add(key)
-            earlier = first_seen.get(key)
-            if earlier is not None:
-                row.problem(
-                    "name",
-                    f"service {name!r} is already on {earlier.where()}: "
-                    "each service is imported once",
-                )
+            if not _first(first_seen, key, row, "name", "service", name):
                 continue
-            first_seen[key] = row
             if row.bad or method is None:
                 continue
             before = stored.get(key)
