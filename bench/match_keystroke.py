@@ -493,8 +493,8 @@ def build_store(db: Path, practice: Practice, env: dict[str, str]) -> Build:
     wiring = wire(db)
     try:
         with wiring.uow(write=True, create=True) as uow:
-            uow.save_clients(practice.clients)
-            uow.save_xero_contacts(practice.contacts)
+            uow.clients.save_many(practice.clients)
+            uow.mirror.save_contacts(practice.contacts)
             uow.commit()
     finally:
         wiring.close()

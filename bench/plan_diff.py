@@ -283,7 +283,7 @@ def breakdown(db: Path, month_text: str) -> dict[str, Any]:
         statements.append((statement, parameters))
 
     with wiring.uow() as uow:
-        uow.settings_values()
+        uow.settings.values()
     t = lap("open store (engine, schema check, first query)", t)
 
     with wiring.uow() as uow:
@@ -292,10 +292,10 @@ def breakdown(db: Path, month_text: str) -> dict[str, Any]:
         t = lap("load settings + clients (uow.clients)", t)
         resolved = plan_service.resolve_month(uow, month, wiring.clock)
         previous_month = resolved - 1
-        finalised = uow.finalised_totals(previous_month)
+        finalised = uow.snapshots.totals(previous_month)
         t = lap("finalised_totals", t)
         before = len(statements)
-        lines = uow.billable_lines(previous_month if finalised is None else resolved, resolved)
+        lines = uow.plan.billable_lines(previous_month if finalised is None else resolved, resolved)
         t = lap("SQL load: uow.billable_lines", t)
         sql, parameters = statements[before]
         current_plan = compute_plan(resolved, practice.terms, lines, practice.settings)

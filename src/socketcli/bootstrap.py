@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from socketcli.adapters.store.database import StoreLocation
     from socketcli.adapters.store.reader import SqlReader
     from socketcli.adapters.store.uow import SqlUnitOfWork
-    from socketcli.services.ports import Clock
+    from socketcli.ports.clock import Clock
 
 DEFAULT_STORE = "socket.db"
 PLAYGROUND_STORE = "playground.db"
@@ -43,7 +43,7 @@ def store_location(db: Path | None = None, *, playground: bool = False) -> Store
 
 def clock() -> Clock:
     """The system clock, or the moment in $SOCKET_NOW (ISO date or time) for rehearsals and tests."""
-    from socketcli.services.clock import FixedClock, SystemClock
+    from socketcli.adapters.clock import FixedClock, SystemClock
 
     fixed = os.environ.get("SOCKET_NOW")
     if fixed:

@@ -26,9 +26,9 @@ def change_mirror(db: Path, name: str, **changes: object) -> XeroContact:
     wiring = wire(db)
     try:
         with wiring.uow(write=True) as uow:
-            (found,) = [c for c in uow.xero_contacts() if c.name == name]
+            (found,) = [c for c in uow.mirror.contacts() if c.name == name]
             changed = replace(found, **changes)  # type: ignore[arg-type]
-            uow.save_xero_contacts([changed])
+            uow.mirror.save_contacts([changed])
             uow.commit()
     finally:
         wiring.close()

@@ -159,12 +159,12 @@ def test_account_codes_and_themes_are_checked_against_the_xero_mirror(
     """Once `socket sync` has mirrored the organisation's accounts and themes, an import is
     held to them, as `services add` and `clients edit` are."""
     from socketcli.bootstrap import wire
-    from socketcli.services.xero_ports import XeroAccount, XeroBrandingTheme
+    from socketcli.ports.xero import XeroAccount, XeroBrandingTheme
 
     wiring = wire(socket.db)
     try:
         with wiring.uow(write=True) as uow:
-            uow.save_xero_accounts(
+            uow.mirror.save_accounts(
                 "t-1",
                 [
                     XeroAccount("a-200", "200", "Sales"),
@@ -172,7 +172,7 @@ def test_account_codes_and_themes_are_checked_against_the_xero_mirror(
                 ],
                 complete=True,
             )
-            uow.save_xero_branding_themes("t-1", [XeroBrandingTheme("b-1", "Standard")])
+            uow.mirror.save_branding_themes("t-1", [XeroBrandingTheme("b-1", "Standard")])
             uow.commit()
     finally:
         wiring.close()
@@ -217,12 +217,12 @@ def test_tracking_is_checked_against_the_xero_mirror(socket: Socket, tmp_path: P
     """Once the mirror holds tracking categories, a client's or a service's tracking must be
     an active option of an active category, in every way it is given."""
     from socketcli.bootstrap import wire
-    from socketcli.services.xero_ports import XeroTrackingCategory, XeroTrackingOption
+    from socketcli.ports.xero import XeroTrackingCategory, XeroTrackingOption
 
     wiring = wire(socket.db)
     try:
         with wiring.uow(write=True) as uow:
-            uow.save_xero_tracking_categories(
+            uow.mirror.save_tracking_categories(
                 "t-1",
                 [
                     XeroTrackingCategory(

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import pytest
 
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     ContactChange,
     CreatedInvoice,
     NewContact,

@@ -61,11 +61,11 @@ def test_a_first_sync_and_a_push_pass_the_specs_validation(
     assert first.succeeded
     assert first.contacts.new >= 1  # the spec's example contacts are in the mirror
     with store() as uow:
-        example = uow.xero_contacts()[0]
+        example = uow.mirror.contacts()[0]
 
     # Link a client to the example contact with other details: the next sync pushes them.
     with store(write=True) as uow:
-        uow.save_client(
+        uow.clients.save(
             replace(
                 Client(
                     reference="CITY", name="City Limousines Ltd", email="office@citylimo.example"

@@ -9,14 +9,14 @@ import pytest
 from gateway_helpers import many_contacts
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
-from socketcli.sandbox import Sandbox
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     ContactChange,
     NewContact,
     XeroContactRecord,
     XeroDuplicateContactName,
     XeroValidationError,
 )
+from socketcli.sandbox import Sandbox
 
 
 def test_listing_2500_contacts_takes_three_pages_of_1000(

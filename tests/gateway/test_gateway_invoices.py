@@ -8,13 +8,13 @@ from decimal import Decimal
 import pytest
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
-from socketcli.sandbox import Sandbox
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     NewInvoice,
     NewInvoiceLine,
     ValidationProblem,
     XeroValidationError,
 )
+from socketcli.sandbox import Sandbox
 
 
 def december(reference: str = "CLI003 December 2026", **overrides: object) -> NewInvoice:

@@ -7,8 +7,8 @@ import logging
 import pytest
 from gateway_helpers import MakeGateway, TokenSource
 
+from socketcli.ports.xero import NewContact, XeroError
 from socketcli.sandbox import Sandbox
-from socketcli.services.xero_ports import NewContact, XeroError
 
 
 def test_no_token_text_in_the_debug_log_or_in_errors(

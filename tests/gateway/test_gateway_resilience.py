@@ -14,8 +14,7 @@ import pytest
 from gateway_helpers import FakeSleep, MakeGateway, TokenSource, token_dict
 
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
-from socketcli.sandbox import Sandbox
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     NewContact,
     NewInvoice,
     NewInvoiceLine,
@@ -25,6 +24,7 @@ from socketcli.services.xero_ports import (
     XeroRateLimited,
     XeroUnavailable,
 )
+from socketcli.sandbox import Sandbox
 
 
 def statuses(xero: Sandbox, endpoint: str) -> list[int]:

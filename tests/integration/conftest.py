@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlmodel import SQLModel
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.services.importer import ImportReport, import_csv
@@ -34,7 +35,7 @@ class Store:
 
     def import_files(self, *files: Path, dry_run: bool = False, at: datetime = NOW) -> ImportReport:
         with self.uow(at) as uow:
-            return import_csv(uow, list(files), dry_run=dry_run)
+            return import_csv(uow, FixedClock(at), list(files), dry_run=dry_run)
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, in primary key order: two dumps are equal or the store changed."""

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.domain.model import ChangeType
 from socketcli.domain.months import Month
-from socketcli.services.clock import FixedClock
 from socketcli.services.importer import ImportFailed, Problem
 from socketcli.services.plan import approve_plan, diff_plan, preview_invoice, show_plan
 
@@ -75,7 +75,7 @@ def line(
 def plan_of(store: Store, month: Month) -> dict[str, tuple[Decimal, int]]:
     """Each client's amount and line count in the month's plan."""
     with store.uow() as uow:
-        report = show_plan(uow, FixedClock(NOW), month)
+        report = show_plan(uow.plan, FixedClock(NOW), month)
     return {row.reference: (row.amount, row.line_count) for row in report.rows}
 
 
@@ -131,7 +131,7 @@ def test_the_examples_show_every_change_type_in_the_december_diff(
     examples_imported: Store,
 ) -> None:
     with examples_imported.uow() as uow:
-        report = diff_plan(uow, FixedClock(NOW), Month(2026, 12))
+        report = diff_plan(uow.plan, FixedClock(NOW), Month(2026, 12))
 
     changes = {row.reference: (row.change, row.previous_amount, row.amount) for row in report.rows}
     assert changes == {
@@ -211,7 +211,7 @@ def test_a_client_starting_mid_year_owes_the_alignment_fee_on_its_first_invoice(
     examples_imported: Store,
 ) -> None:
     with examples_imported.uow() as uow:
-        preview = preview_invoice(uow, FixedClock(NOW), "BRIGHT", Month(2026, 12))
+        preview = preview_invoice(uow.plan, FixedClock(NOW), "BRIGHT", Month(2026, 12))
 
     (invoice,) = preview.invoices
     assert [(line.description, line.line_amount) for line in invoice.lines] == [

@@ -26,7 +26,7 @@ from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, XeroContact
 from socketcli.domain.settings import PracticeSettings
-from socketcli.services.xero_ports import XeroContactRecord
+from socketcli.ports.xero import XeroContactRecord
 
 NOW = "2026-11-21 09:00:00+00:00"
 
@@ -78,7 +78,7 @@ def test_a_store_of_the_first_version_is_upgraded_and_its_lines_get_their_amount
     assert last == Month(2027, 2).ordinal
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     with SqlUnitOfWork(engine, lambda: moment) as uow:
-        totals = uow.billing_totals(
+        totals = uow.plan.billing_totals(
             [Month(2026, 10), Month(2026, 11), Month(2027, 1), Month(2027, 3)],
             PracticeSettings.defaults(),
         )
@@ -121,32 +121,34 @@ def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_mark
     assert current_revision(engine) == HEAD_REVISION
     moment = datetime(2026, 11, 21, 9, tzinfo=UTC)  # NOW
     with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
-        assert [(c.reference, c.xero_contact_id, c.new_xero_contact) for c in uow.clients()] == [
+        assert [
+            (c.reference, c.xero_contact_id, c.new_xero_contact) for c in uow.clients.all()
+        ] == [
             ("CITY", "c-1", False),
             ("NOVA", None, False),
         ]
-        (city,) = uow.xero_contacts_by_id(["c-1"])
+        (city,) = uow.mirror.contacts_by_id(["c-1"])
         assert (city.name, city.merged_to, city.updated_at) == ("City Limousines", None, moment)
-        assert [p.contact_number for p in uow.pushed_clients()] == ["CITY"]
-        nova = uow.client("NOVA")
+        assert [p.contact_number for p in uow.mirror.pushed_clients()] == ["CITY"]
+        nova = uow.clients.get("NOVA")
         assert nova is not None
-        uow.save_client(replace(nova, new_xero_contact=True))
-        uow.save_clients([Client("PEAK", "Peak District Pottery", new_xero_contact=True)])
-        uow.save_xero_contact_records(
+        uow.clients.save(replace(nova, new_xero_contact=True))
+        uow.clients.save_many([Client("PEAK", "Peak District Pottery", new_xero_contact=True)])
+        uow.mirror.save_contact_records(
             "t-1", [XeroContactRecord("c-2", "City Limos", status="ARCHIVED", merged_to="c-1")]
         )
-        uow.save_xero_contacts([XeroContact("c-3", "Atlas", status="ARCHIVED", merged_to="c-1")])
+        uow.mirror.save_contacts([XeroContact("c-3", "Atlas", status="ARCHIVED", merged_to="c-1")])
         uow.commit()
     with SqlUnitOfWork(engine, lambda: moment) as uow:
-        assert [c.reference for c in uow.clients() if c.new_xero_contact] == ["NOVA", "PEAK"]
+        assert [c.reference for c in uow.clients.all() if c.new_xero_contact] == ["NOVA", "PEAK"]
         assert [
             (c.reference, c.new_xero_contact)
-            for c in uow.clients_by_reference(["CITY", "NOVA", "PEAK"])
+            for c in uow.clients.by_references(["CITY", "NOVA", "PEAK"])
         ] == [("CITY", False), ("NOVA", True), ("PEAK", True)]
-        assert {(c.contact_id, c.merged, c.merged_to) for c in uow.xero_contacts()} == {
+        assert {(c.contact_id, c.merged, c.merged_to) for c in uow.mirror.contacts()} == {
             ("c-1", False, None),
             ("c-2", True, "c-1"),
             ("c-3", True, "c-1"),
         }
-        assert [c.merged_to for c in uow.xero_contacts_by_id(["c-2"])] == ["c-1"]
+        assert [c.merged_to for c in uow.mirror.contacts_by_id(["c-2"])] == ["c-1"]
     engine.dispose()

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.domain.billing import client_totals
 from socketcli.domain.months import Month
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
-from socketcli.services.clock import FixedClock
 from socketcli.services.importer import import_csv
 from socketcli.services.plan import terms_of
 from socketcli.services.playground import create_playground
@@ -39,14 +39,14 @@ SETTINGS_VARIANTS = {
 
 
 def assert_sql_totals_match_the_engine(uow: SqlUnitOfWork, months: list[Month]) -> int:
-    stored = PracticeSettings.from_values(uow.settings_values())
-    terms = {client.id: terms_of(client) for client in uow.clients() if client.id is not None}
-    lines = uow.billable_lines(months[0], months[-1])
+    stored = PracticeSettings.from_values(uow.settings.values())
+    terms = {client.id: terms_of(client) for client in uow.clients.all() if client.id is not None}
+    lines = uow.plan.billable_lines(months[0], months[-1])
     compared = 0
     for name, variant in SETTINGS_VARIANTS.items():
         settings = variant(stored)
         expected = client_totals(months, terms, lines, settings)
-        actual = uow.billing_totals(months, settings)
+        actual = uow.plan.billing_totals(months, settings)
         for month in months:
             assert actual[month] == expected[month], f"{month} with settings {name}"
             compared += len(expected[month])
@@ -85,7 +85,7 @@ def test_the_sql_totals_are_the_engines_on_an_imported_practice(tmp_path: Path) 
     engine = open_engine(StoreLocation.for_path(tmp_path / "g.db"), create=True)
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
-        import_csv(uow, sorted(out.glob("*.csv")))
+        import_csv(uow, FixedClock(moment), sorted(out.glob("*.csv")))
     months = [Month(2024, 11) + offset for offset in range(27)]
     with SqlUnitOfWork(engine, lambda: moment) as uow:
         compared = assert_sql_totals_match_the_engine(uow, months)

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.tables import WorkItemRow
 from socketcli.adapters.store.uow import SqlUnitOfWork
@@ -26,7 +27,6 @@ from socketcli.domain.months import Month
 from socketcli.domain.records import XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.services import demo_data
-from socketcli.services.clock import FixedClock
 from socketcli.services.plan import diff_plan, preview_invoice, show_plan, terms_of
 from socketcli.services.playground import PlaygroundReport, create_playground
 
@@ -58,7 +58,9 @@ class Playground:
     def billed(self, month: Month) -> dict[str, Decimal]:
         """Each client's amount in `month`, by reference."""
         with self.uow() as uow:
-            return {row.reference: row.amount for row in show_plan(uow, self.clock, month).rows}
+            return {
+                row.reference: row.amount for row in show_plan(uow.plan, self.clock, month).rows
+            }
 
 
 @pytest.fixture(scope="module", params=DAYS)
@@ -73,7 +75,7 @@ def playground(
 
 def test_about_forty_clients_with_realistic_references(playground: Playground) -> None:
     with playground.uow() as uow:
-        clients = uow.clients()
+        clients = uow.clients.all()
     assert 35 <= len(clients) <= 45
     assert playground.report.clients == len(clients)
     assert all(c.reference.startswith("CLI") and len(c.reference) == 6 for c in clients)
@@ -88,8 +90,8 @@ def test_the_pricing_menu_and_the_proposals_cover_every_billing_method(
     playground: Playground,
 ) -> None:
     with playground.uow() as uow:
-        services = uow.services()
-        proposals = uow.proposals()
+        services = uow.services.all()
+        proposals = uow.proposals.all()
     assert {s.billing_method for s in services} == set(BillingMethod)
     accepted = [p for p in proposals if p.status is ProposalStatus.ACCEPTED]
     assert {line.billing_method for p in accepted for line in p.lines} == set(BillingMethod)
@@ -102,7 +104,7 @@ def test_the_pricing_menu_and_the_proposals_cover_every_billing_method(
 def test_proposals_were_accepted_over_the_past_fourteen_months(playground: Playground) -> None:
     now = playground.clock.now()
     with playground.uow() as uow:
-        proposals = uow.proposals()
+        proposals = uow.proposals.all()
     statuses = [p.status for p in proposals]
     assert statuses.count(ProposalStatus.CANCELLED) == 1
     assert statuses.count(ProposalStatus.DRAFT) >= 2
@@ -121,7 +123,7 @@ def test_proposals_were_accepted_over_the_past_fourteen_months(playground: Playg
 
 def test_the_default_plan_diff_shows_every_change_type(playground: Playground) -> None:
     with playground.uow() as uow:
-        report = diff_plan(uow, playground.clock)
+        report = diff_plan(uow.plan, playground.clock)
     assert report.month == playground.month
     assert report.previous_month == playground.month - 1
     assert report.playground is True
@@ -137,8 +139,8 @@ def test_the_default_plan_diff_shows_every_change_type(playground: Playground) -
 def test_the_new_clients_start_in_the_plan_month(playground: Playground) -> None:
     month = playground.month
     with playground.uow() as uow:
-        late = uow.proposals(demo_data.LATE_START_CLIENT)[0]
-        new = uow.proposals(demo_data.NEW_CLIENT)[0]
+        late = uow.proposals.all(demo_data.LATE_START_CLIENT)[0]
+        new = uow.proposals.all(demo_data.NEW_CLIENT)[0]
     assert late.start_date is not None
     assert Month.of(late.start_date) == month
     assert late.accepted_at is not None
@@ -151,8 +153,8 @@ def test_the_alignment_fee_client_first_invoice_carries_the_alignment_fee(
     playground: Playground,
 ) -> None:
     with playground.uow() as uow:
-        client = uow.client(demo_data.ALIGNMENT_CLIENT)
-        (proposal,) = uow.proposals(demo_data.ALIGNMENT_CLIENT)
+        client = uow.clients.get(demo_data.ALIGNMENT_CLIENT)
+        (proposal,) = uow.proposals.all(demo_data.ALIGNMENT_CLIENT)
         accounts = next(line for line in proposal.lines if line.charges_alignment)
         assert client is not None
         assert client.year_end is not None
@@ -161,8 +163,8 @@ def test_the_alignment_fee_client_first_invoice_carries_the_alignment_fee(
         assert first is not None
         assert playground.month - 13 <= first <= playground.month - 2
         assert first.month == 10
-        preview = preview_invoice(uow, playground.clock, client.reference, first)
-        later = preview_invoice(uow, playground.clock, client.reference, first + 1)
+        preview = preview_invoice(uow.plan, playground.clock, client.reference, first)
+        later = preview_invoice(uow.plan, playground.clock, client.reference, first + 1)
     (invoice,) = preview.invoices
     fees = [line for line in invoice.lines if line.description.startswith("Alignment fee")]
     assert len(fees) == 1
@@ -175,11 +177,11 @@ def test_only_one_client_owes_an_alignment_fee(playground: Playground) -> None:
     """Every other client billed monthly for its annual accounts started with its year."""
     charged = set()
     with playground.uow() as uow:
-        settings = PracticeSettings.from_values(uow.settings_values())
-        terms = {c.id: terms_of(c) for c in uow.clients() if c.id is not None}
+        settings = PracticeSettings.from_values(uow.settings.values())
+        terms = {c.id: terms_of(c) for c in uow.clients.all() if c.id is not None}
         references = {client_id: t.reference for client_id, t in terms.items()}
         first, last = playground.month - 13, playground.month + 12
-        lines = uow.billable_lines(first, last)
+        lines = uow.plan.billable_lines(first, last)
     month = first
     while month <= last:
         for invoice in compute_plan(month, terms, lines, settings).invoices:
@@ -192,8 +194,8 @@ def test_only_one_client_owes_an_alignment_fee(playground: Playground) -> None:
 def test_the_closing_client_is_not_billed_after_its_last_month(playground: Playground) -> None:
     month = playground.month
     with playground.uow() as uow:
-        closing = uow.client(demo_data.CLOSING_CLIENT)
-        later = uow.client(demo_data.CLOSING_LATER_CLIENT)
+        closing = uow.clients.get(demo_data.CLOSING_CLIENT)
+        later = uow.clients.get(demo_data.CLOSING_LATER_CLIENT)
     assert closing is not None
     assert closing.last_billable_month == month - 1
     assert later is not None
@@ -211,7 +213,7 @@ def test_the_cancelled_add_on_bills_until_the_month_before(playground: Playgroun
     with playground.uow() as uow:
         (cancelled,) = [
             p
-            for p in uow.proposals(demo_data.CANCELLED_ADD_ON_CLIENT)
+            for p in uow.proposals.all(demo_data.CANCELLED_ADD_ON_CLIENT)
             if p.status is ProposalStatus.CANCELLED
         ]
     assert all(line.end == month - 1 for line in cancelled.lines)
@@ -219,8 +221,8 @@ def test_the_cancelled_add_on_bills_until_the_month_before(playground: Playgroun
 
 def test_the_playground_setting_and_practice_settings(playground: Playground) -> None:
     with playground.uow() as uow:
-        settings = PracticeSettings.from_values(uow.settings_values())
-        clients = {c.reference: c for c in uow.clients()}
+        settings = PracticeSettings.from_values(uow.settings.values())
+        clients = {c.reference: c for c in uow.clients.all()}
     assert settings.playground is True
     assert str(settings.payment_terms) in {"days:14", "following:20"}
     assert settings.recurring_account_code == "200"
@@ -232,7 +234,7 @@ def test_the_playground_setting_and_practice_settings(playground: Playground) ->
 
 def test_the_consolidated_client_gets_one_line_per_account_code(playground: Playground) -> None:
     with playground.uow() as uow:
-        preview = preview_invoice(uow, playground.clock, demo_data.CONSOLIDATED_CLIENT)
+        preview = preview_invoice(uow.plan, playground.clock, demo_data.CONSOLIDATED_CLIENT)
     (invoice,) = preview.invoices
     codes = [line.account_code for line in invoice.lines]
     assert len(codes) == len(set(codes))
@@ -243,9 +245,9 @@ def test_work_lines_become_work_items_and_weekly_lines_are_never_invoiced(
     playground: Playground,
 ) -> None:
     with playground.uow() as uow:
-        proposals = uow.proposals()
+        proposals = uow.proposals.all()
         items = uow.session.execute(select(func.count()).select_from(WorkItemRow)).scalar_one()
-        lines = uow.billable_lines(playground.month - 13, playground.month + 12)
+        lines = uow.plan.billable_lines(playground.month - 13, playground.month + 12)
     work = [
         line
         for p in proposals
@@ -264,8 +266,8 @@ def by_name(contacts: list[XeroContact], name: str) -> XeroContact:
 
 def test_the_demo_xero_contacts(playground: Playground) -> None:
     with playground.uow() as uow:
-        contacts = uow.xero_contacts()
-        clients = uow.clients()
+        contacts = uow.mirror.contacts()
+        clients = uow.clients.all()
     names = {c.name for c in contacts}
     assert 40 <= len(contacts) <= 50
     assert playground.report.xero_contacts == len(contacts)
@@ -295,7 +297,7 @@ def test_the_demo_xero_contacts(playground: Playground) -> None:
     folded = {c.name.casefold() for c in contacts}
     assert any(c.name.casefold() not in folded for c in clients)
     with playground.uow() as uow:
-        report = show_plan(uow, playground.clock)
+        report = show_plan(uow.plan, playground.clock)
     assert report.needing_attention > len(report.rows) / 2
 
 
@@ -308,14 +310,14 @@ def test_the_same_clock_makes_the_same_store(tmp_path: Path) -> None:
         with made.uow() as uow:
             proposals = [
                 replace(p, id=None, lines=tuple(replace(line, id=None) for line in p.lines))
-                for p in uow.proposals()
+                for p in uow.proposals.all()
             ]
             return (
-                uow.settings_values(),
-                uow.clients(),
-                uow.services(),
+                uow.settings.values(),
+                uow.clients.all(),
+                uow.services.all(),
                 proposals,
-                uow.xero_contacts(),
+                uow.mirror.contacts(),
             )
 
     assert contents(first) == contents(second)

@@ -81,9 +81,9 @@ class Store:
     def link(self, reference: str, contact_id: str) -> None:
         """Link a client to a Xero contact, as `socket contacts match` will."""
         with self.uow(write=True) as uow:
-            client = uow.client(reference)
+            client = uow.clients.get(reference)
             assert client is not None
-            uow.save_client(replace(client, xero_contact_id=contact_id))
+            uow.clients.save(replace(client, xero_contact_id=contact_id))
             uow.commit()
 
     def close(self) -> None:

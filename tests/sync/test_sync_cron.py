@@ -125,7 +125,7 @@ def test_a_cron_like_run_with_no_terminal_no_keyring_and_a_bare_environment(
     assert (run.returncode, run.stdout, run.stderr) == (0, "", "")
     assert connected.call_counts()["GET /Contacts"] == 1
     with store.uow() as uow:
-        assert len(uow.xero_contacts()) == 47
+        assert len(uow.mirror.contacts()) == 47
     for secret in token_texts(state_dir):
         assert secret not in (state_dir / "sync.log").read_text()
     assert os.environ.get("SOCKET_NOW")  # the test's own environment was not what cron saw

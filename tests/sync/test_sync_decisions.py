@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from socketcli.domain.records import Client, XeroContact
-from socketcli.services.ports import PushedDetails
+from socketcli.ports.store import PushedDetails
 from socketcli.services.sync import (
     FieldChange,
     PushDecision,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sync_helpers import FakeSleep, Socket, Store, gateway_for
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation
 from socketcli.bootstrap import Wiring
+from socketcli.ports.xero import XeroDayLimitReached
 from socketcli.sandbox import Sandbox
-from socketcli.services.clock import FixedClock
 from socketcli.services.sync import SyncReport, sync
-from socketcli.services.xero_ports import XeroDayLimitReached
 
 
 def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -> SyncReport:
@@ -52,7 +52,7 @@ def test_rate_limits_errors_and_timeouts_are_retried_and_the_sync_succeeds(
     assert report.contacts.new > 0
     assert report.accounts.new == 4
     with store.uow() as uow:
-        state = uow.xero_sync_state(xero.tenant_id)
+        state = uow.mirror.sync_state(xero.tenant_id)
     assert state is not None
     assert state.last_sync_at is not None
 
@@ -76,8 +76,8 @@ def test_the_day_limit_part_way_through_the_contacts_leaves_nothing_half_written
         ("push", "not_run"),
     ]
     with store.uow() as uow:
-        assert uow.xero_contacts() == []  # not the first page alone
-        assert uow.xero_sync_state(xero.tenant_id) is None
+        assert uow.mirror.contacts() == []  # not the first page alone
+        assert uow.mirror.sync_state(xero.tenant_id) is None
 
 
 def test_the_day_limit_stops_socket_sync_with_exit_8_and_the_next_run_resumes(
@@ -95,9 +95,9 @@ def test_the_day_limit_stops_socket_sync_with_exit_8_and_the_next_run_resumes(
     assert "The sync stopped at revenue accounts: what synced before is kept" in result.stderr
     assert connected.call_counts() == {"GET /Contacts": 1, "GET /Accounts": 1}
     with store.uow() as uow:
-        state = uow.xero_sync_state(connected.tenant_id)
-        assert uow.xero_accounts() == []
-        assert len(uow.xero_contacts()) > 0  # the contacts phase was whole: it stays
+        state = uow.mirror.sync_state(connected.tenant_id)
+        assert uow.mirror.accounts() == []
+        assert len(uow.mirror.contacts()) > 0  # the contacts phase was whole: it stays
     assert state is not None
     assert (state.accounts_synced_at, state.last_sync_at) == (None, None)
     assert state.contacts_modified_since is not None

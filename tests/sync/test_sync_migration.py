@@ -19,7 +19,7 @@ from socketcli.adapters.store.database import (
     open_engine,
 )
 from socketcli.adapters.store.uow import SqlUnitOfWork
-from socketcli.services.ports import PushedDetails, SyncState
+from socketcli.ports.store import PushedDetails, SyncState
 
 NOW = "2026-11-21 09:00:00+00:00"
 MOMENT = datetime(2026, 11, 21, 9, tzinfo=UTC)
@@ -60,16 +60,18 @@ def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(tmp_path: Path
         "xero_pushed_clients",
     } <= tables
     with SqlUnitOfWork(engine, lambda: MOMENT, write=True) as uow:
-        (contact,) = uow.xero_contacts_by_id(["c-1"])
+        (contact,) = uow.mirror.contacts_by_id(["c-1"])
         assert (contact.name, contact.updated_at) == ("City Limousines", None)
-        assert uow.xero_accounts() == []
-        assert uow.xero_sync_state("t-1") is None
-        uow.save_xero_sync_state(SyncState("t-1", contacts_modified_since=MOMENT))
-        uow.save_pushed_clients([PushedDetails(1, "c-1", "City Limousines", "", "CITY", MOMENT)])
+        assert uow.mirror.accounts() == []
+        assert uow.mirror.sync_state("t-1") is None
+        uow.mirror.save_sync_state(SyncState("t-1", contacts_modified_since=MOMENT))
+        uow.mirror.save_pushed_clients(
+            [PushedDetails(1, "c-1", "City Limousines", "", "CITY", MOMENT)]
+        )
         uow.commit()
     with SqlUnitOfWork(engine, lambda: MOMENT) as uow:
-        state = uow.xero_sync_state("t-1")
+        state = uow.mirror.sync_state("t-1")
         assert state is not None
         assert state.contacts_modified_since == MOMENT
-        assert [p.contact_number for p in uow.pushed_clients()] == ["CITY"]
+        assert [p.contact_number for p in uow.mirror.pushed_clients()] == ["CITY"]
     engine.dispose()

@@ -27,11 +27,11 @@ def test_a_first_sync_mirrors_the_organisation_and_a_second_asks_each_endpoint_o
     assert first["accounts"]["new"] == 4  # 200, 250 (archived), 260, 270: revenue only
     assert connected.call_counts() == EVERY_PULL  # nothing else reached Xero
     with store.uow() as uow:
-        contacts = {c.name: c for c in uow.xero_contacts()}
-        accounts = {a.code: a for a in uow.xero_accounts()}
-        themes = [t.name for t in uow.xero_branding_themes()]
-        (region,) = uow.xero_tracking_categories()
-        state = uow.xero_sync_state(connected.tenant_id)
+        contacts = {c.name: c for c in uow.mirror.contacts()}
+        accounts = {a.code: a for a in uow.mirror.accounts()}
+        themes = [t.name for t in uow.mirror.branding_themes()]
+        (region,) = uow.mirror.tracking_categories()
+        state = uow.mirror.sync_state(connected.tenant_id)
     assert len(contacts) == len(DEMO_CONTACTS)
     assert contacts["Thompson Haulage Ltd"].status == "ARCHIVED"
     assert contacts["City Limousines"].email == "accounts@citylimousines.co.uk"
@@ -92,7 +92,7 @@ def test_a_contact_changed_in_xero_is_picked_up_by_the_next_sync(
     }
     assert report["calls"]["GET /Contacts"] == 1
     with store.uow() as uow:
-        (mirrored,) = uow.xero_contacts_by_id([city["ContactID"]])
+        (mirrored,) = uow.mirror.contacts_by_id([city["ContactID"]])
     assert (mirrored.name, mirrored.email) == ("City Limousines (UK)", "ops@citylimos.co.uk")
 
 
@@ -107,7 +107,7 @@ def test_a_contact_archived_in_xero_is_seen_and_marked_archived(
 
     assert report["contacts"]["archived"] == 1
     with store.uow() as uow:
-        (mirrored,) = uow.xero_contacts_by_id([pottery["ContactID"]])
+        (mirrored,) = uow.mirror.contacts_by_id([pottery["ContactID"]])
     assert mirrored.status == "ARCHIVED"
 
 
@@ -144,7 +144,7 @@ def test_a_contact_merged_in_xero_is_mirrored_archived_with_the_contact_it_went_
 
     assert (report["contacts"]["new"], report["contacts"]["archived"]) == (1, 1)
     with store.uow() as uow:
-        (mirrored,) = uow.xero_contacts_by_id([pottery["ContactID"]])
+        (mirrored,) = uow.mirror.contacts_by_id([pottery["ContactID"]])
     assert (mirrored.status, mirrored.merged_to) == ("ARCHIVED", studio["ContactID"])
     assert mirrored.merged
 
@@ -182,4 +182,4 @@ def test_full_pulls_everything_again_and_forgets_an_account_xero_no_longer_lists
     assert report["contacts"]["unchanged"] == len(DEMO_CONTACTS)
     assert report["accounts"]["removed"] == 1
     with store.uow() as uow:
-        assert sorted(a.code for a in uow.xero_accounts()) == ["200", "250", "260"]
+        assert sorted(a.code for a in uow.mirror.accounts()) == ["200", "250", "260"]

@@ -48,7 +48,7 @@ def test_a_local_change_to_a_linked_client_is_pushed_to_its_contact(
         "CITY",
     )
     with store.uow() as uow:
-        client = uow.client("CITY")
+        client = uow.clients.get("CITY")
     assert client is not None
     assert client.xero_contact_name == "City Limousines Ltd"
 
@@ -155,7 +155,7 @@ def test_with_xero_as_the_crm_its_customers_become_linked_clients(
     assert created["City Limousines"]["reference"] == "CITYLIMO"  # made from its name
     assert city["ContactNumber"] == "CITYLIMO"  # ...and written back to Xero
     with store.uow() as uow:
-        clients = {c.reference: c for c in uow.clients()}
+        clients = {c.reference: c for c in uow.clients.all()}
     assert clients["CITYLIMO"].xero_contact_id == city["ContactID"]
     assert clients["CITYLIMO"].email == "accounts@citylimousines.co.uk"
     assert clients["CLI007"].xero_contact_id == created["Brightwater Dental LLP"]["contact_id"]

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
 
     from socketcli.domain.matching import Candidate
     from socketcli.domain.records import Client
+    from socketcli.ports.store import UnitOfWork
     from socketcli.services.contacts import AutoReport, ClientLink, MatchItem, MatchSession
-    from socketcli.services.ports import UnitOfWork
 
 app = command_group(help="Link clients to their Xero contacts: list, match, link and unlink.")
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from socketcli.adapters.store.reader import SqlReader
     from socketcli.adapters.store.uow import SqlUnitOfWork
     from socketcli.bootstrap import Wiring
-    from socketcli.services.ports import Clock
+    from socketcli.ports.clock import Clock
 
 
 @dataclass

@@ -29,7 +29,7 @@ def import_files(
 
     with state(ctx).uow(write=True) as uow:
         try:
-            report = import_csv(uow, files, dry_run=dry_run)
+            report = import_csv(uow, state(ctx).clock, files, dry_run=dry_run)
         except ImportFailed as failure:
             for problem in failure.problems:
                 error(str(problem))

@@ -125,7 +125,7 @@ def _run(
     from socketcli.services.sync import sync as run_sync
 
     with st.uow() as uow:
-        settings = uow.settings_values()
+        settings = uow.settings.values()
     with open_xero_for(st, settings, announce=not quiet) as xero:
         source = xero.token_source()
         organisation = settings.get("xero_organisation", "") or source.tenant_id

@@ -28,7 +28,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 def _settings(st: State) -> dict[str, str]:
     with st.uow() as uow:
-        return uow.settings_values()
+        return uow.settings.values()
 
 
 @contextmanager

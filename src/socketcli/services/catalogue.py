@@ -8,8 +8,8 @@ from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod
 from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
+from socketcli.ports.store import UnitOfWork
 from socketcli.services.clients import check_tracking
-from socketcli.services.ports import UnitOfWork
 from socketcli.services.settings import known_account_code, known_tracking
 
 METHODS = ", ".join(method.value for method in BillingMethod)
@@ -31,11 +31,11 @@ def check_account_code(text: str) -> str:
 
 
 def list_services(uow: UnitOfWork) -> list[Service]:
-    return uow.services()
+    return uow.services.all()
 
 
 def get_service(uow: UnitOfWork, name: str) -> Service:
-    service = uow.service(name)
+    service = uow.services.get(name)
     if service is None:
         raise NotFound(f"service {name!r} does not exist: see `socket services list`")
     return service
@@ -53,7 +53,7 @@ def add_service(
     clean = " ".join(name.split())
     if not clean:
         raise InvalidInput("service name is empty")
-    if uow.service(clean) is not None:
+    if uow.services.get(clean) is not None:
         raise Conflict(f"service {clean!r} already exists: change it with `socket services edit`")
     billing_method = parse_method(method)
     if alignment and billing_method is not BillingMethod.MONTHLY:
@@ -71,7 +71,7 @@ def add_service(
         if tracking
         else None,
     )
-    saved = uow.save_service(service)
+    saved = uow.services.save(service)
     uow.commit()
     return saved
 
@@ -108,6 +108,6 @@ def edit_service(
         raise InvalidInput(
             f"service {service.name!r}: only a service billed monthly can carry an alignment fee"
         )
-    saved = uow.save_service(service)
+    saved = uow.services.save(service)
     uow.commit()
     return saved

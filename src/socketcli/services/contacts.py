@@ -26,8 +26,9 @@ from socketcli.domain.matching import (
 )
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, XeroContact
+from socketcli.ports.clock import Clock
+from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
-from socketcli.services.ports import Clock, OpenStore, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ class Book:
 
     @classmethod
     def read(cls, uow: UnitOfWork) -> Book:
-        return cls(uow.clients(), uow.xero_contacts())
+        return cls(uow.clients.all(), uow.mirror.contacts())
 
     @cached_property
     def index(self) -> ContactIndex:
@@ -157,7 +158,7 @@ def no_contacts() -> StoreNotReady:
 
 def attention_month(uow: UnitOfWork, clock: Clock) -> Month:
     """The month whose clients must be decided: the plan's next month, as `plan show` has it."""
-    return next_billing_month(clock.now().date(), uow.latest_finalised())
+    return next_billing_month(clock.now().date(), uow.snapshots.latest_finalised())
 
 
 #: Candidates scoring under this are not worth a person's time (unless evidence names them).
@@ -194,7 +195,7 @@ def link(
     uow: UnitOfWork, client_key: str, contact_key: str, *, shared: bool = False
 ) -> LinkOutcome:
     """Link a client to a contact; one already linked to another client needs `shared`."""
-    client = find_client(uow, client_key)
+    client = find_client(uow.plan, client_key)
     book = Book.read(uow)
     contact = book.find_contact(contact_key)
     return _link(uow, book, client, contact, shared=shared)
@@ -211,7 +212,7 @@ def _link(
             f"Xero contact {contact.name!r} is already linked to {names}: "
             "pass --shared to link this client to it too"
         )
-    saved = uow.save_client(_linked(client, contact))
+    saved = uow.clients.save(_linked(client, contact))
     uow.commit()
     return LinkOutcome(saved, contact, others)
 
@@ -227,18 +228,18 @@ def _linked(client: Client, contact: XeroContact | None, *, new: bool = False) -
 
 
 def unlink(uow: UnitOfWork, client_key: str) -> Client:
-    client = find_client(uow, client_key)
+    client = find_client(uow.plan, client_key)
     if client.xero_contact_id is None and not client.new_xero_contact:
         raise Conflict(f"client {client.reference} ({client.name}) is not linked")
-    saved = uow.save_client(_linked(client, None))
+    saved = uow.clients.save(_linked(client, None))
     uow.commit()
     return saved
 
 
 def choose_new_contact(uow: UnitOfWork, client_key: str) -> Client:
     """Posting will create a Xero contact with the client's name (no link to an existing one)."""
-    client = find_client(uow, client_key)
-    saved = uow.save_client(_linked(client, None, new=True))
+    client = find_client(uow.plan, client_key)
+    saved = uow.clients.save(_linked(client, None, new=True))
     uow.commit()
     return saved
 
@@ -326,7 +327,7 @@ def auto_match(
             linked.append(AutoLinked(client, choice))
     if not dry_run and linked:
         for found in linked:
-            uow.save_client(_linked(found.client, found.candidate.contact))
+            uow.clients.save(_linked(found.client, found.candidate.contact))
         uow.commit()
     left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
     linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
@@ -414,7 +415,7 @@ class MatchSession:
 
     def link(self, client: Client, contact: XeroContact, *, shared: bool = False) -> LinkOutcome:
         with self._store(write=True) as uow:
-            fresh = find_client(uow, client.reference)
+            fresh = find_client(uow.plan, client.reference)
             outcome = _link(uow, self.book, fresh, contact, shared=shared)
         self._remember(client, outcome.client)
         return outcome

@@ -28,6 +28,8 @@ from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
 from socketcli.domain.settings import XeroChoices
 from socketcli.domain.terms import PaymentTerms
+from socketcli.ports.clock import Clock
+from socketcli.ports.store import UnitOfWork
 from socketcli.services.catalogue import check_account_code, parse_method
 from socketcli.services.clients import (
     check_email,
@@ -36,7 +38,6 @@ from socketcli.services.clients import (
     check_tracking,
     parse_year_end,
 )
-from socketcli.services.ports import UnitOfWork
 from socketcli.services.proposals import parse_date
 from socketcli.services.settings import xero_choices
 
@@ -1067,7 +1068,9 @@ def _stripped(texts: Iterable[str]) -> set[str]:
 # -- the use case -------------------------------------------------------------------------
 
 
-def import_csv(uow: UnitOfWork, files: Sequence[Path], *, dry_run: bool = False) -> ImportReport:
+def import_csv(
+    uow: UnitOfWork, clock: Clock, files: Sequence[Path], *, dry_run: bool = False
+) -> ImportReport:
     """Import clients, services and proposals from CSV files: all rows are checked, then all
     are written in the unit of work's one transaction, or none (ImportFailed lists why).
 
@@ -1086,13 +1089,13 @@ def import_csv(uow: UnitOfWork, files: Sequence[Path], *, dry_run: bool = False)
     wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
     wanted_clients |= {row.raw("client_reference") for row in proposal_rows}
     stored_clients = {
-        c.reference: c for c in uow.clients_by_reference(sorted(_stripped(wanted_clients)))
+        c.reference: c for c in uow.clients.by_references(sorted(_stripped(wanted_clients)))
     }
     # Account codes and branding themes are checked against the Xero mirror once it holds
     # them (after `socket sync`), as `services add` and `clients edit` check them.
     choices = xero_choices(uow)
     clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
-    stored_services = {service.name.casefold(): service for service in uow.services()}
+    stored_services = {service.name.casefold(): service for service in uow.services.all()}
     services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services, choices)
     proposals: _Changes[Proposal] = _Changes()
     if proposal_rows:
@@ -1103,9 +1106,9 @@ def import_csv(uow: UnitOfWork, files: Sequence[Path], *, dry_run: bool = False)
             catalogue=catalogue,
             service_names=service_names,
             services_complete=all(sheet.complete for sheet in sheets[Kind.SERVICES]),
-            stored={p.reference: p for p in uow.proposals_by_reference(wanted)},
-            finalised=uow.latest_finalised(),
-            now=uow.now(),
+            stored={p.reference: p for p in uow.proposals.by_references(wanted)},
+            finalised=uow.snapshots.latest_finalised(),
+            now=clock.now(),
         )
         proposals = _proposals(sheets[Kind.PROPOSALS], context)
     if problems:
@@ -1121,13 +1124,13 @@ def import_csv(uow: UnitOfWork, files: Sequence[Path], *, dry_run: bool = False)
         uow.rollback()
         return report
     for service in [*services.created, *services.updated]:
-        uow.save_service(service)
-    uow.save_clients([*clients.created, *clients.updated])
+        uow.services.save(service)
+    uow.clients.save_many([*clients.created, *clients.updated])
     written = [*proposals.created, *proposals.updated]
-    uow.save_proposals(written)
-    uow.open_work_items_for(
+    uow.proposals.save_many(written)
+    uow.work_items.open_for(
         [p.reference for p in written if p.status is not ProposalStatus.DRAFT],
-        in_force_from=Month.of(uow.now().date()),
+        in_force_from=Month.of(clock.now().date()),
     )
     uow.commit()
     return report

@@ -17,7 +17,8 @@ from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PracticeSettings
-from socketcli.services.ports import Clock, PlanReader, UnitOfWork
+from socketcli.ports.clock import Clock
+from socketcli.ports.store import PlanReader, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,16 +306,16 @@ def approve_plan(
     uow: UnitOfWork, clock: Clock, month: Month | None, approved_by: str
 ) -> ApprovalReport:
     """Finalise the month's plan: the invoices as they stand are recorded and then kept."""
-    practice = _Practice(uow)
-    month = resolve_month(uow, month, clock)
-    if uow.finalised_totals(month) is not None:
+    practice = _Practice(uow.plan)
+    month = resolve_month(uow.plan, month, clock)
+    if uow.snapshots.totals(month) is not None:
         raise Conflict(f"the plan for {month} is already finalised")
-    plan = practice.plan(uow, month)
+    plan = practice.plan(uow.plan, month)
     documents = [
         render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
         for invoice in plan.invoices
     ]
-    uow.save_snapshot(month, documents, approved_by)
+    uow.snapshots.freeze(month, documents, approved_by)
     uow.commit()
     return ApprovalReport(month, len(documents), plan.total, approved_by)
 

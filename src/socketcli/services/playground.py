@@ -12,8 +12,9 @@ from socketcli.domain.errors import Conflict
 from socketcli.domain.model import ProposalStatus
 from socketcli.domain.months import Month
 from socketcli.domain.settings import validate
+from socketcli.ports.clock import Clock
+from socketcli.ports.store import UnitOfWork
 from socketcli.services.demo_data import build_demo
-from socketcli.services.ports import Clock, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,27 +34,27 @@ class PlaygroundReport:
 
 def create_playground(uow: UnitOfWork, clock: Clock) -> PlaygroundReport:
     """Fill the (empty) store of `uow` with the demo practice for today, in one commit."""
-    if uow.clients() or uow.services() or uow.proposals():
+    if uow.clients.all() or uow.services.all() or uow.proposals.all():
         raise Conflict(
             f"the store at {uow.location or 'this location'} is not empty: the playground "
             "is made in a store of its own (run `socket playground`)"
         )
     demo = build_demo(clock.now())
     for key, value in demo.settings:
-        uow.set_setting(key, validate(key, value))
-    uow.set_setting("playground", "true")  # not settable by hand, on purpose
+        uow.settings.set(key, validate(key, value))
+    uow.settings.set("playground", "true")  # not settable by hand, on purpose
     for service in demo.services:
-        uow.save_service(service)
+        uow.services.save(service)
     for client in demo.clients:
-        uow.save_client(client)
+        uow.clients.save(client)
     for proposal in demo.proposals:
         if proposal.status is ProposalStatus.CANCELLED:
             # Accepted first, then cancelled: the store records when it was cancelled.
-            uow.save_proposal(replace(proposal, status=ProposalStatus.ACCEPTED))
-        saved = uow.save_proposal(proposal)
+            uow.proposals.save(replace(proposal, status=ProposalStatus.ACCEPTED))
+        saved = uow.proposals.save(proposal)
         if saved.status is ProposalStatus.ACCEPTED:
-            uow.open_work_items(saved)
-    uow.save_xero_contacts(demo.xero_contacts)
+            uow.work_items.open_for([saved.reference])
+    uow.mirror.save_contacts(demo.xero_contacts)
     uow.commit()
     return PlaygroundReport(
         clients=len(demo.clients),

@@ -12,10 +12,11 @@ from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.records import Proposal, ProposalLine
+from socketcli.ports.clock import Clock
+from socketcli.ports.store import UnitOfWork
 from socketcli.services.catalogue import get_service
 from socketcli.services.clients import check_reference
 from socketcli.services.plan import find_client
-from socketcli.services.ports import Clock, UnitOfWork
 
 _LINE = re.compile(
     r"^(?P<service>[^=]+)=(?:(?P<qty>[\d.]+)\s*[x×*]\s*)?(?P<price>[^|]+)(?:\|(?P<description>.*))?$"
@@ -72,14 +73,14 @@ def _line(uow: UnitOfWork, spec: LineSpec) -> ProposalLine:
 
 
 def _alignment(uow: UnitOfWork, line: ProposalLine) -> bool:
-    service = uow.service(line.service_name)
+    service = uow.services.get(line.service_name)
     return bool(
         service and service.alignment_eligible and line.billing_method is BillingMethod.MONTHLY
     )
 
 
 def get_proposal(uow: UnitOfWork, reference: str) -> Proposal:
-    proposal = uow.proposal(reference)
+    proposal = uow.proposals.get(reference)
     if proposal is None:
         raise NotFound(f"proposal {reference!r} does not exist: see `socket proposals list`")
     return proposal
@@ -87,8 +88,8 @@ def get_proposal(uow: UnitOfWork, reference: str) -> Proposal:
 
 def list_proposals(uow: UnitOfWork, client: str | None = None) -> list[Proposal]:
     if client is None:
-        return uow.proposals()
-    return uow.proposals(find_client(uow, client).reference)
+        return uow.proposals.all()
+    return uow.proposals.all(find_client(uow.plan, client).reference)
 
 
 def add_proposal(
@@ -103,11 +104,11 @@ def add_proposal(
 ) -> Proposal:
     """Add a draft proposal; with `accept_with` (a clock), accept it in the same transaction."""
     reference = check_reference(reference, "proposal reference")
-    if uow.proposal(reference) is not None:
+    if uow.proposals.get(reference) is not None:
         raise Conflict(f"proposal {reference!r} already exists")
     if not lines:
         raise InvalidInput("a proposal needs at least one line (--line SERVICE=PRICE)")
-    owner = find_client(uow, client)
+    owner = find_client(uow.plan, client)
     proposal = Proposal(
         reference=reference,
         client_reference=owner.reference,
@@ -121,11 +122,11 @@ def add_proposal(
             raise InvalidInput(
                 f"proposal {reference!r} has no confirmed start date: give --start YYYY-MM-DD"
             )
-        saved = uow.save_proposal(proposal)
-        saved = uow.save_proposal(accepted(uow, saved, start, accept_with))
-        uow.open_work_items(saved)
+        saved = uow.proposals.save(proposal)
+        saved = uow.proposals.save(accepted(uow, saved, start, accept_with))
+        uow.work_items.open_for([saved.reference])
     else:
-        saved = uow.save_proposal(proposal)
+        saved = uow.proposals.save(proposal)
     uow.commit()
     return saved
 
@@ -162,8 +163,8 @@ def accept_proposal(
         raise InvalidInput(
             f"proposal {reference!r} has no confirmed start date: accept it with --start YYYY-MM-DD"
         )
-    saved = uow.save_proposal(accepted(uow, proposal, start, clock))
-    uow.open_work_items(saved)
+    saved = uow.proposals.save(accepted(uow, proposal, start, clock))
+    uow.work_items.open_for([saved.reference])
     uow.commit()
     return saved
 
@@ -177,7 +178,7 @@ def _check_effective(
             f"proposal {proposal.reference!r} starts in {Month.of(proposal.start_date)}: "
             f"{what} cannot take effect earlier, in {month}"
         )
-    finalised = uow.latest_finalised()
+    finalised = uow.snapshots.latest_finalised()
     if finalised is not None and month <= finalised:
         raise Conflict(
             f"{month} is already finalised: months already billed keep what they were billed; "
@@ -205,10 +206,10 @@ def cancel_proposal(
     if proposal.status is ProposalStatus.ACCEPTED:
         from socketcli.services.plan import resolve_month
 
-        month = effective or resolve_month(uow, None, clock)
+        month = effective or resolve_month(uow.plan, None, clock)
         _check_effective(uow, proposal, month, "a cancellation")
         lines = tuple(kept for line in lines if (kept := _end(line, month)) is not None)
-    saved = uow.save_proposal(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
+    saved = uow.proposals.save(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
     uow.commit()
     return saved
 
@@ -275,7 +276,7 @@ def change_proposal(
             else:
                 lines[index] = ended
         lines.append(replace(new, start=effective, anchor=anchor, charges_alignment=alignment))
-    saved = uow.save_proposal(replace(proposal, lines=tuple(lines)))
-    uow.open_work_items(saved)
+    saved = uow.proposals.save(replace(proposal, lines=tuple(lines)))
+    uow.work_items.open_for([saved.reference])
     uow.commit()
     return saved

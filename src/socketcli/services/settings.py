@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.settings import MIRRORED, SETTINGS, XeroChoices, validate
-from socketcli.services.ports import UnitOfWork
+from socketcli.ports.store import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,7 @@ class SettingView:
 
 
 def show_settings(uow: UnitOfWork) -> list[SettingView]:
-    stored = uow.settings_values()
+    stored = uow.settings.values()
     return [
         SettingView(
             spec.key, stored.get(spec.key, spec.default), spec.default, spec.help, spec.settable
@@ -36,11 +36,11 @@ def xero_choices(uow: UnitOfWork) -> XeroChoices:
     """The revenue accounts, branding themes and tracking categories of the Xero mirror
     (empty before a sync)."""
     return XeroChoices(
-        accounts=tuple((a.code, a.name, not a.archived) for a in uow.xero_accounts()),
-        themes=tuple(t.name for t in uow.xero_branding_themes()),
+        accounts=tuple((a.code, a.name, not a.archived) for a in uow.mirror.accounts()),
+        themes=tuple(t.name for t in uow.mirror.branding_themes()),
         tracking=tuple(
             (c.name, not c.archived, tuple((o.name, not o.archived) for o in c.options))
-            for c in uow.xero_tracking_categories()
+            for c in uow.mirror.tracking_categories()
         ),
     )
 
@@ -71,6 +71,6 @@ def known_tracking(uow: UnitOfWork, text: str, what: str = "tracking") -> str:
 
 def set_setting(uow: UnitOfWork, key: str, value: str) -> SettingView:
     stored = validate(key, value, xero_choices(uow) if key in MIRRORED else None)
-    uow.set_setting(key, stored)
+    uow.settings.set(key, stored)
     uow.commit()
     return next(view for view in show_settings(uow) if view.key == key)

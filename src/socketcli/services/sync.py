@@ -44,9 +44,8 @@ from typing import Protocol, TypeVar
 from socketcli.domain.errors import InvalidInput, SocketError
 from socketcli.domain.links import last_merge, with_merges
 from socketcli.domain.records import Client, XeroContact
-from socketcli.services.clients import check_email, check_name, check_reference
-from socketcli.services.ports import OpenStore, PushedDetails, SyncState, UnitOfWork
-from socketcli.services.xero_ports import (
+from socketcli.ports.store import OpenStore, PushedDetails, SyncState, UnitOfWork
+from socketcli.ports.xero import (
     ContactChange,
     XeroAccount,
     XeroBrandingTheme,
@@ -55,6 +54,7 @@ from socketcli.services.xero_ports import (
     XeroGateway,
     XeroValidationError,
 )
+from socketcli.services.clients import check_email, check_name, check_reference
 
 #: The phases of a sync, in the order they run.
 PHASES = (
@@ -485,7 +485,7 @@ class _Run:
     # -- helpers ---------------------------------------------------------------------------
 
     def _state(self, uow: UnitOfWork) -> SyncState:
-        return uow.xero_sync_state(self.tenant_id) or SyncState(self.tenant_id)
+        return uow.mirror.sync_state(self.tenant_id) or SyncState(self.tenant_id)
 
     # -- the phases ------------------------------------------------------------------------
 
@@ -494,15 +494,15 @@ class _Run:
             since = None if self.full else self._state(uow).contacts_modified_since
         listed = self.xero.list_contacts(since, include_archived=True)
         with self.store(write=True) as uow:
-            uow.forget_other_organisations(self.tenant_id)
+            uow.mirror.forget_other_organisations(self.tenant_id)
             known = {
-                c.contact_id: c for c in uow.xero_contacts_by_id([c.contact_id for c in listed])
+                c.contact_id: c for c in uow.mirror.contacts_by_id([c.contact_id for c in listed])
             }
             self.report.contacts = tally_contacts(known, listed)
-            uow.save_xero_contact_records(self.tenant_id, listed)
-            uow.refresh_linked_contact_names()
+            uow.mirror.save_contact_records(self.tenant_id, listed)
+            uow.mirror.refresh_linked_contact_names()
             state = self._state(uow)
-            uow.save_xero_sync_state(
+            uow.mirror.save_sync_state(
                 replace(
                     state,
                     contacts_modified_since=_newest(
@@ -521,16 +521,16 @@ class _Run:
         listed = self.xero.list_revenue_accounts(since)
         complete = since is None
         with self.store(write=True) as uow:
-            known = {a.account_id: replace(a, updated_at=None) for a in uow.xero_accounts()}
+            known = {a.account_id: replace(a, updated_at=None) for a in uow.mirror.accounts()}
             self.report.accounts = _tally_by_id(
                 known,
                 {a.account_id: replace(a, updated_at=None) for a in listed},
                 complete=complete,
                 archived=lambda account: account.archived,
             )
-            uow.save_xero_accounts(self.tenant_id, listed, complete=complete)
+            uow.mirror.save_accounts(self.tenant_id, listed, complete=complete)
             state = self._state(uow)
-            uow.save_xero_sync_state(
+            uow.mirror.save_sync_state(
                 replace(
                     state,
                     accounts_modified_since=_newest(
@@ -549,53 +549,53 @@ class _Run:
             return (theme.name, theme.sort_order)
 
         with self.store(write=True) as uow:
-            known = {t.branding_theme_id: key(t) for t in uow.xero_branding_themes()}
+            known = {t.branding_theme_id: key(t) for t in uow.mirror.branding_themes()}
             self.report.branding_themes = _tally_by_id(
                 known, {t.branding_theme_id: key(t) for t in listed}, complete=True
             )
-            uow.save_xero_branding_themes(self.tenant_id, listed)
-            uow.save_xero_sync_state(replace(self._state(uow), themes_synced_at=self.now()))
+            uow.mirror.save_branding_themes(self.tenant_id, listed)
+            uow.mirror.save_sync_state(replace(self._state(uow), themes_synced_at=self.now()))
             uow.commit()
         return ""
 
     def tracking_categories(self) -> str:
         listed = self.xero.list_tracking_categories()
         with self.store(write=True) as uow:
-            known = {c.tracking_category_id: c for c in uow.xero_tracking_categories()}
+            known = {c.tracking_category_id: c for c in uow.mirror.tracking_categories()}
             self.report.tracking_categories = _tally_by_id(
                 known,
                 {c.tracking_category_id: c for c in listed},
                 complete=True,
                 archived=lambda category: category.archived,
             )
-            uow.save_xero_tracking_categories(self.tenant_id, listed)
-            uow.save_xero_sync_state(replace(self._state(uow), tracking_synced_at=self.now()))
+            uow.mirror.save_tracking_categories(self.tenant_id, listed)
+            uow.mirror.save_sync_state(replace(self._state(uow), tracking_synced_at=self.now()))
             uow.commit()
         return ""
 
     def clients_from_xero(self) -> str:
         with self.store(write=True) as uow:
-            made = clients_from_contacts(uow.clients(), uow.xero_contacts())
+            made = clients_from_contacts(uow.clients.all(), uow.mirror.contacts())
             if made:
-                uow.save_clients([client for client, _ in made])
+                uow.clients.save_many([client for client, _ in made])
                 uow.commit()
         self.report.created = [new for _, new in made]
         return ""
 
     def push(self) -> str:
         with self.store() as uow:
-            linked = [c for c in uow.clients() if c.xero_contact_id]
+            linked = [c for c in uow.clients.all() if c.xero_contact_id]
             # The linked contacts, and where merged ones went (for the warning that names it).
             contacts = with_merges(
-                uow.xero_contacts_by_id([c.xero_contact_id or "" for c in linked]),
-                uow.xero_contacts_by_id,
+                uow.mirror.contacts_by_id([c.xero_contact_id or "" for c in linked]),
+                uow.mirror.contacts_by_id,
             )
-            bases = {b.client_id: b for b in uow.pushed_clients()}
+            bases = {b.client_id: b for b in uow.mirror.pushed_clients()}
         decision = decide_pushes(linked, contacts, bases, self.now())
         self.report.warnings += decision.warnings
         if decision.agreed:
             with self.store(write=True) as uow:
-                uow.save_pushed_clients(decision.agreed)
+                uow.mirror.save_pushed_clients(decision.agreed)
                 uow.commit()
         for start in range(0, len(decision.pushes), PUSH_BATCH):
             self._push_batch(decision.pushes[start : start + PUSH_BATCH], contacts)
@@ -638,7 +638,7 @@ class _Run:
         self, done: Sequence[PlannedPush], contacts: Mapping[str, XeroContactRecord]
     ) -> None:
         with self.store(write=True) as uow:
-            uow.save_pushed_clients([p.base for p in done])
+            uow.mirror.save_pushed_clients([p.base for p in done])
             mirrored = []
             for planned in done:
                 contact = contacts[planned.change.contact_id]
@@ -653,9 +653,9 @@ class _Run:
                         else contact.contact_number,
                     )
                 )
-            uow.save_xero_contact_records(self.tenant_id, mirrored)
-            uow.refresh_linked_contact_names()
-            uow.save_xero_sync_state(replace(self._state(uow), last_push_at=self.now()))
+            uow.mirror.save_contact_records(self.tenant_id, mirrored)
+            uow.mirror.refresh_linked_contact_names()
+            uow.mirror.save_sync_state(replace(self._state(uow), last_push_at=self.now()))
             uow.commit()
         self.report.pushed += [p.pushed for p in done]
         self.report.conflicts += [c for p in done for c in p.conflicts]
@@ -693,7 +693,7 @@ class _Run:
             self._record(PhaseRecord(name, outcome, calls, self.monotonic() - began, detail))
         if self.report.succeeded:
             with self.store(write=True) as uow:
-                uow.save_xero_sync_state(replace(self._state(uow), last_sync_at=self.now()))
+                uow.mirror.save_sync_state(replace(self._state(uow), last_sync_at=self.now()))
                 uow.commit()
         self.report.calls = dict(self.xero.call_counts)
         self.report.seconds = self.monotonic() - started
@@ -723,11 +723,11 @@ class MirrorView:
 
 
 def mirror(uow: UnitOfWork) -> MirrorView:
-    tenant = uow.settings_values().get("xero_tenant_id", "")
+    tenant = uow.settings.values().get("xero_tenant_id", "")
     return MirrorView(
-        accounts=tuple(uow.xero_accounts()),
-        themes=tuple(uow.xero_branding_themes()),
-        state=uow.xero_sync_state(tenant) if tenant else None,
+        accounts=tuple(uow.mirror.accounts()),
+        themes=tuple(uow.mirror.branding_themes()),
+        state=uow.mirror.sync_state(tenant) if tenant else None,
     )
 
 
@@ -745,7 +745,7 @@ def sync(
     changed, what Xero was asked, and what stopped the run if anything did. Raises only what
     is not Xero's doing (the store's errors); a Xero error is in `report.error`."""
     with store() as uow:
-        crm = uow.settings_values().get("crm", "socket")
+        crm = uow.settings.values().get("crm", "socket")
     return _Run(
         store,
         xero,

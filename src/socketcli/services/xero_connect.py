@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from socketcli.domain.errors import InvalidInput, NotFound, SocketError
-from socketcli.services.ports import UnitOfWork
+from socketcli.ports.store import UnitOfWork
 
 TENANT_SETTING = "xero_tenant_id"
 ORGANISATION_SETTING = "xero_organisation"
@@ -130,11 +130,11 @@ def connect(
 ) -> ConnectReport:
     """Pick the organisation, keep the token for it, and record it in the practice settings."""
     chosen = choose_organisation(connection.organisations(), tenant=tenant, ask=ask)
-    settings = uow.settings_values()
+    settings = uow.settings.values()
     previous = settings.get(TENANT_SETTING, "")
     stored_in = connection.keep(chosen.tenant_id, replacing=previous)
-    uow.set_setting(TENANT_SETTING, chosen.tenant_id)
-    uow.set_setting(ORGANISATION_SETTING, chosen.name)
+    uow.settings.set(TENANT_SETTING, chosen.tenant_id)
+    uow.settings.set(ORGANISATION_SETTING, chosen.name)
     uow.commit()
     replaced = ""
     if previous and previous != chosen.tenant_id:
@@ -169,7 +169,7 @@ def status(
     check: bool = False,
 ) -> StatusReport:
     """The connected organisation and what is known of its token (asking Xero with `check`)."""
-    settings = uow.settings_values()
+    settings = uow.settings.values()
     tenant = tenant_override or settings.get(TENANT_SETTING, "")
     facts = credentials.facts(tenant)
     organisation = (
@@ -211,7 +211,7 @@ def disconnect(uow: UnitOfWork, credentials: Credentials) -> DisconnectReport:
     Failing to forget the token is fatal (the error propagates; the settings are kept, so that
     a second try knows what to forget).
     """
-    settings = uow.settings_values()
+    settings = uow.settings.values()
     tenant = settings.get(TENANT_SETTING, "")
     organisation = settings.get(ORGANISATION_SETTING, "")
     if not tenant:
@@ -223,7 +223,7 @@ def disconnect(uow: UnitOfWork, credentials: Credentials) -> DisconnectReport:
     except SocketError as failure:
         problems.append(str(failure))
     credentials.forget(tenant)
-    uow.set_setting(TENANT_SETTING, "")
-    uow.set_setting(ORGANISATION_SETTING, "")
+    uow.settings.set(TENANT_SETTING, "")
+    uow.settings.set(ORGANISATION_SETTING, "")
     uow.commit()
     return DisconnectReport(organisation, tenant, tuple(done), tuple(problems))

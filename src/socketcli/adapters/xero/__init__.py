@@ -11,7 +11,7 @@
   `source.access_token()`, `source.renew(rejected)` after a 401, `source.tenant_id`,
   `source.xero_token_dict()` as xero-python's `oauth2_token_getter`.
 - `errors`: connecting's and tokens' errors, in the `XeroError` family of
-  `services.xero_ports`: each a one-line message and an exit code.
+  `ports.xero`: each a one-line message and an exit code.
 
 Submodules are imported where they are used: importing this package costs nothing.
 """

@@ -1,6 +1,6 @@
 """The errors of connecting and of tokens: one clear line each, an exit code, never a token.
 
-They belong to the Xero family of `socketcli.services.xero_ports` (`XeroError`, exit 7, and
+They belong to the Xero family of `socketcli.ports.xero` (`XeroError`, exit 7, and
 `XeroAuthError`, exit 6: connect again), so that a service catching those catches these too:
 a refresh token that Xero refuses in the middle of a sync is an `XeroAuthError` like a 401.
 
@@ -12,7 +12,7 @@ traceback, if one were ever printed, would not show a request body either.
 
 from __future__ import annotations
 
-from socketcli.services.xero_ports import XeroAuthError, XeroError
+from socketcli.ports.xero import XeroAuthError, XeroError
 
 __all__ = [
     "PlaygroundRefusal",

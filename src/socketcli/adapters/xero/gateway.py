@@ -10,7 +10,7 @@
     contacts = gateway.list_contacts(modified_since=last_sync)
     gateway.call_counts                   # {"GET /Contacts": 3}: every HTTP attempt
 
-It implements socketcli.services.xero_ports.XeroGateway and raises only the errors defined
+It implements socketcli.ports.xero.XeroGateway and raises only the errors defined
 there. What it does about Xero's habits:
 
 - **Tokens.** It never refreshes: `token_source` does (a PKCE app must refresh by itself).
@@ -68,7 +68,7 @@ from socketcli.adapters.xero.gateway_errors import (
     XeroValidationError,
     request_error,
 )
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     ContactChange,
     CreatedInvoice,
     NewContact,
@@ -198,7 +198,7 @@ class _Retry(Exception):
 
 
 class XeroPythonGateway:
-    """socketcli.services.xero_ports.XeroGateway over xero-python, for one organisation."""
+    """socketcli.ports.xero.XeroGateway over xero-python, for one organisation."""
 
     def __init__(
         self,

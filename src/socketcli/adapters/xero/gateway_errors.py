@@ -1,6 +1,6 @@
 """The project's Xero errors, and how an SDK failure becomes one.
 
-The error classes are defined in socketcli.services.xero_ports (the services catch them and
+The error classes are defined in socketcli.ports.xero (the services catch them and
 may not import an adapter) and re-exported here. This module reads what xero-python raised
 (status, headers, Xero's error body) and builds the project's error; the gateway decides
 what to retry. Messages are made from Xero's status and error body only: never from the
@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     ValidationProblem,
     XeroAuthError,
     XeroDayLimitReached,

@@ -1,4 +1,4 @@
-"""Between xero-python's models and the plain records of socketcli.services.xero_ports.
+"""Between xero-python's models and the plain records of socketcli.ports.xero.
 
 xero-python is untyped: every model attribute is read through `_text`, `_flag` and `_money`,
 which also turn the SDK's enums into their Xero names.
@@ -21,7 +21,7 @@ from xero_python.accounting import (
     LineItemTracking,
 )
 
-from socketcli.services.xero_ports import (
+from socketcli.ports.xero import (
     ContactChange,
     CreatedInvoice,
     NewContact,

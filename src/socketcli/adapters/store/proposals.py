@@ -1,0 +1,343 @@
+"""Proposals and their lines. One write path (`save_many`) makes a proposal's stored lines
+exactly its lines, for `socket proposals` and the CSV import alike."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Select, bindparam, delete, select, update
+
+from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
+from socketcli.domain.model import BillingMethod, ProposalStatus
+from socketcli.domain.money import from_minor, to_minor
+from socketcli.domain.months import Month
+from socketcli.domain.records import Proposal, ProposalLine
+
+
+def line_ordinals(line: ProposalLine) -> tuple[int | None, ...]:
+    """The integer copies of a line's period and months that the SQL plan totals compare:
+    period_months, start_ordinal, end_ordinal, anchor_ordinal."""
+    return (
+        line.billing_method.period_months,
+        ordinal(line.start),
+        ordinal(line.end),
+        ordinal(line.anchor or line.start),
+    )
+
+
+class SqlProposals(SqlRepository):
+    def all(self, client_reference: str | None = None) -> list[Proposal]:
+        statement = self._heads().order_by(self.table("proposals").c.reference)
+        if client_reference is not None:
+            statement = statement.where(self.table("clients").c.reference == client_reference)
+        return self._with_lines({row.id: row for row in self.session.execute(statement).all()})
+
+    def get(self, reference: str) -> Proposal | None:
+        found = self.by_references([reference])
+        return found[0] if found else None
+
+    def by_references(self, references: Sequence[str]) -> list[Proposal]:
+        """The stored proposals with these references and their lines, in a few queries."""
+        heads: dict[int, Any] = {}
+        for chunk in chunks(sorted(set(references))):
+            statement = self._heads().where(self.table("proposals").c.reference.in_(chunk))
+            for row in self.session.execute(statement).all():
+                heads[row.id] = row
+        return self._with_lines(heads)
+
+    def save(self, proposal: Proposal) -> Proposal:
+        self.save_many([proposal])
+        saved = self.get(proposal.reference)
+        assert saved is not None
+        return saved
+
+    def _heads(self) -> Select[Any]:
+        proposal_table = self.table("proposals")
+        client_table = self.table("clients")
+        return select(
+            proposal_table.c.id,
+            proposal_table.c.reference,
+            client_table.c.reference.label("client_reference"),
+            proposal_table.c.status,
+            proposal_table.c.start_date,
+            proposal_table.c.title,
+            proposal_table.c.accepted_at,
+        ).join(client_table, client_table.c.id == proposal_table.c.client_id)
+
+    def _with_lines(self, heads: dict[int, Any]) -> list[Proposal]:
+        """Proposals from their head rows, with their lines read in a few queries."""
+        line_table = self.table("proposal_lines")
+        service_table = self.table("services")
+        months: dict[str | None, Month | None] = {None: None}
+        methods = {method.value: method for method in BillingMethod}
+        quantities: dict[str, Decimal] = {}
+        prices: dict[int, Decimal] = {}
+        lines: dict[int, list[ProposalLine]] = {}
+        for chunk in chunks(sorted(heads)):
+            statement = (
+                select(
+                    line_table.c.proposal_id,
+                    line_table.c.id,
+                    service_table.c.name,
+                    line_table.c.description,
+                    line_table.c.quantity,
+                    line_table.c.unit_price_minor,
+                    line_table.c.billing_method,
+                    line_table.c.start_month,
+                    line_table.c.end_month,
+                    line_table.c.anchor_month,
+                    line_table.c.charges_alignment,
+                )
+                .join(service_table, service_table.c.id == line_table.c.service_id)
+                .where(line_table.c.proposal_id.in_(chunk))
+                .order_by(line_table.c.proposal_id, line_table.c.position, line_table.c.id)
+            )
+            for (
+                proposal_id,
+                line_id,
+                service,
+                description,
+                quantity,
+                unit_minor,
+                method,
+                start,
+                end,
+                anchor,
+                alignment,
+            ) in self.session.execute(statement).all():
+                for text in (start, end, anchor):
+                    if text not in months:
+                        months[text] = Month.parse(text)
+                if quantity not in quantities:
+                    quantities[quantity] = Decimal(quantity)
+                if unit_minor not in prices:
+                    prices[unit_minor] = from_minor(unit_minor)
+                lines.setdefault(proposal_id, []).append(
+                    ProposalLine(
+                        id=line_id,
+                        service_name=service,
+                        description=description,
+                        quantity=quantities[quantity],
+                        unit_price=prices[unit_minor],
+                        billing_method=methods[method],
+                        start=months[start],
+                        end=months[end],
+                        anchor=months[anchor],
+                        charges_alignment=bool(alignment),
+                    )
+                )
+        return [
+            Proposal(
+                id=proposal_id,
+                reference=head.reference,
+                client_reference=head.client_reference,
+                status=ProposalStatus(head.status),
+                start_date=head.start_date,
+                title=head.title,
+                accepted_at=head.accepted_at,
+                lines=tuple(lines.get(proposal_id, ())),
+            )
+            for proposal_id, head in heads.items()
+        ]
+
+    def save_many(self, proposals: Sequence[Proposal]) -> None:
+        """Insert or update proposals, keyed by reference, set-based (one write path for one
+        proposal and for a whole import).
+
+        Each proposal's stored lines become exactly its lines: a line with the id of one of
+        its stored lines keeps that row (rewritten only where its values differ), a line
+        without one is inserted, and stored lines not kept are deleted with their work
+        items. A proposal whose row and lines are all unchanged is not written.
+        """
+        if not proposals:
+            return
+        proposal_table = self.table("proposals")
+        line_table = self.table("proposal_lines")
+        work_table = self.table("work_items")
+        client_table = self.table("clients")
+        service_table = self.table("services")
+        now = self.now()
+
+        client_ids: dict[str, int] = {}
+        for chunk in chunks(sorted({p.client_reference for p in proposals})):
+            statement = select(client_table.c.reference, client_table.c.id).where(
+                client_table.c.reference.in_(chunk)
+            )
+            client_ids.update(
+                (reference, client_id)
+                for reference, client_id in self.session.execute(statement).all()
+            )
+        service_ids = {
+            name.casefold(): service_id
+            for service_id, name in self.session.execute(
+                select(service_table.c.id, service_table.c.name)
+            )
+        }
+        for proposal in proposals:
+            if proposal.client_reference not in client_ids:
+                raise LookupError(f"client {proposal.client_reference!r} is not in the store")
+
+        fields = ("client_id", "status", "start_date", "title", "accepted_at")
+        stored_rows: dict[str, dict[str, Any]] = {}
+        for chunk in chunks([proposal.reference for proposal in proposals]):
+            statement = select(
+                proposal_table.c.id,
+                proposal_table.c.reference,
+                proposal_table.c.cancelled_at,
+                *(proposal_table.c[name] for name in fields),
+            ).where(proposal_table.c.reference.in_(chunk))
+            for row in self.session.execute(statement).all():
+                stored_rows[row.reference] = dict(row._mapping)
+
+        def row_values(proposal: Proposal) -> tuple[Any, ...]:
+            return (
+                client_ids[proposal.client_reference],
+                proposal.status.value,
+                proposal.start_date,
+                proposal.title,
+                proposal.accepted_at,
+            )
+
+        new = [proposal for proposal in proposals if proposal.reference not in stored_rows]
+        self.insert_many(
+            "proposals",
+            ["reference", *fields, "created_at", "updated_at"],
+            [(proposal.reference, *row_values(proposal), now, now) for proposal in new],
+        )
+        ids = {reference: int(row["id"]) for reference, row in stored_rows.items()}
+        for chunk in chunks([proposal.reference for proposal in new]):
+            statement = select(proposal_table.c.reference, proposal_table.c.id).where(
+                proposal_table.c.reference.in_(chunk)
+            )
+            ids.update(
+                (reference, proposal_id)
+                for reference, proposal_id in self.session.execute(statement).all()
+            )
+
+        line_fields = (
+            "service_id",
+            "description",
+            "quantity",
+            "unit_price_minor",
+            "amount_minor",
+            "billing_method",
+            "start_month",
+            "end_month",
+            "anchor_month",
+            "charges_alignment",
+            "period_months",
+            "start_ordinal",
+            "end_ordinal",
+            "anchor_ordinal",
+        )
+        stored_lines: dict[int, dict[int, tuple[Any, ...]]] = {}
+        updated_ids = [ids[reference] for reference in stored_rows]
+        for chunk in chunks(sorted(updated_ids)):
+            statement = select(
+                line_table.c.proposal_id,
+                line_table.c.id,
+                line_table.c.position,
+                *(line_table.c[name] for name in line_fields),
+            ).where(line_table.c.proposal_id.in_(chunk))
+            for proposal_id, line_id, position, *stored_values in self.session.execute(
+                statement
+            ).all():
+                stored_lines.setdefault(proposal_id, {})[line_id] = (position, *stored_values)
+
+        months: dict[Month | None, str | None] = {None: None}
+        converted: dict[int, tuple[Any, ...]] = {}
+
+        def line_values(line: ProposalLine) -> tuple[Any, ...]:
+            """The line's stored values (line_fields), worked out once per line object."""
+            found = converted.get(id(line))
+            if found is None:
+                service_id = service_ids.get(line.service_name.casefold())
+                if service_id is None:
+                    raise LookupError(f"service {line.service_name!r} is not in the store")
+                for month in (line.start, line.end, line.anchor):
+                    if month not in months:
+                        months[month] = str(month)
+                found = converted[id(line)] = (
+                    service_id,
+                    line.description,
+                    str(line.quantity),
+                    to_minor(line.unit_price),
+                    to_minor(line.amount),
+                    line.billing_method.value,
+                    months[line.start],
+                    months[line.end],
+                    months[line.anchor],
+                    line.charges_alignment,
+                    *line_ordinals(line),
+                )
+            return found
+
+        line_inserts: list[tuple[Any, ...]] = []
+        line_updates: list[dict[str, Any]] = []
+        line_deletes: list[int] = []
+        row_updates: list[dict[str, Any]] = []
+        for proposal in proposals:
+            proposal_id = ids[proposal.reference]
+            existing = stored_lines.get(proposal_id, {})
+            kept: set[int] = set()
+            lines_changed = False
+            for position, line in enumerate(proposal.lines):
+                values = line_values(line)
+                if line.id is not None and line.id in existing and line.id not in kept:
+                    kept.add(line.id)
+                    before = existing[line.id]
+                    if before[0] != position or any(
+                        old != value and not (name == "quantity" and Decimal(old) == line.quantity)
+                        for name, old, value in zip(line_fields, before[1:], values, strict=True)
+                    ):
+                        line_updates.append(
+                            {
+                                **dict(zip(line_fields, values, strict=True)),
+                                "position": position,
+                                "row_id": line.id,
+                            }
+                        )
+                        lines_changed = True
+                else:
+                    line_inserts.append((proposal_id, position, *values, now))
+                    lines_changed = True
+            dropped = [line_id for line_id in existing if line_id not in kept]
+            if dropped:
+                line_deletes.extend(dropped)
+                lines_changed = True
+            before_row = stored_rows.get(proposal.reference)
+            if before_row is None:
+                continue
+            after = dict(zip(fields, row_values(proposal), strict=True))
+            if lines_changed or any(before_row[key] != value for key, value in after.items()):
+                cancelled = (
+                    proposal.status is ProposalStatus.CANCELLED
+                    and before_row["status"] != ProposalStatus.CANCELLED.value
+                )
+                row_updates.append(
+                    {
+                        **after,
+                        "row_id": proposal_id,
+                        "updated_at": now,
+                        "cancelled_at": now if cancelled else before_row["cancelled_at"],
+                    }
+                )
+
+        for chunk in chunks(line_deletes):
+            self.session.execute(delete(work_table).where(work_table.c.proposal_line_id.in_(chunk)))
+            self.session.execute(delete(line_table).where(line_table.c.id.in_(chunk)))
+        if line_updates:
+            self.session.execute(
+                update(line_table).where(line_table.c.id == bindparam("row_id")), line_updates
+            )
+        self.insert_many(
+            "proposal_lines", ["proposal_id", "position", *line_fields, "created_at"], line_inserts
+        )
+        if row_updates:
+            self.session.execute(
+                update(proposal_table).where(proposal_table.c.id == bindparam("row_id")),
+                row_updates,
+            )
+        self.session.expire_all()

@@ -1,0 +1,62 @@
+"""Finalised months: what each approved plan froze, invoice by invoice."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from socketcli.adapters.store.sql import SqlRepository
+from socketcli.adapters.store.tables import PlanSnapshotRow, SnapshotInvoiceRow, SnapshotLineRow
+from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.model import ClientMonth
+from socketcli.domain.money import to_minor
+from socketcli.domain.months import Month
+
+
+class SqlSnapshots(SqlRepository):
+    def latest_finalised(self) -> Month | None:
+        return self._reader().latest_finalised()
+
+    def totals(self, month: Month) -> dict[int, ClientMonth] | None:
+        return self._reader().finalised_totals(month)
+
+    def freeze(self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str) -> None:
+        self.session.add(
+            PlanSnapshotRow(
+                month=str(month),
+                total_minor=sum(to_minor(invoice.total) for invoice in invoices),
+                invoice_count=len(invoices),
+                finalised_at=self.now(),
+                finalised_by=finalised_by,
+            )
+        )
+        self.session.flush()
+        for invoice in invoices:
+            row = SnapshotInvoiceRow(
+                month=str(month),
+                client_id=invoice.client_id,
+                kind=invoice.kind.value,
+                invoice_date=invoice.invoice_date,
+                due_date=invoice.due_date,
+                reference=invoice.reference,
+                contact_name=invoice.contact_name,
+                branding_theme=invoice.branding_theme,
+                total_minor=to_minor(invoice.total),
+                line_count=len(invoice.lines),
+            )
+            self.session.add(row)
+            self.session.flush()
+            assert row.id is not None
+            self.session.add_all(
+                SnapshotLineRow(
+                    invoice_id=row.id,
+                    position=position,
+                    description=line.description,
+                    quantity=str(line.quantity),
+                    unit_amount=str(line.unit_amount),
+                    account_code=line.account_code,
+                    line_amount_minor=to_minor(line.line_amount),
+                    tracking=";".join(f"{c}:{o}" for c, o in line.tracking),
+                )
+                for position, line in enumerate(invoice.lines)
+            )
+        self.session.flush()

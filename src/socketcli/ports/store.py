@@ -1,0 +1,307 @@
+"""The store as the services see it: a unit of work made of small repositories, one per
+aggregate, and the plan's read-only view. The SQL adapters (adapters/store) implement them;
+tests/fakes.py has in-memory ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.links import ContactLink
+from socketcli.domain.model import BillableLine, ClientMonth
+from socketcli.domain.months import Month
+from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
+from socketcli.domain.settings import PracticeSettings
+from socketcli.ports.xero import (
+    XeroAccount,
+    XeroBrandingTheme,
+    XeroContactRecord,
+    XeroTrackingCategory,
+)
+
+
+class PlanReader(Protocol):
+    """What the plan commands read: a read-only view of the store, in one read transaction.
+
+    A unit of work carries one (`uow.plan`); `plan show`, `diff` and `preview` open a lighter
+    one of their own (`OpenReader`).
+    """
+
+    location: str
+
+    def settings_values(self) -> dict[str, str]: ...
+
+    def clients(self) -> list[Client]: ...
+
+    def client_labels(self) -> list[ClientLabel]:
+        """Every client's id, reference, name and Xero contact (what a diff row shows)."""
+        ...
+
+    def client(self, reference: str) -> Client | None: ...
+
+    def contact_problems(self) -> dict[int, ContactLink]:
+        """By client id: the linked clients whose Xero contact is archived, merged or gone."""
+        ...
+
+    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
+
+    def billing_totals(
+        self, months: Sequence[Month], settings: PracticeSettings
+    ) -> dict[Month, dict[int, ClientMonth]]: ...
+
+    def latest_finalised(self) -> Month | None: ...
+
+    def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class SyncState:
+    """Where `socket sync` stands with one Xero organisation (aware datetimes).
+
+    The watermarks are Xero's own UpdatedDateUTC (the newest seen), so that the next pull's
+    If-Modified-Since is on Xero's clock; the `*_synced_at` are this machine's, when each phase
+    last completed.
+    """
+
+    tenant_id: str
+    contacts_modified_since: datetime | None = None
+    accounts_modified_since: datetime | None = None
+    contacts_synced_at: datetime | None = None
+    accounts_synced_at: datetime | None = None
+    themes_synced_at: datetime | None = None
+    tracking_synced_at: datetime | None = None
+    last_sync_at: datetime | None = None
+    last_push_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PushedDetails:
+    """A linked client's details as socket last pushed them to its Xero contact (or found
+    them there already): the base of the three-way comparison that tells a change made in
+    socket from one made in Xero."""
+
+    client_id: int
+    contact_id: str
+    name: str
+    email: str
+    contact_number: str
+    pushed_at: datetime
+
+
+class SettingsRepository(Protocol):
+    """The practice's settings, as the text they are stored as (domain.settings parses them)."""
+
+    def values(self) -> dict[str, str]: ...
+
+    def set(self, key: str, value: str) -> None: ...
+
+
+class ClientRepository(Protocol):
+    def all(self) -> list[Client]:
+        """Every client, by name."""
+        ...
+
+    def labels(self) -> list[ClientLabel]:
+        """Every client's id, reference, name and Xero contact (what a diff row shows)."""
+        ...
+
+    def get(self, reference: str) -> Client | None: ...
+
+    def by_references(self, references: Sequence[str]) -> list[Client]:
+        """The stored clients with these references (any not stored are left out)."""
+        ...
+
+    def contact_problems(self) -> dict[int, ContactLink]:
+        """By client id: the linked clients whose Xero contact is archived, merged or gone."""
+        ...
+
+    def save(self, client: Client) -> Client:
+        """Insert or update one client by reference; the stored client, with its id."""
+        ...
+
+    def save_many(self, clients: Sequence[Client]) -> None:
+        """Insert or update clients by reference; one whose values are unchanged is not
+        written (its updated_at stays)."""
+        ...
+
+
+class ServiceRepository(Protocol):
+    def all(self) -> list[Service]: ...
+
+    def get(self, name: str) -> Service | None:
+        """By name, ignoring case."""
+        ...
+
+    def save(self, service: Service) -> Service: ...
+
+
+class ProposalRepository(Protocol):
+    def all(self, client_reference: str | None = None) -> list[Proposal]:
+        """Every proposal (or one client's), by reference, with its lines."""
+        ...
+
+    def get(self, reference: str) -> Proposal | None: ...
+
+    def by_references(self, references: Sequence[str]) -> list[Proposal]: ...
+
+    def save(self, proposal: Proposal) -> Proposal:
+        """`save_many` of one; the stored proposal, with the ids of its lines."""
+        ...
+
+    def save_many(self, proposals: Sequence[Proposal]) -> None:
+        """Insert or update proposals by reference. Each one's stored lines become exactly
+        its lines: a line with the id of a stored line keeps that row, a line without one is
+        inserted, and stored lines not kept are deleted with their work items."""
+        ...
+
+
+class WorkItemRepository(Protocol):
+    def open_for(self, references: Sequence[str], *, in_force_from: Month | None = None) -> None:
+        """Open work items for the on-completion and one-off lines of these proposals that
+        have none yet (only lines still in force from `in_force_from`, when given). An item's
+        amount is its line's amount."""
+        ...
+
+
+class SnapshotRepository(Protocol):
+    """The finalised (approved) months and the invoices they froze."""
+
+    def latest_finalised(self) -> Month | None: ...
+
+    def totals(self, month: Month) -> dict[int, ClientMonth] | None:
+        """By client id, what the finalised month billed; None when it is not finalised."""
+        ...
+
+    def freeze(
+        self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str
+    ) -> None: ...
+
+
+class MirrorRepository(Protocol):
+    """The Xero mirror: one organisation's contacts, revenue accounts, branding themes and
+    tracking categories as Xero last listed them, where `socket sync` stands, and what it
+    pushed to linked contacts."""
+
+    def contacts(self) -> list[XeroContact]:
+        """Every mirrored contact, by name."""
+        ...
+
+    def save_contacts(self, contacts: Sequence[XeroContact]) -> None:
+        """Insert or update contacts by ContactID; their tenant and Xero timestamp are left as
+        they are (the playground's demo list)."""
+        ...
+
+    def contacts_by_id(self, contact_ids: Sequence[str]) -> list[XeroContactRecord]:
+        """The mirrored contacts with these ContactIDs (any not mirrored are left out)."""
+        ...
+
+    def save_contact_records(self, tenant_id: str, records: Sequence[XeroContactRecord]) -> None:
+        """Insert or replace these contacts in the mirror, as Xero listed them."""
+        ...
+
+    def forget_other_organisations(self, tenant_id: str) -> None:
+        """Drop the mirror rows of any organisation but `tenant_id` (a store mirrors one)."""
+        ...
+
+    def refresh_linked_contact_names(self) -> None:
+        """Linked clients show their Xero contact's name as the mirror now has it (a local
+        copy of Xero's data: the client's `updated_at` does not move)."""
+        ...
+
+    def accounts(self) -> list[XeroAccount]:
+        """The mirrored revenue accounts, archived ones too, by code."""
+        ...
+
+    def save_accounts(
+        self, tenant_id: str, accounts: Sequence[XeroAccount], *, complete: bool
+    ) -> None:
+        """Insert or replace accounts; with `complete` (a full list) drop any not in it."""
+        ...
+
+    def branding_themes(self) -> list[XeroBrandingTheme]:
+        """The mirrored branding themes in Xero's order (SortOrder)."""
+        ...
+
+    def save_branding_themes(self, tenant_id: str, themes: Sequence[XeroBrandingTheme]) -> None:
+        """The organisation's themes become exactly these."""
+        ...
+
+    def tracking_categories(self) -> list[XeroTrackingCategory]:
+        """The mirrored tracking categories with their options, archived ones too."""
+        ...
+
+    def save_tracking_categories(
+        self, tenant_id: str, categories: Sequence[XeroTrackingCategory]
+    ) -> None:
+        """The organisation's tracking categories (and options) become exactly these."""
+        ...
+
+    def sync_state(self, tenant_id: str) -> SyncState | None: ...
+
+    def save_sync_state(self, state: SyncState) -> None: ...
+
+    def pushed_clients(self) -> list[PushedDetails]: ...
+
+    def save_pushed_clients(self, details: Sequence[PushedDetails]) -> None:
+        """Insert or replace each client's pushed details."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction on the store, with a repository per aggregate. Nothing is written
+    until `commit`; leaving the `with` block without it rolls back."""
+
+    location: str
+
+    # The repositories (read-only attributes, so that an implementation's own are accepted).
+    @property
+    def settings(self) -> SettingsRepository: ...
+    @property
+    def clients(self) -> ClientRepository: ...
+    @property
+    def services(self) -> ServiceRepository: ...
+    @property
+    def proposals(self) -> ProposalRepository: ...
+    @property
+    def work_items(self) -> WorkItemRepository: ...
+    @property
+    def snapshots(self) -> SnapshotRepository: ...
+    @property
+    def mirror(self) -> MirrorRepository: ...
+    @property
+    def plan(self) -> PlanReader:
+        """The plan's set-based reads, in this transaction."""
+        ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+class OpenStore(Protocol):
+    """Opens a unit of work (a write one with `write=True`, which takes the store's write
+    lock at once). Services call it and own the transaction: `with store(write=True) as uow:
+    ...; uow.commit()`."""
+
+    def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+
+
+class OpenReader(Protocol):
+    """Opens the plan's lighter read-only view (`plan show`, `diff`, `preview`): one read
+    transaction, without the ORM."""
+
+    def __call__(self) -> AbstractContextManager[PlanReader]: ...
