@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,8 +20,8 @@ if TYPE_CHECKING:
 
     from socketcli.adapters.store.database import StoreLocation
     from socketcli.adapters.store.reader import SqlReader
-    from socketcli.adapters.store.uow import SqlUnitOfWork
     from socketcli.ports.clock import Clock
+    from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
 
 DEFAULT_STORE = "socket.db"
 PLAYGROUND_STORE = "playground.db"
@@ -72,28 +72,47 @@ class Wiring:
             self._engine = open_engine(self.location, create=create)
         return self._engine
 
-    def uow(self, *, write: bool = False, create: bool = False) -> SqlUnitOfWork:
-        from socketcli.adapters.store.uow import SqlUnitOfWork
+    def uow(self, *, write: bool = False, create: bool = False) -> UnitOfWork:
+        engine = self.engine(create=create)
+        return sql_store(engine, self.clock, location=self.location.describe())(write=write)
 
-        return SqlUnitOfWork(
-            self.engine(create=create),
-            self.clock.now,
-            write=write,
-            location=self.location.describe(),
-        )
+    def create(self) -> None:
+        """Create the store, or bring an existing one to the newest schema."""
+        with self.uow(write=True, create=True) as uow:
+            uow.commit()
 
-    @contextmanager
-    def reader(self) -> Iterator[SqlReader]:
+    def reader(self) -> AbstractContextManager[PlanReader]:
         """A read-only view of the store in one read transaction, without SQLModel or the ORM."""
-        from socketcli.adapters.store.reader import SqlReader
-
-        with self.engine().connect() as connection, connection.begin():
-            yield SqlReader(connection, location=self.location.describe())
+        return sql_reader(self.engine(), location=self.location.describe())()
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+def sql_store(engine: Engine, clock: Clock, *, location: str = "") -> OpenStore:
+    """The services' `OpenStore` on an engine: each call opens a SQL unit of work."""
+    from socketcli.adapters.store.uow import SqlUnitOfWork
+
+    def open_store(*, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(engine, clock.now, write=write, location=location)
+
+    return open_store
+
+
+def sql_reader(engine: Engine, *, location: str = "") -> OpenReader:
+    """The services' `OpenReader` on an engine: the plan's reads in one read transaction,
+    without SQLModel or the ORM."""
+
+    @contextmanager
+    def read() -> Iterator[SqlReader]:
+        from socketcli.adapters.store.reader import SqlReader
+
+        with engine.connect() as connection, connection.begin():
+            yield SqlReader(connection, location=location)
+
+    return read
 
 
 def wire(db: Path | None = None, *, playground: bool = False) -> Wiring:

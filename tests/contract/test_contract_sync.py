@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
@@ -56,7 +57,7 @@ def test_a_first_sync_and_a_push_pass_the_specs_validation(
     def store(*, write: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(engine, lambda: NOW, write=write)
 
-    first = sync(store, prism_gateway(prism), tenant_id=TENANT_ID, now=lambda: NOW)
+    first = sync(store, prism_gateway(prism), tenant_id=TENANT_ID, clock=FixedClock(NOW))
     assert first.error is None, f"{first.error}\n{prism.tail()}"
     assert first.succeeded
     assert first.contacts.new >= 1  # the spec's example contacts are in the mirror
@@ -75,7 +76,7 @@ def test_a_first_sync_and_a_push_pass_the_specs_validation(
             )
         )
         uow.commit()
-    second = sync(store, prism_gateway(prism), tenant_id=TENANT_ID, now=lambda: NOW)
+    second = sync(store, prism_gateway(prism), tenant_id=TENANT_ID, clock=FixedClock(NOW))
     assert second.error is None, f"{second.error}\n{prism.tail()}"
     assert second.succeeded
     assert [pushed.reference for pushed in second.pushed] == ["CITY"]

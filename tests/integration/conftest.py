@@ -17,6 +17,8 @@ from sqlmodel import SQLModel
 from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
+from socketcli.bootstrap import sql_reader, sql_store
+from socketcli.ports.store import OpenReader, OpenStore
 from socketcli.services.importer import ImportReport, import_csv
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
@@ -33,9 +35,17 @@ class Store:
     def uow(self, at: datetime = NOW) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, lambda: at, write=True, location=str(self.path))
 
+    def opener(self, at: datetime = NOW) -> OpenStore:
+        """The services' store opener, at the moment `at`."""
+        return sql_store(self.engine, FixedClock(at), location=str(self.path))
+
+    @property
+    def read(self) -> OpenReader:
+        """The plan services' read-only opener."""
+        return sql_reader(self.engine, location=str(self.path))
+
     def import_files(self, *files: Path, dry_run: bool = False, at: datetime = NOW) -> ImportReport:
-        with self.uow(at) as uow:
-            return import_csv(uow, FixedClock(at), list(files), dry_run=dry_run)
+        return import_csv(self.opener(at), FixedClock(at), list(files), dry_run=dry_run)
 
     def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every row of every table, in primary key order: two dumps are equal or the store changed."""

@@ -74,8 +74,7 @@ def line(
 
 def plan_of(store: Store, month: Month) -> dict[str, tuple[Decimal, int]]:
     """Each client's amount and line count in the month's plan."""
-    with store.uow() as uow:
-        report = show_plan(uow.plan, FixedClock(NOW), month)
+    report = show_plan(store.read, FixedClock(NOW), month)
     return {row.reference: (row.amount, row.line_count) for row in report.rows}
 
 
@@ -130,8 +129,7 @@ def test_the_examples_give_the_december_plan_the_docs_show(examples_imported: St
 def test_the_examples_show_every_change_type_in_the_december_diff(
     examples_imported: Store,
 ) -> None:
-    with examples_imported.uow() as uow:
-        report = diff_plan(uow.plan, FixedClock(NOW), Month(2026, 12))
+    report = diff_plan(examples_imported.read, FixedClock(NOW), Month(2026, 12))
 
     changes = {row.reference: (row.change, row.previous_amount, row.amount) for row in report.rows}
     assert changes == {
@@ -210,8 +208,7 @@ def test_a_price_change_keeps_the_quarterly_cycle_of_the_line_it_continues(
 def test_a_client_starting_mid_year_owes_the_alignment_fee_on_its_first_invoice(
     examples_imported: Store,
 ) -> None:
-    with examples_imported.uow() as uow:
-        preview = preview_invoice(uow.plan, FixedClock(NOW), "BRIGHT", Month(2026, 12))
+    preview = preview_invoice(examples_imported.read, FixedClock(NOW), "BRIGHT", Month(2026, 12))
 
     (invoice,) = preview.invoices
     assert [(line.description, line.line_amount) for line in invoice.lines] == [
@@ -430,8 +427,7 @@ def test_an_accepted_proposal_cannot_go_back_to_draft(
 
 @pytest.fixture
 def november_finalised(examples_imported: Store) -> Store:
-    with examples_imported.uow() as uow:
-        approve_plan(uow, FixedClock(NOW), Month(2026, 11), "partner")
+    approve_plan(examples_imported.opener(), FixedClock(NOW), Month(2026, 11), "partner")
     return examples_imported
 
 

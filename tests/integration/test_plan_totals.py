@@ -18,6 +18,7 @@ import pytest
 from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
+from socketcli.bootstrap import sql_store
 from socketcli.domain.billing import client_totals
 from socketcli.domain.months import Month
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
@@ -57,8 +58,7 @@ def assert_sql_totals_match_the_engine(uow: SqlUnitOfWork, months: list[Month]) 
 def test_the_sql_totals_are_the_engines_on_the_playground(tmp_path: Path, today: str) -> None:
     moment = datetime.fromisoformat(today).replace(tzinfo=UTC)
     engine = open_engine(StoreLocation.for_path(tmp_path / "p.db"), create=True)
-    with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
-        create_playground(uow, FixedClock(moment))
+    create_playground(sql_store(engine, FixedClock(moment)), FixedClock(moment))
     this_month = Month.of(moment.date())
     months = [this_month + offset for offset in range(-14, 3)]
     with SqlUnitOfWork(engine, lambda: moment) as uow:
@@ -84,8 +84,7 @@ def test_the_sql_totals_are_the_engines_on_an_imported_practice(tmp_path: Path) 
     )
     engine = open_engine(StoreLocation.for_path(tmp_path / "g.db"), create=True)
     moment = datetime(2026, 11, 21, tzinfo=UTC)
-    with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
-        import_csv(uow, FixedClock(moment), sorted(out.glob("*.csv")))
+    import_csv(sql_store(engine, FixedClock(moment)), FixedClock(moment), sorted(out.glob("*.csv")))
     months = [Month(2024, 11) + offset for offset in range(27)]
     with SqlUnitOfWork(engine, lambda: moment) as uow:
         compared = assert_sql_totals_match_the_engine(uow, months)

@@ -19,6 +19,7 @@ from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.tables import WorkItemRow
 from socketcli.adapters.store.uow import SqlUnitOfWork
+from socketcli.bootstrap import sql_reader, sql_store
 from socketcli.cli.app import app
 from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.errors import Conflict
@@ -43,8 +44,9 @@ class Playground:
     def __init__(self, path: Path, clock: FixedClock) -> None:
         self.engine = open_engine(StoreLocation.for_path(path), create=True)
         self.clock = clock
-        with self.uow(write=True) as uow:
-            self.report = create_playground(uow, clock)
+        self.store = sql_store(self.engine, clock)
+        self.read = sql_reader(self.engine)
+        self.report = create_playground(self.store, clock)
 
     @contextmanager
     def uow(self, *, write: bool = False) -> Iterator[SqlUnitOfWork]:
@@ -57,10 +59,7 @@ class Playground:
 
     def billed(self, month: Month) -> dict[str, Decimal]:
         """Each client's amount in `month`, by reference."""
-        with self.uow() as uow:
-            return {
-                row.reference: row.amount for row in show_plan(uow.plan, self.clock, month).rows
-            }
+        return {row.reference: row.amount for row in show_plan(self.read, self.clock, month).rows}
 
 
 @pytest.fixture(scope="module", params=DAYS)
@@ -122,8 +121,7 @@ def test_proposals_were_accepted_over_the_past_fourteen_months(playground: Playg
 
 
 def test_the_default_plan_diff_shows_every_change_type(playground: Playground) -> None:
-    with playground.uow() as uow:
-        report = diff_plan(uow.plan, playground.clock)
+    report = diff_plan(playground.read, playground.clock)
     assert report.month == playground.month
     assert report.previous_month == playground.month - 1
     assert report.playground is True
@@ -163,8 +161,8 @@ def test_the_alignment_fee_client_first_invoice_carries_the_alignment_fee(
         assert first is not None
         assert playground.month - 13 <= first <= playground.month - 2
         assert first.month == 10
-        preview = preview_invoice(uow.plan, playground.clock, client.reference, first)
-        later = preview_invoice(uow.plan, playground.clock, client.reference, first + 1)
+        preview = preview_invoice(playground.read, playground.clock, client.reference, first)
+        later = preview_invoice(playground.read, playground.clock, client.reference, first + 1)
     (invoice,) = preview.invoices
     fees = [line for line in invoice.lines if line.description.startswith("Alignment fee")]
     assert len(fees) == 1
@@ -233,8 +231,7 @@ def test_the_playground_setting_and_practice_settings(playground: Playground) ->
 
 
 def test_the_consolidated_client_gets_one_line_per_account_code(playground: Playground) -> None:
-    with playground.uow() as uow:
-        preview = preview_invoice(uow.plan, playground.clock, demo_data.CONSOLIDATED_CLIENT)
+    preview = preview_invoice(playground.read, playground.clock, demo_data.CONSOLIDATED_CLIENT)
     (invoice,) = preview.invoices
     codes = [line.account_code for line in invoice.lines]
     assert len(codes) == len(set(codes))
@@ -296,8 +293,7 @@ def test_the_demo_xero_contacts(playground: Playground) -> None:
     # Some clients have no counterpart, some contacts no client.
     folded = {c.name.casefold() for c in contacts}
     assert any(c.name.casefold() not in folded for c in clients)
-    with playground.uow() as uow:
-        report = show_plan(uow.plan, playground.clock)
+    report = show_plan(playground.read, playground.clock)
     assert report.needing_attention > len(report.rows) / 2
 
 
@@ -331,8 +327,8 @@ def test_the_same_clock_makes_the_same_store(tmp_path: Path) -> None:
 
 def test_the_playground_is_made_in_an_empty_store_only(tmp_path: Path) -> None:
     made = Playground(tmp_path / "p.db", clock_at("2026-11-21"))
-    with made.uow(write=True) as uow, pytest.raises(Conflict, match="not empty"):
-        create_playground(uow, made.clock)
+    with pytest.raises(Conflict, match="not empty"):
+        create_playground(made.store, made.clock)
     made.engine.dispose()
 
 

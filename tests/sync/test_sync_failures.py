@@ -24,7 +24,7 @@ def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -
             wiring.uow,
             gateway_for(xero, sleep, **options),
             tenant_id=xero.tenant_id,
-            now=clock.now,
+            clock=clock,
         )
     finally:
         wiring.close()

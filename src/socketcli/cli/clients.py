@@ -68,8 +68,7 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     from socketcli.cli.output import emit_json, escape, show, table
     from socketcli.services.clients import list_clients
 
-    with state(ctx).uow() as uow:
-        clients = list_clients(uow)
+    clients = list_clients(state(ctx).store)
     if json_:
         emit_json([client_json(client) for client in clients])
         return
@@ -104,8 +103,7 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
     from socketcli.cli.output import emit_json, escape, money, show, table
     from socketcli.services.clients import show_client
 
-    with state(ctx).uow() as uow:
-        detail = show_client(uow, client)
+    detail = show_client(state(ctx).store, client)
     if json_:
         document = client_json(detail.client)
         document["proposals"] = [
@@ -159,8 +157,7 @@ def add(
         branding_theme=branding_theme,
         tracking=tracking,
     )
-    with state(ctx).uow(write=True) as uow:
-        client = add_client(uow, reference, name, changes)
+    client = add_client(state(ctx).store, reference, name, changes)
     say(f"Added client {client.reference}: {client.name}")
 
 
@@ -191,8 +188,7 @@ def edit(
         branding_theme=branding_theme,
         tracking=tracking,
     )
-    with state(ctx).uow(write=True) as uow:
-        saved = edit_client(uow, client, changes)
+    saved = edit_client(state(ctx).store, client, changes)
     say(f"Updated client {saved.reference}: {saved.name}")
 
 
@@ -210,6 +206,5 @@ def close(
     from socketcli.services.clients import close_client
 
     month = Month.parse(last_month)
-    with state(ctx).uow(write=True) as uow:
-        saved = close_client(uow, client, month)
+    saved = close_client(state(ctx).store, client, month)
     say(f"{saved.name} ({saved.reference}) is closing: last billed in {month}.")

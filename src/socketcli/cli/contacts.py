@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
     from socketcli.domain.matching import Candidate
     from socketcli.domain.records import Client
-    from socketcli.ports.store import UnitOfWork
+    from socketcli.ports.store import OpenStore
     from socketcli.services.contacts import AutoReport, ClientLink, MatchItem, MatchSession
 
 app = command_group(help="Link clients to their Xero contacts: list, match, link and unlink.")
@@ -74,13 +74,11 @@ def list_(
     """List clients with their Xero contact and what needs attention."""
     from socketcli.cli.output import emit_json, escape, note, plural, show, table
     from socketcli.cli.plan import contact_cell
-    from socketcli.services.contacts import Book, attention_month
+    from socketcli.services.contacts import list_links
 
     st = state(ctx)
-    with st.uow() as uow:
-        book = Book.read(uow)
-        waiting = {c.reference for c in book.needing_attention(attention_month(uow, st.clock))}
-    links = book.links()
+    found = list_links(st.store, st.clock)
+    links, waiting = found.links, found.waiting
     if unmatched:
         links = [item for item in links if item.client.reference in waiting]
     if json_:
@@ -118,8 +116,7 @@ def link(
     from socketcli.cli.output import emit_json, say
     from socketcli.services import contacts
 
-    with state(ctx).uow(write=True) as uow:
-        outcome = contacts.link(uow, client, contact, shared=shared)
+    outcome = contacts.link(state(ctx).store, client, contact, shared=shared)
     found = outcome.contact
     assert found is not None
     if json_:
@@ -166,7 +163,7 @@ def new(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> Non
 
 def _decide_one(
     ctx: typer.Context,
-    decide: Callable[[UnitOfWork, str], Client],
+    decide: Callable[[OpenStore, str], Client],
     client: str,
     status: str,
     json_: bool,
@@ -175,8 +172,7 @@ def _decide_one(
     """Run one decision on a client in a write transaction, and say what it did."""
     from socketcli.cli.output import emit_json, say
 
-    with state(ctx).uow(write=True) as uow:
-        saved = decide(uow, client)
+    saved = decide(state(ctx).store, client)
     if json_:
         emit_json({"reference": saved.reference, "client": saved.name, "status": status})
         return
@@ -190,8 +186,9 @@ def duplicates(ctx: typer.Context, threshold: Threshold = None, json_: JsonOptio
     from socketcli.domain.matching import DEFAULT_THRESHOLD
     from socketcli.services.contacts import duplicate_contacts
 
-    with state(ctx).uow() as uow:
-        groups = duplicate_contacts(uow, DEFAULT_THRESHOLD if threshold is None else threshold)
+    groups = duplicate_contacts(
+        state(ctx).store, DEFAULT_THRESHOLD if threshold is None else threshold
+    )
     if json_:
         emit_json(
             [
@@ -253,13 +250,12 @@ def match(
         from socketcli.domain.matching import DEFAULT_THRESHOLD
         from socketcli.services.contacts import auto_match
 
-        with st.uow(write=not dry_run) as uow:
-            report = auto_match(
-                uow,
-                st.clock,
-                threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
-                dry_run=dry_run,
-            )
+        report = auto_match(
+            st.store,
+            st.clock,
+            threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+            dry_run=dry_run,
+        )
         _auto_report(report, json_)
         return
     for flag, given in (
@@ -281,10 +277,9 @@ def match(
 
     # A plain line, not an animated status: ranking a long list forks worker processes,
     # which must not happen while a spinner's thread runs.
-    with st.uow():  # the playground's banner first
-        pass
+    st.announce()  # the playground's banner first
     note("Finding each client's best Xero contacts…")
-    session = MatchSession(st.uow, st.clock, order)
+    session = MatchSession(st.store, st.clock, order)
     _walk(session)
 
 

@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from socketcli.adapters.store.reader import SqlReader
-    from socketcli.adapters.store.uow import SqlUnitOfWork
     from socketcli.bootstrap import Wiring
     from socketcli.ports.clock import Clock
+    from socketcli.ports.store import OpenStore, PlanReader, UnitOfWork
 
 
 @dataclass
@@ -37,20 +36,26 @@ class State:
 
     _announced: bool = field(default=False, repr=False)
 
-    def uow(self, *, write: bool = False, create: bool = False) -> SqlUnitOfWork:
-        """A unit of work on the store; the first one says so when it is the playground."""
-        uow = self.wiring.uow(write=write, create=create)
-        self._announce()
+    def store(self, *, write: bool = False) -> UnitOfWork:
+        """Open a unit of work (the services' `OpenStore`); the first says so when the store
+        is the playground."""
+        uow = self.wiring.uow(write=write)
+        self.announce()
         return uow
 
+    def create_store(self) -> OpenStore:
+        """Create the store (or bring it to the newest schema); an opener on it."""
+        self.wiring.create()
+        return self.store
+
     @contextmanager
-    def reader(self) -> Iterator[SqlReader]:
-        """A read-only view of the store (plan show, diff, preview): lighter than a unit of work."""
+    def read(self) -> Iterator[PlanReader]:
+        """The plan's read-only view (the services' `OpenReader`): lighter than a unit of work."""
         with self.wiring.reader() as reader:
-            self._announce(reader.settings_values())
+            self.announce(reader.settings_values())
             yield reader
 
-    def _announce(self, settings: dict[str, str] | None = None) -> None:
+    def announce(self, settings: dict[str, str] | None = None) -> None:
         """Say once, on stderr, when the store is the playground."""
         if self._announced:
             return

@@ -27,15 +27,12 @@ def import_files(
     from socketcli.cli.output import error, say
     from socketcli.services.importer import ImportFailed, import_csv
 
-    with state(ctx).uow(write=True) as uow:
-        try:
-            report = import_csv(uow, state(ctx).clock, files, dry_run=dry_run)
-        except ImportFailed as failure:
-            for problem in failure.problems:
-                error(str(problem))
-            error(
-                f"nothing was imported: {len(failure.problems)} problem(s) in {len(files)} file(s)"
-            )
-            raise typer.Exit(2) from None
+    try:
+        report = import_csv(state(ctx).store, state(ctx).clock, files, dry_run=dry_run)
+    except ImportFailed as failure:
+        for problem in failure.problems:
+            error(str(problem))
+        error(f"nothing was imported: {len(failure.problems)} problem(s) in {len(files)} file(s)")
+        raise typer.Exit(2) from None
     verb = "Would import" if dry_run else "Imported"
     say(f"{verb}: {report.summary()}")

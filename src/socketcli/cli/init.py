@@ -14,8 +14,7 @@ def init(ctx: typer.Context) -> None:
 
     st = state(ctx)
     existed = store_exists(st.wiring.location)
-    with st.uow(write=True, create=True) as uow:
-        uow.commit()
+    st.create_store()
     where = st.wiring.location.describe()
     if existed:
         say(f"Store at {where} is ready (already existed; schema is up to date).")

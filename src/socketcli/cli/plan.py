@@ -109,8 +109,7 @@ def show(
 
     fmt = choose_format(json_, csv_)
     st = state(ctx)
-    with st.reader() as uow:
-        report = show_plan(uow, st.clock, _month(month))
+    report = show_plan(st.read, st.clock, _month(month))
     if fmt is Format.JSON:
         emit_json(
             {
@@ -237,8 +236,7 @@ def diff(
                 f"--change {change!r}: change types are " + ", ".join(c.value for c in ChangeType)
             ) from None
     st = state(ctx)
-    with st.reader() as uow:
-        report = diff_plan(uow, st.clock, _month(month), wanted)
+    report = diff_plan(st.read, st.clock, _month(month), wanted)
     if fmt is Format.JSON:
         emit_json(
             {
@@ -434,8 +432,7 @@ def preview(
 
     fmt = choose_format(json_, csv_)
     st = state(ctx)
-    with st.reader() as uow:
-        report = preview_invoice(uow, st.clock, client, _month(month))
+    report = preview_invoice(st.read, st.clock, client, _month(month))
     if fmt is Format.JSON:
         emit_json(
             {
@@ -541,8 +538,7 @@ def approve(
     from socketcli.services.plan import approve_plan
 
     st = state(ctx)
-    with st.uow(write=True) as uow:
-        report = approve_plan(uow, st.clock, _month(month), by)
+    report = approve_plan(st.store, st.clock, _month(month), by)
     say(
         f"Finalised the plan for {report.month.label}: {plural(report.invoices, 'invoice')}, {money(report.total)}."
     )

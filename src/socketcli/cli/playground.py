@@ -34,8 +34,7 @@ def playground(
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
         try:
-            with st.uow(write=True, create=True) as uow:
-                report = create_playground(uow, st.clock)
+            report = create_playground(st.create_store(), st.clock)
         except BaseException:
             # Never leave a half-made playground behind to be mistaken for a finished one.
             st.close()

@@ -51,8 +51,7 @@ def list_(
     from socketcli.cli.output import emit_json, escape, show, table
     from socketcli.services.proposals import list_proposals
 
-    with state(ctx).uow() as uow:
-        proposals = list_proposals(uow, client)
+    proposals = list_proposals(state(ctx).store, client)
     if json_:
         emit_json([proposal_json(p) for p in proposals])
         return
@@ -82,8 +81,7 @@ def show_(ctx: typer.Context, reference: RefArg, json_: JsonOption = False) -> N
     from socketcli.cli.output import emit_json, escape, money, show, table
     from socketcli.services.proposals import get_proposal
 
-    with state(ctx).uow() as uow:
-        proposal = get_proposal(uow, reference)
+    proposal = get_proposal(state(ctx).store, reference)
     if json_:
         emit_json(proposal_json(proposal))
         return
@@ -136,16 +134,15 @@ def add(
     specs = [LineSpec.parse(text) for text in line]
     start_date = parse_date(start, "start date") if start else None
     st = state(ctx)
-    with st.uow(write=True) as uow:
-        proposal = add_proposal(
-            uow,
-            reference,
-            client,
-            specs,
-            start=start_date,
-            title=title,
-            accept_with=st.clock if accept else None,
-        )
+    proposal = add_proposal(
+        st.store,
+        reference,
+        client,
+        specs,
+        start=start_date,
+        title=title,
+        accept_with=st.clock if accept else None,
+    )
     say(
         f"Added proposal {proposal.reference} for {proposal.client_reference} ({proposal.status.value})."
     )
@@ -164,10 +161,9 @@ def accept(
     from socketcli.services.proposals import accept_proposal, parse_date
 
     st = state(ctx)
-    with st.uow(write=True) as uow:
-        proposal = accept_proposal(
-            uow, reference, st.clock, parse_date(start, "start date") if start else None
-        )
+    proposal = accept_proposal(
+        st.store, reference, st.clock, parse_date(start, "start date") if start else None
+    )
     say(f"Accepted proposal {proposal.reference}: billing from {proposal.start_date}.")
 
 
@@ -190,8 +186,7 @@ def cancel(
 
     st = state(ctx)
     month = Month.parse(from_) if from_ else None
-    with st.uow(write=True) as uow:
-        proposal = cancel_proposal(uow, reference, st.clock, month)
+    proposal = cancel_proposal(st.store, reference, st.clock, month)
     say(f"Cancelled proposal {proposal.reference}.")
 
 
@@ -218,8 +213,7 @@ def change(
 
     month = Month.parse(from_)
     specs = [LineSpec.parse(text) for text in set_ or []]
-    with state(ctx).uow(write=True) as uow:
-        proposal = change_proposal(
-            uow, reference, month, set_lines=specs, remove=list(remove or [])
-        )
+    proposal = change_proposal(
+        state(ctx).store, reference, month, set_lines=specs, remove=list(remove or [])
+    )
     say(f"Changed proposal {proposal.reference} from {month}.")

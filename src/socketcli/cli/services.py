@@ -29,8 +29,7 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     from socketcli.cli.output import emit_json, escape, show, table
     from socketcli.services.catalogue import list_services
 
-    with state(ctx).uow() as uow:
-        services = list_services(uow)
+    services = list_services(state(ctx).store)
     if json_:
         emit_json(
             [
@@ -83,10 +82,14 @@ def add(
     from socketcli.cli.output import say
     from socketcli.services.catalogue import add_service
 
-    with state(ctx).uow(write=True) as uow:
-        service = add_service(
-            uow, name, method, account_code=account_code, alignment=alignment, tracking=tracking
-        )
+    service = add_service(
+        state(ctx).store,
+        name,
+        method,
+        account_code=account_code,
+        alignment=alignment,
+        tracking=tracking,
+    )
     say(f"Added service {service.name} ({service.billing_method.value})")
 
 
@@ -108,13 +111,12 @@ def edit(
     from socketcli.cli.output import say
     from socketcli.services.catalogue import edit_service
 
-    with state(ctx).uow(write=True) as uow:
-        service = edit_service(
-            uow,
-            name,
-            method=method,
-            account_code=account_code,
-            alignment=alignment,
-            tracking=tracking,
-        )
+    service = edit_service(
+        state(ctx).store,
+        name,
+        method=method,
+        account_code=account_code,
+        alignment=alignment,
+        tracking=tracking,
+    )
     say(f"Updated service {service.name}")

@@ -20,8 +20,7 @@ def show(ctx: typer.Context, json_: JsonOption = False) -> None:
     from socketcli.cli.output import show as render
     from socketcli.services.settings import show_settings
 
-    with state(ctx).uow() as uow:
-        views = show_settings(uow)
+    views = show_settings(state(ctx).store)
     if json_:
         emit_json({view.key: view.value for view in views})
         return
@@ -44,6 +43,5 @@ def set_(
     from socketcli.cli.output import say
     from socketcli.services.settings import set_setting
 
-    with state(ctx).uow(write=True) as uow:
-        view = set_setting(uow, key, value)
+    view = set_setting(state(ctx).store, key, value)
     say(f"{view.key} = {view.value or '(none)'}")

@@ -122,10 +122,10 @@ def _run(
 ) -> tuple[SyncReport, dict[str, Any]]:
     from socketcli.adapters.xero.gateway import XeroPythonGateway
     from socketcli.cli.xero import open_xero_for
+    from socketcli.services.settings import setting_values
     from socketcli.services.sync import sync as run_sync
 
-    with st.uow() as uow:
-        settings = uow.settings.values()
+    settings = setting_values(st.store)
     with open_xero_for(st, settings, announce=not quiet) as xero:
         source = xero.token_source()
         organisation = settings.get("xero_organisation", "") or source.tenant_id
@@ -146,10 +146,10 @@ def _run(
         listener = _Listener(log, progress=not quiet and sys.stderr.isatty())
         try:
             report = run_sync(
-                st.uow,
+                st.store,
                 gateway,
                 tenant_id=source.tenant_id,
-                now=st.clock.now,
+                clock=st.clock,
                 full=full,
                 listener=listener,
             )

@@ -27,8 +27,9 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 def _settings(st: State) -> dict[str, str]:
-    with st.uow() as uow:
-        return uow.settings.values()
+    from socketcli.services.settings import setting_values
+
+    return setting_values(st.store)
 
 
 @contextmanager
@@ -237,8 +238,7 @@ def connect(
                 say("No browser on this machine: connecting as with --no-browser.")
             token = _pkce(xero, client_id=app_id, browser=browser, port=port, timeout=timeout)
         ask = _ask_organisation if _interactive() else None
-        with st.uow(write=True) as uow:
-            report = connect_organisation(uow, xero.new_connection(token), tenant=tenant, ask=ask)
+        report = connect_organisation(st.store, xero.new_connection(token), tenant=tenant, ask=ask)
     if report.replaced:
         say(f"Replaced the connection to {report.replaced}.")
     say(
@@ -270,9 +270,9 @@ def status(
     st = state(ctx)
     settings = _settings(st)
     override = environment_override()
-    with open_xero_for(st, settings) as xero, st.uow() as uow:
+    with open_xero_for(st, settings) as xero:
         report = connection_status(
-            uow,
+            st.store,
             xero,
             now=datetime.now(UTC),
             tenant_override=override.tenant_id if override else "",
@@ -319,8 +319,8 @@ def disconnect(ctx: typer.Context) -> None:
 
     st = state(ctx)
     settings = _settings(st)
-    with open_xero_for(st, settings) as xero, st.uow(write=True) as uow:
-        report = end_connection(uow, xero)
+    with open_xero_for(st, settings) as xero:
+        report = end_connection(st.store, xero)
     if not report.was_connected:
         say("Not connected to Xero: nothing to do.")
         return
@@ -357,8 +357,7 @@ def accounts(ctx: typer.Context, json_: JsonOption = False) -> None:
     from socketcli.services.sync import mirror
 
     st = state(ctx)
-    with st.uow() as uow:
-        view = mirror(uow)
+    view = mirror(st.store)
     if json_:
         emit_json(
             [
@@ -398,8 +397,7 @@ def themes(ctx: typer.Context, json_: JsonOption = False) -> None:
     from socketcli.services.sync import mirror
 
     st = state(ctx)
-    with st.uow() as uow:
-        view = mirror(uow)
+    view = mirror(st.store)
     if json_:
         emit_json(
             [

@@ -8,7 +8,7 @@ from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod
 from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.clients import check_tracking
 from socketcli.services.settings import known_account_code, known_tracking
 
@@ -30,8 +30,9 @@ def check_account_code(text: str) -> str:
         raise InvalidInput(f"account code {text!r}: {error}") from None
 
 
-def list_services(uow: UnitOfWork) -> list[Service]:
-    return uow.services.all()
+def list_services(store: OpenStore) -> list[Service]:
+    with store() as uow:
+        return uow.services.all()
 
 
 def get_service(uow: UnitOfWork, name: str) -> Service:
@@ -42,7 +43,7 @@ def get_service(uow: UnitOfWork, name: str) -> Service:
 
 
 def add_service(
-    uow: UnitOfWork,
+    store: OpenStore,
     name: str,
     method: str,
     *,
@@ -50,34 +51,37 @@ def add_service(
     alignment: bool = False,
     tracking: str | None = None,
 ) -> Service:
-    clean = " ".join(name.split())
-    if not clean:
-        raise InvalidInput("service name is empty")
-    if uow.services.get(clean) is not None:
-        raise Conflict(f"service {clean!r} already exists: change it with `socket services edit`")
-    billing_method = parse_method(method)
-    if alignment and billing_method is not BillingMethod.MONTHLY:
-        raise InvalidInput(
-            f"service {clean!r}: only a service billed monthly can carry an alignment fee"
+    with store(write=True) as uow:
+        clean = " ".join(name.split())
+        if not clean:
+            raise InvalidInput("service name is empty")
+        if uow.services.get(clean) is not None:
+            raise Conflict(
+                f"service {clean!r} already exists: change it with `socket services edit`"
+            )
+        billing_method = parse_method(method)
+        if alignment and billing_method is not BillingMethod.MONTHLY:
+            raise InvalidInput(
+                f"service {clean!r}: only a service billed monthly can carry an alignment fee"
+            )
+        service = Service(
+            name=clean,
+            billing_method=billing_method,
+            account_code=known_account_code(uow, account_code) if account_code else None,
+            alignment_eligible=alignment,
+            tracking_category=known_tracking(
+                uow, check_tracking(tracking, "tracking category"), "tracking category"
+            )
+            if tracking
+            else None,
         )
-    service = Service(
-        name=clean,
-        billing_method=billing_method,
-        account_code=known_account_code(uow, account_code) if account_code else None,
-        alignment_eligible=alignment,
-        tracking_category=known_tracking(
-            uow, check_tracking(tracking, "tracking category"), "tracking category"
-        )
-        if tracking
-        else None,
-    )
-    saved = uow.services.save(service)
-    uow.commit()
-    return saved
+        saved = uow.services.save(service)
+        uow.commit()
+        return saved
 
 
 def edit_service(
-    uow: UnitOfWork,
+    store: OpenStore,
     name: str,
     *,
     method: str | None = None,
@@ -85,29 +89,32 @@ def edit_service(
     alignment: bool | None = None,
     tracking: str | None = None,
 ) -> Service:
-    service = get_service(uow, name)
-    if method is not None:
-        service = replace(service, billing_method=parse_method(method))
-    if account_code is not None:
-        service = replace(
-            service,
-            account_code=known_account_code(uow, account_code) if account_code.strip() else None,
-        )
-    if alignment is not None:
-        service = replace(service, alignment_eligible=alignment)
-    if tracking is not None:
-        service = replace(
-            service,
-            tracking_category=known_tracking(
-                uow, check_tracking(tracking, "tracking category"), "tracking category"
+    with store(write=True) as uow:
+        service = get_service(uow, name)
+        if method is not None:
+            service = replace(service, billing_method=parse_method(method))
+        if account_code is not None:
+            service = replace(
+                service,
+                account_code=known_account_code(uow, account_code)
+                if account_code.strip()
+                else None,
             )
-            if tracking.strip()
-            else None,
-        )
-    if service.alignment_eligible and service.billing_method is not BillingMethod.MONTHLY:
-        raise InvalidInput(
-            f"service {service.name!r}: only a service billed monthly can carry an alignment fee"
-        )
-    saved = uow.services.save(service)
-    uow.commit()
-    return saved
+        if alignment is not None:
+            service = replace(service, alignment_eligible=alignment)
+        if tracking is not None:
+            service = replace(
+                service,
+                tracking_category=known_tracking(
+                    uow, check_tracking(tracking, "tracking category"), "tracking category"
+                )
+                if tracking.strip()
+                else None,
+            )
+        if service.alignment_eligible and service.billing_method is not BillingMethod.MONTHLY:
+            raise InvalidInput(
+                f"service {service.name!r}: only a service billed monthly can carry an alignment fee"
+            )
+        saved = uow.services.save(service)
+        uow.commit()
+        return saved

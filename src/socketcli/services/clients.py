@@ -11,7 +11,7 @@ from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal
 from socketcli.domain.settings import _day as check_day
 from socketcli.domain.terms import PaymentTerms
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
 from socketcli.services.settings import known_branding_theme, known_tracking
 
@@ -119,46 +119,53 @@ def _known_theme(uow: UnitOfWork, client: Client) -> Client:
     return client
 
 
-def list_clients(uow: UnitOfWork) -> list[Client]:
-    return uow.clients.all()
+def list_clients(store: OpenStore) -> list[Client]:
+    with store() as uow:
+        return uow.clients.all()
 
 
-def show_client(uow: UnitOfWork, key: str) -> ClientDetail:
-    client = find_client(uow.plan, key)
-    return ClientDetail(client, tuple(uow.proposals.all(client.reference)))
+def show_client(store: OpenStore, key: str) -> ClientDetail:
+    with store() as uow:
+        client = find_client(uow.plan, key)
+        return ClientDetail(client, tuple(uow.proposals.all(client.reference)))
 
 
-def add_client(uow: UnitOfWork, reference: str, name: str, changes: ClientChanges) -> Client:
-    reference = check_reference(reference, "client reference")
-    if uow.clients.get(reference) is not None:
-        raise Conflict(f"client {reference!r} already exists: change it with `socket clients edit`")
-    client = _known_theme(
-        uow, replace(changes, name=name).apply(Client(reference=reference, name=""))
-    )
-    saved = uow.clients.save(client)
-    uow.commit()
-    return saved
-
-
-def edit_client(uow: UnitOfWork, key: str, changes: ClientChanges) -> Client:
-    client = find_client(uow.plan, key)
-    changed = changes.apply(client)
-    if changes.branding_theme is not None or changes.tracking is not None:
-        changed = _known_theme(uow, changed)
-    saved = uow.clients.save(changed)
-    uow.commit()
-    return saved
-
-
-def close_client(uow: UnitOfWork, key: str, last_month: Month | None) -> Client:
-    """Mark a client as closing: nothing is billed after `last_month` (None reopens it)."""
-    client = find_client(uow.plan, key)
-    finalised = uow.snapshots.latest_finalised()
-    if last_month is not None and finalised is not None and last_month < finalised:
-        raise Conflict(
-            f"{finalised} is already finalised and months already billed keep what they were "
-            f"billed: the last billable month can be {finalised} or later, not {last_month}"
+def add_client(store: OpenStore, reference: str, name: str, changes: ClientChanges) -> Client:
+    with store(write=True) as uow:
+        reference = check_reference(reference, "client reference")
+        if uow.clients.get(reference) is not None:
+            raise Conflict(
+                f"client {reference!r} already exists: change it with `socket clients edit`"
+            )
+        client = _known_theme(
+            uow, replace(changes, name=name).apply(Client(reference=reference, name=""))
         )
-    saved = uow.clients.save(replace(client, last_billable_month=last_month))
-    uow.commit()
-    return saved
+        saved = uow.clients.save(client)
+        uow.commit()
+        return saved
+
+
+def edit_client(store: OpenStore, key: str, changes: ClientChanges) -> Client:
+    with store(write=True) as uow:
+        client = find_client(uow.plan, key)
+        changed = changes.apply(client)
+        if changes.branding_theme is not None or changes.tracking is not None:
+            changed = _known_theme(uow, changed)
+        saved = uow.clients.save(changed)
+        uow.commit()
+        return saved
+
+
+def close_client(store: OpenStore, key: str, last_month: Month | None) -> Client:
+    """Mark a client as closing: nothing is billed after `last_month` (None reopens it)."""
+    with store(write=True) as uow:
+        client = find_client(uow.plan, key)
+        finalised = uow.snapshots.latest_finalised()
+        if last_month is not None and finalised is not None and last_month < finalised:
+            raise Conflict(
+                f"{finalised} is already finalised and months already billed keep what they were "
+                f"billed: the last billable month can be {finalised} or later, not {last_month}"
+            )
+        saved = uow.clients.save(replace(client, last_billable_month=last_month))
+        uow.commit()
+        return saved

@@ -192,13 +192,14 @@ class LinkOutcome:
 
 
 def link(
-    uow: UnitOfWork, client_key: str, contact_key: str, *, shared: bool = False
+    store: OpenStore, client_key: str, contact_key: str, *, shared: bool = False
 ) -> LinkOutcome:
     """Link a client to a contact; one already linked to another client needs `shared`."""
-    client = find_client(uow.plan, client_key)
-    book = Book.read(uow)
-    contact = book.find_contact(contact_key)
-    return _link(uow, book, client, contact, shared=shared)
+    with store(write=True) as uow:
+        client = find_client(uow.plan, client_key)
+        book = Book.read(uow)
+        contact = book.find_contact(contact_key)
+        return _link(uow, book, client, contact, shared=shared)
 
 
 def _link(
@@ -227,21 +228,39 @@ def _linked(client: Client, contact: XeroContact | None, *, new: bool = False) -
     )
 
 
-def unlink(uow: UnitOfWork, client_key: str) -> Client:
-    client = find_client(uow.plan, client_key)
-    if client.xero_contact_id is None and not client.new_xero_contact:
-        raise Conflict(f"client {client.reference} ({client.name}) is not linked")
-    saved = uow.clients.save(_linked(client, None))
-    uow.commit()
-    return saved
+def unlink(store: OpenStore, client_key: str) -> Client:
+    with store(write=True) as uow:
+        client = find_client(uow.plan, client_key)
+        if client.xero_contact_id is None and not client.new_xero_contact:
+            raise Conflict(f"client {client.reference} ({client.name}) is not linked")
+        saved = uow.clients.save(_linked(client, None))
+        uow.commit()
+        return saved
 
 
-def choose_new_contact(uow: UnitOfWork, client_key: str) -> Client:
+def choose_new_contact(store: OpenStore, client_key: str) -> Client:
     """Posting will create a Xero contact with the client's name (no link to an existing one)."""
-    client = find_client(uow.plan, client_key)
-    saved = uow.clients.save(_linked(client, None, new=True))
-    uow.commit()
-    return saved
+    with store(write=True) as uow:
+        client = find_client(uow.plan, client_key)
+        saved = uow.clients.save(_linked(client, None, new=True))
+        uow.commit()
+        return saved
+
+
+@dataclass(frozen=True, slots=True)
+class ContactList:
+    """`socket contacts list`: every client's link, and the references that need deciding
+    before the plan's next month."""
+
+    links: list[ClientLink]
+    waiting: set[str]
+
+
+def list_links(store: OpenStore, clock: Clock) -> ContactList:
+    with store() as uow:
+        book = Book.read(uow)
+        month = attention_month(uow, clock)
+    return ContactList(book.links(), {c.reference for c in book.needing_attention(month)})
 
 
 # -- --auto ------------------------------------------------------------------------------------
@@ -276,7 +295,7 @@ def check_threshold(value: int) -> int:
 
 
 def auto_match(
-    uow: UnitOfWork,
+    store: OpenStore,
     clock: Clock,
     *,
     threshold: int = DEFAULT_THRESHOLD,
@@ -289,62 +308,64 @@ def auto_match(
     Clients go best score first; a contact linked already (or just now) is never linked again:
     its client is left for a person. Nothing is written with `dry_run`.
     """
-    check_threshold(threshold)
-    book = Book.read(uow)
-    if not book.clients:
-        raise StoreNotReady(f"the store at {uow.location} has no clients yet")
-    if not book.contacts:
-        raise no_contacts()
-    month = attention_month(uow, clock)
-    attention = book.needing_attention(month)
-    waiting = [
-        c for c in attention if book.link(c).status in (LinkStatus.UNLINKED, LinkStatus.MERGED)
-    ]
-    # Linked to a contact archived or gone in Xero: a person decides (restore it, or relink).
-    stuck = [
-        AutoLeft(c, None, book.link(c).warning or "")
-        for c in attention
-        if book.link(c).status in (LinkStatus.ARCHIVED, LinkStatus.MISSING)
-    ]
-    ranked = book.best_first(waiting)
-    taken = set(book.linked_to)
-    linked: list[AutoLinked] = []
-    left: list[AutoLeft] = list(stuck)
-    for client, candidates in ranked:
-        best = candidates[0] if candidates else None
-        if best is not None and MERGED_INTO in best.evidence:
-            choice: Candidate | None = best  # where Xero itself merged its contact
-        else:
-            choice = auto_choice(candidates, threshold, margin)
-        if choice is None:
-            left.append(AutoLeft(client, best, why_left(candidates, threshold, margin)))
-        elif choice.contact.contact_id in taken:
-            holders = book.linked_to.get(choice.contact.contact_id) or []
-            who = holders[0].reference if holders else "another client in this run"
-            left.append(AutoLeft(client, choice, f"{choice.contact.name} is linked to {who}"))
-        else:
-            taken.add(choice.contact.contact_id)
-            linked.append(AutoLinked(client, choice))
-    if not dry_run and linked:
-        for found in linked:
-            uow.clients.save(_linked(found.client, found.candidate.contact))
-        uow.commit()
-    left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
-    linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
-    return AutoReport(threshold, margin, dry_run, tuple(linked), tuple(left))
+    with store(write=True) as uow:
+        check_threshold(threshold)
+        book = Book.read(uow)
+        if not book.clients:
+            raise StoreNotReady(f"the store at {uow.location} has no clients yet")
+        if not book.contacts:
+            raise no_contacts()
+        month = attention_month(uow, clock)
+        attention = book.needing_attention(month)
+        waiting = [
+            c for c in attention if book.link(c).status in (LinkStatus.UNLINKED, LinkStatus.MERGED)
+        ]
+        # Linked to a contact archived or gone in Xero: a person decides (restore it, or relink).
+        stuck = [
+            AutoLeft(c, None, book.link(c).warning or "")
+            for c in attention
+            if book.link(c).status in (LinkStatus.ARCHIVED, LinkStatus.MISSING)
+        ]
+        ranked = book.best_first(waiting)
+        taken = set(book.linked_to)
+        linked: list[AutoLinked] = []
+        left: list[AutoLeft] = list(stuck)
+        for client, candidates in ranked:
+            best = candidates[0] if candidates else None
+            if best is not None and MERGED_INTO in best.evidence:
+                choice: Candidate | None = best  # where Xero itself merged its contact
+            else:
+                choice = auto_choice(candidates, threshold, margin)
+            if choice is None:
+                left.append(AutoLeft(client, best, why_left(candidates, threshold, margin)))
+            elif choice.contact.contact_id in taken:
+                holders = book.linked_to.get(choice.contact.contact_id) or []
+                who = holders[0].reference if holders else "another client in this run"
+                left.append(AutoLeft(client, choice, f"{choice.contact.name} is linked to {who}"))
+            else:
+                taken.add(choice.contact.contact_id)
+                linked.append(AutoLinked(client, choice))
+        if not dry_run and linked:
+            for found in linked:
+                uow.clients.save(_linked(found.client, found.candidate.contact))
+            uow.commit()
+        left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
+        linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
+        return AutoReport(threshold, margin, dry_run, tuple(linked), tuple(left))
 
 
 # -- duplicates -------------------------------------------------------------------------------
 
 
 def duplicate_contacts(
-    uow: UnitOfWork, threshold: int = DEFAULT_THRESHOLD
+    store: OpenStore, threshold: int = DEFAULT_THRESHOLD
 ) -> list[list[XeroContact]]:
-    check_threshold(threshold)
-    book = Book.read(uow)
-    if not book.contacts:
-        raise no_contacts()
-    return book.index.duplicates(threshold)
+    with store() as uow:
+        check_threshold(threshold)
+        book = Book.read(uow)
+        if not book.contacts:
+            raise no_contacts()
+        return book.index.duplicates(threshold)
 
 
 # -- the interactive walk ---------------------------------------------------------------------
@@ -421,8 +442,7 @@ class MatchSession:
         return outcome
 
     def choose_new(self, client: Client) -> Client:
-        with self._store(write=True) as uow:
-            saved = choose_new_contact(uow, client.reference)
+        saved = choose_new_contact(self._store, client.reference)
         self._remember(client, saved)
         return saved
 

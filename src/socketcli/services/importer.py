@@ -29,7 +29,7 @@ from socketcli.domain.records import Client, Proposal, ProposalLine, Service
 from socketcli.domain.settings import XeroChoices
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore
 from socketcli.services.catalogue import check_account_code, parse_method
 from socketcli.services.clients import (
     check_email,
@@ -1069,68 +1069,71 @@ def _stripped(texts: Iterable[str]) -> set[str]:
 
 
 def import_csv(
-    uow: UnitOfWork, clock: Clock, files: Sequence[Path], *, dry_run: bool = False
+    store: OpenStore, clock: Clock, files: Sequence[Path], *, dry_run: bool = False
 ) -> ImportReport:
     """Import clients, services and proposals from CSV files: all rows are checked, then all
     are written in the unit of work's one transaction, or none (ImportFailed lists why).
 
     With `dry_run`, the report says what would change and nothing is written.
     """
-    problems = _Problems()
-    sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
-    for index, path in enumerate(files):
-        problems.order.setdefault(str(path), index)
-        sheet = _read(path, problems)
-        if sheet is not None:
-            sheets[sheet.kind].append(sheet)
+    with store(write=True) as uow:
+        problems = _Problems()
+        sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
+        for index, path in enumerate(files):
+            problems.order.setdefault(str(path), index)
+            sheet = _read(path, problems)
+            if sheet is not None:
+                sheets[sheet.kind].append(sheet)
 
-    # What the store holds of what the files name, read set-based.
-    proposal_rows = [row for sheet in sheets[Kind.PROPOSALS] for row in sheet.rows]
-    wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
-    wanted_clients |= {row.raw("client_reference") for row in proposal_rows}
-    stored_clients = {
-        c.reference: c for c in uow.clients.by_references(sorted(_stripped(wanted_clients)))
-    }
-    # Account codes and branding themes are checked against the Xero mirror once it holds
-    # them (after `socket sync`), as `services add` and `clients edit` check them.
-    choices = xero_choices(uow)
-    clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
-    stored_services = {service.name.casefold(): service for service in uow.services.all()}
-    services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services, choices)
-    proposals: _Changes[Proposal] = _Changes()
-    if proposal_rows:
-        wanted = sorted(_stripped({row.raw("proposal_reference") for row in proposal_rows}))
-        context = _Context(
-            clients=set(stored_clients) | client_refs,
-            clients_complete=all(sheet.complete for sheet in sheets[Kind.CLIENTS]),
-            catalogue=catalogue,
-            service_names=service_names,
-            services_complete=all(sheet.complete for sheet in sheets[Kind.SERVICES]),
-            stored={p.reference: p for p in uow.proposals.by_references(wanted)},
-            finalised=uow.snapshots.latest_finalised(),
-            now=clock.now(),
+        # What the store holds of what the files name, read set-based.
+        proposal_rows = [row for sheet in sheets[Kind.PROPOSALS] for row in sheet.rows]
+        wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
+        wanted_clients |= {row.raw("client_reference") for row in proposal_rows}
+        stored_clients = {
+            c.reference: c for c in uow.clients.by_references(sorted(_stripped(wanted_clients)))
+        }
+        # Account codes and branding themes are checked against the Xero mirror once it holds
+        # them (after `socket sync`), as `services add` and `clients edit` check them.
+        choices = xero_choices(uow)
+        clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
+        stored_services = {service.name.casefold(): service for service in uow.services.all()}
+        services, catalogue, service_names = _services(
+            sheets[Kind.SERVICES], stored_services, choices
         )
-        proposals = _proposals(sheets[Kind.PROPOSALS], context)
-    if problems:
-        raise ImportFailed(problems.sorted())
+        proposals: _Changes[Proposal] = _Changes()
+        if proposal_rows:
+            wanted = sorted(_stripped({row.raw("proposal_reference") for row in proposal_rows}))
+            context = _Context(
+                clients=set(stored_clients) | client_refs,
+                clients_complete=all(sheet.complete for sheet in sheets[Kind.CLIENTS]),
+                catalogue=catalogue,
+                service_names=service_names,
+                services_complete=all(sheet.complete for sheet in sheets[Kind.SERVICES]),
+                stored={p.reference: p for p in uow.proposals.by_references(wanted)},
+                finalised=uow.snapshots.latest_finalised(),
+                now=clock.now(),
+            )
+            proposals = _proposals(sheets[Kind.PROPOSALS], context)
+        if problems:
+            raise ImportFailed(problems.sorted())
 
-    report = ImportReport(
-        clients=clients.tally(),
-        services=services.tally(),
-        proposals=proposals.tally(),
-        dry_run=dry_run,
-    )
-    if dry_run:
-        uow.rollback()
+        report = ImportReport(
+            clients=clients.tally(),
+            services=services.tally(),
+            proposals=proposals.tally(),
+            dry_run=dry_run,
+        )
+        if dry_run:
+            uow.rollback()
+            return report
+        for service in [*services.created, *services.updated]:
+            uow.services.save(service)
+        uow.clients.save_many([*clients.created, *clients.updated])
+        written = [*proposals.created, *proposals.updated]
+        uow.proposals.save_many(written)
+        uow.work_items.open_for(
+            [p.reference for p in written if p.status is not ProposalStatus.DRAFT],
+            in_force_from=Month.of(clock.now().date()),
+        )
+        uow.commit()
         return report
-    for service in [*services.created, *services.updated]:
-        uow.services.save(service)
-    uow.clients.save_many([*clients.created, *clients.updated])
-    written = [*proposals.created, *proposals.updated]
-    uow.proposals.save_many(written)
-    uow.work_items.open_for(
-        [p.reference for p in written if p.status is not ProposalStatus.DRAFT],
-        in_force_from=Month.of(clock.now().date()),
-    )
-    uow.commit()
-    return report

@@ -18,7 +18,7 @@ from socketcli.domain.months import Month
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import PlanReader, UnitOfWork
+from socketcli.ports.store import OpenReader, OpenStore, PlanReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,89 +187,93 @@ def resolve_month(uow: PlanReader, month: Month | None, clock: Clock) -> Month:
     return next_billing_month(clock.now().date(), uow.latest_finalised())
 
 
-def show_plan(uow: PlanReader, clock: Clock, month: Month | None = None) -> PlanReport:
-    practice = _Practice(uow)
-    month = resolve_month(uow, month, clock)
-    finalised = uow.finalised_totals(month)
-    billing = finalised if finalised is not None else practice.plan(uow, month).by_client()
-    problems = uow.contact_problems()
-    rows = []
-    for client_id, billed in billing.items():
-        client = practice.clients[client_id]
-        rows.append(
-            PlanRow(
-                reference=client.reference,
-                client=client.name,
-                amount=billed.amount,
-                line_count=billed.line_count,
-                invoice_count=billed.invoice_count,
-                link=link_of_row(client, problems),
+def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> PlanReport:
+    with read() as reader:
+        practice = _Practice(reader)
+        month = resolve_month(reader, month, clock)
+        finalised = reader.finalised_totals(month)
+        billing = finalised if finalised is not None else practice.plan(reader, month).by_client()
+        problems = reader.contact_problems()
+        rows = []
+        for client_id, billed in billing.items():
+            client = practice.clients[client_id]
+            rows.append(
+                PlanRow(
+                    reference=client.reference,
+                    client=client.name,
+                    amount=billed.amount,
+                    line_count=billed.line_count,
+                    invoice_count=billed.invoice_count,
+                    link=link_of_row(client, problems),
+                )
             )
-        )
-    rows.sort(key=lambda row: (row.client.lower(), row.reference))
-    return PlanReport(month, practice.settings.playground, tuple(rows), finalised is not None)
+        rows.sort(key=lambda row: (row.client.lower(), row.reference))
+        return PlanReport(month, practice.settings.playground, tuple(rows), finalised is not None)
 
 
 def diff_plan(
-    uow: PlanReader,
+    read: OpenReader,
     clock: Clock,
     month: Month | None = None,
     changes: frozenset[ChangeType] | None = None,
 ) -> DiffReport:
-    settings = PracticeSettings.from_values(uow.settings_values())
-    labels = {label.id: label for label in uow.client_labels()}  # all a row shows of a client
-    if not labels:
-        raise no_clients(uow)
-    month = resolve_month(uow, month, clock)
-    previous_month = month - 1
-    finalised = uow.finalised_totals(previous_month)
-    computed = [month] if finalised is not None else [previous_month, month]
-    figures = uow.billing_totals(computed, settings)
-    current = figures[month]
-    previous: dict[int, ClientMonth] = (
-        finalised if finalised is not None else figures[previous_month]
-    )
-    problems = uow.contact_problems()
-    rows = []
-    for change in diff(current, previous):
-        client = labels.get(change.client_id)
-        if client is None:
-            continue
-        rows.append(
-            DiffRow(
-                reference=client.reference,
-                client=client.name,
-                change=change.change,
-                amount=change.current.amount,
-                line_count=change.current.line_count,
-                previous_amount=change.previous.amount,
-                previous_line_count=change.previous.line_count,
-                link=link_of_row(client, problems),
-            )
+    with read() as reader:
+        settings = PracticeSettings.from_values(reader.settings_values())
+        labels = {
+            label.id: label for label in reader.client_labels()
+        }  # all a row shows of a client
+        if not labels:
+            raise no_clients(reader)
+        month = resolve_month(reader, month, clock)
+        previous_month = month - 1
+        finalised = reader.finalised_totals(previous_month)
+        computed = [month] if finalised is not None else [previous_month, month]
+        figures = reader.billing_totals(computed, settings)
+        current = figures[month]
+        previous: dict[int, ClientMonth] = (
+            finalised if finalised is not None else figures[previous_month]
         )
-    rows.sort(key=lambda row: (row.client.lower(), row.reference))
-    if changes:
-        rows = [row for row in rows if row.change in changes]
-    totals = []
-    for change_type in ChangeType:
-        members = [row for row in rows if row.change is change_type]
-        if members:
-            totals.append(
-                ChangeTotal(
-                    change_type,
-                    len(members),
-                    sum((row.amount for row in members), Decimal("0.00")),
-                    sum((row.previous_amount for row in members), Decimal("0.00")),
+        problems = reader.contact_problems()
+        rows = []
+        for change in diff(current, previous):
+            client = labels.get(change.client_id)
+            if client is None:
+                continue
+            rows.append(
+                DiffRow(
+                    reference=client.reference,
+                    client=client.name,
+                    change=change.change,
+                    amount=change.current.amount,
+                    line_count=change.current.line_count,
+                    previous_amount=change.previous.amount,
+                    previous_line_count=change.previous.line_count,
+                    link=link_of_row(client, problems),
                 )
             )
-    return DiffReport(
-        month,
-        previous_month,
-        "computed" if finalised is None else "finalised",
-        settings.playground,
-        tuple(rows),
-        tuple(totals),
-    )
+        rows.sort(key=lambda row: (row.client.lower(), row.reference))
+        if changes:
+            rows = [row for row in rows if row.change in changes]
+        totals = []
+        for change_type in ChangeType:
+            members = [row for row in rows if row.change is change_type]
+            if members:
+                totals.append(
+                    ChangeTotal(
+                        change_type,
+                        len(members),
+                        sum((row.amount for row in members), Decimal("0.00")),
+                        sum((row.previous_amount for row in members), Decimal("0.00")),
+                    )
+                )
+        return DiffReport(
+            month,
+            previous_month,
+            "computed" if finalised is None else "finalised",
+            settings.playground,
+            tuple(rows),
+            tuple(totals),
+        )
 
 
 def find_client(uow: PlanReader, key: str) -> Client:
@@ -287,37 +291,39 @@ def find_client(uow: PlanReader, key: str) -> Client:
 
 
 def preview_invoice(
-    uow: PlanReader, clock: Clock, client_key: str, month: Month | None = None
+    read: OpenReader, clock: Clock, client_key: str, month: Month | None = None
 ) -> PreviewReport:
-    practice = _Practice(uow)
-    client = find_client(uow, client_key)
-    month = resolve_month(uow, month, clock)
-    plan = practice.plan(uow, month)
-    documents = tuple(
-        render_invoice(invoice, client, practice.settings)
-        for invoice in plan.invoices
-        if invoice.client_id == client.id
-    )
-    link = link_of_row(client, uow.contact_problems())
-    return PreviewReport(month, practice.settings.playground, documents, link)
+    with read() as reader:
+        practice = _Practice(reader)
+        client = find_client(reader, client_key)
+        month = resolve_month(reader, month, clock)
+        plan = practice.plan(reader, month)
+        documents = tuple(
+            render_invoice(invoice, client, practice.settings)
+            for invoice in plan.invoices
+            if invoice.client_id == client.id
+        )
+        link = link_of_row(client, reader.contact_problems())
+        return PreviewReport(month, practice.settings.playground, documents, link)
 
 
 def approve_plan(
-    uow: UnitOfWork, clock: Clock, month: Month | None, approved_by: str
+    store: OpenStore, clock: Clock, month: Month | None, approved_by: str
 ) -> ApprovalReport:
     """Finalise the month's plan: the invoices as they stand are recorded and then kept."""
-    practice = _Practice(uow.plan)
-    month = resolve_month(uow.plan, month, clock)
-    if uow.snapshots.totals(month) is not None:
-        raise Conflict(f"the plan for {month} is already finalised")
-    plan = practice.plan(uow.plan, month)
-    documents = [
-        render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
-        for invoice in plan.invoices
-    ]
-    uow.snapshots.freeze(month, documents, approved_by)
-    uow.commit()
-    return ApprovalReport(month, len(documents), plan.total, approved_by)
+    with store(write=True) as uow:
+        practice = _Practice(uow.plan)
+        month = resolve_month(uow.plan, month, clock)
+        if uow.snapshots.totals(month) is not None:
+            raise Conflict(f"the plan for {month} is already finalised")
+        plan = practice.plan(uow.plan, month)
+        documents = [
+            render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
+            for invoice in plan.invoices
+        ]
+        uow.snapshots.freeze(month, documents, approved_by)
+        uow.commit()
+        return ApprovalReport(month, len(documents), plan.total, approved_by)
 
 
 def today(clock: Clock) -> date:

@@ -13,7 +13,7 @@ from socketcli.domain.model import ProposalStatus
 from socketcli.domain.months import Month
 from socketcli.domain.settings import validate
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore
 from socketcli.services.demo_data import build_demo
 
 
@@ -32,34 +32,35 @@ class PlaygroundReport:
         )
 
 
-def create_playground(uow: UnitOfWork, clock: Clock) -> PlaygroundReport:
+def create_playground(store: OpenStore, clock: Clock) -> PlaygroundReport:
     """Fill the (empty) store of `uow` with the demo practice for today, in one commit."""
-    if uow.clients.all() or uow.services.all() or uow.proposals.all():
-        raise Conflict(
-            f"the store at {uow.location or 'this location'} is not empty: the playground "
-            "is made in a store of its own (run `socket playground`)"
+    with store(write=True) as uow:
+        if uow.clients.all() or uow.services.all() or uow.proposals.all():
+            raise Conflict(
+                f"the store at {uow.location or 'this location'} is not empty: the playground "
+                "is made in a store of its own (run `socket playground`)"
+            )
+        demo = build_demo(clock.now())
+        for key, value in demo.settings:
+            uow.settings.set(key, validate(key, value))
+        uow.settings.set("playground", "true")  # not settable by hand, on purpose
+        for service in demo.services:
+            uow.services.save(service)
+        for client in demo.clients:
+            uow.clients.save(client)
+        for proposal in demo.proposals:
+            if proposal.status is ProposalStatus.CANCELLED:
+                # Accepted first, then cancelled: the store records when it was cancelled.
+                uow.proposals.save(replace(proposal, status=ProposalStatus.ACCEPTED))
+            saved = uow.proposals.save(proposal)
+            if saved.status is ProposalStatus.ACCEPTED:
+                uow.work_items.open_for([saved.reference])
+        uow.mirror.save_contacts(demo.xero_contacts)
+        uow.commit()
+        return PlaygroundReport(
+            clients=len(demo.clients),
+            services=len(demo.services),
+            proposals=len(demo.proposals),
+            xero_contacts=len(demo.xero_contacts),
+            month=demo.month,
         )
-    demo = build_demo(clock.now())
-    for key, value in demo.settings:
-        uow.settings.set(key, validate(key, value))
-    uow.settings.set("playground", "true")  # not settable by hand, on purpose
-    for service in demo.services:
-        uow.services.save(service)
-    for client in demo.clients:
-        uow.clients.save(client)
-    for proposal in demo.proposals:
-        if proposal.status is ProposalStatus.CANCELLED:
-            # Accepted first, then cancelled: the store records when it was cancelled.
-            uow.proposals.save(replace(proposal, status=ProposalStatus.ACCEPTED))
-        saved = uow.proposals.save(proposal)
-        if saved.status is ProposalStatus.ACCEPTED:
-            uow.work_items.open_for([saved.reference])
-    uow.mirror.save_contacts(demo.xero_contacts)
-    uow.commit()
-    return PlaygroundReport(
-        clients=len(demo.clients),
-        services=len(demo.services),
-        proposals=len(demo.proposals),
-        xero_contacts=len(demo.xero_contacts),
-        month=demo.month,
-    )

@@ -13,7 +13,7 @@ from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.records import Proposal, ProposalLine
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.catalogue import get_service
 from socketcli.services.clients import check_reference
 from socketcli.services.plan import find_client
@@ -79,21 +79,27 @@ def _alignment(uow: UnitOfWork, line: ProposalLine) -> bool:
     )
 
 
-def get_proposal(uow: UnitOfWork, reference: str) -> Proposal:
+def get_proposal(store: OpenStore, reference: str) -> Proposal:
+    with store() as uow:
+        return _stored(uow, reference)
+
+
+def _stored(uow: UnitOfWork, reference: str) -> Proposal:
     proposal = uow.proposals.get(reference)
     if proposal is None:
         raise NotFound(f"proposal {reference!r} does not exist: see `socket proposals list`")
     return proposal
 
 
-def list_proposals(uow: UnitOfWork, client: str | None = None) -> list[Proposal]:
-    if client is None:
-        return uow.proposals.all()
-    return uow.proposals.all(find_client(uow.plan, client).reference)
+def list_proposals(store: OpenStore, client: str | None = None) -> list[Proposal]:
+    with store() as uow:
+        if client is None:
+            return uow.proposals.all()
+        return uow.proposals.all(find_client(uow.plan, client).reference)
 
 
 def add_proposal(
-    uow: UnitOfWork,
+    store: OpenStore,
     reference: str,
     client: str,
     lines: list[LineSpec],
@@ -103,32 +109,33 @@ def add_proposal(
     accept_with: Clock | None = None,
 ) -> Proposal:
     """Add a draft proposal; with `accept_with` (a clock), accept it in the same transaction."""
-    reference = check_reference(reference, "proposal reference")
-    if uow.proposals.get(reference) is not None:
-        raise Conflict(f"proposal {reference!r} already exists")
-    if not lines:
-        raise InvalidInput("a proposal needs at least one line (--line SERVICE=PRICE)")
-    owner = find_client(uow.plan, client)
-    proposal = Proposal(
-        reference=reference,
-        client_reference=owner.reference,
-        status=ProposalStatus.DRAFT,
-        start_date=start,
-        title=title,
-        lines=tuple(_line(uow, spec) for spec in lines),
-    )
-    if accept_with is not None:
-        if start is None:
-            raise InvalidInput(
-                f"proposal {reference!r} has no confirmed start date: give --start YYYY-MM-DD"
-            )
-        saved = uow.proposals.save(proposal)
-        saved = uow.proposals.save(accepted(uow, saved, start, accept_with))
-        uow.work_items.open_for([saved.reference])
-    else:
-        saved = uow.proposals.save(proposal)
-    uow.commit()
-    return saved
+    with store(write=True) as uow:
+        reference = check_reference(reference, "proposal reference")
+        if uow.proposals.get(reference) is not None:
+            raise Conflict(f"proposal {reference!r} already exists")
+        if not lines:
+            raise InvalidInput("a proposal needs at least one line (--line SERVICE=PRICE)")
+        owner = find_client(uow.plan, client)
+        proposal = Proposal(
+            reference=reference,
+            client_reference=owner.reference,
+            status=ProposalStatus.DRAFT,
+            start_date=start,
+            title=title,
+            lines=tuple(_line(uow, spec) for spec in lines),
+        )
+        if accept_with is not None:
+            if start is None:
+                raise InvalidInput(
+                    f"proposal {reference!r} has no confirmed start date: give --start YYYY-MM-DD"
+                )
+            saved = uow.proposals.save(proposal)
+            saved = uow.proposals.save(accepted(uow, saved, start, accept_with))
+            uow.work_items.open_for([saved.reference])
+        else:
+            saved = uow.proposals.save(proposal)
+        uow.commit()
+        return saved
 
 
 def accepted(uow: UnitOfWork, proposal: Proposal, start: date, clock: Clock) -> Proposal:
@@ -153,20 +160,23 @@ def accepted(uow: UnitOfWork, proposal: Proposal, start: date, clock: Clock) -> 
 
 
 def accept_proposal(
-    uow: UnitOfWork, reference: str, clock: Clock, start: date | None = None
+    store: OpenStore, reference: str, clock: Clock, start: date | None = None
 ) -> Proposal:
-    proposal = get_proposal(uow, reference)
-    if proposal.status is not ProposalStatus.DRAFT:
-        raise Conflict(f"proposal {reference!r} is {proposal.status}: only a draft can be accepted")
-    start = start or proposal.start_date
-    if start is None:
-        raise InvalidInput(
-            f"proposal {reference!r} has no confirmed start date: accept it with --start YYYY-MM-DD"
-        )
-    saved = uow.proposals.save(accepted(uow, proposal, start, clock))
-    uow.work_items.open_for([saved.reference])
-    uow.commit()
-    return saved
+    with store(write=True) as uow:
+        proposal = _stored(uow, reference)
+        if proposal.status is not ProposalStatus.DRAFT:
+            raise Conflict(
+                f"proposal {reference!r} is {proposal.status}: only a draft can be accepted"
+            )
+        start = start or proposal.start_date
+        if start is None:
+            raise InvalidInput(
+                f"proposal {reference!r} has no confirmed start date: accept it with --start YYYY-MM-DD"
+            )
+        saved = uow.proposals.save(accepted(uow, proposal, start, clock))
+        uow.work_items.open_for([saved.reference])
+        uow.commit()
+        return saved
 
 
 def _check_effective(
@@ -196,26 +206,27 @@ def _end(line: ProposalLine, month: Month) -> ProposalLine | None:
 
 
 def cancel_proposal(
-    uow: UnitOfWork, reference: str, clock: Clock, effective: Month | None = None
+    store: OpenStore, reference: str, clock: Clock, effective: Month | None = None
 ) -> Proposal:
     """Cancel a draft, or stop an accepted proposal from a month on (months before still bill)."""
-    proposal = get_proposal(uow, reference)
-    if proposal.status is ProposalStatus.CANCELLED:
-        raise Conflict(f"proposal {reference!r} is already cancelled")
-    lines = proposal.lines
-    if proposal.status is ProposalStatus.ACCEPTED:
-        from socketcli.services.plan import resolve_month
+    with store(write=True) as uow:
+        proposal = _stored(uow, reference)
+        if proposal.status is ProposalStatus.CANCELLED:
+            raise Conflict(f"proposal {reference!r} is already cancelled")
+        lines = proposal.lines
+        if proposal.status is ProposalStatus.ACCEPTED:
+            from socketcli.services.plan import resolve_month
 
-        month = effective or resolve_month(uow.plan, None, clock)
-        _check_effective(uow, proposal, month, "a cancellation")
-        lines = tuple(kept for line in lines if (kept := _end(line, month)) is not None)
-    saved = uow.proposals.save(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
-    uow.commit()
-    return saved
+            month = effective or resolve_month(uow.plan, None, clock)
+            _check_effective(uow, proposal, month, "a cancellation")
+            lines = tuple(kept for line in lines if (kept := _end(line, month)) is not None)
+        saved = uow.proposals.save(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
+        uow.commit()
+        return saved
 
 
 def change_proposal(
-    uow: UnitOfWork,
+    store: OpenStore,
     reference: str,
     effective: Month,
     *,
@@ -227,56 +238,59 @@ def change_proposal(
     `set_lines` adds a service's line or replaces its price and quantity; `remove` stops
     a service. A replaced quarterly or annual line keeps its billing cycle.
     """
-    proposal = get_proposal(uow, reference)
-    if proposal.status is not ProposalStatus.ACCEPTED:
-        raise Conflict(
-            f"proposal {reference!r} is {proposal.status}: only an accepted proposal can be changed"
-            + (
-                " (edit a draft by cancelling it and adding a new one)"
-                if proposal.status is ProposalStatus.DRAFT
-                else ""
+    with store(write=True) as uow:
+        proposal = _stored(uow, reference)
+        if proposal.status is not ProposalStatus.ACCEPTED:
+            raise Conflict(
+                f"proposal {reference!r} is {proposal.status}: only an accepted proposal can be changed"
+                + (
+                    " (edit a draft by cancelling it and adding a new one)"
+                    if proposal.status is ProposalStatus.DRAFT
+                    else ""
+                )
             )
-        )
-    if not set_lines and not remove:
-        raise InvalidInput("nothing to change: give --set SERVICE=PRICE or --remove SERVICE")
-    _check_effective(uow, proposal, effective)
-    lines = list(proposal.lines)
+        if not set_lines and not remove:
+            raise InvalidInput("nothing to change: give --set SERVICE=PRICE or --remove SERVICE")
+        _check_effective(uow, proposal, effective)
+        lines = list(proposal.lines)
 
-    def current(service: str) -> int | None:
-        for index, line in enumerate(lines):
-            if line.service_name.casefold() == service.casefold() and (
-                line.end is None or line.end >= effective
-            ):
-                return index
-        return None
+        def current(service: str) -> int | None:
+            for index, line in enumerate(lines):
+                if line.service_name.casefold() == service.casefold() and (
+                    line.end is None or line.end >= effective
+                ):
+                    return index
+            return None
 
-    for name in remove:
-        service = get_service(uow, name)
-        index = current(service.name)
-        if index is None:
-            raise NotFound(f"proposal {reference!r} has no {service.name!r} line in {effective}")
-        ended = _end(lines[index], effective)
-        if ended is None:
-            del lines[index]
-        else:
-            lines[index] = ended
-    for spec in set_lines:
-        new = _line(uow, spec)
-        index = current(new.service_name)
-        anchor = effective
-        alignment = _alignment(uow, new)
-        if index is not None:
-            old = lines[index]
-            if old.billing_method is new.billing_method:
-                anchor = old.anchor or old.start or effective
-                alignment = False  # a price change continues the service: no new alignment fee
-            ended = _end(old, effective)
+        for name in remove:
+            service = get_service(uow, name)
+            index = current(service.name)
+            if index is None:
+                raise NotFound(
+                    f"proposal {reference!r} has no {service.name!r} line in {effective}"
+                )
+            ended = _end(lines[index], effective)
             if ended is None:
                 del lines[index]
             else:
                 lines[index] = ended
-        lines.append(replace(new, start=effective, anchor=anchor, charges_alignment=alignment))
-    saved = uow.proposals.save(replace(proposal, lines=tuple(lines)))
-    uow.work_items.open_for([saved.reference])
-    uow.commit()
-    return saved
+        for spec in set_lines:
+            new = _line(uow, spec)
+            index = current(new.service_name)
+            anchor = effective
+            alignment = _alignment(uow, new)
+            if index is not None:
+                old = lines[index]
+                if old.billing_method is new.billing_method:
+                    anchor = old.anchor or old.start or effective
+                    alignment = False  # a price change continues the service: no new alignment fee
+                ended = _end(old, effective)
+                if ended is None:
+                    del lines[index]
+                else:
+                    lines[index] = ended
+            lines.append(replace(new, start=effective, anchor=anchor, charges_alignment=alignment))
+        saved = uow.proposals.save(replace(proposal, lines=tuple(lines)))
+        uow.work_items.open_for([saved.reference])
+        uow.commit()
+        return saved

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.settings import MIRRORED, SETTINGS, XeroChoices, validate
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,8 +22,17 @@ class SettingView:
         return self.value == self.default
 
 
-def show_settings(uow: UnitOfWork) -> list[SettingView]:
-    stored = uow.settings.values()
+def setting_values(store: OpenStore) -> dict[str, str]:
+    """The stored settings as text (the Xero commands read the connection from them)."""
+    with store() as uow:
+        return uow.settings.values()
+
+
+def show_settings(store: OpenStore) -> list[SettingView]:
+    return _views(setting_values(store))
+
+
+def _views(stored: dict[str, str]) -> list[SettingView]:
     return [
         SettingView(
             spec.key, stored.get(spec.key, spec.default), spec.default, spec.help, spec.settable
@@ -69,8 +78,9 @@ def known_tracking(uow: UnitOfWork, text: str, what: str = "tracking") -> str:
         raise InvalidInput(f"{what} {text!r}: {error}") from None
 
 
-def set_setting(uow: UnitOfWork, key: str, value: str) -> SettingView:
-    stored = validate(key, value, xero_choices(uow) if key in MIRRORED else None)
-    uow.settings.set(key, stored)
-    uow.commit()
-    return next(view for view in show_settings(uow) if view.key == key)
+def set_setting(store: OpenStore, key: str, value: str) -> SettingView:
+    with store(write=True) as uow:
+        stored = validate(key, value, xero_choices(uow) if key in MIRRORED else None)
+        uow.settings.set(key, stored)
+        uow.commit()
+        return next(view for view in _views(uow.settings.values()) if view.key == key)

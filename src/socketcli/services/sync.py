@@ -1,7 +1,7 @@
 """`socket sync`: keep the store's mirror of the connected Xero organisation current, and push
 the details of linked clients to their Xero contacts. Made to run unattended, every night.
 
-    report = sync(open_store, gateway, tenant_id=tenant, now=clock.now)
+    report = sync(open_store, gateway, tenant_id=tenant, clock=clock)
     report.exit_code          # 0 only when everything synced
 
 The phases, in order, each committing its own transaction once its Xero calls have succeeded,
@@ -44,6 +44,7 @@ from typing import Protocol, TypeVar
 from socketcli.domain.errors import InvalidInput, SocketError
 from socketcli.domain.links import last_merge, with_merges
 from socketcli.domain.records import Client, XeroContact
+from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, PushedDetails, SyncState, UnitOfWork
 from socketcli.ports.xero import (
     ContactChange,
@@ -722,13 +723,14 @@ class MirrorView:
         return self.state.themes_synced_at if self.state is not None else None
 
 
-def mirror(uow: UnitOfWork) -> MirrorView:
-    tenant = uow.settings.values().get("xero_tenant_id", "")
-    return MirrorView(
-        accounts=tuple(uow.mirror.accounts()),
-        themes=tuple(uow.mirror.branding_themes()),
-        state=uow.mirror.sync_state(tenant) if tenant else None,
-    )
+def mirror(store: OpenStore) -> MirrorView:
+    with store() as uow:
+        tenant = uow.settings.values().get("xero_tenant_id", "")
+        return MirrorView(
+            accounts=tuple(uow.mirror.accounts()),
+            themes=tuple(uow.mirror.branding_themes()),
+            state=uow.mirror.sync_state(tenant) if tenant else None,
+        )
 
 
 def sync(
@@ -736,7 +738,7 @@ def sync(
     xero: XeroGateway,
     *,
     tenant_id: str,
-    now: Callable[[], datetime],
+    clock: Clock,
     full: bool = False,
     listener: SyncListener | None = None,
     monotonic: Callable[[], float] = time.monotonic,
@@ -750,7 +752,7 @@ def sync(
         store,
         xero,
         tenant_id=tenant_id,
-        now=now,
+        now=clock.now,
         full=full,
         listener=listener,
         monotonic=monotonic,

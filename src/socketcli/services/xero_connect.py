@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from socketcli.domain.errors import InvalidInput, NotFound, SocketError
-from socketcli.ports.store import UnitOfWork
+from socketcli.ports.store import OpenStore
 
 TENANT_SETTING = "xero_tenant_id"
 ORGANISATION_SETTING = "xero_organisation"
@@ -122,26 +122,27 @@ class ConnectReport:
 
 
 def connect(
-    uow: UnitOfWork,
+    store: OpenStore,
     connection: NewConnection,
     *,
     tenant: str | None = None,
     ask: Chooser | None = None,
 ) -> ConnectReport:
     """Pick the organisation, keep the token for it, and record it in the practice settings."""
-    chosen = choose_organisation(connection.organisations(), tenant=tenant, ask=ask)
-    settings = uow.settings.values()
-    previous = settings.get(TENANT_SETTING, "")
-    stored_in = connection.keep(chosen.tenant_id, replacing=previous)
-    uow.settings.set(TENANT_SETTING, chosen.tenant_id)
-    uow.settings.set(ORGANISATION_SETTING, chosen.name)
-    uow.commit()
-    replaced = ""
-    if previous and previous != chosen.tenant_id:
-        replaced = settings.get(ORGANISATION_SETTING, "") or previous
-    return ConnectReport(
-        chosen.name, chosen.tenant_id, connection.kind, connection.scopes, stored_in, replaced
-    )
+    with store(write=True) as uow:
+        chosen = choose_organisation(connection.organisations(), tenant=tenant, ask=ask)
+        settings = uow.settings.values()
+        previous = settings.get(TENANT_SETTING, "")
+        stored_in = connection.keep(chosen.tenant_id, replacing=previous)
+        uow.settings.set(TENANT_SETTING, chosen.tenant_id)
+        uow.settings.set(ORGANISATION_SETTING, chosen.name)
+        uow.commit()
+        replaced = ""
+        if previous and previous != chosen.tenant_id:
+            replaced = settings.get(ORGANISATION_SETTING, "") or previous
+        return ConnectReport(
+            chosen.name, chosen.tenant_id, connection.kind, connection.scopes, stored_in, replaced
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ class StatusReport:
 
 
 def status(
-    uow: UnitOfWork,
+    store: OpenStore,
     credentials: Credentials,
     *,
     now: datetime,
@@ -169,27 +170,32 @@ def status(
     check: bool = False,
 ) -> StatusReport:
     """The connected organisation and what is known of its token (asking Xero with `check`)."""
-    settings = uow.settings.values()
-    tenant = tenant_override or settings.get(TENANT_SETTING, "")
-    facts = credentials.facts(tenant)
-    organisation = (
-        settings.get(ORGANISATION_SETTING, "") if tenant == settings.get(TENANT_SETTING, "") else ""
-    )
-    issued = facts.refresh_issued
-    return StatusReport(
-        organisation=organisation,
-        tenant_id=tenant,
-        connection=facts.kind,
-        scopes=facts.scopes,
-        access_token_expires=facts.access_expires,
-        access_token_expired=None if facts.access_expires is None else facts.access_expires <= now,
-        refresh_token_issued=issued,
-        refresh_token_age=None if issued is None else max(now - issued, timedelta(0)),
-        refresh_token_expires=None if issued is None else issued + REFRESH_TOKEN_LIFETIME,
-        token_store=facts.where,
-        token_file=facts.path,
-        check=credentials.check(tenant) if check else None,
-    )
+    with store() as uow:
+        settings = uow.settings.values()
+        tenant = tenant_override or settings.get(TENANT_SETTING, "")
+        facts = credentials.facts(tenant)
+        organisation = (
+            settings.get(ORGANISATION_SETTING, "")
+            if tenant == settings.get(TENANT_SETTING, "")
+            else ""
+        )
+        issued = facts.refresh_issued
+        return StatusReport(
+            organisation=organisation,
+            tenant_id=tenant,
+            connection=facts.kind,
+            scopes=facts.scopes,
+            access_token_expires=facts.access_expires,
+            access_token_expired=None
+            if facts.access_expires is None
+            else facts.access_expires <= now,
+            refresh_token_issued=issued,
+            refresh_token_age=None if issued is None else max(now - issued, timedelta(0)),
+            refresh_token_expires=None if issued is None else issued + REFRESH_TOKEN_LIFETIME,
+            token_store=facts.where,
+            token_file=facts.path,
+            check=credentials.check(tenant) if check else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,26 +210,27 @@ class DisconnectReport:
         return bool(self.tenant_id)
 
 
-def disconnect(uow: UnitOfWork, credentials: Credentials) -> DisconnectReport:
+def disconnect(store: OpenStore, credentials: Credentials) -> DisconnectReport:
     """Revoke at Xero where it can be reached, then forget the tokens and the organisation.
 
     Xero being unreachable is reported, not fatal: the connection is forgotten here anyway.
     Failing to forget the token is fatal (the error propagates; the settings are kept, so that
     a second try knows what to forget).
     """
-    settings = uow.settings.values()
-    tenant = settings.get(TENANT_SETTING, "")
-    organisation = settings.get(ORGANISATION_SETTING, "")
-    if not tenant:
-        return DisconnectReport(organisation, "", (), ())
-    done: list[str] = []
-    problems: list[str] = []
-    try:
-        done += credentials.revoke(tenant)
-    except SocketError as failure:
-        problems.append(str(failure))
-    credentials.forget(tenant)
-    uow.settings.set(TENANT_SETTING, "")
-    uow.settings.set(ORGANISATION_SETTING, "")
-    uow.commit()
-    return DisconnectReport(organisation, tenant, tuple(done), tuple(problems))
+    with store(write=True) as uow:
+        settings = uow.settings.values()
+        tenant = settings.get(TENANT_SETTING, "")
+        organisation = settings.get(ORGANISATION_SETTING, "")
+        if not tenant:
+            return DisconnectReport(organisation, "", (), ())
+        done: list[str] = []
+        problems: list[str] = []
+        try:
+            done += credentials.revoke(tenant)
+        except SocketError as failure:
+            problems.append(str(failure))
+        credentials.forget(tenant)
+        uow.settings.set(TENANT_SETTING, "")
+        uow.settings.set(ORGANISATION_SETTING, "")
+        uow.commit()
+        return DisconnectReport(organisation, tenant, tuple(done), tuple(problems))
