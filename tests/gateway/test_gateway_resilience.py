@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from gateway_helpers import FakeSleep, MakeGateway, TokenSource, token_dict
 
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
 from socketcli.sandbox import Sandbox
@@ -25,6 +24,7 @@ from socketcli.services.xero_ports import (
     XeroRateLimited,
     XeroUnavailable,
 )
+from tests.gateway.gateway_helpers import FakeSleep, MakeGateway, TokenSource, token_dict
 
 
 def statuses(xero: Sandbox, endpoint: str) -> list[int]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync_helpers import FakeSleep, Socket, Store, gateway_for
-
 from socketcli.adapters.store.database import StoreLocation
 from socketcli.bootstrap import Wiring
 from socketcli.sandbox import Sandbox
 from socketcli.services.clock import FixedClock
 from socketcli.services.sync import SyncReport, sync
 from socketcli.services.xero_ports import XeroDayLimitReached
+from tests.sync.sync_helpers import FakeSleep, Socket, Store, gateway_for
 
 
 def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -> SyncReport:
