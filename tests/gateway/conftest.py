@@ -13,7 +13,8 @@ import pytest
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.sandbox import Limits, Sandbox, SandboxConfig, running_sandbox
-from tests.gateway.gateway_helpers import CONTACTS, FAST, FakeSleep, MakeGateway, TokenSource
+from tests.fakes import FakeSleep
+from tests.gateway.gateway_helpers import CONTACTS, FAST, MakeGateway, TokenSource
 
 
 @pytest.fixture

@@ -24,7 +24,8 @@ from socketcli.services.xero_ports import (
     XeroRateLimited,
     XeroUnavailable,
 )
-from tests.gateway.gateway_helpers import FakeSleep, MakeGateway, TokenSource, token_dict
+from tests.fakes import FakeSleep
+from tests.gateway.gateway_helpers import MakeGateway, TokenSource, token_dict
 
 
 def statuses(xero: Sandbox, endpoint: str) -> list[int]:

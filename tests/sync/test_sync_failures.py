@@ -11,7 +11,8 @@ from socketcli.sandbox import Sandbox
 from socketcli.services.clock import FixedClock
 from socketcli.services.sync import SyncReport, sync
 from socketcli.services.xero_ports import XeroDayLimitReached
-from tests.sync.sync_helpers import FakeSleep, Socket, Store, gateway_for
+from tests.fakes import FakeSleep
+from tests.sync.sync_helpers import Socket, Store, gateway_for
 
 
 def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -> SyncReport:
