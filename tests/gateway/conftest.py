@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from gateway_helpers import CONTACTS, FAST, FakeSleep, MakeGateway, TokenSource
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.sandbox import Limits, Sandbox, SandboxConfig, running_sandbox
+from tests.fakes import FakeSleep
+from tests.gateway.gateway_helpers import CONTACTS, FAST, MakeGateway, TokenSource
 
 
 @pytest.fixture

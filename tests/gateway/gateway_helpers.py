@@ -1,4 +1,4 @@
-"""Helpers for the gateway tests: a token source, a sleep that only records, contact lists."""
+"""Helpers for the gateway tests: a token source and contact lists."""
 
 from __future__ import annotations
 
@@ -45,16 +45,6 @@ class TokenSource:
     @property
     def access_tokens(self) -> list[str]:
         return [str(t["access_token"]) for t in self.tokens]
-
-
-@dataclass
-class FakeSleep:
-    """Records what the gateway would have slept, and returns at once."""
-
-    slept: list[float] = field(default_factory=list)
-
-    def __call__(self, seconds: float) -> None:
-        self.slept.append(seconds)
 
 
 def many_contacts(count: int, *, prefix: str = "Client") -> Iterator[dict[str, Any]]:

@@ -6,9 +6,8 @@ import threading
 import time
 from collections.abc import Callable
 
-from gateway_helpers import MakeGateway
-
 from socketcli.sandbox import Sandbox
+from tests.gateway.gateway_helpers import MakeGateway
 
 
 def run_in_threads(calls: list[Callable[[], object]]) -> list[BaseException]:

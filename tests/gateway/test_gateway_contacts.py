@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from gateway_helpers import many_contacts
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.ports.xero import (
@@ -17,6 +16,7 @@ from socketcli.ports.xero import (
     XeroValidationError,
 )
 from socketcli.sandbox import Sandbox
+from tests.gateway.gateway_helpers import many_contacts
 
 
 def test_listing_2500_contacts_takes_three_pages_of_1000(

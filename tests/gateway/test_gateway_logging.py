@@ -5,10 +5,10 @@ from __future__ import annotations
 import logging
 
 import pytest
-from gateway_helpers import MakeGateway, TokenSource
 
 from socketcli.ports.xero import NewContact, XeroError
 from socketcli.sandbox import Sandbox
+from tests.gateway.gateway_helpers import MakeGateway, TokenSource
 
 
 def test_no_token_text_in_the_debug_log_or_in_errors(

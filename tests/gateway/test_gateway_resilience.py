@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from gateway_helpers import FakeSleep, MakeGateway, TokenSource, token_dict
 
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
 from socketcli.ports.xero import (
@@ -25,6 +24,8 @@ from socketcli.ports.xero import (
     XeroUnavailable,
 )
 from socketcli.sandbox import Sandbox
+from tests.fakes import FakeSleep
+from tests.gateway.gateway_helpers import MakeGateway, TokenSource, token_dict
 
 
 def statuses(xero: Sandbox, endpoint: str) -> list[int]:

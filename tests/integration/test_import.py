@@ -17,7 +17,7 @@ from socketcli.services.importer import ImportFailed, Problem
 from socketcli.services.plan import approve_plan, diff_plan, preview_invoice, show_plan
 
 if TYPE_CHECKING:
-    from conftest import Store
+    from tests.integration.conftest import Store
 
 CsvFile = Callable[..., Path]
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)  # the store fixture's clock

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from tests.integration.conftest import Store
-
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
+from tests.integration.conftest import Store
 
 
 def _one_off_practice(store: Store, quantity: str, price: str) -> None:

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sandbox_helpers import CONTACTS, Sdk, make_sdk, pkce_tokens
 from xero_python.api_client.oauth2 import TokenApi
 
 from socketcli.sandbox import Limits, Sandbox, SandboxConfig, running_sandbox
+from tests.sandbox.sandbox_helpers import CONTACTS, Sdk, make_sdk, pkce_tokens
 
 
 @pytest.fixture

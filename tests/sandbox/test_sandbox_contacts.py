@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sandbox_helpers import Sdk, http
 from xero_python.accounting import Contact, Contacts
 from xero_python.exceptions import (
     AccountingBadRequestException,
@@ -15,6 +14,7 @@ from xero_python.exceptions import (
 )
 
 from socketcli.sandbox import Sandbox
+from tests.sandbox.sandbox_helpers import Sdk, http
 
 ACTIVE = [
     "Atlas Logistics Ltd",

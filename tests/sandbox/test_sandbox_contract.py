@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_helpers import HttpAnswer, Sdk, http
 
 from socketcli.sandbox import Sandbox
+from tests.sandbox.sandbox_helpers import HttpAnswer, Sdk, http
 
 yaml = pytest.importorskip("yaml", reason="the contract tests need PyYAML (a dev dependency)")
 openapi_schema_validator = pytest.importorskip(

@@ -11,11 +11,11 @@ from decimal import Decimal
 
 import pytest
 import urllib3
-from sandbox_helpers import Sdk, http, make_sdk, pkce_tokens, refresh
 from xero_python.accounting import Contact, Invoice, Invoices, LineItem
 from xero_python.exceptions import HTTPStatusException, RateLimitException
 
 from socketcli.sandbox import Sandbox, running_sandbox
+from tests.sandbox.sandbox_helpers import Sdk, http, make_sdk, pkce_tokens, refresh
 
 
 def one_invoice(reference: str = "December 2026") -> Invoices:

@@ -6,7 +6,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
-from sandbox_helpers import (
+from xero_python.exceptions import HTTPStatusException
+
+from socketcli.sandbox import Sandbox
+from tests.sandbox.sandbox_helpers import (
     SCOPES,
     Sdk,
     consent,
@@ -18,9 +21,6 @@ from sandbox_helpers import (
     post_form,
     refresh,
 )
-from xero_python.exceptions import HTTPStatusException
-
-from socketcli.sandbox import Sandbox
 
 
 def authorize_url(xero: Sandbox, **changes: str) -> str:

@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sandbox_helpers import Sdk
 from xero_python.accounting import Contact, Invoice, Invoices, LineItem, LineItemTracking
 from xero_python.exceptions import AccountingBadRequestException
 
 from socketcli.sandbox import Sandbox
+from tests.sandbox.sandbox_helpers import Sdk
 
 
 def test_revenue_accounts_by_where_and_since(sdk: Sdk, xero: Sandbox) -> None:

@@ -8,11 +8,11 @@ import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sandbox_helpers import CONTACTS, Sdk, make_sdk, pkce_tokens, refresh
 from xero_python.accounting import Contact, Contacts
 
 from socketcli.sandbox import Sandbox, SandboxConfig, running_sandbox
 from socketcli.sandbox.state import read_state
+from tests.sandbox.sandbox_helpers import CONTACTS, Sdk, make_sdk, pkce_tokens, refresh
 
 
 def test_the_state_file_shows_what_xero_received_and_no_credential(

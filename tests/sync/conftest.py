@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sync_helpers import DEMO_CONTACTS, Socket, Store
 
 from socketcli.sandbox import (
     CUSTOM_CLIENT_ID,
@@ -23,6 +22,7 @@ from socketcli.sandbox import (
     SandboxConfig,
     running_sandbox,
 )
+from tests.sync.sync_helpers import DEMO_CONTACTS, Socket, Store
 
 
 @pytest.fixture

@@ -97,16 +97,6 @@ def contact_named(xero: Sandbox, name: str) -> dict[str, Any]:
     return found
 
 
-@dataclass
-class FakeSleep:
-    """Records what the gateway would have slept, and returns at once."""
-
-    slept: list[float] = field(default_factory=list)
-
-    def __call__(self, seconds: float) -> None:
-        self.slept.append(seconds)
-
-
 def gateway_for(xero: Sandbox, sleep: Callable[[float], None], **options: Any) -> XeroPythonGateway:
     """The real gateway over the real SDK to the sandbox, with a token of its custom app."""
     token = xero.issue_token(expires_in=3600)

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 from filelock import FileLock
-from sync_helpers import Socket, Store
 
 from socketcli.sandbox import Sandbox
+from tests.sync.sync_helpers import Socket, Store
 
 
 def token_texts(state_dir: Path) -> list[str]:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sync_helpers import FakeSleep, Socket, Store, gateway_for
-
 from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation
 from socketcli.bootstrap import Wiring
 from socketcli.ports.xero import XeroDayLimitReached
 from socketcli.sandbox import Sandbox
 from socketcli.services.sync import SyncReport, sync
+from tests.fakes import FakeSleep
+from tests.sync.sync_helpers import Socket, Store, gateway_for
 
 
 def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -> SyncReport:

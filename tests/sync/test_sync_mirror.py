@@ -3,9 +3,8 @@ what changed, with no more than one call per endpoint when nothing did."""
 
 from __future__ import annotations
 
-from sync_helpers import DEMO_CONTACTS, Socket, Store, contact_named
-
 from socketcli.sandbox import Sandbox
+from tests.sync.sync_helpers import DEMO_CONTACTS, Socket, Store, contact_named
 
 EVERY_PULL = {
     "GET /Contacts": 1,

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from sync_helpers import DEMO_CONTACTS, Socket, contact_named
 
 from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, Sandbox
+from tests.sync.sync_helpers import DEMO_CONTACTS, Socket, contact_named
 
 SERVER = os.environ.get("SOCKET_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(

@@ -3,9 +3,8 @@ the conflict is reported; with crm = xero, Xero's customers become clients."""
 
 from __future__ import annotations
 
-from sync_helpers import Socket, Store, contact_named
-
 from socketcli.sandbox import Sandbox
+from tests.sync.sync_helpers import Socket, Store, contact_named
 
 
 def test_a_local_change_to_a_linked_client_is_pushed_to_its_contact(

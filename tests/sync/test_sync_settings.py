@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from sync_helpers import Socket
-
 from socketcli.sandbox import Sandbox
+from tests.sync.sync_helpers import Socket
 
 
 def test_before_the_first_sync_any_well_formed_code_or_theme_is_taken(

@@ -13,9 +13,9 @@ from typing import Any
 
 import keyring.core
 import pytest
-from xero_helpers import MemoryKeyring, Socket
 
 from socketcli.sandbox import PKCE_CLIENT_ID, Limits, Sandbox, SandboxConfig, running_sandbox
+from tests.xero.xero_helpers import MemoryKeyring, Socket
 
 
 @pytest.fixture

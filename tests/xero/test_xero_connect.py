@@ -7,10 +7,18 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from xero_helpers import Socket, consent, get, only_token, stored_tokens
 
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, DEMO_ORGANISATION, Sandbox
+from tests.xero.xero_helpers import (
+    AUTHORIZE,
+    Socket,
+    consent,
+    get,
+    only_token,
+    paste_redirect,
+    stored_tokens,
+)
 
 
 def test_connecting_over_ssh_pastes_the_redirect_and_stores_the_tenant_not_the_token(
@@ -40,8 +48,6 @@ def test_the_authorize_request_is_pkce_s256_with_a_state_for_the_granular_scopes
     seen: list[str] = []
 
     def paste(printed: str) -> str:
-        from xero_helpers import AUTHORIZE
-
         url = AUTHORIZE.search(printed)
         assert url
         seen.append(url.group(1))
@@ -62,8 +68,6 @@ def test_the_authorize_request_is_pkce_s256_with_a_state_for_the_granular_scopes
 
 def test_a_pasted_address_with_another_state_is_refused(socket: Socket, pointed: Sandbox) -> None:
     def tampered(printed: str) -> str:
-        from xero_helpers import paste_redirect
-
         return paste_redirect(printed).replace("state=", "state=X")
 
     result = socket("xero", "connect", "--no-browser", input=tampered)
@@ -121,8 +125,6 @@ def test_without_a_display_connect_falls_back_to_pasting(socket: Socket, pointed
 
 
 def consent_from(printed: str) -> str:
-    from xero_helpers import paste_redirect
-
     return paste_redirect(printed)
 
 

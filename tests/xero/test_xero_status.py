@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from xero_helpers import Socket, only_token, refresh_with, stored_tokens
 
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import DEMO_ORGANISATION, Sandbox
+from tests.xero.xero_helpers import Socket, only_token, refresh_with, stored_tokens
 
 
 def test_status_shows_the_organisation_scopes_expiry_and_where_the_token_is(

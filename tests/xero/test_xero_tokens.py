@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-from xero_helpers import MemoryKeyring, Socket, only_token, refresh_with, stored_tokens
 from xero_python.api_client import ApiClient
 from xero_python.api_client.configuration import Configuration
 from xero_python.api_client.oauth2 import OAuth2Token
@@ -25,6 +24,7 @@ from socketcli.adapters.xero.errors import PlaygroundRefusal, XeroAuthorisationF
 from socketcli.adapters.xero.oauth import IdentityClient
 from socketcli.adapters.xero.tokens import TokenSource, TokenStore
 from socketcli.sandbox import Sandbox
+from tests.xero.xero_helpers import MemoryKeyring, Socket, only_token, refresh_with, stored_tokens
 
 HERE = Path(__file__).parent
 PAST_EXPIRY = 31 * 60

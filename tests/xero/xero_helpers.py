@@ -1,5 +1,4 @@
-"""Helpers of the `socket xero` tests (a module of its own name: `from conftest import`
-picks whichever test folder's conftest was imported first)."""
+"""Helpers of the `socket xero` tests."""
 
 from __future__ import annotations
 
