@@ -17,6 +17,7 @@ from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
 from socketcli.domain.settings import PracticeSettings
+from socketcli.domain.sync import PushedDetails as PushedDetails
 from socketcli.ports.xero import (
     XeroAccount,
     XeroBrandingTheme,
@@ -77,20 +78,6 @@ class SyncState:
     tracking_synced_at: datetime | None = None
     last_sync_at: datetime | None = None
     last_push_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PushedDetails:
-    """A linked client's details as socket last pushed them to its Xero contact (or found
-    them there already): the base of the three-way comparison that tells a change made in
-    socket from one made in Xero."""
-
-    client_id: int
-    contact_id: str
-    name: str
-    email: str
-    contact_number: str
-    pushed_at: datetime
 
 
 class SettingsRepository(Protocol):

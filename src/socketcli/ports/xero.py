@@ -18,6 +18,7 @@ from typing import Protocol
 
 from socketcli.domain.errors import SocketError
 from socketcli.domain.records import XeroContact
+from socketcli.domain.sync import ContactChange as ContactChange
 
 # -- what the gateway returns ----------------------------------------------------------------
 
@@ -100,17 +101,6 @@ class NewContact:
     name: str
     email: str = ""
     contact_number: str | None = None  # an external system's key, e.g. the client reference
-    account_number: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ContactChange:
-    """Changes to an existing contact: each field given replaces Xero's; None leaves it."""
-
-    contact_id: str
-    name: str | None = None
-    email: str | None = None
-    contact_number: str | None = None
     account_number: str | None = None
 
 

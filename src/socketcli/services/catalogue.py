@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from socketcli.domain.clients import check_tracking
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod
 from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
 from socketcli.ports.store import OpenStore, UnitOfWork
-from socketcli.services.clients import check_tracking
 from socketcli.services.settings import known_account_code, known_tracking
 
 METHODS = ", ".join(method.value for method in BillingMethod)

@@ -21,6 +21,13 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
 
+from socketcli.domain.clients import (
+    check_email,
+    check_name,
+    check_reference,
+    check_tracking,
+    parse_year_end,
+)
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
@@ -31,13 +38,6 @@ from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore
 from socketcli.services.catalogue import check_account_code, parse_method
-from socketcli.services.clients import (
-    check_email,
-    check_name,
-    check_reference,
-    check_tracking,
-    parse_year_end,
-)
 from socketcli.services.proposals import parse_date
 from socketcli.services.settings import xero_choices
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
+from socketcli.domain.clients import check_reference
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
@@ -15,7 +16,6 @@ from socketcli.domain.records import Proposal, ProposalLine
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.catalogue import get_service
-from socketcli.services.clients import check_reference
 from socketcli.services.plan import find_client
 
 _LINE = re.compile(

@@ -7,10 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from socketcli.domain.records import Client, XeroContact
-from socketcli.ports.store import PushedDetails
-from socketcli.services.sync import (
+from socketcli.domain.sync import (
     FieldChange,
     PushDecision,
+    PushedDetails,
     SyncConflict,
     clients_from_contacts,
     decide_pushes,
