@@ -30,6 +30,12 @@ from typing import Any
 from socketcli.domain.billing import alignment_for, next_billing_month
 from socketcli.domain.model import BillingMethod, ChangeType, ProposalStatus, YearEnd
 from socketcli.domain.months import Month
+from socketcli.domain.proposals import (
+    NoCurrentLine,
+    cancelled,
+    changed_lines,
+    charges_alignment,
+)
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
 
 #: The namespace of the demo Xero contacts' ContactIDs (uuid5 of the contact's name).
@@ -425,55 +431,26 @@ def _new_line(spec: _Line, start: Month | None = None) -> ProposalLine:
         billing_method=method,
         start=start,
         anchor=start,
-        charges_alignment=start is not None
-        and service.alignment_eligible
-        and method is BillingMethod.MONTHLY,
+        charges_alignment=start is not None and charges_alignment(service, method),
     )
-
-
-def _ended(line: ProposalLine, month: Month) -> ProposalLine | None:
-    """The line stopped before `month` (as services.proposals does); None if not yet started."""
-    if line.start is not None and line.start >= month:
-        return None
-    if line.end is not None and line.end < month:
-        return line
-    return replace(line, end=month - 1)
 
 
 def _changed(lines: list[ProposalLine], change: _Change, month: Month) -> list[ProposalLine]:
     """The lines changed from a month on, as `socket proposals change` changes them."""
     effective = month + change.at
-    lines = list(lines)
-
-    def current(service: str) -> int | None:
-        for index, line in enumerate(lines):
-            if line.service_name == service and (line.end is None or line.end >= effective):
-                return index
-        return None
-
-    def stop(index: int) -> None:
-        ended = _ended(lines[index], effective)
-        if ended is None:
-            del lines[index]
-        else:
-            lines[index] = ended
-
-    for name in change.remove:
-        index = current(name)
-        if index is None:
-            raise ValueError(f"demo data: no {name!r} line to remove in {effective}")
-        stop(index)
-    for spec in change.set:
-        new = _new_line(spec, effective)
-        index = current(new.service_name)
-        if index is not None:
-            old = lines[index]
-            if old.billing_method is new.billing_method:
-                # A price change continues the service: same cycle, no new alignment fee.
-                new = replace(new, anchor=old.anchor or old.start, charges_alignment=False)
-            stop(index)
-        lines.append(new)
-    return lines
+    try:
+        return list(
+            changed_lines(
+                lines,
+                effective,
+                remove=change.remove,
+                add=[_new_line(spec, effective) for spec in change.set],
+            )
+        )
+    except NoCurrentLine as missing:
+        raise ValueError(
+            f"demo data: no {missing.service!r} line to remove in {effective}"
+        ) from None
 
 
 def _at(day: date, now: datetime, hour: int) -> datetime:
@@ -499,27 +476,22 @@ def _proposal(seed: _Seed, month: Month, now: datetime) -> Proposal:
     ]
     for change in seed.changes:
         lines = _changed(lines, change, month)
-    status = ProposalStatus.ACCEPTED
-    if seed.cancelled_from is not None:
-        lines = [
-            kept
-            for line in lines
-            if (kept := _ended(line, month + seed.cancelled_from)) is not None
-        ]
-        status = ProposalStatus.CANCELLED
     if seed.accepted_days_ago is not None:
         accepted_on = now.date() - timedelta(days=seed.accepted_days_ago)
     else:
         accepted_on = start_date - timedelta(days=seed.lead_days + int(seed.client[-2:]) % 10)
-    return Proposal(
+    proposal = Proposal(
         reference="",
         client_reference=seed.client,
-        status=status,
+        status=ProposalStatus.ACCEPTED,
         start_date=start_date,
         title=seed.title,
         lines=tuple(lines),
         accepted_at=_at(accepted_on, now, 9 + int(seed.client[-1])),
     )
+    if seed.cancelled_from is not None:
+        return cancelled(proposal, month + seed.cancelled_from)
+    return proposal
 
 
 def _year_end(client: Client, proposals: list[Proposal]) -> YearEnd | None:

@@ -32,6 +32,7 @@ from socketcli.domain.errors import InvalidInput
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
+from socketcli.domain.proposals import charges_alignment
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
 from socketcli.domain.settings import XeroChoices
 from socketcli.domain.terms import PaymentTerms
@@ -806,7 +807,7 @@ def _build_lines(rows: list[_LineRow], services: list[Service]) -> tuple[Proposa
                 continues[(key, method, row.end.ordinal + 1)] = anchor
             if key not in first_of_service:
                 first_of_service.add(key)
-                alignment[i] = service.alignment_eligible and method is BillingMethod.MONTHLY
+                alignment[i] = charges_alignment(service, method)
     return tuple(
         ProposalLine(
             service.name,

@@ -12,6 +12,13 @@ from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
+from socketcli.domain.proposals import (
+    NoCurrentLine,
+    accepted,
+    cancelled,
+    changed_lines,
+    charges_alignment,
+)
 from socketcli.domain.records import Proposal, ProposalLine
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
@@ -72,13 +79,6 @@ def _line(uow: UnitOfWork, spec: LineSpec) -> ProposalLine:
     )
 
 
-def _alignment(uow: UnitOfWork, line: ProposalLine) -> bool:
-    service = uow.services.get(line.service_name)
-    return bool(
-        service and service.alignment_eligible and line.billing_method is BillingMethod.MONTHLY
-    )
-
-
 def get_proposal(store: OpenStore, reference: str) -> Proposal:
     with store() as uow:
         return _stored(uow, reference)
@@ -130,33 +130,14 @@ def add_proposal(
                     f"proposal {reference!r} has no confirmed start date: give --start YYYY-MM-DD"
                 )
             saved = uow.proposals.save(proposal)
-            saved = uow.proposals.save(accepted(uow, saved, start, accept_with))
+            saved = uow.proposals.save(
+                accepted(saved, start, accept_with.now(), uow.services.all())
+            )
             uow.work_items.open_for([saved.reference])
         else:
             saved = uow.proposals.save(proposal)
         uow.commit()
         return saved
-
-
-def accepted(uow: UnitOfWork, proposal: Proposal, start: date, clock: Clock) -> Proposal:
-    """The proposal accepted with `start` as its confirmed start date (not yet saved)."""
-    first = Month.of(start)
-    lines = tuple(
-        replace(
-            line,
-            start=line.start or first,
-            anchor=line.anchor or line.start or first,
-            charges_alignment=_alignment(uow, line),
-        )
-        for line in proposal.lines
-    )
-    return replace(
-        proposal,
-        status=ProposalStatus.ACCEPTED,
-        start_date=start,
-        accepted_at=clock.now(),
-        lines=lines,
-    )
 
 
 def accept_proposal(
@@ -173,7 +154,7 @@ def accept_proposal(
             raise InvalidInput(
                 f"proposal {reference!r} has no confirmed start date: accept it with --start YYYY-MM-DD"
             )
-        saved = uow.proposals.save(accepted(uow, proposal, start, clock))
+        saved = uow.proposals.save(accepted(proposal, start, clock.now(), uow.services.all()))
         uow.work_items.open_for([saved.reference])
         uow.commit()
         return saved
@@ -196,15 +177,6 @@ def _check_effective(
         )
 
 
-def _end(line: ProposalLine, month: Month) -> ProposalLine | None:
-    """The line stopped before `month`, or None when it had not started by then."""
-    if line.start is not None and line.start >= month:
-        return None
-    if line.end is not None and line.end < month:
-        return line
-    return replace(line, end=month - 1)
-
-
 def cancel_proposal(
     store: OpenStore, reference: str, clock: Clock, effective: Month | None = None
 ) -> Proposal:
@@ -213,14 +185,13 @@ def cancel_proposal(
         proposal = _stored(uow, reference)
         if proposal.status is ProposalStatus.CANCELLED:
             raise Conflict(f"proposal {reference!r} is already cancelled")
-        lines = proposal.lines
+        month = None
         if proposal.status is ProposalStatus.ACCEPTED:
             from socketcli.services.plan import resolve_month
 
             month = effective or resolve_month(uow.plan, None, clock)
             _check_effective(uow, proposal, month, "a cancellation")
-            lines = tuple(kept for line in lines if (kept := _end(line, month)) is not None)
-        saved = uow.proposals.save(replace(proposal, status=ProposalStatus.CANCELLED, lines=lines))
+        saved = uow.proposals.save(cancelled(proposal, month))
         uow.commit()
         return saved
 
@@ -252,45 +223,21 @@ def change_proposal(
         if not set_lines and not remove:
             raise InvalidInput("nothing to change: give --set SERVICE=PRICE or --remove SERVICE")
         _check_effective(uow, proposal, effective)
-        lines = list(proposal.lines)
-
-        def current(service: str) -> int | None:
-            for index, line in enumerate(lines):
-                if line.service_name.casefold() == service.casefold() and (
-                    line.end is None or line.end >= effective
-                ):
-                    return index
-            return None
-
-        for name in remove:
-            service = get_service(uow, name)
-            index = current(service.name)
-            if index is None:
-                raise NotFound(
-                    f"proposal {reference!r} has no {service.name!r} line in {effective}"
-                )
-            ended = _end(lines[index], effective)
-            if ended is None:
-                del lines[index]
-            else:
-                lines[index] = ended
+        removed = [get_service(uow, name).name for name in remove]
+        added = []
         for spec in set_lines:
             new = _line(uow, spec)
-            index = current(new.service_name)
-            anchor = effective
-            alignment = _alignment(uow, new)
-            if index is not None:
-                old = lines[index]
-                if old.billing_method is new.billing_method:
-                    anchor = old.anchor or old.start or effective
-                    alignment = False  # a price change continues the service: no new alignment fee
-                ended = _end(old, effective)
-                if ended is None:
-                    del lines[index]
-                else:
-                    lines[index] = ended
-            lines.append(replace(new, start=effective, anchor=anchor, charges_alignment=alignment))
-        saved = uow.proposals.save(replace(proposal, lines=tuple(lines)))
+            service = get_service(uow, new.service_name)
+            added.append(
+                replace(new, charges_alignment=charges_alignment(service, new.billing_method))
+            )
+        try:
+            lines = changed_lines(proposal.lines, effective, remove=removed, add=added)
+        except NoCurrentLine as missing:
+            raise NotFound(
+                f"proposal {reference!r} has no {missing.service!r} line in {effective}"
+            ) from None
+        saved = uow.proposals.save(replace(proposal, lines=lines))
         uow.work_items.open_for([saved.reference])
         uow.commit()
         return saved

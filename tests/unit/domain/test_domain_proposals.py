@@ -1,0 +1,113 @@
+"""A proposal's life, decided by pure functions: acceptance, a change from a month on, and
+cancellation (the rules `socket proposals`, the import and the demo practice share)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+
+from socketcli.domain.model import BillingMethod, ProposalStatus
+from socketcli.domain.months import Month
+from socketcli.domain.proposals import (
+    NoCurrentLine,
+    accepted,
+    cancelled,
+    changed_lines,
+    charges_alignment,
+    ended,
+)
+from socketcli.domain.records import Proposal, ProposalLine, Service
+
+ACCOUNTS = Service("Annual accounts", BillingMethod.MONTHLY, alignment_eligible=True)
+VAT = Service("VAT returns", BillingMethod.QUARTERLY_IN_ADVANCE)
+AT = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+
+
+def line(service: Service, price: str, **fields: object) -> ProposalLine:
+    return ProposalLine(
+        service.name,
+        service.name,
+        Decimal(1),
+        Decimal(price),
+        fields.pop("method", service.billing_method),  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def draft(*lines: ProposalLine) -> Proposal:
+    return Proposal("P-1", "CLI001", ProposalStatus.DRAFT, date(2027, 1, 1), lines=lines)
+
+
+def test_only_an_eligible_service_billed_monthly_charges_the_alignment_fee() -> None:
+    assert charges_alignment(ACCOUNTS, BillingMethod.MONTHLY)
+    assert not charges_alignment(ACCOUNTS, BillingMethod.ANNUAL_IN_ADVANCE)
+    assert not charges_alignment(VAT, BillingMethod.MONTHLY)
+
+
+def test_acceptance_starts_and_anchors_every_line_in_the_start_month() -> None:
+    proposal = accepted(
+        draft(line(ACCOUNTS, "100"), line(VAT, "150")), date(2027, 2, 14), AT, [ACCOUNTS, VAT]
+    )
+    assert proposal.status is ProposalStatus.ACCEPTED
+    assert proposal.accepted_at == AT
+    assert proposal.start_date == date(2027, 2, 14)
+    assert [(x.start, x.anchor, x.charges_alignment) for x in proposal.lines] == [
+        (Month(2027, 2), Month(2027, 2), True),
+        (Month(2027, 2), Month(2027, 2), False),
+    ]
+
+
+def test_a_line_ends_the_month_before_and_one_not_yet_started_goes() -> None:
+    running = line(ACCOUNTS, "100", start=Month(2027, 1))
+    assert ended(running, Month(2027, 4)) == line(
+        ACCOUNTS, "100", start=Month(2027, 1), end=Month(2027, 3)
+    )
+    assert ended(running, Month(2027, 1)) is None
+    already = line(ACCOUNTS, "100", start=Month(2027, 1), end=Month(2027, 2))
+    assert ended(already, Month(2027, 4)) is already
+
+
+def test_a_price_change_continues_the_cycle_and_charges_no_new_fee() -> None:
+    quarterly = line(VAT, "150", start=Month(2027, 2), anchor=Month(2027, 2))
+    monthly = line(ACCOUNTS, "100", start=Month(2027, 1), anchor=Month(2027, 1))
+    lines = changed_lines(
+        [quarterly, monthly],
+        Month(2027, 6),
+        add=[line(VAT, "175"), line(ACCOUNTS, "120", charges_alignment=True)],
+    )
+    assert [(x.unit_price, x.start, x.end, x.anchor, x.charges_alignment) for x in lines] == [
+        (Decimal(150), Month(2027, 2), Month(2027, 5), Month(2027, 2), False),
+        (Decimal(100), Month(2027, 1), Month(2027, 5), Month(2027, 1), False),
+        (Decimal(175), Month(2027, 6), None, Month(2027, 2), False),
+        (Decimal(120), Month(2027, 6), None, Month(2027, 1), False),
+    ]
+
+
+def test_a_new_service_or_a_new_method_starts_its_own_cycle() -> None:
+    monthly_vat = line(VAT, "50", method=BillingMethod.MONTHLY, start=Month(2027, 1))
+    lines = changed_lines(
+        [monthly_vat],
+        Month(2027, 6),
+        add=[line(VAT, "150"), line(ACCOUNTS, "90", charges_alignment=True)],
+    )
+    assert [(x.service_name, x.anchor, x.charges_alignment) for x in lines[1:]] == [
+        ("VAT returns", Month(2027, 6), False),
+        ("Annual accounts", Month(2027, 6), True),
+    ]
+
+
+def test_removing_a_service_without_a_current_line_names_it() -> None:
+    stopped = line(VAT, "150", start=Month(2027, 1), end=Month(2027, 3))
+    with pytest.raises(NoCurrentLine) as missing:
+        changed_lines([stopped], Month(2027, 6), remove=["vat returns"])
+    assert missing.value.service == "vat returns"
+
+
+def test_cancelling_an_accepted_proposal_keeps_the_months_before() -> None:
+    proposal = accepted(draft(line(ACCOUNTS, "100")), date(2027, 1, 1), AT, [ACCOUNTS])
+    gone = cancelled(proposal, Month(2027, 4))
+    assert gone.status is ProposalStatus.CANCELLED
+    assert [(x.start, x.end) for x in gone.lines] == [(Month(2027, 1), Month(2027, 3))]
+    assert cancelled(draft(line(ACCOUNTS, "100")), None).lines == draft(line(ACCOUNTS, "100")).lines
