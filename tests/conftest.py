@@ -6,9 +6,13 @@ store or environment (no SOCKET_DATABASE_URL, no SOCKET_PLAYGROUND).
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+
+from tests.runner import Socket
 
 #: The day every test stands on: a Saturday late in the month, so `plan` commands default
 #: to the next month (December 2026) until a plan is approved.
@@ -48,12 +52,6 @@ def pin_environment(monkeypatch: pytest.MonkeyPatch, data_dir: Path) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(scope="session")
-def pinned_environment() -> object:
-    """`pin_environment`, for session fixtures that run the CLI outside a test's monkeypatch."""
-    return pin_environment
-
-
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """This test's SOCKET_DATA_DIR (not created: `socket init` makes it)."""
@@ -66,3 +64,44 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def state_dir(data_dir: Path) -> Path:
     """This test's SOCKET_STATE_DIR (tokens, locks, logs), as pin_environment sets it."""
     return data_dir.parent / "state"
+
+
+@pytest.fixture
+def socket() -> Socket:
+    """The one `socket` runner (tests/runner.py), on this test's data dir."""
+    return Socket()
+
+
+#: `made_by_socket(name, commands)`: see the fixture.
+MadeBySocket = Callable[[str, Sequence[Sequence[str]]], Path]
+
+
+@pytest.fixture(scope="session")
+def made_by_socket(tmp_path_factory: pytest.TempPathFactory) -> MadeBySocket:
+    """A data dir made once per session by `socket` commands, in the pinned environment:
+    a test copies it into its own data_dir (making it again for each test costs more)."""
+
+    def make(name: str, commands: Sequence[Sequence[str]]) -> Path:
+        directory = tmp_path_factory.mktemp(name) / "data"
+        socket = Socket()
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            pin_environment(monkeypatch, directory)
+            for command in commands:
+                socket.ok(*command)
+        return directory
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def empty_template(made_by_socket: MadeBySocket) -> Path:
+    """A data dir with an initialised store (`socket init`) and nothing in it."""
+    return made_by_socket("empty", [("init",)])
+
+
+@pytest.fixture
+def empty_store(empty_template: Path, data_dir: Path) -> Path:
+    """An initialised store (`socket init`) with no clients, services or proposals, as this
+    test's default store."""
+    shutil.copytree(empty_template, data_dir)
+    return data_dir / "socket.db"
