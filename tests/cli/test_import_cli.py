@@ -11,7 +11,6 @@ from tests.runner import Socket
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
 EXAMPLE_FILES = [str(EXAMPLES / name) for name in ("clients.csv", "services.csv", "proposals.csv")]
-ENV = {"NO_COLOR": "1", "COLUMNS": "120", "SOCKET_NOW": "2026-11-21"}
 
 
 def rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -32,7 +31,7 @@ def rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
 @pytest.fixture
 def socket(socket: Socket, tmp_path: Path) -> Socket:
     """`socket --db PATH ...` on one store of its own, initialised."""
-    run = socket.using(db=tmp_path / "socket.db", env=ENV)
+    run = socket.using(db=tmp_path / "socket.db")
     assert run("init").exit_code == 0
     return run
 

@@ -341,26 +341,12 @@ def test_the_report_summary() -> None:
 # -- the command -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def socket(socket: Socket, tmp_path: Path) -> Socket:
-    return socket.using(
-        env={
-            "SOCKET_DATA_DIR": str(tmp_path),
-            "SOCKET_NOW": "2026-11-21",
-            "NO_COLOR": "1",
-            "COLUMNS": "160",
-            "SOCKET_DATABASE_URL": None,
-            "SOCKET_PLAYGROUND": None,
-        }
-    )
-
-
-def test_socket_playground_then_plan_diff(socket: Socket, tmp_path: Path) -> None:
+def test_socket_playground_then_plan_diff(socket: Socket, data_dir: Path) -> None:
     made = socket("playground")
     assert made.exit_code == 0, made.output
     assert "Created the playground" in made.stderr
     assert "40 clients" in made.stderr
-    assert (tmp_path / "playground.db").exists()
+    assert (data_dir / "playground.db").exists()
 
     diff = socket("--playground", "plan", "diff")
     assert diff.exit_code == 0, diff.output
@@ -372,9 +358,9 @@ def test_socket_playground_then_plan_diff(socket: Socket, tmp_path: Path) -> Non
     assert "not linked" in diff.stdout
 
 
-def test_socket_playground_again_and_reset(socket: Socket, tmp_path: Path) -> None:
+def test_socket_playground_again_and_reset(socket: Socket, data_dir: Path) -> None:
     assert socket("playground").exit_code == 0
-    store = tmp_path / "playground.db"
+    store = data_dir / "playground.db"
 
     again = socket("playground")
     assert again.exit_code == 0, again.output

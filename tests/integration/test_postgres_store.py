@@ -42,9 +42,7 @@ def database_url() -> Iterator[str]:
 @pytest.fixture
 def socket(socket: Socket, database_url: str) -> Socket:
     """socket on the test's PostgreSQL database, on 21 November 2023."""
-    return socket.using(
-        env={"SOCKET_DATABASE_URL": database_url, "SOCKET_NOW": "2023-11-21", "NO_COLOR": "1"}
-    )
+    return socket.using(env={"SOCKET_DATABASE_URL": database_url, "SOCKET_NOW": "2023-11-21"})
 
 
 def run(socket: Socket, *args: str) -> tuple[int, str, str]:
