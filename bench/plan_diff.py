@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/plan_diff.py --clients 2000 20000 [--repeat 5]
 
-For each size: generate a practice (bench/generate_practice.py), `socket --db DB init`,
-`socket --db DB import clients.csv services.csv proposals.csv` (timed once), then
-`socket --db DB plan diff --json --month 2026-12` `--repeat` times after one untimed warm-up,
-with SOCKET_NOW=2026-11-21. Every command runs as a subprocess: wall time is what a user
-waits for; CPU time (user + sys of the child) is what the work costs, and does not grow when
-other processes share the machine. The JSON must parse and list about as many clients as
-were generated.
+For each size: generate a practice (tests.practices.generate, as bench/generate_practice.py
+does), `socket --db DB init`, `socket --db DB import clients.csv services.csv proposals.csv`
+(timed once), then `socket --db DB plan diff --json --month 2026-12` `--repeat` times after
+one untimed warm-up, with SOCKET_NOW=2026-11-21. Every command runs as a subprocess: wall
+time is what a user waits for; CPU time (user + sys of the child) is what the work costs,
+and does not grow when other processes share the machine. The JSON must parse and list
+about as many clients as were generated.
 
 Then `python -c pass` against `socket --help` (median of 20 runs each, interleaved), using
 the venv's python and the `socket` next to it.
@@ -157,9 +157,9 @@ class SizeResult:
 def measure_size(
     clients: int, args: argparse.Namespace, socket: Path, python: Path, work: Path
 ) -> SizeResult:
-    if str(HERE) not in sys.path:
-        sys.path.insert(0, str(HERE))
-    from generate_practice import generate
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    from tests.practices import generate  # the generator the tests use too
 
     result = SizeResult(clients)
     folder = work / f"practice-{clients}"

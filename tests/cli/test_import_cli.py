@@ -6,48 +6,32 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner, Result
 
-from socketcli.cli.app import app
+from tests.runner import Socket
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
 EXAMPLE_FILES = [str(EXAMPLES / name) for name in ("clients.csv", "services.csv", "proposals.csv")]
-ENV = {"NO_COLOR": "1", "COLUMNS": "120", "SOCKET_NOW": "2026-11-21"}
 
 
-class Socket:
-    """`socket --db PATH ARGS...` on one store."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.runner = CliRunner(env=ENV)
-
-    def __call__(self, *args: str) -> Result:
-        result = self.runner.invoke(app, ["--db", str(self.db), *args])
-        assert result.exception is None or isinstance(result.exception, SystemExit), (
-            f"socket {' '.join(args)} crashed: {result.exception!r}\n{result.output}"
-        )
-        assert "Traceback" not in result.output
-        return result
-
-    def rows(self) -> dict[str, list[tuple[object, ...]]]:
-        """Every row of every table of the store."""
-        with sqlite3.connect(self.db) as connection:
-            tables = [
-                name
-                for (name,) in connection.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                )
-            ]
-            return {
-                table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-                for table in tables
-            }
+def rows(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table of the store."""
+    with sqlite3.connect(db) as connection:
+        tables = [
+            name
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {
+            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in tables
+        }
 
 
 @pytest.fixture
-def socket(tmp_path: Path) -> Socket:
-    run = Socket(tmp_path / "socket.db")
+def socket(socket: Socket, tmp_path: Path) -> Socket:
+    """`socket --db PATH ...` on one store of its own, initialised."""
+    run = socket.using(db=tmp_path / "socket.db")
     assert run("init").exit_code == 0
     return run
 
@@ -82,14 +66,14 @@ def test_importing_the_examples_again_reports_everything_unchanged_and_writes_no
     socket: Socket,
 ) -> None:
     socket("import", *EXAMPLE_FILES)
-    before = socket.rows()
+    before = rows(socket.db)
 
     again = socket("import", *EXAMPLE_FILES)
 
     assert again.exit_code == 0
     assert "clients 0 created, 0 updated, 5 unchanged" in again.stderr
     assert "proposals 0 created, 0 updated, 6 unchanged" in again.stderr
-    assert socket.rows() == before
+    assert rows(socket.db) == before
 
 
 def test_bad_input_exits_2_naming_file_row_and_column_and_imports_nothing(
@@ -101,7 +85,7 @@ def test_bad_input_exits_2_naming_file_row_and_column_and_imports_nothing(
         "P-NEW,ACME,accepted,2026-12-01,Bookkeeping,120.00,\n"
         "P-OTHER,NOBODY,accepted,2026-12-01,Bookkeeping,12O.00,2026-13\n"
     )
-    before = socket.rows()
+    before = rows(socket.db)
 
     result = socket("import", *EXAMPLE_FILES[:2], str(bad))
 
@@ -116,7 +100,7 @@ def test_bad_input_exits_2_naming_file_row_and_column_and_imports_nothing(
         "error: nothing was imported: 3 problem(s) in 3 file(s)",
     ]
     assert result.stdout == ""
-    assert socket.rows() == before
+    assert rows(socket.db) == before
 
 
 def test_a_missing_column_is_named_with_the_file(socket: Socket, tmp_path: Path) -> None:
@@ -133,13 +117,13 @@ def test_a_missing_column_is_named_with_the_file(socket: Socket, tmp_path: Path)
 
 
 def test_a_dry_run_says_what_would_be_imported_and_writes_nothing(socket: Socket) -> None:
-    before = socket.rows()
+    before = rows(socket.db)
 
     result = socket("import", "--dry-run", *EXAMPLE_FILES)
 
     assert result.exit_code == 0
     assert result.stderr.startswith("Would import: clients 5 created, 0 updated, 0 unchanged;")
-    assert socket.rows() == before
+    assert rows(socket.db) == before
 
 
 def test_a_file_that_does_not_exist_is_a_problem_not_a_crash(
@@ -187,7 +171,7 @@ def test_account_codes_and_themes_are_checked_against_the_xero_mirror(
     clients.write_text(
         "reference,name,branding_theme\nACME,Acme Ltd,standard\nBETA,Beta Bakery,Fancy\n"
     )
-    before = socket.rows()
+    before = rows(socket.db)
 
     result = socket("import", str(clients), str(services))
 
@@ -205,12 +189,12 @@ def test_account_codes_and_themes_are_checked_against_the_xero_mirror(
         f"error: {services}, row 4, column account_code: account code '999': 999 is not one "
         "of the organisation's revenue accounts in Xero"
     )
-    assert socket.rows() == before
+    assert rows(socket.db) == before
 
     clients.write_text("reference,name,branding_theme\nACME,Acme Ltd,standard\n")
     services.write_text("name,billing_method,account_code\nBookkeeping,monthly,200\n")
     assert socket("import", str(clients), str(services)).exit_code == 0
-    assert socket.rows()["clients"][0][1:3] == ("ACME", "Acme Ltd")
+    assert rows(socket.db)["clients"][0][1:3] == ("ACME", "Acme Ltd")
 
 
 def test_tracking_is_checked_against_the_xero_mirror(socket: Socket, tmp_path: Path) -> None:

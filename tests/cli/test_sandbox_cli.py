@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import re
 import signal
 import stat
@@ -38,7 +37,6 @@ def test_serve_answers_a_custom_connection_and_keeps_its_state_after_ctrl_c(tmp_
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
-        env={**os.environ, "NO_COLOR": "1"},
     )
     try:
         assert server.stderr is not None

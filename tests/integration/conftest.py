@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.bootstrap import sql_reader, sql_store
 from socketcli.ports.store import OpenReader, OpenStore
 from socketcli.services.importer import ImportReport, import_csv
+from tests.practices import regular, write_csv
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
@@ -86,18 +86,10 @@ def store(migrated_store: Path, tmp_path: Path) -> Iterator[Store]:
     engine.dispose()
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[object]]) -> Path:
-    """A CSV file as a spreadsheet saves it: the first row is the header."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        csv.writer(handle).writerows(
-            [["" if cell is None else cell for cell in row] for row in rows]
-        )
-    return path
-
-
 @pytest.fixture
 def practice() -> Callable[..., list[Path]]:
-    return write_practice
+    """`practice(folder, clients=N)`: tests.practices.regular, a practice of known counts."""
+    return regular
 
 
 @pytest.fixture
@@ -106,69 +98,3 @@ def csv_file(tmp_path: Path) -> Callable[..., Path]:
         return write_csv(tmp_path / name, rows)
 
     return make
-
-
-# -- a generated practice, for volume ---------------------------------------------------
-
-PRACTICE_SERVICES = [
-    ["name", "billing_method", "account_code", "alignment_fee", "tracking"],
-    ["Bookkeeping", "monthly", "", "false", ""],
-    ["Payroll", "monthly", "", "false", "Department:Payroll"],
-    ["Annual accounts", "monthly", "", "true", ""],
-    ["VAT returns", "quarterly_in_advance", "", "false", ""],
-    ["Tax return", "annual_on_completion", "", "false", ""],
-]
-_PROPOSAL_HEADER = [
-    "proposal_reference",
-    "client_reference",
-    "status",
-    "start_date",
-    "title",
-    "service",
-    "description",
-    "quantity",
-    "unit_price",
-    "billing_method",
-    "from_month",
-    "to_month",
-]
-
-
-def write_practice(directory: Path, clients: int) -> list[Path]:
-    """A practice of `clients` clients, each with one accepted proposal of 5 services begun
-    24 months before December 2026; every other line changed price a year in, so it is two
-    rows (about 7.5 proposal rows per client)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    client_rows: list[list[object]] = [
-        ["reference", "name", "email", "year_end", "payment_terms", "invoice_day"]
-    ]
-    proposal_rows: list[list[object]] = [_PROPOSAL_HEADER]
-    year_ends = ["31-03", "30-06", "30-09", "31-12"]
-    for n in range(clients):
-        reference = f"C{n:06d}"
-        client_rows.append(
-            [reference, f"Client {n} Ltd", f"c{n}@example.com", year_ends[n % 4], "days:14", ""]
-        )
-        proposal = f"P{n:06d}"
-        head = [proposal, reference, "accepted", "2024-12-01", "Compliance"]
-        for index, (service, price) in enumerate(
-            [
-                ("Bookkeeping", 100 + n % 50),
-                ("Payroll", 40 + n % 7),
-                ("Annual accounts", 80 + n % 20),
-                ("VAT returns", 240),
-                ("Tax return", 450),
-            ]
-        ):
-            if (n + index) % 2 == 0:
-                proposal_rows.append([*head, service, "", "", f"{price}.00", "", "", "2025-11"])
-                proposal_rows.append(
-                    [*head, service, "", "", f"{price + 10}.00", "", "2025-12", ""]
-                )
-            else:
-                proposal_rows.append([*head, service, "", "", f"{price}.00", "", "", ""])
-    return [
-        write_csv(directory / "clients.csv", client_rows),
-        write_csv(directory / "services.csv", PRACTICE_SERVICES),
-        write_csv(directory / "proposals.csv", proposal_rows),
-    ]

@@ -15,6 +15,8 @@ from socketcli.domain.model import ChangeType
 from socketcli.domain.months import Month
 from socketcli.services.importer import ImportFailed, Problem
 from socketcli.services.plan import approve_plan, diff_plan, preview_invoice, show_plan
+from tests.practices import PROPOSAL_COLUMNS
+from tests.practices import proposal_row as line
 
 if TYPE_CHECKING:
     from tests.integration.conftest import Store
@@ -24,52 +26,6 @@ NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)  # the store fixture's clock
 LATER = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
 EXAMPLE_FILES = [EXAMPLES / "clients.csv", EXAMPLES / "services.csv", EXAMPLES / "proposals.csv"]
-PROPOSAL_HEADER = [
-    "proposal_reference",
-    "client_reference",
-    "status",
-    "start_date",
-    "title",
-    "service",
-    "description",
-    "quantity",
-    "unit_price",
-    "billing_method",
-    "from_month",
-    "to_month",
-]
-
-
-def line(
-    proposal: str,
-    client: str,
-    status: str,
-    start: str = "",
-    *,
-    service: str,
-    price: str,
-    title: str = "",
-    description: str = "",
-    quantity: str = "",
-    method: str = "",
-    from_month: str = "",
-    to_month: str = "",
-) -> list[str]:
-    """One row of a proposals file."""
-    return [
-        proposal,
-        client,
-        status,
-        start,
-        title,
-        service,
-        description,
-        quantity,
-        price,
-        method,
-        from_month,
-        to_month,
-    ]
 
 
 def plan_of(store: Store, month: Month) -> dict[str, tuple[Decimal, int]]:
@@ -231,7 +187,7 @@ def test_only_the_first_row_of_a_service_charges_the_alignment_fee(
         ),
         csv_file(
             "proposals.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P1", "ACME", "accepted", "2026-10-01", service="Annual accounts", price="100",
                  to_month="2026-11"),
             line("P1", "ACME", "accepted", "2026-10-01", service="Annual accounts", price="120",
@@ -306,7 +262,7 @@ def test_a_draft_whose_lines_changed_is_replaced(
     report = examples_imported.import_files(
         csv_file(
             "draft.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P-ACME-2", "ACME", "draft", "2027-01-01", title="Payroll", service="Payroll",
                  quantity="4", price="30"),
         )
@@ -325,7 +281,7 @@ def test_a_draft_accepted_by_a_later_import_starts_billing_in_its_start_month(
     examples_imported.import_files(
         csv_file(
             "accepted.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P-ACME-2", "ACME", "accepted", "2027-01-01", title="Payroll from January",
                  service="Payroll", description="Payroll for 2 staff", quantity="2",
                  price="30.00"),
@@ -345,7 +301,7 @@ def test_an_accepted_proposal_is_cancelled_by_an_import_that_ends_its_lines(
     examples_imported.import_files(
         csv_file(
             "cancelled.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P-DUNE-1", "DUNE", "cancelled", "2025-06-01", service="Payroll",
                  description="Payroll for 2 staff", quantity="2", price="25.00",
                  to_month="2026-11"),
@@ -365,7 +321,7 @@ def test_a_cancelled_proposal_bills_only_the_months_its_lines_name(
     examples_imported.import_files(
         csv_file(
             "cancelled.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P-OLD", "DUNE", "cancelled", "2026-03-01", service="Bookkeeping", price="80",
                  to_month="2026-05"),
             line("P-OLD", "DUNE", "cancelled", "2026-03-01", service="Company formation",
@@ -395,7 +351,7 @@ def test_work_that_ended_before_this_month_is_history_and_gets_no_work_item(
         csv_file("s.csv", ["name", "billing_method"], ["Tax return", "annual_on_completion"]),
         csv_file(
             "p.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P1", "ACME", "accepted", "2024-01-01", service="Tax return", price="400",
                  to_month="2025-12"),
             line("P1", "ACME", "accepted", "2024-01-01", service="Tax return", price="450",
@@ -415,7 +371,7 @@ def test_an_accepted_proposal_cannot_go_back_to_draft(
     draft = line("P-DUNE-1", "DUNE", "draft", "2025-06-01", service="Payroll", price="25")
 
     with pytest.raises(ImportFailed) as failure:
-        examples_imported.import_files(csv_file("draft.csv", PROPOSAL_HEADER, draft))
+        examples_imported.import_files(csv_file("draft.csv", PROPOSAL_COLUMNS, draft))
 
     assert where(failure) == [("draft.csv", 2, "status")]
     assert "is accepted in the store: it cannot go back to draft" in str(failure.value.problems[0])
@@ -457,7 +413,7 @@ def test_a_change_to_a_finalised_month_is_refused_and_says_to_use_proposals_chan
     rows = dune_price_change("2026-10", last_old="2026-09")
 
     with pytest.raises(ImportFailed) as failure:
-        november_finalised.import_files(csv_file("dune.csv", PROPOSAL_HEADER, *rows))
+        november_finalised.import_files(csv_file("dune.csv", PROPOSAL_COLUMNS, *rows))
 
     assert where(failure) == [("dune.csv", 3, "proposal_reference")]
     reason = failure.value.problems[0].reason
@@ -476,7 +432,7 @@ def test_a_change_after_the_finalised_months_keeps_the_billed_line_and_adds_the_
     )
     rows = dune_price_change("2026-12", last_old="2026-11")
 
-    report = november_finalised.import_files(csv_file("dune.csv", PROPOSAL_HEADER, *rows))
+    report = november_finalised.import_files(csv_file("dune.csv", PROPOSAL_COLUMNS, *rows))
 
     assert str(report.proposals) == "0 created, 1 updated, 0 unchanged"
     lines = november_finalised.rows(
@@ -509,7 +465,7 @@ def test_a_malformed_import_reports_every_problem_by_file_row_and_column_and_wri
     services = csv_file("services.csv", ["name", "account_code"], ["Audit", "400"])
     proposals = csv_file(
         "proposals.csv",
-        PROPOSAL_HEADER,
+        PROPOSAL_COLUMNS,
         line("P-NEW-1", "NEWCO", "accepted", "2026-12-01", service="Bookkeeping", price="12O.00"),
         line("P-NEW-2", "NOBODY", "accepted", "2026-12-01", service="Bookkeeping", price="100"),
         line("P-NEW-3", "NEWCO", "accepted", "2026-12-01", service="Bookkeeping", price="100",
@@ -570,7 +526,9 @@ def test_an_unknown_service_and_an_unknown_column_are_problems(
 ) -> None:
     clients = csv_file("c.csv", ["reference", "name", "phone"], ["ACME", "Acme", "01234"])
     proposals = csv_file(
-        "p.csv", PROPOSAL_HEADER, line("P1", "ACME", "draft", service="Bookkeping", price="100")
+        "p.csv",
+        PROPOSAL_COLUMNS,
+        line("P1", "ACME", "draft", service="Bookkeping", price="100"),
     )
 
     with pytest.raises(ImportFailed) as failure:
@@ -592,7 +550,7 @@ def test_rows_of_one_proposal_must_agree_and_the_later_row_is_the_problem(
     ]
 
     with pytest.raises(ImportFailed) as failure:
-        examples_imported.import_files(csv_file("p.csv", PROPOSAL_HEADER, *rows))
+        examples_imported.import_files(csv_file("p.csv", PROPOSAL_COLUMNS, *rows))
 
     assert where(failure) == [("p.csv", 3, "start_date")]
 
@@ -605,7 +563,7 @@ def test_accepted_lines_need_a_start_date_and_months_in_order(
         csv_file("s.csv", ["name", "billing_method"], ["Bookkeeping", "monthly"]),
         csv_file(
             "p.csv",
-            PROPOSAL_HEADER,
+            PROPOSAL_COLUMNS,
             line("P1", "ACME", "accepted", service="Bookkeeping", price="100"),
             line("P2", "ACME", "accepted", "2026-03-01", service="Bookkeeping", price="100",
                  from_month="2026-02"),

@@ -13,14 +13,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
 from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.tables import WorkItemRow
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.bootstrap import sql_reader, sql_store
-from socketcli.cli.app import app
 from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.errors import Conflict
 from socketcli.domain.model import BillingMethod, ChangeType, ProposalStatus
@@ -30,6 +28,7 @@ from socketcli.domain.settings import PracticeSettings
 from socketcli.services import demo_data
 from socketcli.services.plan import diff_plan, preview_invoice, show_plan, terms_of
 from socketcli.services.playground import PlaygroundReport, create_playground
+from tests.runner import Socket
 
 # A day mid-month, the 1st (the plan month is this month), a month's last day, a leap day,
 # and the 1st of January (the year turns between the plan month and the month before).
@@ -340,28 +339,14 @@ def test_the_report_summary() -> None:
 # -- the command -----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def runner(tmp_path: Path) -> CliRunner:
-    return CliRunner(
-        env={
-            "SOCKET_DATA_DIR": str(tmp_path),
-            "SOCKET_NOW": "2026-11-21",
-            "NO_COLOR": "1",
-            "COLUMNS": "160",
-            "SOCKET_DATABASE_URL": None,
-            "SOCKET_PLAYGROUND": None,
-        }
-    )
-
-
-def test_socket_playground_then_plan_diff(runner: CliRunner, tmp_path: Path) -> None:
-    made = runner.invoke(app, ["playground"])
+def test_socket_playground_then_plan_diff(socket: Socket, data_dir: Path) -> None:
+    made = socket("playground")
     assert made.exit_code == 0, made.output
     assert "Created the playground" in made.stderr
     assert "40 clients" in made.stderr
-    assert (tmp_path / "playground.db").exists()
+    assert (data_dir / "playground.db").exists()
 
-    diff = runner.invoke(app, ["--playground", "plan", "diff"])
+    diff = socket("--playground", "plan", "diff")
     assert diff.exit_code == 0, diff.output
     assert "PLAYGROUND" in diff.stderr
     assert "Dec 2026" in diff.stdout
@@ -371,39 +356,37 @@ def test_socket_playground_then_plan_diff(runner: CliRunner, tmp_path: Path) -> 
     assert "not linked" in diff.stdout
 
 
-def test_socket_playground_again_and_reset(runner: CliRunner, tmp_path: Path) -> None:
-    assert runner.invoke(app, ["playground"]).exit_code == 0
-    store = tmp_path / "playground.db"
+def test_socket_playground_again_and_reset(socket: Socket, data_dir: Path) -> None:
+    assert socket("playground").exit_code == 0
+    store = data_dir / "playground.db"
 
-    again = runner.invoke(app, ["playground"])
+    again = socket("playground")
     assert again.exit_code == 0, again.output
     assert "already exists" in again.stderr
     assert "--reset" in again.stderr
 
     # What the user changed in the playground is thrown away by --reset.
-    closed = runner.invoke(
-        app, ["--playground", "clients", "close", "CLI001", "--last-month", "2026-11"]
-    )
+    closed = socket("--playground", "clients", "close", "CLI001", "--last-month", "2026-11")
     assert closed.exit_code == 0, closed.output
-    assert change_of(runner, "CLI001") == "ceased"
+    assert change_of(socket, "CLI001") == "ceased"
 
-    reset = runner.invoke(app, ["playground", "--reset"])
+    reset = socket("playground", "--reset")
     assert reset.exit_code == 0, reset.output
     assert "Created the playground" in reset.stderr
     assert store.exists()
-    assert change_of(runner, "CLI001") == "unchanged"
+    assert change_of(socket, "CLI001") == "unchanged"
 
 
-def change_of(runner: CliRunner, reference: str) -> str:
-    result = runner.invoke(app, ["--playground", "plan", "diff", "--json"])
+def change_of(socket: Socket, reference: str) -> str:
+    result = socket("--playground", "plan", "diff", "--json")
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)["clients"]
     return str(next(row["change"] for row in rows if row["reference"] == reference))
 
 
-def test_plan_diff_json_in_the_playground(runner: CliRunner) -> None:
-    assert runner.invoke(app, ["playground"]).exit_code == 0
-    result = runner.invoke(app, ["--playground", "plan", "diff", "--json"])
+def test_plan_diff_json_in_the_playground(socket: Socket) -> None:
+    assert socket("playground").exit_code == 0
+    result = socket("--playground", "plan", "diff", "--json")
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert document["playground"] is True

@@ -14,9 +14,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
-from typer.testing import CliRunner
 
-from socketcli.cli.app import app
+from tests.runner import Socket
 
 SERVER = os.environ.get("SOCKET_TEST_POSTGRES_URL")
 pytestmark = pytest.mark.skipif(
@@ -40,17 +39,19 @@ def database_url() -> Iterator[str]:
         admin.dispose()
 
 
-def run(url: str, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(
-        app,
-        list(args),
-        env={"SOCKET_DATABASE_URL": url, "SOCKET_NOW": "2023-11-21", "NO_COLOR": "1"},
-    )
+@pytest.fixture
+def socket(socket: Socket, database_url: str) -> Socket:
+    """socket on the test's PostgreSQL database, on 21 November 2023."""
+    return socket.using(env={"SOCKET_DATABASE_URL": database_url, "SOCKET_NOW": "2023-11-21"})
+
+
+def run(socket: Socket, *args: str) -> tuple[int, str, str]:
+    result = socket(*args)
     return result.exit_code, result.stdout, result.stderr
 
 
 def test_a_month_end_on_a_postgresql_store_bills_the_alignment_example_to_the_penny(
-    database_url: str,
+    socket: Socket,
 ) -> None:
     steps = [
         ("init",),
@@ -70,16 +71,16 @@ def test_a_month_end_on_a_postgresql_store_bills_the_alignment_example_to_the_pe
         ),
     ]
     for step in steps:
-        code, _, err = run(database_url, *step)
+        code, _, err = run(socket, *step)
         assert code == 0, err
-    code, out, err = run(database_url, "plan", "preview", "ACME", "--month", "2023-10", "--json")
+    code, out, err = run(socket, "plan", "preview", "ACME", "--month", "2023-10", "--json")
     assert code == 0, err
     invoice = json.loads(out)["invoices"][0]
     assert [line["line_amount"] for line in invoice["lines"]] == ["100.00", "600.00"]
     assert invoice["total"] == "700.00"
 
-    assert run(database_url, "plan", "approve", "--month", "2023-11")[0] == 0
-    code, out, err = run(database_url, "plan", "diff", "--month", "2023-12", "--json")
+    assert run(socket, "plan", "approve", "--month", "2023-11")[0] == 0
+    code, out, err = run(socket, "plan", "diff", "--month", "2023-12", "--json")
     assert code == 0, err
     report = json.loads(out)
     assert report["previous_source"] == "finalised"
@@ -89,9 +90,9 @@ def test_a_month_end_on_a_postgresql_store_bills_the_alignment_example_to_the_pe
 
 
 def test_a_postgresql_store_that_was_never_initialised_says_how_to_make_one(
-    database_url: str,
+    socket: Socket,
 ) -> None:
-    code, _, err = run(database_url, "plan", "show")
+    code, _, err = run(socket, "plan", "show")
     assert code == 5
     assert "is not a socket store: run `socket init`" in err
     assert "Traceback" not in err

@@ -7,10 +7,8 @@ contact list, and a store connected to it with the sandbox's custom connection.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,28 +20,14 @@ from socketcli.sandbox import (
     SandboxConfig,
     running_sandbox,
 )
-from tests.sync.sync_helpers import DEMO_CONTACTS, Socket, Store
+from tests.runner import Socket
+from tests.sync.sync_helpers import DEMO_CONTACTS, Store
 
 
 @pytest.fixture
-def socket() -> Socket:
-    return Socket()
-
-
-@pytest.fixture(scope="session")
-def store_template(tmp_path_factory: pytest.TempPathFactory, pinned_environment: Any) -> Path:
-    """`socket init` once per session; each test copies it."""
-    directory = tmp_path_factory.mktemp("sync-store") / "data"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        pinned_environment(monkeypatch, directory)
-        Socket().ok("init")
-    return directory
-
-
-@pytest.fixture
-def store(store_template: Path, data_dir: Path) -> Iterator[Store]:
-    shutil.copytree(store_template, data_dir)
-    opened = Store(data_dir / "socket.db")
+def store(empty_store: Path) -> Iterator[Store]:
+    """An initialised store, as this test's default store, opened for arranging and asserting."""
+    opened = Store(empty_store)
     yield opened
     opened.close()
 

@@ -1,9 +1,8 @@
-"""Helpers for the `socket sync` tests: the CLI in-process, the store, and the sandbox's demo list."""
+"""Helpers for the `socket sync` tests: the store, the sandbox's demo list, the gateway."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -11,12 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner, Result
-
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
-from socketcli.cli.app import app
 from socketcli.sandbox import Sandbox
 from socketcli.services.demo_data import build_demo
 
@@ -28,37 +24,6 @@ DEMO_CONTACTS = [dataclasses.asdict(c) for c in build_demo(NOW).xero_contacts]
 
 #: Short timeouts, so that a slow-answer fault costs a fraction of a second.
 FAST = RetryPolicy(connect_timeout=2.0, read_timeout=0.4)
-
-
-class Socket:
-    """`socket ARGS...` in-process: stdout and stderr apart, every output kept."""
-
-    def __init__(self) -> None:
-        self.runner = CliRunner()
-        self.outputs: list[str] = []
-
-    def __call__(self, *args: str) -> Result:
-        result = self.runner.invoke(app, list(args))
-        self.outputs.append(result.stdout + result.stderr)
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise AssertionError(f"socket {' '.join(args)} crashed") from result.exception
-        assert "Traceback" not in result.output
-        return result
-
-    def ok(self, *args: str) -> Result:
-        result = self(*args)
-        assert result.exit_code == 0, (
-            f"socket {' '.join(args)}: {result.exit_code}\n{result.output}"
-        )
-        return result
-
-    def json(self, *args: str) -> Any:
-        return json.loads(self.ok(*args, "--json").stdout)
-
-    def fails(self, *args: str, code: int) -> Result:
-        result = self(*args)
-        assert result.exit_code == code, f"exited {result.exit_code}, not {code}:\n{result.output}"
-        return result
 
 
 @dataclass

@@ -12,7 +12,8 @@ from pathlib import Path
 from filelock import FileLock
 
 from socketcli.sandbox import Sandbox
-from tests.sync.sync_helpers import Socket, Store
+from tests.runner import Socket
+from tests.sync.sync_helpers import Store
 
 
 def token_texts(state_dir: Path) -> list[str]:
@@ -52,7 +53,7 @@ def test_a_second_sync_while_one_runs_exits_at_once_with_code_9(
 ) -> None:
     state_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(state_dir / "sync.lock")):
-        result = socket.fails("sync", "--quiet", code=9)
+        result = socket.exits("sync", "--quiet", code=9)
 
     assert result.stderr == (
         f"error: another `socket sync` is running (it holds {state_dir / 'sync.lock'}): this "
@@ -100,7 +101,7 @@ def test_cron_line_prints_a_nightly_crontab_entry_for_this_store(
     assert "SOCKET_NOW" not in line
     assert line.endswith(f" {socket_path} --db '{tmp_path}/practice \\%1.db' sync --quiet")
     assert socket.ok("sync", "--cron-line", "--at", "3:05").stdout.startswith("5 3 * * * ")
-    socket.fails("sync", "--cron-line", "--at", "25:00", code=2)
+    socket.exits("sync", "--cron-line", "--at", "25:00", code=2)
 
 
 def test_a_cron_like_run_with_no_terminal_no_keyring_and_a_bare_environment(

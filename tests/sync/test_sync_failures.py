@@ -12,7 +12,8 @@ from socketcli.ports.xero import XeroDayLimitReached
 from socketcli.sandbox import Sandbox
 from socketcli.services.sync import SyncReport, sync
 from tests.fakes import FakeSleep
-from tests.sync.sync_helpers import Socket, Store, gateway_for
+from tests.runner import Socket
+from tests.sync.sync_helpers import Store, gateway_for
 
 
 def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -> SyncReport:
@@ -85,7 +86,7 @@ def test_the_day_limit_stops_socket_sync_with_exit_8_and_the_next_run_resumes(
 ) -> None:
     connected.add_fault(path="/Accounts", status=429, problem="day", retry_after=5400)
 
-    result = socket.fails("sync", "--quiet", code=8)
+    result = socket.exits("sync", "--quiet", code=8)
 
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1] == (

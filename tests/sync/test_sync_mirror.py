@@ -4,7 +4,8 @@ what changed, with no more than one call per endpoint when nothing did."""
 from __future__ import annotations
 
 from socketcli.sandbox import Sandbox
-from tests.sync.sync_helpers import DEMO_CONTACTS, Socket, Store, contact_named
+from tests.runner import Socket
+from tests.sync.sync_helpers import DEMO_CONTACTS, Store, contact_named
 
 EVERY_PULL = {
     "GET /Contacts": 1,

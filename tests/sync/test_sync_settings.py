@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from socketcli.sandbox import Sandbox
-from tests.sync.sync_helpers import Socket
+from tests.runner import Socket
 
 
 def test_before_the_first_sync_any_well_formed_code_or_theme_is_taken(
@@ -16,7 +16,7 @@ def test_before_the_first_sync_any_well_formed_code_or_theme_is_taken(
     socket.ok("settings", "set", "branding_theme", "Whatever We Like")
     socket.ok("services", "add", "Payroll", "--method", "monthly", "--account-code", "4999")
     socket.ok("clients", "add", "ACME", "Acme Ltd", "--branding-theme", "Anything")
-    socket.fails("settings", "set", "one_off_account_code", "not a code!", code=2)
+    socket.exits("settings", "set", "one_off_account_code", "not a code!", code=2)
 
 
 def test_after_a_sync_unknown_and_archived_codes_are_refused_naming_them(
@@ -24,9 +24,9 @@ def test_after_a_sync_unknown_and_archived_codes_are_refused_naming_them(
 ) -> None:
     socket.ok("sync", "--quiet")
 
-    unknown = socket.fails("settings", "set", "recurring_account_code", "999", code=2)
-    archived = socket.fails("settings", "set", "one_off_account_code", "250", code=2)
-    service = socket.fails(
+    unknown = socket.exits("settings", "set", "recurring_account_code", "999", code=2)
+    archived = socket.exits("settings", "set", "one_off_account_code", "250", code=2)
+    service = socket.exits(
         "services", "add", "Payroll", "--method", "monthly", "--account-code", "999", code=2
     )
 
@@ -42,7 +42,7 @@ def test_after_a_sync_unknown_and_archived_codes_are_refused_naming_them(
     )
     socket.ok("settings", "set", "one_off_account_code", "260")
     socket.ok("services", "add", "Payroll", "--method", "monthly", "--account-code", "270")
-    socket.fails("services", "edit", "Payroll", "--account-code", "250", code=2)
+    socket.exits("services", "edit", "Payroll", "--account-code", "250", code=2)
     assert socket.json("settings", "show")["one_off_account_code"] == "260"
 
 
@@ -51,9 +51,9 @@ def test_after_a_sync_a_branding_theme_must_be_one_of_xeros(
 ) -> None:
     socket.ok("sync", "--quiet")
 
-    refused = socket.fails("settings", "set", "branding_theme", "Fancy", code=2)
+    refused = socket.exits("settings", "set", "branding_theme", "Fancy", code=2)
     socket.ok("settings", "set", "branding_theme", "special projects")
-    socket.fails("clients", "add", "ACME", "Acme Ltd", "--branding-theme", "Fancy", code=2)
+    socket.exits("clients", "add", "ACME", "Acme Ltd", "--branding-theme", "Fancy", code=2)
     socket.ok("clients", "add", "ACME", "Acme Ltd", "--branding-theme", "standard")
     socket.ok("settings", "set", "branding_theme", "")  # clearing it is always fine
 

@@ -6,16 +6,14 @@ keyring backend (no keyring, as on a headless server) unless it installs `Memory
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import keyring.core
 import pytest
 
 from socketcli.sandbox import PKCE_CLIENT_ID, Limits, Sandbox, SandboxConfig, running_sandbox
-from tests.xero.xero_helpers import MemoryKeyring, Socket
+from tests.xero.xero_helpers import MemoryKeyring
 
 
 @pytest.fixture
@@ -26,24 +24,9 @@ def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> MemoryKeyring:
 
 
 @pytest.fixture
-def socket() -> Socket:
-    return Socket()
-
-
-@pytest.fixture(scope="session")
-def store_template(tmp_path_factory: pytest.TempPathFactory, pinned_environment: Any) -> Path:
-    """`socket init` once per session; each test copies it."""
-    directory = tmp_path_factory.mktemp("xero-store") / "data"
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        pinned_environment(monkeypatch, directory)
-        Socket().ok("init")
-    return directory
-
-
-@pytest.fixture
-def store(store_template: Path, data_dir: Path) -> Path:
-    shutil.copytree(store_template, data_dir)
-    return data_dir / "socket.db"
+def store(empty_store: Path) -> Path:
+    """The practice's store: initialised, empty, this test's default store."""
+    return empty_store
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ import pytest
 
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, DEMO_ORGANISATION, Sandbox
+from tests.runner import Socket
 from tests.xero.xero_helpers import (
     AUTHORIZE,
-    Socket,
+    connect,
     consent,
     get,
     only_token,
@@ -24,7 +25,7 @@ from tests.xero.xero_helpers import (
 def test_connecting_over_ssh_pastes_the_redirect_and_stores_the_tenant_not_the_token(
     socket: Socket, pointed: Sandbox, state_dir: Path, store: Path
 ) -> None:
-    result = socket.connect()
+    result = connect(socket)
 
     assert "Open this address in a browser" in result.stderr
     assert f"Connected to {DEMO_ORGANISATION} (tenant {pointed.tenant_id})" in result.stderr
@@ -78,7 +79,7 @@ def test_a_pasted_address_with_another_state_is_refused(socket: Socket, pointed:
 
 
 def test_nothing_pasted_is_a_clear_error(socket: Socket, pointed: Sandbox) -> None:
-    line = socket.fails("xero", "connect", "--no-browser", code=6, input="")
+    line = socket.fails("xero", "connect", "--no-browser", code=6, input="", chatty=True)
     assert "no address was pasted" in line
 
 
@@ -113,7 +114,7 @@ def test_the_loopback_wait_is_bounded(
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(webbrowser, "open", lambda *a, **k: True)  # a browser nobody uses
 
-    line = socket.fails("xero", "connect", "--port", "0", "--timeout", "1", code=6)
+    line = socket.fails("xero", "connect", "--port", "0", "--timeout", "1", code=6, chatty=True)
 
     assert "no answer from the browser within 1 s" in line
     assert "--no-browser" in line
@@ -133,14 +134,14 @@ def test_one_organisation_is_chosen_automatically_several_need_tenant_without_a_
 ) -> None:
     second = pointed.add_organisation("Second Practice Ltd")
 
-    line = socket.fails("xero", "connect", "--no-browser", code=2, input=consent_from)
+    line = socket.fails("xero", "connect", "--no-browser", code=2, input=consent_from, chatty=True)
     assert "choose one with --tenant" in line
     assert DEMO_ORGANISATION in line
     assert "Second Practice Ltd" in line
     assert second in line
     assert socket.json("settings", "show")["xero_tenant_id"] == ""
 
-    socket.connect("--tenant", second)
+    connect(socket, "--tenant", second)
     settings = socket.json("settings", "show")
     assert (settings["xero_tenant_id"], settings["xero_organisation"]) == (
         second,
@@ -150,7 +151,14 @@ def test_one_organisation_is_chosen_automatically_several_need_tenant_without_a_
 
 def test_an_unknown_tenant_is_not_found(socket: Socket, pointed: Sandbox) -> None:
     line = socket.fails(
-        "xero", "connect", "--no-browser", "--tenant", "nope", code=3, input=consent_from
+        "xero",
+        "connect",
+        "--no-browser",
+        "--tenant",
+        "nope",
+        code=3,
+        input=consent_from,
+        chatty=True,
     )
     assert "no connected organisation has tenant id 'nope'" in line
 
@@ -159,8 +167,8 @@ def test_connecting_again_to_another_organisation_replaces_the_connection(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
     second = pointed.add_organisation("Second Practice Ltd")
-    socket.connect("--tenant", pointed.tenant_id)
-    result = socket.connect("--tenant", second)
+    connect(socket, "--tenant", pointed.tenant_id)
+    result = connect(socket, "--tenant", second)
 
     assert f"Replaced the connection to {DEMO_ORGANISATION}" in result.stderr
     assert list(stored_tokens(state_dir)) == [second]
@@ -234,7 +242,7 @@ def test_the_client_id_setting_is_used(
     monkeypatch.delenv("SOCKET_XERO_CLIENT_ID")
     socket.ok("settings", "set", "xero_client_id", pointed.client_id)
 
-    socket.connect()
+    connect(socket)
 
     assert socket.json("settings", "show")["xero_tenant_id"] == pointed.tenant_id
 
@@ -318,6 +326,6 @@ def test_at_a_terminal_the_custom_connection_secret_is_asked_for_hidden(
 def test_consent_denied_in_xero_is_a_clear_error(socket: Socket, pointed: Sandbox) -> None:
     pointed.add_fault(path="/identity/connect/authorize", oauth_error="access_denied")
 
-    line = socket.fails("xero", "connect", "--no-browser", code=6, input=consent_from)
+    line = socket.fails("xero", "connect", "--no-browser", code=6, input=consent_from, chatty=True)
 
     assert "Xero did not authorise socket: access_denied" in line

@@ -10,13 +10,14 @@ import pytest
 
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import DEMO_ORGANISATION, Sandbox
-from tests.xero.xero_helpers import Socket, only_token, refresh_with, stored_tokens
+from tests.runner import Socket
+from tests.xero.xero_helpers import connect, only_token, refresh_with, stored_tokens
 
 
 def test_status_shows_the_organisation_scopes_expiry_and_where_the_token_is(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
 
     status = socket.json("xero", "status")
 
@@ -49,7 +50,7 @@ def test_status_without_a_connection_says_how_to_connect(socket: Socket, store: 
 def test_disconnect_revokes_at_xero_and_forgets_here(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     token = only_token(state_dir)
     assert token.refresh_token
 
@@ -72,7 +73,7 @@ def test_disconnect_revokes_at_xero_and_forgets_here(
 def test_disconnect_forgets_locally_when_xero_cannot_be_reached(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     pointed.stop()
 
     result = socket.ok("xero", "disconnect")
@@ -92,7 +93,7 @@ def test_no_token_text_reaches_the_store_or_any_output(
         for token in stored_tokens(state_dir).values():
             seen.update(s for s in (token.access_token, token.refresh_token) if s)
 
-    socket.connect()
+    connect(socket)
     remember()
     socket.ok("xero", "status")
     socket.ok("xero", "status", "--json")

@@ -24,7 +24,8 @@ from socketcli.adapters.xero.errors import PlaygroundRefusal, XeroAuthorisationF
 from socketcli.adapters.xero.oauth import IdentityClient
 from socketcli.adapters.xero.tokens import TokenSource, TokenStore
 from socketcli.sandbox import Sandbox
-from tests.xero.xero_helpers import MemoryKeyring, Socket, only_token, refresh_with, stored_tokens
+from tests.runner import Socket
+from tests.xero.xero_helpers import MemoryKeyring, connect, only_token, refresh_with, stored_tokens
 
 HERE = Path(__file__).parent
 PAST_EXPIRY = 31 * 60
@@ -33,7 +34,7 @@ PAST_EXPIRY = 31 * 60
 def test_an_expiring_token_is_refreshed_rotated_and_saved_and_the_old_one_has_thirty_minutes(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     first = only_token(state_dir)
     pointed.advance_clock(PAST_EXPIRY)
     pointed.clear_calls()
@@ -61,7 +62,7 @@ def test_an_expiring_token_is_refreshed_rotated_and_saved_and_the_old_one_has_th
 def test_xero_refusing_a_token_early_renews_it_once_through_the_lock(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     first = only_token(state_dir)
     pointed.advance_clock(PAST_EXPIRY)  # socket's clock has not moved: Xero's 401 tells it
     pointed.clear_calls()
@@ -76,7 +77,7 @@ def test_xero_refusing_a_token_early_renews_it_once_through_the_lock(
 def test_two_processes_needing_a_refresh_at_once_refresh_once_and_share_the_newest_token(
     socket: Socket, pointed: Sandbox, state_dir: Path, tmp_path: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     first = only_token(state_dir)
     pointed.advance_clock(PAST_EXPIRY)
     pointed.clear_calls()
@@ -125,7 +126,7 @@ def test_two_processes_needing_a_refresh_at_once_refresh_once_and_share_the_newe
 def test_a_working_keyring_keeps_the_token_and_no_file_is_written(
     socket: Socket, pointed: Sandbox, state_dir: Path, memory_keyring: MemoryKeyring
 ) -> None:
-    result = socket.connect()
+    result = connect(socket)
 
     assert "the token is kept in keyring" in result.stderr
     assert not (state_dir / "xero-tokens.json").exists()
@@ -139,9 +140,9 @@ def test_a_working_keyring_keeps_the_token_and_no_file_is_written(
 def test_without_a_keyring_the_token_file_is_0600_and_the_warning_is_shown_once(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    first = socket.connect()
+    first = connect(socket)
     status = socket("xero", "status")
-    again = socket.connect()
+    again = connect(socket)
 
     path = state_dir / "xero-tokens.json"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -160,7 +161,7 @@ def test_the_file_can_be_chosen_where_a_keyring_works(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("SOCKET_XERO_TOKEN_STORE", "file")
-    socket.connect()
+    connect(socket)
     assert memory_keyring.entries == {}
     assert list(stored_tokens(state_dir)) == [pointed.tenant_id]
 
@@ -196,7 +197,7 @@ def test_the_environment_override_needs_both_variables(
 def test_xero_python_accepts_the_token_dict(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     with open_xero({"xero_tenant_id": pointed.tenant_id}) as xero:
         source = xero.token_source()
         configuration = Configuration()
@@ -223,7 +224,7 @@ def test_xero_python_accepts_the_token_dict(
 def test_a_revoked_refresh_token_asks_for_connect_again(
     socket: Socket, pointed: Sandbox, state_dir: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     token = only_token(state_dir)
     IdentityClient(XeroEndpoints.sandbox(pointed.base_url)).revoke(token)
     source = TokenSource(
@@ -239,7 +240,7 @@ def test_a_revoked_refresh_token_asks_for_connect_again(
 
 
 def test_no_secret_shows_in_a_token_repr(socket: Socket, pointed: Sandbox, state_dir: Path) -> None:
-    socket.connect()
+    connect(socket)
     token = only_token(state_dir)
     assert token.refresh_token
     for shown in (repr(token), str(token), f"{token}"):
@@ -261,7 +262,7 @@ def test_playground_mode_refuses_any_address_off_this_machine() -> None:
 def test_a_cron_like_run_without_a_keyring_uses_the_file(
     socket: Socket, pointed: Sandbox, state_dir: Path, data_dir: Path, tmp_path: Path
 ) -> None:
-    socket.connect()
+    connect(socket)
     first = only_token(state_dir)
     pointed.advance_clock(PAST_EXPIRY)
     home = tmp_path / "home"
