@@ -96,7 +96,7 @@ def sql_store(engine: Engine, clock: Clock, *, location: str = "") -> OpenStore:
     from socketcli.adapters.store.uow import SqlUnitOfWork
 
     def open_store(*, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock.now, write=write, location=location)
+        return SqlUnitOfWork(engine, clock, write=write, location=location)
 
     return open_store
 

@@ -55,7 +55,7 @@ def test_a_first_sync_and_a_push_pass_the_specs_validation(
     engine = open_engine(StoreLocation.for_path(tmp_path / "s.db"), create=True)
 
     def store(*, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, lambda: NOW, write=write)
+        return SqlUnitOfWork(engine, FixedClock(NOW), write=write)
 
     first = sync(store, prism_gateway(prism), tenant_id=TENANT_ID, clock=FixedClock(NOW))
     assert first.error is None, f"{first.error}\n{prism.tail()}"

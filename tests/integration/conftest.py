@@ -33,7 +33,7 @@ class Store:
     engine: Engine
 
     def uow(self, at: datetime = NOW) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, lambda: at, write=True, location=str(self.path))
+        return SqlUnitOfWork(self.engine, FixedClock(at), write=True, location=str(self.path))
 
     def opener(self, at: datetime = NOW) -> OpenStore:
         """The services' store opener, at the moment `at`."""

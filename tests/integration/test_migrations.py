@@ -13,6 +13,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store import tables  # noqa: F401  (registers the tables)
 from socketcli.adapters.store.database import (
     HEAD_REVISION,
@@ -77,7 +78,7 @@ def test_a_store_of_the_first_version_is_upgraded_and_its_lines_get_their_amount
     ]
     assert last == Month(2027, 2).ordinal
     moment = datetime(2026, 11, 21, tzinfo=UTC)
-    with SqlUnitOfWork(engine, lambda: moment) as uow:
+    with SqlUnitOfWork(engine, FixedClock(moment)) as uow:
         totals = uow.plan.billing_totals(
             [Month(2026, 10), Month(2026, 11), Month(2027, 1), Month(2027, 3)],
             PracticeSettings.defaults(),
@@ -120,7 +121,7 @@ def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_mark
 
     assert current_revision(engine) == HEAD_REVISION
     moment = datetime(2026, 11, 21, 9, tzinfo=UTC)  # NOW
-    with SqlUnitOfWork(engine, lambda: moment, write=True) as uow:
+    with SqlUnitOfWork(engine, FixedClock(moment), write=True) as uow:
         assert [
             (c.reference, c.xero_contact_id, c.new_xero_contact) for c in uow.clients.all()
         ] == [
@@ -139,7 +140,7 @@ def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_mark
         )
         uow.mirror.save_contacts([XeroContact("c-3", "Atlas", status="ARCHIVED", merged_to="c-1")])
         uow.commit()
-    with SqlUnitOfWork(engine, lambda: moment) as uow:
+    with SqlUnitOfWork(engine, FixedClock(moment)) as uow:
         assert [c.reference for c in uow.clients.all() if c.new_xero_contact] == ["NOVA", "PEAK"]
         assert [
             (c.reference, c.new_xero_contact)

@@ -2,7 +2,8 @@
 
 For every month of two years, on the playground (made at several dates) and on a generated
 practice imported through CSV, the store's `billing_totals` must equal the domain's
-`client_totals` over the same lines, client by client, to the penny.
+`client_totals` over the same lines, client by client, to the penny. And every work item the
+store opened bills what the domain says its line amounts to (quantity x price, half up).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.bootstrap import sql_store
 from socketcli.domain.billing import client_totals
+from socketcli.domain.money import to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 from socketcli.services.importer import import_csv
@@ -54,6 +57,15 @@ def assert_sql_totals_match_the_engine(uow: SqlUnitOfWork, months: list[Month]) 
     return compared
 
 
+def assert_work_items_match_the_engine(uow: SqlUnitOfWork) -> int:
+    """Each stored work item's amount is its line's amount as the domain rounds it."""
+    lines = {line.id: line for p in uow.proposals.all() for line in p.lines}
+    items = uow.session.execute(text("SELECT proposal_line_id, amount_minor FROM work_items")).all()
+    for line_id, amount_minor in items:
+        assert amount_minor == to_minor(lines[line_id].amount), lines[line_id]
+    return len(items)
+
+
 @pytest.mark.parametrize("today", ["2026-11-21", "2027-03-01", "2028-02-29"])
 def test_the_sql_totals_are_the_engines_on_the_playground(tmp_path: Path, today: str) -> None:
     moment = datetime.fromisoformat(today).replace(tzinfo=UTC)
@@ -61,8 +73,9 @@ def test_the_sql_totals_are_the_engines_on_the_playground(tmp_path: Path, today:
     create_playground(sql_store(engine, FixedClock(moment)), FixedClock(moment))
     this_month = Month.of(moment.date())
     months = [this_month + offset for offset in range(-14, 3)]
-    with SqlUnitOfWork(engine, lambda: moment) as uow:
+    with SqlUnitOfWork(engine, FixedClock(moment)) as uow:
         compared = assert_sql_totals_match_the_engine(uow, months)
+        assert assert_work_items_match_the_engine(uow) > 0
     assert compared > 500  # the playground bills dozens of clients each month
 
 
@@ -86,6 +99,7 @@ def test_the_sql_totals_are_the_engines_on_an_imported_practice(tmp_path: Path) 
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     import_csv(sql_store(engine, FixedClock(moment)), FixedClock(moment), sorted(out.glob("*.csv")))
     months = [Month(2024, 11) + offset for offset in range(27)]
-    with SqlUnitOfWork(engine, lambda: moment) as uow:
+    with SqlUnitOfWork(engine, FixedClock(moment)) as uow:
         compared = assert_sql_totals_match_the_engine(uow, months)
+        assert assert_work_items_match_the_engine(uow) > 0
     assert compared > 10_000

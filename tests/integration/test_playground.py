@@ -49,7 +49,7 @@ class Playground:
 
     @contextmanager
     def uow(self, *, write: bool = False) -> Iterator[SqlUnitOfWork]:
-        with SqlUnitOfWork(self.engine, self.clock.now, write=write) as uow:
+        with SqlUnitOfWork(self.engine, self.clock, write=write) as uow:
             yield uow
 
     @property

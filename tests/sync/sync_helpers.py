@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
@@ -41,7 +42,9 @@ class Store:
         return self._engine
 
     def uow(self, *, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, lambda: self.now, write=write, location=str(self.path))
+        return SqlUnitOfWork(
+            self.engine, FixedClock(self.now), write=write, location=str(self.path)
+        )
 
     def link(self, reference: str, contact_id: str) -> None:
         """Link a client to a Xero contact, as `socket contacts match` will."""

@@ -10,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import inspect, text
 
+from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import (
     HEAD_REVISION,
     MIGRATIONS,
@@ -59,7 +60,7 @@ def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(tmp_path: Path
         "xero_sync_state",
         "xero_pushed_clients",
     } <= tables
-    with SqlUnitOfWork(engine, lambda: MOMENT, write=True) as uow:
+    with SqlUnitOfWork(engine, FixedClock(MOMENT), write=True) as uow:
         (contact,) = uow.mirror.contacts_by_id(["c-1"])
         assert (contact.name, contact.updated_at) == ("City Limousines", None)
         assert uow.mirror.accounts() == []
@@ -69,7 +70,7 @@ def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(tmp_path: Path
             [PushedDetails(1, "c-1", "City Limousines", "", "CITY", MOMENT)]
         )
         uow.commit()
-    with SqlUnitOfWork(engine, lambda: MOMENT) as uow:
+    with SqlUnitOfWork(engine, FixedClock(MOMENT)) as uow:
         state = uow.mirror.sync_state("t-1")
         assert state is not None
         assert state.contacts_modified_since == MOMENT

@@ -12,8 +12,6 @@ transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -28,6 +26,7 @@ from socketcli.adapters.store.reader import SqlReader
 from socketcli.adapters.store.settings import SqlSettings
 from socketcli.adapters.store.snapshots import SqlSnapshots
 from socketcli.adapters.store.work_items import SqlWorkItems
+from socketcli.ports.clock import Clock
 
 
 class SqlUnitOfWork:
@@ -42,7 +41,7 @@ class SqlUnitOfWork:
     def __init__(
         self,
         engine: Engine,
-        clock: Callable[[], datetime],
+        clock: Clock,
         *,
         write: bool = False,
         location: str = "",
@@ -54,7 +53,7 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         session = self._session = Session(self._engine, expire_on_commit=False, autoflush=True)
-        parts = (session, self._clock, lambda: self.plan)
+        parts = (session, self._clock.now, lambda: self.plan)
         self.settings = SqlSettings(*parts)
         self.clients = SqlClients(*parts)
         self.services = SqlServices(*parts)
