@@ -5,6 +5,7 @@ cancellation. `socket proposals`, the CSV import and the demo practice all decid
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
@@ -126,3 +127,88 @@ def cancelled(proposal: Proposal, month: Month | None) -> Proposal:
             raise ValueError("an accepted proposal is cancelled from a month")
         lines = tuple(kept for line in lines if (kept := ended(line, month)) is not None)
     return replace(proposal, status=ProposalStatus.CANCELLED, lines=lines)
+
+
+# -- comparing a proposal with what is stored (the CSV import) ---------------------------
+
+
+def line_identity(line: ProposalLine) -> tuple[object, ...]:
+    """Everything stored about a line, its id aside."""
+    return (
+        line.service_name.casefold(),
+        line.description,
+        line.quantity,
+        line.unit_price,
+        line.billing_method,
+        line.start,
+        line.end,
+        line.anchor,
+        line.charges_alignment,
+    )
+
+
+def line_terms(line: ProposalLine) -> tuple[object, ...]:
+    """What a line bills in a month in which it is in force."""
+    return (
+        line.service_name.casefold(),
+        line.description,
+        line.quantity,
+        line.unit_price,
+        line.billing_method,
+        line.anchor,
+        line.charges_alignment,
+    )
+
+
+def same_proposal(a: Proposal, b: Proposal) -> bool:
+    return (
+        a.client_reference == b.client_reference
+        and a.status is b.status
+        and a.start_date == b.start_date
+        and a.title == b.title
+        and len(a.lines) == len(b.lines)
+        and all(line_identity(x) == line_identity(y) for x, y in zip(a.lines, b.lines, strict=True))
+    )
+
+
+def first_difference(old: Proposal, new: Proposal) -> Month | None:
+    """The first month in which `new` would bill differently from `old`; None if none."""
+    lines = [*old.lines, *new.lines]
+    starts = {line.start for line in lines if line.start is not None}
+    if old.client_reference != new.client_reference:
+        return min(starts, default=None)
+    boundaries = starts | {
+        line.end + 1 for line in lines if line.start is not None and line.end is not None
+    }
+    for month in sorted(boundaries):
+        before = Counter(line_terms(line) for line in old.lines if line.active_in(month))
+        after = Counter(line_terms(line) for line in new.lines if line.active_in(month))
+        if before != after:
+            return month
+    return None
+
+
+def with_kept_line_ids(new: Proposal, stored: Proposal) -> Proposal:
+    """`new`, its lines carrying the ids of the stored lines they keep.
+
+    A line stored exactly as it is keeps its row; so does one that differs only in its last
+    month (a line ended by a price change, as `socket proposals change` ends it), so that
+    the row the past months billed, and its work items, stay.
+    """
+    lines = list(new.lines)
+    taken: set[int] = set()
+    for key in (line_identity, _all_but_end):
+        free: dict[tuple[object, ...], list[int]] = {}
+        for line in stored.lines:
+            if line.id is not None and line.id not in taken:
+                free.setdefault(key(line), []).append(line.id)
+        for index, line in enumerate(lines):
+            ids = free.get(key(line)) if line.id is None else None
+            if ids:
+                taken.add(ids[0])
+                lines[index] = replace(line, id=ids.pop(0))
+    return replace(new, lines=tuple(lines))
+
+
+def _all_but_end(line: ProposalLine) -> tuple[object, ...]:
+    return (*line_terms(line), line.start)

@@ -32,7 +32,13 @@ from socketcli.domain.errors import InvalidInput
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
-from socketcli.domain.proposals import charges_alignment
+from socketcli.domain.proposals import (
+    charges_alignment,
+    first_difference,
+    line_identity,
+    same_proposal,
+    with_kept_line_ids,
+)
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
 from socketcli.domain.settings import XeroChoices
 from socketcli.domain.terms import PaymentTerms
@@ -826,88 +832,6 @@ def _build_lines(rows: list[_LineRow], services: list[Service]) -> tuple[Proposa
     )
 
 
-def _identity(line: ProposalLine) -> tuple[object, ...]:
-    """Everything stored about a line, its id aside."""
-    return (
-        line.service_name.casefold(),
-        line.description,
-        line.quantity,
-        line.unit_price,
-        line.billing_method,
-        line.start,
-        line.end,
-        line.anchor,
-        line.charges_alignment,
-    )
-
-
-def _terms_of(line: ProposalLine) -> tuple[object, ...]:
-    """What a line bills in a month in which it is in force."""
-    return (
-        line.service_name.casefold(),
-        line.description,
-        line.quantity,
-        line.unit_price,
-        line.billing_method,
-        line.anchor,
-        line.charges_alignment,
-    )
-
-
-def _same(a: Proposal, b: Proposal) -> bool:
-    return (
-        a.client_reference == b.client_reference
-        and a.status is b.status
-        and a.start_date == b.start_date
-        and a.title == b.title
-        and len(a.lines) == len(b.lines)
-        and all(_identity(x) == _identity(y) for x, y in zip(a.lines, b.lines, strict=True))
-    )
-
-
-def first_difference(old: Proposal, new: Proposal) -> Month | None:
-    """The first month in which `new` would bill differently from `old`; None if none."""
-    lines = [*old.lines, *new.lines]
-    starts = {line.start for line in lines if line.start is not None}
-    if old.client_reference != new.client_reference:
-        return min(starts, default=None)
-    boundaries = starts | {
-        line.end + 1 for line in lines if line.start is not None and line.end is not None
-    }
-    for month in sorted(boundaries):
-        before = Counter(_terms_of(line) for line in old.lines if line.active_in(month))
-        after = Counter(_terms_of(line) for line in new.lines if line.active_in(month))
-        if before != after:
-            return month
-    return None
-
-
-def _reuse_ids(new: Proposal, stored: Proposal) -> Proposal:
-    """`new`, its lines carrying the ids of the stored lines they keep.
-
-    A line stored exactly as it is keeps its row; so does one that differs only in its last
-    month (a line ended by a price change, as `socket proposals change` ends it), so that
-    the row the past months billed, and its work items, stay.
-    """
-    lines = list(new.lines)
-    taken: set[int] = set()
-    for key in (_identity, _all_but_end):
-        free: dict[tuple[object, ...], list[int]] = {}
-        for line in stored.lines:
-            if line.id is not None and line.id not in taken:
-                free.setdefault(key(line), []).append(line.id)
-        for index, line in enumerate(lines):
-            ids = free.get(key(line)) if line.id is None else None
-            if ids:
-                taken.add(ids[0])
-                lines[index] = replace(line, id=ids.pop(0))
-    return replace(new, lines=tuple(lines))
-
-
-def _all_but_end(line: ProposalLine) -> tuple[object, ...]:
-    return (*_terms_of(line), line.start)
-
-
 @dataclass(slots=True)
 class _Context:
     """What the proposals are checked against."""
@@ -1011,7 +935,7 @@ def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
         if (stored.status, status) not in _ALLOWED:
             first.row.problem("status", _status_problem(stored, proposal))
             continue
-        if _same(proposal, stored):
+        if same_proposal(proposal, stored):
             changes.unchanged += 1
             continue
         if stored.status is ProposalStatus.DRAFT:
@@ -1023,7 +947,9 @@ def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
                 if month is not None and month <= context.finalised:
                     _finalised_problem(rows, proposal, stored, month, context.finalised)
                     continue
-        changes.updated.append(_reuse_ids(replace(proposal, accepted_at=accepted_at), stored))
+        changes.updated.append(
+            with_kept_line_ids(replace(proposal, accepted_at=accepted_at), stored)
+        )
     return changes
 
 
@@ -1047,10 +973,10 @@ def _status_problem(stored: Proposal, proposal: Proposal) -> str:
 def _finalised_problem(
     rows: list[_LineRow], proposal: Proposal, stored: Proposal, month: Month, finalised: Month
 ) -> None:
-    stored_lines = Counter(_identity(line) for line in stored.lines)
+    stored_lines = Counter(line_identity(line) for line in stored.lines)
     row = rows[0].row
     for line, new in zip(rows, proposal.lines, strict=True):
-        if stored_lines[_identity(new)] == 0 and new.active_in(month):
+        if stored_lines[line_identity(new)] == 0 and new.active_in(month):
             row = line.row
             break
     row.problem(

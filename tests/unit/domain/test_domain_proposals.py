@@ -3,6 +3,7 @@ cancellation (the rules `socket proposals`, the import and the demo practice sha
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -17,6 +18,9 @@ from socketcli.domain.proposals import (
     changed_lines,
     charges_alignment,
     ended,
+    first_difference,
+    same_proposal,
+    with_kept_line_ids,
 )
 from socketcli.domain.records import Proposal, ProposalLine, Service
 
@@ -111,3 +115,32 @@ def test_cancelling_an_accepted_proposal_keeps_the_months_before() -> None:
     assert gone.status is ProposalStatus.CANCELLED
     assert [(x.start, x.end) for x in gone.lines] == [(Month(2027, 1), Month(2027, 3))]
     assert cancelled(draft(line(ACCOUNTS, "100")), None).lines == draft(line(ACCOUNTS, "100")).lines
+
+
+def accepted_from(month: Month, *lines: ProposalLine) -> Proposal:
+    return Proposal("P-1", "CLI001", ProposalStatus.ACCEPTED, month.first_day, lines=lines)
+
+
+def test_first_difference_is_the_first_month_billed_otherwise() -> None:
+    old = accepted_from(Month(2027, 1), line(ACCOUNTS, "100", start=Month(2027, 1)))
+    raised = accepted_from(
+        Month(2027, 1),
+        line(ACCOUNTS, "100", start=Month(2027, 1), end=Month(2027, 4)),
+        line(ACCOUNTS, "120", start=Month(2027, 5)),
+    )
+    assert first_difference(old, raised) == Month(2027, 5)
+    assert first_difference(old, old) is None
+    moved = Proposal("P-1", "CLI002", ProposalStatus.ACCEPTED, None, lines=old.lines)
+    assert first_difference(old, moved) == Month(2027, 1)
+
+
+def test_a_line_ended_by_a_price_change_keeps_its_stored_row() -> None:
+    stored = accepted_from(Month(2027, 1), line(ACCOUNTS, "100", start=Month(2027, 1), id=7))
+    new = accepted_from(
+        Month(2027, 1),
+        line(ACCOUNTS, "100", start=Month(2027, 1), end=Month(2027, 4)),
+        line(ACCOUNTS, "120", start=Month(2027, 5)),
+    )
+    kept = with_kept_line_ids(new, stored)
+    assert [x.id for x in kept.lines] == [7, None]
+    assert same_proposal(stored, replace(stored, lines=(replace(stored.lines[0], id=None),)))
