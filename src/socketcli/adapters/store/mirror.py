@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import SQLModel, col
 from sqlmodel import select as select_rows
 
+from socketcli.adapters.store.reader import CONTACT_COLUMNS
 from socketcli.adapters.store.sql import SqlRepository, chunks
 from socketcli.adapters.store.tables import (
     XeroAccountRow,
@@ -41,17 +42,7 @@ class SqlMirror(SqlRepository):
         self.upsert(
             "xero_contacts",
             "contact_id",
-            [
-                "contact_id",
-                "name",
-                "email",
-                "contact_number",
-                "account_number",
-                "status",
-                "is_customer",
-                "merged_to_contact_id",
-                "updated_at",
-            ],
+            [*CONTACT_COLUMNS, "updated_at"],
             [
                 (
                     contact.contact_id,
