@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from alembic import command
@@ -153,3 +154,35 @@ def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_mark
         }
         assert [c.merged_to for c in uow.mirror.contacts_by_id(["c-2"])] == ["c-1"]
     engine.dispose()
+
+
+def test_a_month_finalised_before_0005_reads_back_with_its_clients_details(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    store_at(path, "0004")
+    engine = create_store_engine(StoreLocation.for_path(path))
+    with engine.begin() as connection:
+        for statement in (
+            f"INSERT INTO clients (id, reference, name, email, xero_contact_id, created_at, updated_at) VALUES (1, 'CITY', 'City Limousines', '', 'c-1', '{NOW}', '{NOW}')",
+            f"INSERT INTO plan_snapshots (month, status, total_minor, invoice_count, finalised_at, finalised_by) VALUES ('2026-12', 'finalised', 15000, 1, '{NOW}', 'partner')",
+            "INSERT INTO snapshot_invoices (id, month, client_id, kind, invoice_date, due_date, reference, contact_name, branding_theme, total_minor, line_count) VALUES (1, '2026-12', 1, 'recurring', '2026-12-01', '2026-12-20', 'CITY Dec 2026', 'City Limousines', 'Standard', 15000, 1)",
+            "INSERT INTO snapshot_lines (invoice_id, position, description, quantity, unit_amount, account_code, line_amount_minor, tracking) VALUES (1, 0, 'Bookkeeping', '1', '150.00', '200', 15000, 'Region:North')",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+
+    engine = open_engine(StoreLocation.for_path(path))
+
+    assert current_revision(engine) == HEAD_REVISION
+    with SqlUnitOfWork(engine, FixedClock(datetime(2026, 11, 21, tzinfo=UTC))) as uow:
+        (invoice,) = uow.plan.finalised_invoices(Month(2026, 12))
+    assert (invoice.client_reference, invoice.client_name, invoice.contact_id) == (
+        "CITY",
+        "City Limousines",
+        "c-1",
+    )
+    assert invoice.status == "DRAFT"
+    assert [(x.account_code, x.line_amount, x.tracking) for x in invoice.lines] == [
+        ("200", Decimal("150.00"), (("Region", "North"),))
+    ]

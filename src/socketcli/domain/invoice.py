@@ -28,6 +28,7 @@ class InvoiceDocument:
     reference: str
     branding_theme: str
     lines: tuple[InvoiceLine, ...]
+    status: str = "DRAFT"  # the status Xero creates it with: DRAFT or AUTHORISED
 
     @property
     def subtotal(self) -> Decimal:
@@ -62,4 +63,5 @@ def render_invoice(
         reference=f"{client.reference} {invoice.month.label}{suffix}",
         branding_theme=client.branding_theme or settings.branding_theme,
         lines=invoice.lines,
+        status=settings.posting_status.value,
     )

@@ -59,6 +59,12 @@ class PlanReader(Protocol):
 
     def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None: ...
 
+    def finalised_invoices(
+        self, month: Month, client_id: int | None = None
+    ) -> list[InvoiceDocument]:
+        """The invoices a finalised month froze (all, or one client's); empty when it is not."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class SyncState:

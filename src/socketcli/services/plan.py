@@ -127,6 +127,7 @@ class PreviewReport:
     playground: bool
     invoices: tuple[InvoiceDocument, ...]
     link: ContactLink
+    finalised: bool = False  # the invoices are those the finalised month froze
 
 
 @dataclass(frozen=True, slots=True)
@@ -297,13 +298,18 @@ def preview_invoice(
         practice = _Practice(reader)
         client = find_client(reader, client_key)
         month = resolve_month(reader, month, clock)
+        link = link_of_row(client, reader.contact_problems())
+        if reader.finalised_totals(month) is not None:
+            # What was approved is what is previewed (and posted): later edits to the client,
+            # its services or the settings apply from the next month not yet finalised.
+            frozen = tuple(reader.finalised_invoices(month, client.id))
+            return PreviewReport(month, practice.settings.playground, frozen, link, True)
         plan = practice.plan(reader, month)
         documents = tuple(
             render_invoice(invoice, client, practice.settings)
             for invoice in plan.invoices
             if invoice.client_id == client.id
         )
-        link = link_of_row(client, reader.contact_problems())
         return PreviewReport(month, practice.settings.playground, documents, link)
 
 

@@ -32,11 +32,14 @@ from sqlalchemy import (
 )
 
 from socketcli.domain.billing import alignment_for
+from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
     ClientMonth,
+    InvoiceKind,
+    InvoiceLine,
     ProposalStatus,
     YearEnd,
 )
@@ -57,6 +60,7 @@ READ_TABLES = (
     "proposal_lines",
     "plan_snapshots",
     "snapshot_invoices",
+    "snapshot_lines",
     "xero_contacts",
 )
 CLIENT_COLUMNS = (
@@ -539,3 +543,54 @@ class SqlReader:
             client_id: ClientMonth(from_minor(int(total)), int(lines), int(count))
             for client_id, total, lines, count in self._connection.execute(statement).all()
         }
+
+    def finalised_invoices(
+        self, month: Month, client_id: int | None = None
+    ) -> list[InvoiceDocument]:
+        """The invoices the finalised month froze (every client's, or one's), in the order
+        they were approved; empty when the month is not finalised."""
+        invoices, lines = self._table("snapshot_invoices"), self._table("snapshot_lines")
+        statement = select(invoices).where(invoices.c.month == str(month)).order_by(invoices.c.id)
+        if client_id is not None:
+            statement = statement.where(invoices.c.client_id == client_id)
+        heads = self._connection.execute(statement).all()
+        frozen: dict[int, list[InvoiceLine]] = {}
+        for chunk in [heads[start : start + 500] for start in range(0, len(heads), 500)]:
+            for row in self._connection.execute(
+                select(lines)
+                .where(lines.c.invoice_id.in_([head.id for head in chunk]))
+                .order_by(lines.c.invoice_id, lines.c.position)
+            ).all():
+                frozen.setdefault(row.invoice_id, []).append(
+                    InvoiceLine(
+                        description=row.description,
+                        quantity=Decimal(row.quantity),
+                        unit_amount=Decimal(row.unit_amount),
+                        account_code=row.account_code,
+                        line_amount=from_minor(row.line_amount_minor),
+                        tracking=tuple(
+                            pair
+                            for part in (row.tracking or "").split(";")
+                            for pair in parse_tracking(part)
+                        ),
+                    )
+                )
+        return [
+            InvoiceDocument(
+                client_id=head.client_id,
+                client_reference=head.client_reference,
+                client_name=head.client_name,
+                contact_name=head.contact_name,
+                contact_id=head.contact_id,
+                month=month,
+                kind=InvoiceKind(head.kind),
+                invoice_date=head.invoice_date,
+                due_date=head.due_date,
+                payment_terms=head.payment_terms,
+                reference=head.reference,
+                branding_theme=head.branding_theme,
+                lines=tuple(frozen.get(head.id, ())),
+                status=head.status,
+            )
+            for head in heads
+        ]

@@ -42,6 +42,11 @@ class SqlSnapshots(SqlRepository):
                 branding_theme=invoice.branding_theme,
                 total_minor=to_minor(invoice.total),
                 line_count=len(invoice.lines),
+                client_reference=invoice.client_reference,
+                client_name=invoice.client_name,
+                contact_id=invoice.contact_id,
+                payment_terms=invoice.payment_terms,
+                status=invoice.status,
             )
             self.session.add(row)
             self.session.flush()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 
@@ -131,6 +132,12 @@ class SnapshotInvoiceRow(SQLModel, table=True):
     branding_theme: str = ""
     total_minor: int
     line_count: int
+    # Frozen at approval with the rest: what Xero receives does not move with later edits.
+    client_reference: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    client_name: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    contact_id: str | None = None
+    payment_terms: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    status: str = Field(default="DRAFT", sa_column_kwargs={"server_default": "DRAFT"})
 
 
 class SnapshotLineRow(SQLModel, table=True):
@@ -145,6 +152,29 @@ class SnapshotLineRow(SQLModel, table=True):
     account_code: str | None = None
     line_amount_minor: int
     tracking: str = ""
+
+
+class OutboxInvoiceRow(SQLModel, table=True):
+    """A finalised invoice on its way to Xero: written with its request body before it is
+    sent, its answer recorded after (the transactional outbox)."""
+
+    __tablename__ = "outbox_invoices"
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_invoice_id: int = Field(foreign_key="snapshot_invoices.id", unique=True)
+    month: str = Field(index=True)
+    client_id: int = Field(foreign_key="clients.id")
+    reference: str = Field(unique=True)
+    state: str = Field(index=True)  # pending, sending, posted or failed
+    idempotency_key: str
+    body: str = Field(sa_type=Text)  # the invoice as JSON, exactly as sent
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    xero_invoice_id: str | None = None
+    xero_number: str | None = None
+    error: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    created_at: datetime
+    sent_at: datetime | None = None
+    settled_at: datetime | None = None
 
 
 class XeroContactRow(SQLModel, table=True):
