@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.terms import PaymentTerms, PaymentTermsError
@@ -76,6 +77,17 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def _zone(text: str) -> str:
+    name = text.strip()
+    try:
+        if not name or name.startswith(("/", ".")) or ".." in name:
+            raise ValueError
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ValueError("expected a time zone name, e.g. Europe/London") from None
+    return name
+
+
 def _client_id(text: str) -> str:
     value = text.strip()
     if value and not (8 <= len(value) <= 64 and value.replace("-", "").isalnum()):
@@ -131,6 +143,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "DRAFT",
         "Status of invoices created in Xero: DRAFT or AUTHORISED.",
         _choice(PostingStatus),
+    ),
+    SettingSpec(
+        "time_zone",
+        "Europe/London",
+        "The practice's time zone: a finalised month posts at 00:00 on its 1st there.",
+        _zone,
     ),
     SettingSpec(
         "plan_mode",
@@ -298,6 +316,7 @@ class PracticeSettings:
     consolidate_recurring: bool
     consolidate_one_off: bool
     posting_status: PostingStatus
+    time_zone: ZoneInfo
     plan_mode: PlanMode
     alignment_invoicing: AlignmentInvoicing
     branding_theme: str
@@ -318,6 +337,7 @@ class PracticeSettings:
             consolidate_recurring=values["consolidate_recurring"] == "true",
             consolidate_one_off=values["consolidate_one_off"] == "true",
             posting_status=PostingStatus(values["posting_status"]),
+            time_zone=ZoneInfo(values["time_zone"]),
             plan_mode=PlanMode(values["plan_mode"]),
             alignment_invoicing=AlignmentInvoicing(values["alignment_invoicing"]),
             branding_theme=values["branding_theme"],

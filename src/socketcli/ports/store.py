@@ -15,6 +15,7 @@ from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink
 from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
+from socketcli.domain.posting import OutboxEntry, OutboxState
 from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.sync import PushedDetails as PushedDetails
@@ -245,6 +246,37 @@ class MirrorRepository(Protocol):
         ...
 
 
+class OutboxRepository(Protocol):
+    """Each finalised invoice written with its request body before it is sent to Xero, and
+    Xero's answer recorded after (domain/posting.py says how they are decided)."""
+
+    def unqueued(self, month: Month) -> list[tuple[int, InvoiceDocument]]:
+        """The month's finalised invoices with no entry yet, each with its id."""
+        ...
+
+    def add(self, entries: Sequence[tuple[int, InvoiceDocument, str, str]]) -> None:
+        """Write entries, pending: (finalised invoice id, the invoice, its key, its body)."""
+        ...
+
+    def entries(
+        self, *, months: Sequence[Month] | None = None, states: Sequence[OutboxState] = ()
+    ) -> list[OutboxEntry]: ...
+
+    def mark_sending(self, entries: Sequence[OutboxEntry]) -> None: ...
+
+    def posted(self, results: Sequence[tuple[int, str, str]]) -> None:
+        """(entry id, InvoiceID, invoice number) of each invoice Xero has."""
+        ...
+
+    def failed(self, results: Sequence[tuple[int, str]]) -> None:
+        """(entry id, Xero's message) of each invoice Xero refused."""
+        ...
+
+    def requeue(self, entries: Sequence[tuple[int, str]]) -> None:
+        """(entry id, new key) of each invoice to send again."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction on the store, with a repository per aggregate. Nothing is written
     until `commit`; leaving the `with` block without it rolls back."""
@@ -266,6 +298,8 @@ class UnitOfWork(Protocol):
     def snapshots(self) -> SnapshotRepository: ...
     @property
     def mirror(self) -> MirrorRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
     @property
     def plan(self) -> PlanReader:
         """The plan's set-based reads, in this transaction."""

@@ -143,6 +143,16 @@ class CreatedInvoice:
     total: Decimal | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class InvoiceOutcome:
+    """Xero's answer for one invoice of a batch sent with summarizeErrors=false: the invoice
+    it created, or why it refused it."""
+
+    reference: str
+    created: CreatedInvoice | None
+    errors: tuple[str, ...] = ()
+
+
 # -- the port ------------------------------------------------------------------------------
 
 
@@ -196,6 +206,19 @@ class XeroGateway(Protocol):
         self, invoices: Sequence[NewInvoice], idempotency_key: str
     ) -> list[CreatedInvoice]:
         """Create the invoices once: the same key and invoices again return the same ones."""
+        ...
+
+    def post_invoices(
+        self, invoices: Sequence[NewInvoice], idempotency_key: str
+    ) -> list[InvoiceOutcome]:
+        """One PUT /Invoices of at most 50, with summarizeErrors=false: each invoice's own
+        outcome, in order. Raises only when the request as a whole failed (then Xero may or
+        may not have created them: settle by reference before sending again)."""
+        ...
+
+    def find_invoices(self, references: Sequence[str]) -> list[CreatedInvoice]:
+        """The invoices this app created in Xero carrying any of these references (any
+        status, deleted and voided ones too)."""
         ...
 
 

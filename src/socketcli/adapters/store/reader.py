@@ -549,6 +549,12 @@ class SqlReader:
     ) -> list[InvoiceDocument]:
         """The invoices the finalised month froze (every client's, or one's), in the order
         they were approved; empty when the month is not finalised."""
+        return [doc for _, doc in self.finalised_invoice_rows(month, client_id)]
+
+    def finalised_invoice_rows(
+        self, month: Month, client_id: int | None = None
+    ) -> list[tuple[int, InvoiceDocument]]:
+        """`finalised_invoices` with each invoice's row id (what the outbox refers to)."""
         invoices, lines = self._table("snapshot_invoices"), self._table("snapshot_lines")
         statement = select(invoices).where(invoices.c.month == str(month)).order_by(invoices.c.id)
         if client_id is not None:
@@ -576,21 +582,24 @@ class SqlReader:
                     )
                 )
         return [
-            InvoiceDocument(
-                client_id=head.client_id,
-                client_reference=head.client_reference,
-                client_name=head.client_name,
-                contact_name=head.contact_name,
-                contact_id=head.contact_id,
-                month=month,
-                kind=InvoiceKind(head.kind),
-                invoice_date=head.invoice_date,
-                due_date=head.due_date,
-                payment_terms=head.payment_terms,
-                reference=head.reference,
-                branding_theme=head.branding_theme,
-                lines=tuple(frozen.get(head.id, ())),
-                status=head.status,
+            (
+                head.id,
+                InvoiceDocument(
+                    client_id=head.client_id,
+                    client_reference=head.client_reference,
+                    client_name=head.client_name,
+                    contact_name=head.contact_name,
+                    contact_id=head.contact_id,
+                    month=month,
+                    kind=InvoiceKind(head.kind),
+                    invoice_date=head.invoice_date,
+                    due_date=head.due_date,
+                    payment_terms=head.payment_terms,
+                    reference=head.reference,
+                    branding_theme=head.branding_theme,
+                    lines=tuple(frozen.get(head.id, ())),
+                    status=head.status,
+                ),
             )
             for head in heads
         ]

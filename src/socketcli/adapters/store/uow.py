@@ -21,6 +21,7 @@ from sqlmodel import Session, SQLModel
 from socketcli.adapters.store.catalogue import SqlServices
 from socketcli.adapters.store.clients import SqlClients
 from socketcli.adapters.store.mirror import SqlMirror
+from socketcli.adapters.store.outbox import SqlOutbox
 from socketcli.adapters.store.proposals import SqlProposals
 from socketcli.adapters.store.reader import SqlReader
 from socketcli.adapters.store.settings import SqlSettings
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     work_items: SqlWorkItems
     snapshots: SqlSnapshots
     mirror: SqlMirror
+    outbox: SqlOutbox
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
         self.work_items = SqlWorkItems(*parts)
         self.snapshots = SqlSnapshots(*parts)
         self.mirror = SqlMirror(*parts)
+        self.outbox = SqlOutbox(*parts)
         return self
 
     def __exit__(

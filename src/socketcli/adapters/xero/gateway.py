@@ -64,6 +64,7 @@ from socketcli.adapters.xero.gateway_errors import (
     XeroAuthError,
     XeroDayLimitReached,
     XeroRateLimited,
+    XeroRequestError,
     XeroUnavailable,
     XeroValidationError,
     request_error,
@@ -71,6 +72,7 @@ from socketcli.adapters.xero.gateway_errors import (
 from socketcli.ports.xero import (
     ContactChange,
     CreatedInvoice,
+    InvoiceOutcome,
     NewContact,
     NewInvoice,
     ValidationProblem,
@@ -160,6 +162,16 @@ def sdk_token(token: Mapping[str, Any]) -> dict[str, Any]:
     elif scope is None:
         out["scope"] = []
     return out
+
+
+#: References looked up by one GET /Invoices, and the invoices Xero returns a page.
+FIND_CHUNK = 20
+INVOICE_PAGE = 100
+
+
+def _quoted(text: str) -> str:
+    """A string literal for Xero's `where`: double quotes, with \\ and \" escaped."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _batches(items: Sequence[T], size: int = MAX_BATCH) -> list[list[T]]:
@@ -421,6 +433,66 @@ class XeroPythonGateway:
                 raise XeroValidationError(refused, done=[i.invoice_id for i in created])
             created.extend(made)
         return created
+
+    def post_invoices(
+        self, invoices: Sequence[NewInvoice], idempotency_key: str
+    ) -> list[InvoiceOutcome]:
+        if len(invoices) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} invoices a request, not {len(invoices)}")
+        answer = self._send(
+            "PUT /Invoices",
+            f"summarizeErrors=false&unitdp=4 Idempotency-Key {idempotency_key}",
+            self._accounting.create_invoices,
+            self.tenant_id,
+            mapping.new_invoices(list(invoices)),
+            summarize_errors=False,
+            unitdp=4,
+            idempotency_key=idempotency_key,
+        )
+        answered = list(answer.invoices or [])
+        if len(answered) != len(invoices):
+            raise XeroRequestError(
+                "PUT /Invoices", 200, f"{len(answered)} invoices answered for {len(invoices)} sent"
+            )
+        return [
+            InvoiceOutcome(
+                reference=sent.reference,
+                created=None if got.has_errors else mapping.created_invoice(got),
+                errors=tuple(str(e.message) for e in (got.validation_errors or []) if e.message)
+                if got.has_errors
+                else (),
+            )
+            for sent, got in zip(invoices, answered, strict=True)
+        ]
+
+    def find_invoices(self, references: Sequence[str]) -> list[CreatedInvoice]:
+        """GET /Invoices?where=Reference=="a" OR ..., created by this app, a few references a
+        request (the URL stays short), every page; only exact references are kept."""
+        wanted = sorted(set(references))
+        found: list[CreatedInvoice] = []
+        for start in range(0, len(wanted), FIND_CHUNK):
+            chunk = wanted[start : start + FIND_CHUNK]
+            where = " OR ".join(f"Reference=={_quoted(reference)}" for reference in chunk)
+            page = 1
+            while True:
+                answer = self._send(
+                    "GET /Invoices",
+                    f"page={page}&createdByMyApp=true&where={where}",
+                    self._accounting.get_invoices,
+                    self.tenant_id,
+                    where=where,
+                    page=page,
+                    created_by_my_app="true",
+                    unitdp=4,
+                )
+                invoices = list(answer.invoices or [])
+                found.extend(
+                    mapping.created_invoice(i) for i in invoices if (i.reference or "") in chunk
+                )
+                if len(invoices) < INVOICE_PAGE:
+                    break
+                page += 1
+        return found
 
     def _write(
         self, endpoint: str, key: str, done: Sequence[str], method: Callable[..., Any], body: Any
