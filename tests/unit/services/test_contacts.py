@@ -217,6 +217,26 @@ def test_a_match_session_walks_the_waiting_clients_and_commits_each_decision(
     ]
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="src bug: domain.matching.business_domain gives the top-level domain itself for "
+    "a suffix it does not list (.de, .fr, .ca...), so any two addresses there share one",
+)
+def test_two_businesses_in_the_same_country_domain_are_not_offered_for_each_other(
+    store: FakeStore, clock: FakeClock
+) -> None:
+    a_client(store, "BETA", "Beta Bakery", email="hello@betabakery.de")
+    xero_contacts(
+        store,
+        XeroContact("c-beta", "Beta Bakery GmbH", "office@betabakery.de"),
+        XeroContact("c-zen", "Zenith Holdings", "accounts@zenith.de"),
+    )
+
+    [item] = MatchSession(store.open, clock).items
+
+    assert [c.contact.contact_id for c in item.candidates] == ["c-beta"]
+
+
 def test_a_match_session_in_an_unknown_order_is_refused(
     practice: FakeStore, clock: FakeClock
 ) -> None:

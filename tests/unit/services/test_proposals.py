@@ -238,6 +238,22 @@ def test_a_proposal_is_cancelled_once(practice: FakeStore, clock: FakeClock) -> 
     assert practice.view().proposals.cancelled_at("P1") == NOW
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="src bug: cancel_proposal defaults to the plan's next month even when the proposal "
+    "starts later, and then refuses that month as before its start",
+)
+def test_an_accepted_proposal_that_has_not_started_yet_can_be_cancelled(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    an_accepted_proposal(practice, clock, "P1", "ACME", "Payroll=100", start=date(2027, 1, 1))
+
+    cancel_proposal(practice.open, "P1", clock)
+
+    assert the_proposal(practice, "P1").status is ProposalStatus.CANCELLED
+    assert billed(practice, clock, Month(2027, 1)) == Decimal("0.00")
+
+
 def test_a_price_change_ends_the_old_line_and_bills_the_new_price_from_its_month(
     practice: FakeStore, clock: FakeClock
 ) -> None:
