@@ -302,6 +302,13 @@ class FakePlanReader:
             for client_id, (total, lines, count) in pennies.items()
         }
 
+    def finalised_invoices(
+        self, month: Month, client_id: int | None = None
+    ) -> list[InvoiceDocument]:
+        snapshot = self._state.snapshots.get(month)
+        invoices = snapshot.invoices if snapshot is not None else ()
+        return [i for i in invoices if client_id is None or i.client_id == client_id]
+
     def xero_contacts(self) -> list[XeroContact]:
         return [
             mirrored.contact

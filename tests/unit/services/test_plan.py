@@ -12,7 +12,7 @@ from socketcli.domain.links import LinkStatus
 from socketcli.domain.model import ChangeType, InvoiceKind
 from socketcli.domain.months import Month
 from socketcli.domain.records import XeroContact
-from socketcli.services.clients import close_client
+from socketcli.services.clients import ClientChanges, close_client, edit_client
 from socketcli.services.contacts import link
 from socketcli.services.plan import approve_plan, diff_plan, preview_invoice, show_plan
 from socketcli.services.proposals import LineSpec, change_proposal
@@ -206,3 +206,15 @@ def test_the_diff_compares_with_the_finalised_month_and_can_show_one_kind_of_cha
 
     assert (report.month, report.previous_source) == (JANUARY, "finalised")
     assert [(r.reference, r.previous_amount) for r in report.rows] == [("BETA", Decimal("75.00"))]
+
+
+def test_a_finalised_month_previews_the_invoices_it_froze(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    before = preview_invoice(practice.read, clock, "BETA", DECEMBER)
+    approve_plan(practice.open, clock, DECEMBER, "partner")
+    edit_client(practice.open, "BETA", ClientChanges(payment_terms="days:30"))
+    after = preview_invoice(practice.read, clock, "BETA", DECEMBER)
+    assert after.finalised
+    assert not before.finalised
+    assert after.invoices == before.invoices
