@@ -287,6 +287,11 @@ def business_domain(email: str) -> str:
         if domain.endswith(suffix) and len(domain) > len(suffix):
             domain = domain[: -len(suffix)]
             break
+    else:
+        # A suffix not listed (.de, .fr, .ca, ...): its last label is the top-level domain,
+        # which many businesses share; the name is the label before it.
+        if "." in domain:
+            domain = domain.rsplit(".", 1)[0]
     return domain.rsplit(".", 1)[-1]
 
 

@@ -159,6 +159,11 @@ def decide_pushes(
             before = getattr(base, name) if base is not None else new_link_base
             if _same(name, mine, xero):
                 settled[name] = mine
+            elif not mine and base is None:
+                # A new link where socket has nothing (no email): Xero's value stands, and
+                # it is what both sides agree on from now, so a later change in socket alone
+                # is not a change made on both sides.
+                settled[name] = xero
             elif not mine or _same(name, mine, before):
                 # socket has no email (it never clears Xero's), or only Xero changed the
                 # field: Xero's value stands, and the base stays what socket last agreed.

@@ -189,7 +189,12 @@ def cancel_proposal(
         if proposal.status is ProposalStatus.ACCEPTED:
             from socketcli.services.plan import resolve_month
 
-            month = effective or resolve_month(uow.plan, None, clock)
+            # By default from the plan's next month, or from the start of a proposal that
+            # has not started by then (nothing of it is billed).
+            assert proposal.start_date is not None
+            month = effective or max(
+                resolve_month(uow.plan, None, clock), Month.of(proposal.start_date)
+            )
             _check_effective(uow, proposal, month, "a cancellation")
         saved = uow.proposals.save(cancelled(proposal, month))
         uow.commit()

@@ -217,11 +217,6 @@ def test_a_match_session_walks_the_waiting_clients_and_commits_each_decision(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: domain.matching.business_domain gives the top-level domain itself for "
-    "a suffix it does not list (.de, .fr, .ca...), so any two addresses there share one",
-)
 def test_two_businesses_in_the_same_country_domain_are_not_offered_for_each_other(
     store: FakeStore, clock: FakeClock
 ) -> None:

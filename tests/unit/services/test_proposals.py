@@ -238,11 +238,6 @@ def test_a_proposal_is_cancelled_once(practice: FakeStore, clock: FakeClock) -> 
     assert practice.view().proposals.cancelled_at("P1") == NOW
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: cancel_proposal defaults to the plan's next month even when the proposal "
-    "starts later, and then refuses that month as before its start",
-)
 def test_an_accepted_proposal_that_has_not_started_yet_can_be_cancelled(
     practice: FakeStore, clock: FakeClock
 ) -> None:
