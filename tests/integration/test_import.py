@@ -364,6 +364,36 @@ def test_work_that_ended_before_this_month_is_history_and_gets_no_work_item(
     ]
 
 
+def test_a_later_change_opens_no_work_item_for_imported_history(
+    store: Store, csv_file: CsvFile
+) -> None:
+    from socketcli.adapters.clock import FixedClock
+    from socketcli.domain.months import Month as M
+    from socketcli.services.proposals import LineSpec, change_proposal
+
+    store.import_files(
+        csv_file("c.csv", ["reference", "name"], ["ACME", "Acme"]),
+        csv_file("s.csv", ["name", "billing_method"], ["Tax return", "annual_on_completion"],
+                 ["Bookkeeping", "monthly"]),
+        csv_file(
+            "p.csv",
+            PROPOSAL_COLUMNS,
+            line("P1", "ACME", "accepted", "2024-01-01", service="Tax return", price="400",
+                 to_month="2025-12"),
+            line("P1", "ACME", "accepted", "2024-01-01", service="Bookkeeping", price="100"),
+        ),
+    )  # fmt: skip
+    change_proposal(
+        store.opener(),
+        "P1",
+        M(2027, 2),
+        FixedClock(NOW),
+        set_lines=[LineSpec.parse("Bookkeeping=110")],
+    )
+
+    assert store.rows("SELECT count(*) FROM work_items") == [(0,)]
+
+
 def test_an_accepted_proposal_cannot_go_back_to_draft(
     examples_imported: Store, csv_file: CsvFile
 ) -> None:

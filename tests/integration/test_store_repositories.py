@@ -33,7 +33,7 @@ def _one_off_practice(store: Store, quantity: str, price: str) -> None:
                 ),
             )
         )
-        uow.work_items.open_for(["P-1"])
+        uow.work_items.open_for(["P-1"], in_force_from=Month(2026, 12))
         uow.commit()
 
 
@@ -50,6 +50,6 @@ def test_a_work_item_is_billed_what_its_line_says_rounded_half_up(store: Store) 
 def test_opening_work_items_twice_opens_each_once(store: Store) -> None:
     _one_off_practice(store, "2", "450.00")
     with store.uow() as uow:
-        uow.work_items.open_for(["P-1"])
+        uow.work_items.open_for(["P-1"], in_force_from=Month(2026, 12))
         uow.commit()
     assert store.rows("SELECT amount_minor FROM work_items") == [(90000,)]

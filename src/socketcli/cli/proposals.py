@@ -214,6 +214,11 @@ def change(
     month = Month.parse(from_)
     specs = [LineSpec.parse(text) for text in set_ or []]
     proposal = change_proposal(
-        state(ctx).store, reference, month, set_lines=specs, remove=list(remove or [])
+        state(ctx).store,
+        reference,
+        month,
+        state(ctx).clock,
+        set_lines=specs,
+        remove=list(remove or []),
     )
     say(f"Changed proposal {proposal.reference} from {month}.")

@@ -22,7 +22,7 @@ from socketcli.domain.model import (
     PlannedInvoice,
     YearEnd,
 )
-from socketcli.domain.money import quantize
+from socketcli.domain.money import amount_of
 from socketcli.domain.months import Month
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
@@ -52,6 +52,25 @@ def alignment_for(year_end: YearEnd, start: Month) -> Alignment | None:
     return Alignment(year_start, months) if months > 0 else None
 
 
+def alignment_month(line: BillableLine) -> Month | None:
+    """The month `line` charges its alignment fee in (when its client has a year end), or None.
+
+    Only a monthly line that charges one, in its first month, and only the version that
+    starts the service: a later version (a price change) keeps the first one's anchor and
+    continues the service, whose fee was charged once.
+    """
+    if not line.charges_alignment or line.method is not BillingMethod.MONTHLY:
+        return None
+    if line.anchor is not None and line.anchor != line.start:
+        return None
+    return line.start
+
+
+def alignment_fee(quantity: Decimal, unit_price: Decimal, alignment: Alignment) -> Decimal:
+    """The fee for the months `alignment` covers: the line's quantity for each, at its price."""
+    return amount_of(quantity * alignment.months, unit_price)
+
+
 def is_due(line: BillableLine, month: Month, client: ClientTerms) -> bool:
     """True when `line` invoices in `month`: a plan method, inside its dates and the client's."""
     period = line.method.period_months
@@ -79,7 +98,7 @@ def invoice_line(line: BillableLine, month: Month, settings: PracticeSettings) -
         quantity=line.quantity,
         unit_amount=line.unit_price,
         account_code=line.account_code or settings.recurring_account_code,
-        line_amount=quantize(line.quantity * line.unit_price),
+        line_amount=line.amount,
         tracking=line.tracking,
     )
 
@@ -97,7 +116,7 @@ def alignment_line(
         quantity=quantity,
         unit_amount=line.unit_price,
         account_code=line.account_code or settings.recurring_account_code,
-        line_amount=quantize(quantity * line.unit_price),
+        line_amount=alignment_fee(line.quantity, line.unit_price, alignment),
         tracking=line.tracking,
     )
 
@@ -146,10 +165,8 @@ def client_invoices(
     fees = []
     if client.year_end is not None:
         for line in due:
-            # Only the version that starts the service charges it: a price change continues it.
-            starts_service = month == line.start == (line.anchor or line.start)
-            if line.charges_alignment and line.method is BillingMethod.MONTHLY and starts_service:
-                alignment = alignment_for(client.year_end, line.start)
+            if alignment_month(line) == month:
+                alignment = alignment_for(client.year_end, month)
                 if alignment is not None:
                     fees.append(alignment_line(line, alignment, settings))
     if fees and settings.alignment_invoicing is AlignmentInvoicing.SEPARATE:
@@ -231,8 +248,10 @@ def client_totals(
             price = (line.quantity, line.unit_price)
             line_amount = amounts.get(price)
             if line_amount is None:
-                line_amount = amounts[price] = quantize(line.quantity * line.unit_price)
-            prepared.append((line, period, start, anchor, end, line_amount))
+                line_amount = amounts[price] = amount_of(line.quantity, line.unit_price)
+            fee_month = alignment_month(line)
+            fee = fee_month.ordinal if fee_month is not None else None
+            prepared.append((line, period, start, anchor, end, line_amount, fee))
         for month, ordinal in wanted:
             if last is not None and ordinal > last:
                 continue
@@ -240,7 +259,7 @@ def client_totals(
             count = 0
             groups: set[tuple[str, tuple[tuple[str, str], ...]]] = set()
             fees = 0
-            for line, period, start, anchor, end, line_amount in prepared:
+            for line, period, start, anchor, end, line_amount, fee in prepared:
                 if ordinal < start or (end is not None and ordinal > end) or ordinal < anchor:
                     continue
                 if (ordinal - anchor) % period:
@@ -249,15 +268,10 @@ def client_totals(
                 count += 1
                 if consolidated:
                     groups.add((line.account_code or default_code, line.tracking))
-                if (
-                    line.charges_alignment
-                    and client.year_end is not None
-                    and period == 1
-                    and ordinal == start == anchor
-                ):
+                if fee == ordinal and client.year_end is not None:
                     alignment = alignment_for(client.year_end, month)
                     if alignment is not None:
-                        amount += quantize(line.quantity * alignment.months * line.unit_price)
+                        amount += alignment_fee(line.quantity, line.unit_price, alignment)
                         fees += 1
             if count:
                 line_count = (len(groups) if consolidated else count) + fees

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
@@ -104,12 +104,33 @@ def link_of(
     """
     if client.xero_contact_id is None:
         return ContactLink(LinkStatus.NEW if client.new_xero_contact else LinkStatus.UNLINKED)
+    status = contact_status(contact, mirrored=mirrored)
     if contact is None:
-        status = LinkStatus.MISSING if mirrored else LinkStatus.LINKED
         return ContactLink(status, client.xero_contact_name)
-    if contact.merged:
+    if status is LinkStatus.MERGED:
         into = merged_into.name if merged_into is not None else None
-        return ContactLink(LinkStatus.MERGED, contact.name, into)
+        return ContactLink(status, contact.name, into)
+    return ContactLink(status, contact.name)
+
+
+def contact_status(contact: XeroContact | None, *, mirrored: bool = True) -> LinkStatus:
+    """Where a linked client's contact stands in the mirror: LINKED (active), MERGED (into
+    another, in Xero), ARCHIVED, or MISSING (None: not in the mirror; before the first sync,
+    `mirrored` False, nothing can be checked and it counts as LINKED)."""
+    if contact is None:
+        return LinkStatus.MISSING if mirrored else LinkStatus.LINKED
+    if contact.merged:
+        return LinkStatus.MERGED
     if contact.archived:
-        return ContactLink(LinkStatus.ARCHIVED, contact.name)
-    return ContactLink(LinkStatus.LINKED, contact.name)
+        return LinkStatus.ARCHIVED
+    return LinkStatus.LINKED
+
+
+def link_to(client: Client, contact: XeroContact | None, *, new: bool = False) -> Client:
+    """The client linked to `contact` (None: to none; `new`: to a contact made at posting)."""
+    return replace(
+        client,
+        xero_contact_id=contact.contact_id if contact is not None else None,
+        xero_contact_name=contact.name if contact is not None else None,
+        new_xero_contact=new,
+    )

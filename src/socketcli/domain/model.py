@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import NamedTuple
 
-from socketcli.domain.money import quantize
+from socketcli.domain.money import amount_of
 from socketcli.domain.months import Month
 
 
@@ -120,7 +120,7 @@ class BillableLine(NamedTuple):
 
     @property
     def amount(self) -> Decimal:
-        return quantize(self.quantity * self.unit_price)
+        return amount_of(self.quantity, self.unit_price)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,12 @@ def quantize(amount: Decimal) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def amount_of(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """Quantity times unit price, to the penny, half up: what a line is invoiced, stored and
+    worked at (plan lines, alignment fees and work items alike)."""
+    return quantize(quantity * unit_price)
+
+
 def parse_money(text: str, *, what: str = "amount") -> Decimal:
     """Parse '1,200.50', '£100', '100' into an exact amount with at most 2 decimals."""
     cleaned = text.strip().replace(",", "").lstrip("£$€")

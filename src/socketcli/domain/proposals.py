@@ -14,6 +14,23 @@ from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.months import Month
 from socketcli.domain.records import Proposal, ProposalLine, Service
 
+#: (from, to): the status changes a proposal may go through (staying as it is included).
+STATUS_CHANGES: frozenset[tuple[ProposalStatus, ProposalStatus]] = frozenset(
+    {
+        (ProposalStatus.DRAFT, ProposalStatus.DRAFT),
+        (ProposalStatus.DRAFT, ProposalStatus.ACCEPTED),
+        (ProposalStatus.DRAFT, ProposalStatus.CANCELLED),
+        (ProposalStatus.ACCEPTED, ProposalStatus.ACCEPTED),
+        (ProposalStatus.ACCEPTED, ProposalStatus.CANCELLED),
+        (ProposalStatus.CANCELLED, ProposalStatus.CANCELLED),
+    }
+)
+#: Statuses whose lines bill: a cancelled proposal that had been accepted keeps billing the
+#: months before its lines ended.
+BILLED_STATUSES: frozenset[ProposalStatus] = frozenset(
+    {ProposalStatus.ACCEPTED, ProposalStatus.CANCELLED}
+)
+
 
 class NoCurrentLine(LookupError):
     """A change stops a service that has no line in force in its month."""
@@ -23,18 +40,125 @@ class NoCurrentLine(LookupError):
         self.service = service
 
 
+def can_change_status(old: ProposalStatus, new: ProposalStatus) -> bool:
+    """Whether a proposal that is `old` may become `new`."""
+    return (old, new) in STATUS_CHANGES
+
+
+def accepted_at(stored: Proposal | None, status: ProposalStatus, now: datetime) -> datetime | None:
+    """When a proposal saved with `status` over `stored` (None: a new one) was accepted: `now`
+    as it becomes accepted, the stored moment once it was, None for a draft and for one
+    cancelled before it was accepted."""
+    if stored is not None and stored.status is not ProposalStatus.DRAFT:
+        return stored.accepted_at
+    return now if status is ProposalStatus.ACCEPTED else None
+
+
+def becomes_cancelled(old: ProposalStatus | None, new: ProposalStatus) -> bool:
+    """Whether saving `new` over a stored `old` cancels the proposal now (the store stamps
+    cancelled_at). One first stored as cancelled (imported history) has no such moment."""
+    return (
+        old is not None and old is not ProposalStatus.CANCELLED and new is ProposalStatus.CANCELLED
+    )
+
+
 def charges_alignment(service: Service, method: BillingMethod) -> bool:
     """A line can charge the alignment fee when its service is eligible and it is billed
     monthly (the fee evens out a year end not yet reached by monthly instalments)."""
     return service.alignment_eligible and method is BillingMethod.MONTHLY
 
 
+def alignment_problem(service: Service) -> str | None:
+    """Why `service` cannot carry an alignment fee as it stands, or None."""
+    if service.alignment_eligible and not charges_alignment(service, service.billing_method):
+        return (
+            f"service {service.name!r} is billed {service.billing_method}: only a service "
+            "billed monthly can carry an alignment fee"
+        )
+    return None
+
+
+def same_service(a: ProposalLine, b: ProposalLine) -> bool:
+    return a.service_name.casefold() == b.service_name.casefold()
+
+
+def ended(line: ProposalLine, month: Month) -> ProposalLine | None:
+    """The line stopped before `month`; None when it had not started by then (it goes)."""
+    if line.start is not None and line.start >= month:
+        return None
+    if line.end is not None and line.end < month:
+        return line
+    return replace(line, end=month - 1)
+
+
+def current_line(lines: Sequence[ProposalLine], service: str, month: Month) -> int | None:
+    """The index of the line of `service` (case aside) still in force in `month`, or None."""
+    folded = service.casefold()
+    for index, line in enumerate(lines):
+        if line.service_name.casefold() == folded and (line.end is None or line.end >= month):
+            return index
+    return None
+
+
+def continued_line(earlier: Sequence[ProposalLine], line: ProposalLine) -> ProposalLine | None:
+    """The version `line` continues (a price change), or None. Of `earlier` (the proposal's
+    billed lines that start before `line`, or in its month before it, in that order): the last
+    of the same service and billing method that ends the month before `line` starts, unless
+    one of them that starts with `line` continues it already."""
+    if line.start is None:
+        return None
+    found = None
+    for old in earlier:
+        if not same_service(old, line) or old.billing_method is not line.billing_method:
+            continue
+        if old.start == line.start:
+            return None
+        if old.end is not None and old.end + 1 == line.start:
+            found = old
+    return found
+
+
+def decided(line: ProposalLine, earlier: Sequence[ProposalLine]) -> ProposalLine:
+    """`line` with its cycle anchor and alignment fee decided against `earlier` (as for
+    `continued_line`). On the way in, `line.charges_alignment` says whether it may charge the
+    fee (`charges_alignment(service, method)`); on the way out, whether it does.
+
+    A line that continues an earlier version keeps its anchor, so that a quarterly or annual
+    cycle does not move. Only the first line of a service charges the fee: a price change, a
+    new billing method, a service stopped and set again, or a second line of the same
+    service charges none. A line with no start (a draft's) has neither.
+    """
+    if line.start is None:
+        return replace(line, anchor=None, charges_alignment=False)
+    previous = continued_line(earlier, line)
+    first = not any(same_service(other, line) for other in earlier)
+    return replace(
+        line,
+        anchor=line.start if previous is None else previous.anchor or previous.start,
+        charges_alignment=first and line.charges_alignment,
+    )
+
+
+def decided_lines(lines: Sequence[ProposalLine]) -> tuple[ProposalLine, ...]:
+    """Every line `decided`, in the order the lines start (ties: as given); the result keeps
+    the order given. The CSV import, acceptance and the demo practice decide with this."""
+    result = [decided(line, ()) if line.start is None else line for line in lines]
+    earlier: list[ProposalLine] = []
+    billed = sorted(
+        (index for index, line in enumerate(lines) if line.start is not None),
+        key=lambda index: (lines[index].start, index),
+    )
+    for index in billed:
+        result[index] = decided(lines[index], earlier)
+        earlier.append(result[index])
+    return tuple(result)
+
+
 def accepted(
     proposal: Proposal, start: date, at: datetime, services: Iterable[Service]
 ) -> Proposal:
-    """The proposal accepted at `at`, billing from `start`: each line starts (and anchors its
-    cycle) in the start month unless it has its own, and charges the alignment fee when its
-    service may."""
+    """The proposal accepted at `at`, billing from `start`: each line starts in the start
+    month unless it has its own; anchors and alignment fees are `decided_lines`'."""
     first = Month.of(start)
     by_name = {service.name.casefold(): service for service in services}
 
@@ -47,25 +171,13 @@ def accepted(
         status=ProposalStatus.ACCEPTED,
         start_date=start,
         accepted_at=at,
-        lines=tuple(
-            replace(
-                line,
-                start=line.start or first,
-                anchor=line.anchor or line.start or first,
-                charges_alignment=charges(line),
-            )
-            for line in proposal.lines
+        lines=decided_lines(
+            [
+                replace(line, start=line.start or first, charges_alignment=charges(line))
+                for line in proposal.lines
+            ]
         ),
     )
-
-
-def ended(line: ProposalLine, month: Month) -> ProposalLine | None:
-    """The line stopped before `month`; None when it had not started by then (it goes)."""
-    if line.start is not None and line.start >= month:
-        return None
-    if line.end is not None and line.end < month:
-        return line
-    return replace(line, end=month - 1)
 
 
 def changed_lines(
@@ -78,19 +190,12 @@ def changed_lines(
     """The lines once changed from `effective` on; months before bill as they did.
 
     Each service in `remove` stops (NoCurrentLine when it has no line in force then). Each
-    line of `add` starts in `effective` and replaces its service's current line, if any; with
-    the same billing method that is a price change, which continues the old line: it keeps
-    its cycle's anchor and charges no new alignment fee.
+    line of `add` (its charges_alignment: whether it may charge the fee) starts in
+    `effective`, ends its service's current line, if any, and is `decided` against the lines
+    that start by then: with the same billing method it is a price change, which keeps the
+    old line's anchor; only the first line of a service charges the alignment fee.
     """
     kept = list(lines)
-
-    def current(service: str) -> int | None:
-        for index, line in enumerate(kept):
-            if line.service_name.casefold() == service.casefold() and (
-                line.end is None or line.end >= effective
-            ):
-                return index
-        return None
 
     def stop(index: int) -> None:
         stopped = ended(kept[index], effective)
@@ -100,21 +205,16 @@ def changed_lines(
             kept[index] = stopped
 
     for name in remove:
-        index = current(name)
+        index = current_line(kept, name, effective)
         if index is None:
             raise NoCurrentLine(name)
         stop(index)
     for line in add:
-        new = replace(line, start=effective, anchor=effective)
-        index = current(new.service_name)
+        index = current_line(kept, line.service_name, effective)
         if index is not None:
-            old = kept[index]
-            if old.billing_method is new.billing_method:
-                new = replace(
-                    new, anchor=old.anchor or old.start or effective, charges_alignment=False
-                )
             stop(index)
-        kept.append(new)
+        earlier = [old for old in kept if old.start is not None and old.start <= effective]
+        kept.append(decided(replace(line, start=effective), earlier))
     return tuple(kept)
 
 
@@ -212,3 +312,9 @@ def with_kept_line_ids(new: Proposal, stored: Proposal) -> Proposal:
 
 def _all_but_end(line: ProposalLine) -> tuple[object, ...]:
     return (*line_terms(line), line.start)
+
+
+def touches_finalised(first_changed: Month | None, finalised: Month | None) -> bool:
+    """Whether a change that first bills differently in `first_changed` reaches a finalised
+    month: months already finalised keep what they were billed."""
+    return first_changed is not None and finalised is not None and first_changed <= finalised

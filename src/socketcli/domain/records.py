@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from socketcli.domain.model import BillingMethod, ProposalStatus, YearEnd
-from socketcli.domain.money import quantize
+from socketcli.domain.money import amount_of
 from socketcli.domain.months import Month
 
 
@@ -68,7 +68,7 @@ class ProposalLine:
 
     @property
     def amount(self) -> Decimal:
-        return quantize(self.quantity * self.unit_price)
+        return amount_of(self.quantity, self.unit_price)
 
     def active_in(self, month: Month) -> bool:
         return (

@@ -8,10 +8,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import TypeVar
 
 from socketcli.domain.clients import check_email, check_name, check_reference
 from socketcli.domain.errors import InvalidInput
-from socketcli.domain.links import last_merge
+from socketcli.domain.links import LinkStatus, contact_status, last_merge, link_to
 from socketcli.domain.records import Client, XeroContact
 
 #: The fields of a linked client that socket owns and pushes: (socket's name, Xero's name).
@@ -125,14 +126,15 @@ def decide_pushes(
             )
             continue
         into = last_merge(contact, contacts.get)
-        if contact.archived and into is not None and not into.archived:
+        status = contact_status(contact)
+        if status is LinkStatus.MERGED and into is not None and not into.archived:
             warnings.append(
                 f"{client.reference} ({client.name}) is linked to {contact.name!r}, which was "
                 f"merged into {into.name!r} in Xero: its details were not pushed; link the "
                 f"client to {into.name!r}"
             )
             continue
-        if contact.archived:
+        if status is not LinkStatus.LINKED:
             warnings.append(
                 f"{client.reference} ({client.name}) is linked to {contact.name!r}, which is "
                 "archived in Xero: its details were not pushed; restore the contact in Xero or "
@@ -251,13 +253,7 @@ def clients_from_contacts(
         existing = by_reference.get(number)
         if existing is not None and not existing.xero_contact_id:
             # Xero is the CRM: the client takes the contact's name (and email, where it has one).
-            client = replace(
-                existing,
-                name=name,
-                email=email or existing.email,
-                xero_contact_id=contact.contact_id,
-                xero_contact_name=contact.name,
-            )
+            client = replace(link_to(existing, contact), name=name, email=email or existing.email)
             made.append((client, NewClient(client.reference, name, contact.contact_id, True)))
             linked.add(contact.contact_id)
             by_reference[number] = client
@@ -268,14 +264,26 @@ def clients_from_contacts(
                 raise InvalidInput("taken")
         except InvalidInput:
             reference = _reference_for(name, taken, numbers)
-        client = Client(
-            reference=reference,
-            name=name,
-            email=email,
-            xero_contact_id=contact.contact_id,
-            xero_contact_name=contact.name,
-        )
+        client = link_to(Client(reference=reference, name=name, email=email), contact)
         taken.add(reference.casefold())
         linked.add(contact.contact_id)
         made.append((client, NewClient(reference, name, contact.contact_id)))
     return made
+
+
+C = TypeVar("C", bound=XeroContact)
+
+
+def applied(contact: C, change: ContactChange) -> C:
+    """The contact as Xero holds it once `change` is made (a field left None stays)."""
+    return replace(
+        contact,
+        name=change.name if change.name is not None else contact.name,
+        email=change.email if change.email is not None else contact.email,
+        contact_number=change.contact_number
+        if change.contact_number is not None
+        else contact.contact_number,
+        account_number=change.account_number
+        if change.account_number is not None
+        else contact.account_number,
+    )

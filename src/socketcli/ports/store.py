@@ -155,7 +155,7 @@ class ProposalRepository(Protocol):
 
 
 class WorkItemRepository(Protocol):
-    def open_for(self, references: Sequence[str], *, in_force_from: Month | None = None) -> None:
+    def open_for(self, references: Sequence[str], *, in_force_from: Month) -> None:
         """Open work items for the on-completion and one-off lines of these proposals that
         have none yet (only lines still in force from `in_force_from`, when given). An item's
         amount is its line's amount."""

@@ -7,6 +7,7 @@ from dataclasses import replace
 from socketcli.domain.clients import check_tracking
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod
+from socketcli.domain.proposals import alignment_problem
 from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
 from socketcli.ports.store import OpenStore, UnitOfWork
@@ -60,10 +61,9 @@ def add_service(
                 f"service {clean!r} already exists: change it with `socket services edit`"
             )
         billing_method = parse_method(method)
-        if alignment and billing_method is not BillingMethod.MONTHLY:
-            raise InvalidInput(
-                f"service {clean!r}: only a service billed monthly can carry an alignment fee"
-            )
+        problem = alignment_problem(Service(clean, billing_method, alignment_eligible=alignment))
+        if problem is not None:
+            raise InvalidInput(problem)
         service = Service(
             name=clean,
             billing_method=billing_method,
@@ -111,10 +111,9 @@ def edit_service(
                 if tracking.strip()
                 else None,
             )
-        if service.alignment_eligible and service.billing_method is not BillingMethod.MONTHLY:
-            raise InvalidInput(
-                f"service {service.name!r}: only a service billed monthly can carry an alignment fee"
-            )
+        problem = alignment_problem(service)
+        if problem is not None:
+            raise InvalidInput(problem)
         saved = uow.services.save(service)
         uow.commit()
         return saved

@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cached_property
 
 from socketcli.domain.billing import next_billing_month
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
-from socketcli.domain.links import ContactLink, LinkStatus, last_merge, link_of
+from socketcli.domain.links import (
+    ContactLink,
+    LinkStatus,
+    contact_status,
+    last_merge,
+    link_of,
+    link_to,
+)
 from socketcli.domain.matching import (
     AUTO_MARGIN,
     DEFAULT_THRESHOLD,
@@ -167,7 +174,8 @@ SUPPORTING = frozenset({REFERENCE, EMAIL, DOMAIN, MERGED_INTO})
 
 
 def check_linkable(book: Book, contact: XeroContact) -> None:
-    if contact.merged:
+    status = contact_status(contact)
+    if status is LinkStatus.MERGED:
         into = book.merged_into(contact)
         if into is not None and not into.archived:
             raise Conflict(
@@ -177,7 +185,7 @@ def check_linkable(book: Book, contact: XeroContact) -> None:
             f"Xero contact {contact.name!r} was merged in Xero into a contact that is not "
             "active either: link another"
         )
-    if contact.archived:
+    if status is LinkStatus.ARCHIVED:
         raise Conflict(
             f"Xero contact {contact.name!r} is archived in Xero: restore it there first, "
             "or link another"
@@ -213,19 +221,9 @@ def _link(
             f"Xero contact {contact.name!r} is already linked to {names}: "
             "pass --shared to link this client to it too"
         )
-    saved = uow.clients.save(_linked(client, contact))
+    saved = uow.clients.save(link_to(client, contact))
     uow.commit()
     return LinkOutcome(saved, contact, others)
-
-
-def _linked(client: Client, contact: XeroContact | None, *, new: bool = False) -> Client:
-    """The client linked to `contact` (None: to none; `new`: to a contact made at posting)."""
-    return replace(
-        client,
-        xero_contact_id=contact.contact_id if contact is not None else None,
-        xero_contact_name=contact.name if contact is not None else None,
-        new_xero_contact=new,
-    )
 
 
 def unlink(store: OpenStore, client_key: str) -> Client:
@@ -233,7 +231,7 @@ def unlink(store: OpenStore, client_key: str) -> Client:
         client = find_client(uow.plan, client_key)
         if client.xero_contact_id is None and not client.new_xero_contact:
             raise Conflict(f"client {client.reference} ({client.name}) is not linked")
-        saved = uow.clients.save(_linked(client, None))
+        saved = uow.clients.save(link_to(client, None))
         uow.commit()
         return saved
 
@@ -242,7 +240,7 @@ def choose_new_contact(store: OpenStore, client_key: str) -> Client:
     """Posting will create a Xero contact with the client's name (no link to an existing one)."""
     with store(write=True) as uow:
         client = find_client(uow.plan, client_key)
-        saved = uow.clients.save(_linked(client, None, new=True))
+        saved = uow.clients.save(link_to(client, None, new=True))
         uow.commit()
         return saved
 
@@ -347,7 +345,7 @@ def auto_match(
                 linked.append(AutoLinked(client, choice))
         if not dry_run and linked:
             for found in linked:
-                uow.clients.save(_linked(found.client, found.candidate.contact))
+                uow.clients.save(link_to(found.client, found.candidate.contact))
             uow.commit()
         left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
         linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))

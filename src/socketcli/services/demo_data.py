@@ -28,13 +28,16 @@ from decimal import Decimal
 from typing import Any
 
 from socketcli.domain.billing import alignment_for, next_billing_month
+from socketcli.domain.links import link_to
 from socketcli.domain.model import BillingMethod, ChangeType, ProposalStatus, YearEnd
+from socketcli.domain.money import parse_money
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import (
     NoCurrentLine,
     cancelled,
     changed_lines,
     charges_alignment,
+    decided_lines,
 )
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service, XeroContact
 
@@ -427,7 +430,7 @@ def _new_line(spec: _Line, start: Month | None = None) -> ProposalLine:
         service_name=service.name,
         description=spec.description or service.name,
         quantity=Decimal(spec.quantity),
-        unit_price=Decimal(spec.price).quantize(Decimal("0.01")),
+        unit_price=parse_money(spec.price),
         billing_method=method,
         start=start,
         anchor=start,
@@ -470,10 +473,14 @@ def _proposal(seed: _Seed, month: Month, now: datetime) -> Proposal:
             title=seed.title,
             lines=tuple(_new_line(spec) for spec in seed.lines),
         )
-    lines = [
-        _new_line(spec, _off_cycle(first, _SERVICES[spec.service].billing_method, month))
-        for spec in seed.lines
-    ]
+    lines = list(
+        decided_lines(
+            [
+                _new_line(spec, _off_cycle(first, _SERVICES[spec.service].billing_method, month))
+                for spec in seed.lines
+            ]
+        )
+    )
     for change in seed.changes:
         lines = _changed(lines, change, month)
     if seed.accepted_days_ago is not None:
@@ -567,9 +574,7 @@ def build_demo(now: datetime) -> DemoPractice:
                 )
                 contacts.append(contact)
             if person.linked:
-                client = replace(
-                    client, xero_contact_id=contact.contact_id, xero_contact_name=contact.name
-                )
+                client = link_to(client, contact)
         clients.append(client)
     for name, email, status, is_customer in _OTHER_CONTACTS:
         contacts.append(

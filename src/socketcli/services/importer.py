@@ -33,10 +33,15 @@ from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_money, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import (
+    accepted_at,
+    alignment_problem,
+    can_change_status,
     charges_alignment,
+    decided_lines,
     first_difference,
     line_identity,
     same_proposal,
+    touches_finalised,
     with_kept_line_ids,
 )
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
@@ -593,11 +598,10 @@ def _services(
             before = stored.get(key)
             base = before or Service(name=name, billing_method=method)
             service = replace(base, name=name, billing_method=method, **values)
-            if service.alignment_eligible and method is not BillingMethod.MONTHLY:
+            problem = alignment_problem(service)
+            if problem is not None:
                 row.problem(
-                    "alignment_fee" if row.has("alignment_fee") else "billing_method",
-                    f"service {name!r} is billed {method}: only a service billed monthly "
-                    "can carry an alignment fee",
+                    "alignment_fee" if row.has("alignment_fee") else "billing_method", problem
                 )
                 continue
             catalogue[key] = service
@@ -777,59 +781,25 @@ class _ProposalCells:
         )
 
 
-_ALLOWED = {
-    (ProposalStatus.DRAFT, ProposalStatus.DRAFT),
-    (ProposalStatus.DRAFT, ProposalStatus.ACCEPTED),
-    (ProposalStatus.DRAFT, ProposalStatus.CANCELLED),
-    (ProposalStatus.ACCEPTED, ProposalStatus.ACCEPTED),
-    (ProposalStatus.ACCEPTED, ProposalStatus.CANCELLED),
-    (ProposalStatus.CANCELLED, ProposalStatus.CANCELLED),
-}
-
-
 def _build_lines(rows: list[_LineRow], services: list[Service]) -> tuple[ProposalLine, ...]:
-    """The proposal's lines, with billing cycle anchors and alignment fees decided.
-
-    A row that starts the month after a row of the same service and method ended continues
-    it (a price change): it keeps that row's anchor, so that a quarterly cycle does not
-    move. Only the first row of a service (by its first month) can charge an alignment fee.
-    """
-    methods = [
-        row.method or service.billing_method for row, service in zip(rows, services, strict=True)
-    ]
-    anchors: list[Month | None] = [row.start for row in rows]
-    alignment = [False] * len(rows)
-    billed = [(row.start.ordinal, i) for i, row in enumerate(rows) if row.start is not None]
-    if billed:
-        billed.sort()
-        continues: dict[tuple[str, BillingMethod, int], Month] = {}
-        first_of_service: set[str] = set()
-        for start, i in billed:
-            row, service, method = rows[i], services[i], methods[i]
-            key = service.name.casefold()
-            anchor = continues.pop((key, method, start), None) or row.start
-            anchors[i] = anchor
-            if row.end is not None and anchor is not None:
-                continues[(key, method, row.end.ordinal + 1)] = anchor
-            if key not in first_of_service:
-                first_of_service.add(key)
-                alignment[i] = charges_alignment(service, method)
-    return tuple(
-        ProposalLine(
-            service.name,
-            row.description or service.name,
-            row.quantity,
-            row.unit_price,
-            method,
-            row.start,
-            row.end,
-            anchor,
-            charges,
+    """The proposal's lines, their cycle anchors and alignment fees decided by
+    domain.proposals.decided_lines."""
+    lines = []
+    for row, service in zip(rows, services, strict=True):
+        method = row.method or service.billing_method
+        lines.append(
+            ProposalLine(
+                service.name,
+                row.description or service.name,
+                row.quantity,
+                row.unit_price,
+                method,
+                row.start,
+                row.end,
+                charges_alignment=charges_alignment(service, method),
+            )
         )
-        for row, service, method, anchor, charges in zip(
-            rows, services, methods, anchors, alignment, strict=True
-        )
-    )
+    return decided_lines(lines)
 
 
 @dataclass(slots=True)
@@ -928,28 +898,23 @@ def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
         )
         stored = context.stored.get(reference)
         if stored is None:
-            if status is ProposalStatus.ACCEPTED:
-                proposal = replace(proposal, accepted_at=context.now)
-            changes.created.append(proposal)
+            changes.created.append(
+                replace(proposal, accepted_at=accepted_at(None, status, context.now))
+            )
             continue
-        if (stored.status, status) not in _ALLOWED:
+        if not can_change_status(stored.status, status):
             first.row.problem("status", _status_problem(stored, proposal))
             continue
         if same_proposal(proposal, stored):
             changes.unchanged += 1
             continue
-        if stored.status is ProposalStatus.DRAFT:
-            accepted_at = context.now if status is ProposalStatus.ACCEPTED else None
-        else:
-            accepted_at = stored.accepted_at
-            if context.finalised is not None:
-                month = first_difference(stored, proposal)
-                if month is not None and month <= context.finalised:
-                    _finalised_problem(rows, proposal, stored, month, context.finalised)
-                    continue
-        changes.updated.append(
-            with_kept_line_ids(replace(proposal, accepted_at=accepted_at), stored)
-        )
+        if stored.status is not ProposalStatus.DRAFT and context.finalised is not None:
+            month = first_difference(stored, proposal)
+            if month is not None and touches_finalised(month, context.finalised):
+                _finalised_problem(rows, proposal, stored, month, context.finalised)
+                continue
+        when = accepted_at(stored, status, context.now)
+        changes.updated.append(with_kept_line_ids(replace(proposal, accepted_at=when), stored))
     return changes
 
 

@@ -54,7 +54,9 @@ def create_playground(store: OpenStore, clock: Clock) -> PlaygroundReport:
                 uow.proposals.save(replace(proposal, status=ProposalStatus.ACCEPTED))
             saved = uow.proposals.save(proposal)
             if saved.status is ProposalStatus.ACCEPTED:
-                uow.work_items.open_for([saved.reference])
+                uow.work_items.open_for(
+                    [saved.reference], in_force_from=Month.of(clock.now().date())
+                )
         uow.mirror.save_contacts(demo.xero_contacts)
         uow.commit()
         return PlaygroundReport(

@@ -18,6 +18,7 @@ from socketcli.domain.proposals import (
     cancelled,
     changed_lines,
     charges_alignment,
+    touches_finalised,
 )
 from socketcli.domain.records import Proposal, ProposalLine
 from socketcli.ports.clock import Clock
@@ -133,7 +134,7 @@ def add_proposal(
             saved = uow.proposals.save(
                 accepted(saved, start, accept_with.now(), uow.services.all())
             )
-            uow.work_items.open_for([saved.reference])
+            uow.work_items.open_for([saved.reference], in_force_from=Month.of(start))
         else:
             saved = uow.proposals.save(proposal)
         uow.commit()
@@ -155,7 +156,7 @@ def accept_proposal(
                 f"proposal {reference!r} has no confirmed start date: accept it with --start YYYY-MM-DD"
             )
         saved = uow.proposals.save(accepted(proposal, start, clock.now(), uow.services.all()))
-        uow.work_items.open_for([saved.reference])
+        uow.work_items.open_for([saved.reference], in_force_from=Month.of(start))
         uow.commit()
         return saved
 
@@ -170,7 +171,8 @@ def _check_effective(
             f"{what} cannot take effect earlier, in {month}"
         )
     finalised = uow.snapshots.latest_finalised()
-    if finalised is not None and month <= finalised:
+    if touches_finalised(month, finalised):
+        assert finalised is not None
         raise Conflict(
             f"{month} is already finalised: months already billed keep what they were billed; "
             f"a change can take effect from {finalised + 1} at the earliest"
@@ -205,6 +207,7 @@ def change_proposal(
     store: OpenStore,
     reference: str,
     effective: Month,
+    clock: Clock,
     *,
     set_lines: list[LineSpec] = (),  # type: ignore[assignment]
     remove: list[str] = (),  # type: ignore[assignment]
@@ -243,6 +246,7 @@ def change_proposal(
                 f"proposal {reference!r} has no {missing.service!r} line in {effective}"
             ) from None
         saved = uow.proposals.save(replace(proposal, lines=lines))
-        uow.work_items.open_for([saved.reference])
+        # Work that ended before this month is history (imported, invoiced before): no item.
+        uow.work_items.open_for([saved.reference], in_force_from=Month.of(clock.now().date()))
         uow.commit()
         return saved

@@ -50,6 +50,7 @@ from socketcli.domain.sync import (
     PushDecision,
     PushedClient,
     SyncConflict,
+    applied,
     clients_from_contacts,
     decide_pushes,
 )
@@ -411,18 +412,7 @@ class _Run:
             uow.mirror.save_pushed_clients([p.base for p in done])
             mirrored = []
             for planned in done:
-                contact = contacts[planned.change.contact_id]
-                change = planned.change
-                mirrored.append(
-                    replace(
-                        contact,
-                        name=change.name if change.name is not None else contact.name,
-                        email=change.email if change.email is not None else contact.email,
-                        contact_number=change.contact_number
-                        if change.contact_number is not None
-                        else contact.contact_number,
-                    )
-                )
+                mirrored.append(applied(contacts[planned.change.contact_id], planned.change))
             uow.mirror.save_contact_records(self.tenant_id, mirrored)
             uow.mirror.refresh_linked_contact_names()
             uow.mirror.save_sync_state(replace(self._state(uow), last_push_at=self.now()))

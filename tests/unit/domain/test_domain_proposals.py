@@ -17,6 +17,7 @@ from socketcli.domain.proposals import (
     cancelled,
     changed_lines,
     charges_alignment,
+    decided_lines,
     ended,
     first_difference,
     same_proposal,
@@ -144,3 +145,41 @@ def test_a_line_ended_by_a_price_change_keeps_its_stored_row() -> None:
     kept = with_kept_line_ids(new, stored)
     assert [x.id for x in kept.lines] == [7, None]
     assert same_proposal(stored, replace(stored, lines=(replace(stored.lines[0], id=None),)))
+
+
+# -- one rule for every writer: only the first line of a service charges the fee -------------
+
+
+def test_only_the_first_line_of_a_service_charges_the_alignment_fee() -> None:
+    proposal = accepted(
+        draft(line(ACCOUNTS, "100"), line(ACCOUNTS, "50")), date(2027, 1, 1), AT, [ACCOUNTS]
+    )
+    assert [x.charges_alignment for x in proposal.lines] == [True, False]
+
+
+def test_the_import_order_does_not_matter_a_later_version_keeps_the_first_anchor() -> None:
+    old = line(VAT, "300", start=Month(2025, 2), end=Month(2026, 7))
+    new = line(VAT, "330", start=Month(2026, 8))
+    assert [x.anchor for x in decided_lines([new, old])] == [Month(2025, 2), Month(2025, 2)]
+
+
+def test_a_service_removed_and_set_again_charges_no_second_fee() -> None:
+    first = accepted(draft(line(ACCOUNTS, "100")), date(2026, 10, 1), AT, [ACCOUNTS]).lines
+    removed = changed_lines(first, Month(2027, 1), remove=["Annual accounts"])
+    again = changed_lines(
+        removed, Month(2027, 3), add=[line(ACCOUNTS, "100", charges_alignment=True)]
+    )
+    assert [x.charges_alignment for x in again] == [True, False]
+
+
+def test_correcting_a_line_added_from_the_same_month_keeps_its_fee() -> None:
+    vat = line(VAT, "300", start=Month(2026, 12), anchor=Month(2026, 12))
+    added = changed_lines(
+        [vat], Month(2027, 1), add=[line(ACCOUNTS, "100", charges_alignment=True)]
+    )
+    corrected = changed_lines(
+        added, Month(2027, 1), add=[line(ACCOUNTS, "120", charges_alignment=True)]
+    )
+    assert [(x.unit_price, x.anchor, x.charges_alignment) for x in corrected[1:]] == [
+        (Decimal(120), Month(2027, 1), True)
+    ]

@@ -167,3 +167,16 @@ def test_clients_from_contacts_takes_free_contact_numbers_and_makes_the_rest() -
     assert made["c-1"][0].reference == "CITY"
     assert made["c-2"][0].reference == "ZETACITY"
     assert (made["c-3"][0].reference, made["c-3"][0].email) == ("ACMECO", "")
+
+
+def test_a_client_linked_from_xero_no_longer_waits_for_a_new_contact() -> None:
+    waiting = Client("CITY", "City", new_xero_contact=True)
+    ((client, _),) = clients_from_contacts([waiting], [CONTACT])
+    assert (client.xero_contact_id, client.new_xero_contact) == ("c-1", False)
+
+
+def test_nothing_is_pushed_to_a_merged_contact_even_one_xero_lists_as_active() -> None:
+    merged = replace(CONTACT, merged_to="c-2")
+    decision = decide(replace(CLIENT, name="City Limos"), merged)
+    assert decision.pushes == ()
+    assert len(decision.warnings) == 1

@@ -171,9 +171,9 @@ def a_practices_winter(ports: Ports) -> dict[str, Any]:
     }
     clock.advance(days=1)
     change = [LineSpec.parse("Payroll=4x25"), LineSpec.parse("Tax return=50")]
-    change_proposal(store, "P1", Month(2027, 2), set_lines=change, remove=["VAT returns"])
+    change_proposal(store, "P1", Month(2027, 2), clock, set_lines=change, remove=["VAT returns"])
     results["change into december"] = outcome(
-        lambda: change_proposal(store, "P2", Month(2026, 12), remove=["Payroll"])
+        lambda: change_proposal(store, "P2", Month(2026, 12), clock, remove=["Payroll"])
     )
     cancel_proposal(store, "P2", clock, Month(2027, 3))
     cancel_proposal(store, "P4", clock)

@@ -145,7 +145,7 @@ def test_an_approved_month_keeps_its_figures_and_the_plan_moves_on(
     practice: FakeStore, clock: FakeClock
 ) -> None:
     approve_plan(practice.open, clock, DECEMBER, "Jo")
-    change_proposal(practice.open, "P2", JANUARY, set_lines=[LineSpec.parse("Payroll=4x25")])
+    change_proposal(practice.open, "P2", JANUARY, clock, set_lines=[LineSpec.parse("Payroll=4x25")])
 
     december = show_plan(practice.read, clock, DECEMBER)
     following = show_plan(practice.read, clock)
@@ -179,7 +179,7 @@ def test_approving_an_empty_store_commits_nothing(store: FakeStore, clock: FakeC
 def test_the_diff_sorts_clients_by_how_their_billing_changed(
     practice: FakeStore, clock: FakeClock
 ) -> None:
-    change_proposal(practice.open, "P2", JANUARY, set_lines=[LineSpec.parse("Payroll=4x25")])
+    change_proposal(practice.open, "P2", JANUARY, clock, set_lines=[LineSpec.parse("Payroll=4x25")])
 
     report = diff_plan(practice.read, clock, JANUARY)
 

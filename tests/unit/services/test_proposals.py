@@ -203,7 +203,7 @@ def test_cancelling_drops_the_lines_not_yet_started_with_their_work(
 ) -> None:
     an_accepted_proposal(practice, clock, "P1", "ACME", "Payroll=100")
     change_proposal(
-        practice.open, "P1", Month(2027, 3), set_lines=[LineSpec.parse("Tax return=300")]
+        practice.open, "P1", Month(2027, 3), clock, set_lines=[LineSpec.parse("Tax return=300")]
     )
     assert len(practice.view().work_items.all()) == 1
 
@@ -254,7 +254,9 @@ def test_a_price_change_ends_the_old_line_and_bills_the_new_price_from_its_month
 ) -> None:
     accepted = an_accepted_proposal(practice, clock, "P1", "ACME", "Payroll=100")
 
-    change_proposal(practice.open, "P1", Month(2027, 2), set_lines=[LineSpec.parse("Payroll=120")])
+    change_proposal(
+        practice.open, "P1", Month(2027, 2), clock, set_lines=[LineSpec.parse("Payroll=120")]
+    )
 
     stored = the_proposal(practice, "P1")
     old, new = stored.lines
@@ -272,7 +274,7 @@ def test_a_price_change_keeps_a_quarterly_lines_cycle(
     an_accepted_proposal(practice, clock, "P1", "ACME", "VAT returns=240")
 
     change_proposal(
-        practice.open, "P1", Month(2027, 2), set_lines=[LineSpec.parse("VAT returns=270")]
+        practice.open, "P1", Month(2027, 2), clock, set_lines=[LineSpec.parse("VAT returns=270")]
     )
 
     assert [billed(practice, clock, Month(2027, m)) for m in (2, 3, 4)] == [
@@ -290,9 +292,13 @@ def test_a_proposal_change_keeps_the_months_already_billed(
     commits = practice.commits
 
     with pytest.raises(Conflict, match="already finalised"):
-        change_proposal(practice.open, "P1", DECEMBER, set_lines=[LineSpec.parse("Payroll=150")])
+        change_proposal(
+            practice.open, "P1", DECEMBER, clock, set_lines=[LineSpec.parse("Payroll=150")]
+        )
     assert practice.commits == commits
-    change_proposal(practice.open, "P1", Month(2027, 1), set_lines=[LineSpec.parse("Payroll=150")])
+    change_proposal(
+        practice.open, "P1", Month(2027, 1), clock, set_lines=[LineSpec.parse("Payroll=150")]
+    )
 
     december = show_plan(practice.read, clock, DECEMBER)
     assert (december.finalised, december.total) == (True, Decimal("100.00"))
@@ -307,7 +313,7 @@ def test_a_proposal_change_keeps_the_months_already_billed(
 def test_removing_a_service_ends_its_line(practice: FakeStore, clock: FakeClock) -> None:
     an_accepted_proposal(practice, clock, "P1", "ACME", "Payroll=100", "Bookkeeping=50")
 
-    change_proposal(practice.open, "P1", Month(2027, 3), remove=["payroll"])
+    change_proposal(practice.open, "P1", Month(2027, 3), clock, remove=["payroll"])
 
     assert billed(practice, clock, Month(2027, 2)) == Decimal("150.00")
     assert billed(practice, clock, Month(2027, 3)) == Decimal("50.00")
@@ -319,16 +325,16 @@ def test_removing_a_service_the_proposal_does_not_bill_changes_nothing(
     accepted = an_accepted_proposal(practice, clock, "P1", "ACME", "Payroll=100")
 
     with pytest.raises(NotFound, match="no 'Bookkeeping' line"):
-        change_proposal(practice.open, "P1", Month(2027, 3), remove=["Bookkeeping"])
+        change_proposal(practice.open, "P1", Month(2027, 3), clock, remove=["Bookkeeping"])
 
     assert practice.view().proposals.get("P1") == accepted
 
 
-def test_only_an_accepted_proposal_can_be_changed(practice: FakeStore) -> None:
+def test_only_an_accepted_proposal_can_be_changed(practice: FakeStore, clock: FakeClock) -> None:
     draft = a_draft(practice, "P1", "ACME", "Payroll=100", start=DECEMBER_1ST)
 
     with pytest.raises(Conflict, match="cancelling it and adding a new one"):
-        change_proposal(practice.open, "P1", Month(2027, 1), remove=["Payroll"])
+        change_proposal(practice.open, "P1", Month(2027, 1), clock, remove=["Payroll"])
 
     assert practice.view().proposals.get("P1") == draft
 

@@ -13,6 +13,7 @@ from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
+from socketcli.domain.proposals import becomes_cancelled
 from socketcli.domain.records import Proposal, ProposalLine
 
 
@@ -312,10 +313,7 @@ class SqlProposals(SqlRepository):
                 continue
             after = dict(zip(fields, row_values(proposal), strict=True))
             if lines_changed or any(before_row[key] != value for key, value in after.items()):
-                cancelled = (
-                    proposal.status is ProposalStatus.CANCELLED
-                    and before_row["status"] != ProposalStatus.CANCELLED.value
-                )
+                cancelled = becomes_cancelled(ProposalStatus(before_row["status"]), proposal.status)
                 row_updates.append(
                     {
                         **after,

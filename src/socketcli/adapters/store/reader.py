@@ -31,7 +31,7 @@ from sqlalchemy import (
     select,
 )
 
-from socketcli.domain.billing import alignment_for
+from socketcli.domain.billing import alignment_fee, alignment_for
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import (
@@ -40,18 +40,17 @@ from socketcli.domain.model import (
     ClientMonth,
     InvoiceKind,
     InvoiceLine,
-    ProposalStatus,
     YearEnd,
 )
-from socketcli.domain.money import from_minor, quantize, to_minor
+from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
+from socketcli.domain.proposals import BILLED_STATUSES as BILLED
 from socketcli.domain.records import Client, ClientLabel, XeroContact
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
 PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
 METHODS = {method.value: method for method in BillingMethod}
-# A cancelled proposal that had been accepted keeps billing the months before its lines ended.
-BILLED_STATUSES = [ProposalStatus.ACCEPTED.value, ProposalStatus.CANCELLED.value]
+BILLED_STATUSES = sorted(status.value for status in BILLED)  # domain.proposals says which
 READ_TABLES = (
     "settings",
     "clients",
@@ -498,9 +497,10 @@ class SqlReader:
         by_ordinal = {month.ordinal: month for month in months}
         for client_id, start, quantity, unit_minor, year_end in connection.execute(fees).all():
             month = by_ordinal[start]
-            alignment = alignment_for(year_end_of(year_end), month)  # type: ignore[arg-type]
+            client_year_end = year_end_of(year_end)
+            alignment = alignment_for(client_year_end, month) if client_year_end else None
             if alignment is not None:
-                fee = quantize(Decimal(quantity) * alignment.months * from_minor(unit_minor))
+                fee = alignment_fee(Decimal(quantity), from_minor(unit_minor), alignment)
                 entry = figures[month][client_id]
                 entry[0] += to_minor(fee)
                 entry[1] += 1

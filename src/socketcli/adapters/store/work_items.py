@@ -15,7 +15,7 @@ WORK_METHODS = [method.value for method in BillingMethod if method.is_work]
 
 
 class SqlWorkItems(SqlRepository):
-    def open_for(self, references: Sequence[str], *, in_force_from: Month | None = None) -> None:
+    def open_for(self, references: Sequence[str], *, in_force_from: Month) -> None:
         """Open items for the work lines of these proposals that have none yet, set-based.
 
         An item's amount is its line's stored amount (quantity x unit price, rounded once, by
@@ -45,14 +45,13 @@ class SqlWorkItems(SqlRepository):
                 )
                 .order_by(line_table.c.id)
             )
-            if in_force_from is not None:
-                statement = statement.where(
-                    line_table.c.start_month.is_not(None),
-                    or_(
-                        line_table.c.end_month.is_(None),
-                        line_table.c.end_month >= str(in_force_from),
-                    ),
-                )
+            statement = statement.where(
+                line_table.c.start_month.is_not(None),
+                or_(
+                    line_table.c.end_month.is_(None),
+                    line_table.c.end_month >= str(in_force_from),
+                ),
+            )
             items += [
                 (line_id, client_id, description, amount_minor, "open", start, now)
                 for line_id, client_id, description, amount_minor, start in self.session.execute(
