@@ -534,6 +534,9 @@ class FakeWorkItems(_Repository):
 
 
 class FakeSnapshots(_Repository):
+    def months(self) -> list[Month]:
+        return sorted(self._state.snapshots)
+
     def latest_finalised(self) -> Month | None:
         return self._uow.plan.latest_finalised()
 

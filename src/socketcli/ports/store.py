@@ -167,6 +167,10 @@ class SnapshotRepository(Protocol):
 
     def latest_finalised(self) -> Month | None: ...
 
+    def months(self) -> list[Month]:
+        """Every finalised month, oldest first."""
+        ...
+
     def totals(self, month: Month) -> dict[int, ClientMonth] | None:
         """By client id, what the finalised month billed; None when it is not finalised."""
         ...

@@ -99,7 +99,7 @@ WEEKLY_PAYROLL = "Weekly payroll"
 
 SERVICES: tuple[Service, ...] = (
     Service(BOOKKEEPING, BillingMethod.MONTHLY),
-    Service(PAYROLL, BillingMethod.MONTHLY, account_code="210"),
+    Service(PAYROLL, BillingMethod.MONTHLY, account_code="260"),
     Service(MANAGEMENT, BillingMethod.MONTHLY),
     Service(ACCOUNTS, BillingMethod.MONTHLY, alignment_eligible=True),
     Service(VAT, BillingMethod.QUARTERLY_IN_ADVANCE),

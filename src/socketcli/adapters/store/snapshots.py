@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
+
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.adapters.store.tables import PlanSnapshotRow, SnapshotInvoiceRow, SnapshotLineRow
 from socketcli.domain.invoice import InvoiceDocument
@@ -15,6 +17,13 @@ from socketcli.domain.months import Month
 class SqlSnapshots(SqlRepository):
     def latest_finalised(self) -> Month | None:
         return self._reader().latest_finalised()
+
+    def months(self) -> list[Month]:
+        table = self.table("plan_snapshots")
+        return [
+            Month.parse(month)
+            for (month,) in self.session.execute(select(table.c.month).order_by(table.c.month))
+        ]
 
     def totals(self, month: Month) -> dict[int, ClientMonth] | None:
         return self._reader().finalised_totals(month)

@@ -1,0 +1,418 @@
+"""Posting finalised months to Xero, every invoice exactly once (the transactional outbox).
+
+    report = post(store, xero, clock)              # whatever is due
+    report = post(store, xero, clock, month=m)     # one finalised month, if due
+
+Each run, under the caller's exclusive lock (one poster at a time per store):
+
+1. **settle**: invoices left `sending` by an earlier run (a crash, a timeout) are looked up in
+   Xero by their reference; found, they are recorded as posted; not found, they are sent
+   again under a new Idempotency-Key (Xero forgets keys after minutes, so a key alone
+   cannot settle what a crash left);
+2. **queue**: the due months' finalised invoices that have no outbox entry get one, with the
+   exact request body, in one transaction, before anything is sent;
+3. **send**: pending entries in batches of 50: marked `sending` and committed, then sent with
+   summarizeErrors=false, then each invoice's answer recorded (InvoiceID and number, or
+   Xero's message: one refused invoice does not hold back the others).
+
+A Xero failure stops the run with the entries of the batch in flight still `sending`: the
+next run settles them first. A client with no Xero contact is sent by name: Xero links the
+invoice to the active contact of that name, or creates it; socket then links the client to it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any, Protocol
+
+from socketcli.domain.errors import Conflict, NotFound
+from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.links import link_to
+from socketcli.domain.months import Month
+from socketcli.domain.posting import (
+    FoundInvoice,
+    OutboxEntry,
+    OutboxState,
+    batch_key,
+    batches,
+    is_due,
+    key_for,
+    settle,
+)
+from socketcli.domain.records import XeroContact
+from socketcli.domain.settings import PracticeSettings
+from socketcli.ports.clock import Clock
+from socketcli.ports.store import OpenStore, UnitOfWork
+from socketcli.ports.xero import (
+    InvoiceOutcome,
+    NewInvoice,
+    NewInvoiceLine,
+    XeroError,
+    XeroGateway,
+)
+
+# -- the request body ---------------------------------------------------------------------------
+
+
+def new_invoice(doc: InvoiceDocument, theme_ids: dict[str, str]) -> NewInvoice:
+    """The invoice as Xero receives it: exactly the finalised document."""
+    return NewInvoice(
+        contact_name=doc.contact_name,
+        contact_id=doc.contact_id,
+        invoice_date=doc.invoice_date,
+        due_date=doc.due_date,
+        reference=doc.reference,
+        status=doc.status,
+        branding_theme_id=theme_ids.get(doc.branding_theme.casefold())
+        if doc.branding_theme
+        else None,
+        lines=tuple(
+            NewInvoiceLine(
+                description=line.description,
+                quantity=line.quantity,
+                unit_amount=line.unit_amount,
+                account_code=line.account_code,
+                tracking=line.tracking,
+            )
+            for line in doc.lines
+        ),
+    )
+
+
+def body_of(invoice: NewInvoice) -> str:
+    """The outbox's copy of the request: JSON, money and quantities as exact decimal text."""
+    return json.dumps(
+        {
+            "contact_id": invoice.contact_id,
+            "contact_name": invoice.contact_name,
+            "invoice_date": invoice.invoice_date.isoformat(),
+            "due_date": invoice.due_date.isoformat(),
+            "reference": invoice.reference,
+            "status": invoice.status,
+            "branding_theme_id": invoice.branding_theme_id,
+            "line_amount_types": invoice.line_amount_types,
+            "lines": [
+                {
+                    "description": line.description,
+                    "quantity": str(line.quantity),
+                    "unit_amount": str(line.unit_amount),
+                    "account_code": line.account_code,
+                    "tax_type": line.tax_type,
+                    "tracking": [list(pair) for pair in line.tracking],
+                }
+                for line in invoice.lines
+            ],
+        },
+        sort_keys=True,
+    )
+
+
+def invoice_of(body: str) -> NewInvoice:
+    data: dict[str, Any] = json.loads(body)
+    return NewInvoice(
+        contact_id=data["contact_id"],
+        contact_name=data["contact_name"],
+        invoice_date=date.fromisoformat(data["invoice_date"]),
+        due_date=date.fromisoformat(data["due_date"]),
+        reference=data["reference"],
+        status=data["status"],
+        branding_theme_id=data["branding_theme_id"],
+        line_amount_types=data["line_amount_types"],
+        lines=tuple(
+            NewInvoiceLine(
+                description=line["description"],
+                quantity=Decimal(line["quantity"]),
+                unit_amount=Decimal(line["unit_amount"]),
+                account_code=line["account_code"],
+                tax_type=line["tax_type"],
+                tracking=tuple((pair[0], pair[1]) for pair in line["tracking"]),
+            )
+            for line in data["lines"]
+        ),
+    )
+
+
+# -- the report ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PostedInvoice:
+    month: Month
+    reference: str
+    number: str
+    invoice_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class FailedInvoice:
+    month: Month
+    reference: str
+    error: str
+
+
+@dataclass
+class PostingReport:
+    months: list[Month] = field(default_factory=list)  # the months this run posted from
+    waiting: list[Month] = field(default_factory=list)  # finalised, not due yet
+    queued: int = 0
+    settled: list[PostedInvoice] = field(default_factory=list)  # found in Xero after a crash
+    requeued: int = 0  # left in flight, not in Xero: sent again
+    posted: list[PostedInvoice] = field(default_factory=list)
+    failed: list[FailedInvoice] = field(default_factory=list)
+    contacts_linked: int = 0  # clients linked to the contact Xero made or found by name
+    error: XeroError | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if self.error is not None:
+            return self.error.exit_code
+        return 7 if self.failed else 0
+
+
+class PostingListener(Protocol):
+    def batch_sent(self, done: int, total: int) -> None: ...
+
+
+# -- the use case -------------------------------------------------------------------------------
+
+
+def post(
+    store: OpenStore,
+    xero: XeroGateway,
+    clock: Clock,
+    *,
+    month: Month | None = None,
+    retry_failed: bool = False,
+    exclusive: Callable[[], AbstractContextManager[object]] | None = None,
+    listener: PostingListener | None = None,
+) -> PostingReport:
+    """Post what is due (or one finalised month, when due), settling first what an earlier
+    run left in flight. `exclusive` holds other posters off for the whole run."""
+    if exclusive is None:
+        return _Run(store, xero, clock, listener).run(month, retry_failed)
+    with exclusive():
+        return _Run(store, xero, clock, listener).run(month, retry_failed)
+
+
+class _Run:
+    def __init__(
+        self,
+        store: OpenStore,
+        xero: XeroGateway,
+        clock: Clock,
+        listener: PostingListener | None,
+    ) -> None:
+        self.store = store
+        self.xero = xero
+        self.clock = clock
+        self.listener = listener
+        self.report = PostingReport()
+
+    def run(self, month: Month | None, retry_failed: bool) -> PostingReport:
+        months = self._months(month)
+        try:
+            self._settle()
+            if months:
+                self._queue(months, retry_failed)
+                self._send(months)
+        except XeroError as error:
+            self.report.error = error
+        return self.report
+
+    def _months(self, wanted: Month | None) -> list[Month]:
+        """The finalised months due now (all, or the one asked for)."""
+        with self.store() as uow:
+            settings = PracticeSettings.from_values(uow.settings.values())
+            finalised = uow.snapshots.months()
+        now = self.clock.now()
+        if wanted is not None:
+            if wanted not in finalised:
+                raise NotFound(
+                    f"the plan for {wanted} is not finalised: approve it first "
+                    f"(`socket plan approve --month {wanted}`)"
+                )
+            if not is_due(wanted, now, settings.time_zone):
+                raise Conflict(
+                    f"{wanted} posts on {wanted.first_day.isoformat()} "
+                    f"({settings.time_zone.key}); it is not due yet"
+                )
+            candidates = [wanted]
+        else:
+            candidates = finalised
+        due = [m for m in candidates if is_due(m, now, settings.time_zone)]
+        self.report.waiting = [m for m in candidates if m not in due]
+        return due
+
+    def _settle(self) -> None:
+        with self.store() as uow:
+            in_flight = uow.outbox.entries(states=[OutboxState.SENDING])
+        if not in_flight:
+            return
+        found = [
+            FoundInvoice(i.invoice_id, i.invoice_number, i.reference, i.status)
+            for i in self.xero.find_invoices([e.reference for e in in_flight])
+        ]
+        decided = settle(in_flight, found)
+        with self.store(write=True) as uow:
+            posted = [
+                (s.entry.id, s.found.invoice_id, s.found.invoice_number) for s in decided if s.found
+            ]
+            uow.outbox.posted(posted)
+            uow.outbox.requeue(
+                [
+                    (s.entry.id, key_for(s.entry.reference, s.entry.attempts))
+                    for s in decided
+                    if not s.found
+                ]
+            )
+            uow.commit()
+        self.report.settled += [
+            PostedInvoice(
+                s.entry.month, s.entry.reference, s.found.invoice_number, s.found.invoice_id
+            )
+            for s in decided
+            if s.found
+        ]
+        self.report.requeued += sum(1 for s in decided if not s.found)
+
+    def _queue(self, months: Sequence[Month], retry_failed: bool) -> None:
+        with self.store(write=True) as uow:
+            themes = {t.name.casefold(): t.branding_theme_id for t in uow.mirror.branding_themes()}
+            contacts = _contacts_by_client(uow)
+            entries = []
+            for month in months:
+                for invoice_id, doc in uow.outbox.unqueued(month):
+                    if doc.contact_id is None and doc.client_id in contacts:
+                        # Linked since approval (by the user, or by an earlier posting).
+                        linked = contacts[doc.client_id]
+                        doc = replace(doc, contact_id=linked.contact_id, contact_name=linked.name)
+                    body = body_of(new_invoice(doc, themes))
+                    entries.append((invoice_id, doc, key_for(doc.reference, 0), body))
+            uow.outbox.add(entries)
+            if retry_failed:
+                failed = uow.outbox.entries(months=months, states=[OutboxState.FAILED])
+                uow.outbox.requeue([(e.id, key_for(e.reference, e.attempts)) for e in failed])
+            uow.commit()
+        self.report.queued = len(entries)
+
+    def _send(self, months: Sequence[Month]) -> None:
+        with self.store() as uow:
+            pending = uow.outbox.entries(months=months, states=[OutboxState.PENDING])
+        self.report.months = sorted({e.month for e in pending})
+        done = 0
+        for batch in batches(pending):
+            with self.store(write=True) as uow:
+                uow.outbox.mark_sending(batch)
+                uow.commit()
+            outcomes = self.xero.post_invoices(
+                [invoice_of(e.body) for e in batch], batch_key(batch)
+            )
+            self._record(batch, outcomes)
+            done += len(batch)
+            if self.listener is not None:
+                self.listener.batch_sent(done, len(pending))
+
+    def _record(self, batch: Sequence[OutboxEntry], outcomes: Sequence[InvoiceOutcome]) -> None:
+        posted: list[tuple[int, str, str]] = []
+        failed: list[tuple[int, str]] = []
+        new_contacts: dict[int, XeroContact] = {}
+        for entry, outcome in zip(batch, outcomes, strict=True):
+            created = outcome.created
+            if created is None:
+                message = "; ".join(outcome.errors) or "refused by Xero"
+                failed.append((entry.id, message))
+                self.report.failed.append(FailedInvoice(entry.month, entry.reference, message))
+                continue
+            posted.append((entry.id, created.invoice_id, created.invoice_number))
+            self.report.posted.append(
+                PostedInvoice(
+                    entry.month, entry.reference, created.invoice_number, created.invoice_id
+                )
+            )
+            sent = invoice_of(entry.body)
+            if sent.contact_id is None and created.contact_id:
+                new_contacts[entry.client_id] = XeroContact(created.contact_id, sent.contact_name)
+        with self.store(write=True) as uow:
+            uow.outbox.posted(posted)
+            uow.outbox.failed(failed)
+            self.report.contacts_linked += _link_new_contacts(uow, new_contacts)
+            uow.commit()
+
+
+def _contacts_by_client(uow: UnitOfWork) -> dict[int, XeroContact]:
+    return {
+        c.id: XeroContact(c.xero_contact_id, c.xero_contact_name or c.name)
+        for c in uow.clients.all()
+        if c.id is not None and c.xero_contact_id
+    }
+
+
+def _link_new_contacts(uow: UnitOfWork, contacts: dict[int, XeroContact]) -> int:
+    """Link each client that was posted by name to the contact Xero made or found for it."""
+    if not contacts:
+        return 0
+    clients = [c for c in uow.clients.all() if c.id in contacts and not c.xero_contact_id]
+    uow.clients.save_many([link_to(c, contacts[c.id or 0]) for c in clients])
+    return len(clients)
+
+
+# -- where posting stands -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    client_reference: str
+    client_name: str
+    reference: str
+    total: Decimal
+    state: str  # not queued, pending, sending, posted or failed
+    number: str | None
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    month: Month
+    finalised: bool
+    due: bool
+    rows: tuple[StatusRow, ...]
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.rows if row.state == state)
+
+
+def posting_status(store: OpenStore, clock: Clock, month: Month | None = None) -> StatusReport:
+    """Each invoice of a finalised month: not queued, pending, sending, posted (with Xero's
+    number) or failed (with Xero's reason). Without a month: the latest finalised one."""
+    with store() as uow:
+        settings = PracticeSettings.from_values(uow.settings.values())
+        finalised = uow.snapshots.months()
+        if month is None:
+            if not finalised:
+                raise NotFound("no month is finalised yet: approve one with `socket plan approve`")
+            month = finalised[-1]
+        if month not in finalised:
+            return StatusReport(month, False, False, ())
+        entries = {e.reference: e for e in uow.outbox.entries(months=[month])}
+        docs = uow.plan.finalised_invoices(month)
+    rows = []
+    for doc in docs:
+        entry = entries.get(doc.reference)
+        rows.append(
+            StatusRow(
+                client_reference=doc.client_reference,
+                client_name=doc.client_name,
+                reference=doc.reference,
+                total=doc.total,
+                state=entry.state.value if entry is not None else "not queued",
+                number=entry.xero_number if entry is not None else None,
+                error=entry.error if entry is not None else "",
+            )
+        )
+    due = is_due(month, clock.now(), settings.time_zone)
+    return StatusReport(month, True, due, tuple(rows))

@@ -1,0 +1,162 @@
+"""A finalised month reaches Xero exactly once: every invoice, none twice, none lost, and
+what Xero received is what was approved, to the penny."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from socketcli.adapters.xero.gateway import XeroPythonGateway
+from socketcli.domain.errors import Conflict
+from socketcli.domain.invoice import InvoiceDocument
+from socketcli.domain.months import Month
+from socketcli.ports.xero import InvoiceOutcome, NewInvoice, XeroUnavailable
+from socketcli.sandbox import Sandbox
+from socketcli.services.plan import approve_plan
+from socketcli.services.posting import post, posting_status
+from tests.posting.conftest import Practice
+
+DECEMBER = Month(2026, 12)
+FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 00:00 in London, in winter
+
+
+def approved(practice: Practice) -> list[InvoiceDocument]:
+    approve_plan(practice.store, practice.clock, DECEMBER, "partner")
+    with practice.read() as reader:
+        return reader.finalised_invoices(DECEMBER)
+
+
+def in_xero(xero: Sandbox) -> Counter[str]:
+    return Counter(invoice["Reference"] for invoice in xero.invoices())
+
+
+def as_received(invoice: dict[str, Any]) -> tuple[object, ...]:
+    """What Xero holds of an invoice, in the terms of a finalised document."""
+    return (
+        invoice["Reference"],
+        invoice["Status"],
+        invoice["DateString"][:10] if "DateString" in invoice else invoice.get("Date"),
+        [
+            (
+                line["Description"],
+                Decimal(str(line["Quantity"])),
+                Decimal(str(line["UnitAmount"])),
+                line.get("AccountCode"),
+                Decimal(str(line["LineAmount"])),
+            )
+            for line in invoice["LineItems"]
+        ],
+    )
+
+
+def as_approved(doc: InvoiceDocument) -> tuple[object, ...]:
+    return (
+        doc.reference,
+        doc.status,
+        doc.invoice_date.isoformat(),
+        [
+            (line.description, line.quantity, line.unit_amount, line.account_code, line.line_amount)
+            for line in doc.lines
+        ],
+    )
+
+
+def test_a_finalised_month_posts_on_its_first_every_invoice_once_as_approved(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
+) -> None:
+    docs = approved(practice)
+    practice.clock.at = FIRST_OF_DECEMBER
+
+    report = post(practice.store, gateway, practice.clock)
+
+    assert report.error is None
+    assert report.failed == []
+    assert len(report.posted) == len(docs) > 30
+    assert in_xero(xero) == Counter(doc.reference for doc in docs)
+    received = {invoice["Reference"]: invoice for invoice in xero.invoices()}
+    for doc in docs:
+        assert as_received(received[doc.reference]) == as_approved(doc)
+        assert Decimal(str(received[doc.reference]["SubTotal"])) == doc.total
+    status = posting_status(practice.store, practice.clock, DECEMBER)
+    assert status.count("posted") == len(docs)
+    assert {row.number for row in status.rows} == {i["InvoiceNumber"] for i in xero.invoices()}
+
+
+def test_a_month_approved_ahead_waits_for_its_first(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
+) -> None:
+    approved(practice)
+    practice.clock.at = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
+
+    report = post(practice.store, gateway, practice.clock)
+
+    assert report.waiting == [DECEMBER]
+    assert report.posted == []
+    assert xero.invoices() == []
+    with pytest.raises(Conflict, match="not due yet"):
+        post(practice.store, gateway, practice.clock, month=DECEMBER)
+
+
+def test_posting_again_sends_nothing_more(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
+) -> None:
+    docs = approved(practice)
+    practice.clock.at = FIRST_OF_DECEMBER
+    post(practice.store, gateway, practice.clock)
+    xero.clear_calls()
+
+    again = post(practice.store, gateway, practice.clock)
+
+    assert (again.posted, again.queued) == ([], 0)
+    assert [c for c in xero.calls() if "Invoices" in c.path] == []
+    assert in_xero(xero) == Counter(doc.reference for doc in docs)
+
+
+class LosesAnswers:
+    """The real gateway, but the answer to one batch is lost after Xero made the invoices
+    (a timeout or a crash after the request reached Xero), or the request never leaves."""
+
+    def __init__(self, real: XeroPythonGateway, *, batch: int, reached_xero: bool) -> None:
+        self.real = real
+        self.batch = batch
+        self.reached_xero = reached_xero
+        self.sent = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def post_invoices(self, invoices: Sequence[NewInvoice], key: str) -> list[InvoiceOutcome]:
+        self.sent += 1
+        if self.sent == self.batch:
+            if self.reached_xero:
+                self.real.post_invoices(invoices, key)
+            raise XeroUnavailable("PUT /Invoices", 3, "read timed out")
+        return self.real.post_invoices(invoices, key)
+
+
+@pytest.mark.parametrize("reached_xero", [True, False])
+def test_a_batch_whose_answer_was_lost_is_settled_by_reference_never_sent_twice(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway, reached_xero: bool
+) -> None:
+    docs = approved(practice)
+    practice.clock.at = FIRST_OF_DECEMBER
+
+    first = post(
+        practice.store, LosesAnswers(gateway, batch=1, reached_xero=reached_xero), practice.clock
+    )
+    assert first.error is not None
+    assert posting_status(practice.store, practice.clock).count("sending") == min(len(docs), 50)
+
+    second = post(practice.store, gateway, practice.clock)
+
+    assert second.error is None
+    assert (len(second.settled), second.requeued) == (
+        (len(docs), 0) if reached_xero else (0, len(docs))
+    )
+    assert in_xero(xero) == Counter(doc.reference for doc in docs)
+    assert posting_status(practice.store, practice.clock).count("posted") == len(docs)
