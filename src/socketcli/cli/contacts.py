@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
+from socketcli.cli.options import ClientArg, JsonOption, Threshold
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -19,17 +20,6 @@ if TYPE_CHECKING:
     from socketcli.services.contacts import AutoReport, ClientLink, MatchItem, MatchSession
 
 app = command_group(help="Link clients to their Xero contacts: list, match, link and unlink.")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ClientArg = Annotated[str, typer.Argument(help="The client's reference (or its exact name).")]
-Threshold = Annotated[
-    int | None,
-    typer.Option(
-        "--threshold",
-        help="With --auto: the lowest score (0-100) linked without a person (default 90).",
-        show_default=False,
-    ),
-]
 
 
 def link_json(item: ClientLink) -> dict[str, Any]:
@@ -72,8 +62,7 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """List clients with their Xero contact and what needs attention."""
-    from socketcli.cli.output import emit_json, escape, note, plural, show, table
-    from socketcli.cli.plan import contact_cell
+    from socketcli.cli.output import contact_cell, emit_json, escape, note, plural, show, table
     from socketcli.services.contacts import list_links
 
     st = state(ctx)

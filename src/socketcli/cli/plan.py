@@ -7,83 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
+from socketcli.cli.options import AmountsJsonOption as JsonOption
+from socketcli.cli.options import ClientArg, CsvOption, MonthOption
+from socketcli.cli.options import month as _month
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-
     from socketcli.cli.output import Encoded
-    from socketcli.domain.links import ContactLink
-    from socketcli.domain.months import Month
-    from socketcli.services.plan import DiffRow, PlanRow
+    from socketcli.services.plan import DiffRow
 
 app = command_group(
     help="The monthly billing plan: review it, compare it, preview and approve it.",
 )
-
-MonthOption = Annotated[
-    str | None,
-    typer.Option(
-        "--month", help="The billing month, YYYY-MM (default: the next one to be billed)."
-    ),
-]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amounts as strings).")]
-CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
-WARN = "[yellow]⚠[/]"
-
-
-def _month(text: str | None) -> Month | None:
-    from socketcli.domain.months import Month
-
-    return None if text is None else Month.parse(text)
-
-
-def contact_cell(link: ContactLink, client: str) -> str:
-    """The Xero contact cell (plan show, plan diff, contacts list): the contact's name,
-    marked where a person needs to look."""
-    from socketcli.cli.output import escape
-
-    name = escape(link.contact_name or "")
-    status = link.status.value
-    if status == "linked":
-        return f"{DIFFERS} {name}" if link.differs_from(client) else name
-    if status == "new":
-        return f"[dim]new: {escape(client)}[/]"
-    if status == "unlinked":
-        return f"{WARN} not linked"
-    if status == "merged":
-        return f"{WARN} {name} (merged into {escape(link.merged_into or '?')})"
-    return f"{WARN} {name} ({'archived in Xero' if status == 'archived' else 'not in Xero'})"
-
-
-def _attention(rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool) -> None:
-    """The closing lines: what the marks mean, and how many clients need a person."""
-    from collections import Counter
-
-    from socketcli.cli.output import note, plural
-
-    if any(r.link.status.value == "linked" and r.link.differs_from(r.client) for r in rows):
-        note(f"{DIFFERS} the Xero contact's name differs from the client's (both are shown).")
-    waiting = Counter(r.link.status.value for r in rows if r.warning)
-    if waiting:
-        kinds = ", ".join(
-            f"{count} {KINDS[kind][count != 1]}" for kind, count in sorted(waiting.items())
-        )
-        count = sum(waiting.values())
-        note(
-            f"{WARN} {plural(count, 'client needs', 'clients need')} attention ({kinds}): "
-            "fix with `socket contacts match`."
-        )
-    elif always:
-        note("No client needs attention: every client has a Xero contact.")
-
-
-KINDS = {  # (one, several)
-    "unlinked": ("not linked", "not linked"),
-    "archived": ("contact archived", "contacts archived"),
-    "merged": ("contact merged", "contacts merged"),
-    "missing": ("contact not in Xero", "contacts not in Xero"),
-}
-DIFFERS = "[cyan]≠[/]"
 
 
 @app.command("show")
@@ -96,7 +30,9 @@ def show(
     """Show the plan for a month: one row per client with amount, lines and Xero contact."""
     from socketcli.cli.output import (
         Format,
+        attention,
         choose_format,
+        contact_cell,
         emit_csv,
         emit_json,
         escape,
@@ -191,7 +127,7 @@ def show(
         "",
     )
     render(grid)
-    _attention(report.rows, always=True)
+    attention(report.rows, always=True)
 
 
 @app.command("diff")
@@ -211,7 +147,9 @@ def diff(
     """Compare a month's plan with the month before, client by client, with change types."""
     from socketcli.cli.output import (
         Format,
+        attention,
         choose_format,
+        contact_cell,
         emit_csv,
         emit_json,
         escape,
@@ -360,7 +298,7 @@ def diff(
         f"[bold]{signed(report.amount - report.previous_amount)}[/]",
     )
     render(totals)
-    _attention(report.rows, always=False)
+    attention(report.rows, always=False)
 
 
 def _diff_row_json(r: DiffRow) -> Encoded:
@@ -411,13 +349,15 @@ def _invoice_json(invoice: Any) -> dict[str, Any]:
 @app.command("preview")
 def preview(
     ctx: typer.Context,
-    client: Annotated[str, typer.Argument(help="The client's reference (or its exact name).")],
+    client: ClientArg,
     month: MonthOption = None,
     json_: JsonOption = False,
     csv_: CsvOption = False,
 ) -> None:
     """Preview a client's invoice(s) for a month exactly as Xero will receive them."""
     from socketcli.cli.output import (
+        DIFFERS,
+        WARN,
         Format,
         choose_format,
         emit_csv,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import State, command_group, state
+from socketcli.cli.options import JsonOption
 
 if TYPE_CHECKING:
     from socketcli.adapters.xero.access import XeroAccess
@@ -23,7 +24,6 @@ app = command_group(
 
 #: Must match adapters.xero.oauth.DEFAULT_CALLBACK_PORT (not imported: --help stays quick).
 CALLBACK_PORT = 8735
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 def _settings(st: State) -> dict[str, str]:
