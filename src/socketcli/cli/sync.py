@@ -120,13 +120,10 @@ def sync(
 def _run(
     st: State, *, full: bool, quiet: bool, log: logging.Logger
 ) -> tuple[SyncReport, dict[str, Any]]:
-    from socketcli.adapters.xero.gateway import XeroPythonGateway
-    from socketcli.cli.xero import open_xero_for
-    from socketcli.services.settings import setting_values
     from socketcli.services.sync import sync as run_sync
 
-    settings = setting_values(st.store)
-    with open_xero_for(st, settings, announce=not quiet) as xero:
+    settings = st.settings()
+    with st.xero(settings, announce=not quiet) as xero:
         source = xero.token_source()
         organisation = settings.get("xero_organisation", "") or source.tenant_id
         log.info(
@@ -136,13 +133,7 @@ def _run(
             " in the playground's sandbox" if xero.playground else "",
             st.wiring.location.describe(),
         )
-        gateway = XeroPythonGateway(
-            api_url=xero.endpoints.accounting_url,
-            connections_url=xero.endpoints.api_url,
-            tenant_id=source.tenant_id,
-            token_source=source.xero_token_dict,
-            renew=source.renew,
-        )
+        gateway = st.wiring.gateway(xero, source)
         listener = _Listener(log, progress=not quiet and sys.stderr.isatty())
         try:
             report = run_sync(
@@ -188,6 +179,8 @@ def _log_file(directory: Path) -> Iterator[logging.Logger]:
     import logging
     import logging.handlers
 
+    from socketcli.bootstrap import GATEWAY_LOGGER
+
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     handler = logging.handlers.RotatingFileHandler(
         directory / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
@@ -197,7 +190,7 @@ def _log_file(directory: Path) -> Iterator[logging.Logger]:
     )
     handler.setLevel(logging.INFO)
     log = logging.getLogger("socketcli.sync")
-    gateway = logging.getLogger("socketcli.adapters.xero.gateway")
+    gateway = logging.getLogger(GATEWAY_LOGGER)
     levels = {logger: logger.level for logger in (log, gateway)}
     for logger in levels:
         logger.addHandler(handler)

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socketcli.cli.context import State, command_group, state
+from socketcli.cli.context import command_group, state
 from socketcli.cli.options import JsonOption
 
 if TYPE_CHECKING:
-    from socketcli.adapters.xero.access import XeroAccess
-    from socketcli.adapters.xero.tokens import XeroToken
+    from socketcli.bootstrap import XeroAccess, XeroToken
     from socketcli.services.xero_connect import Organisation
 
 app = command_group(
@@ -24,37 +22,6 @@ app = command_group(
 
 #: Must match adapters.xero.oauth.DEFAULT_CALLBACK_PORT (not imported: --help stays quick).
 CALLBACK_PORT = 8735
-
-
-def _settings(st: State) -> dict[str, str]:
-    from socketcli.services.settings import setting_values
-
-    return setting_values(st.store)
-
-
-@contextmanager
-def open_xero_for(
-    st: State, settings: Mapping[str, str], *, announce: bool = True
-) -> Iterator[XeroAccess]:
-    """Xero for this command; in playground mode the sandbox, and (with `announce`) a line
-    that says so."""
-    from socketcli.adapters.xero.access import open_xero
-    from socketcli.cli.output import say
-
-    def demo_contacts() -> list[dict[str, Any]]:
-        import dataclasses
-
-        from socketcli.services.demo_data import build_demo
-
-        return [dataclasses.asdict(c) for c in build_demo(st.clock.now()).xero_contacts]
-
-    with open_xero(settings, warn=say, demo_contacts=demo_contacts) as xero:
-        if xero.sandbox is not None and announce:
-            say(
-                f"Playground: Xero is the sandbox on {xero.sandbox.base_url} "
-                f"(state: {xero.sandbox.app.path}); nothing reaches a real Xero."
-            )
-        yield xero
 
 
 def _interactive() -> bool:
@@ -86,21 +53,15 @@ def _pkce(
     """Auth Code with PKCE: the browser (or a pasted address, or the sandbox) gives a code."""
     import webbrowser
 
-    from socketcli.adapters.xero.oauth import (
-        CallbackListener,
-        PkceRequest,
-        callback_uri,
-        consent_on_loopback,
-    )
     from socketcli.cli.output import say
 
-    authorize = xero.endpoints.authorize_url
+    redirected: str | None
     if xero.playground:
-        request = PkceRequest(client_id, callback_uri(port or CALLBACK_PORT), authorize)
-        redirected = consent_on_loopback(request)
+        request = xero.pkce_request(client_id, port=port)
+        redirected = xero.sandbox_consent(request)
     elif browser:
-        with CallbackListener(port) as listener:
-            request = PkceRequest(client_id, listener.redirect_uri, authorize)
+        with xero.listen(port) as listener:
+            request = xero.pkce_request(client_id, listener.redirect_uri)
             say("Opening your browser to connect socket to Xero. If it does not open, visit:")
             say(request.url)
             if not webbrowser.open(request.url):
@@ -108,7 +69,7 @@ def _pkce(
             say(f"Waiting for Xero's answer on {listener.redirect_uri} (up to {timeout} s)...")
             redirected = listener.wait(timeout)
     else:
-        request = PkceRequest(client_id, callback_uri(port or CALLBACK_PORT), authorize)
+        request = xero.pkce_request(client_id, port=port)
         say("Open this address in a browser, sign in to Xero and allow access:")
         say(request.url)
         say(
@@ -118,37 +79,14 @@ def _pkce(
         try:
             redirected = typer.prompt("Address", err=True)
         except typer.Abort:
-            from socketcli.adapters.xero.errors import XeroAuthorisationFailed
-
             typer.echo(err=True)  # end the prompt's line
-            raise XeroAuthorisationFailed("no address was pasted: nothing was connected") from None
-    code = request.code_from(redirected)
-    return xero.identity.exchange_code(
-        client_id=client_id, code=code, redirect_uri=request.redirect_uri, verifier=request.verifier
-    )
+            redirected = None
+    return xero.exchange(request, redirected)
 
 
-def _custom(xero: XeroAccess, *, client_id: str | None, client_secret: str | None) -> XeroToken:
-    """A custom connection: client credentials (the options, the environment, or a prompt)."""
-    from socketcli.adapters.xero.access import CLIENT_ID_VARIABLE, CLIENT_SECRET_VARIABLE
-    from socketcli.domain.errors import InvalidInput
-
-    client_id = (
-        client_id or os.environ.get(CLIENT_ID_VARIABLE) or xero.custom_client_id or ""
-    ).strip()
-    secret = client_secret or os.environ.get(CLIENT_SECRET_VARIABLE) or xero.custom_client_secret
-    if not client_id:
-        raise InvalidInput(
-            f"a custom connection needs its client id: --client-id ID or {CLIENT_ID_VARIABLE}"
-        )
-    if not secret:
-        if not _interactive():
-            raise InvalidInput(
-                "a custom connection needs its client secret: set "
-                f"{CLIENT_SECRET_VARIABLE} (or --client-secret)"
-            )
-        secret = typer.prompt("Client secret", hide_input=True, err=True)
-    return xero.identity.client_credentials(client_id, secret.strip())
+def _ask_secret() -> str:
+    secret: str = typer.prompt("Client secret", hide_input=True, err=True)
+    return secret
 
 
 @app.command("connect")
@@ -215,24 +153,16 @@ def connect(
 ) -> None:
     """Connect a Xero organisation: sign in with your browser (Auth Code with PKCE) or a custom
     connection; the tokens are kept in the OS keyring (or a private file), never in the store."""
-    from socketcli.adapters.xero.access import CLIENT_ID_VARIABLE, client_id_for
     from socketcli.cli.output import say
-    from socketcli.domain.errors import InvalidInput
     from socketcli.services.xero_connect import connect as connect_organisation
 
     st = state(ctx)
-    settings = _settings(st)
-    with open_xero_for(st, settings) as xero:
+    with st.xero(st.settings()) as xero:
         if custom_connection:
-            token = _custom(xero, client_id=client_id, client_secret=client_secret)
+            ask_secret = _ask_secret if _interactive() else None
+            token = xero.custom_connection(client_id, client_secret, ask_secret=ask_secret)
         else:
-            app_id = client_id or (xero.client_id if xero.playground else client_id_for(settings))
-            if not app_id:
-                raise InvalidInput(
-                    "no Xero client id: create an app (Auth code with PKCE, redirect URI "
-                    f"http://localhost:{CALLBACK_PORT}/callback) at developer.xero.com, then "
-                    f"`socket settings set xero_client_id ID` (or set {CLIENT_ID_VARIABLE})"
-                )
+            app_id = xero.pkce_client_id(client_id)
             browser = not no_browser and _browser_available()
             if not no_browser and not browser and not xero.playground:
                 say("No browser on this machine: connecting as with --no-browser.")
@@ -262,21 +192,16 @@ def status(
     """Show the connected organisation, the scopes, when the token expires and where it is kept."""
     from datetime import UTC, datetime
 
-    from socketcli.adapters.xero.tokens import environment_override
     from socketcli.cli.output import emit_json, table
     from socketcli.cli.output import show as render
     from socketcli.services.xero_connect import status as connection_status
 
     st = state(ctx)
-    settings = _settings(st)
-    override = environment_override()
-    with open_xero_for(st, settings) as xero:
+    settings = st.settings()
+    tenant_override = st.wiring.xero_tenant_override()
+    with st.xero(settings) as xero:
         report = connection_status(
-            st.store,
-            xero,
-            now=datetime.now(UTC),
-            tenant_override=override.tenant_id if override else "",
-            check=check,
+            st.store, xero, now=datetime.now(UTC), tenant_override=tenant_override, check=check
         )
     age = report.refresh_token_age
     fields: dict[str, Any] = {
@@ -318,8 +243,7 @@ def disconnect(ctx: typer.Context) -> None:
     from socketcli.services.xero_connect import disconnect as end_connection
 
     st = state(ctx)
-    settings = _settings(st)
-    with open_xero_for(st, settings) as xero:
+    with st.xero(st.settings()) as xero:
         report = end_connection(st.store, xero)
     if not report.was_connected:
         say("Not connected to Xero: nothing to do.")
