@@ -24,7 +24,7 @@ AmountsJsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amo
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 
-def month(text: str | None) -> Month | None:
+def billing_month(text: str | None) -> Month | None:
     """The --month given (None: the service's default, the next month to be billed)."""
     from socketcli.domain.months import Month
 
