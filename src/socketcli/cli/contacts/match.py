@@ -125,47 +125,39 @@ def _candidate_json(candidate: Candidate) -> dict[str, Any]:
 
 
 def _auto_tables(report: AutoReport) -> None:
-    from socketcli.cli.output import escape, note, plural, show, table
+    from socketcli.cli.output import escape, note, plural
 
     verb = "Would link" if report.dry_run else "Linked"
     if report.linked:
-        grid = table(
-            "Reference",
-            "Client",
-            "Xero contact",
-            "Score",
-            "Why",
-            right=["Score"],
-            title=f"{verb} {plural(len(report.linked), 'client')}",
+        _scored(
+            f"{verb} {plural(len(report.linked), 'client')}",
+            ("Xero contact", "Why"),
+            [
+                (
+                    escape(item.client.reference),
+                    escape(item.client.name),
+                    escape(item.candidate.contact.name),
+                    str(item.candidate.score),
+                    escape(item.candidate.reason),
+                )
+                for item in report.linked
+            ],
         )
-        for item in report.linked:
-            grid.add_row(
-                escape(item.client.reference),
-                escape(item.client.name),
-                escape(item.candidate.contact.name),
-                str(item.candidate.score),
-                escape(item.candidate.reason),
-            )
-        show(grid)
     if report.left:
-        grid = table(
-            "Reference",
-            "Client",
-            "Best match",
-            "Score",
-            "Why left",
-            right=["Score"],
-            title=f"Left for a person: {plural(len(report.left), 'client')}",
+        _scored(
+            f"Left for a person: {plural(len(report.left), 'client')}",
+            ("Best match", "Why left"),
+            [
+                (
+                    escape(left.client.reference),
+                    escape(left.client.name),
+                    escape(left.best.contact.name) if left.best else "",
+                    str(left.best.score) if left.best else "",
+                    escape(left.why),
+                )
+                for left in report.left
+            ],
         )
-        for left in report.left:
-            grid.add_row(
-                escape(left.client.reference),
-                escape(left.client.name),
-                escape(left.best.contact.name) if left.best else "",
-                str(left.best.score) if left.best else "",
-                escape(left.why),
-            )
-        show(grid)
     summary = f"{verb} {plural(len(report.linked), 'client')} at {report.threshold} or above"
     if report.dry_run:
         summary += " (dry run: nothing was linked)"
@@ -174,3 +166,14 @@ def _auto_tables(report: AutoReport) -> None:
     else:
         summary += "."
     note(escape(summary))
+
+
+def _scored(title: str, columns: tuple[str, str], rows: list[tuple[str, ...]]) -> None:
+    """Clients with a Xero contact and its score: (reference, client, contact, score, why)."""
+    from socketcli.cli.output import show, table
+
+    contact, why = columns
+    grid = table("Reference", "Client", contact, "Score", why, right=["Score"], title=title)
+    for row in rows:
+        grid.add_row(*row)
+    show(grid)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import typer
@@ -13,79 +15,81 @@ from socketcli.cli.options import JsonOption
 def accounts(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List the organisation's revenue accounts as the last `socket sync` mirrored them
     (archived ones marked): the account codes settings and services may use."""
-    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.cli.output import escape
     from socketcli.services.sync import mirror
 
-    st = state(ctx)
-    view = mirror(st.store)
-    if json_:
-        emit_json(
-            [
-                {
-                    "code": a.code,
-                    "name": a.name,
-                    "type": a.type,
-                    "status": a.status,
-                    "tax_type": a.tax_type,
-                    "account_id": a.account_id,
-                    "updated": a.updated_at,
-                }
-                for a in view.accounts
-            ]
-        )
-    elif view.accounts:
-        title = f"Revenue accounts in Xero{_as_of(view.accounts_synced_at)}"
-        grid = table("Code", "Name", "Type", "Tax type", "Status", title=title)
-        for a in view.accounts:
-            grid.add_row(
+    view = mirror(state(ctx).store)
+    _listing(
+        "revenue accounts",
+        view.accounts_synced_at,
+        json_,
+        [
+            {
+                "code": a.code,
+                "name": a.name,
+                "type": a.type,
+                "status": a.status,
+                "tax_type": a.tax_type,
+                "account_id": a.account_id,
+                "updated": a.updated_at,
+            }
+            for a in view.accounts
+        ],
+        ("Code", "Name", "Type", "Tax type", "Status"),
+        [
+            (
                 escape(a.code),
                 escape(a.name),
                 a.type,
                 a.tax_type or "",
                 "archived: not usable" if a.archived else "active",
             )
-        show(grid)
-    if not view.accounts:
-        _never_synced("revenue accounts")
+            for a in view.accounts
+        ],
+    )
 
 
 def themes(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List the organisation's branding themes as the last `socket sync` mirrored them: the
     names the branding_theme setting and client override may use."""
-    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.cli.output import escape
     from socketcli.services.sync import mirror
 
-    st = state(ctx)
-    view = mirror(st.store)
-    if json_:
-        emit_json(
-            [
-                {
-                    "name": t.name,
-                    "sort_order": t.sort_order,
-                    "branding_theme_id": t.branding_theme_id,
-                }
-                for t in view.themes
-            ]
-        )
-    elif view.themes:
-        title = f"Branding themes in Xero{_as_of(view.themes_synced_at)}"
-        grid = table("Name", "Sort order", title=title)
-        for t in view.themes:
-            grid.add_row(escape(t.name), str(t.sort_order))
-        show(grid)
-    if not view.themes:
-        _never_synced("branding themes")
-
-
-def _as_of(moment: Any) -> str:
-    return f" (as of {moment:%Y-%m-%d %H:%M} UTC)" if moment is not None else ""
-
-
-def _never_synced(what: str) -> None:
-    from socketcli.cli.output import say
-
-    say(
-        f"The store has no {what} from Xero yet: `socket sync` mirrors them (until then, "
-        "settings take any well-formed value)."
+    view = mirror(state(ctx).store)
+    _listing(
+        "branding themes",
+        view.themes_synced_at,
+        json_,
+        [
+            {"name": t.name, "sort_order": t.sort_order, "branding_theme_id": t.branding_theme_id}
+            for t in view.themes
+        ],
+        ("Name", "Sort order"),
+        [(escape(t.name), str(t.sort_order)) for t in view.themes],
     )
+
+
+def _listing(
+    what: str,
+    synced_at: datetime | None,
+    json_: bool,
+    documents: list[dict[str, Any]],
+    columns: Sequence[str],
+    rows: list[tuple[str, ...]],
+) -> None:
+    """One list of the mirror: JSON, else a table; and a line when sync has mirrored none."""
+    from socketcli.cli.output import emit_json, say, show, table
+
+    if json_:
+        emit_json(documents)
+    elif rows:
+        as_of = f" (as of {synced_at:%Y-%m-%d %H:%M} UTC)" if synced_at is not None else ""
+        grid = table(*columns, title=f"{what.capitalize()} in Xero{as_of}")
+        for row in rows:
+            grid.add_row(*row)
+        show(grid)
+    if not rows:
+        say(
+            f"The store has no {what} from Xero yet: `socket sync` mirrors them (until then, "
+            "settings take any well-formed value)."
+        )
