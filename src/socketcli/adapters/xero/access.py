@@ -6,7 +6,7 @@ where Xero is, the client id, the token store, the identity client, and a token 
         AccountingApi(api_client, base_url=xero.endpoints.accounting_url)
 
 In playground mode Xero is the sandbox that socketcli.bootstrap starts for the command's
-length; `sandbox_xero(base_url, ...)` points a `XeroAccess` at it (loopback only: its
+length; `sandbox_xero(settings, base_url, ...)` points a `XeroAccess` at it (loopback only: its
 `XeroEndpoints` refuse any other address), with the playground's tokens kept apart.
 """
 
@@ -276,7 +276,7 @@ def open_xero(
     socketcli.bootstrap starts its sandbox and points `sandbox_xero` at it."""
     if settings.get("playground") == "true":
         raise PlaygroundRefusal(
-            "the playground's Xero is its sandbox: open it by socketcli.bootstrap"
+            "the playground's Xero is its sandbox, which socketcli.bootstrap's Wiring.xero opens"
         )
     yield XeroAccess(
         endpoints=XeroEndpoints.from_environment(),
