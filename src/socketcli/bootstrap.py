@@ -1,30 +1,43 @@
-"""Wires concrete adapters to the services: where the store is, which clock, which engine.
+"""Wires concrete adapters to the services: where the store is, which clock, which engine,
+and Xero (the real one, or in playground mode the sandbox started here) with its gateway.
 
-The CLI asks this module for a unit of work; tests wire their own.
+The CLI asks this module for a unit of work and for Xero, and imports no adapter; tests wire
+their own.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from socketcli.paths import data_dir
+from socketcli.paths import data_dir, state_dir
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from socketcli.adapters.store.database import StoreLocation
     from socketcli.adapters.store.reader import SqlReader
+
+    # Re-exported for the CLI's annotations: the CLI imports no adapter.
+    from socketcli.adapters.xero.access import XeroAccess as XeroAccess
+    from socketcli.adapters.xero.tokens import TokenProvider
+    from socketcli.adapters.xero.tokens import XeroToken as XeroToken
     from socketcli.ports.clock import Clock
     from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
+    from socketcli.ports.xero import XeroGateway
+    from socketcli.sandbox import Sandbox
 
 DEFAULT_STORE = "socket.db"
 PLAYGROUND_STORE = "playground.db"
+#: The playground's sandbox Xero keeps its state here, in the state directory.
+PLAYGROUND_XERO_STATE = "playground-xero.json"
+#: Where the Xero gateway logs its retries and waits (`socket sync` writes them to its log).
+GATEWAY_LOGGER = "socketcli.adapters.xero.gateway"
 
 
 def store_location(db: Path | None = None, *, playground: bool = False) -> StoreLocation:
@@ -81,9 +94,95 @@ class Wiring:
         with self.uow(write=True, create=True) as uow:
             uow.commit()
 
+    def exists(self) -> bool:
+        """Whether the store is there already (`socket init` says which it did)."""
+        from socketcli.adapters.store.database import store_exists
+
+        return store_exists(self.location)
+
     def reader(self) -> AbstractContextManager[PlanReader]:
         """A read-only view of the store in one read transaction, without SQLModel or the ORM."""
         return sql_reader(self.engine(), location=self.location.describe())()
+
+    # -- Xero ----------------------------------------------------------------------------------
+
+    @contextmanager
+    def xero(
+        self, settings: Mapping[str, str], *, say: Callable[[str], None], announce: bool = True
+    ) -> Iterator[XeroAccess]:
+        """Xero for the length of a command: the real one (or SOCKET_XERO_*_URL), or in
+        playground mode the sandbox, started in this process and stopped at the end (with
+        `announce`, `say` tells so). `say` also hears the token store's warnings."""
+        from socketcli.adapters.xero.access import open_xero, sandbox_xero
+
+        directory = state_dir()
+        if settings.get("playground") != "true":
+            with open_xero(settings, warn=say, directory=directory) as xero:
+                yield xero
+            return
+        with self._sandbox(directory) as sandbox:
+            if announce:
+                say(
+                    f"Playground: Xero is the sandbox on {sandbox.base_url} "
+                    f"(state: {sandbox.app.path}); nothing reaches a real Xero."
+                )
+            yield sandbox_xero(
+                settings,
+                sandbox.base_url,
+                client_id=sandbox.client_id,
+                custom_client_id=sandbox.custom_client_id,
+                custom_client_secret=sandbox.custom_client_secret,
+                warn=say,
+                directory=directory,
+            )
+
+    @contextmanager
+    def _sandbox(self, directory: Path) -> Iterator[Sandbox]:
+        """The playground's sandbox Xero on a free loopback port; a new one holds the demo
+        practice's contacts."""
+        from socketcli.ports.xero import XeroError
+        from socketcli.sandbox import start_sandbox
+
+        path = directory / PLAYGROUND_XERO_STATE
+        contacts = [] if path.exists() else self._demo_contacts()
+        try:
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            sandbox = start_sandbox(state_path=path, contacts=contacts)
+        except OSError as failure:
+            raise XeroError(f"cannot start the playground's sandbox Xero: {failure}") from None
+        try:
+            yield sandbox
+        finally:
+            sandbox.stop()
+
+    def _demo_contacts(self) -> list[dict[str, object]]:
+        import dataclasses
+
+        from socketcli.services.demo_data import build_demo
+
+        return [dataclasses.asdict(c) for c in build_demo(self.clock.now()).xero_contacts]
+
+    @staticmethod
+    def xero_tenant_override() -> str:
+        """The tenant of the environment's Xero token (SOCKET_XERO_ACCESS_TOKEN with
+        SOCKET_XERO_TENANT_ID), else ""."""
+        from socketcli.adapters.xero.tokens import environment_override
+
+        override = environment_override()
+        return override.tenant_id if override else ""
+
+    @staticmethod
+    def gateway(xero: XeroAccess, source: TokenProvider) -> XeroGateway:
+        """The Xero gateway (over xero-python) for the organisation of `source`'s token."""
+        from socketcli.adapters.xero.gateway import XeroPythonGateway
+
+        return XeroPythonGateway(
+            api_url=xero.endpoints.accounting_url,
+            connections_url=xero.endpoints.api_url,
+            tenant_id=source.tenant_id,
+            token_source=source.xero_token_dict,
+            renew=source.renew,
+        )
 
     def close(self) -> None:
         if self._engine is not None:

@@ -292,7 +292,7 @@ def test_at_a_terminal_several_organisations_give_a_numbered_prompt(
     socket: Socket, pointed: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     second = pointed.add_organisation("Second Practice Ltd")
-    monkeypatch.setattr("socketcli.cli.xero._interactive", lambda: True)
+    monkeypatch.setattr("socketcli.cli.xero.connect._interactive", lambda: True)
     monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: get(consent(url))[0] == 200)
 
@@ -307,7 +307,7 @@ def test_at_a_terminal_several_organisations_give_a_numbered_prompt(
 def test_at_a_terminal_the_custom_connection_secret_is_asked_for_hidden(
     socket: Socket, pointed: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("socketcli.cli.xero._interactive", lambda: True)
+    monkeypatch.setattr("socketcli.cli.xero.connect._interactive", lambda: True)
 
     result = socket.ok(
         "xero",

@@ -7,14 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
+from socketcli.cli.options import ClientArg, JsonOption
 
 if TYPE_CHECKING:
     from socketcli.domain.records import Client
 
 app = command_group(help="Manage the practice's clients.")
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ClientArg = Annotated[str, typer.Argument(help="The client's reference (or its exact name).")]
 Email = Annotated[str | None, typer.Option(help="Billing email address.")]
 YearEnd = Annotated[
     str | None, typer.Option("--year-end", help="Financial year end as DD-MM, e.g. 31-03.")

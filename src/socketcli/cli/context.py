@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
-    from socketcli.bootstrap import Wiring
+    from socketcli.bootstrap import Wiring, XeroAccess
     from socketcli.ports.clock import Clock
     from socketcli.ports.store import OpenStore, PlanReader, UnitOfWork
 
@@ -54,6 +54,21 @@ class State:
         with self.wiring.reader() as reader:
             self.announce(reader.settings_values())
             yield reader
+
+    def settings(self) -> dict[str, str]:
+        """The practice settings, as stored."""
+        from socketcli.services.settings import setting_values
+
+        return setting_values(self.store)
+
+    def xero(
+        self, settings: Mapping[str, str], *, announce: bool = True
+    ) -> AbstractContextManager[XeroAccess]:
+        """Xero for this command; in playground mode the sandbox, and (with `announce`) a line
+        on stderr that says so."""
+        from socketcli.cli.output import say
+
+        return self.wiring.xero(settings, say=say, announce=announce)
 
     def announce(self, settings: dict[str, str] | None = None) -> None:
         """Say once, on stderr, when the store is the playground."""

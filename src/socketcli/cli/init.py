@@ -9,11 +9,10 @@ from socketcli.cli.context import state
 
 def init(ctx: typer.Context) -> None:
     """Create the practice's store (or bring an existing one to the newest schema)."""
-    from socketcli.adapters.store.database import store_exists
     from socketcli.cli.output import say
 
     st = state(ctx)
-    existed = store_exists(st.wiring.location)
+    existed = st.wiring.exists()
     st.create_store()
     where = st.wiring.location.describe()
     if existed:

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
+    from socketcli.domain.links import ContactLink
+    from socketcli.services.plan import DiffRow, PlanRow
+
 
 class Format(StrEnum):
     TABLE = "table"
@@ -194,3 +197,51 @@ def signed(amount: Decimal) -> str:
     if amount > 0:
         return f"+{amount:,.2f}"
     return f"{amount:,.2f}"
+
+
+# -- the Xero contact of a client (plan show, plan diff, plan preview, contacts list) ---------
+
+WARN = "[yellow]⚠[/]"
+DIFFERS = "[cyan]≠[/]"
+KINDS = {  # (one, several)
+    "unlinked": ("not linked", "not linked"),
+    "archived": ("contact archived", "contacts archived"),
+    "merged": ("contact merged", "contacts merged"),
+    "missing": ("contact not in Xero", "contacts not in Xero"),
+}
+
+
+def contact_cell(link: ContactLink, client: str) -> str:
+    """The Xero contact cell (plan show, plan diff, contacts list): the contact's name,
+    marked where a person needs to look."""
+    name = escape(link.contact_name or "")
+    status = link.status.value
+    if status == "linked":
+        return f"{DIFFERS} {name}" if link.differs_from(client) else name
+    if status == "new":
+        return f"[dim]new: {escape(client)}[/]"
+    if status == "unlinked":
+        return f"{WARN} not linked"
+    if status == "merged":
+        return f"{WARN} {name} (merged into {escape(link.merged_into or '?')})"
+    return f"{WARN} {name} ({'archived in Xero' if status == 'archived' else 'not in Xero'})"
+
+
+def attention(rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool) -> None:
+    """The closing lines of a plan: what the marks mean, and how many clients need a person."""
+    from collections import Counter
+
+    if any(r.link.status.value == "linked" and r.link.differs_from(r.client) for r in rows):
+        note(f"{DIFFERS} the Xero contact's name differs from the client's (both are shown).")
+    waiting = Counter(r.link.status.value for r in rows if r.warning)
+    if waiting:
+        kinds = ", ".join(
+            f"{count} {KINDS[kind][count != 1]}" for kind, count in sorted(waiting.items())
+        )
+        count = sum(waiting.values())
+        note(
+            f"{WARN} {plural(count, 'client needs', 'clients need')} attention ({kinds}): "
+            "fix with `socket contacts match`."
+        )
+    elif always:
+        note("No client needs attention: every client has a Xero contact.")

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
+from socketcli.cli.options import JsonOption
 
 if TYPE_CHECKING:
     from socketcli.domain.records import Proposal
 
 app = command_group(help="Manage proposals: the agreed scope that billing follows.")
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 RefArg = Annotated[str, typer.Argument(help="The proposal's reference.")]
 LINE_HELP = "A line as SERVICE=[QTYx]PRICE[|DESCRIPTION], e.g. 'Bookkeeping=150' or 'Payroll=3x25|Payroll, 3 staff'. Repeat for each line."
 

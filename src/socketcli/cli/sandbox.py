@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from socketcli.cli.context import command_group
+
+if TYPE_CHECKING:
+    from socketcli.sandbox import Sandbox
 
 app = command_group(help="Run a stand-in for Xero on this machine, to rehearse against.")
 
@@ -61,34 +64,46 @@ def serve(
     sandbox holds "Demo Practice Ltd" with the playground's demo contact list. Faults, the
     clock and the state are under http://127.0.0.1:PORT/_sandbox/ (see docs/sandbox.md).
     """
-    import dataclasses
     import gc
     import logging
-    from datetime import UTC, datetime
 
     from socketcli.cli.output import say
-    from socketcli.sandbox import (
-        CUSTOM_CLIENT_ID,
-        CUSTOM_CLIENT_SECRET,
-        PKCE_CLIENT_ID,
-        start_sandbox,
-    )
 
     gc.enable()  # a server runs for hours: collect cycles as usual (see socketcli.__main__)
     path = state_file or default_state_path()
     if reset:
         path.unlink(missing_ok=True)
+    if log_requests:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+        logging.getLogger("socketcli.sandbox").setLevel(logging.INFO)
+    sandbox = _start(path, port, demo_contacts=not path.exists() and not no_demo_contacts)
+    _say_where(sandbox, path)
+    say("Press Ctrl-C to stop.")
+    try:
+        sandbox.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+    say("Sandbox stopped; its state is kept for next time.")
+
+
+def _start(path: Path, port: int, *, demo_contacts: bool) -> Sandbox:
+    """The sandbox on 127.0.0.1:PORT with its state in `path` (a new one seeded with the
+    playground's demo contacts when asked)."""
+    from socketcli.sandbox import start_sandbox
+
     contacts: list[dict[str, object]] = []
-    if not path.exists() and not no_demo_contacts:
+    if demo_contacts:
+        import dataclasses
+        from datetime import UTC, datetime
+
         from socketcli.services.demo_data import build_demo
 
         demo = build_demo(datetime.now(UTC))
         contacts = [dataclasses.asdict(contact) for contact in demo.xero_contacts]
-    if log_requests:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-        logging.getLogger("socketcli.sandbox").setLevel(logging.INFO)
     try:
-        sandbox = start_sandbox(state_path=path, contacts=contacts, port=port)
+        return start_sandbox(state_path=path, contacts=contacts, port=port)
     except OSError as failure:
         from socketcli.domain.errors import Conflict
 
@@ -99,17 +114,16 @@ def serve(
         from socketcli.domain.errors import InvalidInput
 
         raise InvalidInput(str(failure)) from None
+
+
+def _say_where(sandbox: Sandbox, path: Path) -> None:
+    """Where the sandbox answers, and the ids and addresses to point socket at it."""
+    from socketcli.cli.output import say
+    from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, PKCE_CLIENT_ID
+
     say(f"Sandbox Xero for {sandbox.tenant_name} on {sandbox.base_url} (state: {path})")
     say(f"  tenant id:                {sandbox.tenant_id}")
     say(f"  PKCE client id:           {PKCE_CLIENT_ID}")
     say(f"  custom connection:        {CUSTOM_CLIENT_ID} / {CUSTOM_CLIENT_SECRET}")
     say(f"  SOCKET_XERO_API_URL=      {sandbox.base_url}")
     say(f"  SOCKET_XERO_IDENTITY_URL= {sandbox.base_url}")
-    say("Press Ctrl-C to stop.")
-    try:
-        sandbox.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
-    say("Sandbox stopped; its state is kept for next time.")

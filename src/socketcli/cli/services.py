@@ -7,10 +7,10 @@ from typing import Annotated
 import typer
 
 from socketcli.cli.context import command_group, state
+from socketcli.cli.options import JsonOption
 
 app = command_group(help="Manage the pricing menu of services.")
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 METHOD_HELP = (
     "Billing method: monthly, quarterly_in_advance, annual_in_advance, quarterly_on_completion, "
     "annual_on_completion, one_off or weekly."

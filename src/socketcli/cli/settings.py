@@ -7,10 +7,9 @@ from typing import Annotated
 import typer
 
 from socketcli.cli.context import command_group, state
+from socketcli.cli.options import JsonOption
 
 app = command_group(help="Show and change the practice settings.")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
 @app.command("show")

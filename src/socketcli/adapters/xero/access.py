@@ -1,13 +1,13 @@
 """Everything a Xero command needs, wired from the practice's settings and the environment:
 where Xero is, the client id, the token store, the identity client, and a token source.
 
-    with open_xero(settings, warn=say) as xero:      # starts the playground's sandbox if needed
+    with open_xero(settings, warn=say) as xero:
         source = xero.token_source()                 # SOCKET_XERO_ACCESS_TOKEN, or the store
         AccountingApi(api_client, base_url=xero.endpoints.accounting_url)
 
-In playground mode (the store's `playground` setting) Xero is the sandbox, started in this
-process on a free loopback port for the command's duration with its state in the state
-directory (`playground-xero.json`), and `XeroEndpoints` refuses any other address.
+In playground mode Xero is the sandbox that socketcli.bootstrap starts for the command's
+length; `sandbox_xero(settings, base_url, ...)` points a `XeroAccess` at it (loopback only: its
+`XeroEndpoints` refuse any other address), with the playground's tokens kept apart.
 """
 
 from __future__ import annotations
@@ -15,15 +15,27 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from socketcli.adapters.xero.endpoints import XeroEndpoints
-from socketcli.adapters.xero.errors import XeroError, XeroNotConnected, XeroTokenRejected
-from socketcli.adapters.xero.oauth import IdentityClient, Organisation
+from socketcli.adapters.xero.errors import (
+    PlaygroundRefusal,
+    XeroAuthorisationFailed,
+    XeroNotConnected,
+    XeroTokenRejected,
+)
+from socketcli.adapters.xero.oauth import (
+    DEFAULT_CALLBACK_PORT,
+    CallbackListener,
+    IdentityClient,
+    Organisation,
+    PkceRequest,
+    callback_uri,
+    consent_on_loopback,
+)
 from socketcli.adapters.xero.tokens import (
     TokenProvider,
     TokenSource,
@@ -31,14 +43,11 @@ from socketcli.adapters.xero.tokens import (
     XeroToken,
     environment_override,
 )
+from socketcli.domain.errors import InvalidInput
 from socketcli.paths import state_dir
-
-if TYPE_CHECKING:
-    from socketcli.sandbox import Sandbox
 
 CLIENT_ID_VARIABLE = "SOCKET_XERO_CLIENT_ID"
 CLIENT_SECRET_VARIABLE = "SOCKET_XERO_CLIENT_SECRET"
-PLAYGROUND_STATE = "playground-xero.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +76,6 @@ class XeroAccess:
     client_id: str
     tenant_id: str
     playground: bool = False
-    sandbox: Sandbox | None = None
     custom_client_id: str = ""
     custom_client_secret: str = ""
     now: Callable[[], float] = field(default=time.time)
@@ -88,6 +96,77 @@ class XeroAccess:
 
     def new_connection(self, token: XeroToken) -> NewConnection:
         return NewConnection(self, token)
+
+    # -- signing in (`socket xero connect`): the person's part is the caller's ---------------
+
+    def pkce_client_id(self, given: str | None = None) -> str:
+        """The app's client id for Auth Code with PKCE: the one given, else
+        SOCKET_XERO_CLIENT_ID or the xero_client_id setting (in the playground, the sandbox's)."""
+        client_id = given or self.client_id
+        if not client_id:
+            raise InvalidInput(
+                "no Xero client id: create an app (Auth code with PKCE, redirect URI "
+                f"{callback_uri(DEFAULT_CALLBACK_PORT)}) at developer.xero.com, then "
+                f"`socket settings set xero_client_id ID` (or set {CLIENT_ID_VARIABLE})"
+            )
+        return client_id
+
+    def pkce_request(self, client_id: str, redirect_uri: str = "", *, port: int = 0) -> PkceRequest:
+        """A sign-in at this Xero, answered at `redirect_uri`, else at the loopback callback on
+        `port` (0: the default port)."""
+        redirect_uri = redirect_uri or callback_uri(port or DEFAULT_CALLBACK_PORT)
+        return PkceRequest(client_id, redirect_uri, self.endpoints.authorize_url)
+
+    @staticmethod
+    def listen(port: int) -> CallbackListener:
+        """The loopback server that waits for the browser's answer on `port` (0: any)."""
+        return CallbackListener(port)
+
+    @staticmethod
+    def sandbox_consent(request: PkceRequest) -> str:
+        """The playground's sign-in: the sandbox consents at once; where it redirects."""
+        return consent_on_loopback(request)
+
+    def exchange(self, request: PkceRequest, redirected: str | None) -> XeroToken:
+        """The token for the address the browser was sent back to (None: none was given)."""
+        if redirected is None:
+            raise XeroAuthorisationFailed("no address was pasted: nothing was connected")
+        code = request.code_from(redirected)
+        return self.identity.exchange_code(
+            client_id=request.client_id,
+            code=code,
+            redirect_uri=request.redirect_uri,
+            verifier=request.verifier,
+        )
+
+    def custom_connection(
+        self,
+        client_id: str | None,
+        client_secret: str | None,
+        *,
+        ask_secret: Callable[[], str] | None = None,
+    ) -> XeroToken:
+        """A custom connection's token (client credentials): the id and secret given, else
+        SOCKET_XERO_CLIENT_ID and SOCKET_XERO_CLIENT_SECRET (the sandbox's in the
+        playground), else the secret `ask_secret` asks for."""
+        client_id = (
+            client_id or os.environ.get(CLIENT_ID_VARIABLE) or self.custom_client_id or ""
+        ).strip()
+        secret = (
+            client_secret or os.environ.get(CLIENT_SECRET_VARIABLE) or self.custom_client_secret
+        )
+        if not client_id:
+            raise InvalidInput(
+                f"a custom connection needs its client id: --client-id ID or {CLIENT_ID_VARIABLE}"
+            )
+        if not secret:
+            if ask_secret is None:
+                raise InvalidInput(
+                    "a custom connection needs its client secret: set "
+                    f"{CLIENT_SECRET_VARIABLE} (or --client-secret)"
+                )
+            secret = ask_secret()
+        return self.identity.client_credentials(client_id, secret.strip())
 
     # -- the connect service's Credentials port ----------------------------------------------
 
@@ -191,45 +270,40 @@ def open_xero(
     settings: Mapping[str, str],
     *,
     warn: Callable[[str], None] | None = None,
-    demo_contacts: Callable[[], Iterable[Mapping[str, Any]]] | None = None,
     directory: Path | None = None,
 ) -> Iterator[XeroAccess]:
-    """Xero for the length of a command: the real one (or SOCKET_XERO_*_URL), or in playground
-    mode the sandbox, started here and stopped at the end."""
-    directory = directory or state_dir()
-    tenant_id = settings.get("xero_tenant_id", "")
-    if settings.get("playground") != "true":
-        yield XeroAccess(
-            endpoints=XeroEndpoints.from_environment(),
-            store=TokenStore(directory, warn=warn),
-            client_id=client_id_for(settings),
-            tenant_id=tenant_id,
+    """The real Xero (or SOCKET_XERO_*_URL) for the length of a command. Never the playground's:
+    socketcli.bootstrap starts its sandbox and points `sandbox_xero` at it."""
+    if settings.get("playground") == "true":
+        raise PlaygroundRefusal(
+            "the playground's Xero is its sandbox, which socketcli.bootstrap's Wiring.xero opens"
         )
-        return
-    from socketcli.sandbox import (
-        CUSTOM_CLIENT_ID,
-        CUSTOM_CLIENT_SECRET,
-        PKCE_CLIENT_ID,
-        start_sandbox,
+    yield XeroAccess(
+        endpoints=XeroEndpoints.from_environment(),
+        store=TokenStore(directory or state_dir(), warn=warn),
+        client_id=client_id_for(settings),
+        tenant_id=settings.get("xero_tenant_id", ""),
     )
 
-    path = directory / PLAYGROUND_STATE
-    contacts = list(demo_contacts()) if demo_contacts is not None and not path.exists() else []
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        sandbox = start_sandbox(state_path=path, contacts=contacts)
-    except OSError as failure:
-        raise XeroError(f"cannot start the playground's sandbox Xero: {failure}") from None
-    try:
-        yield XeroAccess(
-            endpoints=XeroEndpoints.sandbox(sandbox.base_url, playground=True),
-            store=TokenStore(directory, prefix="playground-xero", warn=warn),
-            client_id=PKCE_CLIENT_ID,
-            tenant_id=tenant_id,
-            playground=True,
-            sandbox=sandbox,
-            custom_client_id=CUSTOM_CLIENT_ID,
-            custom_client_secret=CUSTOM_CLIENT_SECRET,
-        )
-    finally:
-        sandbox.stop()
+
+def sandbox_xero(
+    settings: Mapping[str, str],
+    base_url: str,
+    *,
+    client_id: str,
+    custom_client_id: str,
+    custom_client_secret: str,
+    warn: Callable[[str], None] | None = None,
+    directory: Path | None = None,
+) -> XeroAccess:
+    """The playground's Xero: the sandbox at `base_url` (loopback only), with its client ids, and
+    tokens kept apart from the practice's (playground-xero)."""
+    return XeroAccess(
+        endpoints=XeroEndpoints.sandbox(base_url, playground=True),
+        store=TokenStore(directory or state_dir(), prefix="playground-xero", warn=warn),
+        client_id=client_id,
+        tenant_id=settings.get("xero_tenant_id", ""),
+        playground=True,
+        custom_client_id=custom_client_id,
+        custom_client_secret=custom_client_secret,
+    )

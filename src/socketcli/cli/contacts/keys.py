@@ -1,0 +1,58 @@
+"""What the person types during the walk: one key without Enter, or a line, keeping what
+was typed ahead (while a screen was drawn) in order."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+_typed: list[str] = []
+
+
+def line(prompt: str) -> str:
+    """A line typed after `prompt` (Enter ends it), taking in what was typed ahead."""
+    from socketcli.cli.output import console, escape
+
+    ahead = "".join(_typed)
+    _typed.clear()
+    for end in ("\r", "\n"):
+        if end in ahead:
+            typed, _, rest = ahead.partition(end)
+            _typed.extend(rest.lstrip("\r\n"))
+            console().print(escape(prompt + typed))
+            return typed
+    console().print(escape(prompt + ahead), end="")
+    try:
+        return ahead + input()
+    except EOFError:
+        return ""
+
+
+def key() -> str:
+    """One key, without Enter. Keys typed ahead (while a screen was drawn) are kept, in order:
+    click's getchar flushes them (TCSAFLUSH), this reads with the terminal switched at once."""
+    if _typed:
+        return _typed.pop(0)
+    try:
+        import termios
+        import tty
+    except ImportError:  # not a POSIX terminal (Windows): click's own
+        return typer.getchar()
+    descriptor = sys.stdin.fileno()
+    saved = termios.tcgetattr(descriptor)
+    try:
+        tty.setraw(descriptor, termios.TCSANOW)
+        chunk = os.read(descriptor, 64).decode("utf-8", errors="replace")
+    finally:
+        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
+    if not chunk or chunk.startswith("\x1b"):
+        return chunk[:1] or "\x04"  # an arrow or function key is one keystroke, not several
+    _typed.extend(chunk[1:])
+    pressed = chunk[0]
+    if pressed == "\x03":
+        raise KeyboardInterrupt
+    if pressed == "\x04":
+        raise EOFError
+    return pressed

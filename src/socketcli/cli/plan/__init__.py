@@ -1,0 +1,14 @@
+"""`socket plan show|diff|preview|approve`: the monthly billing plan, one module a command."""
+
+from __future__ import annotations
+
+from socketcli.cli.context import command_group
+from socketcli.cli.plan import approve, diff, preview, show
+
+app = command_group(
+    help="The monthly billing plan: review it, compare it, preview and approve it.",
+)
+app.command("show")(show.show)
+app.command("diff")(diff.diff)
+app.command("preview")(preview.preview)
+app.command("approve")(approve.approve)

@@ -1,0 +1,188 @@
+"""What a sync did, as people read it (the summary, warnings and problems on stderr), as
+scripts read it (--json), and as the log keeps it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    import logging
+
+    from socketcli.services.sync import PhaseRecord, SyncConflict, SyncReport, Tally
+
+PHASE_TITLES = {
+    "contacts": "Xero contacts",
+    "accounts": "Revenue accounts",
+    "branding_themes": "Branding themes",
+    "tracking_categories": "Tracking categories",
+    "clients_from_xero": "Clients from Xero",
+    "push": "Client details to Xero",
+}
+
+
+def render(report: SyncReport, context: Mapping[str, Any], *, quiet: bool, json_: bool) -> None:
+    """The summary (or --json) on stdout, warnings and problems on stderr, and the exit the
+    run earned: the sync's error, or the report's code when some clients were not pushed."""
+    from socketcli.cli.output import emit_json, error, say
+
+    if json_:
+        emit_json(_document(report, context))
+    elif not quiet:
+        _summary(report, context)
+    for conflict in report.conflicts:
+        say(f"warning: {_conflict_text(conflict)}")
+    for warning in report.warnings:
+        say(f"warning: {warning}")
+    for problem in report.problems:
+        say(f"problem: {problem.message}")
+    if report.error is not None:
+        stopped = next((p.name for p in report.phases if p.outcome == "failed"), "")
+        say(
+            f"The sync stopped at {PHASE_TITLES.get(stopped, stopped).lower()}: what synced "
+            "before is kept, and the next `socket sync` takes up from there."
+        )
+        raise report.error
+    if report.problems:
+        error(
+            f"{len(report.problems)} client(s) could not be pushed to Xero (above); "
+            "everything else synced"
+        )
+        raise typer.Exit(report.exit_code)
+
+
+def _clients_text(references: list[str], shown: int = 10) -> str:
+    from socketcli.cli.output import escape, plural
+
+    text = plural(len(references), "client")
+    if references:
+        text += ": " + escape(", ".join(references[:shown]))
+        if len(references) > shown:
+            text += f" and {len(references) - shown} more"
+    return text
+
+
+def _summary(report: SyncReport, context: Mapping[str, Any]) -> None:
+    from socketcli.cli.output import escape, plural, show, table
+
+    where = " (the playground's sandbox Xero)" if context["playground"] else ""
+    kind = "first or full" if report.full else "incremental"
+    grid = table(
+        "What", "Changes", title=f"Synced with {escape(context['organisation'])}{where}: {kind}"
+    )
+    grid.add_row("Xero contacts", _tally_text(report.contacts))
+    grid.add_row("Revenue accounts", _tally_text(report.accounts))
+    grid.add_row("Branding themes", _tally_text(report.branding_themes))
+    grid.add_row("Tracking categories", _tally_text(report.tracking_categories))
+    grid.add_row("Clients pushed to Xero", _clients_text([p.reference for p in report.pushed]))
+    if any(p.name == "clients_from_xero" and p.outcome != "skipped" for p in report.phases):
+        grid.add_row("Clients made from Xero", _clients_text([c.reference for c in report.created]))
+    grid.add_row("Conflicts", plural(len(report.conflicts), "conflict"))
+    show(grid)
+    calls = table("Endpoint", "Calls", title="Calls to Xero", right=("Calls",))
+    for endpoint, count in sorted(report.calls.items()):
+        calls.add_row(endpoint, str(count))
+    calls.add_row("all", f"{report.total_calls} in {report.seconds:.1f} s")
+    show(calls)
+
+
+def _document(report: SyncReport, context: Mapping[str, Any]) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    def tally(value: Tally) -> dict[str, int]:
+        return asdict(value)
+
+    return {
+        "organisation": context["organisation"],
+        "tenant_id": report.tenant_id,
+        "playground": context["playground"],
+        "exit_code": report.exit_code,
+        "error": str(report.error) if report.error is not None else None,
+        "full": report.full,
+        "contacts": tally(report.contacts),
+        "accounts": tally(report.accounts),
+        "branding_themes": tally(report.branding_themes),
+        "tracking_categories": tally(report.tracking_categories),
+        "clients_pushed": [
+            {
+                "reference": p.reference,
+                "contact_id": p.contact_id,
+                "changes": {c.field: {"xero": c.xero, "socket": c.socket} for c in p.changes},
+            }
+            for p in report.pushed
+        ],
+        "clients_created": [asdict(c) for c in report.created],
+        "conflicts": [asdict(c) for c in report.conflicts],
+        "problems": [asdict(p) for p in report.problems],
+        "warnings": report.warnings,
+        "phases": [
+            {
+                "name": p.name,
+                "outcome": p.outcome,
+                "calls": dict(p.calls),
+                "seconds": round(p.seconds, 3),
+            }
+            for p in report.phases
+        ],
+        "calls": report.calls,
+        "total_calls": report.total_calls,
+        "seconds": round(report.seconds, 3),
+    }
+
+
+def calls_text(calls: Mapping[str, int]) -> str:
+    return ", ".join(f"{endpoint} x{count}" for endpoint, count in sorted(calls.items()))
+
+
+def phase_line(record: PhaseRecord) -> str:
+    detail = f" ({record.detail})" if record.detail else ""
+    calls = calls_text(record.calls) or "no calls"
+    return f"phase {record.name}: {record.outcome}{detail}; {calls}; {record.seconds:.2f} s"
+
+
+def _tally_text(tally: Tally) -> str:
+    parts = [f"{tally.new} new", f"{tally.updated} updated"]
+    if tally.archived:
+        parts.append(f"{tally.archived} archived")
+    if tally.removed:
+        parts.append(f"{tally.removed} removed")
+    return ", ".join(parts) + f" ({tally.unchanged} unchanged)"
+
+
+def log_report(log: logging.Logger, report: SyncReport) -> None:
+    log.info(
+        "sync %s: contacts %s; accounts %s; branding themes %s; tracking categories %s; "
+        "clients pushed %d, created %d; conflicts %d; problems %d; exit %d; calls: %s (%d in "
+        "all); %.2f s",
+        "finished" if report.error is None else "stopped",
+        _tally_text(report.contacts),
+        _tally_text(report.accounts),
+        _tally_text(report.branding_themes),
+        _tally_text(report.tracking_categories),
+        len(report.pushed),
+        len(report.created),
+        len(report.conflicts),
+        len(report.problems),
+        report.exit_code,
+        calls_text(report.calls) or "none",
+        report.total_calls,
+        report.seconds,
+    )
+    for conflict in report.conflicts:
+        log.warning("%s", _conflict_text(conflict))
+    for warning in report.warnings:
+        log.warning("%s", warning)
+    for problem in report.problems:
+        log.error("%s", problem.message)
+    if report.error is not None:
+        log.error("%s", report.error)
+
+
+def _conflict_text(conflict: SyncConflict) -> str:
+    return (
+        f"conflict: {conflict.reference}'s {conflict.field.replace('_', ' ')} changed in socket "
+        f"and in Xero since the last sync: socket's {conflict.socket!r} replaced Xero's "
+        f"{conflict.xero!r} (it was {conflict.base!r})"
+    )

@@ -1,0 +1,171 @@
+"""One sync run: the lock that keeps it alone, the log file it writes, and its progress at a
+terminal."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from socketcli.cli.context import State
+from socketcli.cli.sync.report import PHASE_TITLES, calls_text, log_report, phase_line
+
+if TYPE_CHECKING:
+    import logging
+
+    from rich.status import Status
+
+    from socketcli.services.sync import PhaseRecord, SyncReport
+
+LOG_FILE = "sync.log"
+LOCK_FILE = "sync.lock"
+#: The log file is rotated at this size, keeping this many old ones (sync.log.1, ...).
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 3
+
+
+def run_logged(st: State, *, full: bool, quiet: bool) -> tuple[SyncReport, dict[str, Any]]:
+    """Sync under the lock, logged in the state directory: the report, and what the summary
+    says of the organisation."""
+    from socketcli.paths import state_dir
+
+    directory = state_dir()
+    with _log_file(directory) as log, _locked(directory, log):
+        try:
+            report, context = _run(st, full=full, quiet=quiet, log=log)
+        except Exception as failure:  # not connected, the store: logged, then reported as usual
+            from socketcli.domain.errors import SocketError
+
+            reason = str(failure) if isinstance(failure, SocketError) else type(failure).__name__
+            log.error("sync not done: %s", reason)
+            raise
+        log_report(log, report)
+    return report, context
+
+
+def _run(
+    st: State, *, full: bool, quiet: bool, log: logging.Logger
+) -> tuple[SyncReport, dict[str, Any]]:
+    from socketcli.services.sync import sync as run_sync
+
+    settings = st.settings()
+    with st.xero(settings, announce=not quiet) as xero:
+        source = xero.token_source()
+        organisation = settings.get("xero_organisation", "") or source.tenant_id
+        log.info(
+            "sync started: %s (tenant %s)%s, store %s",
+            organisation,
+            source.tenant_id,
+            " in the playground's sandbox" if xero.playground else "",
+            st.wiring.location.describe(),
+        )
+        gateway = st.wiring.gateway(xero, source)
+        listener = _Listener(log, progress=not quiet and sys.stderr.isatty())
+        try:
+            report = run_sync(
+                st.store,
+                gateway,
+                tenant_id=source.tenant_id,
+                clock=st.clock,
+                full=full,
+                listener=listener,
+            )
+        finally:
+            listener.stop()
+    return report, {"organisation": organisation, "playground": xero.playground}
+
+
+@contextmanager
+def _locked(directory: Path, log: logging.Logger) -> Iterator[None]:
+    """One sync at a time: the lock is taken at once or not at all."""
+    from filelock import FileLock, Timeout
+
+    from socketcli.services.sync import SyncAlreadyRunning
+
+    path = directory / LOCK_FILE
+    lock = FileLock(str(path), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        log.info("sync not started: another sync holds %s", path)
+        raise SyncAlreadyRunning(
+            f"another `socket sync` is running (it holds {path}): this one did nothing and "
+            "stops; the running one carries on"
+        ) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _log_file(directory: Path) -> Iterator[logging.Logger]:
+    """sync.log in the state directory, rotated at LOG_BYTES: this run's lines, and the
+    gateway's retries and waits (never a header, a token or a body)."""
+    import logging
+    import logging.handlers
+
+    from socketcli.bootstrap import GATEWAY_LOGGER
+
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handler = logging.handlers.RotatingFileHandler(
+        directory / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
+    )
+    handler.setLevel(logging.INFO)
+    log = logging.getLogger("socketcli.sync")
+    gateway = logging.getLogger(GATEWAY_LOGGER)
+    levels = {logger: logger.level for logger in (log, gateway)}
+    for logger in levels:
+        logger.addHandler(handler)
+        if logger.getEffectiveLevel() > logging.INFO:
+            logger.setLevel(logging.INFO)
+    try:
+        yield log
+    finally:
+        for logger, level in levels.items():
+            logger.removeHandler(handler)
+            logger.setLevel(level)
+        handler.close()
+
+
+class _Listener:
+    """Progress at a terminal (a spinner on stderr) and a log line per phase."""
+
+    def __init__(self, log: logging.Logger, *, progress: bool) -> None:
+        self.log = log
+        self.progress = progress
+        self._status: Status | None = None
+
+    def phase_started(self, name: str) -> None:
+        if not self.progress:
+            return
+        from socketcli.cli.output import console
+
+        title = PHASE_TITLES.get(name, name)
+        if self._status is None:
+            self._status = console(stderr=True).status(f"Syncing: {title}...")
+            self._status.start()
+        else:
+            self._status.update(f"Syncing: {title}...")
+
+    def phase_finished(self, record: PhaseRecord) -> None:
+        self.log.info("%s", phase_line(record))
+        if self.progress and record.outcome == "done":
+            from socketcli.cli.output import console
+
+            console(stderr=True).print(
+                f"  {PHASE_TITLES.get(record.name, record.name)}: done "
+                f"({calls_text(record.calls) or 'no calls'})",
+                markup=False,
+                highlight=False,
+            )
+
+    def stop(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
