@@ -184,6 +184,36 @@ class Wiring:
             renew=source.renew,
         )
 
+    def exclusive(self, name: str) -> Callable[[], AbstractContextManager[object]]:
+        """One `name` (posting) at a time on this store, across processes: a lock file in
+        the state directory, named after the store, taken at once or not at all."""
+        import hashlib
+
+        from socketcli.services.posting import PostingAlreadyRunning
+
+        digest = hashlib.sha256(self.location.url.encode()).hexdigest()[:12]
+        path = state_dir() / f"{name}-{digest}.lock"
+
+        @contextmanager
+        def held() -> Iterator[object]:
+            from filelock import FileLock, Timeout
+
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            lock = FileLock(str(path), timeout=0)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise PostingAlreadyRunning(
+                    f"another `socket plan post` or `socket sync` is posting to Xero from this "
+                    f"store (it holds {path}): this one did nothing; the running one carries on"
+                ) from None
+            try:
+                yield lock
+            finally:
+                lock.release()
+
+        return held
+
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()

@@ -131,7 +131,7 @@ def test_a_group_without_a_command_shows_its_commands(socket):
 
 
 def test_an_unknown_command_is_a_usage_error(socket):
-    assert "No such command" in socket.usage_error("plan", "post")
+    assert "No such command" in socket.usage_error("plan", "publish")
 
 
 def test_the_store_is_created_under_a_missing_data_dir(socket, data_dir: Path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -72,7 +73,7 @@ def test_a_finalised_month_posts_on_its_first_every_invoice_once_as_approved(
     docs = approved(practice)
     practice.clock.at = FIRST_OF_DECEMBER
 
-    report = post(practice.store, gateway, practice.clock)
+    report = post(practice.store, lambda: nullcontext(gateway), practice.clock)
 
     assert report.error is None
     assert report.failed == []
@@ -93,13 +94,13 @@ def test_a_month_approved_ahead_waits_for_its_first(
     approved(practice)
     practice.clock.at = datetime(2026, 11, 30, 23, 59, tzinfo=UTC)
 
-    report = post(practice.store, gateway, practice.clock)
+    report = post(practice.store, lambda: nullcontext(gateway), practice.clock)
 
     assert report.waiting == [DECEMBER]
     assert report.posted == []
     assert xero.invoices() == []
     with pytest.raises(Conflict, match="not due yet"):
-        post(practice.store, gateway, practice.clock, month=DECEMBER)
+        post(practice.store, lambda: nullcontext(gateway), practice.clock, month=DECEMBER)
 
 
 def test_posting_again_sends_nothing_more(
@@ -107,10 +108,10 @@ def test_posting_again_sends_nothing_more(
 ) -> None:
     docs = approved(practice)
     practice.clock.at = FIRST_OF_DECEMBER
-    post(practice.store, gateway, practice.clock)
+    post(practice.store, lambda: nullcontext(gateway), practice.clock)
     xero.clear_calls()
 
-    again = post(practice.store, gateway, practice.clock)
+    again = post(practice.store, lambda: nullcontext(gateway), practice.clock)
 
     assert (again.posted, again.queued) == ([], 0)
     assert [c for c in xero.calls() if "Invoices" in c.path] == []
@@ -146,13 +147,12 @@ def test_a_batch_whose_answer_was_lost_is_settled_by_reference_never_sent_twice(
     docs = approved(practice)
     practice.clock.at = FIRST_OF_DECEMBER
 
-    first = post(
-        practice.store, LosesAnswers(gateway, batch=1, reached_xero=reached_xero), practice.clock
-    )
+    losing = LosesAnswers(gateway, batch=1, reached_xero=reached_xero)
+    first = post(practice.store, lambda: nullcontext(losing), practice.clock)
     assert first.error is not None
     assert posting_status(practice.store, practice.clock).count("sending") == min(len(docs), 50)
 
-    second = post(practice.store, gateway, practice.clock)
+    second = post(practice.store, lambda: nullcontext(gateway), practice.clock)
 
     assert second.error is None
     assert (len(second.settled), second.requeued) == (

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from socketcli.bootstrap import Wiring, XeroAccess
     from socketcli.ports.clock import Clock
     from socketcli.ports.store import OpenStore, PlanReader, UnitOfWork
+    from socketcli.ports.xero import XeroGateway
 
 
 @dataclass
@@ -69,6 +70,13 @@ class State:
         from socketcli.cli.output import say
 
         return self.wiring.xero(settings, say=say, announce=announce)
+
+    @contextmanager
+    def gateway(self) -> Iterator[XeroGateway]:
+        """The Xero gateway for the connected organisation, for the length of a block (in
+        playground mode, to the sandbox)."""
+        with self.xero(self.settings()) as xero:
+            yield self.wiring.gateway(xero, xero.token_source())
 
     def announce(self, settings: dict[str, str] | None = None) -> None:
         """Say once, on stderr, when the store is the playground."""

@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from socketcli.domain.errors import Conflict, NotFound
+from socketcli.domain.errors import Conflict, NotFound, SocketError
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import link_to
 from socketcli.domain.months import Month
@@ -55,6 +55,16 @@ from socketcli.ports.xero import (
     XeroError,
     XeroGateway,
 )
+
+#: Exit code of a post that found another one running (as `socket sync`'s).
+EXIT_LOCKED = 9
+
+
+class PostingAlreadyRunning(SocketError):
+    """Another poster holds the store's posting lock: this one did nothing (exit 9)."""
+
+    exit_code = EXIT_LOCKED
+
 
 # -- the request body ---------------------------------------------------------------------------
 
@@ -183,7 +193,7 @@ class PostingListener(Protocol):
 
 def post(
     store: OpenStore,
-    xero: XeroGateway,
+    xero: Callable[[], AbstractContextManager[XeroGateway]],
     clock: Clock,
     *,
     month: Month | None = None,
@@ -192,37 +202,50 @@ def post(
     listener: PostingListener | None = None,
 ) -> PostingReport:
     """Post what is due (or one finalised month, when due), settling first what an earlier
-    run left in flight. `exclusive` holds other posters off for the whole run."""
-    if exclusive is None:
-        return _Run(store, xero, clock, listener).run(month, retry_failed)
-    with exclusive():
-        return _Run(store, xero, clock, listener).run(month, retry_failed)
+    run left in flight. `xero` opens the gateway, only when there is something to send or to
+    settle; `exclusive` holds other posters off for the whole run."""
+    with exclusive() if exclusive is not None else nullcontext():
+        return _Run(store, clock, listener).run(xero, month, retry_failed)
 
 
 class _Run:
-    def __init__(
-        self,
-        store: OpenStore,
-        xero: XeroGateway,
-        clock: Clock,
-        listener: PostingListener | None,
-    ) -> None:
+    xero: XeroGateway
+
+    def __init__(self, store: OpenStore, clock: Clock, listener: PostingListener | None) -> None:
         self.store = store
-        self.xero = xero
         self.clock = clock
         self.listener = listener
         self.report = PostingReport()
 
-    def run(self, month: Month | None, retry_failed: bool) -> PostingReport:
+    def run(
+        self,
+        xero: Callable[[], AbstractContextManager[XeroGateway]],
+        month: Month | None,
+        retry_failed: bool,
+    ) -> PostingReport:
         months = self._months(month)
+        if not self._work(months, retry_failed):
+            return self.report
         try:
-            self._settle()
-            if months:
-                self._queue(months, retry_failed)
-                self._send(months)
+            with xero() as gateway:
+                self.xero = gateway
+                self._settle()
+                if months:
+                    self._queue(months, retry_failed)
+                    self._send(months)
         except XeroError as error:
             self.report.error = error
         return self.report
+
+    def _work(self, months: Sequence[Month], retry_failed: bool) -> bool:
+        """Whether anything is in flight, or due and not posted yet."""
+        with self.store() as uow:
+            if uow.outbox.entries(states=[OutboxState.SENDING]):
+                return True
+            states = [OutboxState.PENDING, *([OutboxState.FAILED] if retry_failed else [])]
+            if months and uow.outbox.entries(months=months, states=states):
+                return True
+            return any(uow.outbox.unqueued(m) for m in months)
 
     def _months(self, wanted: Month | None) -> list[Month]:
         """The finalised months due now (all, or the one asked for)."""

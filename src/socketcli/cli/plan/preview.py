@@ -54,6 +54,11 @@ def preview(
     elif not report.invoices:
         say(f"Nothing to invoice for {client} in {report.month.label}.")
     else:
+        if report.finalised:
+            say(
+                f"{report.month.label} is finalised: this is the invoice as approved; later "
+                f"edits apply from {(report.month + 1).label}."
+            )
         for invoice in report.invoices:
             _invoice(invoice, report.link)
 
@@ -62,6 +67,7 @@ def _document(report: PreviewReport) -> dict[str, Any]:
     return {
         "month": str(report.month),
         "playground": report.playground,
+        "finalised": report.finalised,
         "xero_contact_status": report.link.status.value,
         "warning": report.link.warning,
         "invoices": [_invoice_json(invoice) for invoice in report.invoices],
@@ -78,6 +84,7 @@ def _invoice_json(invoice: InvoiceDocument) -> dict[str, Any]:
         "due_date": invoice.due_date,
         "payment_terms": invoice.payment_terms,
         "reference": invoice.reference,
+        "status": invoice.status,
         "branding_theme": invoice.branding_theme or None,
         "line_amount_types": "Exclusive",
         "lines": [

@@ -1,0 +1,41 @@
+"""`socket plan post` and `plan status` as a practice runs them, on the playground (whose
+Xero is the sandbox, started in the process)."""
+
+from __future__ import annotations
+
+import json
+
+from tests.runner import Socket
+
+
+def test_the_playground_month_end_approve_post_status(socket: Socket) -> None:
+    socket.ok("playground")
+    socket.ok("--playground", "xero", "connect")
+    approved = socket.ok("--playground", "plan", "approve")
+    assert "Finalised the plan for Dec 2026: 38 invoices" in approved.stderr
+
+    early = socket.ok("--playground", "plan", "post")
+    assert "Dec 2026 is finalised and posts on 01 Dec 2026." in early.stderr
+    assert socket.json("--playground", "plan", "status")["due"] is False
+
+    on_the_first = socket.using(env={"SOCKET_NOW": "2026-12-01T00:00:00+00:00"})
+    posted = on_the_first.ok("--playground", "plan", "post", "--json")
+    document = json.loads(posted.stdout)
+    assert len(document["posted"]) == 38
+    assert document["failed"] == []
+
+    status = on_the_first.json("--playground", "plan", "status")
+    assert {row["state"] for row in status["invoices"]} == {"posted"}
+    numbers = [row["xero_number"] for row in status["invoices"]]
+    assert len(set(numbers)) == 38
+    assert all(number.startswith("INV-") for number in numbers)
+
+    again = on_the_first.ok("--playground", "plan", "post")
+    assert "Nothing to post." in again.stderr
+
+
+def test_posting_a_month_not_finalised_says_what_to_do(socket: Socket) -> None:
+    socket.ok("playground")
+    message = socket.fails("--playground", "plan", "post", "--month", "2027-03", code=3)
+    assert "not finalised" in message
+    assert "socket plan approve --month 2027-03" in message
