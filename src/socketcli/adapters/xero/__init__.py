@@ -6,8 +6,9 @@
   endpoint (code, refresh, client credentials), revocation, GET/DELETE /connections.
 - `tokens`: `XeroToken`, `TokenStore` (OS keyring, else a 0600 file), `TokenSource` (a valid
   access token, refreshed read-refresh-save under a file lock) and the environment override.
-- `access`: `open_xero(settings)` wires them for one command (and starts the playground's
-  sandbox); `XeroAccess.token_source()` is what the gateway asks for a token:
+- `access`: `open_xero(settings)` wires them for one command (bootstrap's `Wiring.xero`
+  starts the playground's sandbox and calls `sandbox_xero`); `XeroAccess.token_source()`
+  is what the gateway asks for a token:
   `source.access_token()`, `source.renew(rejected)` after a 401, `source.tenant_id`,
   `source.xero_token_dict()` as xero-python's `oauth2_token_getter`.
 - `errors`: connecting's and tokens' errors, in the `XeroError` family of
