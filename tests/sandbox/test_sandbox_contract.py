@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from socketcli.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import HttpAnswer, Sdk, http
+from tests.sandbox.sandbox_helpers import Sdk, api, http
 
 yaml = pytest.importorskip("yaml", reason="the contract tests need PyYAML (a dev dependency)")
 openapi_schema_validator = pytest.importorskip(
@@ -115,20 +115,6 @@ class Contract:
 @pytest.fixture(scope="module")
 def contract(accounting_spec: dict[str, Any]) -> Contract:
     return Contract(accounting_spec, "urn:xero:accounting")
-
-
-def api(
-    xero: Sandbox, sdk: Sdk, method: str, path: str, body: bytes | None = None, **headers: str
-) -> HttpAnswer:
-    sent = {
-        "Authorization": f"Bearer {sdk.token['access_token']}",
-        "xero-tenant-id": xero.tenant_id,
-        "Accept": "application/json",
-        **headers,
-    }
-    if body is not None:
-        sent["Content-Type"] = "application/json"
-    return http(method, f"{xero.api_url}{path}", data=body, headers=sent)
 
 
 CONTACT = b'{"Contacts": [{"Name": "Nova Dental Ltd", "EmailAddress": "hi@nova.example", "ContactNumber": "CLI041"}]}'

@@ -28,6 +28,7 @@ from socketcli.sandbox.jsonfmt import (
     truncate_ms,
 )
 from socketcli.sandbox.state import Organisation
+from socketcli.sandbox.where import WhereError, where_filter
 from socketcli.sandbox.wire import (
     Request,
     Response,
@@ -36,6 +37,7 @@ from socketcli.sandbox.wire import (
     not_found,
     unauthorized,
     validation_error,
+    xero_error,
 )
 
 DEFAULT_PAGE_SIZE = 100
@@ -113,7 +115,10 @@ def handle(ctx: Context, request: Request, parts: list[str]) -> Outcome:
         return Outcome(unauthorized("AuthorizationUnsuccessful"))
     if method not in ("GET", "PUT", "POST"):
         return Outcome(Response(405, headers=[("Allow", "GET, PUT, POST")]))
-    return handler(ctx, request, rest)
+    try:
+        return handler(ctx, request, rest)
+    except WhereError as refused:
+        return Outcome(xero_error(400, 16, "QueryParseException", str(refused)))
 
 
 # -- shared helpers ------------------------------------------------------------------------
@@ -144,75 +149,6 @@ def _later_than(records: Iterable[dict[str, Any]], since: datetime | None) -> li
         if moment is None or moment > since:
             out.append(record)
     return out
-
-
-_CLAUSE = re.compile(
-    r"^\s*(?P<field>[A-Za-z][\w.]*)\s*(?P<op>==|!=|=)\s*"
-    r'(?P<value>"[^"]*"|Guid\("[^"]*"\)|true|false|null|-?\d+(?:\.\d+)?)\s*$',
-    re.IGNORECASE,
-)
-
-
-def where_filter(text: str | None) -> Callable[[Mapping[str, Any]], bool]:
-    """A predicate for Xero's `where` (`Field=="value" AND Field!=true`, ...).
-
-    Only == and != joined by AND are understood; anything else (OR, methods, ordering
-    operators) is ignored rather than refused, so a where the sandbox cannot read returns
-    more rather than fewer records.
-    """
-    if not text or re.search(r"\bOR\b|\|\|", text, re.IGNORECASE):
-        return lambda record: True
-    checks: list[Callable[[Mapping[str, Any]], bool]] = []
-    for clause in re.split(r"\s+AND\s+|&&", text, flags=re.IGNORECASE):
-        match = _CLAUSE.match(clause.strip().strip("()"))
-        if match is None:
-            continue
-        checks.append(_clause(match.group("field"), match.group("op"), match.group("value")))
-    return lambda record: all(check(record) for check in checks)
-
-
-def _clause(path: str, op: str, raw: str) -> Callable[[Mapping[str, Any]], bool]:
-    wanted: Any
-    lowered = raw.lower()
-    if raw.startswith('"'):
-        wanted = raw[1:-1]
-    elif lowered.startswith("guid("):
-        wanted = raw[6:-2].lower()
-    elif lowered in ("true", "false"):
-        wanted = lowered == "true"
-    elif lowered == "null":
-        wanted = None
-    else:
-        wanted = Decimal(raw)
-
-    def value_of(record: Mapping[str, Any]) -> Any:
-        current: Any = record
-        for step in path.split("."):
-            if not isinstance(current, Mapping):
-                return None
-            current = current.get(step)
-        return current
-
-    def equal(record: Mapping[str, Any]) -> bool:
-        value = value_of(record)
-        if isinstance(wanted, bool) or wanted is None:
-            return value is wanted
-        if isinstance(wanted, Decimal):
-            number = to_decimal(value)
-            return number is not None and number == wanted
-        if isinstance(value, str) and _looks_like_uuid(value):
-            return value.lower() == str(wanted).lower()
-        return bool(value == wanted)
-
-    return equal if op in ("==", "=") else (lambda record: not equal(record))
-
-
-def _looks_like_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -587,7 +523,7 @@ def _contacts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             records = [
                 r for r in records if any(term in str(r.get(k) or "").casefold() for k in searched)
             ]
-        records = [r for r in records if where_filter(request.param("where"))(r)]
+        records = list(filter(where_filter(request.param("where"), "Contact"), records))
         records = ordered(
             records,
             request.param("order"),
@@ -626,7 +562,7 @@ def _accounts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             return Outcome(not_found())
         return Outcome(json_response(200, envelope(ctx, "Accounts", found)))
     chosen = _later_than(records, _modified_since(request))
-    chosen = [a for a in chosen if where_filter(request.param("where"))(a)]
+    chosen = list(filter(where_filter(request.param("where"), "Account"), chosen))
     chosen = ordered(chosen, request.param("order"), lambda a: str(a.get("Code", "")))
     return Outcome(json_response(200, envelope(ctx, "Accounts", chosen)))
 
@@ -662,7 +598,7 @@ def _tracking_categories(ctx: Context, request: Request, rest: list[str]) -> Out
         ]
         if not categories:
             return Outcome(not_found())
-    categories = [c for c in categories if where_filter(request.param("where"))(c)]
+    categories = list(filter(where_filter(request.param("where"), "TrackingCategory"), categories))
     categories = ordered(
         categories, request.param("order"), lambda c: str(c.get("Name", "")).casefold()
     )
@@ -672,7 +608,9 @@ def _tracking_categories(ctx: Context, request: Request, rest: list[str]) -> Out
 def _tax_rates(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     if request.method != "GET":
         return Outcome(Response(405, headers=[("Allow", "GET")]))
-    rates = [r for r in ctx.organisation.tax_rates if where_filter(request.param("where"))(r)]
+    rates = list(
+        filter(where_filter(request.param("where"), "TaxRate"), ctx.organisation.tax_rates)
+    )
     wanted = request.param("TaxType")
     if wanted:
         rates = [r for r in rates if r.get("TaxType") == wanted]
@@ -1225,7 +1163,7 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
                 for r in records
                 if str(r.get("Contact", {}).get("ContactID", "")).lower() in contact_ids
             ]
-        records = [r for r in records if where_filter(request.param("where"))(r)]
+        records = list(filter(where_filter(request.param("where"), "Invoice"), records))
         order = {key: index for index, key in enumerate(organisation.invoices)}
         records = ordered(records, request.param("order"), lambda r: order.get(r["InvoiceID"], 0))
         page, pagination = _paged(request, records)
