@@ -211,6 +211,23 @@ def test_invoice_validation_errors_match_the_error_schema(
     ]
 
 
+def test_a_batch_with_a_refused_invoice_matches_the_spec(
+    contract: Contract, xero: Sandbox, sdk: Sdk
+) -> None:
+    good = json.loads(INVOICE)["Invoices"][0]
+    body = json.dumps({"Invoices": [good, {**good, "Reference": "bad", "Status": "PAID"}]})
+
+    separately = api(xero, sdk, "PUT", "/Invoices?summarizeErrors=false", body.encode())
+    summarised = api(xero, sdk, "PUT", "/Invoices", body.encode())
+
+    assert separately.status == 200
+    assert contract.problems(separately.json(), "Invoices") == []
+    assert [i["StatusAttributeString"] for i in separately.json()["Invoices"]] == ["OK", "ERROR"]
+    assert summarised.status == 400
+    assert contract.problems(summarised.json(), "Error") == []
+    assert [e["Reference"] for e in summarised.json()["Elements"]] == ["bad"]
+
+
 def test_server_errors_match_the_error_schema(contract: Contract, xero: Sandbox, sdk: Sdk) -> None:
     xero.add_fault(path="/Contacts", status=500)
 

@@ -766,17 +766,16 @@ class InvoiceBuilder:
             )
             lines.append(line)
             problems.extend(line_problems)
-        if problems:
-            return dict(item), problems
-        if kind == "ACCREC" and not number:
+        # A refused invoice is computed all the same: Xero answers it in full, with its errors.
+        if not problems and kind == "ACCREC" and not number:
             number = self._next_number(numbers)
-        if new_record is not None:
+        if not problems and new_record is not None:
             # A new name: Xero creates the contact with the invoice.
             self.book.put(new_record)
 
-        subtotal = sum((line["LineAmount"] for line in lines), Decimal("0"))
-        tax = sum((line["TaxAmount"] for line in lines), Decimal("0"))
-        discount = sum((line.pop("_discount") for line in lines), Decimal("0"))
+        subtotal = sum((line.get("LineAmount", Decimal("0")) for line in lines), Decimal("0"))
+        tax = sum((line.get("TaxAmount", Decimal("0")) for line in lines), Decimal("0"))
+        discount = sum((line.pop("_discount", Decimal("0")) for line in lines), Decimal("0"))
         if amount_types == "Inclusive":
             total = subtotal
             subtotal = total - tax
@@ -800,8 +799,6 @@ class InvoiceBuilder:
             "HasAttachments": False,
             "HasErrors": False,
             "Contact": contact,
-            "DateString": f"{day}T00:00:00",
-            "Date": ms_date_of_day(day) if day else None,
             "Status": status,
             "LineAmountTypes": amount_types,
             "LineItems": lines,
@@ -813,6 +810,9 @@ class InvoiceBuilder:
             "CurrencyCode": currency,
             "SentToContact": bool(merged.get("SentToContact", False)),
         }
+        if day is not None:
+            record["DateString"] = f"{day}T00:00:00"
+            record["Date"] = ms_date_of_day(day)
         if due is not None:
             record["DueDateString"] = f"{due}T00:00:00"
             record["DueDate"] = ms_date_of_day(due)
@@ -824,7 +824,7 @@ class InvoiceBuilder:
             moment = parse_day(merged.get(key)) if merged.get(key) else None
             if moment is not None:
                 record[key] = ms_date_of_day(moment)
-        return record, []
+        return record, problems
 
     def _next_number(self, numbers: set[str]) -> str:
         while True:
@@ -1024,7 +1024,13 @@ def create_invoices(
     unit_places: int = 2,
     invoice_id: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
-    """Create (and with `update`, update) invoices: (results, failed elements, saved)."""
+    """Create (and with `update`, update) invoices: (results, failed elements, saved).
+
+    The valid invoices are saved whatever `summarize` says: Xero creates the good ones of a
+    batch even when its summarised answer is a 400 naming only the refused ones. A refused
+    invoice comes back computed in full, with HasErrors, its ValidationErrors and the
+    InvoiceID it was sent with (else the empty GUID).
+    """
     book = ContactBook(organisation)
     builder = InvoiceBuilder(organisation, book, now, unit_places)
     numbers = {
@@ -1032,7 +1038,6 @@ def create_invoices(
         for i in organisation.invoices.values()
         if i.get("Type") == "ACCREC" and i.get("InvoiceNumber")
     }
-    next_number = organisation.next_invoice_number
     pending: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
@@ -1051,20 +1056,18 @@ def create_invoices(
             record, problems = builder.build(item, existing, numbers)
         if problems:
             element = {
-                **item,
-                "InvoiceID": (existing or {}).get("InvoiceID") or EMPTY_ID,
+                **record,
+                "InvoiceID": str((existing or {}).get("InvoiceID") or wanted_id or EMPTY_ID),
+                "HasErrors": True,
                 "ValidationErrors": [{"Message": message} for message in problems],
             }
             failed.append(element)
-            results.append({**element, "HasErrors": True, "StatusAttributeString": "ERROR"})
+            results.append({**element, "StatusAttributeString": "ERROR"})
             continue
         if record.get("Type") == "ACCREC" and record.get("InvoiceNumber"):
             numbers.add(str(record["InvoiceNumber"]).casefold())
         pending[record["InvoiceID"]] = record
         results.append(record)
-    if failed and summarize:
-        organisation.next_invoice_number = next_number
-        return results, failed, False
     for record in pending.values():
         contact = book.get(record["Contact"]["ContactID"])
         if contact is not None and record["Type"] == "ACCREC" and not contact.get("IsCustomer"):
@@ -1196,5 +1199,5 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
         invoice_id=rest[0] if rest else None,
     )
     if failed and summarize:
-        return Outcome(validation_error(failed))
+        return Outcome(validation_error(failed), changed=saved)
     return Outcome(json_response(200, envelope(ctx, "Invoices", results)), changed=saved)
