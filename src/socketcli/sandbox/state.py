@@ -102,6 +102,10 @@ class Organisation:
     idempotency: dict[str, IdempotentResult] = field(default_factory=dict)
 
 
+#: How long Xero keeps an Idempotency-Key's answer; after it the key is a new request.
+IDEMPOTENCY_LIFETIME = timedelta(minutes=6)
+
+
 @dataclass
 class IdempotentResult:
     """The answer given to a PUT/POST with an Idempotency-Key, replayed for the same request."""
@@ -202,7 +206,8 @@ class SandboxState:
         ]
 
     def prune(self, now: datetime, *, keep: timedelta = timedelta(days=1)) -> None:
-        """Forget what can no longer be used: old codes, expired tokens, spent idempotency keys."""
+        """Forget what can no longer be used: old codes, expired tokens, idempotency keys past
+        their six minutes."""
         self.auth_codes = [c for c in self.auth_codes if c.expires + keep > now]
         self.access_tokens = [t for t in self.access_tokens if t.expires + keep > now]
         self.refresh_tokens = [
@@ -212,7 +217,9 @@ class SandboxState:
         ]
         for organisation in self.organisations.values():
             organisation.idempotency = {
-                k: v for k, v in organisation.idempotency.items() if v.created + keep > now
+                k: v
+                for k, v in organisation.idempotency.items()
+                if v.created + IDEMPOTENCY_LIFETIME > now
             }
 
     # -- the file ------------------------------------------------------------------------
