@@ -1131,6 +1131,27 @@ def _with_contact(
     return {**invoice, "Contact": shown}
 
 
+def _unit_places(request: Request) -> int:
+    """The places of a UnitAmount the client works in: 4 with `unitdp=4`, else Xero's 2."""
+    return 4 if (request.param("unitdp") or "").strip() == "4" else 2
+
+
+def _shown_units(invoice: dict[str, Any], places: int) -> dict[str, Any]:
+    """The invoice as a client working in `places` sees it: an invoice made with unitdp=4
+    keeps its four places, but reads back rounded to two unless the GET sends unitdp=4 too
+    (line amounts and totals are as computed, to the penny)."""
+    if places == 4:
+        return invoice
+    quantum = Decimal(1).scaleb(-places)
+    lines = []
+    for line in invoice.get("LineItems") or []:
+        unit = to_decimal(line.get("UnitAmount"))
+        if unit is not None and unit != unit.quantize(quantum, rounding=ROUND_HALF_UP):
+            line = {**line, "UnitAmount": unit.quantize(quantum, rounding=ROUND_HALF_UP)}
+        lines.append(line)
+    return {**invoice, "LineItems": lines} if "LineItems" in invoice else invoice
+
+
 def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     organisation = ctx.organisation
     if request.method == "GET":
@@ -1146,9 +1167,8 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             )
             if found is None:
                 return Outcome(not_found())
-            return Outcome(
-                json_response(200, envelope(ctx, "Invoices", [_with_contact(organisation, found)]))
-            )
+            shown = _shown_units(_with_contact(organisation, found), _unit_places(request))
+            return Outcome(json_response(200, envelope(ctx, "Invoices", [shown])))
         records = list(organisation.invoices.values())
         records = _later_than(records, _modified_since(request))
         for name, key in (
@@ -1174,10 +1194,13 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
         with_lines = (
             pagination is not None or request.param("IDs") is not None
         ) and not request.flag("summaryOnly")
+        places = _unit_places(request)
         views = []
         for record in page:
             view = _with_contact(organisation, record, full=False)
-            if not with_lines:
+            if with_lines:
+                view = _shown_units(view, places)
+            else:
                 view = {k: v for k, v in view.items() if k != "LineItems"}
             views.append(view)
         extra = {"pagination": pagination} if pagination is not None else {}
@@ -1188,14 +1211,13 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     if isinstance(items, Response):
         return Outcome(items)
     summarize = (request.param("summarizeErrors") or "true").strip().lower() != "false"
-    places = 4 if (request.param("unitdp") or "").strip() == "4" else 2
     results, failed, saved = create_invoices(
         organisation,
         items,
         ctx.now,
         summarize=summarize,
         update=request.method == "POST",
-        unit_places=places,
+        unit_places=_unit_places(request),
         invoice_id=rest[0] if rest else None,
     )
     if failed and summarize:
