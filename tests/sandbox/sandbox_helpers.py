@@ -289,3 +289,13 @@ def make_sdk(
         IdentityApi(client, base_url=xero.connections_url),
         store,
     )
+
+
+def lasting_sdk(xero: Sandbox, seconds: float) -> Sdk:
+    """The SDK with a custom connection's access token that lasts `seconds` (for tests that
+    move the sandbox's clock on by days)."""
+    token = xero.issue_token(expires_in=seconds)
+    return make_sdk(
+        xero,
+        {"access_token": token, "expires_in": seconds, "token_type": "Bearer", "scope": ""},
+    )

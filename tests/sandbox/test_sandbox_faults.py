@@ -15,7 +15,7 @@ from xero_python.accounting import Contact, Invoice, Invoices, LineItem
 from xero_python.exceptions import HTTPStatusException, RateLimitException
 
 from socketcli.sandbox import Sandbox, running_sandbox
-from tests.sandbox.sandbox_helpers import Sdk, http, make_sdk, pkce_tokens, refresh
+from tests.sandbox.sandbox_helpers import Sdk, http, lasting_sdk, make_sdk, pkce_tokens, refresh
 
 
 def one_invoice(reference: str = "December 2026") -> Invoices:
@@ -71,10 +71,7 @@ def test_sixty_calls_a_minute_and_then_a_wait(sdk: Sdk, xero: Sandbox) -> None:
 
 def test_the_day_limit_says_day_and_how_long(xero: Sandbox) -> None:
     xero.set_limits(per_day=2)
-    token = xero.issue_token(expires_in=3 * 86_400)
-    sdk = make_sdk(
-        xero, {"access_token": token, "expires_in": 3 * 86_400, "token_type": "Bearer", "scope": ""}
-    )
+    sdk = lasting_sdk(xero, 3 * 86_400)
     sdk.accounting.get_branding_themes(xero.tenant_id)
     sdk.accounting.get_branding_themes(xero.tenant_id)
     xero.advance_clock(120)

@@ -650,6 +650,8 @@ def _organisation(ctx: Context, request: Request, rest: list[str]) -> Outcome:
 
 # -- Invoices ------------------------------------------------------------------------------
 
+#: Xero's answer to an invoice approved beyond the plan's monthly allowance.
+APPROVAL_LIMIT_MESSAGE = "You have reached the limit of invoices you can approve"
 _INVOICE_TYPES = ("ACCREC", "ACCPAY")
 _CREATABLE = ("DRAFT", "SUBMITTED", "AUTHORISED")
 _LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
@@ -672,6 +674,11 @@ _INVOICE_FIELDS = (
 )
 
 
+def approval_month(moment: datetime) -> str:
+    """The month an approval counts in, "2026-12" (the sandbox clock's, in UTC)."""
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
 def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -689,6 +696,15 @@ class InvoiceBuilder:
         self.accounts = {str(a.get("Code")): a for a in organisation.accounts if a.get("Code")}
         self.rates = {str(r.get("TaxType")): r for r in organisation.tax_rates}
         self.themes = {str(t.get("BrandingThemeID")).lower() for t in organisation.branding_themes}
+        #: Invoices this batch approves (AUTHORISED), counted against the monthly cap.
+        self.approved = 0
+
+    def approvals_left(self) -> int:
+        """How many more invoices the organisation's plan lets it approve this month."""
+        cap = self.organisation.approval_cap
+        if cap is None:
+            return 1
+        return cap - self.organisation.approvals.get(approval_month(self.now), 0) - self.approved
 
     def build(
         self, item: Mapping[str, Any], existing: dict[str, Any] | None, numbers: set[str]
@@ -766,6 +782,12 @@ class InvoiceBuilder:
             )
             lines.append(line)
             problems.extend(line_problems)
+        approving = status == "AUTHORISED" and (existing or {}).get("Status") != "AUTHORISED"
+        if approving and not problems:
+            if self.approvals_left() <= 0:
+                problems.append(APPROVAL_LIMIT_MESSAGE)
+            else:
+                self.approved += 1
         # A refused invoice is computed all the same: Xero answers it in full, with its errors.
         if not problems and kind == "ACCREC" and not number:
             number = self._next_number(numbers)
@@ -1076,6 +1098,9 @@ def create_invoices(
             book.put({**contact, "IsSupplier": True})
         organisation.invoices[record["InvoiceID"]] = record
     book.commit()
+    if builder.approved:
+        month = approval_month(now)
+        organisation.approvals[month] = organisation.approvals.get(month, 0) + builder.approved
     if not summarize:
         results = [
             r if r.get("HasErrors") else {**r, "StatusAttributeString": "OK"} for r in results

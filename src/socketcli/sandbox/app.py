@@ -9,7 +9,7 @@ Paths (one server stands in for all of Xero's hosts):
 | /connect/token, /connect/revocation | https://identity.xero.com/connect/... |
 | /connections, /connections/{id} | https://api.xero.com/connections |
 | /api.xro/2.0/... | https://api.xero.com/api.xro/2.0/... |
-| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, reset, tokens, contacts |
+| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, plan, reset, tokens, contacts, organisations |
 
 `handle` never blocks for long: injected delays are capped and end at once when the server
 stops; everything else is quick work under one lock.
@@ -36,6 +36,7 @@ from socketcli.sandbox.state import (
     IDEMPOTENCY_LIFETIME,
     AccessToken,
     IdempotentResult,
+    Organisation,
     SandboxClock,
     SandboxState,
     read_state,
@@ -231,9 +232,7 @@ class SandboxApp:
     ) -> list[dict[str, Any]]:
         """Create or change contacts as a person would in Xero itself (no token, no limits)."""
         with self.lock:
-            organisation = self.state.organisations[
-                tenant_id or next(iter(self.state.organisations))
-            ]
+            organisation = self._organisation(tenant_id)
             results, failed, saved = accounting.upsert_contacts(organisation, items, self.now())
             if failed:
                 messages = [e["Message"] for f in failed for e in f["ValidationErrors"]]
@@ -242,14 +241,40 @@ class SandboxApp:
                 self.save()
             return results
 
+    def set_approval_cap(self, cap: int | None, tenant_id: str | None = None) -> None:
+        """The organisation's plan allows `cap` approved (AUTHORISED) invoices a month (None:
+        no limit); beyond it an invoice is refused as Xero refuses it."""
+        if cap is not None and cap < 0:
+            raise ValueError("the approval cap is a number of invoices, 0 or more")
+        with self.lock:
+            self._organisation(tenant_id).approval_cap = cap
+            self.save()
+
+    def plans(self) -> list[dict[str, Any]]:
+        """Each organisation's approval cap and the invoices it approved, month by month."""
+        with self.lock:
+            return [
+                {
+                    "tenant_id": o.tenant_id,
+                    "name": o.name,
+                    "approved_invoices_a_month": o.approval_cap,
+                    "approved": dict(o.approvals),
+                }
+                for o in self.state.organisations.values()
+            ]
+
+    def _organisation(self, tenant_id: str | None) -> Organisation:
+        found = self.state.organisations.get(tenant_id or next(iter(self.state.organisations)))
+        if found is None:
+            raise ValueError(f"no organisation {tenant_id}")
+        return found
+
     def merge_contact(
         self, source_id: str, into_id: str, tenant_id: str | None = None
     ) -> dict[str, Any]:
         """Merge one contact into another as a person would in Xero itself."""
         with self.lock:
-            organisation = self.state.organisations[
-                tenant_id or next(iter(self.state.organisations))
-            ]
+            organisation = self._organisation(tenant_id)
             record = accounting.merge_contact(organisation, source_id, into_id, self.now())
             self.save()
             return dict(record)
@@ -648,6 +673,12 @@ class SandboxApp:
                         )
                     },
                 )
+            if what == "plan":
+                if method == "POST":
+                    cap = body.get("approved_invoices_a_month")
+                    self.set_approval_cap(None if cap is None else int(cap), body.get("tenant_id"))
+                if method in ("GET", "POST"):
+                    return json_response(200, {"organisations": self.plans()})
             if what == "organisations" and method == "POST":
                 tenant_id = self.add_organisation(str(body["name"]), body.get("contacts", []))
                 return json_response(200, {"tenant_id": tenant_id})

@@ -236,6 +236,10 @@ class Sandbox:
     def reset(self) -> None:
         self.app.reset()
 
+    def set_approval_cap(self, cap: int | None, tenant_id: str | None = None) -> None:
+        """The organisation's plan allows `cap` approved invoices a month (None: no limit)."""
+        self.app.set_approval_cap(cap, tenant_id)
+
     # -- what it holds and what it was asked ------------------------------------------------
 
     def state(self) -> dict[str, Any]:

@@ -100,6 +100,10 @@ class Organisation:
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_invoice_number: int = 1
     idempotency: dict[str, IdempotentResult] = field(default_factory=dict)
+    #: The plan's allowance of approved (AUTHORISED) invoices a month; None: no limit.
+    approval_cap: int | None = None
+    #: Invoices approved per month ("2026-12": 3), counted against approval_cap.
+    approvals: dict[str, int] = field(default_factory=dict)
 
 
 #: How long Xero keeps an Idempotency-Key's answer; after it the key is a new request.
@@ -290,6 +294,8 @@ def _organisation_json(organisation: Organisation) -> dict[str, Any]:
         "base_currency": organisation.base_currency,
         "created": iso_moment(organisation.created),
         "next_invoice_number": organisation.next_invoice_number,
+        "approval_cap": organisation.approval_cap,
+        "approvals": organisation.approvals,
         "accounts": organisation.accounts,
         "branding_themes": organisation.branding_themes,
         "tracking_categories": organisation.tracking_categories,
@@ -316,6 +322,8 @@ def _organisation_from(data: dict[str, Any]) -> Organisation:
         contacts={c["ContactID"]: c for c in data.get("contacts", [])},
         invoices={i["InvoiceID"]: i for i in data.get("invoices", [])},
         next_invoice_number=int(data.get("next_invoice_number", 1)),
+        approval_cap=data.get("approval_cap"),
+        approvals={str(k): int(v) for k, v in data.get("approvals", {}).items()},
         idempotency={r.key: r for r in results},
     )
 
