@@ -9,7 +9,7 @@ Paths (one server stands in for all of Xero's hosts):
 | /connect/token, /connect/revocation | https://identity.xero.com/connect/... |
 | /connections, /connections/{id} | https://api.xero.com/connections |
 | /api.xro/2.0/... | https://api.xero.com/api.xro/2.0/... |
-| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, plan, reset, tokens, contacts, organisations |
+| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, plan, invoices, reset, tokens, contacts, organisations |
 
 `handle` never blocks for long: injected delays are capped and end at once when the server
 stops; everything else is quick work under one lock.
@@ -262,6 +262,26 @@ class SandboxApp:
                 }
                 for o in self.state.organisations.values()
             ]
+
+    def held_invoices(self, tenant_id: str | None = None) -> list[dict[str, Any]]:
+        """Exactly the invoices each organisation holds (or the one of `tenant_id`), in the
+        order they were made and as they are kept (UnitAmount with the places it was sent in)."""
+        with self.lock:
+            organisations = (
+                [self._organisation(tenant_id)] if tenant_id else self.state.organisations.values()
+            )
+            return loads(  # type: ignore[no-any-return]
+                dumps(
+                    [
+                        {
+                            "tenant_id": o.tenant_id,
+                            "name": o.name,
+                            "invoices": list(o.invoices.values()),
+                        }
+                        for o in organisations
+                    ]
+                )
+            )
 
     def _organisation(self, tenant_id: str | None) -> Organisation:
         found = self.state.organisations.get(tenant_id or next(iter(self.state.organisations)))
@@ -672,6 +692,10 @@ class SandboxApp:
                             items, body.get("tenant_id") if isinstance(body, dict) else None
                         )
                     },
+                )
+            if what == "invoices" and method == "GET":
+                return json_response(
+                    200, {"organisations": self.held_invoices(request.param("tenant_id"))}
                 )
             if what == "plan":
                 if method == "POST":
