@@ -68,18 +68,26 @@ def sales_invoice(
         due_date=date(2026, 12, 15),
         status=status,
         reference=reference,
-        line_items=[
-            LineItem(
-                description="Bookkeeping",
-                quantity=Decimal(1),
-                unit_amount=Decimal(amount),
-                account_code=account_code,
-            )
-        ],
+        line_items=[line_item("1", amount, account_code=account_code)],
     )
     for key, value in fields.items():
         setattr(invoice, key, value)
     return invoice
+
+
+def line_item(
+    quantity: str, unit: str, *, description: str = "Bookkeeping", **fields: Any
+) -> LineItem:
+    """A line of `quantity` x `unit` to account 200 (`fields` set more, e.g. tax_type)."""
+    line = LineItem(
+        description=description,
+        quantity=Decimal(quantity),
+        unit_amount=Decimal(unit),
+        account_code="200",
+    )
+    for key, value in fields.items():
+        setattr(line, key, value)
+    return line
 
 
 def batch(*invoices: Invoice) -> Invoices:

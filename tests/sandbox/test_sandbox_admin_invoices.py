@@ -3,14 +3,19 @@ organisation (what `socket sandbox invoices` will show), whatever the client was
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
-from xero_python.accounting import LineItem
 from xero_python.exceptions import AccountingBadRequestException, HTTPStatusException
 
 from socketcli.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import Sdk, batch, http, make_sdk, pkce_tokens, sales_invoice
+from tests.sandbox.sandbox_helpers import (
+    Sdk,
+    batch,
+    http,
+    line_item,
+    make_sdk,
+    pkce_tokens,
+    sales_invoice,
+)
 
 
 def held(xero: Sandbox, query: str = "") -> dict[str, list[str]]:
@@ -54,14 +59,7 @@ def test_it_shows_what_was_made_whatever_the_client_heard(sdk: Sdk, xero: Sandbo
 
 def test_invoices_are_listed_as_kept(sdk: Sdk, xero: Sandbox) -> None:
     exact = sales_invoice("four places")
-    exact.line_items = [
-        LineItem(
-            description="Payroll",
-            quantity=Decimal(3),
-            unit_amount=Decimal("1.2345"),
-            account_code="200",
-        )
-    ]
+    exact.line_items = [line_item("3", "1.2345", description="Payroll")]
     (made,) = sdk.accounting.create_invoices(xero.tenant_id, batch(exact), unitdp=4).invoices
 
     answer = http("GET", f"{xero.base_url}/_sandbox/invoices").json()

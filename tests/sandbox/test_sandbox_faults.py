@@ -6,38 +6,27 @@ import json
 import socket
 import threading
 import time
-from datetime import date
-from decimal import Decimal
 
 import pytest
 import urllib3
-from xero_python.accounting import Contact, Invoice, Invoices, LineItem
+from xero_python.accounting import Invoices
 from xero_python.exceptions import HTTPStatusException, RateLimitException
 
 from socketcli.sandbox import Sandbox, running_sandbox
-from tests.sandbox.sandbox_helpers import Sdk, http, lasting_sdk, make_sdk, pkce_tokens, refresh
+from tests.sandbox.sandbox_helpers import (
+    Sdk,
+    batch,
+    http,
+    lasting_sdk,
+    make_sdk,
+    pkce_tokens,
+    refresh,
+    sales_invoice,
+)
 
 
 def one_invoice(reference: str = "December 2026") -> Invoices:
-    return Invoices(
-        invoices=[
-            Invoice(
-                type="ACCREC",
-                contact=Contact(name="City Limousines"),
-                date=date(2026, 12, 1),
-                due_date=date(2026, 12, 15),
-                reference=reference,
-                line_items=[
-                    LineItem(
-                        description="Bookkeeping",
-                        quantity=Decimal(1),
-                        unit_amount=Decimal("195.00"),
-                        account_code="200",
-                    )
-                ],
-            )
-        ]
-    )
+    return batch(sales_invoice(reference))
 
 
 def test_a_minute_limit_429_carries_retry_after(sdk: Sdk, xero: Sandbox) -> None:

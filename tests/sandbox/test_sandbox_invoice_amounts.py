@@ -8,7 +8,7 @@ from decimal import Decimal
 from xero_python.accounting import Invoice, LineAmountTypes, LineItem
 
 from socketcli.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import Sdk, batch, sales_invoice
+from tests.sandbox.sandbox_helpers import Sdk, batch, line_item, sales_invoice
 
 
 def with_lines(*lines: LineItem, **fields: object) -> Invoice:
@@ -17,23 +17,10 @@ def with_lines(*lines: LineItem, **fields: object) -> Invoice:
     return invoice
 
 
-def line(quantity: str, unit: str, *, tax_type: str | None = None, **fields: object) -> LineItem:
-    made = LineItem(
-        description="Work",
-        quantity=Decimal(quantity),
-        unit_amount=Decimal(unit),
-        account_code="200",
-        tax_type=tax_type,
-    )
-    for key, value in fields.items():
-        setattr(made, key, value)
-    return made
-
-
 def test_vat_is_rounded_on_each_line_then_added(sdk: Sdk, xero: Sandbox) -> None:
     """20% of 10.03 is 2.006: 2.01 a line, 4.02 for two (not 4.01 on their 20.06)."""
     (made,) = sdk.accounting.create_invoices(
-        xero.tenant_id, batch(with_lines(line("1", "10.03"), line("1", "10.03")))
+        xero.tenant_id, batch(with_lines(line_item("1", "10.03"), line_item("1", "10.03")))
     ).invoices
 
     assert [li.tax_amount for li in made.line_items] == [Decimal("2.01"), Decimal("2.01")]
@@ -48,7 +35,7 @@ def test_half_a_penny_rounds_up(sdk: Sdk, xero: Sandbox) -> None:
     """5% of 0.10 is 0.005 and 3 x 0.335 is 1.005: each becomes a penny more, not even."""
     (made,) = sdk.accounting.create_invoices(
         xero.tenant_id,
-        batch(with_lines(line("1", "0.10", tax_type="RROUTPUT"), line("3", "0.335"))),
+        batch(with_lines(line_item("1", "0.10", tax_type="RROUTPUT"), line_item("3", "0.335"))),
         unitdp=4,
     ).invoices
 
@@ -62,12 +49,14 @@ def test_inclusive_lines_and_discounts_are_rounded_per_line(sdk: Sdk, xero: Sand
         xero.tenant_id,
         batch(
             with_lines(
-                line("1", "10.00"), line("1", "10.00"), line_amount_types=LineAmountTypes.INCLUSIVE
+                line_item("1", "10.00"),
+                line_item("1", "10.00"),
+                line_amount_types=LineAmountTypes.INCLUSIVE,
             )
         ),
     ).invoices
     (discounted,) = sdk.accounting.create_invoices(
-        xero.tenant_id, batch(with_lines(line("3", "33.33", discount_rate=Decimal("10"))))
+        xero.tenant_id, batch(with_lines(line_item("3", "33.33", discount_rate=Decimal("10"))))
     ).invoices
 
     assert [li.tax_amount for li in inclusive.line_items] == [Decimal("1.67")] * 2
@@ -82,10 +71,10 @@ def test_inclusive_lines_and_discounts_are_rounded_per_line(sdk: Sdk, xero: Sand
 
 def test_unit_amounts_have_two_places_unless_unitdp_4(sdk: Sdk, xero: Sandbox) -> None:
     (two,) = sdk.accounting.create_invoices(
-        xero.tenant_id, batch(with_lines(line("3", "4.995")))
+        xero.tenant_id, batch(with_lines(line_item("3", "4.995")))
     ).invoices
     (four,) = sdk.accounting.create_invoices(
-        xero.tenant_id, batch(with_lines(line("3", "1.2345"))), unitdp=4
+        xero.tenant_id, batch(with_lines(line_item("3", "1.2345"))), unitdp=4
     ).invoices
 
     assert (two.line_items[0].unit_amount, two.line_items[0].line_amount) == (
@@ -101,7 +90,9 @@ def test_unit_amounts_have_two_places_unless_unitdp_4(sdk: Sdk, xero: Sandbox) -
 
 def test_four_places_read_back_as_two_unless_the_get_asks_for_four(sdk: Sdk, xero: Sandbox) -> None:
     (made,) = sdk.accounting.create_invoices(
-        xero.tenant_id, batch(with_lines(line("3", "1.2345"), line("1", "2.50"))), unitdp=4
+        xero.tenant_id,
+        batch(with_lines(line_item("3", "1.2345"), line_item("1", "2.50"))),
+        unitdp=4,
     ).invoices
     api = sdk.accounting
 

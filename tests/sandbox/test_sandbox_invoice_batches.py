@@ -7,11 +7,11 @@ import json
 from decimal import Decimal
 
 import pytest
-from xero_python.accounting import Contact, Invoice, LineItem
+from xero_python.accounting import Contact, Invoice
 from xero_python.exceptions import AccountingBadRequestException
 
 from socketcli.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import Sdk, batch, references, sales_invoice
+from tests.sandbox.sandbox_helpers import Sdk, batch, line_item, references, sales_invoice
 
 EMPTY_ID = "00000000-0000-0000-0000-000000000000"
 
@@ -47,9 +47,7 @@ def test_a_summarised_400_names_the_bad_invoice_and_the_good_ones_are_created(
 
 def test_the_refused_invoice_comes_back_computed_in_full(sdk: Sdk, xero: Sandbox) -> None:
     bad = sales_invoice("CLI002 December 2026", account_code="999")
-    bad.line_items.append(
-        LineItem(description="Payroll", quantity=Decimal(3), unit_amount=Decimal("4.99"))
-    )
+    bad.line_items.append(line_item("3", "4.99", description="Payroll", account_code=None))
 
     with pytest.raises(AccountingBadRequestException) as raised:
         sdk.accounting.create_invoices(xero.tenant_id, batch(bad))
@@ -95,14 +93,7 @@ def test_a_refused_update_carries_the_invoice_id_it_was_sent_with(sdk: Sdk, xero
     ).invoices
     change = Invoice(
         invoice_id=made.invoice_id,
-        line_items=[
-            LineItem(
-                description="Bookkeeping",
-                quantity=Decimal(2),
-                unit_amount=Decimal("195.00"),
-                account_code="999",
-            )
-        ],
+        line_items=[line_item("2", "195.00", account_code="999")],
     )
     missing = Invoice(invoice_id="5b8c1a3e-0000-4000-8000-000000000001", status="AUTHORISED")
 

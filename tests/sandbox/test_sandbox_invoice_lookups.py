@@ -6,71 +6,58 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from xero_python.accounting import Invoice
 
 from socketcli.sandbox import Sandbox
 from tests.sandbox.sandbox_helpers import Sdk, batch, sales_invoice
 
 
-@pytest.fixture
-def made(sdk: Sdk, xero: Sandbox) -> list[Invoice]:
-    """Five invoices: INV-0001..INV-0005, two of them AUTHORISED, one for Harbour View B&B."""
-    answer = sdk.accounting.create_invoices(
-        xero.tenant_id,
-        batch(
-            sales_invoice("CLI001 December 2026"),
-            sales_invoice("CLI002 December 2026", status="AUTHORISED"),
-            sales_invoice("CLI003 December 2026", contact="Harbour View B&B"),
-            sales_invoice("CLI004 December 2026", status="SUBMITTED"),
-            sales_invoice("CLI005 December 2026", status="AUTHORISED"),
-        ),
-    )
-    return list(answer.invoices)
-
-
 def refs(invoices: list[Invoice]) -> list[str]:
     return [str(i.reference) for i in invoices]
 
 
-def test_by_reference_and_by_either_of_two(sdk: Sdk, xero: Sandbox, made: list[Invoice]) -> None:
-    one = sdk.accounting.get_invoices(xero.tenant_id, where='Reference=="CLI003 December 2026"')
+def test_by_reference_and_by_either_of_two(
+    sdk: Sdk, xero: Sandbox, five_invoices: list[Invoice]
+) -> None:
+    one = sdk.accounting.get_invoices(xero.tenant_id, where='Reference=="CLI003 January 2027"')
     two = sdk.accounting.get_invoices(
         xero.tenant_id,
         where='Reference=="CLI001 December 2026" OR Reference=="CLI005 December 2026"',
     )
     none = sdk.accounting.get_invoices(xero.tenant_id, where='Reference=="CLI009 December 2026"')
 
-    assert refs(one.invoices) == ["CLI003 December 2026"]
-    assert str(one.invoices[0].invoice_id) == str(made[2].invoice_id)
+    assert refs(one.invoices) == ["CLI003 January 2027"]
+    assert str(one.invoices[0].invoice_id) == str(five_invoices[2].invoice_id)
     assert refs(two.invoices) == ["CLI001 December 2026", "CLI005 December 2026"]
     assert none.invoices == []
 
 
 def test_by_invoice_numbers_ids_statuses_and_contact_ids(
-    sdk: Sdk, xero: Sandbox, made: list[Invoice]
+    sdk: Sdk, xero: Sandbox, five_invoices: list[Invoice]
 ) -> None:
     harbour = xero.contact_named("Harbour View B&B")
     assert harbour is not None
     api = sdk.accounting
 
     numbers = api.get_invoices(xero.tenant_id, invoice_numbers=["INV-0001", "INV-0004"])
-    ids = api.get_invoices(xero.tenant_id, i_ds=[made[1].invoice_id, made[4].invoice_id])
+    ids = api.get_invoices(
+        xero.tenant_id, i_ds=[five_invoices[1].invoice_id, five_invoices[4].invoice_id]
+    )
     statuses = api.get_invoices(xero.tenant_id, statuses=["AUTHORISED", "SUBMITTED"])
     contacts = api.get_invoices(xero.tenant_id, contact_i_ds=[harbour["ContactID"]])
     both = api.get_invoices(
         xero.tenant_id, statuses=["AUTHORISED"], where='Reference.StartsWith("CLI00")'
     )
 
-    assert refs(numbers.invoices) == ["CLI001 December 2026", "CLI004 December 2026"]
+    assert refs(numbers.invoices) == ["CLI001 December 2026", 'CLI004 "quoted"']
     assert refs(ids.invoices) == ["CLI002 December 2026", "CLI005 December 2026"]
     assert ids.invoices[0].line_items  # IDs bring the lines, as Xero does
     assert refs(statuses.invoices) == [
         "CLI002 December 2026",
-        "CLI004 December 2026",
+        'CLI004 "quoted"',
         "CLI005 December 2026",
     ]
-    assert refs(contacts.invoices) == ["CLI003 December 2026"]
+    assert refs(contacts.invoices) == ["CLI003 January 2027"]
     assert refs(both.invoices) == ["CLI002 December 2026", "CLI005 December 2026"]
 
 
@@ -94,8 +81,10 @@ def test_a_hundred_invoices_a_page_with_their_lines(sdk: Sdk, xero: Sandbox) -> 
     assert len(xero.invoices()) == 150
 
 
-def test_one_invoice_by_its_id_or_number(sdk: Sdk, xero: Sandbox, made: list[Invoice]) -> None:
-    by_id = sdk.accounting.get_invoice(xero.tenant_id, made[0].invoice_id).invoices[0]
+def test_one_invoice_by_its_id_or_number(
+    sdk: Sdk, xero: Sandbox, five_invoices: list[Invoice]
+) -> None:
+    by_id = sdk.accounting.get_invoice(xero.tenant_id, five_invoices[0].invoice_id).invoices[0]
     by_number = sdk.accounting.get_invoice(xero.tenant_id, "INV-0002").invoices[0]
 
     assert (by_id.reference, by_id.date, by_id.total) == (

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -142,20 +142,24 @@ class _Parser:
         return False
 
     def expression(self) -> Predicate:
-        terms = [self.conjunction()]
-        while self.accept("||"):
-            terms.append(self.conjunction())
-        if len(terms) == 1:
-            return terms[0]
-        return lambda record: any(term(record) for term in terms)
+        return self.joined("||", self.conjunction, any)
 
     def conjunction(self) -> Predicate:
-        terms = [self.atom()]
-        while self.accept("&&"):
-            terms.append(self.atom())
+        return self.joined("&&", self.atom, all)
+
+    def joined(
+        self,
+        symbol: str,
+        operand: Callable[[], Predicate],
+        combine: Callable[[Iterable[bool]], bool],
+    ) -> Predicate:
+        """Operands joined by `symbol` (&& or ||), true as `combine` (all or any) says."""
+        terms = [operand()]
+        while self.accept(symbol):
+            terms.append(operand())
         if len(terms) == 1:
             return terms[0]
-        return lambda record: all(term(record) for term in terms)
+        return lambda record: combine(term(record) for term in terms)
 
     def atom(self) -> Predicate:
         if self.accept("("):
