@@ -6,10 +6,18 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from xero_python.accounting import Invoice
 from xero_python.api_client.oauth2 import TokenApi
 
 from socketcli.sandbox import Limits, Sandbox, SandboxConfig, running_sandbox
-from tests.sandbox.sandbox_helpers import CONTACTS, Sdk, make_sdk, pkce_tokens
+from tests.sandbox.sandbox_helpers import (
+    CONTACTS,
+    Sdk,
+    batch,
+    make_sdk,
+    pkce_tokens,
+    sales_invoice,
+)
 
 
 @pytest.fixture
@@ -48,3 +56,20 @@ def point_token_api_at(monkeypatch: pytest.MonkeyPatch) -> Callable[[Sandbox], N
 def sdk(xero: Sandbox) -> Sdk:
     """The SDK connected through the PKCE flow, as socket would be after `socket xero connect`."""
     return make_sdk(xero, pkce_tokens(xero))
+
+
+@pytest.fixture
+def five_invoices(sdk: Sdk, xero: Sandbox) -> list[Invoice]:
+    """INV-0001..INV-0005 as made: CLI001 (DRAFT), CLI002 (AUTHORISED), CLI003 for Harbour
+    View B&B (DRAFT), CLI004 with quotes in its Reference (SUBMITTED), CLI005 (AUTHORISED)."""
+    answer = sdk.accounting.create_invoices(
+        xero.tenant_id,
+        batch(
+            sales_invoice("CLI001 December 2026"),
+            sales_invoice("CLI002 December 2026", status="AUTHORISED"),
+            sales_invoice("CLI003 January 2027", contact="Harbour View B&B"),
+            sales_invoice('CLI004 "quoted"', status="SUBMITTED"),
+            sales_invoice("CLI005 December 2026", status="AUTHORISED"),
+        ),
+    )
+    return list(answer.invoices)

@@ -15,10 +15,12 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from xero_python.accounting import AccountingApi
+from xero_python.accounting import AccountingApi, Contact, Invoice, Invoices, LineItem
 from xero_python.api_client import ApiClient
 from xero_python.api_client.configuration import Configuration
 from xero_python.api_client.oauth2 import OAuth2Token
@@ -47,6 +49,54 @@ CONTACTS = [
         "ContactStatus": "ARCHIVED",
     },
 ]
+
+
+def sales_invoice(
+    reference: str,
+    *,
+    contact: str = "City Limousines",
+    status: str = "DRAFT",
+    amount: str = "195.00",
+    account_code: str = "200",
+    **fields: Any,
+) -> Invoice:
+    """A sales invoice of one Bookkeeping line, dated December 2026 (`fields` set more)."""
+    invoice = Invoice(
+        type="ACCREC",
+        contact=Contact(name=contact),
+        date=date(2026, 12, 1),
+        due_date=date(2026, 12, 15),
+        status=status,
+        reference=reference,
+        line_items=[line_item("1", amount, account_code=account_code)],
+    )
+    for key, value in fields.items():
+        setattr(invoice, key, value)
+    return invoice
+
+
+def line_item(
+    quantity: str, unit: str, *, description: str = "Bookkeeping", **fields: Any
+) -> LineItem:
+    """A line of `quantity` x `unit` to account 200 (`fields` set more, e.g. tax_type)."""
+    line = LineItem(
+        description=description,
+        quantity=Decimal(quantity),
+        unit_amount=Decimal(unit),
+        account_code="200",
+    )
+    for key, value in fields.items():
+        setattr(line, key, value)
+    return line
+
+
+def batch(*invoices: Invoice) -> Invoices:
+    return Invoices(invoices=list(invoices))
+
+
+def references(xero: Sandbox, tenant_id: str | None = None) -> list[str]:
+    """The References of the invoices the sandbox holds, in the order they were made."""
+    return [str(i.get("Reference", "")) for i in xero.invoices(tenant_id)]
 
 
 # -- playing the browser and the token endpoint ---------------------------------------------
@@ -84,6 +134,22 @@ def http(
         return HttpAnswer(
             reply.code, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
         )
+
+
+def api(
+    xero: Sandbox, sdk: Sdk, method: str, path: str, body: bytes | None = None, **headers: str
+) -> HttpAnswer:
+    """One Accounting API call with the SDK's token, as plain HTTP (for what the SDK cannot
+    say or does not show): `path` after /api.xro/2.0, e.g. "/Invoices?summarizeErrors=false"."""
+    sent = {
+        "Authorization": f"Bearer {sdk.token['access_token']}",
+        "xero-tenant-id": xero.tenant_id,
+        "Accept": "application/json",
+        **headers,
+    }
+    if body is not None:
+        sent["Content-Type"] = "application/json"
+    return http(method, f"{xero.api_url}{path}", data=body, headers=sent)
 
 
 def post_form(
@@ -230,4 +296,14 @@ def make_sdk(
         AccountingApi(client, base_url=xero.api_url),
         IdentityApi(client, base_url=xero.connections_url),
         store,
+    )
+
+
+def lasting_sdk(xero: Sandbox, seconds: float) -> Sdk:
+    """The SDK with a custom connection's access token that lasts `seconds` (for tests that
+    move the sandbox's clock on by days)."""
+    token = xero.issue_token(expires_in=seconds)
+    return make_sdk(
+        xero,
+        {"access_token": token, "expires_in": seconds, "token_type": "Bearer", "scope": ""},
     )

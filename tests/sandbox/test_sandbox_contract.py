@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from socketcli.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import HttpAnswer, Sdk, http
+from tests.sandbox.sandbox_helpers import Sdk, api, http
 
 yaml = pytest.importorskip("yaml", reason="the contract tests need PyYAML (a dev dependency)")
 openapi_schema_validator = pytest.importorskip(
@@ -117,20 +117,6 @@ def contract(accounting_spec: dict[str, Any]) -> Contract:
     return Contract(accounting_spec, "urn:xero:accounting")
 
 
-def api(
-    xero: Sandbox, sdk: Sdk, method: str, path: str, body: bytes | None = None, **headers: str
-) -> HttpAnswer:
-    sent = {
-        "Authorization": f"Bearer {sdk.token['access_token']}",
-        "xero-tenant-id": xero.tenant_id,
-        "Accept": "application/json",
-        **headers,
-    }
-    if body is not None:
-        sent["Content-Type"] = "application/json"
-    return http(method, f"{xero.api_url}{path}", data=body, headers=sent)
-
-
 CONTACT = b'{"Contacts": [{"Name": "Nova Dental Ltd", "EmailAddress": "hi@nova.example", "ContactNumber": "CLI041"}]}'
 INVOICE = b"""{"Invoices": [{"Type": "ACCREC", "Contact": {"Name": "City Limousines"}, "Date": "2026-12-01",
  "DueDate": "2026-12-15", "Reference": "December 2026", "Status": "AUTHORISED",
@@ -223,6 +209,23 @@ def test_invoice_validation_errors_match_the_error_schema(
     assert answer.json()["Elements"][0]["ValidationErrors"] == [
         {"Message": "Account code '999' is not a valid code for this document."}
     ]
+
+
+def test_a_batch_with_a_refused_invoice_matches_the_spec(
+    contract: Contract, xero: Sandbox, sdk: Sdk
+) -> None:
+    good = json.loads(INVOICE)["Invoices"][0]
+    body = json.dumps({"Invoices": [good, {**good, "Reference": "bad", "Status": "PAID"}]})
+
+    separately = api(xero, sdk, "PUT", "/Invoices?summarizeErrors=false", body.encode())
+    summarised = api(xero, sdk, "PUT", "/Invoices", body.encode())
+
+    assert separately.status == 200
+    assert contract.problems(separately.json(), "Invoices") == []
+    assert [i["StatusAttributeString"] for i in separately.json()["Invoices"]] == ["OK", "ERROR"]
+    assert summarised.status == 400
+    assert contract.problems(summarised.json(), "Error") == []
+    assert [e["Reference"] for e in summarised.json()["Elements"]] == ["bad"]
 
 
 def test_server_errors_match_the_error_schema(contract: Contract, xero: Sandbox, sdk: Sdk) -> None:

@@ -6,38 +6,27 @@ import json
 import socket
 import threading
 import time
-from datetime import date
-from decimal import Decimal
 
 import pytest
 import urllib3
-from xero_python.accounting import Contact, Invoice, Invoices, LineItem
+from xero_python.accounting import Invoices
 from xero_python.exceptions import HTTPStatusException, RateLimitException
 
 from socketcli.sandbox import Sandbox, running_sandbox
-from tests.sandbox.sandbox_helpers import Sdk, http, make_sdk, pkce_tokens, refresh
+from tests.sandbox.sandbox_helpers import (
+    Sdk,
+    batch,
+    http,
+    lasting_sdk,
+    make_sdk,
+    pkce_tokens,
+    refresh,
+    sales_invoice,
+)
 
 
 def one_invoice(reference: str = "December 2026") -> Invoices:
-    return Invoices(
-        invoices=[
-            Invoice(
-                type="ACCREC",
-                contact=Contact(name="City Limousines"),
-                date=date(2026, 12, 1),
-                due_date=date(2026, 12, 15),
-                reference=reference,
-                line_items=[
-                    LineItem(
-                        description="Bookkeeping",
-                        quantity=Decimal(1),
-                        unit_amount=Decimal("195.00"),
-                        account_code="200",
-                    )
-                ],
-            )
-        ]
-    )
+    return batch(sales_invoice(reference))
 
 
 def test_a_minute_limit_429_carries_retry_after(sdk: Sdk, xero: Sandbox) -> None:
@@ -71,10 +60,7 @@ def test_sixty_calls_a_minute_and_then_a_wait(sdk: Sdk, xero: Sandbox) -> None:
 
 def test_the_day_limit_says_day_and_how_long(xero: Sandbox) -> None:
     xero.set_limits(per_day=2)
-    token = xero.issue_token(expires_in=3 * 86_400)
-    sdk = make_sdk(
-        xero, {"access_token": token, "expires_in": 3 * 86_400, "token_type": "Bearer", "scope": ""}
-    )
+    sdk = lasting_sdk(xero, 3 * 86_400)
     sdk.accounting.get_branding_themes(xero.tenant_id)
     sdk.accounting.get_branding_themes(xero.tenant_id)
     xero.advance_clock(120)

@@ -28,6 +28,7 @@ from socketcli.sandbox.jsonfmt import (
     truncate_ms,
 )
 from socketcli.sandbox.state import Organisation
+from socketcli.sandbox.where import WhereError, where_filter
 from socketcli.sandbox.wire import (
     Request,
     Response,
@@ -36,6 +37,7 @@ from socketcli.sandbox.wire import (
     not_found,
     unauthorized,
     validation_error,
+    xero_error,
 )
 
 DEFAULT_PAGE_SIZE = 100
@@ -113,7 +115,10 @@ def handle(ctx: Context, request: Request, parts: list[str]) -> Outcome:
         return Outcome(unauthorized("AuthorizationUnsuccessful"))
     if method not in ("GET", "PUT", "POST"):
         return Outcome(Response(405, headers=[("Allow", "GET, PUT, POST")]))
-    return handler(ctx, request, rest)
+    try:
+        return handler(ctx, request, rest)
+    except WhereError as refused:
+        return Outcome(xero_error(400, 16, "QueryParseException", str(refused)))
 
 
 # -- shared helpers ------------------------------------------------------------------------
@@ -144,75 +149,6 @@ def _later_than(records: Iterable[dict[str, Any]], since: datetime | None) -> li
         if moment is None or moment > since:
             out.append(record)
     return out
-
-
-_CLAUSE = re.compile(
-    r"^\s*(?P<field>[A-Za-z][\w.]*)\s*(?P<op>==|!=|=)\s*"
-    r'(?P<value>"[^"]*"|Guid\("[^"]*"\)|true|false|null|-?\d+(?:\.\d+)?)\s*$',
-    re.IGNORECASE,
-)
-
-
-def where_filter(text: str | None) -> Callable[[Mapping[str, Any]], bool]:
-    """A predicate for Xero's `where` (`Field=="value" AND Field!=true`, ...).
-
-    Only == and != joined by AND are understood; anything else (OR, methods, ordering
-    operators) is ignored rather than refused, so a where the sandbox cannot read returns
-    more rather than fewer records.
-    """
-    if not text or re.search(r"\bOR\b|\|\|", text, re.IGNORECASE):
-        return lambda record: True
-    checks: list[Callable[[Mapping[str, Any]], bool]] = []
-    for clause in re.split(r"\s+AND\s+|&&", text, flags=re.IGNORECASE):
-        match = _CLAUSE.match(clause.strip().strip("()"))
-        if match is None:
-            continue
-        checks.append(_clause(match.group("field"), match.group("op"), match.group("value")))
-    return lambda record: all(check(record) for check in checks)
-
-
-def _clause(path: str, op: str, raw: str) -> Callable[[Mapping[str, Any]], bool]:
-    wanted: Any
-    lowered = raw.lower()
-    if raw.startswith('"'):
-        wanted = raw[1:-1]
-    elif lowered.startswith("guid("):
-        wanted = raw[6:-2].lower()
-    elif lowered in ("true", "false"):
-        wanted = lowered == "true"
-    elif lowered == "null":
-        wanted = None
-    else:
-        wanted = Decimal(raw)
-
-    def value_of(record: Mapping[str, Any]) -> Any:
-        current: Any = record
-        for step in path.split("."):
-            if not isinstance(current, Mapping):
-                return None
-            current = current.get(step)
-        return current
-
-    def equal(record: Mapping[str, Any]) -> bool:
-        value = value_of(record)
-        if isinstance(wanted, bool) or wanted is None:
-            return value is wanted
-        if isinstance(wanted, Decimal):
-            number = to_decimal(value)
-            return number is not None and number == wanted
-        if isinstance(value, str) and _looks_like_uuid(value):
-            return value.lower() == str(wanted).lower()
-        return bool(value == wanted)
-
-    return equal if op in ("==", "=") else (lambda record: not equal(record))
-
-
-def _looks_like_uuid(text: str) -> bool:
-    try:
-        uuid.UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:
@@ -587,7 +523,7 @@ def _contacts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             records = [
                 r for r in records if any(term in str(r.get(k) or "").casefold() for k in searched)
             ]
-        records = [r for r in records if where_filter(request.param("where"))(r)]
+        records = list(filter(where_filter(request.param("where"), "Contact"), records))
         records = ordered(
             records,
             request.param("order"),
@@ -626,7 +562,7 @@ def _accounts(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             return Outcome(not_found())
         return Outcome(json_response(200, envelope(ctx, "Accounts", found)))
     chosen = _later_than(records, _modified_since(request))
-    chosen = [a for a in chosen if where_filter(request.param("where"))(a)]
+    chosen = list(filter(where_filter(request.param("where"), "Account"), chosen))
     chosen = ordered(chosen, request.param("order"), lambda a: str(a.get("Code", "")))
     return Outcome(json_response(200, envelope(ctx, "Accounts", chosen)))
 
@@ -662,7 +598,7 @@ def _tracking_categories(ctx: Context, request: Request, rest: list[str]) -> Out
         ]
         if not categories:
             return Outcome(not_found())
-    categories = [c for c in categories if where_filter(request.param("where"))(c)]
+    categories = list(filter(where_filter(request.param("where"), "TrackingCategory"), categories))
     categories = ordered(
         categories, request.param("order"), lambda c: str(c.get("Name", "")).casefold()
     )
@@ -672,7 +608,9 @@ def _tracking_categories(ctx: Context, request: Request, rest: list[str]) -> Out
 def _tax_rates(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     if request.method != "GET":
         return Outcome(Response(405, headers=[("Allow", "GET")]))
-    rates = [r for r in ctx.organisation.tax_rates if where_filter(request.param("where"))(r)]
+    rates = list(
+        filter(where_filter(request.param("where"), "TaxRate"), ctx.organisation.tax_rates)
+    )
     wanted = request.param("TaxType")
     if wanted:
         rates = [r for r in rates if r.get("TaxType") == wanted]
@@ -712,6 +650,8 @@ def _organisation(ctx: Context, request: Request, rest: list[str]) -> Outcome:
 
 # -- Invoices ------------------------------------------------------------------------------
 
+#: Xero's answer to an invoice approved beyond the plan's monthly allowance.
+APPROVAL_LIMIT_MESSAGE = "You have reached the limit of invoices you can approve"
 _INVOICE_TYPES = ("ACCREC", "ACCPAY")
 _CREATABLE = ("DRAFT", "SUBMITTED", "AUTHORISED")
 _LINE_AMOUNT_TYPES = ("Exclusive", "Inclusive", "NoTax")
@@ -734,6 +674,11 @@ _INVOICE_FIELDS = (
 )
 
 
+def approval_month(moment: datetime) -> str:
+    """The month an approval counts in, "2026-12" (the sandbox clock's, in UTC)."""
+    return f"{moment.year:04d}-{moment.month:02d}"
+
+
 def _money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
@@ -751,6 +696,15 @@ class InvoiceBuilder:
         self.accounts = {str(a.get("Code")): a for a in organisation.accounts if a.get("Code")}
         self.rates = {str(r.get("TaxType")): r for r in organisation.tax_rates}
         self.themes = {str(t.get("BrandingThemeID")).lower() for t in organisation.branding_themes}
+        #: Invoices this batch approves (AUTHORISED), counted against the monthly cap.
+        self.approved = 0
+
+    def approvals_left(self) -> int:
+        """How many more invoices the organisation's plan lets it approve this month."""
+        cap = self.organisation.approval_cap
+        if cap is None:
+            return 1
+        return cap - self.organisation.approvals.get(approval_month(self.now), 0) - self.approved
 
     def build(
         self, item: Mapping[str, Any], existing: dict[str, Any] | None, numbers: set[str]
@@ -828,17 +782,22 @@ class InvoiceBuilder:
             )
             lines.append(line)
             problems.extend(line_problems)
-        if problems:
-            return dict(item), problems
-        if kind == "ACCREC" and not number:
+        approving = status == "AUTHORISED" and (existing or {}).get("Status") != "AUTHORISED"
+        if approving and not problems:
+            if self.approvals_left() <= 0:
+                problems.append(APPROVAL_LIMIT_MESSAGE)
+            else:
+                self.approved += 1
+        # A refused invoice is computed all the same: Xero answers it in full, with its errors.
+        if not problems and kind == "ACCREC" and not number:
             number = self._next_number(numbers)
-        if new_record is not None:
+        if not problems and new_record is not None:
             # A new name: Xero creates the contact with the invoice.
             self.book.put(new_record)
 
-        subtotal = sum((line["LineAmount"] for line in lines), Decimal("0"))
-        tax = sum((line["TaxAmount"] for line in lines), Decimal("0"))
-        discount = sum((line.pop("_discount") for line in lines), Decimal("0"))
+        subtotal = sum((line.get("LineAmount", Decimal("0")) for line in lines), Decimal("0"))
+        tax = sum((line.get("TaxAmount", Decimal("0")) for line in lines), Decimal("0"))
+        discount = sum((line.pop("_discount", Decimal("0")) for line in lines), Decimal("0"))
         if amount_types == "Inclusive":
             total = subtotal
             subtotal = total - tax
@@ -862,8 +821,6 @@ class InvoiceBuilder:
             "HasAttachments": False,
             "HasErrors": False,
             "Contact": contact,
-            "DateString": f"{day}T00:00:00",
-            "Date": ms_date_of_day(day) if day else None,
             "Status": status,
             "LineAmountTypes": amount_types,
             "LineItems": lines,
@@ -875,6 +832,9 @@ class InvoiceBuilder:
             "CurrencyCode": currency,
             "SentToContact": bool(merged.get("SentToContact", False)),
         }
+        if day is not None:
+            record["DateString"] = f"{day}T00:00:00"
+            record["Date"] = ms_date_of_day(day)
         if due is not None:
             record["DueDateString"] = f"{due}T00:00:00"
             record["DueDate"] = ms_date_of_day(due)
@@ -886,7 +846,7 @@ class InvoiceBuilder:
             moment = parse_day(merged.get(key)) if merged.get(key) else None
             if moment is not None:
                 record[key] = ms_date_of_day(moment)
-        return record, []
+        return record, problems
 
     def _next_number(self, numbers: set[str]) -> str:
         while True:
@@ -1086,7 +1046,13 @@ def create_invoices(
     unit_places: int = 2,
     invoice_id: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
-    """Create (and with `update`, update) invoices: (results, failed elements, saved)."""
+    """Create (and with `update`, update) invoices: (results, failed elements, saved).
+
+    The valid invoices are saved whatever `summarize` says: Xero creates the good ones of a
+    batch even when its summarised answer is a 400 naming only the refused ones. A refused
+    invoice comes back computed in full, with HasErrors, its ValidationErrors and the
+    InvoiceID it was sent with (else the empty GUID).
+    """
     book = ContactBook(organisation)
     builder = InvoiceBuilder(organisation, book, now, unit_places)
     numbers = {
@@ -1094,7 +1060,6 @@ def create_invoices(
         for i in organisation.invoices.values()
         if i.get("Type") == "ACCREC" and i.get("InvoiceNumber")
     }
-    next_number = organisation.next_invoice_number
     pending: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
@@ -1113,20 +1078,18 @@ def create_invoices(
             record, problems = builder.build(item, existing, numbers)
         if problems:
             element = {
-                **item,
-                "InvoiceID": (existing or {}).get("InvoiceID") or EMPTY_ID,
+                **record,
+                "InvoiceID": str((existing or {}).get("InvoiceID") or wanted_id or EMPTY_ID),
+                "HasErrors": True,
                 "ValidationErrors": [{"Message": message} for message in problems],
             }
             failed.append(element)
-            results.append({**element, "HasErrors": True, "StatusAttributeString": "ERROR"})
+            results.append({**element, "StatusAttributeString": "ERROR"})
             continue
         if record.get("Type") == "ACCREC" and record.get("InvoiceNumber"):
             numbers.add(str(record["InvoiceNumber"]).casefold())
         pending[record["InvoiceID"]] = record
         results.append(record)
-    if failed and summarize:
-        organisation.next_invoice_number = next_number
-        return results, failed, False
     for record in pending.values():
         contact = book.get(record["Contact"]["ContactID"])
         if contact is not None and record["Type"] == "ACCREC" and not contact.get("IsCustomer"):
@@ -1135,6 +1098,9 @@ def create_invoices(
             book.put({**contact, "IsSupplier": True})
         organisation.invoices[record["InvoiceID"]] = record
     book.commit()
+    if builder.approved:
+        month = approval_month(now)
+        organisation.approvals[month] = organisation.approvals.get(month, 0) + builder.approved
     if not summarize:
         results = [
             r if r.get("HasErrors") else {**r, "StatusAttributeString": "OK"} for r in results
@@ -1190,6 +1156,27 @@ def _with_contact(
     return {**invoice, "Contact": shown}
 
 
+def _unit_places(request: Request) -> int:
+    """The places of a UnitAmount the client works in: 4 with `unitdp=4`, else Xero's 2."""
+    return 4 if (request.param("unitdp") or "").strip() == "4" else 2
+
+
+def _shown_units(invoice: dict[str, Any], places: int) -> dict[str, Any]:
+    """The invoice as a client working in `places` sees it: an invoice made with unitdp=4
+    keeps its four places, but reads back rounded to two unless the GET sends unitdp=4 too
+    (line amounts and totals are as computed, to the penny)."""
+    if places == 4:
+        return invoice
+    quantum = Decimal(1).scaleb(-places)
+    lines = []
+    for line in invoice.get("LineItems") or []:
+        unit = to_decimal(line.get("UnitAmount"))
+        if unit is not None and unit != unit.quantize(quantum, rounding=ROUND_HALF_UP):
+            line = {**line, "UnitAmount": unit.quantize(quantum, rounding=ROUND_HALF_UP)}
+        lines.append(line)
+    return {**invoice, "LineItems": lines} if "LineItems" in invoice else invoice
+
+
 def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     organisation = ctx.organisation
     if request.method == "GET":
@@ -1205,9 +1192,8 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             )
             if found is None:
                 return Outcome(not_found())
-            return Outcome(
-                json_response(200, envelope(ctx, "Invoices", [_with_contact(organisation, found)]))
-            )
+            shown = _shown_units(_with_contact(organisation, found), _unit_places(request))
+            return Outcome(json_response(200, envelope(ctx, "Invoices", [shown])))
         records = list(organisation.invoices.values())
         records = _later_than(records, _modified_since(request))
         for name, key in (
@@ -1225,7 +1211,7 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
                 for r in records
                 if str(r.get("Contact", {}).get("ContactID", "")).lower() in contact_ids
             ]
-        records = [r for r in records if where_filter(request.param("where"))(r)]
+        records = list(filter(where_filter(request.param("where"), "Invoice"), records))
         order = {key: index for index, key in enumerate(organisation.invoices)}
         records = ordered(records, request.param("order"), lambda r: order.get(r["InvoiceID"], 0))
         page, pagination = _paged(request, records)
@@ -1233,10 +1219,13 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
         with_lines = (
             pagination is not None or request.param("IDs") is not None
         ) and not request.flag("summaryOnly")
+        places = _unit_places(request)
         views = []
         for record in page:
             view = _with_contact(organisation, record, full=False)
-            if not with_lines:
+            if with_lines:
+                view = _shown_units(view, places)
+            else:
                 view = {k: v for k, v in view.items() if k != "LineItems"}
             views.append(view)
         extra = {"pagination": pagination} if pagination is not None else {}
@@ -1247,16 +1236,15 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
     if isinstance(items, Response):
         return Outcome(items)
     summarize = (request.param("summarizeErrors") or "true").strip().lower() != "false"
-    places = 4 if (request.param("unitdp") or "").strip() == "4" else 2
     results, failed, saved = create_invoices(
         organisation,
         items,
         ctx.now,
         summarize=summarize,
         update=request.method == "POST",
-        unit_places=places,
+        unit_places=_unit_places(request),
         invoice_id=rest[0] if rest else None,
     )
     if failed and summarize:
-        return Outcome(validation_error(failed))
+        return Outcome(validation_error(failed), changed=saved)
     return Outcome(json_response(200, envelope(ctx, "Invoices", results)), changed=saved)

@@ -9,7 +9,7 @@ Paths (one server stands in for all of Xero's hosts):
 | /connect/token, /connect/revocation | https://identity.xero.com/connect/... |
 | /connections, /connections/{id} | https://api.xero.com/connections |
 | /api.xro/2.0/... | https://api.xero.com/api.xro/2.0/... |
-| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, reset, tokens, contacts |
+| /_sandbox/... | the sandbox's admin: state, faults, clock, calls, limits, plan, invoices, reset, tokens, contacts, organisations |
 
 `handle` never blocks for long: injected delays are capped and end at once when the server
 stops; everything else is quick work under one lock.
@@ -18,6 +18,7 @@ stops; everything else is quick work under one lock.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import uuid
 from collections import Counter, deque
@@ -32,8 +33,10 @@ from socketcli.sandbox.faults import Fault, FaultQueue, Limits, RateLimiter
 from socketcli.sandbox.jsonfmt import dumps, iso_moment, loads, ms_date, parse_moment
 from socketcli.sandbox.seed import add_organisation, seed_contacts, seed_state
 from socketcli.sandbox.state import (
+    IDEMPOTENCY_LIFETIME,
     AccessToken,
     IdempotentResult,
+    Organisation,
     SandboxClock,
     SandboxState,
     read_state,
@@ -45,6 +48,7 @@ from socketcli.sandbox.wire import (
     bad_post_data,
     fault_body,
     forbidden,
+    internal_error,
     json_response,
     not_found,
     oauth_error,
@@ -56,6 +60,11 @@ from socketcli.sandbox.wire import (
 API_PREFIX = "/api.xro/2.0"
 ADMIN_PREFIX = "/_sandbox"
 MAX_IDEMPOTENCY_KEY = 128
+#: Answers never kept under an Idempotency-Key: refusals before the work (authentication,
+#: the organisation, the rate limits), which Xero gives before it reads the key.
+_NOT_KEPT = (401, 403, 429)
+
+logger = logging.getLogger("socketcli.sandbox")
 
 
 @dataclass
@@ -223,9 +232,7 @@ class SandboxApp:
     ) -> list[dict[str, Any]]:
         """Create or change contacts as a person would in Xero itself (no token, no limits)."""
         with self.lock:
-            organisation = self.state.organisations[
-                tenant_id or next(iter(self.state.organisations))
-            ]
+            organisation = self._organisation(tenant_id)
             results, failed, saved = accounting.upsert_contacts(organisation, items, self.now())
             if failed:
                 messages = [e["Message"] for f in failed for e in f["ValidationErrors"]]
@@ -234,14 +241,60 @@ class SandboxApp:
                 self.save()
             return results
 
+    def set_approval_cap(self, cap: int | None, tenant_id: str | None = None) -> None:
+        """The organisation's plan allows `cap` approved (AUTHORISED) invoices a month (None:
+        no limit); beyond it an invoice is refused as Xero refuses it."""
+        if cap is not None and cap < 0:
+            raise ValueError("the approval cap is a number of invoices, 0 or more")
+        with self.lock:
+            self._organisation(tenant_id).approval_cap = cap
+            self.save()
+
+    def plans(self) -> list[dict[str, Any]]:
+        """Each organisation's approval cap and the invoices it approved, month by month."""
+        with self.lock:
+            return [
+                {
+                    "tenant_id": o.tenant_id,
+                    "name": o.name,
+                    "approved_invoices_a_month": o.approval_cap,
+                    "approved": dict(o.approvals),
+                }
+                for o in self.state.organisations.values()
+            ]
+
+    def held_invoices(self, tenant_id: str | None = None) -> list[dict[str, Any]]:
+        """Exactly the invoices each organisation holds (or the one of `tenant_id`), in the
+        order they were made and as they are kept (UnitAmount with the places it was sent in)."""
+        with self.lock:
+            organisations = (
+                [self._organisation(tenant_id)] if tenant_id else self.state.organisations.values()
+            )
+            return loads(  # type: ignore[no-any-return]
+                dumps(
+                    [
+                        {
+                            "tenant_id": o.tenant_id,
+                            "name": o.name,
+                            "invoices": list(o.invoices.values()),
+                        }
+                        for o in organisations
+                    ]
+                )
+            )
+
+    def _organisation(self, tenant_id: str | None) -> Organisation:
+        found = self.state.organisations.get(tenant_id or next(iter(self.state.organisations)))
+        if found is None:
+            raise ValueError(f"no organisation {tenant_id}")
+        return found
+
     def merge_contact(
         self, source_id: str, into_id: str, tenant_id: str | None = None
     ) -> dict[str, Any]:
         """Merge one contact into another as a person would in Xero itself."""
         with self.lock:
-            organisation = self.state.organisations[
-                tenant_id or next(iter(self.state.organisations))
-            ]
+            organisation = self._organisation(tenant_id)
             record = accounting.merge_contact(organisation, source_id, into_id, self.now())
             self.save()
             return dict(record)
@@ -289,7 +342,7 @@ class SandboxApp:
             if fault.status is not None:
                 if not self._sleep(fault.delay):
                     return Response(0, drop=True)
-                return self._fault_response(fault)
+                return self._fault_response(fault, fault.status)
         lowered = path.lower()
         if lowered.startswith(API_PREFIX + "/") or lowered == API_PREFIX:
             return self._api(request, path, fault, tenant_holder)
@@ -325,11 +378,17 @@ class SandboxApp:
                 return not_found()
             if changed:
                 self.save()
-        return self._after(response, fault)
+        return self._after(self._struck(response, fault), fault)
+
+    def _struck(self, response: Response, fault: Fault | None) -> Response:
+        """The work done, the answer an injected error instead (`status_after`)."""
+        if fault is None or fault.status_after is None or response.drop:
+            return response
+        return self._fault_response(fault, fault.status_after)
 
     def _after(self, response: Response, fault: Fault | None) -> Response:
         """The faults that strike once the work is done: a late answer, or none at all."""
-        if fault is None:
+        if fault is None or response.drop:
             return response
         if not self._sleep(fault.delay_after) or fault.drop_after:
             return Response(0, drop=True)
@@ -361,24 +420,49 @@ class SandboxApp:
         if refusal is not None:
             return self._limited(refusal.problem, refusal.retry_after, tenant_id)
         try:
-            if not self._sleep(fault.delay if fault else 0):
-                return Response(0, drop=True)
             response = self._accounting(
-                request, path, access, tenant_id, client.name if client else ""
+                request, path, access, tenant_id, client.name if client else "", fault
             )
-            response.headers.extend(self._limit_headers(tenant_id))
+            if response.drop:
+                return response
+            response.headers.extend(
+                h for h in self._limit_headers(tenant_id) if response.header(h[0]) is None
+            )
             response.headers.append(("Xero-Correlation-Id", str(uuid.uuid4())))
             return self._after(response, fault)
         finally:
             self.limiter.done(tenant_id)
 
     def _accounting(
-        self, request: Request, path: str, access: AccessToken, tenant_id: str, provider: str
+        self,
+        request: Request,
+        path: str,
+        access: AccessToken,
+        tenant_id: str,
+        provider: str,
+        fault: Fault | None,
     ) -> Response:
+        """The Accounting API's answer, behind the Idempotency-Key of a PUT or POST.
+
+        Xero keeps a key's answer for six minutes (IDEMPOTENCY_LIFETIME): the same request
+        again gets that answer, an internal error (5xx) included; another request under the
+        key is refused with a 400. After six minutes the key is forgotten.
+        """
         parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
+
+        def work() -> Response:
+            if not self._sleep(fault.delay if fault else 0):
+                return Response(0, drop=True)
+            try:
+                response = self._accounting_now(request, parts, access, tenant_id, provider)
+            except Exception:
+                logger.exception("the sandbox failed on %s %s", request.method, path)
+                response = internal_error()
+            return self._struck(response, fault)
+
         key = request.header("Idempotency-Key")
         if request.method not in ("PUT", "POST") or not key:
-            return self._accounting_now(request, parts, access, tenant_id, provider)
+            return work()
         if len(key) > MAX_IDEMPOTENCY_KEY:
             return validation_error(
                 [
@@ -393,6 +477,9 @@ class SandboxApp:
         with self.lock:
             organisation = self.state.organisations[tenant_id]
             earlier = organisation.idempotency.get(key)
+            if earlier is not None and earlier.created + IDEMPOTENCY_LIFETIME <= self.now():
+                del organisation.idempotency[key]  # forgotten: this is a new request
+                earlier = None
             if earlier is not None:
                 if earlier.fingerprint != fingerprint:
                     return xero_error(
@@ -427,8 +514,8 @@ class SandboxApp:
                 )
             self._idempotent_in_flight.add((tenant_id, key))
         try:
-            response = self._accounting_now(request, parts, access, tenant_id, provider)
-            if 200 <= response.status < 500:
+            response = work()
+            if not response.drop and response.status not in _NOT_KEPT:
                 with self.lock:
                     organisation = self.state.organisations[tenant_id]
                     organisation.idempotency[key] = IdempotentResult(
@@ -469,9 +556,8 @@ class SandboxApp:
             headers.extend(self._limit_headers(tenant_id))
         return Response(429, b"", headers)
 
-    def _fault_response(self, fault: Fault) -> Response:
-        assert fault.status is not None
-        if fault.status == 429:
+    def _fault_response(self, fault: Fault, status: int) -> Response:
+        if status == 429:
             headers = [
                 ("Retry-After", str(fault.seconds_to_retry)),
                 ("X-Rate-Limit-Problem", fault.problem or "minute"),
@@ -483,10 +569,10 @@ class SandboxApp:
             body = dumps(fault.body).encode("utf-8") if fault.body is not None else b""
             return Response(429, body, headers)
         if fault.body is not None:
-            return json_response(fault.status, fault.body)
+            return json_response(status, fault.body)
         if fault.oauth_error:
-            return oauth_error(fault.oauth_error, status=fault.status)
-        return fault_body(fault.status)
+            return oauth_error(fault.oauth_error, status=status)
+        return fault_body(status)
 
     def _expire_presented_token(self, request: Request) -> None:
         header = request.header("Authorization") or ""
@@ -607,6 +693,16 @@ class SandboxApp:
                         )
                     },
                 )
+            if what == "invoices" and method == "GET":
+                return json_response(
+                    200, {"organisations": self.held_invoices(request.param("tenant_id"))}
+                )
+            if what == "plan":
+                if method == "POST":
+                    cap = body.get("approved_invoices_a_month")
+                    self.set_approval_cap(None if cap is None else int(cap), body.get("tenant_id"))
+                if method in ("GET", "POST"):
+                    return json_response(200, {"organisations": self.plans()})
             if what == "organisations" and method == "POST":
                 tenant_id = self.add_organisation(str(body["name"]), body.get("contacts", []))
                 return json_response(200, {"tenant_id": tenant_id})

@@ -12,6 +12,7 @@ get a fault.
 | problem | minute, day or concurrent: a 429 as Xero's limit of that kind sends it |
 | retry_after | the Retry-After seconds of a 429 (default 1 for minute/concurrent, 3600 for day) |
 | delay | wait this many seconds, then handle the request (a slow Xero: the work is done even if the client gave up); with `status`, wait and then answer that status (a timeout where nothing happened) |
+| status_after | handle the request, then answer this error status instead of its answer (it happened; the client is told it failed); kept under an Idempotency-Key like any answer |
 | delay_after | handle the request at once, then wait before answering (it happened; the client may time out not knowing) |
 | drop | close the connection without an answer, before handling |
 | drop_after | handle the request, then close the connection without an answer (the lost reply) |
@@ -40,6 +41,7 @@ _KEYS = {
     "retry_after",
     "delay",
     "delay_after",
+    "status_after",
     "drop",
     "drop_after",
     "expire_token",
@@ -58,6 +60,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     delay_after: float = 0.0
+    status_after: int | None = None
     drop: bool = False
     drop_after: bool = False
     expire_token: bool = False
@@ -69,11 +72,14 @@ class Fault:
         if self.problem is not None:
             if self.problem not in PROBLEMS:
                 raise ValueError(f"problem must be one of {', '.join(PROBLEMS)}")
-            if self.status is None:
+            if self.status is None and self.status_after is None:
                 self.status = 429
-        if self.status is not None and not 400 <= self.status <= 599:
-            raise ValueError("status must be an HTTP error status (400 to 599)")
-        if self.status == 429 and self.problem is None:
+        for status in (self.status, self.status_after):
+            if status is not None and not 400 <= status <= 599:
+                raise ValueError("status must be an HTTP error status (400 to 599)")
+        if self.status is not None and self.status_after is not None:
+            raise ValueError("a fault strikes before the work (status) or after (status_after)")
+        if 429 in (self.status, self.status_after) and self.problem is None:
             self.problem = "minute"
         if self.retry_after is not None and self.retry_after < 0:
             raise ValueError("retry_after must not be negative")

@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 from socketcli.sandbox import seed
 from socketcli.sandbox.app import Call, SandboxApp, SandboxConfig, seed_more_contacts
 from socketcli.sandbox.faults import Fault
-from socketcli.sandbox.wire import Request, Response, text_response, xero_error
+from socketcli.sandbox.wire import Request, Response, internal_error, text_response
 
 #: The port of `socket sandbox serve` unless told otherwise.
 DEFAULT_PORT = 4780
@@ -75,9 +75,7 @@ class _Handler(BaseHTTPRequestHandler):
             response = app.handle(request)
         except Exception:
             logger.exception("the sandbox failed on %s %s", self.command, split.path)
-            response = xero_error(
-                500, 500, "InternalServerError", "The sandbox failed on this request"
-            )
+            response = internal_error()
         if response.drop:
             self.close_connection = True
             with contextlib.suppress(OSError):
@@ -237,6 +235,10 @@ class Sandbox:
 
     def reset(self) -> None:
         self.app.reset()
+
+    def set_approval_cap(self, cap: int | None, tenant_id: str | None = None) -> None:
+        """The organisation's plan allows `cap` approved invoices a month (None: no limit)."""
+        self.app.set_approval_cap(cap, tenant_id)
 
     # -- what it holds and what it was asked ------------------------------------------------
 

@@ -100,6 +100,14 @@ class Organisation:
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     next_invoice_number: int = 1
     idempotency: dict[str, IdempotentResult] = field(default_factory=dict)
+    #: The plan's allowance of approved (AUTHORISED) invoices a month; None: no limit.
+    approval_cap: int | None = None
+    #: Invoices approved per month ("2026-12": 3), counted against approval_cap.
+    approvals: dict[str, int] = field(default_factory=dict)
+
+
+#: How long Xero keeps an Idempotency-Key's answer; after it the key is a new request.
+IDEMPOTENCY_LIFETIME = timedelta(minutes=6)
 
 
 @dataclass
@@ -202,7 +210,8 @@ class SandboxState:
         ]
 
     def prune(self, now: datetime, *, keep: timedelta = timedelta(days=1)) -> None:
-        """Forget what can no longer be used: old codes, expired tokens, spent idempotency keys."""
+        """Forget what can no longer be used: old codes, expired tokens, idempotency keys past
+        their six minutes."""
         self.auth_codes = [c for c in self.auth_codes if c.expires + keep > now]
         self.access_tokens = [t for t in self.access_tokens if t.expires + keep > now]
         self.refresh_tokens = [
@@ -212,7 +221,9 @@ class SandboxState:
         ]
         for organisation in self.organisations.values():
             organisation.idempotency = {
-                k: v for k, v in organisation.idempotency.items() if v.created + keep > now
+                k: v
+                for k, v in organisation.idempotency.items()
+                if v.created + IDEMPOTENCY_LIFETIME > now
             }
 
     # -- the file ------------------------------------------------------------------------
@@ -283,6 +294,8 @@ def _organisation_json(organisation: Organisation) -> dict[str, Any]:
         "base_currency": organisation.base_currency,
         "created": iso_moment(organisation.created),
         "next_invoice_number": organisation.next_invoice_number,
+        "approval_cap": organisation.approval_cap,
+        "approvals": organisation.approvals,
         "accounts": organisation.accounts,
         "branding_themes": organisation.branding_themes,
         "tracking_categories": organisation.tracking_categories,
@@ -309,6 +322,8 @@ def _organisation_from(data: dict[str, Any]) -> Organisation:
         contacts={c["ContactID"]: c for c in data.get("contacts", [])},
         invoices={i["InvoiceID"]: i for i in data.get("invoices", [])},
         next_invoice_number=int(data.get("next_invoice_number", 1)),
+        approval_cap=data.get("approval_cap"),
+        approvals={str(k): int(v) for k, v in data.get("approvals", {}).items()},
         idempotency={r.key: r for r in results},
     )
 

@@ -141,6 +141,11 @@ def oauth_error(error: str, description: str | None = None, status: int = 400) -
     return json_response(status, payload, [("Cache-Control", "no-store")])
 
 
+def internal_error() -> Response:
+    """What the sandbox answers when it fails on a request (a bug of its own)."""
+    return xero_error(500, 500, "InternalServerError", "The sandbox failed on this request")
+
+
 #: The default body of an injected fault's status, in Xero's shapes.
 def fault_body(status: int) -> Response:
     if status == 401:
