@@ -170,8 +170,9 @@ INVOICE_PAGE = 100
 
 
 def _quoted(text: str) -> str:
-    """A string literal for Xero's `where`: double quotes, with \\ and \" escaped."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A string literal for Xero's `where` (Dynamic LINQ): in double quotes, a double quote
+    inside it doubled."""
+    return '"' + text.replace('"', '""') + '"'
 
 
 def _batches(items: Sequence[T], size: int = MAX_BATCH) -> list[list[T]]:
