@@ -288,9 +288,9 @@ def breakdown(db: Path, month_text: str) -> dict[str, Any]:
 
     with wiring.uow() as uow:
         t = start()
-        practice = plan_service._Practice(uow)
+        practice = plan_service._Practice(uow.plan)
         t = lap("load settings + clients (uow.clients)", t)
-        resolved = plan_service.resolve_month(uow, month, wiring.clock)
+        resolved = plan_service.resolve_month(uow.plan, month, wiring.clock)
         previous_month = resolved - 1
         finalised = uow.snapshots.totals(previous_month)
         t = lap("finalised_totals", t)
@@ -320,20 +320,18 @@ def breakdown(db: Path, month_text: str) -> dict[str, Any]:
 
     # The whole service call, as the command makes it, and how many statements it runs.
     statements.clear()
-    with wiring.uow() as uow:
-        t = start()
-        report = plan_service.diff_plan(uow, wiring.clock, month)
-        t = lap("whole services.plan.diff_plan", t)
+    t = start()
+    report = plan_service.diff_plan(wiring.reader, wiring.clock, month)
+    t = lap("whole services.plan.diff_plan", t)
     diff_statements = len(statements)
     import gc
 
     gc.collect()
     gc.disable()
     try:
-        with wiring.uow() as uow:
-            t = start()
-            plan_service.diff_plan(uow, wiring.clock, month)
-            t = lap("(whole diff_plan again, with gc disabled)", t)
+        t = start()
+        plan_service.diff_plan(wiring.reader, wiring.clock, month)
+        t = lap("(whole diff_plan again, with gc disabled)", t)
     finally:
         gc.enable()
     t = start()

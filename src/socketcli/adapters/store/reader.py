@@ -59,7 +59,6 @@ READ_TABLES = (
     "proposal_lines",
     "plan_snapshots",
     "snapshot_invoices",
-    "snapshot_lines",
     "xero_contacts",
 )
 CLIENT_COLUMNS = (
@@ -127,13 +126,16 @@ class SqlReader:
     ) -> None:
         self._connection = connection
         self._tables = tables
+        self._metadata = MetaData()  # where tables are reflected, when none are given
         self.location = location
 
     def _table(self, name: str) -> Table:
         if self._tables is None:
-            metadata = MetaData()
-            metadata.reflect(bind=self._connection, only=list(READ_TABLES))
-            self._tables = metadata.tables
+            self._metadata.reflect(bind=self._connection, only=list(READ_TABLES))
+            self._tables = self._metadata.tables
+        if name not in self._tables:  # a table only some reads need (snapshot_lines)
+            self._metadata.reflect(bind=self._connection, only=[name])
+            self._tables = self._metadata.tables
         return self._tables[name]
 
     # -- settings and clients ----------------------------------------------------
