@@ -39,3 +39,21 @@ def test_posting_a_month_not_finalised_says_what_to_do(socket: Socket) -> None:
     message = socket.fails("--playground", "plan", "post", "--month", "2027-03", code=3)
     assert "not finalised" in message
     assert "socket plan approve --month 2027-03" in message
+
+
+def test_the_nightly_sync_on_the_first_posts_the_finalised_month(socket: Socket) -> None:
+    socket.ok("playground")
+    socket.ok("--playground", "xero", "connect")
+    socket.ok("--playground", "plan", "approve")
+    before = socket.json("--playground", "sync")
+    assert before["posting"] == {"posted": [], "failed": [], "waiting": ["2026-12"], "error": None}
+
+    on_the_first = socket.using(env={"SOCKET_NOW": "2026-12-01T02:17:00+00:00"})
+    synced = on_the_first.json("--playground", "sync")
+    assert len(synced["posting"]["posted"]) == 38
+    assert synced["exit_code"] == 0
+
+    again = on_the_first.json("--playground", "sync")
+    assert again["posting"]["posted"] == []
+    status = on_the_first.json("--playground", "plan", "status")
+    assert {row["state"] for row in status["invoices"]} == {"posted"}

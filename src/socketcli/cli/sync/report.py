@@ -11,6 +11,7 @@ import typer
 if TYPE_CHECKING:
     import logging
 
+    from socketcli.services.posting import PostingReport
     from socketcli.services.sync import PhaseRecord, SyncConflict, SyncReport, Tally
 
 PHASE_TITLES = {
@@ -51,6 +52,54 @@ def render(report: SyncReport, context: Mapping[str, Any], *, quiet: bool, json_
             "everything else synced"
         )
         raise typer.Exit(report.exit_code)
+    posting: PostingReport | None = context.get("posting")
+    if posting is not None and posting.exit_code:
+        for failed in posting.failed:
+            say(f"problem: invoice {failed.reference} refused by Xero: {failed.error}")
+        if posting.error is not None:
+            say(
+                "Posting stopped: the invoices in flight are settled by the next "
+                "`socket sync` or `socket plan post` before anything is sent again."
+            )
+            raise posting.error
+        error(
+            f"{len(posting.failed)} invoice(s) refused by Xero (above): fix them, then "
+            "`socket plan post --retry-failed`"
+        )
+        raise typer.Exit(posting.exit_code)
+
+
+def posting_text(posting: PostingReport | None) -> str:
+    """The summary's line for what the sync posted."""
+    from socketcli.cli.output import plural
+
+    if posting is None:
+        return "not this run (another poster is running)"
+    parts = []
+    if posting.posted or posting.settled:
+        months = ", ".join(m.label for m in posting.months) or "earlier runs"
+        parts.append(f"{plural(len(posting.posted) + len(posting.settled), 'invoice')} ({months})")
+    if posting.failed:
+        parts.append(f"{len(posting.failed)} refused")
+    parts += [f"{m.label} posts on {m.first_day:%d %b %Y}" for m in posting.waiting]
+    return "; ".join(parts) or "nothing due"
+
+
+def posting_document(posting: PostingReport | None) -> dict[str, Any] | None:
+    if posting is None:
+        return None
+    return {
+        "posted": [
+            {"month": str(p.month), "reference": p.reference, "number": p.number}
+            for p in [*posting.settled, *posting.posted]
+        ],
+        "failed": [
+            {"month": str(f.month), "reference": f.reference, "error": f.error}
+            for f in posting.failed
+        ],
+        "waiting": [str(m) for m in posting.waiting],
+        "error": None if posting.error is None else str(posting.error),
+    }
 
 
 def _clients_text(references: list[str], shown: int = 10) -> str:
@@ -80,6 +129,8 @@ def _summary(report: SyncReport, context: Mapping[str, Any]) -> None:
     if any(p.name == "clients_from_xero" and p.outcome != "skipped" for p in report.phases):
         grid.add_row("Clients made from Xero", _clients_text([c.reference for c in report.created]))
     grid.add_row("Conflicts", plural(len(report.conflicts), "conflict"))
+    if "posting" in context and report.error is None:
+        grid.add_row("Invoices posted to Xero", escape(posting_text(context["posting"])))
     show(grid)
     calls = table("Endpoint", "Calls", title="Calls to Xero", right=("Calls",))
     for endpoint, count in sorted(report.calls.items()):
@@ -113,6 +164,7 @@ def _document(report: SyncReport, context: Mapping[str, Any]) -> dict[str, Any]:
             }
             for p in report.pushed
         ],
+        "posting": posting_document(context.get("posting")),
         "clients_created": [asdict(c) for c in report.created],
         "conflicts": [asdict(c) for c in report.conflicts],
         "problems": [asdict(p) for p in report.problems],

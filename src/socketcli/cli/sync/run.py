@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
     from rich.status import Status
 
+    from socketcli.ports.xero import XeroGateway
+    from socketcli.services.posting import PostingReport
     from socketcli.services.sync import PhaseRecord, SyncReport
 
 LOG_FILE = "sync.log"
@@ -74,7 +76,45 @@ def _run(
             )
         finally:
             listener.stop()
-    return report, {"organisation": organisation, "playground": xero.playground}
+        # Then whatever is due to post (a nightly run on the 1st posts the month), once the
+        # sync itself went through: the mirror it checks against is then current.
+        posting = _post_due(st, gateway, log) if report.error is None else None
+    return report, {
+        "organisation": organisation,
+        "playground": xero.playground,
+        "posting": posting,
+    }
+
+
+def _post_due(st: State, gateway: XeroGateway, log: logging.Logger) -> PostingReport | None:
+    """Post the finalised months that are due, as `socket plan post` does; None when another
+    poster holds the store's posting lock (it posts them)."""
+    from contextlib import nullcontext
+
+    from socketcli.services.posting import PostingAlreadyRunning, post
+
+    try:
+        posting = post(
+            st.store,
+            lambda: nullcontext(gateway),
+            st.clock,
+            exclusive=st.wiring.exclusive("post"),
+        )
+    except PostingAlreadyRunning:
+        log.info("posting not done: another `socket plan post` is posting")
+        return None
+    log.info(
+        "posting: %d posted, %d found in Xero after an earlier run, %d refused, months "
+        "waiting: %s%s",
+        len(posting.posted),
+        len(posting.settled),
+        len(posting.failed),
+        ", ".join(str(m) for m in posting.waiting) or "none",
+        f"; stopped: {posting.error}" if posting.error is not None else "",
+    )
+    for failed in posting.failed:
+        log.warning("invoice %s refused by Xero: %s", failed.reference, failed.error)
+    return posting
 
 
 @contextmanager
