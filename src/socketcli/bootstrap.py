@@ -54,6 +54,11 @@ def store_location(db: Path | None = None, *, playground: bool = False) -> Store
     return StoreLocation.for_path(data_dir() / DEFAULT_STORE)
 
 
+def playground_xero_state() -> Path:
+    """The state file of the playground's sandbox Xero (in the state directory)."""
+    return state_dir() / PLAYGROUND_XERO_STATE
+
+
 def clock() -> Clock:
     """The system clock, or the moment in $SOCKET_NOW (ISO date or time) for rehearsals and tests."""
     from socketcli.adapters.clock import FixedClock, SystemClock

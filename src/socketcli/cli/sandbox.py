@@ -1,4 +1,5 @@
-"""`socket sandbox serve`: a stand-in for Xero on this machine, to rehearse against."""
+"""`socket sandbox serve` and `sandbox invoices`: a stand-in for Xero on this machine, to
+rehearse against, and what it received."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socketcli.cli.context import command_group
+from socketcli.cli.options import JsonOption
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from socketcli.sandbox import Sandbox
 
 app = command_group(help="Run a stand-in for Xero on this machine, to rehearse against.")
@@ -86,6 +90,91 @@ def serve(
     finally:
         sandbox.stop()
     say("Sandbox stopped; its state is kept for next time.")
+
+
+@app.command("invoices")
+def invoices(
+    *,
+    state_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--state",
+            metavar="PATH",
+            help="Read this sandbox state file (`sandbox serve --state`; default: the playground's).",
+        ),
+    ] = None,
+    json_: JsonOption = False,
+) -> None:
+    """Show the invoices the sandbox Xero holds, one row each: number, reference, contact,
+    date, status and total (read from its state file; nothing is started)."""
+    from socketcli.bootstrap import playground_xero_state
+    from socketcli.cli.output import emit_json, escape, money, plural, say, show, table
+    from socketcli.domain.errors import InvalidInput, NotFound
+    from socketcli.sandbox import invoices_in
+
+    path = state_file or playground_xero_state()
+    if not path.is_file():
+        raise NotFound(
+            f"no sandbox state file at {path}"
+            + (
+                ""
+                if state_file
+                else ": run a playground Xero command first (`socket --playground xero connect`)"
+            )
+        )
+    try:
+        organisations = invoices_in(path)
+    except ValueError as failure:
+        raise InvalidInput(str(failure)) from None
+    rows = [
+        {
+            "organisation": organisation["name"],
+            "invoice_id": invoice.get("InvoiceID"),
+            "number": invoice.get("InvoiceNumber") or "",
+            "reference": invoice.get("Reference") or "",
+            "contact": (invoice.get("Contact") or {}).get("Name") or "",
+            "contact_id": (invoice.get("Contact") or {}).get("ContactID"),
+            "date": str(invoice.get("DateString") or "")[:10] or None,
+            "status": invoice.get("Status") or "",
+            "sub_total": _decimal(invoice.get("SubTotal")),
+            "total": _decimal(invoice.get("Total")),
+        }
+        for organisation in organisations
+        for invoice in organisation["invoices"]
+    ]
+    if json_:
+        emit_json({"state": str(path), "invoices": rows})
+        return
+    grid = table(
+        "Number",
+        "Reference",
+        "Contact",
+        "Date",
+        "Status",
+        "Total",
+        title=f"Invoices in the sandbox Xero ({path.name})",
+        right=["Total"],
+    )
+    for row in rows:
+        grid.add_row(
+            escape(row["number"]),
+            escape(row["reference"]),
+            escape(row["contact"]),
+            row["date"] or "",
+            escape(row["status"]),
+            money(row["total"]) if row["total"] is not None else "",
+        )
+    show(grid)
+    say(f"{plural(len(rows), 'invoice')} in {path}.")
+
+
+def _decimal(value: object) -> Decimal | None:
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return None if value is None else Decimal(str(value))
+    except InvalidOperation:
+        return None
 
 
 def _start(path: Path, port: int, *, demo_contacts: bool) -> Sandbox:

@@ -221,6 +221,12 @@ class XeroGateway(Protocol):
         status, deleted and voided ones too)."""
         ...
 
+    def get_invoices(self, invoice_ids: Sequence[str]) -> list[CreatedInvoice]:
+        """The invoices Xero holds with these InvoiceIDs (any status, deleted and voided ones
+        too; an id Xero does not know is simply absent), a batch of ids a request, every
+        page, unit amounts to four places."""
+        ...
+
 
 # -- errors --------------------------------------------------------------------------------
 

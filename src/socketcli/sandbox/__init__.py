@@ -6,7 +6,7 @@ injectable faults, and its state in a JSON file a person can read. `socket sandb
 runs it; tests use `running_sandbox()`. Nothing here imports the rest of socketcli.
 """
 
-from socketcli.sandbox.app import Call, SandboxApp, SandboxConfig
+from socketcli.sandbox.app import Call, SandboxApp, SandboxConfig, invoices_in
 from socketcli.sandbox.faults import Fault, Limits
 from socketcli.sandbox.identity import Lifetimes
 from socketcli.sandbox.seed import (
@@ -40,6 +40,7 @@ __all__ = [
     "Sandbox",
     "SandboxApp",
     "SandboxConfig",
+    "invoices_in",
     "running_sandbox",
     "start_sandbox",
 ]

@@ -711,6 +711,13 @@ class SandboxApp:
         return not_found()
 
 
+def invoices_in(path: Path) -> list[dict[str, Any]]:
+    """What the sandbox kept in the state file `path` holds, as `GET /_sandbox/invoices` gives
+    it: each organisation with its invoices, in the order they were made (read only; a
+    ValueError names a file that is not a sandbox's)."""
+    return SandboxApp(read_state(path)).held_invoices()
+
+
 def _endpoint(path: str) -> str:
     """A path as an endpoint name: ids dropped and Xero's capitalisation kept.
 

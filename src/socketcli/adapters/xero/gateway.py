@@ -164,6 +164,8 @@ def sdk_token(token: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: InvoiceIDs per GET /Invoices?IDs=... (40 GUIDs keep the URL under 2,000 characters).
+IDS_CHUNK = 40
 #: References looked up by one GET /Invoices, and the invoices Xero returns a page.
 FIND_CHUNK = 20
 INVOICE_PAGE = 100
@@ -490,6 +492,31 @@ class XeroPythonGateway:
                 found.extend(
                     mapping.created_invoice(i) for i in invoices if (i.reference or "") in chunk
                 )
+                if len(invoices) < INVOICE_PAGE:
+                    break
+                page += 1
+        return found
+
+    def get_invoices(self, invoice_ids: Sequence[str]) -> list[CreatedInvoice]:
+        """GET /Invoices?IDs=...&unitdp=4, IDS_CHUNK ids a request (the URL stays short),
+        every page."""
+        wanted = sorted({i.lower() for i in invoice_ids if i})
+        found: list[CreatedInvoice] = []
+        for start in range(0, len(wanted), IDS_CHUNK):
+            chunk = wanted[start : start + IDS_CHUNK]
+            page = 1
+            while True:
+                answer = self._send(
+                    "GET /Invoices",
+                    f"page={page}&unitdp=4&IDs={len(chunk)} ids",
+                    self._accounting.get_invoices,
+                    self.tenant_id,
+                    i_ds=chunk,
+                    page=page,
+                    unitdp=4,
+                )
+                invoices = list(answer.invoices or [])
+                found.extend(mapping.created_invoice(i) for i in invoices)
                 if len(invoices) < INVOICE_PAGE:
                     break
                 page += 1
