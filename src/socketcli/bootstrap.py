@@ -148,7 +148,7 @@ class Wiring:
         from socketcli.ports.xero import XeroError
         from socketcli.sandbox import start_sandbox
 
-        path = directory / PLAYGROUND_XERO_STATE
+        path = playground_xero_state()
         contacts = [] if path.exists() else self._demo_contacts()
         try:
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
