@@ -3,9 +3,10 @@ real SQLite store made as the playground makes it, and a clock the tests move.""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -14,14 +15,24 @@ from sqlalchemy import Engine
 from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.bootstrap import sql_reader, sql_store
+from socketcli.domain.months import Month
+from socketcli.domain.posting import BATCH
 from socketcli.ports.store import OpenReader, OpenStore
 from socketcli.sandbox import Limits, Sandbox, SandboxConfig, running_sandbox
+from socketcli.services.clients import ClientChanges, add_client
+from socketcli.services.plan import approve_plan
 from socketcli.services.playground import create_playground
+from socketcli.services.proposals import LineSpec, add_proposal
 from tests.fakes import FakeClock, FakeSleep
 from tests.sync.sync_helpers import DEMO_CONTACTS, gateway_for
 
 #: The playground is made on 21 November 2026: its plan's next month is December.
 MADE = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+DECEMBER = Month(2026, 12)
+#: December posts from 00:00 on its 1st in London (UTC in winter).
+FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+#: Clients added to the playground so that December is more than one batch (38 + 20 = 58).
+EXTRA_CLIENTS = 20
 
 
 @dataclass
@@ -59,3 +70,37 @@ def xero(tmp_path: Path) -> Iterator[Sandbox]:
 @pytest.fixture
 def gateway(xero: Sandbox) -> XeroPythonGateway:
     return gateway_for(xero, FakeSleep())
+
+
+def grown(practice: Practice, extra: int = EXTRA_CLIENTS) -> list[str]:
+    """The playground grown by `extra` clients (one accepted proposal each, from December),
+    December approved: the finalised references, more than one batch of them."""
+    for n in range(1, extra + 1):
+        reference = f"EXT{n:03d}"
+        add_client(
+            practice.store, reference, f"Extra Client {n}", ClientChanges(email=f"x{n}@example.com")
+        )
+        add_proposal(
+            practice.store,
+            f"P{reference}",
+            reference,
+            [LineSpec.parse("Bookkeeping=100")],
+            start=date(2026, 12, 1),
+            accept_with=practice.clock,
+        )
+    approve_plan(practice.store, practice.clock, DECEMBER, "partner")
+    with practice.read() as reader:
+        references = [doc.reference for doc in reader.finalised_invoices(DECEMBER)]
+    assert len(references) > BATCH
+    return references
+
+
+def in_xero(xero: Sandbox) -> Counter[str]:
+    """How many invoices the sandbox holds under each reference."""
+    return Counter(invoice["Reference"] for invoice in xero.invoices())
+
+
+def states(practice: Practice) -> Counter[str]:
+    """The outbox's entries by state."""
+    with practice.store() as uow:
+        return Counter(entry.state.value for entry in uow.outbox.entries())

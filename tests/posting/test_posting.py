@@ -3,6 +3,7 @@ what Xero received is what was approved, to the penny."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from contextlib import nullcontext
@@ -19,7 +20,7 @@ from socketcli.domain.months import Month
 from socketcli.ports.xero import InvoiceOutcome, NewInvoice, XeroUnavailable
 from socketcli.sandbox import Sandbox
 from socketcli.services.plan import approve_plan
-from socketcli.services.posting import post, posting_status
+from socketcli.services.posting import IN_FLIGHT_GRACE, StillInFlight, post, posting_status
 from tests.posting.conftest import Practice
 
 DECEMBER = Month(2026, 12)
@@ -151,6 +152,12 @@ def test_a_batch_whose_answer_was_lost_is_settled_by_reference_never_sent_twice(
     first = post(practice.store, lambda: nullcontext(losing), practice.clock)
     assert first.error is not None
     assert posting_status(practice.store, practice.clock).count("sending") == min(len(docs), 50)
+    if not reached_xero:
+        # Not in Xero moments after it was sent: Xero may still be making it; not sent again.
+        early = post(practice.store, lambda: nullcontext(gateway), practice.clock)
+        assert isinstance(early.error, StillInFlight)
+        assert (early.requeued, early.posted, xero.invoices()) == (0, [], [])
+        practice.clock.advance(seconds=IN_FLIGHT_GRACE.total_seconds())
 
     second = post(practice.store, lambda: nullcontext(gateway), practice.clock)
 
@@ -160,3 +167,33 @@ def test_a_batch_whose_answer_was_lost_is_settled_by_reference_never_sent_twice(
     )
     assert in_xero(xero) == Counter(doc.reference for doc in docs)
     assert posting_status(practice.store, practice.clock).count("posted") == len(docs)
+
+
+def test_a_request_xero_is_still_working_on_is_not_sent_again_by_the_next_run(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
+) -> None:
+    """Proves (the regression this found): Xero still making a batch after the gateway gave
+    up on it (a slow PUT past the read timeout; its retries under the same key refused 409
+    while it works) and a rerun at once: the rerun does not find the invoices yet and must
+    not send them again under a new key, or Xero ends with every invoice twice. It stops
+    with StillInFlight; after the grace the next run finds them all, each once."""
+    docs = approved(practice)
+    practice.clock.at = FIRST_OF_DECEMBER
+    xero.add_fault(path="/Invoices", method="PUT", delay=1.0)  # slow work, past 0.4 s
+
+    first = post(practice.store, lambda: nullcontext(gateway), practice.clock)
+    again = post(practice.store, lambda: nullcontext(gateway), practice.clock)
+
+    assert first.error is not None
+    assert isinstance(again.error, StillInFlight)
+    assert (again.requeued, again.posted) == (0, [])
+    deadline = time.monotonic() + 10
+    while (xero.in_flight() or len(xero.invoices()) < len(docs)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # Xero finishes the slow request
+    practice.clock.advance(seconds=IN_FLIGHT_GRACE.total_seconds())
+
+    later = post(practice.store, lambda: nullcontext(gateway), practice.clock)
+
+    assert later.error is None
+    assert (len(later.settled), later.requeued) == (len(docs), 0)
+    assert in_xero(xero) == Counter(doc.reference for doc in docs)

@@ -48,6 +48,7 @@ class OutboxEntry:
     xero_invoice_id: str | None = None
     xero_number: str | None = None
     error: str = ""
+    sent_at: datetime | None = None  # when it was last marked sending
 
 
 def posting_day(month: Month, zone: ZoneInfo) -> datetime:

@@ -8,7 +8,11 @@ Each run, under the caller's exclusive lock (one poster at a time per store):
 1. **settle**: invoices left `sending` by an earlier run (a crash, a timeout) are looked up in
    Xero by their reference; found, they are recorded as posted; not found, they are sent
    again under a new Idempotency-Key (Xero forgets keys after minutes, so a key alone
-   cannot settle what a crash left);
+   cannot settle what a crash left), but only once IN_FLIGHT_GRACE has passed since they
+   were sent: until then Xero may still be working on the request that carried them (a
+   slow answer the gateway gave up on, a crash mid-request), and sending them again would
+   make them twice. Not found and still within it, they stay `sending` and the run stops
+   with an error, sending nothing: the next `plan post` after the grace settles them;
 2. **queue**: the due months' finalised invoices that have no outbox entry get one, with the
    exact request body, in one transaction, before anything is sent;
 3. **send**: pending entries in batches of 50: marked `sending` and committed, then sent with
@@ -26,7 +30,7 @@ import json
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -59,11 +63,31 @@ from socketcli.ports.xero import (
 #: Exit code of a post that found another one running (as `socket sync`'s).
 EXIT_LOCKED = 9
 
+#: How long after an invoice was sent socket waits before sending it again when Xero does
+#: not hold it: longer than a request can still be at work in Xero (the gateway's tries of
+#: one request, each up to its read timeout, and Xero's own time on it).
+IN_FLIGHT_GRACE = timedelta(minutes=15)
+
 
 class PostingAlreadyRunning(SocketError):
     """Another poster holds the store's posting lock: this one did nothing (exit 9)."""
 
     exit_code = EXIT_LOCKED
+
+
+class StillInFlight(XeroError):
+    """Invoices sent less than IN_FLIGHT_GRACE ago are not in Xero (yet): Xero may still be
+    making them, so they are neither recorded nor sent again until the grace has passed."""
+
+    def __init__(self, count: int, settle_from: datetime) -> None:
+        super().__init__(
+            f"{count} invoice{'s' if count != 1 else ''} sent less than "
+            f"{int(IN_FLIGHT_GRACE.total_seconds() // 60)} minutes ago "
+            f"{'are' if count != 1 else 'is'} not in Xero yet and may still be on the way: "
+            f"run `socket plan post` again from {settle_from.isoformat(timespec='minutes')}"
+        )
+        self.count = count
+        self.settle_from = settle_from
 
 
 # -- the request body ---------------------------------------------------------------------------
@@ -281,6 +305,15 @@ class _Run:
             for i in self.xero.find_invoices([e.reference for e in in_flight])
         ]
         decided = settle(in_flight, found)
+        now = self.clock.now()
+        young = [
+            s
+            for s in decided
+            if not s.found
+            and s.entry.sent_at is not None
+            and now - s.entry.sent_at < IN_FLIGHT_GRACE
+        ]
+        decided = [s for s in decided if s not in young]
         with self.store(write=True) as uow:
             posted = [
                 (s.entry.id, s.found.invoice_id, s.found.invoice_number) for s in decided if s.found
@@ -302,6 +335,9 @@ class _Run:
             if s.found
         ]
         self.report.requeued += sum(1 for s in decided if not s.found)
+        if young:
+            last = max(s.entry.sent_at for s in young if s.entry.sent_at is not None)
+            raise StillInFlight(len(young), last + IN_FLIGHT_GRACE)
 
     def _queue(self, months: Sequence[Month], retry_failed: bool) -> None:
         with self.store(write=True) as uow:

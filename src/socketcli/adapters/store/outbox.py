@@ -4,6 +4,7 @@ Xero, and Xero's answer recorded after (see domain/posting.py)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -25,11 +26,27 @@ _COLUMNS = (
     "xero_invoice_id",
     "xero_number",
     "error",
+    "sent_at",
 )
 
 
 def _entry(row: Sequence[Any]) -> OutboxEntry:
-    (entry_id, month, client_id, reference, state, key, body, attempts, xid, number, error) = row
+    (
+        entry_id,
+        month,
+        client_id,
+        reference,
+        state,
+        key,
+        body,
+        attempts,
+        xid,
+        number,
+        error,
+        sent,
+    ) = row
+    if sent is not None and sent.tzinfo is None:  # SQLite keeps no zone: stored in UTC
+        sent = sent.replace(tzinfo=UTC)
     return OutboxEntry(
         id=entry_id,
         month=Month.parse(month),
@@ -42,6 +59,7 @@ def _entry(row: Sequence[Any]) -> OutboxEntry:
         xero_invoice_id=xid,
         xero_number=number,
         error=error or "",
+        sent_at=sent,
     )
 
 
