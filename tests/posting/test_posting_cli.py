@@ -11,7 +11,8 @@ from tests.runner import Socket
 def test_the_playground_month_end_approve_post_status(socket: Socket) -> None:
     socket.ok("playground")
     socket.ok("--playground", "xero", "connect")
-    approved = socket.ok("--playground", "plan", "approve")
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    approved = socket.ok("--playground", "plan", "approve", "--yes")
     assert "Finalised the plan for Dec 2026: 38 invoices" in approved.stderr
 
     early = socket.ok("--playground", "plan", "post")

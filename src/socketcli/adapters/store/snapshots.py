@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.adapters.store.tables import PlanSnapshotRow, SnapshotInvoiceRow, SnapshotLineRow
@@ -74,3 +74,14 @@ class SqlSnapshots(SqlRepository):
                 for position, line in enumerate(invoice.lines)
             )
         self.session.flush()
+
+    def thaw(self, month: Month) -> None:
+        invoices = self.table("snapshot_invoices")
+        lines = self.table("snapshot_lines")
+        of_month = select(invoices.c.id).where(invoices.c.month == str(month))
+        self.session.flush()
+        self.session.execute(delete(lines).where(lines.c.invoice_id.in_(of_month)))
+        self.session.execute(delete(invoices).where(invoices.c.month == str(month)))
+        snapshots = self.table("plan_snapshots")
+        self.session.execute(delete(snapshots).where(snapshots.c.month == str(month)))
+        self.session.expire_all()
