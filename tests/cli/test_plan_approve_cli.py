@@ -130,3 +130,39 @@ def test_unapprove_asks_or_needs_yes(socket: Socket, practice) -> None:
     assert "pass --yes" in socket.fails("plan", "unapprove", code=2)
     assert "Dec 2026 is a draft again" in socket.ok("plan", "unapprove", "--yes").stderr
     assert "no month is finalised" in socket.fails("plan", "unapprove", "--yes", code=3)
+
+
+def test_an_invoice_of_zero_blocks_approval(socket: Socket, practice) -> None:
+    socket.ok("clients", "add", "ZERO", "Zero Ltd")
+    socket.ok(
+        "proposals", "add", "P-ZERO", "--client", "ZERO", "--line", "Bookkeeping=0",
+        "--start", "2026-12-01", "--accept",
+    )  # fmt: skip
+
+    result = socket.exits("plan", "approve", "--yes", code=4)
+
+    assert (
+        "ZERO: the invoice ZERO Dec 2026 comes to 0.00; an invoice must be for more than zero"
+        in result.stderr
+    )
+
+
+def test_an_account_code_xero_does_not_have_blocks_approval_after_a_sync(
+    socket: Socket, playground
+) -> None:
+    socket.ok("contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    # Set up before the first sync, when no account could be checked.
+    socket.ok("services", "add", "Odd job", "--method", "monthly", "--account-code", "999")
+    socket.ok(
+        "proposals", "add", "P-ODD", "--client", "CLI001", "--line", "Odd job=10",
+        "--start", "2026-12-01", "--accept",
+    )  # fmt: skip
+    socket.ok("xero", "connect")
+    socket.ok("sync")
+
+    result = socket.exits("plan", "approve", "--yes", code=4)
+
+    assert (
+        "account code 999: not among the revenue accounts Xero listed at the last sync; "
+        "used for CLI001" in result.stderr
+    )
