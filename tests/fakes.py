@@ -34,6 +34,7 @@ from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import BillableLine, ClientMonth, ProposalStatus
 from socketcli.domain.money import from_minor, quantize, to_minor
 from socketcli.domain.months import Month
+from socketcli.domain.posting import OutboxEntry, OutboxState
 from socketcli.domain.records import (
     Client,
     ClientLabel,
@@ -165,6 +166,7 @@ class FakeState:
     tracking: dict[str, tuple[str, XeroTrackingCategory]] = field(default_factory=dict)
     sync_states: dict[str, SyncState] = field(default_factory=dict)
     pushed: dict[int, PushedDetails] = field(default_factory=dict)
+    outbox: dict[int, OutboxEntry] = field(default_factory=dict)
 
     def copy(self) -> FakeState:
         return FakeState(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})
@@ -535,7 +537,7 @@ class FakeWorkItems(_Repository):
 
 class FakeSnapshots(_Repository):
     def months(self) -> list[Month]:
-        return sorted(self._state.snapshots)
+        return sorted(self.state.snapshots)
 
     def latest_finalised(self) -> Month | None:
         return self._uow.plan.latest_finalised()
@@ -549,6 +551,9 @@ class FakeSnapshots(_Repository):
         for invoice in invoices:
             to_minor(invoice.total)  # pennies, or the store refuses it
         self.state.snapshots[month] = FakeSnapshot(month, tuple(invoices), finalised_by, self.now())
+
+    def thaw(self, month: Month) -> None:
+        self.state.snapshots.pop(month, None)
 
     def get(self, month: Month) -> FakeSnapshot | None:
         """The finalised month as frozen (a fake's extra)."""
@@ -673,6 +678,23 @@ class FakeMirror(_Repository):
 # -- the unit of work and the store ----------------------------------------------------------
 
 
+class FakeOutbox(_Repository):
+    """The outbox as far as the plan's services read it: its entries (tests add them with
+    `add_entry`, a fake's extra; posting itself is tested on the SQL store, tests/posting)."""
+
+    def entries(
+        self, *, months: Sequence[Month] | None = None, states: Sequence[OutboxState] = ()
+    ) -> list[OutboxEntry]:
+        return [
+            entry
+            for entry in sorted(self.state.outbox.values(), key=lambda e: e.id)
+            if (months is None or entry.month in months) and (not states or entry.state in states)
+        ]
+
+    def add_entry(self, entry: OutboxEntry) -> None:
+        self.state.outbox[entry.id] = entry
+
+
 class FakeUnitOfWork:
     """One transaction (ports.store.UnitOfWork) on a working copy of the store's state."""
 
@@ -683,6 +705,7 @@ class FakeUnitOfWork:
     work_items: FakeWorkItems
     snapshots: FakeSnapshots
     mirror: FakeMirror
+    outbox: FakeOutbox
 
     def __init__(self, store: FakeStore, *, write: bool = False) -> None:
         self._store = store
@@ -697,6 +720,7 @@ class FakeUnitOfWork:
         self.work_items = FakeWorkItems(self)
         self.snapshots = FakeSnapshots(self)
         self.mirror = FakeMirror(self)
+        self.outbox = FakeOutbox(self)
         for call, error in store.failures.items():
             repository, method = call.split(".")
             setattr(getattr(self, repository), method, _raiser(error))

@@ -344,7 +344,8 @@ def test_auto_reports_clients_linked_to_archived_contacts_as_left(socket, playgr
 def test_matching_asks_about_the_clients_of_the_plans_month(socket, playground):
     """After October is approved, the plan's month is November, as `plan show` has it: a
     client billed for the last time in November still needs its contact."""
-    socket.ok("plan", "approve", "--month", "2026-10")
+    socket.ok("contacts", "link", "CLI026", "Singh Property Lettings Ltd")  # merged: blocks
+    socket.ok("plan", "approve", "--month", "2026-10", "--yes", "--no-post")
     socket.ok("clients", "close", "CLI001", "--last-month", "2026-11")
     assert socket.json("plan", "show")["month"] == "2026-11"
     assert "CLI001" in {r["reference"] for r in socket.json("contacts", "list", "--unmatched")}

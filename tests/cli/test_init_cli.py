@@ -65,7 +65,7 @@ def test_db_option_overrides_socket_database_url(socket, tmp_path, monkeypatch):
     [
         ("plan", "show"),
         ("plan", "diff"),
-        ("plan", "approve"),
+        ("plan", "approve", "--yes"),
         ("clients", "list"),
         ("services", "list"),
         ("proposals", "list"),
@@ -90,7 +90,9 @@ def test_a_file_that_is_not_a_store_is_refused(socket, tmp_path):
     assert "is not a socket store" in message
 
 
-@pytest.mark.parametrize("command", [("plan", "show"), ("plan", "diff"), ("plan", "approve")])
+@pytest.mark.parametrize(
+    "command", [("plan", "show"), ("plan", "diff"), ("plan", "approve", "--yes")]
+)
 def test_plan_on_a_store_without_clients_says_how_to_add_them(socket, empty_store, command):
     message = socket.fails(*command, code=5)
 

@@ -518,9 +518,14 @@ def test_a_price_change_does_not_charge_the_alignment_fee_again(socket, aligned)
 
 
 def test_approve_finalises_the_month_and_moves_on_to_the_next(socket, practice):
-    result = socket.ok("plan", "approve", "--by", "partner")
+    result = socket.ok("plan", "approve", "--by", "partner", "--yes")
 
-    assert result.stderr.strip() == "Finalised the plan for Dec 2026: 1 invoice, 225.00."
+    assert result.stderr.splitlines() == [
+        "Dec 2026: 1 client, 1 invoice, 225.00.",
+        "Since Nov 2026: 0 new, 0 expanded, 0 contracted, 0 ceased.",
+        "Finalised the plan for Dec 2026: 1 invoice, 225.00.",
+        "Dec 2026 posts on 01 Dec 2026 (Europe/London): `socket plan post` sends it from then.",
+    ]
     assert result.stdout == ""
     assert socket.json("plan", "show")["month"] == "2027-01"
     diff = socket.json("plan", "diff")
@@ -529,9 +534,11 @@ def test_approve_finalises_the_month_and_moves_on_to_the_next(socket, practice):
 
 
 def test_approve_twice_is_a_conflict(socket, practice):
-    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner")
+    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner", "--yes")
 
-    message = socket.fails("plan", "approve", "--month", "2026-12", "--by", "partner", code=4)
+    message = socket.fails(
+        "plan", "approve", "--month", "2026-12", "--by", "partner", "--yes", code=4
+    )
 
     assert message == "error: the plan for 2026-12 is already finalised"
 
@@ -541,13 +548,13 @@ def test_approve_takes_who_from_user(socket, practice, monkeypatch):
 
     assert (
         "Finalised the plan for Jan 2027: 2 invoices, 345.00."
-        in socket.ok("plan", "approve", "--month", "2027-01").stderr
+        in socket.ok("plan", "approve", "--month", "2027-01", "--yes").stderr
     )
 
 
 def test_a_finalised_month_is_not_shown_as_a_draft(socket, practice):
     # Bug: cli/plan.py `show` titles every plan "(draft)", a finalised month too.
-    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner")
+    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner", "--yes")
 
     screen = socket.ok("plan", "show", "--month", "2026-12").stdout
 
@@ -556,7 +563,7 @@ def test_a_finalised_month_is_not_shown_as_a_draft(socket, practice):
 
 
 def test_diff_after_approval_keeps_the_finalised_figures(socket, aligned):
-    socket.ok("plan", "approve", "--month", "2024-01", "--by", "partner")
+    socket.ok("plan", "approve", "--month", "2024-01", "--by", "partner", "--yes", "--no-post")
     socket.ok("proposals", "change", "P-ALN", "--from", "2024-02", "--set", "Annual accounts=80")
 
     diff = socket.json("plan", "diff", "--month", "2024-02")
@@ -576,7 +583,7 @@ def test_diff_after_approval_keeps_the_finalised_figures(socket, aligned):
 
 
 def test_diff_reads_last_month_from_its_snapshot_not_from_a_recomputation(socket, practice):
-    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner")
+    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner", "--yes")
     # After approval, consolidation would make December one line; its snapshot has two.
     socket.ok("services", "edit", "Payroll", "--account-code", "")
     socket.ok("settings", "set", "consolidate_recurring", "true")

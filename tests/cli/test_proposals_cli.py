@@ -248,7 +248,7 @@ def test_cancel_of_a_proposal_that_does_not_exist(socket, practice):
 
 
 def test_cancel_cannot_take_effect_in_a_finalised_month(socket, practice):
-    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner")
+    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner", "--yes")
 
     message = socket.fails("proposals", "cancel", "P-ACME", "--from", "2026-12", code=4)
 
@@ -300,7 +300,7 @@ def test_a_quarterly_price_change_keeps_the_billing_cycle(socket, practice):
 
 
 def test_change_cannot_take_effect_in_a_finalised_month(socket, practice):
-    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner")
+    socket.ok("plan", "approve", "--month", "2026-12", "--by", "partner", "--yes")
 
     message = socket.fails(
         "proposals", "change", "P-ACME", "--from", "2026-12", "--set", "Bookkeeping=175", code=4

@@ -9,7 +9,7 @@ from socketcli.adapters.clock import FixedClock
 from socketcli.domain.months import Month
 from socketcli.services.catalogue import edit_service
 from socketcli.services.clients import ClientChanges, edit_client
-from socketcli.services.plan import approve_plan, preview_invoice
+from socketcli.services.plan import approve_plan, preview_invoice, unapprove_plan
 from tests.integration.conftest import EXAMPLES, NOW, Store
 
 EXAMPLE_FILES = [EXAMPLES / name for name in ("clients.csv", "services.csv", "proposals.csv")]
@@ -50,3 +50,21 @@ def test_a_finalised_invoice_reads_back_exactly_as_it_was_rendered(store: Store)
     frozen = preview_invoice(store.read, FixedClock(NOW), "BRIGHT", DECEMBER).invoices
     assert frozen == rendered
     assert sum(invoice.total for invoice in frozen) == Decimal("675.00")
+
+
+def test_unapproving_deletes_the_snapshot_and_the_month_can_be_approved_again(
+    store: Store,
+) -> None:
+    store.import_files(*EXAMPLE_FILES)
+    clock = FixedClock(NOW)
+    approve_plan(store.opener(), clock, DECEMBER, "partner")
+
+    report = unapprove_plan(store.opener())
+
+    assert report.month == DECEMBER
+    assert not preview_invoice(store.read, clock, "BRIGHT", DECEMBER).finalised
+    with store.read() as reader:
+        assert reader.latest_finalised() is None
+        assert reader.finalised_invoices(DECEMBER) == []
+    again = approve_plan(store.opener(), clock, DECEMBER, "partner")
+    assert (again.invoices, again.total) == (report.invoices, report.total)

@@ -79,7 +79,7 @@ def test_a_month_end_on_a_postgresql_store_bills_the_alignment_example_to_the_pe
     assert [line["line_amount"] for line in invoice["lines"]] == ["100.00", "600.00"]
     assert invoice["total"] == "700.00"
 
-    assert run(socket, "plan", "approve", "--month", "2023-11")[0] == 0
+    assert run(socket, "plan", "approve", "--month", "2023-11", "--yes", "--no-post")[0] == 0
     code, out, err = run(socket, "plan", "diff", "--month", "2023-12", "--json")
     assert code == 0, err
     report = json.loads(out)

@@ -19,6 +19,7 @@ from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.months import Month
 from socketcli.ports.xero import InvoiceOutcome, NewInvoice, XeroUnavailable
 from socketcli.sandbox import Sandbox
+from socketcli.services.contacts import link
 from socketcli.services.plan import approve_plan
 from socketcli.services.posting import IN_FLIGHT_GRACE, StillInFlight, post, posting_status
 from tests.posting.conftest import Practice
@@ -28,6 +29,9 @@ FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 00:00 in London, 
 
 
 def approved(practice: Practice) -> list[InvoiceDocument]:
+    # The playground links CLI026 to a contact merged in Xero, which blocks approval: first
+    # link it to the contact it was merged into, as `plan approve` says.
+    link(practice.store, "CLI026", "Singh Property Lettings Ltd")
     approve_plan(practice.store, practice.clock, DECEMBER, "partner")
     with practice.read() as reader:
         return reader.finalised_invoices(DECEMBER)

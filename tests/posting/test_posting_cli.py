@@ -11,7 +11,8 @@ from tests.runner import Socket
 def test_the_playground_month_end_approve_post_status(socket: Socket) -> None:
     socket.ok("playground")
     socket.ok("--playground", "xero", "connect")
-    approved = socket.ok("--playground", "plan", "approve")
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    approved = socket.ok("--playground", "plan", "approve", "--yes")
     assert "Finalised the plan for Dec 2026: 38 invoices" in approved.stderr
 
     early = socket.ok("--playground", "plan", "post")
@@ -44,7 +45,8 @@ def test_posting_a_month_not_finalised_says_what_to_do(socket: Socket) -> None:
 def test_the_nightly_sync_on_the_first_posts_the_finalised_month(socket: Socket) -> None:
     socket.ok("playground")
     socket.ok("--playground", "xero", "connect")
-    socket.ok("--playground", "plan", "approve")
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    socket.ok("--playground", "plan", "approve", "--yes")
     before = socket.json("--playground", "sync")
     assert before["posting"] == {"posted": [], "failed": [], "waiting": ["2026-12"], "error": None}
 

@@ -15,17 +15,16 @@ from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.months import Month
 from socketcli.ports.xero import NewInvoice, NewInvoiceLine
 from socketcli.sandbox import Sandbox
-from socketcli.services.plan import approve_plan
 from socketcli.services.posting import post
 from socketcli.services.reconcile import ReconcileReport, reconcile_month
-from tests.posting.conftest import Practice
+from tests.posting.conftest import Practice, approve_december
 
 DECEMBER = Month(2026, 12)
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
 
 def posted_month(practice: Practice, gateway: XeroPythonGateway) -> list[InvoiceDocument]:
-    approve_plan(practice.store, practice.clock, DECEMBER, "partner")
+    approve_december(practice)
     practice.clock.at = FIRST_OF_DECEMBER
     report = post(practice.store, lambda: nullcontext(gateway), practice.clock)
     assert report.error is None
@@ -168,7 +167,7 @@ def test_what_changed_in_xero_is_reported_invoice_by_invoice(
 def test_a_month_approved_but_not_posted_is_reported_not_posted(
     practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
 ) -> None:
-    approve_plan(practice.store, practice.clock, DECEMBER, "partner")
+    approve_december(practice)
 
     report = reconciled(practice, gateway)
 

@@ -17,7 +17,8 @@ ON_THE_FIRST = {"SOCKET_NOW": "2026-12-01T00:00:00+00:00"}
 def posted_playground(socket: Socket) -> Socket:
     socket.ok("playground")
     socket.ok("--playground", "xero", "connect")
-    socket.ok("--playground", "plan", "approve")
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    socket.ok("--playground", "plan", "approve", "--yes")
     on_the_first = socket.using(env=ON_THE_FIRST)
     on_the_first.ok("--playground", "plan", "post")
     return on_the_first
@@ -67,7 +68,8 @@ def test_reconcile_reports_what_changed_in_the_playground_sandbox(
 def test_reconcile_before_posting_says_not_posted(socket: Socket) -> None:
     socket.ok("playground")
     socket.ok("--playground", "xero", "connect")
-    socket.ok("--playground", "plan", "approve")
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    socket.ok("--playground", "plan", "approve", "--yes")
 
     document = json.loads(
         socket.exits("--playground", "plan", "reconcile", "--json", code=10).stdout

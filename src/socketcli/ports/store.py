@@ -179,6 +179,11 @@ class SnapshotRepository(Protocol):
         self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str
     ) -> None: ...
 
+    def thaw(self, month: Month) -> None:
+        """Delete the month's snapshot, its invoices and their lines: the month is a draft
+        again (the service checks first that nothing of it is in the outbox)."""
+        ...
+
 
 class MirrorRepository(Protocol):
     """The Xero mirror: one organisation's contacts, revenue accounts, branding themes and

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
+from socketcli.domain.approval import (
+    ApprovalBlocked,
+    ApprovalNeedsConfirmation,
+    MirrorCatalogue,
+    TrackingCategoryState,
+    approval_warnings,
+    blocking_problems,
+    empty_month,
+)
 from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
@@ -15,10 +25,11 @@ from socketcli.domain.invoice import InvoiceDocument, render_invoice
 from socketcli.domain.links import ContactLink, LinkStatus, link_of
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
+from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenReader, OpenStore, PlanReader
+from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,12 +141,42 @@ class PreviewReport:
     finalised: bool = False  # the invoices are those the finalised month froze
 
 
+#: The change types an approval summary counts (as `plan diff` finds them).
+CHANGES_SHOWN = (ChangeType.NEW, ChangeType.EXPANDED, ChangeType.CONTRACTED, ChangeType.CEASED)
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalReview:
+    """What approving a month would finalise, what blocks it, and what needs a yes."""
+
+    month: Month
+    previous_month: Month
+    clients: int
+    invoices: int
+    total: Decimal
+    changes: tuple[tuple[ChangeType, int], ...]  # against the previous month, as `plan diff`
+    new_contacts: int  # clients that get a new Xero contact at posting
+    problems: tuple[str, ...]  # each blocks approval
+    warnings: tuple[str, ...]  # each needs a person's yes (or --yes)
+    posts_at: datetime  # 00:00 on the month's 1st in the practice's time zone
+    due: bool  # it would post at once
+    playground: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class ApprovalReport:
     month: Month
     invoices: int
     total: Decimal
     finalised_by: str
+    review: ApprovalReview | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UnapprovalReport:
+    month: Month
+    invoices: int
+    total: Decimal
 
 
 def terms_of(client: Client) -> ClientTerms:
@@ -313,23 +354,161 @@ def preview_invoice(
         return PreviewReport(month, practice.settings.playground, documents, link)
 
 
+def _mirror_catalogue(uow: UnitOfWork) -> MirrorCatalogue:
+    """What the Xero mirror lists, as the approval checks read it."""
+    return MirrorCatalogue(
+        accounts={account.code.casefold(): account.archived for account in uow.mirror.accounts()},
+        themes=frozenset(theme.name.casefold() for theme in uow.mirror.branding_themes()),
+        tracking={
+            category.name.casefold(): TrackingCategoryState(
+                category.archived,
+                {option.name.casefold(): option.archived for option in category.options},
+            )
+            for category in uow.mirror.tracking_categories()
+        },
+    )
+
+
+def _review(
+    uow: UnitOfWork, clock: Clock, wanted: Month | None
+) -> tuple[ApprovalReview, list[InvoiceDocument]]:
+    """The month's approval review and its rendered invoices, in the caller's transaction:
+    set-based reads only (the plan, one month's totals before it, the mirror's lists)."""
+    reader = uow.plan
+    practice = _Practice(reader)
+    settings = practice.settings
+    finalised = set(uow.snapshots.months())
+    next_month = next_billing_month(today(clock), max(finalised, default=None))
+    month = wanted or next_month
+    if month in finalised:
+        raise Conflict(f"the plan for {month} is already finalised")
+    plan = practice.plan(reader, month)
+    documents = [
+        render_invoice(invoice, practice.clients[invoice.client_id], settings)
+        for invoice in plan.invoices
+    ]
+    if not documents:
+        raise Conflict(empty_month(month))
+    current = plan.by_client()
+    previous_month = month - 1
+    previous = reader.finalised_totals(previous_month)
+    between = [
+        next_month + offset
+        for offset in range(max(0, month.months_since(next_month)))
+        if next_month + offset not in finalised
+    ]
+    computed = sorted({*between, *([previous_month] if previous is None else [])})
+    figures = reader.billing_totals(computed, settings) if computed else {}
+    if previous is None:
+        previous = figures[previous_month]
+    skipped = [m for m in between if any(cm.billed for cm in figures[m].values())]
+    changes = Counter(change.change for change in diff(current, previous))
+    new_contacts = sum(
+        1
+        for client_id in current
+        if practice.clients[client_id].xero_contact_id is None
+        and practice.clients[client_id].new_xero_contact
+    )
+    now = clock.now()
+    review = ApprovalReview(
+        month=month,
+        previous_month=previous_month,
+        clients=len(current),
+        invoices=len(documents),
+        total=plan.total,
+        changes=tuple((kind, changes[kind]) for kind in ChangeType if kind in CHANGES_SHOWN),
+        new_contacts=new_contacts,
+        problems=tuple(
+            blocking_problems(documents, _mirror_catalogue(uow), reader.contact_problems())
+        ),
+        warnings=tuple(approval_warnings(month, next_month, skipped)),
+        posts_at=posting_day(month, settings.time_zone),
+        due=is_due(month, now, settings.time_zone),
+        playground=settings.playground,
+    )
+    return review, documents
+
+
+def review_approval(store: OpenStore, clock: Clock, month: Month | None = None) -> ApprovalReview:
+    """What approving the month would finalise, what blocks it and what needs a yes (read
+    only: nothing is written)."""
+    with store() as uow:
+        review, _ = _review(uow, clock, month)
+        return review
+
+
 def approve_plan(
-    store: OpenStore, clock: Clock, month: Month | None, approved_by: str
+    store: OpenStore,
+    clock: Clock,
+    month: Month | None,
+    approved_by: str,
+    *,
+    accept_warnings: bool = False,
+    expected: ApprovalReview | None = None,
 ) -> ApprovalReport:
-    """Finalise the month's plan: the invoices as they stand are recorded and then kept."""
+    """Finalise the month's plan: the invoices as they stand are recorded and then kept.
+
+    Refused (ApprovalBlocked) while a pre-flight check fails, and (ApprovalNeedsConfirmation)
+    while it has warnings, unless `accept_warnings`. With `expected` (the review a person
+    answered) it is refused if the month's figures changed since."""
     with store(write=True) as uow:
-        practice = _Practice(uow.plan)
-        month = resolve_month(uow.plan, month, clock)
-        if uow.snapshots.totals(month) is not None:
-            raise Conflict(f"the plan for {month} is already finalised")
-        plan = practice.plan(uow.plan, month)
-        documents = [
-            render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
-            for invoice in plan.invoices
-        ]
-        uow.snapshots.freeze(month, documents, approved_by)
+        review, documents = _review(uow, clock, month)
+        if review.problems:
+            raise ApprovalBlocked(review.month, review.problems)
+        if review.warnings and not accept_warnings:
+            raise ApprovalNeedsConfirmation(review.month, review.warnings)
+        if expected is not None and (expected.month, expected.invoices, expected.total) != (
+            review.month,
+            review.invoices,
+            review.total,
+        ):
+            raise Conflict(
+                f"the plan for {review.month.label} changed while it was being approved "
+                f"(now {review.invoices} invoices, {review.total:.2f}): nothing was finalised; "
+                "run `socket plan approve` again"
+            )
+        uow.snapshots.freeze(review.month, documents, approved_by)
         uow.commit()
-        return ApprovalReport(month, len(documents), plan.total, approved_by)
+        return ApprovalReport(review.month, len(documents), review.total, approved_by, review)
+
+
+def _finalised(uow: UnitOfWork, month: Month | None) -> UnapprovalReport:
+    if month is None:
+        month = uow.snapshots.latest_finalised()
+        if month is None:
+            raise NotFound("no month is finalised: there is nothing to unapprove")
+    totals = uow.snapshots.totals(month)
+    if totals is None:
+        raise NotFound(f"the plan for {month} is not finalised: there is nothing to unapprove")
+    queued = uow.outbox.entries(months=[month])
+    if queued:
+        raise Conflict(
+            f"{month.label} has {len(queued)} invoice{'' if len(queued) == 1 else 's'} "
+            "queued for or sent to Xero (`socket plan status`): a month cannot return to "
+            "draft once posting has begun"
+        )
+    return UnapprovalReport(
+        month,
+        sum(cm.invoice_count for cm in totals.values()),
+        sum((cm.amount for cm in totals.values()), Decimal("0.00")),
+    )
+
+
+def review_unapproval(store: OpenStore, month: Month | None = None) -> UnapprovalReport:
+    """The finalised month (by default the latest) that `unapprove_plan` would return to
+    draft; refused as it would be (read only)."""
+    with store() as uow:
+        return _finalised(uow, month)
+
+
+def unapprove_plan(store: OpenStore, month: Month | None = None) -> UnapprovalReport:
+    """Return a finalised month (by default the latest) to draft: its snapshot is deleted.
+    Refused once any of its invoices is queued for Xero or sent."""
+    with store(write=True) as uow:
+        report = _finalised(uow, month)
+        uow.snapshots.thaw(report.month)
+        uow.commit()
+        return report
 
 
 def today(clock: Clock) -> date:

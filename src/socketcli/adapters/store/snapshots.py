@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import delete, insert, select
 
 from socketcli.adapters.store.sql import SqlRepository
-from socketcli.adapters.store.tables import PlanSnapshotRow, SnapshotInvoiceRow, SnapshotLineRow
+from socketcli.adapters.store.tables import PlanSnapshotRow
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import ClientMonth
 from socketcli.domain.money import to_minor
@@ -29,6 +29,8 @@ class SqlSnapshots(SqlRepository):
         return self._reader().finalised_totals(month)
 
     def freeze(self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str) -> None:
+        """Set-based: one INSERT of the invoices returning their ids in the order given, one
+        executemany of their lines (20,000 invoices take a second, not a row at a time)."""
         self.session.add(
             PlanSnapshotRow(
                 month=str(month),
@@ -39,38 +41,67 @@ class SqlSnapshots(SqlRepository):
             )
         )
         self.session.flush()
-        for invoice in invoices:
-            row = SnapshotInvoiceRow(
-                month=str(month),
-                client_id=invoice.client_id,
-                kind=invoice.kind.value,
-                invoice_date=invoice.invoice_date,
-                due_date=invoice.due_date,
-                reference=invoice.reference,
-                contact_name=invoice.contact_name,
-                branding_theme=invoice.branding_theme,
-                total_minor=to_minor(invoice.total),
-                line_count=len(invoice.lines),
-                client_reference=invoice.client_reference,
-                client_name=invoice.client_name,
-                contact_id=invoice.contact_id,
-                payment_terms=invoice.payment_terms,
-                status=invoice.status,
-            )
-            self.session.add(row)
-            self.session.flush()
-            assert row.id is not None
-            self.session.add_all(
-                SnapshotLineRow(
-                    invoice_id=row.id,
-                    position=position,
-                    description=line.description,
-                    quantity=str(line.quantity),
-                    unit_amount=str(line.unit_amount),
-                    account_code=line.account_code,
-                    line_amount_minor=to_minor(line.line_amount),
-                    tracking=";".join(f"{c}:{o}" for c, o in line.tracking),
+        if not invoices:
+            return
+        table = self.table("snapshot_invoices")
+        ids = self.session.scalars(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [
+                {
+                    "month": str(month),
+                    "client_id": invoice.client_id,
+                    "kind": invoice.kind.value,
+                    "invoice_date": invoice.invoice_date,
+                    "due_date": invoice.due_date,
+                    "reference": invoice.reference,
+                    "contact_name": invoice.contact_name,
+                    "branding_theme": invoice.branding_theme,
+                    "total_minor": to_minor(invoice.total),
+                    "line_count": len(invoice.lines),
+                    "client_reference": invoice.client_reference,
+                    "client_name": invoice.client_name,
+                    "contact_id": invoice.contact_id,
+                    "payment_terms": invoice.payment_terms,
+                    "status": invoice.status,
+                }
+                for invoice in invoices
+            ],
+        ).all()
+        self.insert_many(
+            "snapshot_lines",
+            (
+                "invoice_id",
+                "position",
+                "description",
+                "quantity",
+                "unit_amount",
+                "account_code",
+                "line_amount_minor",
+                "tracking",
+            ),
+            [
+                (
+                    invoice_id,
+                    position,
+                    line.description,
+                    str(line.quantity),
+                    str(line.unit_amount),
+                    line.account_code,
+                    to_minor(line.line_amount),
+                    ";".join(f"{c}:{o}" for c, o in line.tracking),
                 )
+                for invoice_id, invoice in zip(ids, invoices, strict=True)
                 for position, line in enumerate(invoice.lines)
-            )
+            ],
+        )
+
+    def thaw(self, month: Month) -> None:
+        invoices = self.table("snapshot_invoices")
+        lines = self.table("snapshot_lines")
+        of_month = select(invoices.c.id).where(invoices.c.month == str(month))
         self.session.flush()
+        self.session.execute(delete(lines).where(lines.c.invoice_id.in_(of_month)))
+        self.session.execute(delete(invoices).where(invoices.c.month == str(month)))
+        snapshots = self.table("plan_snapshots")
+        self.session.execute(delete(snapshots).where(snapshots.c.month == str(month)))
+        self.session.expire_all()

@@ -1,28 +1,118 @@
-"""`socket plan approve`: finalise a month's plan."""
+"""`socket plan approve`: check a month's plan, show it, ask, finalise it (and post it when due)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from socketcli.cli.context import state
 from socketcli.cli.options import MonthOption, billing_month
 
+if TYPE_CHECKING:
+    from socketcli.cli.context import State
+    from socketcli.services.plan import ApprovalReview
+
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Approve without asking (needed without a terminal).")
+]
+
 
 def approve(
     ctx: typer.Context,
     month: MonthOption = None,
+    yes: YesOption = False,
+    no_post: Annotated[
+        bool,
+        typer.Option("--no-post", help="Do not post at once, even when the month is due."),
+    ] = False,
     by: Annotated[
         str, typer.Option("--by", envvar="USER", help="Who approves (default: $USER).")
     ] = "",
 ) -> None:
-    """Approve (finalise) a month's plan: its invoices are recorded as they stand now."""
+    """Approve (finalise) a month's plan after checks and a yes: its invoices are recorded as
+    they stand now, and posted at once when the month is due."""
     from socketcli.cli.output import money, plural, say
-    from socketcli.services.plan import approve_plan
+    from socketcli.domain.errors import InvalidInput
+    from socketcli.services.plan import approve_plan, review_approval
 
     st = state(ctx)
-    report = approve_plan(st.store, st.clock, billing_month(month), by)
+    wanted = billing_month(month)
+    if yes:
+        report = approve_plan(st.store, st.clock, wanted, by, accept_warnings=True)
+        assert report.review is not None
+        _summary(report.review)
+    else:
+        if not _interactive():
+            raise InvalidInput(
+                "`socket plan approve` asks before it finalises a month, and there is no "
+                "terminal to ask at: pass --yes to approve without asking"
+            )
+        review = review_approval(st.store, st.clock, wanted)
+        _summary(review)
+        if review.problems:
+            from socketcli.domain.approval import ApprovalBlocked
+
+            raise ApprovalBlocked(review.month, review.problems)
+        question = (
+            f"Approve {review.month.label}: {plural(review.invoices, 'invoice')}, "
+            f"{money(review.total)}?"
+        )
+        if not typer.confirm(question, default=False, err=True):
+            say("Not approved: nothing was finalised.")
+            raise typer.Exit(1)
+        report = approve_plan(
+            st.store, st.clock, review.month, by, accept_warnings=True, expected=review
+        )
     say(
-        f"Finalised the plan for {report.month.label}: {plural(report.invoices, 'invoice')}, {money(report.total)}."
+        f"Finalised the plan for {report.month.label}: {plural(report.invoices, 'invoice')}, "
+        f"{money(report.total)}."
     )
+    assert report.review is not None
+    _post_if_due(st, report.review, no_post=no_post)
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked (tests stand at a terminal by replacing this)."""
+    return sys.stdin.isatty()
+
+
+def _summary(review: ApprovalReview) -> None:
+    from socketcli.cli.output import money, plural, say
+
+    say(
+        f"{review.month.label}: {plural(review.clients, 'client')}, "
+        f"{plural(review.invoices, 'invoice')}, {money(review.total)}."
+    )
+    changes = ", ".join(f"{count} {kind.value}" for kind, count in review.changes)
+    say(f"Since {review.previous_month.label}: {changes}.")
+    if review.new_contacts:
+        say(f"{plural(review.new_contacts, 'client')} will get a new Xero contact at posting.")
+    for warning in review.warnings:
+        say(f"warning: {warning}")
+
+
+def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
+    from socketcli.cli.output import say
+
+    when = f"{review.posts_at:%d %b %Y} ({review.posts_at.tzinfo})"
+    if not review.due:
+        say(f"{review.month.label} posts on {when}: `socket plan post` sends it from then.")
+        return
+    if no_post:
+        say(f"{review.month.label} is due: not posted (--no-post); `socket plan post` sends it.")
+        return
+    from socketcli.cli.plan.post import summary
+    from socketcli.services.posting import post as post_due
+
+    posting = post_due(
+        st.store,
+        st.gateway,
+        st.clock,
+        month=review.month,
+        exclusive=st.wiring.exclusive("post"),
+    )
+    summary(posting)
+    if posting.exit_code:
+        raise typer.Exit(posting.exit_code)
