@@ -92,10 +92,15 @@ def blocking_problems(
         if invoice.client_id in seen or link is None or link.status not in BLOCKING_LINKS:
             continue
         seen.add(invoice.client_id)
-        problems.append(
-            f"{invoice.client_reference}: {link.warning}; link it to another contact "
-            "(`socket contacts link`)"
-        )
+        if link.merged_into:
+            fix = (
+                f"link it to the contact it went to: `socket contacts link "
+                f'{invoice.client_reference} "{link.merged_into}"` (or `socket contacts match '
+                "--auto`, which relinks every merged contact)"
+            )
+        else:
+            fix = f"link it to another contact: `socket contacts link {invoice.client_reference} CONTACT`"
+        problems.append(f"{invoice.client_reference}: {link.warning}; {fix}")
     missing_codes: dict[str, set[str]] = {}
     archived_codes: dict[str, set[str]] = {}
     themes: dict[str, set[str]] = {}

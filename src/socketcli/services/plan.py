@@ -161,6 +161,7 @@ class ApprovalReview:
     posts_at: datetime  # 00:00 on the month's 1st in the practice's time zone
     due: bool  # it would post at once
     playground: bool = False
+    unlinked: int = 0  # clients with no Xero contact chosen: Xero matches their name at posting
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +410,12 @@ def _review(
         if practice.clients[client_id].xero_contact_id is None
         and practice.clients[client_id].new_xero_contact
     )
+    unlinked = sum(
+        1
+        for client_id in current
+        if practice.clients[client_id].xero_contact_id is None
+        and not practice.clients[client_id].new_xero_contact
+    )
     now = clock.now()
     review = ApprovalReview(
         month=month,
@@ -418,6 +425,7 @@ def _review(
         total=plan.total,
         changes=tuple((kind, changes[kind]) for kind in ChangeType if kind in CHANGES_SHOWN),
         new_contacts=new_contacts,
+        unlinked=unlinked,
         problems=tuple(
             blocking_problems(documents, _mirror_catalogue(uow), reader.contact_problems())
         ),

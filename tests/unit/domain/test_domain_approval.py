@@ -84,10 +84,11 @@ def test_a_client_linked_to_an_archived_or_merged_contact_blocks() -> None:
     invoices = [invoice(1, "ACME", "1"), invoice(1, "ACME", "2"), invoice(2, "BETA", "1")]
 
     assert blocking_problems([*invoices, invoice(3, "COBB", "1")], MIRROR, links) == [
-        "ACME: its Xero contact Acme Old is archived in Xero; link it to another contact "
-        "(`socket contacts link`)",
-        "BETA: its Xero contact Beta Old was merged into Beta Ltd in Xero; link it to another "
-        "contact (`socket contacts link`)",
+        "ACME: its Xero contact Acme Old is archived in Xero; link it to another contact: "
+        "`socket contacts link ACME CONTACT`",
+        "BETA: its Xero contact Beta Old was merged into Beta Ltd in Xero; link it to the "
+        'contact it went to: `socket contacts link BETA "Beta Ltd"` (or `socket contacts '
+        "match --auto`, which relinks every merged contact)",
     ]
 
 

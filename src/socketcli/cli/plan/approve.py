@@ -89,6 +89,12 @@ def _summary(review: ApprovalReview) -> None:
     say(f"Since {review.previous_month.label}: {changes}.")
     if review.new_contacts:
         say(f"{plural(review.new_contacts, 'client')} will get a new Xero contact at posting.")
+    if review.unlinked:
+        say(
+            f"{plural(review.unlinked, 'client')} not linked to a Xero contact: at posting, Xero "
+            "uses its active contact of the same name or creates one (choose first with "
+            "`socket contacts match`)."
+        )
     for warning in review.warnings:
         say(f"warning: {warning}")
 
