@@ -552,6 +552,14 @@ class FakeSnapshots(_Repository):
             to_minor(invoice.total)  # pennies, or the store refuses it
         self.state.snapshots[month] = FakeSnapshot(month, tuple(invoices), finalised_by, self.now())
 
+    def append(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
+        snapshot = self.state.snapshots.get(month)
+        if snapshot is None:
+            raise ValueError(f"{month} is not finalised: there is no snapshot to add to")
+        for invoice in invoices:
+            to_minor(invoice.total)  # pennies, or the store refuses it
+        self.state.snapshots[month] = replace(snapshot, invoices=(*snapshot.invoices, *invoices))
+
     def thaw(self, month: Month) -> None:
         self.state.snapshots.pop(month, None)
 

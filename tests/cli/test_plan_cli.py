@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-SHOW_FIELDS = {"month", "status", "playground", "clients", "totals"}
+SHOW_FIELDS = {"month", "status", "playground", "clients", "outstanding", "totals"}
 SHOW_CLIENT_FIELDS = {
     "reference",
     "client",
@@ -29,6 +29,7 @@ DIFF_FIELDS = {
     "previous_source",
     "playground",
     "clients",
+    "outstanding",
     "totals",
     "total",
 }

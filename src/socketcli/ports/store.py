@@ -179,6 +179,11 @@ class SnapshotRepository(Protocol):
         self, month: Month, invoices: Sequence[InvoiceDocument], finalised_by: str
     ) -> None: ...
 
+    def append(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
+        """Add invoices to a finalised month's snapshot (its outstanding ones: clients it
+        froze none for), its total and invoice count with them."""
+        ...
+
     def thaw(self, month: Month) -> None:
         """Delete the month's snapshot, its invoices and their lines: the month is a draft
         again (the service checks first that nothing of it is in the outbox)."""

@@ -25,6 +25,7 @@ from socketcli.domain.invoice import InvoiceDocument, render_invoice
 from socketcli.domain.links import ContactLink, LinkStatus, link_of
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
+from socketcli.domain.outstanding import outstanding_clients, outstanding_invoices, with_outstanding
 from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PracticeSettings
@@ -40,6 +41,7 @@ class PlanRow:
     line_count: int
     invoice_count: int
     link: ContactLink  # where the client stands with its Xero contact
+    outstanding: bool = False  # billed today in a finalised month that froze no invoice for it
 
     @property
     def contact(self) -> str | None:
@@ -58,6 +60,13 @@ class PlanReport:
     playground: bool
     rows: tuple[PlanRow, ...]
     finalised: bool = False  # the figures are the finalised snapshot's
+    #: Of a finalised month: the clients it froze no invoice for that it bills today (a late
+    #: or backdated start); `socket plan post --outstanding` posts them. Not in the totals.
+    outstanding: tuple[PlanRow, ...] = ()
+
+    @property
+    def outstanding_total(self) -> Decimal:
+        return sum((row.amount for row in self.outstanding), Decimal("0.00"))
 
     @property
     def total(self) -> Decimal:
@@ -87,6 +96,7 @@ class DiffRow:
     previous_amount: Decimal
     previous_line_count: int
     link: ContactLink
+    outstanding: bool = False  # the month is finalised and froze no invoice for the client
 
     @property
     def contact(self) -> str | None:
@@ -122,6 +132,12 @@ class DiffReport:
     playground: bool
     rows: tuple[DiffRow, ...]
     totals: tuple[ChangeTotal, ...] = field(default_factory=tuple)
+    #: The month is finalised: its rows marked outstanding are clients it froze no invoice for.
+    finalised: bool = False
+
+    @property
+    def outstanding(self) -> tuple[DiffRow, ...]:
+        return tuple(row for row in self.rows if row.outstanding)
 
     @property
     def amount(self) -> Decimal:
@@ -236,22 +252,36 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
         month = resolve_month(reader, month, clock)
         finalised = reader.finalised_totals(month)
         billing = finalised if finalised is not None else practice.plan(reader, month).by_client()
+        late: dict[int, ClientMonth] = {}
+        if finalised is not None:
+            computed = reader.billing_totals([month], practice.settings)[month]
+            late = outstanding_clients(computed, finalised)
         problems = reader.contact_problems()
-        rows = []
-        for client_id, billed in billing.items():
+
+        def row_of(client_id: int, billed: ClientMonth, outstanding: bool = False) -> PlanRow:
             client = practice.clients[client_id]
-            rows.append(
-                PlanRow(
-                    reference=client.reference,
-                    client=client.name,
-                    amount=billed.amount,
-                    line_count=billed.line_count,
-                    invoice_count=billed.invoice_count,
-                    link=link_of_row(client, problems),
-                )
+            return PlanRow(
+                reference=client.reference,
+                client=client.name,
+                amount=billed.amount,
+                line_count=billed.line_count,
+                invoice_count=billed.invoice_count,
+                link=link_of_row(client, problems),
+                outstanding=outstanding,
             )
-        rows.sort(key=lambda row: (row.client.lower(), row.reference))
-        return PlanReport(month, practice.settings.playground, tuple(rows), finalised is not None)
+
+        def by_name(row: PlanRow) -> tuple[str, str]:
+            return (row.client.lower(), row.reference)
+
+        rows = sorted((row_of(cid, billed) for cid, billed in billing.items()), key=by_name)
+        extra = sorted((row_of(cid, billed, True) for cid, billed in late.items()), key=by_name)
+        return PlanReport(
+            month,
+            practice.settings.playground,
+            tuple(rows),
+            finalised is not None,
+            tuple(extra),
+        )
 
 
 def diff_plan(
@@ -270,12 +300,17 @@ def diff_plan(
         month = resolve_month(reader, month, clock)
         previous_month = month - 1
         finalised = reader.finalised_totals(previous_month)
-        computed = [month] if finalised is not None else [previous_month, month]
-        figures = reader.billing_totals(computed, settings)
+        figures = reader.billing_totals([previous_month, month], settings)
         current = figures[month]
+        # A client outstanding in the finalised month before (a late start) is billed there
+        # once posted with `plan post --outstanding`: it is not `new` in this month.
         previous: dict[int, ClientMonth] = (
-            finalised if finalised is not None else figures[previous_month]
+            with_outstanding(finalised, figures[previous_month])
+            if finalised is not None
+            else figures[previous_month]
         )
+        frozen = reader.finalised_totals(month)
+        late = outstanding_clients(current, frozen) if frozen is not None else {}
         problems = reader.contact_problems()
         rows = []
         for change in diff(current, previous):
@@ -292,6 +327,7 @@ def diff_plan(
                     previous_amount=change.previous.amount,
                     previous_line_count=change.previous.line_count,
                     link=link_of_row(client, problems),
+                    outstanding=change.client_id in late,
                 )
             )
         rows.sort(key=lambda row: (row.client.lower(), row.reference))
@@ -316,6 +352,7 @@ def diff_plan(
             settings.playground,
             tuple(rows),
             tuple(totals),
+            frozen is not None,
         )
 
 
@@ -517,6 +554,111 @@ def unapprove_plan(store: OpenStore, month: Month | None = None) -> UnapprovalRe
         uow.snapshots.thaw(report.month)
         uow.commit()
         return report
+
+
+# -- outstanding invoices: late starts in finalised months --------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OutstandingReview:
+    """The invoices a finalised month froze none of for their clients that it bills today
+    (late or backdated starts), as `plan post --outstanding` would freeze and post them."""
+
+    month: Month
+    invoices: tuple[InvoiceDocument, ...]
+    problems: tuple[str, ...]  # each blocks freezing them (as at approval)
+    posts_at: datetime
+    due: bool
+
+    @property
+    def total(self) -> Decimal:
+        return sum((doc.total for doc in self.invoices), Decimal("0.00"))
+
+    @property
+    def clients(self) -> int:
+        return len({doc.client_id for doc in self.invoices})
+
+
+def _outstanding_in(uow: UnitOfWork, practice: _Practice, month: Month) -> list[InvoiceDocument]:
+    reader = uow.plan
+    frozen = reader.finalised_totals(month)
+    if frozen is None:
+        return []
+    plan = practice.plan(reader, month)
+    return [
+        render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
+        for invoice in outstanding_invoices(plan.invoices, frozen)
+    ]
+
+
+def _outstanding(uow: UnitOfWork, clock: Clock, wanted: Month | None) -> OutstandingReview:
+    practice = _Practice(uow.plan)
+    finalised = uow.snapshots.months()
+    if wanted is not None:
+        if wanted not in finalised:
+            raise NotFound(
+                f"the plan for {wanted} is not finalised: its late starts are in its plan "
+                "(`socket plan show`), not outstanding"
+            )
+        month, documents = wanted, _outstanding_in(uow, practice, wanted)
+    else:
+        if not finalised:
+            raise NotFound("no month is finalised: nothing can be outstanding")
+        month, documents = finalised[-1], []
+        for candidate in reversed(finalised):  # the latest finalised month with some
+            documents = _outstanding_in(uow, practice, candidate)
+            if documents:
+                month = candidate
+                break
+    problems = blocking_problems(documents, _mirror_catalogue(uow), uow.plan.contact_problems())
+    zone = practice.settings.time_zone
+    return OutstandingReview(
+        month=month,
+        invoices=tuple(documents),
+        problems=tuple(problems),
+        posts_at=posting_day(month, zone),
+        due=is_due(month, clock.now(), zone),
+    )
+
+
+def review_outstanding(
+    store: OpenStore, clock: Clock, month: Month | None = None
+) -> OutstandingReview:
+    """The outstanding invoices of a finalised month (by default the latest finalised month
+    that has some): what `freeze_outstanding` would add to it (read only)."""
+    with store() as uow:
+        return _outstanding(uow, clock, month)
+
+
+def freeze_outstanding(
+    store: OpenStore,
+    clock: Clock,
+    month: Month | None,
+    *,
+    expected: OutstandingReview | None = None,
+) -> OutstandingReview:
+    """Add a finalised month's outstanding invoices to its snapshot, in one transaction: from
+    then on they are the month's like the others (`plan post` posts them, exactly once).
+    Refused while a pre-flight check fails, and, with `expected` (the review a person
+    answered), if they changed since."""
+    with store(write=True) as uow:
+        review = _outstanding(uow, clock, month)
+        if review.problems:
+            raise ApprovalBlocked(review.month, review.problems)
+        if expected is not None and (
+            expected.month,
+            [doc.reference for doc in expected.invoices],
+            expected.total,
+        ) != (review.month, [doc.reference for doc in review.invoices], review.total):
+            raise Conflict(
+                f"the outstanding invoices of {review.month.label} changed while they were "
+                f"shown (now {len(review.invoices)}, {review.total:.2f}): nothing was "
+                "frozen; run `socket plan post --outstanding` again"
+            )
+        if review.invoices:
+            uow.snapshots.append(review.month, review.invoices)
+            uow.commit()
+        return review
 
 
 def today(clock: Clock) -> date:

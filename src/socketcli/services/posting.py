@@ -27,7 +27,7 @@ invoice to the active contact of that name, or creates it; socket then links the
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -224,22 +224,34 @@ def post(
     retry_failed: bool = False,
     exclusive: Callable[[], AbstractContextManager[object]] | None = None,
     listener: PostingListener | None = None,
+    only: Collection[str] | None = None,
 ) -> PostingReport:
     """Post what is due (or one finalised month, when due), settling first what an earlier
     run left in flight. `xero` opens the gateway, only when there is something to send or to
-    settle; `exclusive` holds other posters off for the whole run."""
+    settle; `exclusive` holds other posters off for the whole run. `only`: queue and send
+    just the invoices with these references (a month's outstanding ones, just frozen)."""
     with exclusive() if exclusive is not None else nullcontext():
-        return _Run(store, clock, listener).run(xero, month, retry_failed)
+        return _Run(store, clock, listener, only).run(xero, month, retry_failed)
 
 
 class _Run:
     xero: XeroGateway
 
-    def __init__(self, store: OpenStore, clock: Clock, listener: PostingListener | None) -> None:
+    def __init__(
+        self,
+        store: OpenStore,
+        clock: Clock,
+        listener: PostingListener | None,
+        only: Collection[str] | None = None,
+    ) -> None:
         self.store = store
         self.clock = clock
         self.listener = listener
+        self.only = None if only is None else frozenset(only)
         self.report = PostingReport()
+
+    def _wanted(self, reference: str) -> bool:
+        return self.only is None or reference in self.only
 
     def run(
         self,
@@ -267,9 +279,14 @@ class _Run:
             if uow.outbox.entries(states=[OutboxState.SENDING]):
                 return True
             states = [OutboxState.PENDING, *([OutboxState.FAILED] if retry_failed else [])]
-            if months and uow.outbox.entries(months=months, states=states):
+            if any(
+                self._wanted(e.reference)
+                for e in (uow.outbox.entries(months=months, states=states) if months else [])
+            ):
                 return True
-            return any(uow.outbox.unqueued(m) for m in months)
+            return any(
+                self._wanted(doc.reference) for m in months for _, doc in uow.outbox.unqueued(m)
+            )
 
     def _months(self, wanted: Month | None) -> list[Month]:
         """The finalised months due now (all, or the one asked for)."""
@@ -346,6 +363,8 @@ class _Run:
             entries = []
             for month in months:
                 for invoice_id, doc in uow.outbox.unqueued(month):
+                    if not self._wanted(doc.reference):
+                        continue
                     if doc.contact_id is None and doc.client_id in contacts:
                         # Linked since approval (by the user, or by an earlier posting).
                         linked = contacts[doc.client_id]
@@ -354,14 +373,22 @@ class _Run:
                     entries.append((invoice_id, doc, key_for(doc.reference, 0), body))
             uow.outbox.add(entries)
             if retry_failed:
-                failed = uow.outbox.entries(months=months, states=[OutboxState.FAILED])
+                failed = [
+                    e
+                    for e in uow.outbox.entries(months=months, states=[OutboxState.FAILED])
+                    if self._wanted(e.reference)
+                ]
                 uow.outbox.requeue([(e.id, key_for(e.reference, e.attempts)) for e in failed])
             uow.commit()
         self.report.queued = len(entries)
 
     def _send(self, months: Sequence[Month]) -> None:
         with self.store() as uow:
-            pending = uow.outbox.entries(months=months, states=[OutboxState.PENDING])
+            pending = [
+                e
+                for e in uow.outbox.entries(months=months, states=[OutboxState.PENDING])
+                if self._wanted(e.reference)
+            ]
         self.report.months = sorted({e.month for e in pending})
         done = 0
         for batch in batches(pending):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.adapters.store.tables import PlanSnapshotRow
@@ -41,6 +41,29 @@ class SqlSnapshots(SqlRepository):
             )
         )
         self.session.flush()
+        self._insert(month, invoices)
+
+    def append(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
+        """The invoices join the month's snapshot, its total and count moved by them."""
+        snapshots = self.table("plan_snapshots")
+        self.session.flush()
+        moved = self.session.execute(
+            update(snapshots)
+            .where(snapshots.c.month == str(month))
+            .values(
+                total_minor=snapshots.c.total_minor
+                + sum(to_minor(invoice.total) for invoice in invoices),
+                invoice_count=snapshots.c.invoice_count + len(invoices),
+            )
+        )
+        if getattr(moved, "rowcount", 1) != 1:
+            raise ValueError(f"{month} is not finalised: there is no snapshot to add to")
+        self._insert(month, invoices)
+        self.session.expire_all()
+
+    def _insert(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
+        """Set-based: one INSERT of the invoices returning their ids in the order given, one
+        executemany of their lines."""
         if not invoices:
             return
         table = self.table("snapshot_invoices")

@@ -89,6 +89,8 @@ def _document(report: DiffReport) -> dict[str, Any]:
         "previous_source": report.previous_source,
         "playground": report.playground,
         "clients": [_row_json(r) for r in report.rows],
+        # Of a finalised month: the clients it froze no invoice for that it bills today.
+        "outstanding": [r.reference for r in report.outstanding],
         "totals": [
             {
                 "change": t.change.value,
@@ -165,7 +167,8 @@ def _tables(report: DiffReport) -> None:
     for r in report.rows:
         grid.add_row(
             escape(r.client),
-            f"[{STYLES[r.change.value]}]{r.change.value}[/]",
+            f"[{STYLES[r.change.value]}]{r.change.value}[/]"
+            + (" [bold yellow]outstanding[/]" if r.outstanding else ""),
             money(r.amount),
             str(r.line_count),
             money(r.previous_amount),
@@ -201,3 +204,19 @@ def _tables(report: DiffReport) -> None:
     )
     render(totals)
     attention(report.rows, always=False)
+    _outstanding_note(report)
+
+
+def _outstanding_note(report: DiffReport) -> None:
+    from decimal import Decimal
+
+    from socketcli.cli.output import money, plural, say
+
+    if not report.outstanding:
+        return
+    amount = sum((r.amount for r in report.outstanding), Decimal("0.00"))
+    say(
+        f"{report.month.label} is finalised without {plural(len(report.outstanding), 'client')} "
+        f"marked outstanding ({money(amount)}): `socket plan post --outstanding --month "
+        f"{report.month}` posts them."
+    )

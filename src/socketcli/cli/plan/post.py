@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,6 +11,9 @@ from socketcli.cli.context import state
 from socketcli.cli.options import JsonOption, billing_month
 
 if TYPE_CHECKING:
+    from socketcli.cli.context import State
+    from socketcli.domain.months import Month
+    from socketcli.services.plan import OutstandingReview
     from socketcli.services.posting import PostingReport
 
 
@@ -25,6 +29,20 @@ def post(
         bool,
         typer.Option("--retry-failed", help="Send again the invoices Xero refused (after a fix)."),
     ] = False,
+    outstanding: Annotated[
+        bool,
+        typer.Option(
+            "--outstanding",
+            help="Add a finalised month's late starts (its outstanding invoices) to it after "
+            "a yes, and post them (default month: the latest finalised one with some).",
+        ),
+    ] = False,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes", "-y", help="With --outstanding: without asking (needed without a terminal)."
+        ),
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
     """Post the finalised months that are due (from their 1st) to Xero, each invoice exactly
@@ -33,13 +51,29 @@ def post(
     from socketcli.services.posting import post as post_due
 
     st = state(ctx)
+    wanted = billing_month(month)
+    only: list[str] | None = None
+    if outstanding:
+        frozen = _freeze_outstanding(st, wanted, yes=yes, quiet=json_)
+        if frozen is None:
+            if json_:
+                from socketcli.services.posting import PostingReport
+
+                emit_json(document(PostingReport()))
+            return
+        wanted, only = frozen.month, [doc.reference for doc in frozen.invoices]
+    elif yes:
+        from socketcli.domain.errors import InvalidInput
+
+        raise InvalidInput("--yes is for --outstanding: `socket plan post` never asks")
     report = post_due(
         st.store,
         st.gateway,
         st.clock,
-        month=billing_month(month),
+        month=wanted,
         retry_failed=retry_failed,
         exclusive=st.wiring.exclusive("post"),
+        only=only,
     )
     if json_:
         emit_json(document(report))
@@ -47,6 +81,93 @@ def post(
         summary(report)
     if report.exit_code:
         raise typer.Exit(report.exit_code)
+
+
+def _interactive() -> bool:
+    """Whether a person can be asked (tests stand at a terminal by replacing this)."""
+    return sys.stdin.isatty()
+
+
+def _freeze_outstanding(
+    st: State, wanted: Month | None, *, yes: bool, quiet: bool
+) -> OutstandingReview | None:
+    """Show the month's outstanding invoices, ask, add them to its snapshot: what to post
+    (None: nothing was outstanding, or the month is not due yet)."""
+    from socketcli.cli.output import money, plural, say
+    from socketcli.domain.approval import ApprovalBlocked
+    from socketcli.domain.errors import InvalidInput
+    from socketcli.services.plan import freeze_outstanding, review_outstanding
+
+    if not yes and not _interactive():
+        raise InvalidInput(
+            "`socket plan post --outstanding` asks before it adds invoices to a finalised "
+            "month, and there is no terminal to ask at: pass --yes to post without asking"
+        )
+    review = review_outstanding(st.store, st.clock, wanted)
+    if not review.invoices:
+        say(
+            f"{review.month.label} has no outstanding invoices: nothing to add "
+            "(`socket plan post` sends what a finalised month has not sent yet)."
+        )
+        return None
+    _outstanding_summary(review, grid=not quiet)
+    if review.problems:
+        raise ApprovalBlocked(review.month, review.problems)
+    if not yes:
+        question = (
+            f"Add {plural(len(review.invoices), 'invoice')} ({money(review.total)}) to "
+            f"{review.month.label} and post {'them' if len(review.invoices) > 1 else 'it'}?"
+        )
+        if not typer.confirm(question, default=False, err=True):
+            say("Not posted: nothing was added to the month.")
+            raise typer.Exit(1)
+    frozen = freeze_outstanding(st.store, st.clock, review.month, expected=None if yes else review)
+    say(
+        f"Added {plural(len(frozen.invoices), 'outstanding invoice')} "
+        f"({money(frozen.total)}) to {frozen.month.label}."
+    )
+    if not frozen.due:
+        say(
+            f"{frozen.month.label} posts on {frozen.posts_at:%d %b %Y} "
+            f"({frozen.posts_at.tzinfo}): `socket plan post` sends them from then."
+        )
+        return None
+    return frozen
+
+
+def _outstanding_summary(review: OutstandingReview, *, grid: bool) -> None:
+    from socketcli.cli.output import money, plural, say
+
+    if grid:
+        _outstanding_table(review)
+    say(
+        f"{review.month.label}: {plural(len(review.invoices), 'outstanding invoice')} for "
+        f"{plural(review.clients, 'client')}, {money(review.total)}."
+    )
+    for problem in review.problems:
+        say(f"blocked: {problem}")
+
+
+def _outstanding_table(review: OutstandingReview) -> None:
+    from socketcli.cli.output import escape, money, table
+    from socketcli.cli.output import show as render
+
+    grid = table(
+        "Client",
+        "Reference",
+        "Invoice",
+        "Amount",
+        right=["Amount"],
+        title=f"Outstanding in {review.month.label} (finalised without them)",
+    )
+    for doc in review.invoices:
+        grid.add_row(
+            escape(doc.client_name),
+            escape(doc.client_reference),
+            escape(doc.reference),
+            money(doc.total),
+        )
+    render(grid)
 
 
 def document(report: PostingReport) -> dict[str, Any]:

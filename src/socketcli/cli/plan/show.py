@@ -63,6 +63,21 @@ def _document(report: PlanReport) -> dict[str, Any]:
             }
             for r in report.rows
         ],
+        # Of a finalised month: the clients it froze no invoice for that it bills today (late
+        # starts), which `socket plan post --outstanding` posts; not in the totals.
+        "outstanding": [
+            {
+                "reference": r.reference,
+                "client": r.client,
+                "amount": str(r.amount),
+                "line_count": r.line_count,
+                "invoice_count": r.invoice_count,
+                "xero_contact": r.contact,
+                "xero_contact_status": r.link.status.value,
+                "warning": r.warning,
+            }
+            for r in report.outstanding
+        ],
         "totals": {
             "clients": len(report.rows),
             "amount": report.total,
@@ -117,5 +132,24 @@ def _table(report: PlanReport) -> None:
         f"[bold]{report.line_count}[/]",
         "",
     )
+    if report.outstanding:
+        grid.add_section()
+        for r in report.outstanding:
+            grid.add_row(
+                f"{escape(r.client)} [bold yellow](outstanding)[/]",
+                escape(r.reference),
+                money(r.amount),
+                str(r.line_count),
+                contact_cell(r.link, r.client),
+            )
     render(grid)
-    attention(report.rows, always=True)
+    attention((*report.rows, *report.outstanding), always=True)
+    if report.outstanding:
+        from socketcli.cli.output import say
+
+        say(
+            f"{plural(len(report.outstanding), 'client')} outstanding "
+            f"({money(report.outstanding_total)}): they started after {report.month.label} "
+            f"was finalised; `socket plan post --outstanding --month {report.month}` "
+            "posts them."
+        )
