@@ -75,8 +75,8 @@ def note(markup: str) -> None:
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
-    """'1 client', '2 clients'."""
-    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+    """'1 client', '2 clients', '19,430 invoices'."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
 
 
 def error(message: str) -> None:
