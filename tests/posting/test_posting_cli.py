@@ -59,3 +59,33 @@ def test_the_nightly_sync_on_the_first_posts_the_finalised_month(socket: Socket)
     assert again["posting"]["posted"] == []
     status = on_the_first.json("--playground", "plan", "status")
     assert {row["state"] for row in status["invoices"]} == {"posted"}
+
+
+def test_with_plan_mode_auto_the_month_finalises_itself_on_its_first_and_posts(
+    socket: Socket,
+) -> None:
+    socket.ok("playground")
+    socket.ok("--playground", "xero", "connect")
+    socket.ok("--playground", "settings", "set", "plan_mode", "auto")
+    on_the_first = socket.using(env={"SOCKET_NOW": "2026-12-01T00:30:00+00:00"})
+
+    # A check still blocks it: CLI026 is linked to a contact merged in Xero.
+    blocked = on_the_first("--playground", "plan", "post")
+    assert "plan_mode is auto, but Dec 2026 cannot be approved" in blocked.stderr
+    assert "CLI026" in blocked.stderr
+    assert on_the_first.json("--playground", "plan", "show")["month"] == "2026-12"
+
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    posted = on_the_first.ok("--playground", "plan", "post")
+    assert "plan_mode is auto: finalised the plan for Dec 2026 (38 invoices" in posted.stderr
+    assert "Posted 38 invoices to Xero." in posted.stderr
+    status = on_the_first.json("--playground", "plan", "status", "--month", "2026-12")
+    assert {row["state"] for row in status["invoices"]} == {"posted"}
+
+
+def test_with_plan_mode_auto_nothing_finalises_before_the_first(socket: Socket) -> None:
+    socket.ok("playground")
+    socket.ok("--playground", "settings", "set", "plan_mode", "auto")
+    early = socket.ok("--playground", "plan", "post")  # 21 November
+    assert "finalised" not in early.stderr
+    assert socket.json("--playground", "plan", "show")["status"] == "draft"

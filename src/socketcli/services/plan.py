@@ -28,7 +28,7 @@ from socketcli.domain.months import Month
 from socketcli.domain.outstanding import outstanding_clients, outstanding_invoices, with_outstanding
 from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
-from socketcli.domain.settings import PracticeSettings
+from socketcli.domain.settings import PlanMode, PracticeSettings
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
 
@@ -663,3 +663,41 @@ def freeze_outstanding(
 
 def today(clock: Clock) -> date:
     return clock.now().date()
+
+
+@dataclass(frozen=True, slots=True)
+class AutoFinalised:
+    """What `plan_mode = auto` did: the months it finalised, and the one a check blocked."""
+
+    approved: tuple[ApprovalReport, ...] = ()
+    blocked: ApprovalBlocked | None = None
+
+
+def finalise_due(store: OpenStore, clock: Clock) -> AutoFinalised:
+    """With the `plan_mode` setting on auto, each month not finalised whose 1st has come (in
+    the practice's time zone) finalises itself, oldest first, as a person's approval would:
+    the same checks block it (the month stays a draft, and the report says why), warnings
+    are accepted, and an empty month is left as it is. Nothing happens in `approve` mode."""
+    approved: list[ApprovalReport] = []
+    while True:
+        with store() as uow:
+            settings = PracticeSettings.from_values(uow.settings.values())
+            latest = uow.snapshots.latest_finalised()
+        if settings.plan_mode is not PlanMode.AUTO:
+            return AutoFinalised()
+        now = clock.now()
+        month = (
+            latest + 1
+            if latest is not None
+            else Month.of(now.astimezone(settings.time_zone).date())
+        )
+        if not is_due(month, now, settings.time_zone) or len(approved) >= 24:
+            return AutoFinalised(tuple(approved))
+        try:
+            approved.append(
+                approve_plan(store, clock, month, "plan_mode auto", accept_warnings=True)
+            )
+        except ApprovalBlocked as blocked:
+            return AutoFinalised(tuple(approved), blocked)
+        except Conflict:  # an empty month: nothing to finalise
+            return AutoFinalised(tuple(approved))

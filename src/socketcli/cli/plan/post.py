@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from socketcli.cli.context import state
+from socketcli.cli.context import State, state
 from socketcli.cli.options import JsonOption, billing_month
 
 if TYPE_CHECKING:
@@ -66,6 +66,8 @@ def post(
         from socketcli.domain.errors import InvalidInput
 
         raise InvalidInput("--yes is for --outstanding: `socket plan post` never asks")
+    else:
+        _finalise_due(st)
     report = post_due(
         st.store,
         st.gateway,
@@ -215,3 +217,18 @@ def summary(report: PostingReport) -> None:
             f"{report.error}: the invoices in flight are settled by the next "
             "`socket plan post` before anything is sent again"
         )
+
+
+def _finalise_due(st: State) -> None:
+    """With plan_mode auto, the months whose 1st has come finalise themselves first."""
+    from socketcli.cli.output import error, say
+    from socketcli.services.plan import finalise_due
+
+    done = finalise_due(st.store, st.clock)
+    for approved in done.approved:
+        say(
+            f"plan_mode is auto: finalised the plan for {approved.month.label} "
+            f"({approved.invoices:,} invoices, {approved.total:,.2f})."
+        )
+    if done.blocked is not None:
+        error(f"plan_mode is auto, but {done.blocked}")

@@ -91,8 +91,17 @@ def _post_due(st: State, gateway: XeroGateway, log: logging.Logger) -> PostingRe
     poster holds the store's posting lock (it posts them)."""
     from contextlib import nullcontext
 
+    from socketcli.services.plan import finalise_due
     from socketcli.services.posting import PostingAlreadyRunning, post
 
+    done = finalise_due(st.store, st.clock)  # plan_mode auto: the months due finalise first
+    for approved in done.approved:
+        log.info("plan_mode auto: finalised %s (%d invoices)", approved.month, approved.invoices)
+    if done.blocked is not None:
+        from socketcli.cli.output import say
+
+        log.warning("plan_mode auto: %s", done.blocked)
+        say(f"problem: plan_mode is auto, but {done.blocked}")
     try:
         posting = post(
             st.store,
