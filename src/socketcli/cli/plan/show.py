@@ -10,7 +10,7 @@ from socketcli.cli.context import state
 from socketcli.cli.options import AmountsJsonOption, CsvOption, MonthOption, billing_month
 
 if TYPE_CHECKING:
-    from socketcli.services.plan import PlanReport
+    from socketcli.services.plan import PlanReport, PlanRow
 
 CSV_HEADER = [
     "reference",
@@ -50,40 +50,29 @@ def _document(report: PlanReport) -> dict[str, Any]:
         "month": str(report.month),
         "status": "finalised" if report.finalised else "draft",
         "playground": report.playground,
-        "clients": [
-            {
-                "reference": r.reference,
-                "client": r.client,
-                "amount": str(r.amount),
-                "line_count": r.line_count,
-                "invoice_count": r.invoice_count,
-                "xero_contact": r.contact,
-                "xero_contact_status": r.link.status.value,
-                "warning": r.warning,
-            }
-            for r in report.rows
-        ],
+        "clients": [_row_json(r) for r in report.rows],
         # Of a finalised month: the clients it froze no invoice for that it bills today (late
         # starts), which `socket plan post --outstanding` posts; not in the totals.
-        "outstanding": [
-            {
-                "reference": r.reference,
-                "client": r.client,
-                "amount": str(r.amount),
-                "line_count": r.line_count,
-                "invoice_count": r.invoice_count,
-                "xero_contact": r.contact,
-                "xero_contact_status": r.link.status.value,
-                "warning": r.warning,
-            }
-            for r in report.outstanding
-        ],
+        "outstanding": [_row_json(r) for r in report.outstanding],
         "totals": {
             "clients": len(report.rows),
             "amount": report.total,
             "line_count": report.line_count,
             "needing_attention": report.needing_attention,
         },
+    }
+
+
+def _row_json(r: PlanRow) -> dict[str, Any]:
+    return {
+        "reference": r.reference,
+        "client": r.client,
+        "amount": str(r.amount),
+        "line_count": r.line_count,
+        "invoice_count": r.invoice_count,
+        "xero_contact": r.contact,
+        "xero_contact_status": r.link.status.value,
+        "warning": r.warning,
     }
 
 
