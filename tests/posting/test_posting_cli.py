@@ -89,3 +89,9 @@ def test_with_plan_mode_auto_nothing_finalises_before_the_first(socket: Socket) 
     early = socket.ok("--playground", "plan", "post")  # 21 November
     assert "finalised" not in early.stderr
     assert socket.json("--playground", "plan", "show")["status"] == "draft"
+
+
+def test_the_playground_not_yet_connected_says_the_playground_command(socket: Socket) -> None:
+    socket.ok("playground")
+    message = socket.fails("--playground", "sync", code=6, chatty=True)
+    assert "`socket --playground xero connect`" in message

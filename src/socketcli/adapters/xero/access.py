@@ -91,7 +91,13 @@ class XeroAccess:
             return override
         tenant = tenant_id or self.tenant_id
         if not tenant:
-            raise XeroNotConnected("not connected to Xero: run `socket xero connect`")
+            command = (
+                "socket --playground xero connect" if self.playground else "socket xero connect"
+            )
+            raise XeroNotConnected(
+                f"not connected to Xero: run `{command}`"
+                + (" (it connects to the playground's sandbox at once)" if self.playground else "")
+            )
         return TokenSource(self.store, tenant, self.identity.refresh, now=self.now)
 
     def new_connection(self, token: XeroToken) -> NewConnection:
