@@ -186,6 +186,7 @@ def document(report: PostingReport) -> dict[str, Any]:
             for f in report.failed
         ],
         "resent_after_settling": report.requeued,
+        "contacts_created": report.contacts_created,
         "contacts_linked": report.contacts_linked,
         "error": None if report.error is None else str(report.error),
     }
@@ -200,6 +201,11 @@ def summary(report: PostingReport) -> None:
         say(
             f"Found {plural(len(report.settled), 'invoice')} in Xero that an earlier run sent "
             "without recording the answer: recorded, not sent again."
+        )
+    if report.contacts_created:
+        say(
+            f"Created {plural(report.contacts_created, 'contact')} in Xero for clients that "
+            "had none, and linked them."
         )
     if report.posted:
         say(f"Posted {plural(len(report.posted), 'invoice')} to Xero.")
