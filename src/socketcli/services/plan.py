@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -25,7 +25,7 @@ from socketcli.domain.invoice import InvoiceDocument, render_invoice
 from socketcli.domain.links import ContactLink, LinkStatus, link_of
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
-from socketcli.domain.outstanding import outstanding_clients, outstanding_invoices, with_outstanding
+from socketcli.domain.outstanding import billed_clients, outstanding_reference, with_outstanding
 from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PlanMode, PracticeSettings
@@ -239,6 +239,24 @@ class _Practice:
     def plan(self, uow: PlanReader, month: Month) -> Plan:
         return compute_plan(month, self.terms, uow.billable_lines(month, month), self.settings)
 
+    def late(self, uow: PlanReader, month: Month) -> Plan:
+        """The outstanding invoices of a finalised month: its lines of services that their
+        clients did not have when it was finalised (domain.outstanding)."""
+        return compute_plan(month, self.terms, uow.unfrozen_lines(month), self.settings)
+
+
+def _late_totals(
+    reader: PlanReader, month: Month, settings: PracticeSettings
+) -> dict[int, ClientMonth]:
+    """By client, the outstanding figures of a finalised month (none when it is not): read
+    without loading every client, as `plan diff` reads."""
+    lines = reader.unfrozen_lines(month)
+    if not lines:
+        return {}
+    wanted = {line.client_id for line in lines}
+    terms = {c.id: terms_of(c) for c in reader.clients() if c.id in wanted}
+    return billed_clients(compute_plan(month, terms, lines, settings).by_client())
+
 
 def resolve_month(uow: PlanReader, month: Month | None, clock: Clock) -> Month:
     if month is not None:
@@ -252,10 +270,8 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
         month = resolve_month(reader, month, clock)
         finalised = reader.finalised_totals(month)
         billing = finalised if finalised is not None else practice.plan(reader, month).by_client()
-        late: dict[int, ClientMonth] = {}
-        if finalised is not None:
-            computed = reader.billing_totals([month], practice.settings)[month]
-            late = outstanding_clients(computed, finalised)
+        late = practice.late(reader, month).by_client() if finalised is not None else {}
+        late = billed_clients(late)
         problems = reader.contact_problems()
 
         def row_of(client_id: int, billed: ClientMonth, outstanding: bool = False) -> PlanRow:
@@ -305,12 +321,12 @@ def diff_plan(
         # A client outstanding in the finalised month before (a late start) is billed there
         # once posted with `plan post --outstanding`: it is not `new` in this month.
         previous: dict[int, ClientMonth] = (
-            with_outstanding(finalised, figures[previous_month])
+            with_outstanding(finalised, _late_totals(reader, previous_month, settings))
             if finalised is not None
             else figures[previous_month]
         )
         frozen = reader.finalised_totals(month)
-        late = outstanding_clients(current, frozen) if frozen is not None else {}
+        late = _late_totals(reader, month, settings) if frozen is not None else {}
         problems = reader.contact_problems()
         rows = []
         for change in diff(current, previous):
@@ -581,14 +597,18 @@ class OutstandingReview:
 
 def _outstanding_in(uow: UnitOfWork, practice: _Practice, month: Month) -> list[InvoiceDocument]:
     reader = uow.plan
-    frozen = reader.finalised_totals(month)
-    if frozen is None:
+    if reader.finalised_totals(month) is None:
         return []
-    plan = practice.plan(reader, month)
-    return [
-        render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
-        for invoice in outstanding_invoices(plan.invoices, frozen)
-    ]
+    taken = {doc.reference for doc in reader.finalised_invoices(month)}
+    documents = []
+    for invoice in practice.late(reader, month).invoices:
+        if not invoice.lines:
+            continue
+        doc = render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
+        doc = replace(doc, reference=outstanding_reference(doc.reference, taken))
+        taken.add(doc.reference)
+        documents.append(doc)
+    return documents
 
 
 def _outstanding(uow: UnitOfWork, clock: Clock, wanted: Month | None) -> OutstandingReview:
