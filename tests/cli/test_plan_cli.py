@@ -152,7 +152,7 @@ def test_show_csv_has_a_header_and_a_row_per_client(socket, practice):
         ("ACME", "Acme Ltd", "225.00", "2"),
         ("BETA", "Beta Bakery", "120.00", "1"),
     ]
-    assert set(rows[0]) == SHOW_CLIENT_FIELDS
+    assert set(rows[0]) == SHOW_CLIENT_FIELDS | {"outstanding"}
     assert rows[0]["xero_contact"] == ""
 
 
@@ -257,7 +257,7 @@ def test_diff_json_has_every_field(socket, practice):
 def test_diff_csv(socket, practice):
     rows = socket.csv("plan", "diff", "--month", "2027-02")
 
-    assert set(rows[0]) == DIFF_CLIENT_FIELDS
+    assert set(rows[0]) == DIFF_CLIENT_FIELDS | {"outstanding"}
     assert [(r["reference"], r["change"], r["amount"], r["previous_amount"]) for r in rows] == [
         ("ACME", "unchanged", "225.00", "225.00"),
         ("BETA", "ceased", "0.00", "120.00"),
