@@ -205,6 +205,7 @@ class PostingReport:
     contacts_created: int = 0  # contacts made in Xero for clients that had none
     contacts_linked: int = 0  # clients linked to a contact: made, found by name, or Xero's
     error: XeroError | None = None
+    in_flight: int = 0  # after an error: invoices sent whose outcome is not known yet
 
     @property
     def exit_code(self) -> int:
@@ -277,6 +278,8 @@ class _Run:
                     self._send(months)
         except XeroError as error:
             self.report.error = error
+            with self.store() as uow:
+                self.report.in_flight = len(uow.outbox.entries(states=[OutboxState.SENDING]))
         return self.report
 
     def _work(self, months: Sequence[Month], retry_failed: bool) -> bool:

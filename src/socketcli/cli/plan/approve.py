@@ -91,9 +91,9 @@ def _summary(review: ApprovalReview) -> None:
         say(f"{plural(review.new_contacts, 'client')} will get a new Xero contact at posting.")
     if review.unlinked:
         say(
-            f"{plural(review.unlinked, 'client')} not linked to a Xero contact: at posting, Xero "
-            "uses its active contact of the same name or creates one (choose first with "
-            "`socket contacts match`)."
+            f"{plural(review.unlinked, 'client')} not linked to a Xero contact: at posting, each "
+            "is linked to the active Xero contact of its name, or one is created for it "
+            "(choose first with `socket contacts match`)."
         )
     for warning in review.warnings:
         say(f"warning: {warning}")

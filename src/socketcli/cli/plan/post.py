@@ -220,8 +220,11 @@ def summary(report: PostingReport) -> None:
         )
     if report.error is not None:
         error(
-            f"{report.error}: the invoices in flight are settled by the next "
+            f"{report.error}: the {plural(report.in_flight, 'invoice')} in flight "
+            f"{'are' if report.in_flight != 1 else 'is'} settled by the next "
             "`socket plan post` before anything is sent again"
+            if report.in_flight
+            else str(report.error)
         )
 
 

@@ -57,10 +57,11 @@ def render(report: SyncReport, context: Mapping[str, Any], *, quiet: bool, json_
         for failed in posting.failed:
             say(f"problem: invoice {failed.reference} refused by Xero: {failed.error}")
         if posting.error is not None:
-            say(
-                "Posting stopped: the invoices in flight are settled by the next "
-                "`socket sync` or `socket plan post` before anything is sent again."
-            )
+            if posting.in_flight:
+                say(
+                    "Posting stopped: the invoices in flight are settled by the next "
+                    "`socket sync` or `socket plan post` before anything is sent again."
+                )
             raise posting.error
         error(
             f"{len(posting.failed)} invoice(s) refused by Xero (above): fix them, then "

@@ -87,7 +87,7 @@ def connect(
     from socketcli.services.xero_connect import connect as connect_organisation
 
     st = state(ctx)
-    with st.xero(st.settings()) as xero:
+    with st.xero(st.settings(), connect=False) as xero:
         if custom_connection:
             ask_secret = _ask_secret if _interactive() else None
             token = xero.custom_connection(client_id, client_secret, ask_secret=ask_secret)

@@ -32,7 +32,7 @@ def status(
     st = state(ctx)
     settings = st.settings()
     tenant_override = st.wiring.xero_tenant_override()
-    with st.xero(settings) as xero:
+    with st.xero(settings, connect=False) as xero:
         report = connection_status(
             st.store, xero, now=datetime.now(UTC), tenant_override=tenant_override, check=check
         )
