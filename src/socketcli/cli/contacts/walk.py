@@ -89,7 +89,8 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
         if pressed in ("s", "S", " ", "\r", "\n"):
             return "skipped"
         if pressed == "?":
-            note(escape(KEYS_HELP))
+            for row in KEYS_HELP.splitlines():
+                note(escape(row))
             continue
         if pressed in ("n", "N"):
             saved = session.choose_new(client)
@@ -99,9 +100,9 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
             term = line("Search Xero contacts: ")
             found = session.search(term) if term.strip() else []
             if found:
-                candidates, shown_title = found, f"Contacts matching {term!r}"
+                candidates, shown_title = found, f"Contacts matching {escape(repr(term))}"
             else:
-                note(f"No Xero contact matches {escape(term)!r}.")
+                note(f"No Xero contact matches {escape(repr(term))}.")
             continue
         if pressed.isdigit() and 1 <= int(pressed) <= len(candidates):
             if _link(session, client, candidates[int(pressed) - 1]):
