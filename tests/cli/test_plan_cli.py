@@ -101,8 +101,10 @@ def test_show_has_a_row_per_client_billed_and_the_total(socket, practice):
     assert "not linked" in acme
     assert "Beta Bakery" not in result.stdout
     assert "1 client " in result.stdout
+    # BETA, not linked either, is billed in January: it needs attention all the same.
     assert result.stderr.strip().splitlines()[-1] == (
-        "⚠ 1 client needs attention (1 not linked): fix with `socket contacts match`."
+        "⚠ 2 clients need attention (1 not linked, 1 not billed this month): fix with "
+        "`socket contacts match`."
     )
 
 

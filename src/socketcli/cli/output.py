@@ -347,21 +347,27 @@ def contact_cell(link: ContactLink, client: str) -> str:
     return f"{WARN} {name} ({'archived in Xero' if status == 'archived' else 'not in Xero'})"
 
 
-def attention(rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool) -> None:
-    """The closing lines of a plan: what the marks mean, and how many clients need a person."""
+def attention(
+    rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool, total: int | None = None
+) -> None:
+    """The closing lines of a plan: what the marks mean, and how many clients need a person.
+
+    `total`: every client that needs attention (`domain.links.needs_attention`, the count
+    `contacts list` gives), of which those not in `rows` are billed in a later month."""
     from collections import Counter
 
     if any(r.link.status.value == "linked" and r.link.differs_from(r.client) for r in rows):
         note(f"{DIFFERS} the Xero contact's name differs from the client's (both are shown).")
     waiting = Counter(r.link.status.value for r in rows if r.warning)
-    if waiting:
-        kinds = ", ".join(
-            f"{count} {KINDS[kind][count != 1]}" for kind, count in sorted(waiting.items())
-        )
-        count = sum(waiting.values())
+    shown = sum(waiting.values())
+    count = shown if total is None else max(total, shown)
+    if count:
+        parts = [f"{n} {KINDS[kind][n != 1]}" for kind, n in sorted(waiting.items())]
+        if count > shown:
+            parts.append(f"{count - shown} not billed this month")
         note(
-            f"{WARN} {plural(count, 'client needs', 'clients need')} attention ({kinds}): "
-            "fix with `socket contacts match`."
+            f"{WARN} {plural(count, 'client needs', 'clients need')} attention "
+            f"({', '.join(parts)}): fix with `socket contacts match`."
         )
     elif always:
         note("No client needs attention: every client has a Xero contact.")
