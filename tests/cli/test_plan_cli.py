@@ -101,8 +101,10 @@ def test_show_has_a_row_per_client_billed_and_the_total(socket, practice):
     assert "not linked" in acme
     assert "Beta Bakery" not in result.stdout
     assert "1 client " in result.stdout
+    # BETA, not linked either, is billed in January: it needs attention all the same.
     assert result.stderr.strip().splitlines()[-1] == (
-        "⚠ 1 client needs attention (1 not linked): fix with `socket contacts match`."
+        "⚠ 2 clients need attention (1 not linked, 1 not billed this month): fix with "
+        "`socket contacts match`."
     )
 
 
@@ -176,7 +178,14 @@ def test_the_default_month_is_next_month_after_the_first(socket, practice):
 
 
 def test_json_and_csv_together_is_a_usage_error(socket, practice):
-    assert "choose one of --json and --csv" in socket.usage_error("plan", "show", "--json", "--csv")
+    # With --json on the command line, the usage error is the JSON error object too.
+    result = socket.exits("plan", "show", "--json", "--csv", code=2)
+    assert result.stdout == ""
+    assert json.loads(result.stderr)["error"] == {
+        "code": "usage",
+        "exit_code": 2,
+        "message": "Invalid value: choose one of --json and --csv",
+    }
 
 
 @pytest.mark.parametrize("month", ["2026-13", "nov", "11-2026"])
@@ -351,10 +360,12 @@ def test_preview_json_is_the_invoice_xero_will_receive(socket, practice):
 def test_preview_table(socket, practice):
     result = socket.ok("plan", "preview", "Acme Ltd")
 
-    assert "Invoice to Acme Ltd" in result.stdout
-    assert "not linked: a new Xero contact will be created" in result.stdout
-    assert "Date 01 Dec 2026   Due 15 Dec 2026 (14 days after the invoice date)" in result.stdout
-    assert "Reference ACME Dec 2026" in result.stdout
+    # The heading on stderr; stdout is only the invoice's lines.
+    assert "Invoice to Acme Ltd" in result.stderr
+    assert "not linked: a new Xero contact will be created" in result.stderr
+    assert "Date 01 Dec 2026   Due 15 Dec 2026 (14 days after the invoice date)" in result.stderr
+    assert "Reference ACME Dec 2026" in result.stderr
+    assert "Invoice to" not in result.stdout
     payroll = next(line for line in result.stdout.splitlines() if "Payroll" in line)
     assert payroll.split()[-6:] == ["3", "25.00", "210", "account", "default", "75.00"]
     total = next(line for line in result.stdout.splitlines() if "Total" in line)

@@ -480,6 +480,18 @@ class ContactIndex:
         ]
         self._plain = [" ".join(forms[0]) for forms in self._forms]
         self._folded = [contact.name.casefold() for contact in self.contacts]
+        self._written: list[frozenset[str]] | None = None  # see `_written_words`
+
+    def _written_words(self) -> list[frozenset[str]]:
+        """Each name's every word as written (normalised: case, accents, spellings), the
+        legal forms, titles and small words that matching sets aside included; made at the
+        first search."""
+        if self._written is None:
+            self._written = [
+                frozenset(_canonical(word) for word in _plain(contact.name).split())
+                for contact in self.contacts
+            ]
+        return self._written
 
     # -- ranking --
 
@@ -599,6 +611,13 @@ class ContactIndex:
                 for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
                 if plain in normal or folded in name
             )
+        # A word matching sets aside (Ltd, Limited, Mr, and) is still a word of the name as
+        # written: searching "ltd" finds the names with "Ltd" (or "Limited") in them.
+        written = self._written_words()
+        if len(folded) >= 2:
+            chosen.update(
+                index for index, form in enumerate(written) if all(w in form for w in words)
+            )
         numbers = list(chosen)
         if len(numbers) > self.SEARCHED:
             numbers = [
@@ -613,6 +632,8 @@ class ContactIndex:
         found = []
         for index in numbers:
             coverage = max(_coverage(words, form) for form in self._forms[index])
+            if coverage <= 0 and all(word in written[index] for word in words):
+                coverage = 1.0  # every word typed is in the name as written
             if coverage <= 0:
                 continue
             name_score = _best_name_score((words,), self._forms[index])

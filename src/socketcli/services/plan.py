@@ -22,7 +22,7 @@ from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
-from socketcli.domain.links import ContactLink, LinkStatus, link_of
+from socketcli.domain.links import ContactLink, LinkStatus, link_of, needs_attention
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
 from socketcli.domain.outstanding import billed_clients, outstanding_reference, with_outstanding
@@ -63,6 +63,9 @@ class PlanReport:
     #: Of a finalised month: the clients it froze no invoice for that it bills today (a late
     #: or backdated start); `socket plan post --outstanding` posts them. Not in the totals.
     outstanding: tuple[PlanRow, ...] = ()
+    #: Every client that needs attention (`domain.links.needs_attention`), in this plan or
+    #: not (billed in a later month): the clients `contacts list --unmatched` lists.
+    attention: tuple[str, ...] = ()
 
     @property
     def outstanding_total(self) -> Decimal:
@@ -78,7 +81,7 @@ class PlanReport:
 
     @property
     def needing_attention(self) -> int:
-        return sum(1 for row in self.rows if row.warning)
+        return len(self.attention)
 
     @property
     def new_contacts(self) -> int:
@@ -291,12 +294,18 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
 
         rows = sorted((row_of(cid, billed) for cid, billed in billing.items()), key=by_name)
         extra = sorted((row_of(cid, billed, True) for cid, billed in late.items()), key=by_name)
+        attention = tuple(
+            client.reference
+            for client in practice.clients.values()
+            if needs_attention(client, link_of_row(client, problems), month)
+        )
         return PlanReport(
             month,
             practice.settings.playground,
             tuple(rows),
             finalised is not None,
             tuple(extra),
+            attention,
         )
 
 

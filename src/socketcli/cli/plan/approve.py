@@ -109,7 +109,7 @@ def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
     if no_post:
         say(f"{review.month.label} is due: not posted (--no-post); `socket plan post` sends it.")
         return
-    from socketcli.cli.plan.post import summary
+    from socketcli.cli.plan.post import failure, summary
     from socketcli.services.posting import post as post_due
 
     posting = post_due(
@@ -121,4 +121,4 @@ def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
     )
     summary(posting)
     if posting.exit_code:
-        raise typer.Exit(posting.exit_code)
+        raise failure(posting)

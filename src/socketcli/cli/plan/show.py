@@ -135,7 +135,7 @@ def _table(report: PlanReport) -> None:
                 contact_cell(r.link, r.client),
             )
     render(grid)
-    attention((*report.rows, *report.outstanding), always=True)
+    attention((*report.rows, *report.outstanding), always=True, total=report.needing_attention)
     if report.outstanding:
         from socketcli.cli.output import say
 
