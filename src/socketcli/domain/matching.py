@@ -82,7 +82,7 @@ _CANONICAL = {
     "doctor": "dr",
 }
 #: Words that tell no business from another.
-_NOISE = frozenset({"and", "the"})
+_NOISE = frozenset({"and", "the", "of"})
 #: Legal forms, dropped from the end of a name (with a trailing country).
 _LEGAL = frozenset(
     {
@@ -149,37 +149,98 @@ FREE_MAIL_DOMAINS = frozenset(
 )
 
 
+#: Bytes of UTF-8 read as Windows-1252 or Latin-1 ("SÃ©nÃ©gal" for Sénégal) start so.
+_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+#: Control characters and stray symbols inside a word: a letter damaged in transit.
+_DAMAGE = re.compile(r"(?<=[^\W_])(?:[\x00-\x1f\x7f-\x9f~{}\[\]^_|\\*#$%<>=;`@\"]|\?)+(?=[^\W_])")
+_STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PARENTHESES = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")
+#: A damaged letter, as normalised words hold it: it is one wrong letter, not a word break.
+DAMAGED = "?"
+_HELD = "\u01c2"  # a letter (for the regular expressions) that stands for DAMAGED meanwhile
+#: Children?s: an apostrophe lost to the encoding, not a damaged letter.
+_BROKEN_APOSTROPHE = re.compile(r"\?(?=s\b)")
+
+
+def _repair(text: str) -> str:
+    """Text whose UTF-8 was read as another encoding, put back (twice at most)."""
+    for _ in range(2):
+        if not _MOJIBAKE.search(text):
+            break
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                text = text.encode(encoding).decode("utf-8")
+                break
+            except UnicodeError:
+                continue
+        else:
+            break
+    return text
+
+
 def _plain(text: str) -> str:
-    """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space."""
-    text = text.casefold()
+    """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space; a
+    control character or stray symbol between letters (Po}lich) is one damaged letter."""
+    text = _repair(text)
+    text = _DAMAGE.sub(lambda m: DAMAGED * len(m.group()), text)
+    text = _STRAY.sub(" ", text).casefold()
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
         )
     text = _APOSTROPHES.sub("", text)
     text = _AMPERSAND.sub(" and ", text)
-    return _SEPARATORS.sub(" ", text)
+    text = _BROKEN_APOSTROPHE.sub("", text)
+    text = text.replace(DAMAGED, _HELD)
+    text = _SEPARATORS.sub(" ", text)
+    return text.replace(_HELD, DAMAGED)
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    words = _plain(text).split()
+def _words(text: str) -> list[str]:
+    """The plain words of a name, initials written apart joined (J B Smith as JB Smith) and a
+    legal form run into them split off again (D.S.M. N.V. as DSM NV)."""
     merged: list[str] = []
-    initials = False
-    for word in words:
-        # Initials written apart (J B Smith, J.B. Smith) become one word, as in JB Smith.
+    initials = 0
+    for word in _plain(text).split():
         single = len(word) == 1 and word.isalpha()
         if single and initials:
             merged[-1] += word
+            initials += 1
             continue
-        initials = single
+        initials = 1 if single else 0
         merged.append(word)
-    canonical = [_canonical(word) for word in merged]
+    out: list[str] = []
+    for word in merged:
+        if len(word) >= 4 and word[-2:] in _LEGAL and not any(c in "aeiou" for c in word[:-2]):
+            out.extend((word[:-2], word[-2:]))  # D S M N V: only initials
+        else:
+            out.append(word)
+    return out
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    canonical = [_canonical(word) for word in _words(text)]
     kept = [word for word in canonical if word not in _NOISE] or canonical
     while len(kept) > 1 and kept[0] in _TITLES:
         kept = kept[1:]
-    while len(kept) > 1 and kept[-1] in _LEGAL:
-        kept = kept[:-1]
-    return tuple(kept)
+    named = [word for word in kept if word not in _LEGAL]
+    return tuple(named or kept)
+
+
+def _cut_at_legal_form(text: str) -> str:
+    """A name up to its legal form: `Gist-Brocades N.V., Delft` is `Gist-Brocades N.V.`."""
+    words = _words(text)
+    for position, word in enumerate(words):
+        if position and _canonical(word) in _LEGAL and position < len(words) - 1:
+            return " ".join(words[: position + 1])
+    return ""
+
+
+def legal_forms(name: str) -> frozenset[str]:
+    """The legal forms a name carries (Ltd, PLC, B.V., ...), as one spelling each."""
+    return frozenset(
+        word for word in (_canonical(w) for w in _words(name)) if word in _LEGAL - {"uk", "gb"}
+    )
 
 
 #: Long words that a cut-off (Servi for Services) or a typo (Seevices) still names.
@@ -228,11 +289,19 @@ def _canonical(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
-    """The normalised words of a name, and of each side of a "t/a" (trading as) in it."""
+    """The normalised words of a name, and of each side of a "t/a" (trading as) in it, of the
+    name without what is in brackets, and of the name up to its legal form (a city or a
+    department after `Ltd,` or `B.V.,` is an address, not the name)."""
     parts = [part for part in _TRADING_AS.split(name) if part.strip()]
     forms = [_tokens(" ".join(parts))]
     if len(parts) > 1:
         forms.extend(_tokens(part) for part in parts)
+    bare = _PARENTHESES.sub(" ", name)
+    if bare != name and bare.strip():
+        forms.append(_tokens(bare))
+    cut = _cut_at_legal_form(bare)
+    if cut:
+        forms.append(_tokens(cut))
     unique = dict.fromkeys(form for form in forms if form)
     return tuple(unique) or ((),)
 
@@ -298,13 +367,20 @@ def business_domain(email: str) -> str:
 # -- scoring two names ------------------------------------------------------------------------
 
 
+#: A typo within a word scores by the word's length: one wrong letter in a long word leaves
+#: it plainly the word; in a short one it may be another name.
+TYPO_COST = 1.5
+
+
 @lru_cache(maxsize=1 << 18)
 def _similar(a: str, b: str) -> float:
     """How alike two normalised words are, 0 to 1.
 
-    A word cut short (LIMO for Limousines) is nearly the word. A word one or two letters
-    longer is not: Green and Greene, Son and Sons, Davis and Davies are other names, so a
-    plural, a letter more or a typo counts for little, and never decides a match alone.
+    A word cut short (LIMO for Limousines) is nearly the word. A letter replaced or two
+    swapped (a typo, a damaged letter) costs less the longer the word: Torphy-Xorkery is
+    Torphy-Corkery. A letter more or less is another matter: Green and Greene, Son and Sons,
+    Davis and Davies, Philips and Phillips are other names, so it counts for little unless
+    the word is long, and never decides a match alone.
     """
     if a == b:
         return 1.0
@@ -312,6 +388,14 @@ def _similar(a: str, b: str) -> float:
         return 0.0
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     gap = len(long) - len(short)
+    if long == short + ACRONYM:
+        return 0.85  # IBM for International Business Machines (see _fold_runs)
+    if gap == 0 and DAMAGED in a + b and len(short) >= 3:
+        damaged = [x == y or DAMAGED in (x, y) for x, y in zip(a, b, strict=True)]
+        if all(damaged):  # the only differences are letters known to be damaged
+            return 1.0 - 0.5 * sum(
+                DAMAGED in (x, y) for x, y in zip(a, b, strict=True)
+            ) / len(short)
     if len(short) == 1:
         return 0.7 if long.startswith(short) else 0.0  # an initial: J for Joseph
     if len(short) >= 3 and gap >= 3 and long.startswith(short):
@@ -322,11 +406,18 @@ def _similar(a: str, b: str) -> float:
         return 0.7  # a plural: Home and Homes (but also Wood and Woods)
     if len(short) >= 5:
         distance = OSA.distance(a, b)  # a swap of two letters is one edit
+        if gap == 0 and distance <= (1 if len(short) < 8 else 2):
+            return 1.0 - TYPO_COST * distance / len(short)  # letters replaced or swapped
         if distance == 1:
-            return 0.6  # a typo, or another name: Kowalski and Kowalsky
+            # a letter more: another name (Kowalski, Kowalsky) unless the word is long
+            return 0.6 if len(short) < 9 else 1.0 - 2.5 / len(long)
         if distance == 2 and len(short) >= 8:
             return 0.45
     return 0.0
+
+
+def _weight(word: str) -> float:
+    return 1.0 if len(word) == 1 else float(min(len(word), 6))
 
 
 def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float]:
@@ -335,8 +426,8 @@ def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float,
 
     Returns the matched weight on each side and each side's whole weight.
     """
-    weights_a = [1.0 if len(word) == 1 else float(min(len(word), 6)) for word in a]
-    weights_b = [1.0 if len(word) == 1 else float(min(len(word), 6)) for word in b]
+    weights_a = [_weight(word) for word in a]
+    weights_b = [_weight(word) for word in b]
     pairs = [
         (similarity, weights_a[i] + weights_b[j], i, j)
         for i, x in enumerate(a)
@@ -357,18 +448,76 @@ def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float,
     return matched_a, matched_b, sum(weights_a), sum(weights_b)
 
 
-def name_similarity(a: Sequence[str], b: Sequence[str]) -> float:
-    """Two names' normalised words alike, 0 to 100: missing and extra words both count."""
+#: Marks a run of words folded into the acronym it was matched with.
+ACRONYM = "\u2191"
+
+
+def _fold_runs(a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
+    """`b` with each run of its words that `a` writes as one word folded into that word:
+    run together (China Unicom for Chinaunicom) or as initials (International Business
+    Machines for IBM, marked so that it scores a little under the word itself)."""
+    wanted = {word for word in a if len(word) >= 2 and word not in b}
+    if not wanted or len(b) < 2:
+        return tuple(b)
+    out: list[str] = []
+    position = 0
+    while position < len(b):
+        for size in range(min(len(b) - position, 5), 1, -1):
+            run = b[position : position + size]
+            joined = "".join(run)
+            if joined in wanted:
+                out.append(joined)
+                break
+            initials = "".join(word[0] for word in run)
+            if size >= 3 and initials in wanted and all(len(w) > 1 for w in run):
+                out.append(initials + ACRONYM)
+                break
+        else:
+            out.append(b[position])
+            size = 1
+        position += size
+    return tuple(out)
+
+
+#: How far a contact's name found whole inside the client's (Philips in Koninklijke Philips
+#: N.V., University of Surrey in 5GIC University of Surrey) is raised from the share of both
+#: names' words matched towards the share of the contact's name: a client's name often
+#: carries a department, a place or a former word more. Not the other way round: a contact
+#: whose name has a word more than the client's (Group, Holdings, & Cafe) is as often
+#: another business.
+CONTAINED = 0.35
+
+
+def _pair_score(a: Sequence[str], b: Sequence[str], contained: float) -> float:
     if tuple(a) == tuple(b):
         return 100.0 if a else 0.0
     if "".join(a) == "".join(b):
         return 99.0  # Red Brick and RedBrick
+    a, b = _fold_runs(b, a), _fold_runs(a, b)
     matched_a, matched_b, whole_a, whole_b = _alignment(a, b)
-    return 100.0 * (matched_a + matched_b) / (whole_a + whole_b)
+    both = (matched_a + matched_b) / (whole_a + whole_b)
+    score = 100.0 * (both + contained * max(0.0, matched_b / whole_b - both))
+    if (len(a) == 1 or len(b) == 1) and score >= 85.0:
+        # one word that another name only begins, or one word of a longer name, is not
+        # enough to link on (Cert and CERTUNLP, Alcatel and AlcateLucent)
+        score = 85.0
+    return score
 
 
-def _best_name_score(forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]]) -> float:
-    return max(name_similarity(a, b) for a in forms_a for b in forms_b)
+def name_similarity(a: Sequence[str], b: Sequence[str]) -> float:
+    """Two names' normalised words alike, 0 to 100: missing and extra words both count."""
+    return _pair_score(a, b, 0.0)
+
+
+def client_similarity(client: Sequence[str], contact: Sequence[str]) -> float:
+    """`name_similarity`, raised where the contact's name is found whole in the client's."""
+    return _pair_score(client, contact, CONTAINED)
+
+
+def _best_name_score(
+    forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]], contained: float = 0.0
+) -> float:
+    return max(_pair_score(a, b, contained) for a in forms_a for b in forms_b)
 
 
 # -- candidates -------------------------------------------------------------------------------
@@ -563,7 +712,7 @@ class ContactIndex:
 
     def _candidate(self, party: _Party, index: int) -> Candidate:
         contact = self.contacts[index]
-        name_score = _best_name_score(party.forms, self._forms[index])
+        name_score = _best_name_score(party.forms, self._forms[index], CONTAINED)
         evidence = _evidence(party, self._evidence_of[index])
         return Candidate(contact, combine(name_score, evidence), round(name_score), evidence)
 
