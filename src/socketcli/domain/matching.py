@@ -367,6 +367,12 @@ def business_domain(email: str) -> str:
 # -- scoring two names ------------------------------------------------------------------------
 
 
+#: The long spellings of each word written short: intl is international, internationale...
+_SPELLED: dict[str, tuple[str, ...]] = {}
+for _long, _short in _CANONICAL.items():
+    if _long != _short and len(_long) >= 6:
+        _SPELLED[_short] = (*_SPELLED.get(_short, ()), _long)
+
 #: A typo within a word scores by the word's length: one wrong letter in a long word leaves
 #: it plainly the word; in a short one it may be another name.
 TYPO_COST = 1.5
@@ -386,6 +392,12 @@ def _similar(a: str, b: str) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0
+    if a in _SPELLED or b in _SPELLED:
+        # a word written short (intl) against a misspelling of its long form (intenationale)
+        known, other = (a, b) if a in _SPELLED else (b, a)
+        return max(
+            (_similar(long, other) for long in _SPELLED[known] if long != other), default=0.0
+        )
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     gap = len(long) - len(short)
     if long == short + ACRONYM:
@@ -488,36 +500,55 @@ def _fold_runs(a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
 CONTAINED = 0.35
 
 
-def _pair_score(a: Sequence[str], b: Sequence[str], contained: float) -> float:
+def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, float]:
+    """The score of `a` against `b`, and the share of `b`'s words found in `a` (0 to 1), or
+    0 when `a` has more than a word or two that `b` lacks."""
     if tuple(a) == tuple(b):
-        return 100.0 if a else 0.0
+        return (100.0, 1.0) if a else (0.0, 0.0)
+    if not a or not b:
+        return 0.0, 0.0
     if "".join(a) == "".join(b):
-        return 99.0  # Red Brick and RedBrick
+        return 99.0, 1.0  # Red Brick and RedBrick
     a, b = _fold_runs(b, a), _fold_runs(a, b)
     matched_a, matched_b, whole_a, whole_b = _alignment(a, b)
     both = (matched_a + matched_b) / (whole_a + whole_b)
-    score = 100.0 * (both + contained * max(0.0, matched_b / whole_b - both))
-    if (len(a) == 1 or len(b) == 1) and score >= 85.0:
+    found = matched_b / whole_b
+    score = 100.0 * (both + contained * max(0.0, found - both))
+    if matched_a / whole_a < MOSTLY:
+        found = min(found, WHOLE - 0.01)
+    if (len(a) == 1 or len(b) == 1) and score >= ONE_WORD:
         # one word that another name only begins, or one word of a longer name, is not
         # enough to link on (Cert and CERTUNLP, Alcatel and AlcateLucent)
-        score = 85.0
-    return score
+        score = ONE_WORD
+    return score, found
+
+
+#: A name whose words are found less than this share in the other is more than a typo or
+#: a word away from it (`WHOLE_NAME` is then not said).
+MOSTLY = 0.75
+
+#: The most a name of one word scores against a different name.
+ONE_WORD = 85.0
 
 
 def name_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """Two names' normalised words alike, 0 to 100: missing and extra words both count."""
-    return _pair_score(a, b, 0.0)
+    return _pair(a, b, 0.0)[0]
 
 
 def client_similarity(client: Sequence[str], contact: Sequence[str]) -> float:
     """`name_similarity`, raised where the contact's name is found whole in the client's."""
-    return _pair_score(client, contact, CONTAINED)
+    return _pair(client, contact, CONTAINED)[0]
 
 
-def _best_name_score(
+def _best_pair(
     forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]], contained: float = 0.0
-) -> float:
-    return max(_pair_score(a, b, contained) for a in forms_a for b in forms_b)
+) -> tuple[float, float]:
+    return max(_pair(a, b, contained) for a in forms_a for b in forms_b)
+
+
+def _best_name_score(forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]]) -> float:
+    return _best_pair(forms_a, forms_b)[0]
 
 
 # -- candidates -------------------------------------------------------------------------------
@@ -527,6 +558,11 @@ EMAIL = "email"
 DOMAIN = "email domain"
 OTHER_DOMAIN = "other email domain"
 MERGED_INTO = "merged into"
+WHOLE_NAME = "its whole name in the client's"
+COMMON_WORD = "one word many contacts share"
+OTHER_FORM = "other legal form"
+#: The share of the contact's name found in the client's for WHOLE_NAME.
+WHOLE = 0.9
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,6 +573,8 @@ class Candidate:
     score: int
     name_score: int
     evidence: tuple[str, ...] = ()
+    #: How much of the contact's name (0-100) is found in the client's.
+    found: int = 0
 
     @property
     def archived(self) -> bool:
@@ -560,6 +598,10 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
             score += (100.0 - score) * raises[kind]
         elif kind == OTHER_DOMAIN:
             score -= 10.0
+        elif kind == OTHER_FORM:
+            score -= 3.0
+    if COMMON_WORD in evidence:
+        score = min(score, float(DEFAULT_THRESHOLD - AUTO_MARGIN))
     return max(0, min(100, round(score)))
 
 
@@ -589,6 +631,11 @@ class ContactIndex:
     COMMON = 400
     #: How many contacts the cheap stage hands on to the careful one.
     PRESELECT = 8
+    #: Under this cheap score for the best found by block keys, runs of three letters are
+    #: tried too.
+    UNSURE = 75
+    #: How many contacts sharing the most runs of three letters are compared.
+    LETTERS = 200
     #: How many contacts a search scores carefully, at most.
     SEARCHED = 60
     #: Ranking this many clients or more is shared among processes (fork), one per core.
@@ -628,6 +675,12 @@ class ContactIndex:
             _party(contact.name, contact.email, "", _numbers(contact)) for contact in self.contacts
         ]
         self._plain = [" ".join(forms[0]) for forms in self._forms]
+        self._grams: dict[str, list[int]] | None = None  # built when first needed
+        self._word_count: dict[str, set[int]] = defaultdict(set)  # word -> contacts with it
+        for index, forms in enumerate(self._forms):
+            for form in forms:
+                for word in form:
+                    self._word_count[word].add(index)
         self._folded = [contact.name.casefold() for contact in self.contacts]
 
     # -- ranking --
@@ -687,15 +740,48 @@ class ContactIndex:
                 rare = sorted(lists, key=len)[:1]
             for found in rare:
                 forms.update(found)
-        if not forms:
-            return set()
-        numbers = list(forms)
-        choices = [self._sorted_words[number] for number in numbers]
+        chosen: set[int] = set()
+        best = 0.0
+        if forms:
+            numbers = list(forms)
+            choices = [self._sorted_words[number] for number in numbers]
+            for form in party.forms:
+                query = " ".join(sorted(form))
+                # the names most alike as a whole, and those most alike in the words they
+                # share (a client's name with a department or a place more finds its contact)
+                for scorer in (fuzz.ratio, fuzz.token_set_ratio):
+                    for _, score, position in process.extract(
+                        query, choices, scorer=scorer, limit=self.PRESELECT, score_cutoff=30
+                    ):
+                        chosen.add(self._owners[numbers[position]])
+                        best = max(best, score) if scorer is fuzz.ratio else best
+        if best < self.UNSURE:
+            chosen.update(self._by_letters(party))
+        return chosen
+
+    def _by_letters(self, party: _Party) -> set[int]:
+        """The contacts whose names share the most runs of three letters with the client's:
+        for a name whose every word is misspelt or damaged, so that no block key finds it."""
+        if self._grams is None:
+            grams: dict[str, list[int]] = defaultdict(list)
+            for number, key in enumerate(self._sorted_words):
+                for gram in _trigrams(key):
+                    grams[gram].append(number)
+            self._grams = dict(grams)
         chosen: set[int] = set()
         for form in party.forms:
-            query = " ".join(sorted(form))
+            hits: dict[int, int] = defaultdict(int)
+            for gram in _trigrams(" ".join(sorted(form))):
+                found = self._grams.get(gram, ())
+                if len(found) <= self.COMMON:
+                    for number in found:
+                        hits[number] += 1
+            if not hits:
+                continue
+            numbers = sorted(hits, key=hits.__getitem__, reverse=True)[: self.LETTERS]
+            choices = [self._sorted_words[number] for number in numbers]
             for _, _, position in process.extract(
-                query, choices, scorer=fuzz.ratio, limit=self.PRESELECT, score_cutoff=30
+                " ".join(sorted(form)), choices, scorer=fuzz.ratio, limit=self.PRESELECT
             ):
                 chosen.add(self._owners[numbers[position]])
         return chosen
@@ -712,9 +798,23 @@ class ContactIndex:
 
     def _candidate(self, party: _Party, index: int) -> Candidate:
         contact = self.contacts[index]
-        name_score = _best_name_score(party.forms, self._forms[index], CONTAINED)
+        name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
         evidence = _evidence(party, self._evidence_of[index])
-        return Candidate(contact, combine(name_score, evidence), round(name_score), evidence)
+        if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
+            evidence = (WHOLE_NAME, *evidence)
+        if self._common_word(party, index):
+            evidence = (*evidence, COMMON_WORD)
+        score = combine(name_score, evidence)
+        return Candidate(contact, score, round(name_score), evidence, round(100 * found))
+
+    def _common_word(self, party: _Party, index: int) -> bool:
+        """The client's name is one word that several contacts' names hold: it says little
+        (Bistro, when the list has The Bistro and Bistro 45)."""
+        words = {word for form in party.forms for word in form}
+        if len(words) != 1:
+            return False
+        (word,) = words
+        return len(self._word_count.get(word, ())) >= 3 and word in self._forms[index][0]
 
     # -- searching by a typed term --
 
@@ -840,9 +940,18 @@ def _block_keys(form: Sequence[str]) -> set[str]:
         keys.add(word[:4])
         if len(word) >= 6:
             keys.add("~" + word[-4:])
+        if len(word) <= 6 and word.isalpha():
+            keys.add("^" + word)  # an acronym meets the initials of a name
+    if len(form) >= 3:
+        keys.add("^" + "".join(word[0] for word in form))
     if not keys and len(form) > 1:
         keys.add("".join(form)[:4])  # only initials: A & B Ltd meets AB Ltd
     return keys
+
+
+def _trigrams(text: str) -> set[str]:
+    joined = text.replace(" ", "")
+    return {joined[i : i + 3] for i in range(len(joined) - 2)}
 
 
 def _numbers(contact: XeroContact) -> frozenset[str]:
@@ -869,6 +978,14 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 # -- deciding ---------------------------------------------------------------------------------
 
 
+#: `--auto` also links a candidate under the threshold, down to LEAD_BELOW points under it,
+#: whose whole name is in the client's (WHOLE_NAME: a typo, a department or a place more)
+#: when it is far enough ahead of the next active one: `margin`, and LEAD points more for
+#: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
+LEAD_BELOW = 15
+LEAD = 2.33
+
+
 def auto_choice(
     candidates: Sequence[Candidate],
     threshold: int = DEFAULT_THRESHOLD,
@@ -878,18 +995,26 @@ def auto_choice(
 
     The best active candidate must score at least `threshold` and be at least `margin` points
     ahead of the next active one, or be the only one of the two that carries the client's
-    reference or email address. Archived contacts never count: they cannot be linked.
+    reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
+    name in the client's and be `LEAD` points ahead. Archived contacts never count: they
+    cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
-    if not active or active[0].score < threshold:
+    if not active:
         return None
-    if len(active) > 1 and active[0].score - active[1].score < margin:
+    best = active[0]
+    ahead = best.score - active[1].score if len(active) > 1 else best.score
+    if best.score < threshold:
+        under = threshold - best.score
+        leads = WHOLE_NAME in best.evidence and ahead >= margin + LEAD * under
+        return best if leads and under <= LEAD_BELOW else None
+    if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email
         # address on one of them alone decides.
-        if _strong(active[0]) and not _strong(active[1]):
-            return active[0]
+        if _strong(best) and not _strong(active[1]):
+            return best
         return None
-    return active[0]
+    return best
 
 
 def _strong(candidate: Candidate) -> bool:

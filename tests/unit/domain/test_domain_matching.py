@@ -172,11 +172,25 @@ def test_a_swap_of_two_letters_is_one_typo() -> None:
     assert ranked[0].contact.name == "Holly Trading Ltd"
 
 
-def test_a_typo_is_a_close_but_lower_match_left_for_a_person() -> None:
-    client = Client("C16", "Kowalski Builders Ltd")
-    ranked = ContactIndex([contact("Kowalsky Builders Ltd")]).rank(client)
+def test_a_letter_more_is_a_close_but_lower_match_left_for_a_person() -> None:
+    # Philips and Phillips, Davis and Davies: a letter more or less is as often another name
+    client = Client("C16", "Nicholas Philips Cleaning Ltd")
+    ranked = ContactIndex([contact("Nicholas Phillips Cleaning Ltd")]).rank(client)
     assert 70 <= ranked[0].score < 90
     assert auto_choice(ranked) is None
+
+
+def test_a_replaced_letter_in_a_long_word_with_nothing_else_close_is_linked() -> None:
+    client = Client("C17", "Kowalski Builders Ltd")
+    ranked = ContactIndex([contact("Kowalsky Builders Ltd"), *DISTRACTORS]).rank(client)
+    assert ranked[0].score >= 90
+    assert auto_choice(ranked) == ranked[0]
+
+
+def test_a_replaced_letter_in_a_short_word_is_not_enough() -> None:
+    client = Client("C18", "Bomle Ltd")
+    ranked = ContactIndex([contact("Boyle Ltd"), *DISTRACTORS]).rank(client)
+    assert not ranked or auto_choice(ranked) is None
 
 
 def test_word_order_does_not_matter() -> None:
