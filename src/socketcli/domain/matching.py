@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from publicsuffixlist import PublicSuffixList
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -117,6 +118,8 @@ FREE_MAIL_DOMAINS = frozenset(
         "btconnect.com",
         "btinternet.com",
         "btopenworld.com",
+        "bigpond.com",
+        "bigpond.net.au",
         "fsmail.net",
         "gmail.com",
         "gmx.co.uk",
@@ -124,6 +127,7 @@ FREE_MAIL_DOMAINS = frozenset(
         "googlemail.com",
         "hotmail.co.uk",
         "hotmail.com",
+        "iinet.net.au",
         "icloud.com",
         "live.co.uk",
         "live.com",
@@ -133,16 +137,23 @@ FREE_MAIL_DOMAINS = frozenset(
         "msn.com",
         "nhs.net",
         "ntlworld.com",
+        "optusnet.com.au",
+        "orcon.net.nz",
         "outlook.com",
         "plus.com",
         "proton.me",
         "protonmail.com",
         "sky.com",
+        "slingshot.co.nz",
         "talktalk.net",
+        "tpg.com.au",
         "tiscali.co.uk",
         "virginmedia.com",
         "yahoo.co.uk",
         "yahoo.com",
+        "yahoo.com.au",
+        "yahoo.co.nz",
+        "xtra.co.nz",
         "ymail.com",
         "zoho.com",
     }
@@ -316,52 +327,26 @@ def email_domain(email: str) -> str:
     return domain
 
 
-#: Public suffixes: morganprice.co.uk and morganprice.com are one business's domains.
-_PUBLIC_SUFFIXES = (
-    ".co.uk",
-    ".org.uk",
-    ".ltd.uk",
-    ".plc.uk",
-    ".me.uk",
-    ".net.uk",
-    ".com.au",
-    ".net.au",
-    ".org.au",
-    ".co.nz",
-    ".org.nz",
-    ".com",
-    ".net",
-    ".org",
-    ".uk",
-    ".co",
-    ".io",
-    ".biz",
-    ".info",
-    ".ie",
-    ".eu",
-    ".law",
-    ".london",
-    ".scot",
-    ".wales",
-)
+@lru_cache(maxsize=1)
+def _suffixes() -> PublicSuffixList:
+    """The Public Suffix List shipped inside the `publicsuffixlist` package (read from the
+    package, never fetched): its ICANN section, where .co.nz, .com.au, .nz and .school.nz are
+    suffixes under which each name is another registrant's."""
+    return PublicSuffixList(only_icann=True)
 
 
 def business_domain(email: str) -> str:
-    """The name in an address's domain (`morganprice` of finance@morganprice.co.uk), with
-    its public suffix and subdomains off; "" for a mailbox provider's address."""
-    domain = email_domain(email)
+    """The name in an address's domain (`morganprice` of finance@morganprice.co.uk): the
+    label just under its public suffix, subdomains off; "" for a mailbox provider's address
+    or a domain with no registrable name. morganprice.co.uk and morganprice.com are one
+    business's domains; kiwiflorists.nz and bar.nz are two."""
+    domain = email_domain(email).strip(".")
     if not domain or domain in FREE_MAIL_DOMAINS:
         return ""
-    for suffix in _PUBLIC_SUFFIXES:
-        if domain.endswith(suffix) and len(domain) > len(suffix):
-            domain = domain[: -len(suffix)]
-            break
-    else:
-        # A suffix not listed (.de, .fr, .ca, ...): its last label is the top-level domain,
-        # which many businesses share; the name is the label before it.
-        if "." in domain:
-            domain = domain.rsplit(".", 1)[0]
-    return domain.rsplit(".", 1)[-1]
+    registered = _suffixes().privatesuffix(domain)
+    if not registered or registered in FREE_MAIL_DOMAINS:
+        return ""
+    return registered.split(".", 1)[0]
 
 
 # -- scoring two names ------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from socketcli.domain.matching import (
     ContactIndex,
+    business_domain,
     auto_choice,
     combine,
     name_similarity,
@@ -158,6 +159,35 @@ def test_one_business_on_two_public_suffixes_is_one_domain() -> None:
         client
     )
     assert top.evidence == ("email domain",)
+
+
+@pytest.mark.parametrize(
+    ("email", "domain"),
+    [
+        ("orders@kiwiflorists.nz", "kiwiflorists"),
+        ("accounts@kiwiflorists.co.nz", "kiwiflorists"),
+        ("office@kiwiflorists.net.nz", "kiwiflorists"),
+        ("office@bar.net.nz", "bar"),
+        ("hello@mail.acme.com.au", "acme"),
+        ("hello@acme.asn.au", "acme"),
+        ("finance@morganprice.co.uk", "morganprice"),
+        ("x@school.govt.nz", "school"),
+        ("someone@gmail.com", ""),
+        ("someone@xtra.co.nz", ""),  # a mailbox provider: says nothing of the business
+        ("someone@co.nz", ""),  # a public suffix alone names no business
+        ("someone@localhost", ""),
+        ("not an address", ""),
+    ],
+)
+def test_the_business_domain_is_the_name_under_the_public_suffix(email: str, domain: str) -> None:
+    assert business_domain(email) == domain
+
+
+def test_two_businesses_under_one_second_level_suffix_are_two_domains() -> None:
+    # .net.nz, .asn.au, .govt.nz: every registrant's name is its own, never the suffix's
+    client = Client("C1", "Kiwi Florists", "orders@kiwiflorists.net.nz")
+    (top,) = ContactIndex([contact("Kiwi Florist", "accounts@bar.net.nz")]).rank(client)
+    assert top.evidence == ("other email domain",)
 
 
 def test_a_cut_off_or_misspelt_long_word_is_still_the_word() -> None:
