@@ -417,11 +417,14 @@ def _weight(word: str) -> float:
     return 1.0 if len(word) == 1 else float(min(len(word), 6))
 
 
-def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float]:
+def _alignment(
+    a: Sequence[str], b: Sequence[str]
+) -> tuple[float, float, float, float, float]:
     """Pair each word of `a` with at most one of `b`, most alike first. A word weighs its
     length, up to 6 (an initial, 1).
 
-    Returns the matched weight on each side and each side's whole weight.
+    Returns the matched weight on each side, each side's whole weight, and how alike the
+    least alike word of `b` is to its pair (0 when one is unpaired or only begins its pair).
     """
     weights_a = [_weight(word) for word in a]
     weights_b = [_weight(word) for word in b]
@@ -433,16 +436,18 @@ def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float,
     ]
     pairs.sort(reverse=True)
     used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_b: dict[int, float] = {}
     matched_a = matched_b = 0.0
     for similarity, _, i, j in pairs:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
-        used_b.add(j)
+        cut = len(a[i]) > len(b[j]) + 2 and a[i].startswith(b[j])  # Alcatel in AlcateLucent
+        used_b[j] = 0.0 if cut else similarity
         matched_a += similarity * weights_a[i]
         matched_b += similarity * weights_b[j]
-    return matched_a, matched_b, sum(weights_a), sum(weights_b)
+    weakest = min((used_b.get(j, 0.0) for j in range(len(b))), default=0.0)
+    return matched_a, matched_b, sum(weights_a), sum(weights_b), weakest
 
 
 #: Marks a run of words folded into the acronym it was matched with.
@@ -495,12 +500,14 @@ def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, 
     if "".join(a) == "".join(b):
         return 99.0, 1.0  # Red Brick and RedBrick
     a, b = _fold_runs(b, a), _fold_runs(a, b)
-    matched_a, matched_b, whole_a, whole_b = _alignment(a, b)
+    matched_a, matched_b, whole_a, whole_b, weakest = _alignment(a, b)
     both = (matched_a + matched_b) / (whole_a + whole_b)
     found = matched_b / whole_b
+    if weakest < WORD_FOUND:
+        found = min(found, WHOLE - 0.01)  # a word of `b` missing, far off, or only begun
     score = 100.0 * (both + contained * max(0.0, found - both))
-    if matched_a / whole_a < MOSTLY:
-        found = min(found, WHOLE - 0.01)
+    if matched_a / whole_a < MOSTLY or len("".join(a)) < len("".join(b)):
+        found = min(found, WHOLE - 0.01)  # more than a typo or a word apart, or a cut name
     if (len(a) == 1 or len(b) == 1) and score >= ONE_WORD:
         # one word that another name only begins, or one word of a longer name, is not
         # enough to link on (Cert and CERTUNLP, Alcatel and AlcateLucent)
@@ -546,8 +553,10 @@ MERGED_INTO = "merged into"
 WHOLE_NAME = "its whole name in the client's"
 COMMON_WORD = "one word many contacts share"
 OTHER_FORM = "other legal form"
-#: The share of the contact's name found in the client's for WHOLE_NAME.
-WHOLE = 0.9
+#: The share of the contact's name found in the client's for WHOLE_NAME...
+WHOLE = 0.85
+#: ...each of its words at least this alike to one of the client's (a typo at most).
+WORD_FOUND = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,7 +595,7 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
         elif kind == OTHER_FORM:
             score -= 3.0
     if COMMON_WORD in evidence:
-        score = min(score, float(DEFAULT_THRESHOLD - AUTO_MARGIN))
+        score = min(score, ONE_WORD + 1)  # over another name of one word, under the threshold
     return max(0, min(100, round(score)))
 
 
@@ -599,12 +608,18 @@ class _Party:
     domain: str
     reference: str
     numbers: frozenset[str] = frozenset()  # a contact's ContactNumber and AccountNumber
+    forms_of_business: frozenset[str] = frozenset()  # its legal forms (ltd, plc, bv...)
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
     email = email.strip().casefold()
     return _Party(
-        name_forms(name), email, business_domain(email), reference.strip().casefold(), numbers
+        name_forms(name),
+        email,
+        business_domain(email),
+        reference.strip().casefold(),
+        numbers,
+        legal_forms(name),
     )
 
 
@@ -740,6 +755,11 @@ class ContactIndex:
                     ):
                         chosen.add(self._owners[numbers[position]])
                         best = max(best, score) if scorer is fuzz.ratio else best
+        for form in party.forms:
+            if len(form) == 1 and 2 <= len(form[0]) <= 6:  # an acronym: the names it stands for
+                found = self._postings.get("^" + form[0], ())
+                if len(found) <= self.PRESELECT:
+                    chosen.update(self._owners[number] for number in found)
         if best < self.UNSURE:
             chosen.update(self._by_letters(party))
         return chosen
@@ -913,7 +933,7 @@ def _rank_slice(
 
 def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
     """How much of a search term's words the name holds, 0 to 1."""
-    matched, _, whole, _ = _alignment(words, form)
+    matched, _, whole, _, _ = _alignment(words, form)
     return matched / whole if whole else 0.0
 
 
@@ -957,6 +977,9 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
             found.append(EMAIL)
         elif party.domain and contact.domain:
             found.append(DOMAIN if contact.domain == party.domain else OTHER_DOMAIN)
+    if party.forms_of_business and contact.forms_of_business:
+        if not party.forms_of_business & contact.forms_of_business:
+            found.append(OTHER_FORM)  # Gaylord Inc for Gaylord Ltd
     return tuple(found)
 
 
