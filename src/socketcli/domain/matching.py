@@ -458,8 +458,11 @@ def _fold_runs(a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
     """`b` with each run of its words that `a` writes as one word folded into that word:
     run together (China Unicom for Chinaunicom) or as initials (International Business
     Machines for IBM, marked so that it scores a little under the word itself)."""
-    wanted = {word for word in a if len(word) >= 2 and word not in b}
-    if not wanted or len(b) < 2:
+    if len(b) < 2:
+        return tuple(b)
+    starts = {word[0] for word in b}
+    wanted = {word for word in a if len(word) >= 3 and word[0] in starts and word not in b}
+    if not wanted:
         return tuple(b)
     out: list[str] = []
     position = 0
@@ -698,6 +701,7 @@ class ContactIndex:
         workers = workers or _cores()
         if workers < 2 or len(clients) < self.PARALLEL_FROM or sys.platform != "linux":
             return [self.rank(client, limit) for client in clients]
+        self._letter_index()  # built once, before the fork, for every worker
         global _FORKED
         _FORKED = self
         try:
@@ -727,7 +731,8 @@ class ContactIndex:
         chosen.update(self._evidence_for(party))
         if exclude is not None:
             chosen.discard(exclude)
-        scored = [self._candidate(party, index) for index in chosen]
+        common = self._common_word(party)
+        scored = [self._candidate(party, index, common) for index in chosen]
         scored.sort(key=lambda c: (-c.score, c.archived, c.contact.name.casefold()))
         return scored[:limit]
 
@@ -764,20 +769,25 @@ class ContactIndex:
             chosen.update(self._by_letters(party))
         return chosen
 
-    def _by_letters(self, party: _Party) -> set[int]:
-        """The contacts whose names share the most runs of three letters with the client's:
-        for a name whose every word is misspelt or damaged, so that no block key finds it."""
+    def _letter_index(self) -> dict[str, list[int]]:
+        """Each run of three letters -> the names holding it (built when first needed)."""
         if self._grams is None:
             grams: dict[str, list[int]] = defaultdict(list)
             for number, key in enumerate(self._sorted_words):
                 for gram in _trigrams(key):
                     grams[gram].append(number)
             self._grams = dict(grams)
+        return self._grams
+
+    def _by_letters(self, party: _Party) -> set[int]:
+        """The contacts whose names share the most runs of three letters with the client's:
+        for a name whose every word is misspelt or damaged, so that no block key finds it."""
+        grams = self._letter_index()
         chosen: set[int] = set()
         for form in party.forms:
             hits: dict[int, int] = defaultdict(int)
             for gram in _trigrams(" ".join(sorted(form))):
-                found = self._grams.get(gram, ())
+                found = grams.get(gram, ())
                 if len(found) <= self.COMMON:
                     for number in found:
                         hits[number] += 1
@@ -801,25 +811,25 @@ class ContactIndex:
             found.update(self._by_number.get(party.reference, ()))
         return found
 
-    def _candidate(self, party: _Party, index: int) -> Candidate:
+    def _candidate(self, party: _Party, index: int, common: str = "") -> Candidate:
         contact = self.contacts[index]
         name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
         evidence = _evidence(party, self._evidence_of[index])
         if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
             evidence = (WHOLE_NAME, *evidence)
-        if self._common_word(party, index):
+        if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
         return Candidate(contact, score, round(name_score), evidence, round(100 * found))
 
-    def _common_word(self, party: _Party, index: int) -> bool:
-        """The client's name is one word that several contacts' names hold: it says little
-        (Bistro, when the list has The Bistro and Bistro 45)."""
+    def _common_word(self, party: _Party) -> str:
+        """The client's name when it is one word that several contacts' names hold, which
+        says little (Bistro, when the list has The Bistro, Bistro 45 and Bistro Garden)."""
         words = {word for form in party.forms for word in form}
         if len(words) != 1:
-            return False
+            return ""
         (word,) = words
-        return len(self._word_count.get(word, ())) >= 3 and word in self._forms[index][0]
+        return word if len(self._word_count.get(word, ())) >= 3 else ""
 
     # -- searching by a typed term --
 
