@@ -119,7 +119,7 @@ class SetResult:
         return (
             self.ours.precision >= self.target
             and self.ours.recall >= best.recall
-            and self.ours.top1 > top1
+            and (self.ours.top1 > top1 or self.ours.top1 == self.ours.matchable)
         )
 
 
