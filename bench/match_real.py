@@ -145,15 +145,15 @@ def _baseline(
     score = Score()
     for query in queries:
         matchable = query["matchable"] == "1"
-        best = process.extract(
-            utils.default_process(query["name"]), names, scorer=scorer, limit=3
-        )
+        best = process.extract(utils.default_process(query["name"]), names, scorer=scorer, limit=3)
         hits = [master[index]["entity_id"] for _, _, index in best]
         if matchable:
             score.matchable += 1
             score.top1 += hits[:1] == [query["entity_id"]]
             score.top3 += query["entity_id"] in hits[:3]
-        found.append((matchable, query["entity_id"], [(s, hits[n]) for n, (_, s, _) in enumerate(best)]))
+        found.append(
+            (matchable, query["entity_id"], [(s, hits[n]) for n, (_, s, _) in enumerate(best)])
+        )
     best_recall, chosen = -1.0, (100, 0, 0, 0)
     for margin in (0, 5):
         for threshold in range(50, 101):

@@ -161,7 +161,9 @@ FREE_MAIL_DOMAINS = frozenset(
 
 
 #: Bytes of UTF-8 read as Windows-1252 or Latin-1 ("SÃ©nÃ©gal" for Sénégal) start so.
-_MOJIBAKE = re.compile("[\u00c2\u00c3][\u0080-\u00bf\u2018-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3][\u0080-\u00bf\u2018-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
 #: Control characters and stray symbols inside a word: a letter damaged in transit.
 _DAMAGE = re.compile(r"(?<=[^\W_])(?:[\x00-\x1f\x7f-\x9f~{}\[\]^_|\\*#$%<>=;`@\"]|\?)+(?=[^\W_])")
 _STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -390,9 +392,8 @@ def _similar(a: str, b: str) -> float:
     if gap == 0 and DAMAGED in a + b and len(short) >= 3:
         damaged = [x == y or DAMAGED in (x, y) for x, y in zip(a, b, strict=True)]
         if all(damaged):  # the only differences are letters known to be damaged
-            return 1.0 - 0.5 * sum(
-                DAMAGED in (x, y) for x, y in zip(a, b, strict=True)
-            ) / len(short)
+            wrong = sum(DAMAGED in (x, y) for x, y in zip(a, b, strict=True))
+            return 1.0 - 0.5 * wrong / len(short)
     if len(short) == 1:
         return 0.7 if long.startswith(short) else 0.0  # an initial: J for Joseph
     if len(short) >= 3 and gap >= 3 and long.startswith(short):
@@ -417,9 +418,7 @@ def _weight(word: str) -> float:
     return 1.0 if len(word) == 1 else float(min(len(word), 6))
 
 
-def _alignment(
-    a: Sequence[str], b: Sequence[str]
-) -> tuple[float, float, float, float, float]:
+def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float, float]:
     """Pair each word of `a` with at most one of `b`, most alike first. A word weighs its
     length, up to 6 (an initial, 1).
 
@@ -762,7 +761,7 @@ class ContactIndex:
                         best = max(best, score) if scorer is fuzz.ratio else best
         for form in party.forms:
             if len(form) == 1 and 2 <= len(form[0]) <= 6:  # an acronym: the names it stands for
-                found = self._postings.get("^" + form[0], ())
+                found = self._postings.get("^" + form[0], [])
                 if len(found) <= self.PRESELECT:
                     chosen.update(self._owners[number] for number in found)
         if best < self.UNSURE:
@@ -987,9 +986,9 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
             found.append(EMAIL)
         elif party.domain and contact.domain:
             found.append(DOMAIN if contact.domain == party.domain else OTHER_DOMAIN)
-    if party.forms_of_business and contact.forms_of_business:
-        if not party.forms_of_business & contact.forms_of_business:
-            found.append(OTHER_FORM)  # Gaylord Inc for Gaylord Ltd
+    forms, others = party.forms_of_business, contact.forms_of_business
+    if forms and others and not forms & others:
+        found.append(OTHER_FORM)  # Gaylord Inc for Gaylord Ltd
     return tuple(found)
 
 
