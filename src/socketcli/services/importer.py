@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -289,24 +290,73 @@ class _Sheet:
     complete: bool  # False when a required column is missing: its rows were not read
 
 
+#: Line ends as the csv module counts them (with newline=""): \r\n, \n or a lone \r.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_of(text: str, index: int) -> int:
+    """The line (from 1) on which the character at `index` stands."""
+    return len(_LINE_END.findall(text, 0, index)) + 1
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What a strict csv reader's complaint means for the person who saved the file."""
+    message = str(error)
+    if "expected after" in message:
+        return (
+            "a quoted cell on this row has text after its closing quote (a stray quote?): "
+            'inside a quoted cell, write a quote as two quotes ("")'
+        )
+    if "unexpected end of data" in message:
+        return _UNCLOSED
+    if "field larger than field limit" in message:
+        return f"a cell on this row is longer than {csv.field_size_limit():,} characters"
+    return f"is not valid CSV: {message}"
+
+
+_UNCLOSED = (
+    "a quote opens a cell on this row and is not closed on the same line (a stray or "
+    "missing quote?): a cell cannot span lines; nothing from here on was read"
+)
+
+
 def _read(path: Path, problems: _Problems) -> _Sheet | None:
     file = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as error:
         problems.add(file, 0, "", f"cannot be read: {error.strerror or error}")
         return None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = len(_LINE_END_BYTES.findall(data, 0, error.start)) + 1
         problems.add(
             file,
-            0,
+            line,
             "",
-            f"is not UTF-8 text (byte {error.start + 1}): save it as 'CSV UTF-8' and try again",
+            f"the row is not UTF-8 text (byte {error.start + 1} of the file): save the file "
+            "as 'CSV UTF-8' and try again",
         )
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    nul = text.find("\0")
+    if nul >= 0:
+        problems.add(
+            file,
+            _line_of(text, nul),
+            "",
+            "the row holds a NUL byte: this is not a text CSV file (save it as 'CSV UTF-8')",
+        )
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    begun = 1  # the line on which the record being read begins
     try:
         header = next(reader, None)
+        begun = reader.line_num + 1
+        if reader.line_num > HEADER_ROW:
+            problems.add(file, HEADER_ROW, "", _UNCLOSED)
+            return None
         if header is None or not any(cell.strip() for cell in header):
             problems.add(
                 file,
@@ -360,7 +410,11 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
             return _Sheet(file, kind, columns, [], complete=False)
         width = len(header)
         rows: list[_Row] = []
-        for number, record in enumerate(reader, start=HEADER_ROW + 1):
+        for record in reader:
+            number, begun = begun, reader.line_num + 1
+            if reader.line_num != number:  # a quoted cell ran on over the line's end
+                problems.add(file, number, "", _UNCLOSED)
+                return None
             if not "".join(record).strip():
                 continue
             row = _Row(file, number, record, columns, problems)
@@ -377,7 +431,7 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
             record.append("")  # what a column the file does not have reads as: see _Row.raw
             rows.append(row)
     except csv.Error as error:
-        problems.add(file, reader.line_num, "", f"is not valid CSV: {error}")
+        problems.add(file, begun, "", _csv_problem(error))
         return None
     return _Sheet(file, kind, columns, rows, complete=True)
 
