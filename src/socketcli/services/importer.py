@@ -29,9 +29,10 @@ from socketcli.domain.clients import (
     check_tracking,
     parse_year_end,
 )
+from socketcli.domain.dates import parse_date, parse_month
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.model import BillingMethod, ProposalStatus
-from socketcli.domain.money import parse_money, parse_quantity
+from socketcli.domain.money import parse_price, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import (
     accepted_at,
@@ -46,12 +47,11 @@ from socketcli.domain.proposals import (
     with_kept_line_ids,
 )
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
-from socketcli.domain.settings import XeroChoices
+from socketcli.domain.settings import PracticeSettings, XeroChoices, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore
 from socketcli.services.catalogue import check_account_code, parse_method
-from socketcli.services.proposals import parse_date
 from socketcli.services.settings import xero_choices
 
 T = TypeVar("T")
@@ -451,12 +451,6 @@ def _boolean(column: str) -> Callable[[str], bool]:
     return parse
 
 
-def _invoice_day(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 31:
-        raise InvalidInput(f"invoice day {text!r} is not a day of the month, 1 to 31")
-    return int(text)
-
-
 def _terms(text: str) -> str:
     return str(PaymentTerms.parse(text))
 
@@ -485,10 +479,6 @@ def _proposal_reference(text: str) -> str:
     return check_reference(text, "proposal reference")
 
 
-def _start_date(text: str) -> date:
-    return parse_date(text, "start date")
-
-
 def _service_tracking(text: str) -> str:
     return check_tracking(text, "tracking category")
 
@@ -501,20 +491,16 @@ def _description(text: str) -> str:
     return " ".join(text.split())
 
 
-def _unit_price(text: str) -> Decimal:
-    return parse_money(text, what="unit price")
-
-
 # Optional client columns: how a cell is read, and what an empty cell means.
 _CLIENT_FIELDS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "email": (check_email, ""),
     "year_end": (parse_year_end, None),
     "payment_terms": (_terms, None),
-    "invoice_day": (_invoice_day, None),
+    "invoice_day": (parse_invoice_day, None),
     "consolidate": (_boolean("consolidate"), None),
     "branding_theme": (_text, None),
     "tracking": (check_tracking, None),
-    "last_billable_month": (Month.parse, None),
+    "last_billable_month": (parse_month, None),
 }
 
 
@@ -713,19 +699,27 @@ class _ProposalCells:
         "to_month",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, practice: PracticeSettings) -> None:
+        style, sign = practice.date_format, practice.currency_sign
+
+        def start_date(text: str) -> date:
+            return parse_date(text, "start date", style)
+
+        def unit_price(text: str) -> Decimal:
+            return parse_price(text, what="unit price", signs=sign)
+
         self.reference = _Cell("proposal_reference", _proposal_reference, required=True)
         self.client = _Cell("client_reference", _client_reference, required=True)
         self.status = _Cell("status", _status, required=True)
-        self.start_date = _Cell("start_date", _start_date)
+        self.start_date = _Cell("start_date", start_date)
         self.title = _Cell("title", _text)
         self.service = _Cell("service", _service_name, required=True)
         self.description = _Cell("description", _description)
         self.quantity = _Cell("quantity", parse_quantity)
-        self.unit_price = _Cell("unit_price", _unit_price, required=True)
+        self.unit_price = _Cell("unit_price", unit_price, required=True)
         self.method = _Cell("billing_method", parse_method)
-        self.from_month = _Cell("from_month", Month.parse)
-        self.to_month = _Cell("to_month", Month.parse)
+        self.from_month = _Cell("from_month", parse_month)
+        self.to_month = _Cell("to_month", parse_month)
         self.heads: dict[tuple[str, ...], tuple[str, _Head]] = {}
         self.lines: dict[tuple[object, ...], _LineValues] = {}
         self.first_months: dict[date, Month] = {}
@@ -868,6 +862,7 @@ class _Context:
     stored: dict[str, Proposal]
     finalised: Month | None
     now: datetime  # accepted_at of a newly accepted proposal
+    practice: PracticeSettings  # how dates and amounts are written
 
 
 @dataclass(slots=True)
@@ -877,9 +872,9 @@ class _Grouped:
     broken: set[str]  # proposals with a row that could not be read
 
 
-def _group(sheets: list[_Sheet]) -> _Grouped:
+def _group(sheets: list[_Sheet], practice: PracticeSettings) -> _Grouped:
     """The rows of each proposal, checking that they agree on the proposal itself."""
-    cells = _ProposalCells()
+    cells = _ProposalCells(practice)
     grouped = _Grouped({}, {}, set())
     for sheet in sheets:
         read = cells.reader(sheet)
@@ -910,7 +905,7 @@ def _group(sheets: list[_Sheet]) -> _Grouped:
 
 
 def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
-    grouped = _group(sheets)
+    grouped = _group(sheets, context.practice)
     unknown: set[str] = set()
     for reference, (row, agreed) in grouped.heads.items():
         client = agreed[0]
@@ -1058,6 +1053,7 @@ def import_csv(
                 stored={p.reference: p for p in uow.proposals.by_references(wanted)},
                 finalised=uow.snapshots.latest_finalised(),
                 now=clock.now(),
+                practice=PracticeSettings.from_values(uow.settings.values()),
             )
             proposals = _proposals(sheets[Kind.PROPOSALS], context)
         if problems:

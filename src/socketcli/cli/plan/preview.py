@@ -126,6 +126,7 @@ def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
     """One invoice: to whom (and how its Xero contact stands), its dates, its lines."""
     from socketcli.cli.output import escape, money, table
     from socketcli.cli.output import show as render
+    from socketcli.domain.money import format_price
 
     render(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{_linked(invoice, link)}")
     render(
@@ -147,7 +148,7 @@ def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
         grid.add_row(
             escape(line.description),
             str(line.quantity),
-            money(line.unit_amount),
+            format_price(line.unit_amount),
             line.account_code or "",
             "account default",
             money(line.line_amount),
