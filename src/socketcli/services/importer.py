@@ -763,7 +763,11 @@ class _ProposalCells:
         status = self.status(row, cells[2])
         start_date = self.start_date(row, cells[3])
         title = self.title(row, cells[4]) or ""
-        if status is not None and status is not ProposalStatus.DRAFT and start_date is None:
+        if (
+            status is not None
+            and status is not ProposalStatus.DRAFT
+            and not cells[3].strip()  # (a start date given but not read is its own problem)
+        ):
             row.problem("start_date", f"an {status} proposal needs its start date, YYYY-MM-DD")
         if len(row.problems.found) > before or proposal is None or client is None or status is None:
             return None
