@@ -11,10 +11,10 @@ from socketcli.domain.clients import (
     check_tracking,
     parse_year_end,
 )
-from socketcli.domain.errors import Conflict, InvalidInput
+from socketcli.domain.errors import Conflict
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, Proposal
-from socketcli.domain.settings import _day as check_day
+from socketcli.domain.settings import parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
@@ -47,13 +47,9 @@ class ClientChanges:
                 str(PaymentTerms.parse(self.payment_terms)) if self.payment_terms.strip() else None
             )
         if self.invoice_day is not None:
-            if self.invoice_day.strip():
-                try:
-                    values["invoice_day"] = int(check_day(self.invoice_day))
-                except ValueError as error:
-                    raise InvalidInput(f"invoice day {self.invoice_day!r}: {error}") from None
-            else:
-                values["invoice_day"] = None
+            values["invoice_day"] = (
+                parse_invoice_day(self.invoice_day) if self.invoice_day.strip() else None
+            )
         if self.consolidate is not None:
             values["consolidate"] = self.consolidate
         if self.branding_theme is not None:
