@@ -43,7 +43,8 @@ def test_the_playground_has_open_work_of_every_kind(playground: Socket) -> None:
         has_period = row["period_start"] is not None
         assert has_period == (row["billing_method"] != "one_off"), row
     table = playground.ok("work", "list")
-    assert "one-off" in table.stdout and f"{len(rows)} work items" in table.stdout
+    assert "one-off" in table.stdout
+    assert f"{len(rows)} work items" in table.stdout
 
 
 def test_work_list_filters_by_status_and_client_and_prints_csv(playground: Socket) -> None:
@@ -138,12 +139,13 @@ def test_completing_a_whole_client_renews_its_quarterly_work(playground: Socket)
 
     assert "Opened the next period: CLI006 MTD quarterly update" in done.stderr
     rows = listed(playground, "--client", "CLI006")
-    assert [(r["id"], r["status"], r["posting"]) for r in rows][0] == (
+    assert next((r["id"], r["status"], r["posting"]) for r in rows) == (
         mtd["id"],
         "completed",
         "pending",
     )
-    assert rows[1]["status"] == "open" and rows[1]["period_start"] > mtd["period_start"]
+    assert rows[1]["status"] == "open"
+    assert rows[1]["period_start"] > mtd["period_start"]
 
 
 def test_not_connected_the_completion_waits_in_the_outbox_and_plan_post_sends_it(

@@ -92,7 +92,8 @@ def test_two_items_of_one_proposal_go_on_one_invoice_on_the_one_off_account_code
     posted = send(practice, gateway)
 
     [doc] = report.review.invoices
-    assert posted.exit_code == 0 and [p.reference for p in posted.posted] == [doc.reference]
+    assert posted.exit_code == 0
+    assert [p.reference for p in posted.posted] == [doc.reference]
     assert doc.reference == f"CLI029 {rnd.proposal_reference} work 21 Nov 2026"
     invoice = in_sandbox(xero, doc.reference)
     assert lines_of(invoice) == [
@@ -102,7 +103,8 @@ def test_two_items_of_one_proposal_go_on_one_invoice_on_the_one_off_account_code
     assert invoice["Status"] == "DRAFT"
     with practice.store() as uow:  # not linked before: linked to Xero's contact of its name
         client = uow.clients.get("CLI029")
-    assert client is not None and client.xero_contact_id == invoice["Contact"]["ContactID"]
+    assert client is not None
+    assert client.xero_contact_id == invoice["Contact"]["ContactID"]
     after = {i.id: i for i in items(practice, "CLI029")}
     number = posted.posted[0].number
     assert [(after[i].status, after[i].xero_number) for i in (rnd.id, setup.id)] == [
@@ -408,8 +410,10 @@ def test_an_unlinked_client_gets_its_contact_before_its_work_invoice(
     complete_work(practice.store, practice.clock, [item.id])
     report = send(practice, gateway)
 
-    assert report.exit_code == 0 and report.contacts_created == 1
+    assert report.exit_code == 0
+    assert report.contacts_created == 1
     invoice = in_sandbox(xero, "NEWCO PNEW work 21 Nov 2026")
     with practice.store() as uow:
         client = uow.clients.get("NEWCO")
-    assert client is not None and client.xero_contact_id == invoice["Contact"]["ContactID"]
+    assert client is not None
+    assert client.xero_contact_id == invoice["Contact"]["ContactID"]
