@@ -172,3 +172,21 @@ def test_reopening_a_completion_not_sent_drops_its_invoice(playground: Socket) -
     assert "had no other item: it will not be sent" in reopened.stderr
     assert listed(playground, "--client", "CLI029")[0]["status"] == "open"
     assert "is open" in playground.fails("work", "reopen", str(item["id"]), code=4)
+
+
+def test_a_long_list_is_laid_out_without_rich_with_the_same_cells(
+    playground: Socket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves: above PLAIN_ROWS rows (thousands, at 20,000 clients) the table is laid out
+    by hand, one row a line, with the cells the Rich table has."""
+    rich = playground.ok("work", "list").stdout
+    monkeypatch.setattr("socketcli.cli.work.PLAIN_ROWS", 0)
+    plain = playground.ok("work", "list").stdout
+
+    def cells(text: str) -> list[list[str]]:
+        rows = [line for line in text.splitlines() if line.startswith(" ")]
+        return [line.split() for line in rows if line.strip()[:1].isdigit()]
+
+    assert cells(plain) == cells(rich)
+    assert len(cells(plain)) == len(listed(playground))
+    assert plain.splitlines()[0] == f"{len(listed(playground))} work items"

@@ -116,36 +116,37 @@ def _item_json(item: WorkItem, text: Any) -> str:
     return "{" + ", ".join(fields) + "}"
 
 
+#: Above this many rows, `work list` lays its table out without Rich (see plain_table).
+PLAIN_ROWS = 500
+_HEADER = ("ID", "Client", "Proposal", "Work", "Period", "Amount", "Status", "Invoice")
+
+
 def _table(items: list[WorkItem], wanted: Any) -> None:
-    from socketcli.cli.output import escape, money, plural, say, show, table
+    from socketcli.cli.output import escape, money, plain_table, plural, say, show, table
 
     if not items:
         say("No work items" + (f" {wanted.value}." if wanted is not None else "."))
         return
-    grid = table(
-        "ID",
-        "Client",
-        "Proposal",
-        "Work",
-        "Period",
-        "Amount",
-        "Status",
-        "Invoice",
-        right=["ID", "Amount"],
-        title=plural(len(items), "work item"),
-    )
-    for item in items:
-        period = item.period
-        grid.add_row(
+    rows = [
+        (
             str(item.id),
-            escape(item.client_reference),
-            escape(item.proposal_reference),
-            escape(item.description),
-            f"{period[0].label} to {period[1].label}" if period else "one-off",
+            item.client_reference,
+            item.proposal_reference,
+            item.description,
+            f"{item.period[0].label} to {item.period[1].label}" if item.period else "one-off",
             money(item.amount),
             item.status.value,
-            escape(_invoice_cell(item)),
+            _invoice_cell(item),
         )
+        for item in items
+    ]
+    title = plural(len(items), "work item")
+    if len(rows) > PLAIN_ROWS:
+        plain_table(_HEADER, rows, title=title, right=["ID", "Amount"])
+        return
+    grid = table(*_HEADER, right=["ID", "Amount"], title=title)
+    for row in rows:
+        grid.add_row(*(escape(cell) for cell in row))
     show(grid)
 
 
