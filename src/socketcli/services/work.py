@@ -269,7 +269,7 @@ def reopen_work(
             )
         others = [
             i
-            for i in uow.work_items.listing(status=WorkStatus.COMPLETED)
+            for i in uow.work_items.listing(status=WorkStatus.COMPLETED, client_id=item.client_id)
             if i.outbox_id == entry.id and i.id != item_id
         ]
         uow.work_items.reopen([item_id])
