@@ -475,7 +475,7 @@ class FakeProposals(_Repository):
                 for item in state.work_items.values():
                     if item.line_id == dropped and item.status != "open":
                         raise Conflict(
-                            f"work item {item.id} is {item.status}: the proposal line it was "
+                            f"work item {item.id} was completed: the proposal line it was "
                             "billed on cannot be replaced from a month it was done in; change "
                             "the proposal from a later month"
                         )

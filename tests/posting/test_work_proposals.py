@@ -114,7 +114,7 @@ def test_invoiced_work_never_changes_and_a_change_that_would_remove_its_line_is_
     assert after == [invoiced]
 
     assert rnd.due is not None
-    with pytest.raises(Conflict, match=f"work item {rnd.id} is completed"):
+    with pytest.raises(Conflict, match=f"work item {rnd.id} was completed"):
         change(practice, rnd, rnd.due, "R&D tax credit claim=2000")
     assert [i for i in work(practice, "CLI029") if i.service == "R&D tax credit claim"] == [
         invoiced

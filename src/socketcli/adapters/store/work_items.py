@@ -136,7 +136,7 @@ class OpenItemsFollow:
             for item_id, line_id, _, _, status, *_ in items:
                 if line_id in gone and status != WorkStatus.OPEN.value:
                     raise Conflict(
-                        f"work item {item_id} is {status}: the proposal line it was billed "
+                        f"work item {item_id} was completed: the proposal line it was billed "
                         "on cannot be replaced from a month it was done in; change the "
                         "proposal from a later month"
                     )
