@@ -38,23 +38,38 @@ _COLUMNS = (
 )
 
 
-def _values(item: WorkItem) -> tuple[Any, ...]:
-    return (
-        item.id,
-        item.client_reference,
-        item.client_name,
-        item.proposal_reference,
-        item.service,
-        item.method.value,
-        item.description,
-        *((str(item.period[0]), str(item.period[1])) if item.period else (None, None)),
-        item.amount,
-        item.status.value,
-        item.invoice_reference,
-        item.posting,
-        item.xero_number,
-        item.error or None,
-    )
+def _rows(items: list[WorkItem]) -> list[tuple[Any, ...]]:
+    """Each item's values in _COLUMNS order (amounts as exact decimal text); each distinct
+    period worked out once (thousands of items share a few dozen)."""
+    periods: dict[tuple[Any, Any], tuple[str | None, str | None]] = {}
+    rows = []
+    for item in items:
+        key = (item.method, item.due)
+        period = periods.get(key)
+        if period is None:
+            found = item.period
+            period = periods[key] = (
+                (str(found[0]), str(found[1])) if found is not None else (None, None)
+            )
+        rows.append(
+            (
+                item.id,
+                item.client_reference,
+                item.client_name,
+                item.proposal_reference,
+                item.service,
+                item.method.value,
+                item.description,
+                *period,
+                str(item.amount),
+                item.status.value,
+                item.invoice_reference,
+                item.posting,
+                item.xero_number,
+                item.error or None,
+            )
+        )
+    return rows
 
 
 @app.command("list")
@@ -76,7 +91,7 @@ def list_(
 ) -> None:
     """List the on-completion and one-off work items: client, proposal, service, period,
     amount, status, and the Xero invoice number once invoiced."""
-    from socketcli.cli.output import Format, choose_format, emit_csv, emit_json, json_text
+    from socketcli.cli.output import Format, choose_format, emit_csv, emit_json
     from socketcli.domain.errors import InvalidInput
     from socketcli.domain.work import WorkStatus
     from socketcli.services.work import list_work
@@ -92,28 +107,12 @@ def list_(
             ) from None
     items = list_work(state(ctx).store, status=wanted, client=client)
     if shape is Format.JSON:
-        from socketcli.cli.output import Encoded, emit_json
-
-        emit_json([Encoded(_item_json(item, json_text)) for item in items])
+        emit_json([dict(zip(_COLUMNS, row, strict=True)) for row in _rows(items)])
         return
     if shape is Format.CSV:
-        emit_csv(_COLUMNS, (_values(item) for item in items))
+        emit_csv(_COLUMNS, _rows(items))
         return
     _table(items, wanted)
-
-
-def _item_json(item: WorkItem, text: Any) -> str:
-    """One item as a JSON object, written directly (thousands of items stay quick)."""
-    fields = []
-    for name, value in zip(_COLUMNS, _values(item), strict=True):
-        if value is None:
-            encoded = "null"
-        elif isinstance(value, int):
-            encoded = str(value)
-        else:
-            encoded = text(str(value))
-        fields.append(f'"{name}": {encoded}')
-    return "{" + ", ".join(fields) + "}"
 
 
 #: Above this many rows, `work list` lays its table out without Rich (see plain_table).
@@ -127,13 +126,22 @@ def _table(items: list[WorkItem], wanted: Any) -> None:
     if not items:
         say("No work items" + (f" {wanted.value}." if wanted is not None else "."))
         return
+    periods: dict[tuple[Any, Any], str] = {}
+
+    def period(item: WorkItem) -> str:
+        key = (item.method, item.due)
+        if key not in periods:
+            found = item.period
+            periods[key] = f"{found[0].label} to {found[1].label}" if found else "one-off"
+        return periods[key]
+
     rows = [
         (
             str(item.id),
             item.client_reference,
             item.proposal_reference,
             item.description,
-            f"{item.period[0].label} to {item.period[1].label}" if item.period else "one-off",
+            period(item),
             money(item.amount),
             item.status.value,
             _invoice_cell(item),

@@ -413,6 +413,8 @@ class SqlWorkItems(SqlRepository):
 def rows_to_items(rows: Sequence[Any]) -> list[WorkItem]:
     months: dict[str | None, Month | None] = {None: None}
     quantities: dict[str, Decimal] = {}
+    amounts: dict[int, Decimal] = {}
+    trackings: dict[tuple[str | None, str | None], tuple[tuple[str, str], ...]] = {}
     items = []
     for (
         item_id,
@@ -445,6 +447,14 @@ def rows_to_items(rows: Sequence[Any]) -> list[WorkItem]:
             quantities[quantity] = Decimal(quantity)
         if completed_at is not None and completed_at.tzinfo is None:
             completed_at = completed_at.replace(tzinfo=UTC)
+        for minor_value in (unit_minor, minor):
+            if minor_value not in amounts:
+                amounts[minor_value] = from_minor(minor_value)
+        tracking_key = (service_tracking, client_tracking)
+        if tracking_key not in trackings:
+            trackings[tracking_key] = parse_tracking(service_tracking) + parse_tracking(
+                client_tracking
+            )
         invoiced = state == OutboxState.POSTED.value
         items.append(
             WorkItem(
@@ -457,13 +467,13 @@ def rows_to_items(rows: Sequence[Any]) -> list[WorkItem]:
                 method=_METHODS[method],
                 description=description,
                 quantity=quantities[quantity],
-                unit_price=from_minor(unit_minor),
-                amount=from_minor(minor),
+                unit_price=amounts[unit_minor],
+                amount=amounts[minor],
                 due=months[due],
                 status=WorkStatus.INVOICED if invoiced else WorkStatus(status),
                 line_id=line_id,
                 account_code=account_code,
-                tracking=parse_tracking(service_tracking) + parse_tracking(client_tracking),
+                tracking=trackings[tracking_key],
                 completed_at=completed_at,
                 invoice_reference=reference,
                 posting=state,
