@@ -29,6 +29,7 @@ from typing import Any, Self
 
 from socketcli.adapters.store.reader import BILLED_STATUSES, parse_tracking
 from socketcli.domain.billing import client_totals
+from socketcli.domain.errors import Conflict
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import BillableLine, ClientMonth, ProposalStatus
@@ -44,6 +45,7 @@ from socketcli.domain.records import (
     XeroContact,
 )
 from socketcli.domain.settings import PracticeSettings
+from socketcli.domain.work import WorkLine, first_due, follow, opens_item
 from socketcli.ports.store import PushedDetails, SyncState
 from socketcli.ports.xero import (
     ContactChange,
@@ -468,6 +470,17 @@ class FakeProposals(_Repository):
                 if before is not None and before.head.id is not None
                 else next_id(p.head.id for p in state.proposals.values())
             )
+        # Open work items follow the new lines (domain.work.follow), as in SQL: taken before
+        # the lines are rewritten, applied after, for the proposals whose lines change.
+        relined = [
+            p.reference
+            for p in proposals
+            if p.reference in state.proposals
+            and [(x.id, _as_stored(x, x.id or 0)) for x in p.lines]
+            != [(i, state.lines[i].line) for i in state.proposals[p.reference].line_ids]
+        ]
+        before_lines = {r: _work_lines(state, r) for r in relined}
+        before_items = {r: _items_of(state, r) for r in relined}
         kept_ids: dict[str, list[int | None]] = {}
         for proposal in proposals:
             before = state.proposals.get(proposal.reference)
@@ -477,6 +490,14 @@ class FakeProposals(_Repository):
                 keeps = line.id is not None and line.id in existing and line.id not in kept
                 kept.append(line.id if keeps else None)
             kept_ids[proposal.reference] = kept
+            for dropped in existing - set(kept):
+                for item in state.work_items.values():
+                    if item.line_id == dropped and item.status != "open":
+                        raise Conflict(
+                            f"work item {item.id} was completed: the proposal line it was "
+                            "billed on cannot be replaced from a month it was done in; change "
+                            "the proposal from a later month"
+                        )
             for dropped in existing - set(kept):
                 del state.lines[dropped]
                 for item in [i for i in state.work_items.values() if i.line_id == dropped]:
@@ -508,6 +529,28 @@ class FakeProposals(_Repository):
                 tuple(line_ids),
                 cancelled_at,
             )
+        this_month = Month.of(now.date())
+        for reference in relined:
+            old = {line.id: line for line in before_lines[reference]}
+            new = _work_lines(state, reference)
+            by_id = {line.id: line for line in new}
+            for item in before_items[reference]:
+                if item.status != "open" or item.line_id not in old:
+                    continue
+                line = old[item.line_id]
+                target = follow(
+                    line.method, line.service, item.due_month, by_id.get(item.line_id), new,
+                    this_month,
+                )  # fmt: skip
+                if target is None:
+                    state.work_items.pop(item.id, None)
+                else:
+                    state.work_items[item.id] = replace(
+                        item,
+                        line_id=target.id,
+                        description=target.description,
+                        amount=target.amount,
+                    )
 
     def cancelled_at(self, reference: str) -> datetime | None:
         """When the store recorded the proposal's cancellation (None: not cancelled)."""
@@ -524,30 +567,61 @@ def _as_stored(line: ProposalLine, line_id: int) -> ProposalLine:
     )
 
 
-class FakeWorkItems(_Repository):
-    def open_for(self, references: Sequence[str], *, in_force_from: Month | None = None) -> None:
-        state = self.state
-        wanted = set(references)
-        has_item = {item.line_id for item in state.work_items.values()}
-        clients = {c.reference: c for c in state.clients.values()}
-        for stored in sorted(state.lines.values(), key=lambda s: s.id):
-            line = stored.line
-            if (
-                stored.proposal not in wanted
-                or not line.billing_method.is_work
-                or stored.id in has_item
-            ):
-                continue
-            if in_force_from is not None and (
-                line.start is None or (line.end is not None and line.end < in_force_from)
-            ):
-                continue
-            client = clients[state.proposals[stored.proposal].head.client_reference]
-            assert client.id is not None
-            item_id = next_id(state.work_items)
-            state.work_items[item_id] = FakeWorkItem(
-                item_id, stored.id, client.id, line.description, stored.amount, line.start
+def _work_lines(state: FakeState, reference: str) -> list[WorkLine]:
+    """A proposal's started work lines, as domain/work.py sees them."""
+    stored = state.proposals.get(reference)
+    lines = []
+    for line_id in sorted(stored.line_ids if stored is not None else ()):
+        line = state.lines[line_id].line
+        if line.billing_method.is_work and line.start is not None:
+            service = state.services[state.lines[line_id].service_id].name
+            lines.append(
+                WorkLine(
+                    line_id,
+                    service,
+                    line.billing_method,
+                    line.start,
+                    line.end,
+                    line.anchor,
+                    line.description,
+                    line.amount,
+                )
             )
+    return lines
+
+
+def _items_of(state: FakeState, reference: str) -> list[FakeWorkItem]:
+    stored = state.proposals.get(reference)
+    ids = set(stored.line_ids if stored is not None else ())
+    return sorted(
+        (item for item in state.work_items.values() if item.line_id in ids), key=lambda i: i.id
+    )
+
+
+class FakeWorkItems(_Repository):
+    def open_for(self, references: Sequence[str], *, in_force_from: Month) -> None:
+        state = self.state
+        clients = {c.reference: c for c in state.clients.values()}
+        for reference in sorted(set(references)):
+            if reference not in state.proposals:
+                continue
+            lines = _work_lines(state, reference)
+            known = [
+                (i.line_id, i.due_month, i.status == "open") for i in _items_of(state, reference)
+            ]
+            client = clients[state.proposals[reference].head.client_reference]
+            assert client.id is not None
+            for line in lines:
+                if line.end is not None and line.end < in_force_from:
+                    continue
+                due = first_due(line, in_force_from)
+                if due is None or not opens_item(line, lines, known):
+                    continue
+                known.append((line.id, due, True))
+                item_id = next_id(state.work_items)
+                state.work_items[item_id] = FakeWorkItem(
+                    item_id, line.id, client.id, line.description, line.amount, due
+                )
 
     def all(self) -> list[FakeWorkItem]:
         """Every work item, by id (the SQL store has no such read: a fake's extra)."""

@@ -219,7 +219,8 @@ class Wiring:
                 lock.acquire()
             except Timeout:
                 raise PostingAlreadyRunning(
-                    f"another `socket plan post` or `socket sync` is posting to Xero from this "
+                    f"another `socket plan post`, `socket work complete` or `socket sync` is posting "
+                    f"to Xero from this "
                     f"store (it holds {path}): this one did nothing; the running one carries on"
                 ) from None
             try:

@@ -23,6 +23,7 @@ from socketcli.cli import (
     services,
     settings,
     sync,
+    work,
     xero,
 )
 from socketcli.cli.context import State
@@ -151,6 +152,7 @@ app.add_typer(contacts.app, name="contacts")
 app.add_typer(services.app, name="services")
 app.add_typer(proposals.app, name="proposals")
 app.add_typer(plan.app, name="plan")
+app.add_typer(work.app, name="work")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(xero.app, name="xero")
 app.command("sync")(sync.sync)

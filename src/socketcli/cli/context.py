@@ -68,11 +68,17 @@ class State:
     ) -> Iterator[XeroAccess]:
         """Xero for this command; in playground mode the sandbox, and (with `announce`) a line
         on stderr that says so. With `connect`, a playground not connected yet connects to
-        its sandbox first, as `socket --playground xero connect` would (nothing to ask)."""
+        its sandbox first, as `socket --playground xero connect` would (nothing to ask),
+        unless `xero disconnect` said not to."""
         from socketcli.cli.output import say
 
         with self.wiring.xero(settings, say=say, announce=announce) as xero:
-            if connect and xero.playground and not xero.tenant_id:
+            if (
+                connect
+                and xero.playground
+                and not xero.tenant_id
+                and settings.get("xero_disconnected") != "true"
+            ):
                 self._connect_playground(xero)
             yield xero
 

@@ -70,6 +70,7 @@ class ChangeType(StrEnum):
 class InvoiceKind(StrEnum):
     RECURRING = "recurring"
     ALIGNMENT = "alignment"
+    WORK = "work"  # on-completion and one-off work, invoiced when completed (domain/work.py)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,6 +50,7 @@ class OutboxEntry:
     xero_number: str | None = None
     error: str = ""
     sent_at: datetime | None = None  # when it was last marked sending
+    work: bool = False  # a work completion's invoice (domain/work.py), not a finalised month's
 
 
 def posting_day(month: Month, zone: ZoneInfo) -> datetime:

@@ -19,6 +19,7 @@ from socketcli.domain.posting import OutboxEntry, OutboxState
 from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.sync import PushedDetails as PushedDetails
+from socketcli.domain.work import WorkItem, WorkLine, WorkStatus
 from socketcli.ports.xero import (
     XeroAccount,
     XeroBrandingTheme,
@@ -161,10 +162,45 @@ class ProposalRepository(Protocol):
 
 
 class WorkItemRepository(Protocol):
+    """On-completion and one-off work: open items, and completed ones with their invoice's
+    outbox entry (domain/work.py decides what opens, follows and renews)."""
+
     def open_for(self, references: Sequence[str], *, in_force_from: Month) -> None:
-        """Open work items for the on-completion and one-off lines of these proposals that
-        have none yet (only lines still in force from `in_force_from`, when given). An item's
-        amount is its line's amount."""
+        """Open work items for the on-completion and one-off lines of these proposals in
+        force from `in_force_from` that `domain.work.opens_item` gives one (a quarterly or
+        annual item for the period in force then). An item's amount is its line's amount."""
+        ...
+
+    def listing(
+        self,
+        *,
+        status: WorkStatus | None = None,
+        client_id: int | None = None,
+        ids: Sequence[int] | None = None,
+    ) -> list[WorkItem]:
+        """Items by client, proposal and period (all, or of a status, a client, these ids)."""
+        ...
+
+    def lines(self, proposal_ids: Sequence[int]) -> dict[int, list[WorkLine]]:
+        """By proposal id: its started work lines, every version."""
+        ...
+
+    def proposal_of(self, item_ids: Sequence[int]) -> dict[int, int]:
+        """By item id: its proposal's id."""
+        ...
+
+    def dues(self, proposal_ids: Sequence[int]) -> dict[int, list[tuple[int, Month | None]]]:
+        """By proposal id: each of its items' (line id, due month)."""
+        ...
+
+    def complete(self, item_ids: Sequence[int], outbox_id: int) -> None:
+        """The items are completed, their invoice the outbox entry `outbox_id`."""
+        ...
+
+    def reopen(self, item_ids: Sequence[int]) -> None: ...
+
+    def add(self, items: Sequence[tuple[int, int, WorkLine, Month]]) -> None:
+        """Open items: (proposal id, client id, the line version, the due month)."""
         ...
 
 
@@ -279,8 +315,31 @@ class OutboxRepository(Protocol):
         ...
 
     def entries(
-        self, *, months: Sequence[Month] | None = None, states: Sequence[OutboxState] = ()
-    ) -> list[OutboxEntry]: ...
+        self,
+        *,
+        months: Sequence[Month] | None = None,
+        states: Sequence[OutboxState] = (),
+        work: bool | None = None,
+    ) -> list[OutboxEntry]:
+        """By id; with `months`, those months' finalised invoices only; with `work`, only
+        work completions' invoices (True) or only the plan's (False)."""
+        ...
+
+    def add_work(self, doc: InvoiceDocument, key: str, body: str) -> int:
+        """Write a work completion's invoice, pending; its entry id."""
+        ...
+
+    def references(self, prefix: str) -> set[str]:
+        """The references in the outbox that start with `prefix`."""
+        ...
+
+    def rewrite(self, changes: Sequence[tuple[int, str, str]]) -> None:
+        """(entry id, body, key) of invoices not in Xero whose request changed."""
+        ...
+
+    def remove(self, entry_ids: Sequence[int]) -> None:
+        """Delete entries that never reached Xero."""
+        ...
 
     def mark_sending(self, entries: Sequence[OutboxEntry]) -> None: ...
 

@@ -108,7 +108,7 @@ SERVICES: tuple[Service, ...] = (
     Service(MTD, BillingMethod.QUARTERLY_ON_COMPLETION),
     Service(PARTNERSHIP, BillingMethod.ANNUAL_ON_COMPLETION),
     Service(XERO_SETUP, BillingMethod.ONE_OFF),
-    Service(RND, BillingMethod.ONE_OFF, tracking_category="Department:Advisory"),
+    Service(RND, BillingMethod.ONE_OFF, tracking_category="Region:South"),
     Service(WEEKLY_PAYROLL, BillingMethod.WEEKLY),
 )
 _SERVICES = {service.name: service for service in SERVICES}
@@ -372,7 +372,8 @@ def _seeds(alignment_start: int) -> tuple[_Seed, ...]:
               changes=(_Change(0, remove=(m,)),)),
         _Seed("CLI029", "Technology company package", -9,
               (L(b, "190"), _payroll(5, "12"), L(a, "110"), L(v, "150"))),
-        _Seed("CLI029", "R&D tax credit claim", -2, (L(RND, "1500"),)),
+        _Seed("CLI029", "R&D claim and Xero migration", -2,
+              (L(RND, "1500"), L(XERO_SETUP, "650"))),
         _Seed("CLI030", "Sole trader package with VAT", -13,
               (L(b, "95"), L(v, "150"), L(sa, "275"))),
         _Seed("CLI031", "Sole trader package", -7,

@@ -231,13 +231,18 @@ def post(
     exclusive: Callable[[], AbstractContextManager[object]] | None = None,
     listener: PostingListener | None = None,
     only: Collection[str] | None = None,
+    work: bool | None = None,
 ) -> PostingReport:
     """Post what is due (or one finalised month, when due), settling first what an earlier
     run left in flight. `xero` opens the gateway, only when there is something to send or to
     settle; `exclusive` holds other posters off for the whole run. `only`: queue and send
-    just the invoices with these references (a month's outstanding ones, just frozen)."""
+    just the invoices with these references (a month's outstanding ones, just frozen).
+
+    Work completions' invoices (services/work.py) are due at once: `work` True sends only
+    them (`socket work complete`); None (the default) sends them too when everything due is
+    posted (no `month`, no `only`); False never."""
     with exclusive() if exclusive is not None else nullcontext():
-        return _Run(store, clock, listener, only).run(xero, month, retry_failed)
+        return _Run(store, clock, listener, only, work).run(xero, month, retry_failed)
 
 
 class _Run:
@@ -249,11 +254,14 @@ class _Run:
         clock: Clock,
         listener: PostingListener | None,
         only: Collection[str] | None = None,
+        work: bool | None = None,
     ) -> None:
         self.store = store
         self.clock = clock
         self.listener = listener
         self.only = None if only is None else frozenset(only)
+        self.work_only = work is True
+        self.work = work is True or (work is None and only is None)
         self.report = PostingReport()
 
     def _wanted(self, reference: str) -> bool:
@@ -265,14 +273,15 @@ class _Run:
         month: Month | None,
         retry_failed: bool,
     ) -> PostingReport:
-        months = self._months(month)
+        months = [] if self.work_only else self._months(month)
+        self.work = self.work and month is None
         if not self._work(months, retry_failed):
             return self.report
         try:
             with xero() as gateway:
                 self.xero = gateway
                 self._settle()
-                if months:
+                if months or self.work:
                     self._contacts(months)
                     self._queue(months, retry_failed)
                     self._send(months)
@@ -292,6 +301,8 @@ class _Run:
                 self._wanted(e.reference)
                 for e in (uow.outbox.entries(months=months, states=states) if months else [])
             ):
+                return True
+            if self.work and uow.outbox.entries(work=True, states=states):
                 return True
             return any(
                 self._wanted(doc.reference) for m in months for _, doc in uow.outbox.unqueued(m)
@@ -383,6 +394,9 @@ class _Run:
                 and doc.client_id in clients
                 and not clients[doc.client_id].xero_contact_id
             }
+            for entry, sent in self._unlinked_work(uow):
+                if entry.client_id in clients and not clients[entry.client_id].xero_contact_id:
+                    unlinked.setdefault(entry.client_id, sent.contact_name)
             if not unlinked:
                 return
             needed = contacts_needed(unlinked.items(), uow.mirror.contacts())
@@ -428,6 +442,14 @@ class _Run:
         self.report.contacts_created += len(created)
         self.report.contacts_linked += linked
 
+    def _unlinked_work(self, uow: UnitOfWork) -> list[tuple[OutboxEntry, NewInvoice]]:
+        """The pending work invoices written without a Xero contact, with their requests."""
+        if not self.work:
+            return []
+        pending = uow.outbox.entries(work=True, states=[OutboxState.PENDING])
+        sent = [(e, invoice_of(e.body)) for e in pending]
+        return [(e, invoice) for e, invoice in sent if invoice.contact_id is None]
+
     def _queue(self, months: Sequence[Month], retry_failed: bool) -> None:
         with self.store(write=True) as uow:
             themes = {t.name.casefold(): t.branding_theme_id for t in uow.mirror.branding_themes()}
@@ -451,6 +473,29 @@ class _Run:
                     if self._wanted(e.reference)
                 ]
                 uow.outbox.requeue([(e.id, key_for(e.reference, e.attempts)) for e in failed])
+            if self.work:
+                # A work invoice is written when its items are completed: a client linked
+                # since (by the user, or by the contacts step above) is sent to that contact.
+                uow.outbox.rewrite(
+                    [
+                        (
+                            entry.id,
+                            body_of(
+                                replace(
+                                    sent,
+                                    contact_id=contacts[entry.client_id].contact_id,
+                                    contact_name=contacts[entry.client_id].name,
+                                )
+                            ),
+                            entry.key,
+                        )
+                        for entry, sent in self._unlinked_work(uow)
+                        if entry.client_id in contacts
+                    ]
+                )
+                if retry_failed:
+                    failed = uow.outbox.entries(work=True, states=[OutboxState.FAILED])
+                    uow.outbox.requeue([(e.id, key_for(e.reference, e.attempts)) for e in failed])
             uow.commit()
         self.report.queued = len(entries)
 
@@ -458,10 +503,16 @@ class _Run:
         with self.store() as uow:
             pending = [
                 e
-                for e in uow.outbox.entries(months=months, states=[OutboxState.PENDING])
+                for e in (
+                    uow.outbox.entries(months=months, states=[OutboxState.PENDING])
+                    if months
+                    else []
+                )
                 if self._wanted(e.reference)
             ]
-        self.report.months = sorted({e.month for e in pending})
+            if self.work:
+                pending += uow.outbox.entries(work=True, states=[OutboxState.PENDING])
+        self.report.months = sorted({e.month for e in pending if not e.work})
         done = 0
         for batch in batches(pending):
             with self.store(write=True) as uow:

@@ -18,6 +18,9 @@ from socketcli.ports.store import OpenStore
 
 TENANT_SETTING = "xero_tenant_id"
 ORGANISATION_SETTING = "xero_organisation"
+#: "true" once `xero disconnect` ran (and until the next connect): the playground does not
+#: connect to its sandbox by itself against the person's word.
+DISCONNECTED_SETTING = "xero_disconnected"
 #: Xero forgets a refresh token unused for this long.
 REFRESH_TOKEN_LIFETIME = timedelta(days=60)
 
@@ -136,6 +139,8 @@ def connect(
         stored_in = connection.keep(chosen.tenant_id, replacing=previous)
         uow.settings.set(TENANT_SETTING, chosen.tenant_id)
         uow.settings.set(ORGANISATION_SETTING, chosen.name)
+        if settings.get(DISCONNECTED_SETTING):
+            uow.settings.set(DISCONNECTED_SETTING, "")
         uow.commit()
         replaced = ""
         if previous and previous != chosen.tenant_id:
@@ -232,5 +237,6 @@ def disconnect(store: OpenStore, credentials: Credentials) -> DisconnectReport:
         credentials.forget(tenant)
         uow.settings.set(TENANT_SETTING, "")
         uow.settings.set(ORGANISATION_SETTING, "")
+        uow.settings.set(DISCONNECTED_SETTING, "true")
         uow.commit()
         return DisconnectReport(organisation, tenant, tuple(done), tuple(problems))

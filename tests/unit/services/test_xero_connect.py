@@ -174,7 +174,11 @@ def test_disconnecting_revokes_forgets_and_clears_the_organisation(connected: Fa
 
     assert (credentials.revoked, credentials.forgotten) == (["t-1"], ["t-1"])
     assert report.done == ("revoked the refresh token at Xero",)
-    assert setting_values(connected.open) == {"xero_tenant_id": "", "xero_organisation": ""}
+    assert setting_values(connected.open) == {
+        "xero_tenant_id": "",
+        "xero_organisation": "",
+        "xero_disconnected": "true",  # the playground does not connect again by itself
+    }
 
 
 def test_disconnecting_while_xero_is_unreachable_still_forgets_the_connection(

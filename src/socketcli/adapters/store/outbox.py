@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.domain.invoice import InvoiceDocument
@@ -27,6 +27,7 @@ _COLUMNS = (
     "xero_number",
     "error",
     "sent_at",
+    "kind",
 )
 
 
@@ -44,6 +45,7 @@ def _entry(row: Sequence[Any]) -> OutboxEntry:
         number,
         error,
         sent,
+        kind,
     ) = row
     if sent is not None and sent.tzinfo is None:  # SQLite keeps no zone: stored in UTC
         sent = sent.replace(tzinfo=UTC)
@@ -60,6 +62,7 @@ def _entry(row: Sequence[Any]) -> OutboxEntry:
         xero_number=number,
         error=error or "",
         sent_at=sent,
+        work=kind == "work",
     )
 
 
@@ -121,13 +124,72 @@ class SqlOutbox(SqlRepository):
             ],
         )
 
+    def add_work(self, doc: InvoiceDocument, key: str, body: str) -> int:
+        """Write a work completion's invoice, pending; its entry id."""
+        table = self.table("outbox_invoices")
+        entry_id = self.session.execute(
+            table.insert()
+            .returning(table.c.id)
+            .values(
+                snapshot_invoice_id=None,
+                kind="work",
+                month=str(doc.month),
+                client_id=doc.client_id,
+                reference=doc.reference,
+                state=OutboxState.PENDING.value,
+                idempotency_key=key,
+                body=body,
+                attempts=0,
+                error="",
+                created_at=self.now(),
+            )
+        ).scalar_one()
+        return int(entry_id)
+
+    def references(self, prefix: str) -> set[str]:
+        """The references in the outbox that start with `prefix`."""
+        table = self.table("outbox_invoices")
+        return set(
+            self.session.execute(
+                select(table.c.reference).where(
+                    table.c.reference.startswith(prefix, autoescape=True)
+                )
+            ).scalars()
+        )
+
+    def rewrite(self, changes: Sequence[tuple[int, str, str]]) -> None:
+        """(entry id, body, key) of invoices not in Xero whose request changed before it was
+        sent (a contact linked since, an item reopened)."""
+        self._set(
+            [
+                {"row_id": entry_id, "body": body, "idempotency_key": key}
+                for entry_id, body, key in changes
+            ]
+        )
+
+    def remove(self, entry_ids: Sequence[int]) -> None:
+        """Delete entries that never reached Xero (a completion reopened)."""
+        if entry_ids:
+            table = self.table("outbox_invoices")
+            self.session.execute(delete(table).where(table.c.id.in_(list(entry_ids))))
+
     def entries(
-        self, *, months: Sequence[Month] | None = None, states: Sequence[OutboxState] = ()
+        self,
+        *,
+        months: Sequence[Month] | None = None,
+        states: Sequence[OutboxState] = (),
+        work: bool | None = None,
     ) -> list[OutboxEntry]:
+        """Entries by id; with `months`, the finalised invoices of those months (no work
+        invoices); `work` True or False: only work completions' invoices, or only the plan's."""
         table = self.table("outbox_invoices")
         statement = select(*(table.c[name] for name in _COLUMNS)).order_by(table.c.id)
         if months is not None:
-            statement = statement.where(table.c.month.in_([str(m) for m in months]))
+            statement = statement.where(
+                table.c.month.in_([str(m) for m in months]), table.c.kind == "plan"
+            )
+        if work is not None:
+            statement = statement.where(table.c.kind == ("work" if work else "plan"))
         if states:
             statement = statement.where(table.c.state.in_([s.value for s in states]))
         return [_entry(row) for row in self.session.execute(statement).all()]

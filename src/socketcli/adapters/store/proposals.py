@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, select, update
 
 from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
+from socketcli.adapters.store.work_items import OpenItemsFollow
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import price_text, to_minor
 from socketcli.domain.months import Month
@@ -149,8 +150,10 @@ class SqlProposals(SqlRepository):
 
         Each proposal's stored lines become exactly its lines: a line with the id of one of
         its stored lines keeps that row (rewritten only where its values differ), a line
-        without one is inserted, and stored lines not kept are deleted with their work
-        items. A proposal whose row and lines are all unchanged is not written.
+        without one is inserted, and stored lines not kept are deleted. Open work items follow
+        the new lines (domain.work.follow: moved to the version in force, or dropped); a
+        completed or invoiced item's line cannot be deleted (Conflict). A proposal whose row
+        and lines are all unchanged is not written.
         """
         if not proposals:
             return
@@ -279,6 +282,7 @@ class SqlProposals(SqlRepository):
         line_updates: list[dict[str, Any]] = []
         line_deletes: list[int] = []
         row_updates: list[dict[str, Any]] = []
+        relined: list[int] = []  # proposals whose lines change: their open work follows
         for proposal in proposals:
             proposal_id = ids[proposal.reference]
             existing = stored_lines.get(proposal_id, {})
@@ -311,6 +315,8 @@ class SqlProposals(SqlRepository):
             before_row = stored_rows.get(proposal.reference)
             if before_row is None:
                 continue
+            if lines_changed:
+                relined.append(proposal_id)
             after = dict(zip(fields, row_values(proposal), strict=True))
             if lines_changed or any(before_row[key] != value for key, value in after.items()):
                 cancelled = becomes_cancelled(ProposalStatus(before_row["status"]), proposal.status)
@@ -323,6 +329,8 @@ class SqlProposals(SqlRepository):
                     }
                 )
 
+        # Open work items follow the new lines (domain.work.follow); done ones never change.
+        following = OpenItemsFollow(self.session, relined, line_deletes) if relined else None
         for chunk in chunks(line_deletes):
             self.session.execute(delete(work_table).where(work_table.c.proposal_line_id.in_(chunk)))
             self.session.execute(delete(line_table).where(line_table.c.id.in_(chunk)))
@@ -333,6 +341,8 @@ class SqlProposals(SqlRepository):
         self.insert_many(
             "proposal_lines", ["proposal_id", "position", *line_fields, "created_at"], line_inserts
         )
+        if following is not None:
+            following.apply(now)
         if row_updates:
             self.session.execute(
                 update(proposal_table).where(proposal_table.c.id == bindparam("row_id")),

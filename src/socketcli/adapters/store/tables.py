@@ -101,10 +101,12 @@ class WorkItemRow(SQLModel, table=True):
     client_id: int = Field(foreign_key="clients.id", index=True)
     description: str
     amount_minor: int
-    status: str = "open"  # open, completed
-    due_month: str | None = None
+    status: str = "open"  # open, completed (invoiced: its outbox entry is posted)
+    due_month: str | None = None  # a quarterly or annual item's period starts here
     completed_at: datetime | None = None
     created_at: datetime
+    # The outbox entry of the invoice its completion made (None while open).
+    outbox_id: int | None = Field(default=None, foreign_key="outbox_invoices.id", index=True)
 
 
 class PlanSnapshotRow(SQLModel, table=True):
@@ -173,7 +175,11 @@ class OutboxInvoiceRow(SQLModel, table=True):
     __tablename__ = "outbox_invoices"
 
     id: int | None = Field(default=None, primary_key=True)
-    snapshot_invoice_id: int = Field(foreign_key="snapshot_invoices.id", unique=True)
+    # The finalised invoice it posts (None: a work completion's invoice, kind 'work').
+    snapshot_invoice_id: int | None = Field(
+        default=None, foreign_key="snapshot_invoices.id", unique=True
+    )
+    kind: str = Field(default="plan", sa_column_kwargs={"server_default": "plan"})  # plan, work
     month: str = Field(index=True)
     client_id: int = Field(foreign_key="clients.id")
     reference: str = Field(unique=True)

@@ -97,9 +97,9 @@ class XeroAccess:
     def _not_connected(self) -> XeroNotConnected:
         if self.playground:
             return XeroNotConnected(
-                "not connected to Xero yet: the playground connects to its sandbox by itself "
-                "at the first `socket --playground sync` or `plan post` (or run "
-                "`socket --playground xero connect`)"
+                "not connected to Xero: run `socket --playground xero connect` (the "
+                "playground connects to its sandbox by itself at the first `sync` or `plan "
+                "post`, until `xero disconnect`)"
             )
         return XeroNotConnected("not connected to Xero: run `socket xero connect`")
 
