@@ -21,6 +21,7 @@ from socketcli.domain.approval import (
 from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
+from socketcli.domain.history import approved, approved_outstanding, unapproved
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
 from socketcli.domain.links import ContactLink, LinkStatus, link_of
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
@@ -513,6 +514,9 @@ def approve_plan(
                 "run `socket plan approve` again"
             )
         uow.snapshots.freeze(review.month, documents, approved_by)
+        uow.history.record(
+            approved(review.month, invoices=len(documents), total=review.total, by=approved_by)
+        )
         uow.commit()
         return ApprovalReport(review.month, len(documents), review.total, approved_by, review)
 
@@ -552,6 +556,7 @@ def unapprove_plan(store: OpenStore, month: Month | None = None) -> UnapprovalRe
     with store(write=True) as uow:
         report = _finalised(uow, month)
         uow.snapshots.thaw(report.month)
+        uow.history.record(unapproved(report.month, invoices=report.invoices, total=report.total))
         uow.commit()
         return report
 
@@ -657,6 +662,11 @@ def freeze_outstanding(
             )
         if review.invoices:
             uow.snapshots.append(review.month, review.invoices)
+            uow.history.record(
+                approved_outstanding(
+                    review.month, invoices=len(review.invoices), total=review.total
+                )
+            )
             uow.commit()
         return review
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from socketcli.domain.errors import InvalidInput, NotFound, SocketError
+from socketcli.domain.history import organisation_changed
 from socketcli.ports.store import OpenStore
 
 TENANT_SETTING = "xero_tenant_id"
@@ -136,6 +137,7 @@ def connect(
         stored_in = connection.keep(chosen.tenant_id, replacing=previous)
         uow.settings.set(TENANT_SETTING, chosen.tenant_id)
         uow.settings.set(ORGANISATION_SETTING, chosen.name)
+        uow.history.record(organisation_changed(chosen.name, chosen.tenant_id))
         uow.commit()
         replaced = ""
         if previous and previous != chosen.tenant_id:
@@ -232,5 +234,6 @@ def disconnect(store: OpenStore, credentials: Credentials) -> DisconnectReport:
         credentials.forget(tenant)
         uow.settings.set(TENANT_SETTING, "")
         uow.settings.set(ORGANISATION_SETTING, "")
+        uow.history.record(organisation_changed(organisation, ""))
         uow.commit()
         return DisconnectReport(organisation, tenant, tuple(done), tuple(problems))
