@@ -30,6 +30,7 @@ from typing import Any, Self
 from socketcli.adapters.store.reader import BILLED_STATUSES, parse_tracking
 from socketcli.domain.billing import client_totals
 from socketcli.domain.errors import Conflict
+from socketcli.domain.history import HistoryEntry, HistoryEvent, HistoryQuery
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import BillableLine, ClientMonth, ProposalStatus
@@ -46,7 +47,7 @@ from socketcli.domain.records import (
 )
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.work import WorkLine, first_due, follow, opens_item
-from socketcli.ports.store import PushedDetails, SyncState
+from socketcli.ports.store import FinalisedMonth, PushedDetails, SyncState
 from socketcli.ports.xero import (
     ContactChange,
     CreatedInvoice,
@@ -171,6 +172,7 @@ class FakeState:
     sync_states: dict[str, SyncState] = field(default_factory=dict)
     pushed: dict[int, PushedDetails] = field(default_factory=dict)
     outbox: dict[int, OutboxEntry] = field(default_factory=dict)
+    history: dict[int, HistoryEntry] = field(default_factory=dict)
 
     def copy(self) -> FakeState:
         return FakeState(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})
@@ -632,6 +634,14 @@ class FakeSnapshots(_Repository):
     def months(self) -> list[Month]:
         return sorted(self.state.snapshots)
 
+    def finalised(self) -> list[FinalisedMonth]:
+        return [
+            FinalisedMonth(
+                s.month, len(s.invoices), s.total, s.finalised_at.astimezone(UTC), s.finalised_by
+            )
+            for _, s in sorted(self.state.snapshots.items())
+        ]
+
     def latest_finalised(self) -> Month | None:
         return self._uow.plan.latest_finalised()
 
@@ -798,8 +808,57 @@ class FakeOutbox(_Repository):
             if (months is None or entry.month in months) and (not states or entry.state in states)
         ]
 
+    def state_counts(self) -> dict[Month, dict[OutboxState, int]]:
+        counts: dict[Month, dict[OutboxState, int]] = {}
+        for entry in self.state.outbox.values():
+            by_state = counts.setdefault(entry.month, {})
+            by_state[entry.state] = by_state.get(entry.state, 0) + 1
+        return counts
+
     def add_entry(self, entry: OutboxEntry) -> None:
         self.state.outbox[entry.id] = entry
+
+
+class FakeHistory(_Repository):
+    """The history as the SQL one keeps it: appended, stamped with now (UTC) and the unit of
+    work's actor, read newest first; nothing changes or deletes an entry."""
+
+    def record(self, *events: HistoryEvent) -> None:
+        at = self.now().astimezone(UTC)
+        for event in events:
+            entry_id = next_id(self.state.history)
+            self.state.history[entry_id] = HistoryEntry(
+                entry_id,
+                at,
+                event.by or self._uow.actor,
+                event.kind,
+                event.summary,
+                event.month,
+                event.client_reference,
+                event.client_name,
+                event.details_json(),
+            )
+
+    def _selected(self, query: HistoryQuery) -> list[HistoryEntry]:
+        return [
+            e
+            for e in sorted(self.state.history.values(), key=lambda e: (e.at, e.id), reverse=True)
+            if (not query.kinds or e.kind in query.kinds)
+            and (query.month is None or e.month == query.month)
+            and (query.client_reference is None or e.client_reference == query.client_reference)
+            and (query.since is None or e.at >= query.since)
+        ]
+
+    def entries(self, query: HistoryQuery) -> list[HistoryEntry]:
+        found = self._selected(query)
+        return found[: query.limit] if query.limit else found
+
+    def count(self, query: HistoryQuery) -> int:
+        return len(self._selected(query))
+
+    def all(self) -> list[HistoryEntry]:
+        """Every entry, oldest first (a fake's extra)."""
+        return [self.state.history[i] for i in sorted(self.state.history)]
 
 
 class FakeUnitOfWork:
@@ -813,11 +872,13 @@ class FakeUnitOfWork:
     snapshots: FakeSnapshots
     mirror: FakeMirror
     outbox: FakeOutbox
+    history: FakeHistory
 
     def __init__(self, store: FakeStore, *, write: bool = False) -> None:
         self._store = store
         self.write = write
         self.location = store.location
+        self.actor = store.actor
         self.committed = False
         self._state: FakeState | None = None
         self.settings = FakeSettings(self)
@@ -828,9 +889,12 @@ class FakeUnitOfWork:
         self.snapshots = FakeSnapshots(self)
         self.mirror = FakeMirror(self)
         self.outbox = FakeOutbox(self)
+        self.history = FakeHistory(self)
         for call, error in store.failures.items():
             repository, method = call.split(".")
-            setattr(getattr(self, repository), method, _raiser(error))
+            # "uow.commit": the commit itself fails (a full disk), after all was done.
+            target = self if repository == "uow" else getattr(self, repository)
+            setattr(target, method, _raiser(error))
 
     @property
     def state(self) -> FakeState:
@@ -884,12 +948,20 @@ class FakeStore:
     `read` (an OpenReader). One write unit of work at a time, as the store's write lock.
 
     `fail("work_items.open_for", OSError("disk full"))`: that repository method raises in
-    every unit of work opened from then on (a store failing half-way through a use case).
+    every unit of work opened from then on (a store failing half-way through a use case);
+    `fail("uow.commit", ...)`: every commit does (the whole use case rolls back).
     """
 
-    def __init__(self, clock: FakeClock | None = None, *, location: str = "the fake store") -> None:
+    def __init__(
+        self,
+        clock: FakeClock | None = None,
+        *,
+        location: str = "the fake store",
+        actor: str = "tester",
+    ) -> None:
         self.clock = clock or FakeClock()
         self.location = location
+        self.actor = actor  # who the history names
         self.state = FakeState()
         self.commits = 0
         self.failures: dict[str, Exception] = {}

@@ -100,9 +100,12 @@ class Wiring:
             self._engine = open_engine(self.location, create=create)
         return self._engine
 
-    def uow(self, *, write: bool = False, create: bool = False) -> UnitOfWork:
+    def uow(self, *, write: bool = False, create: bool = False, actor: str = "") -> UnitOfWork:
+        """A unit of work; `actor`: who its history entries name (default: the OS user)."""
         engine = self.engine(create=create)
-        return sql_store(engine, self.clock, location=self.location.describe())(write=write)
+        return sql_store(engine, self.clock, location=self.location.describe(), actor=actor)(
+            write=write
+        )
 
     def create(self) -> None:
         """Create the store, or bring an existing one to the newest schema."""
@@ -236,12 +239,26 @@ class Wiring:
             self._engine = None
 
 
-def sql_store(engine: Engine, clock: Clock, *, location: str = "") -> OpenStore:
-    """The services' `OpenStore` on an engine: each call opens a SQL unit of work."""
+def os_user() -> str:
+    """Who runs this process, as the operating system names them (the history's "who" unless
+    --by says otherwise)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):  # no login name and no passwd entry
+        return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def sql_store(engine: Engine, clock: Clock, *, location: str = "", actor: str = "") -> OpenStore:
+    """The services' `OpenStore` on an engine: each call opens a SQL unit of work, whose
+    history entries name `actor` (default: the operating-system user)."""
     from socketcli.adapters.store.uow import SqlUnitOfWork
 
+    who = actor or os_user()
+
     def open_store(*, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock, write=write, location=location)
+        return SqlUnitOfWork(engine, clock, write=write, location=location, actor=who)
 
     return open_store
 

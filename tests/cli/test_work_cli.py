@@ -129,6 +129,12 @@ def test_done_when_two_items_of_one_proposal_are_one_invoice_in_the_sandbox(
     ]
     assert "is invoiced already" in playground.fails("work", "complete", ids[0], "--yes", code=4)
     assert "cannot be reopened" in playground.fails("work", "reopen", ids[0], code=4)
+    history = playground.json("history", "--client", "CLI029")["entries"]
+    kinds = [entry["kind"] for entry in history]
+    assert kinds.count("completion") == 1
+    assert kinds.count("posting") == 1
+    completion = next(e for e in history if e["kind"] == "completion")
+    assert completion["summary"] == "completed 2 work items of PRO037 for CLI029: 2,150.00"
 
 
 def refused_by_xero(playground: Socket) -> Socket:
@@ -182,6 +188,8 @@ def test_reopening_a_completion_not_sent_drops_its_invoice(playground: Socket) -
     reopened = playground.ok("work", "reopen", str(item["id"]))
 
     assert "had no other item: it will not be sent" in reopened.stderr
+    [latest, *_] = playground.json("history", "--kind", "completion")["entries"]
+    assert latest["summary"].startswith(f"reopened work item {item['id']} R&D tax credit claim for")
     assert listed(playground, "--client", "CLI029")[0]["status"] == "open"
     assert "is open" in playground.fails("work", "reopen", str(item["id"]), code=4)
 

@@ -237,6 +237,7 @@ def test_a_changed_client_and_service_are_updated_and_nothing_else_is_rewritten(
     assert {table: count for table, count in rewritten.items() if count} == {
         "clients": 1,
         "services": 1,
+        "history": 1,  # the import's entry: its files and counts
     }
     assert examples_imported.rows(
         "SELECT email, updated_at > created_at FROM clients WHERE reference = 'ACME'"

@@ -14,6 +14,7 @@ from socketcli import __version__
 from socketcli.cli import (
     clients,
     contacts,
+    history,
     importing,
     init,
     plan,
@@ -132,6 +133,14 @@ def root(
             help="Use the demo practice made by `socket playground`.",
         ),
     ] = False,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by",
+            help="Who is acting, as the history records it (default: the operating-system user).",
+            metavar="NAME",
+        ),
+    ] = None,
     version: Annotated[
         bool,
         typer.Option(
@@ -141,6 +150,7 @@ def root(
 ) -> None:
     """Turn accepted proposals into a monthly billing plan and post it to Xero."""
     ctx.obj = State(db=db, playground=playground_)
+    ctx.obj.act_as(by)
 
 
 app.command("init")(init.init)
@@ -156,3 +166,4 @@ app.add_typer(work.app, name="work")
 app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(xero.app, name="xero")
 app.command("sync")(sync.sync)
+app.command("history")(history.history)

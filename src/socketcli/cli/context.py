@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 class State:
     db: Path | None = None
     playground: bool = False
+    #: Who the history names (global or per-command --by); None: the operating-system user.
+    by: str | None = None
     _wiring: Wiring | None = field(default=None, repr=False)
 
     @property
@@ -37,10 +39,29 @@ class State:
 
     _announced: bool = field(default=False, repr=False)
 
+    @property
+    def actor(self) -> str:
+        """Who is acting: --by (this command's, else the global one), else the OS user."""
+        if self.by:
+            return self.by
+        from socketcli.bootstrap import os_user
+
+        return os_user()
+
+    def act_as(self, by: str | None) -> None:
+        """A command's own --by: it names who acts from here on (over the global --by)."""
+        if by is not None:
+            from socketcli.domain.errors import InvalidInput
+
+            cleaned = by.strip()
+            if not cleaned or not cleaned.isprintable():
+                raise InvalidInput(f"--by {by!r} is not a name: give who is acting")
+            self.by = cleaned
+
     def store(self, *, write: bool = False) -> UnitOfWork:
         """Open a unit of work (the services' `OpenStore`); the first says so when the store
-        is the playground."""
-        uow = self.wiring.uow(write=write)
+        is the playground. Its history entries name `actor`."""
+        uow = self.wiring.uow(write=write, actor=self.actor)
         self.announce()
         return uow
 

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self
 
+from socketcli.domain.history import HistoryEntry, HistoryEvent, HistoryQuery
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink
 from socketcli.domain.model import BillableLine, ClientMonth
@@ -204,6 +206,17 @@ class WorkItemRepository(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class FinalisedMonth:
+    """A finalised month as its snapshot has it."""
+
+    month: Month
+    invoices: int
+    total: Decimal
+    finalised_at: datetime
+    finalised_by: str
+
+
 class SnapshotRepository(Protocol):
     """The finalised (approved) months and the invoices they froze."""
 
@@ -211,6 +224,11 @@ class SnapshotRepository(Protocol):
 
     def months(self) -> list[Month]:
         """Every finalised month, oldest first."""
+        ...
+
+    def finalised(self) -> list[FinalisedMonth]:
+        """Every finalised month with its invoice count, total and who finalised it, oldest
+        first."""
         ...
 
     def totals(self, month: Month) -> dict[int, ClientMonth] | None:
@@ -355,6 +373,28 @@ class OutboxRepository(Protocol):
         """(entry id, new key) of each invoice to send again."""
         ...
 
+    def state_counts(self) -> dict[Month, dict[OutboxState, int]]:
+        """By month, how many entries are in each state (one grouped read)."""
+        ...
+
+
+class HistoryRepository(Protocol):
+    """The append-only record of what was done (domain/history.py): written by the services
+    in the transaction of the change they record, never changed nor deleted."""
+
+    def record(self, *events: HistoryEvent) -> None:
+        """Append events, stamped with now and (where an event names nobody) this unit of
+        work's actor: the person running the command."""
+        ...
+
+    def entries(self, query: HistoryQuery) -> list[HistoryEntry]:
+        """The entries the query selects, newest first (at most `query.limit`, 0: all)."""
+        ...
+
+    def count(self, query: HistoryQuery) -> int:
+        """How many entries the query selects, its limit aside."""
+        ...
+
 
 class UnitOfWork(Protocol):
     """One transaction on the store, with a repository per aggregate. Nothing is written
@@ -379,6 +419,8 @@ class UnitOfWork(Protocol):
     def mirror(self) -> MirrorRepository: ...
     @property
     def outbox(self) -> OutboxRepository: ...
+    @property
+    def history(self) -> HistoryRepository: ...
     @property
     def plan(self) -> PlanReader:
         """The plan's set-based reads, in this transaction."""

@@ -11,6 +11,7 @@ from functools import cached_property
 
 from socketcli.domain.billing import next_billing_month
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
+from socketcli.domain.history import HistoryEvent, LinkHow, linked, unlinked
 from socketcli.domain.links import (
     ContactLink,
     LinkStatus,
@@ -226,8 +227,25 @@ def _link(
             "pass --shared to link this client to it too"
         )
     saved = uow.clients.save(link_to(client, contact))
+    uow.history.record(_linked(client, contact, LinkHow.BY_HAND))
     uow.commit()
     return LinkOutcome(saved, contact, others)
+
+
+def _linked(
+    client: Client, contact: XeroContact | None, how: LinkHow, score: int | None = None
+) -> HistoryEvent:
+    """The history's line for a client's new link (naming the contact it had before)."""
+    before = client.xero_contact_name or client.xero_contact_id
+    return linked(
+        client.reference,
+        client.name,
+        contact_id=contact.contact_id if contact else None,
+        contact_name=contact.name if contact else None,
+        how=how,
+        previous=before if before and (contact is None or before != contact.name) else None,
+        score=score,
+    )
 
 
 def unlink(store: OpenStore, client_key: str) -> Client:
@@ -236,6 +254,14 @@ def unlink(store: OpenStore, client_key: str) -> Client:
         if client.xero_contact_id is None and not client.new_xero_contact:
             raise Conflict(f"client {client.reference} ({client.name}) is not linked")
         saved = uow.clients.save(link_to(client, None))
+        uow.history.record(
+            unlinked(
+                client.reference,
+                client.name,
+                contact_id=client.xero_contact_id,
+                contact_name=client.xero_contact_name,
+            )
+        )
         uow.commit()
         return saved
 
@@ -245,6 +271,7 @@ def choose_new_contact(store: OpenStore, client_key: str) -> Client:
     with store(write=True) as uow:
         client = find_client(uow.plan, client_key)
         saved = uow.clients.save(link_to(client, None, new=True))
+        uow.history.record(_linked(client, None, LinkHow.NEW_CONTACT))
         uow.commit()
         return saved
 
@@ -350,6 +377,14 @@ def auto_match(
         if not dry_run and linked:
             for found in linked:
                 uow.clients.save(link_to(found.client, found.candidate.contact))
+            uow.history.record(
+                *(
+                    _linked(
+                        found.client, found.candidate.contact, LinkHow.AUTO, found.candidate.score
+                    )
+                    for found in linked
+                )
+            )
             uow.commit()
         left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
         linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))

@@ -31,6 +31,7 @@ from socketcli.domain.clients import (
 )
 from socketcli.domain.dates import parse_date, parse_month
 from socketcli.domain.errors import InvalidInput
+from socketcli.domain.history import imported
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_price, parse_quantity
 from socketcli.domain.months import Month
@@ -1081,5 +1082,24 @@ def import_csv(
             [p.reference for p in written if p.status is not ProposalStatus.DRAFT],
             in_force_from=Month.of(clock.now().date()),
         )
+        tallies = (report.clients, report.services, report.proposals)
+        if any(tally.created or tally.updated for tally in tallies):  # else nothing to record
+            uow.history.record(
+                imported(
+                    [path.name for path in files],
+                    {
+                        what: {
+                            "created": tally.created,
+                            "updated": tally.updated,
+                            "unchanged": tally.unchanged,
+                        }
+                        for what, tally in (
+                            ("clients", report.clients),
+                            ("services", report.services),
+                            ("proposals", report.proposals),
+                        )
+                    },
+                )
+            )
         uow.commit()
         return report

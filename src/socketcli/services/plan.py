@@ -21,6 +21,7 @@ from socketcli.domain.approval import (
 from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
+from socketcli.domain.history import approved, approved_outstanding, unapproved
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
 from socketcli.domain.links import ContactLink, LinkStatus, link_of, needs_attention
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
@@ -248,7 +249,7 @@ class _Practice:
         return compute_plan(month, self.terms, uow.unfrozen_lines(month), self.settings)
 
 
-def _late_totals(
+def late_totals(
     reader: PlanReader, month: Month, settings: PracticeSettings
 ) -> dict[int, ClientMonth]:
     """By client, the outstanding figures of a finalised month (none when it is not): read
@@ -330,12 +331,12 @@ def diff_plan(
         # A client outstanding in the finalised month before (a late start) is billed there
         # once posted with `plan post --outstanding`: it is not `new` in this month.
         previous: dict[int, ClientMonth] = (
-            with_outstanding(finalised, _late_totals(reader, previous_month, settings))
+            with_outstanding(finalised, late_totals(reader, previous_month, settings))
             if finalised is not None
             else figures[previous_month]
         )
         frozen = reader.finalised_totals(month)
-        late = _late_totals(reader, month, settings) if frozen is not None else {}
+        late = late_totals(reader, month, settings) if frozen is not None else {}
         problems = reader.contact_problems()
         rows = []
         for change in diff(current, previous):
@@ -538,6 +539,9 @@ def approve_plan(
                 "run `socket plan approve` again"
             )
         uow.snapshots.freeze(review.month, documents, approved_by)
+        uow.history.record(
+            approved(review.month, invoices=len(documents), total=review.total, by=approved_by)
+        )
         uow.commit()
         return ApprovalReport(review.month, len(documents), review.total, approved_by, review)
 
@@ -577,6 +581,7 @@ def unapprove_plan(store: OpenStore, month: Month | None = None) -> UnapprovalRe
     with store(write=True) as uow:
         report = _finalised(uow, month)
         uow.snapshots.thaw(report.month)
+        uow.history.record(unapproved(report.month, invoices=report.invoices, total=report.total))
         uow.commit()
         return report
 
@@ -686,6 +691,11 @@ def freeze_outstanding(
             )
         if review.invoices:
             uow.snapshots.append(review.month, review.invoices)
+            uow.history.record(
+                approved_outstanding(
+                    review.month, invoices=len(review.invoices), total=review.total
+                )
+            )
             uow.commit()
         return review
 

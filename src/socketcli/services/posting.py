@@ -35,6 +35,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from socketcli.domain.errors import Conflict, NotFound, SocketError
+from socketcli.domain.history import HistoryEvent, LinkHow, PostingOutcome, linked, posting
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import link_to
 from socketcli.domain.months import Month
@@ -51,7 +52,7 @@ from socketcli.domain.posting import (
     key_for,
     settle,
 )
-from socketcli.domain.records import XeroContact
+from socketcli.domain.records import ClientLabel, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
@@ -247,6 +248,7 @@ def post(
 
 class _Run:
     xero: XeroGateway
+    labels: dict[int, ClientLabel]
 
     def __init__(
         self,
@@ -356,6 +358,20 @@ class _Run:
                 (s.entry.id, s.found.invoice_id, s.found.invoice_number) for s in decided if s.found
             ]
             uow.outbox.posted(posted)
+            labels = _labels(uow) if posted else {}
+            uow.history.record(
+                *(
+                    _posting_event(
+                        s.entry,
+                        labels,
+                        PostingOutcome.FOUND,
+                        number=s.found.invoice_number,
+                        invoice_id=s.found.invoice_id,
+                    )
+                    for s in decided
+                    if s.found
+                )
+            )
             uow.outbox.requeue(
                 [
                     (s.entry.id, key_for(s.entry.reference, s.entry.attempts))
@@ -513,6 +529,9 @@ class _Run:
             if self.work:
                 pending += uow.outbox.entries(work=True, states=[OutboxState.PENDING])
         self.report.months = sorted({e.month for e in pending if not e.work})
+        if pending:
+            with self.store() as uow:
+                self.labels = _labels(uow)  # each posting's client, for the history
         done = 0
         for batch in batches(pending):
             with self.store(write=True) as uow:
@@ -530,14 +549,27 @@ class _Run:
         posted: list[tuple[int, str, str]] = []
         failed: list[tuple[int, str]] = []
         new_contacts: dict[int, XeroContact] = {}
+        events: list[HistoryEvent] = []
         for entry, outcome in zip(batch, outcomes, strict=True):
             created = outcome.created
             if created is None:
                 message = "; ".join(outcome.errors) or "refused by Xero"
                 failed.append((entry.id, message))
                 self.report.failed.append(FailedInvoice(entry.month, entry.reference, message))
+                events.append(
+                    _posting_event(entry, self.labels, PostingOutcome.FAILED, error=message)
+                )
                 continue
             posted.append((entry.id, created.invoice_id, created.invoice_number))
+            events.append(
+                _posting_event(
+                    entry,
+                    self.labels,
+                    PostingOutcome.POSTED,
+                    number=created.invoice_number,
+                    invoice_id=created.invoice_id,
+                )
+            )
             self.report.posted.append(
                 PostedInvoice(
                     entry.month, entry.reference, created.invoice_number, created.invoice_id
@@ -549,6 +581,7 @@ class _Run:
         with self.store(write=True) as uow:
             uow.outbox.posted(posted)
             uow.outbox.failed(failed)
+            uow.history.record(*events)
             self.report.contacts_linked += _link_new_contacts(uow, new_contacts)
             uow.commit()
 
@@ -567,7 +600,45 @@ def _link_new_contacts(uow: UnitOfWork, contacts: dict[int, XeroContact]) -> int
         return 0
     clients = [c for c in uow.clients.all() if c.id in contacts and not c.xero_contact_id]
     uow.clients.save_many([link_to(c, contacts[c.id or 0]) for c in clients])
+    uow.history.record(
+        *(
+            linked(
+                c.reference,
+                c.name,
+                contact_id=contacts[c.id or 0].contact_id,
+                contact_name=contacts[c.id or 0].name,
+                how=LinkHow.AT_POSTING,
+            )
+            for c in clients
+        )
+    )
     return len(clients)
+
+
+def _labels(uow: UnitOfWork) -> dict[int, ClientLabel]:
+    return {label.id: label for label in uow.clients.labels()}
+
+
+def _posting_event(
+    entry: OutboxEntry,
+    labels: dict[int, ClientLabel],
+    outcome: PostingOutcome,
+    *,
+    number: str | None = None,
+    invoice_id: str | None = None,
+    error: str = "",
+) -> HistoryEvent:
+    client = labels.get(entry.client_id)
+    return posting(
+        entry.month,
+        reference=entry.reference,
+        client_reference=client.reference if client else None,
+        client_name=client.name if client else None,
+        outcome=outcome,
+        number=number,
+        invoice_id=invoice_id,
+        error=error,
+    )
 
 
 # -- where posting stands -----------------------------------------------------------------------

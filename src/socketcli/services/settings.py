@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from socketcli.domain.errors import InvalidInput
+from socketcli.domain.history import setting_changed
 from socketcli.domain.settings import MIRRORED, SETTINGS, XeroChoices, validate
 from socketcli.ports.store import OpenStore, UnitOfWork
 
@@ -81,6 +82,9 @@ def known_tracking(uow: UnitOfWork, text: str, what: str = "tracking") -> str:
 def set_setting(store: OpenStore, key: str, value: str) -> SettingView:
     with store(write=True) as uow:
         stored = validate(key, value, xero_choices(uow) if key in MIRRORED else None)
+        before = uow.settings.values().get(key)
         uow.settings.set(key, stored)
+        if stored != before:
+            uow.history.record(setting_changed(key, before, stored))
         uow.commit()
         return next(view for view in _views(uow.settings.values()) if view.key == key)

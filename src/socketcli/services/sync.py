@@ -41,6 +41,7 @@ from datetime import datetime
 from typing import Protocol, TypeVar
 
 from socketcli.domain.errors import SocketError
+from socketcli.domain.history import HistoryEvent, synced
 from socketcli.domain.links import with_merges
 from socketcli.domain.records import XeroContact
 from socketcli.domain.sync import (
@@ -451,11 +452,14 @@ class _Run:
             after = self.xero.call_counts
             calls = {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0)}
             self._record(PhaseRecord(name, outcome, calls, self.monotonic() - began, detail))
-        if self.report.succeeded:
-            with self.store(write=True) as uow:
-                uow.mirror.save_sync_state(replace(self._state(uow), last_sync_at=self.now()))
-                uow.commit()
         self.report.calls = dict(self.xero.call_counts)
+        # The run's last transaction: the history's line for it (what changed, the calls),
+        # and, when every phase succeeded, when it last did.
+        with self.store(write=True) as uow:
+            if self.report.succeeded:
+                uow.mirror.save_sync_state(replace(self._state(uow), last_sync_at=self.now()))
+            uow.history.record(_history_line(self.report))
+            uow.commit()
         self.report.seconds = self.monotonic() - started
         return self.report
 
@@ -463,6 +467,38 @@ class _Run:
         self.report.phases.append(record)
         if self.listener is not None and record.outcome in ("done", "failed"):
             self.listener.phase_finished(record)
+
+
+def _history_line(report: SyncReport) -> HistoryEvent:
+    failed = next((p.name for p in report.phases if p.outcome == "failed"), None)
+    if failed is not None:
+        outcome = f"failed at {failed}"
+    elif report.problems:
+        outcome = "done with problems"
+    else:
+        outcome = "done"
+    return synced(
+        outcome=outcome,
+        changes={
+            name: {
+                "new": tally.new,
+                "updated": tally.updated,
+                "archived": tally.archived,
+                "removed": tally.removed,
+            }
+            for name, tally in (
+                ("contacts", report.contacts),
+                ("accounts", report.accounts),
+                ("branding themes", report.branding_themes),
+                ("tracking categories", report.tracking_categories),
+            )
+        },
+        pushed=len(report.pushed),
+        created=len(report.created),
+        calls=report.calls,
+        error=str(report.error) if report.error is not None else "",
+        problems=len(report.problems),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
+from socketcli.domain.history import completed
+from socketcli.domain.history import reopened as reopened_event
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.posting import OutboxState, key_for
 from socketcli.domain.records import Client
@@ -178,8 +180,18 @@ def complete_work(
             )
             uow.work_items.complete(members, entry_id)
         renewed = _renew(uow, review.items)
-        # History (issue 11, item 5): the completion is recorded here, in this transaction:
-        # who, when, the items, and each invoice's reference and total (review.invoices).
+        items = {item.id: item for item in review.items}
+        for doc, members in zip(review.invoices, review.members, strict=True):
+            uow.history.record(
+                completed(
+                    doc.client_reference,
+                    doc.client_name,
+                    items=[f"{i} {items[i].description}" for i in members],
+                    total=doc.total,
+                    proposal=items[members[0]].proposal_reference if members else None,
+                    month=doc.month,
+                )
+            )
         uow.commit()
     return CompletionReport(review, tuple(renewed))
 
@@ -293,7 +305,15 @@ def reopen_work(
             total = doc.total
         else:
             uow.outbox.remove([entry.id])
-        # History (issue 11, item 5): the reopening is recorded here, in this transaction.
+        uow.history.record(
+            reopened_event(
+                item.client_reference,
+                item.client_name,
+                item=f"{item_id} {item.description}",
+                reference=entry.reference,
+                dropped=not others,
+            )
+        )
         uow.commit()
     reopened = replace(
         item,

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from socketcli.domain.errors import InvalidInput, NotFound, SocketError
+from socketcli.domain.history import organisation_changed
 from socketcli.ports.store import OpenStore
 
 TENANT_SETTING = "xero_tenant_id"
@@ -141,6 +142,7 @@ def connect(
         uow.settings.set(ORGANISATION_SETTING, chosen.name)
         if settings.get(DISCONNECTED_SETTING):
             uow.settings.set(DISCONNECTED_SETTING, "")
+        uow.history.record(organisation_changed(chosen.name, chosen.tenant_id))
         uow.commit()
         replaced = ""
         if previous and previous != chosen.tenant_id:
@@ -238,5 +240,6 @@ def disconnect(store: OpenStore, credentials: Credentials) -> DisconnectReport:
         uow.settings.set(TENANT_SETTING, "")
         uow.settings.set(ORGANISATION_SETTING, "")
         uow.settings.set(DISCONNECTED_SETTING, "true")
+        uow.history.record(organisation_changed(organisation, ""))
         uow.commit()
         return DisconnectReport(organisation, tenant, tuple(done), tuple(problems))

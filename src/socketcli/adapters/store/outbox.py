@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.domain.invoice import InvoiceDocument
@@ -256,3 +256,14 @@ class SqlOutbox(SqlRepository):
                 for entry_id, key in entries
             ]
         )
+
+    def state_counts(self) -> dict[Month, dict[OutboxState, int]]:
+        table = self.table("outbox_invoices")
+        counts: dict[Month, dict[OutboxState, int]] = {}
+        for month, state, count in self.session.execute(
+            select(table.c.month, table.c.state, func.count()).group_by(
+                table.c.month, table.c.state
+            )
+        ):
+            counts.setdefault(Month.parse(month), {})[OutboxState(state)] = count
+        return counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC
 
 from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy import literal as sa_literal
@@ -12,8 +13,9 @@ from socketcli.adapters.store.sql import SqlRepository
 from socketcli.adapters.store.tables import PlanSnapshotRow
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import ClientMonth
-from socketcli.domain.money import to_minor
+from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
+from socketcli.ports.store import FinalisedMonth
 
 
 class SqlSnapshots(SqlRepository):
@@ -26,6 +28,23 @@ class SqlSnapshots(SqlRepository):
             Month.parse(month)
             for (month,) in self.session.execute(select(table.c.month).order_by(table.c.month))
         ]
+
+    def finalised(self) -> list[FinalisedMonth]:
+        table = self.table("plan_snapshots")
+        found = []
+        for month, count, total, at, by in self.session.execute(
+            select(
+                table.c.month,
+                table.c.invoice_count,
+                table.c.total_minor,
+                table.c.finalised_at,
+                table.c.finalised_by,
+            ).order_by(table.c.month)
+        ):
+            if at.tzinfo is None:  # SQLite keeps no zone: stored in UTC
+                at = at.replace(tzinfo=UTC)
+            found.append(FinalisedMonth(Month.parse(month), count, from_minor(total), at, by))
+        return found
 
     def totals(self, month: Month) -> dict[int, ClientMonth] | None:
         return self._reader().finalised_totals(month)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Text
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -295,3 +295,28 @@ class XeroPushedClientRow(SQLModel, table=True):
     email: str = ""
     contact_number: str = ""
     pushed_at: datetime
+
+
+class HistoryRow(SQLModel, table=True):
+    """One entry of the history (domain/history.py): appended in the transaction of the
+    change it records, never updated nor deleted (triggers refuse both, migration 0009)."""
+
+    __tablename__ = "history"
+    __table_args__ = (
+        # Each filter of `socket history` with the newest-first order, so that a page of
+        # the newest entries of a kind, a month or a client is read from its index.
+        Index("ix_history_at", "at", "id"),
+        Index("ix_history_kind_at", "kind", "at", "id"),
+        Index("ix_history_month_at", "month", "at", "id"),
+        Index("ix_history_client_at", "client_reference", "at", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime  # UTC
+    actor: str  # who: the operating-system user, --by, or what acted ("plan_mode auto")
+    kind: str
+    month: str | None = None
+    client_reference: str | None = None
+    client_name: str | None = None
+    summary: str = Field(sa_type=Text)
+    details: str = Field(default="{}", sa_type=Text)  # JSON

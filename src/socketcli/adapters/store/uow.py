@@ -20,6 +20,7 @@ from sqlmodel import Session, SQLModel
 
 from socketcli.adapters.store.catalogue import SqlServices
 from socketcli.adapters.store.clients import SqlClients
+from socketcli.adapters.store.history import SqlHistory
 from socketcli.adapters.store.mirror import SqlMirror
 from socketcli.adapters.store.outbox import SqlOutbox
 from socketcli.adapters.store.proposals import SqlProposals
@@ -39,6 +40,7 @@ class SqlUnitOfWork:
     snapshots: SqlSnapshots
     mirror: SqlMirror
     outbox: SqlOutbox
+    history: SqlHistory
 
     def __init__(
         self,
@@ -47,10 +49,13 @@ class SqlUnitOfWork:
         *,
         write: bool = False,
         location: str = "",
+        actor: str = "",
     ) -> None:
         self._engine = engine.execution_options(socket_write=True) if write else engine
         self._clock = clock
         self.location = location
+        #: Who the history names for what this unit of work records (unless an event says).
+        self.actor = actor
         self._session: Session | None = None
 
     def __enter__(self) -> Self:
@@ -64,6 +69,7 @@ class SqlUnitOfWork:
         self.snapshots = SqlSnapshots(*parts)
         self.mirror = SqlMirror(*parts)
         self.outbox = SqlOutbox(*parts)
+        self.history = SqlHistory(*parts, self.actor)
         return self
 
     def __exit__(

@@ -1,4 +1,4 @@
-"""`socket plan show|diff|preview|approve|unapprove|post|status|reconcile`: the monthly
+"""`socket plan show|diff|preview|approve|unapprove|post|status|reconcile|months`: the monthly
 billing plan, one module a command."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from socketcli.cli.context import command_group
 from socketcli.cli.plan import (
     approve,
     diff,
+    months,
     post,
     preview,
     reconcile,
@@ -26,3 +27,4 @@ app.command("unapprove")(unapprove.unapprove)
 app.command("post")(post.post)
 app.command("status")(status.status)
 app.command("reconcile")(reconcile.reconcile)
+app.command("months")(months.months)

@@ -17,6 +17,15 @@ if TYPE_CHECKING:
 YesOption = Annotated[
     bool, typer.Option("--yes", "-y", help="Approve without asking (needed without a terminal).")
 ]
+ByOption = Annotated[
+    str | None,
+    typer.Option(
+        "--by",
+        help="Who does it, as the history records it (default: the global --by, else the "
+        "operating-system user).",
+        metavar="NAME",
+    ),
+]
 
 
 def approve(
@@ -27,9 +36,7 @@ def approve(
         bool,
         typer.Option("--no-post", help="Do not post at once, even when the month is due."),
     ] = False,
-    by: Annotated[
-        str, typer.Option("--by", envvar="USER", help="Who approves (default: $USER).")
-    ] = "",
+    by: ByOption = None,
 ) -> None:
     """Approve (finalise) a month's plan after checks and a yes: its invoices are recorded as
     they stand now, and posted at once when the month is due."""
@@ -38,6 +45,8 @@ def approve(
     from socketcli.services.plan import approve_plan, review_approval
 
     st = state(ctx)
+    st.act_as(by)
+    by = st.actor
     wanted = billing_month(month)
     if yes:
         report = approve_plan(st.store, st.clock, wanted, by, accept_warnings=True)

@@ -8,7 +8,7 @@ import typer
 
 from socketcli.cli.context import state
 from socketcli.cli.options import billing_month
-from socketcli.cli.plan.approve import YesOption
+from socketcli.cli.plan.approve import ByOption, YesOption
 
 
 def unapprove(
@@ -18,6 +18,7 @@ def unapprove(
         typer.Option("--month", help="The finalised month, YYYY-MM (default: the latest)."),
     ] = None,
     yes: YesOption = False,
+    by: ByOption = None,
 ) -> None:
     """Return a finalised month to draft (its approved snapshot is deleted), while none of its
     invoices is queued for Xero or sent."""
@@ -26,6 +27,7 @@ def unapprove(
     from socketcli.services.plan import review_unapproval, unapprove_plan
 
     st = state(ctx)
+    st.act_as(by)
     wanted = billing_month(month)
     if not yes:
         from socketcli.cli.plan.approve import _interactive
