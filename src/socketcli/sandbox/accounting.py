@@ -72,6 +72,8 @@ class Context:
     now: datetime
     provider: str
     scopes: frozenset[str]
+    #: The calling app's client id (createdByMyApp, and who made an invoice).
+    client_id: str = ""
 
 
 @dataclass
@@ -1045,8 +1047,12 @@ def create_invoices(
     update: bool = False,
     unit_places: int = 2,
     invoice_id: str | None = None,
+    app: str = "",
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
     """Create (and with `update`, update) invoices: (results, failed elements, saved).
+
+    A new invoice is recorded as made by `app` (the caller's client id; empty: made in
+    Xero itself, nobody's); an update leaves who made it as it was.
 
     The valid invoices are saved whatever `summarize` says: Xero creates the good ones of a
     batch even when its summarised answer is a 400 naming only the refused ones. A refused
@@ -1096,6 +1102,8 @@ def create_invoices(
             book.put({**contact, "IsCustomer": True})
         elif contact is not None and record["Type"] == "ACCPAY" and not contact.get("IsSupplier"):
             book.put({**contact, "IsSupplier": True})
+        if app and record["InvoiceID"] not in organisation.invoices:
+            organisation.created_by_app[record["InvoiceID"]] = app
         organisation.invoices[record["InvoiceID"]] = record
     book.commit()
     if builder.approved:
@@ -1195,6 +1203,9 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             shown = _shown_units(_with_contact(organisation, found), _unit_places(request))
             return Outcome(json_response(200, envelope(ctx, "Invoices", [shown])))
         records = list(organisation.invoices.values())
+        if request.flag("createdByMyApp"):
+            made = organisation.created_by_app
+            records = [r for r in records if made.get(r["InvoiceID"]) == ctx.client_id]
         records = _later_than(records, _modified_since(request))
         for name, key in (
             ("IDs", "InvoiceID"),
@@ -1244,6 +1255,7 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
         update=request.method == "POST",
         unit_places=_unit_places(request),
         invoice_id=rest[0] if rest else None,
+        app=ctx.client_id,
     )
     if failed and summarize:
         return Outcome(validation_error(failed), changed=saved)

@@ -278,6 +278,13 @@ class Sandbox:
         """Create or change contacts as a person would in Xero (no token, no rate limit)."""
         return self.app.edit_contacts([dict(c) for c in contacts], tenant_id)
 
+    def add_invoices(
+        self, *invoices: Mapping[str, Any], app: str, tenant_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Create invoices as another app would (e.g. app="Xero Practice Manager"): GET
+        /Invoices with createdByMyApp=true does not list them to socket."""
+        return self.app.add_invoices([dict(i) for i in invoices], app=app, tenant_id=tenant_id)
+
     def archive_contact(self, contact_id: str, tenant_id: str | None = None) -> dict[str, Any]:
         return self.edit_contacts(
             {"ContactID": contact_id, "ContactStatus": "ARCHIVED"}, tenant_id=tenant_id

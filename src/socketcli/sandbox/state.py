@@ -98,6 +98,10 @@ class Organisation:
     tax_rates: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Which app made each invoice (InvoiceID -> the app's client id): GET /Invoices with
+    #: createdByMyApp=true lists only the caller's. An invoice made in Xero itself, or kept
+    #: by a sandbox from before this was recorded, is nobody's.
+    created_by_app: dict[str, str] = field(default_factory=dict)
     next_invoice_number: int = 1
     idempotency: dict[str, IdempotentResult] = field(default_factory=dict)
     #: The plan's allowance of approved (AUTHORISED) invoices a month; None: no limit.
@@ -302,6 +306,7 @@ def _organisation_json(organisation: Organisation) -> dict[str, Any]:
         "tax_rates": organisation.tax_rates,
         "contacts": list(organisation.contacts.values()),
         "invoices": list(organisation.invoices.values()),
+        "created_by_app": organisation.created_by_app,
         "idempotency": [_plain(r) for r in organisation.idempotency.values()],
     }
 
@@ -321,6 +326,7 @@ def _organisation_from(data: dict[str, Any]) -> Organisation:
         tax_rates=list(data.get("tax_rates", [])),
         contacts={c["ContactID"]: c for c in data.get("contacts", [])},
         invoices={i["InvoiceID"]: i for i in data.get("invoices", [])},
+        created_by_app={str(k): str(v) for k, v in data.get("created_by_app", {}).items()},
         next_invoice_number=int(data.get("next_invoice_number", 1)),
         approval_cap=data.get("approval_cap"),
         approvals={str(k): int(v) for k, v in data.get("approvals", {}).items()},

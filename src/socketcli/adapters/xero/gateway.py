@@ -468,11 +468,15 @@ class XeroPythonGateway:
             for sent, got in zip(invoices, answered, strict=True)
         ]
 
-    def find_invoices(self, references: Sequence[str]) -> list[CreatedInvoice]:
-        """GET /Invoices?where=Reference=="a" OR ..., created by this app, a few references a
-        request (the URL stays short), every page; only exact references are kept."""
+    def find_invoices(
+        self, references: Sequence[str], *, only_ours: bool = True
+    ) -> list[CreatedInvoice]:
+        """GET /Invoices?where=Reference=="a" OR ... (with createdByMyApp=true when
+        `only_ours`), a few references a request (the URL stays short), every page; only
+        exact references are kept."""
         wanted = sorted(set(references))
         found: list[CreatedInvoice] = []
+        mine: dict[str, Any] = {"created_by_my_app": "true"} if only_ours else {}
         for start in range(0, len(wanted), FIND_CHUNK):
             chunk = wanted[start : start + FIND_CHUNK]
             where = " OR ".join(f"Reference=={_quoted(reference)}" for reference in chunk)
@@ -480,13 +484,13 @@ class XeroPythonGateway:
             while True:
                 answer = self._send(
                     "GET /Invoices",
-                    f"page={page}&createdByMyApp=true&where={where}",
+                    f"page={page}{'&createdByMyApp=true' if only_ours else ''}&where={where}",
                     self._accounting.get_invoices,
                     self.tenant_id,
                     where=where,
                     page=page,
-                    created_by_my_app="true",
                     unitdp=4,
+                    **mine,
                 )
                 invoices = list(answer.invoices or [])
                 found.extend(
