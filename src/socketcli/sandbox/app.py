@@ -39,9 +39,8 @@ from socketcli.sandbox.state import (
     Organisation,
     SandboxClock,
     SandboxState,
-    read_state,
-    write_state,
 )
+from socketcli.sandbox.statefile import StateFile, read_state
 from socketcli.sandbox.wire import (
     Request,
     Response,
@@ -134,7 +133,8 @@ class SandboxApp:
         self._calls: deque[Call] = deque(maxlen=self.config.call_log)
         self._initial = state.copy()
         self._idempotent_in_flight: set[tuple[str, str]] = set()
-        self.save()
+        self._file = StateFile(path) if path is not None else None
+        self.save(whole=True)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -158,13 +158,26 @@ class SandboxApp:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def save(self) -> None:
-        """Write the state file (atomically); a sandbox without a path keeps it in memory."""
+    def save(self, *, whole: bool = False) -> None:
+        """Keep the state on disk (`statefile.py`): what changed since the last save, appended
+        to the journal and fsynced, or with `whole` the whole state rewritten (at start,
+        stop and reset). A sandbox without a path keeps it in memory."""
         with self.lock:
             self.state.clock_skew_seconds = self.clock.skew.total_seconds()
             self.state.prune(self.now())
-            if self.path is not None:
-                write_state(self.path, self.state)
+            if self._file is None:
+                return
+            if whole:
+                self._file.compact(self.state)
+            else:
+                self._file.save(self.state)
+
+    def close(self) -> None:
+        """Leave everything in the state file itself (the journal folded in)."""
+        with self.lock:
+            self.save(whole=True)
+            if self._file is not None:
+                self._file.close()
 
     def reset(self) -> None:
         """Back to the state the sandbox started with; faults, limits' counters and calls cleared."""
@@ -174,7 +187,7 @@ class SandboxApp:
             self.faults.clear()
             self.limiter.clear()
             self._calls.clear()
-            self.save()
+            self.save(whole=True)
 
     def advance_clock(self, seconds: float) -> datetime:
         with self.lock:

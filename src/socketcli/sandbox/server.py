@@ -327,7 +327,7 @@ class Sandbox:
         self._server.server_close()
         self._thread.join(5)
         with contextlib.suppress(OSError):
-            self.app.save()
+            self.app.close()
         self._stopped.set()
 
 
