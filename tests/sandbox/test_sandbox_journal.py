@@ -9,12 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from xero_python.accounting import Contact, Contacts, Invoice
 
-from socketcli.sandbox import Sandbox, SandboxConfig, running_sandbox
+from socketcli.sandbox import Sandbox, SandboxApp, SandboxConfig, running_sandbox
 from socketcli.sandbox.statefile import StateFile, journal_path, read_state
 from tests.sandbox.sandbox_helpers import (
     CONTACTS,
@@ -119,6 +120,29 @@ def test_the_journal_is_folded_into_the_file_when_it_outgrows_it(
     assert on_disk(state_path) == xero.app.state.to_json()
 
 
+def test_the_journal_is_folded_into_the_file_at_a_quiet_moment(
+    xero: Sandbox, state_path: Path
+) -> None:
+    """Proves: once the journal has grown (here: at all), the server folds it into the file
+    when no request has come for a second, not in the middle of one."""
+    sdk = make_sdk(xero, pkce_tokens(xero))
+    stored = xero.app._file
+    assert isinstance(stored, StateFile)
+    stored.tidy_at = 0
+    sdk.accounting.create_invoices(xero.tenant_id, batch(sales_invoice("quiet")))
+    first = stored.generation
+    assert "quiet" in journal_path(state_path).read_text()
+
+    deadline = time.monotonic() + 10
+    while stored.generation == first and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+    assert stored.generation != first
+    assert "quiet" not in journal_path(state_path).read_text()
+    assert "quiet" in state_path.read_text()
+    assert on_disk(state_path) == xero.app.state.to_json()
+
+
 def test_a_journal_cut_short_or_of_another_generation_is_not_taken_for_what_happened(
     state_path: Path, sandbox_config: SandboxConfig
 ) -> None:
@@ -203,3 +227,26 @@ class _At:
         self.api_url = f"http://127.0.0.1:{port}/api.xro/2.0"
         self.connections_url = f"http://127.0.0.1:{port}"
         self.client_id = "custom"
+
+
+def test_records_removed_and_set_again_keep_their_order_on_disk(tmp_path: Path) -> None:
+    """The order of the invoices is the order Xero made them (GET lists them so): a record
+    removed and set again goes to the end in memory, and on disk too."""
+    path = tmp_path / "state.json"
+    app = SandboxApp.open(path)
+    invoices = next(iter(app.state.organisations.values())).invoices
+    with app.lock:
+        for key in ("a", "b", "c"):
+            invoices[key] = {"InvoiceID": key}
+        app.save()
+        invoices["x"] = {"InvoiceID": "x"}
+        del invoices["a"]
+        invoices["b"] = {"InvoiceID": "b", "Status": "VOIDED"}
+        invoices.pop("c")
+        invoices["a"] = {"InvoiceID": "a", "again": True}
+        invoices.setdefault("y", {"InvoiceID": "y"})
+        app.save()
+
+    held = next(iter(read_state(path).organisations.values())).invoices
+    assert list(held) == ["b", "x", "a", "y"]
+    assert held == dict(invoices)

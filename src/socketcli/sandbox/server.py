@@ -130,6 +130,14 @@ class _Server(ThreadingHTTPServer):
                 self._open.discard(request)
                 self._workers.discard(threading.current_thread())
 
+    def service_actions(self) -> None:
+        """Between requests (each poll of serve_forever): fold the state's journal into its
+        file while the sandbox is quiet."""
+        try:
+            self.app.tidy()
+        except OSError:
+            logger.exception("the sandbox could not rewrite its state file")
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.debug("connection error from %s", client_address, exc_info=True)
 

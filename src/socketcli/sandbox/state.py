@@ -80,6 +80,92 @@ class Client:
     tenant_id: str | None = None
 
 
+class Records(dict[str, Any]):
+    """An organisation's records by key (contacts, invoices, ...) that remember which keys
+    were set or removed since the state was last saved: saving writes those, not all.
+
+    `touched` keeps the keys in the order the records now stand in (a key set anew goes to
+    the end, as it does in the dict), so that the changes, replayed in that order after
+    removing the `removed` keys, leave the records in the same order."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.touched: dict[str, None] = {}
+        self.removed: set[str] = set()
+        self._derived: dict[str, tuple[int, Any]] = {}
+        self._version = 0
+
+    def __reduce__(self) -> Any:  # a copy starts with nothing touched
+        return (type(self), (dict(self),))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in self:
+            self.touched.pop(key, None)
+        super().__setitem__(key, value)
+        self.touched[key] = None
+        self._version += 1
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.touched[key] = None
+        self.removed.add(key)
+        self._version += 1
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            self.touched[key] = None
+            self.removed.add(key)
+            self._version += 1
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = super().popitem()
+        self.touched[key] = None
+        self.removed.add(key)
+        self._version += 1
+        return key, value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> Records:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        for key in self:
+            self.touched[key] = None
+            self.removed.add(key)
+        super().clear()
+        self._version += 1
+
+    def derived(self, name: str) -> Any | None:
+        """What was worked out from the records as they stand (an index), if still so."""
+        found = self._derived.get(name)
+        return found[1] if found is not None and found[0] == self._version else None
+
+    def derive(self, name: str, value: Any) -> None:
+        """Keep `value`, worked out from the records as they stand now, until they change."""
+        self._derived[name] = (self._version, value)
+
+    def take_touched(self) -> tuple[list[str], set[str]]:
+        """The keys set or removed since the last call, in the records' order, and those
+        removed at some point since (forgotten once taken)."""
+        touched, removed = list(self.touched), self.removed
+        self.touched, self.removed = {}, set()
+        return touched, removed
+
+
+#: The records of an organisation kept one by one (each saved on its own when it changes).
+RECORDS = ("contacts", "invoices", "created_by_app", "idempotency")
+
+
 @dataclass
 class Organisation:
     tenant_id: str
@@ -104,6 +190,12 @@ class Organisation:
     approval_cap: int | None = None
     #: Invoices approved per month ("2026-12": 3), counted against approval_cap.
     approvals: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in RECORDS:
+            value = getattr(self, name)
+            if not isinstance(value, Records):
+                setattr(self, name, Records(value))
 
 
 #: How long Xero keeps an Idempotency-Key's answer; after it the key is a new request.
@@ -220,11 +312,9 @@ class SandboxState:
             if not (t.revoked or (t.superseded is not None and t.superseded + 2 * keep < now))
         ]
         for organisation in self.organisations.values():
-            organisation.idempotency = {
-                k: v
-                for k, v in organisation.idempotency.items()
-                if v.created + IDEMPOTENCY_LIFETIME > now
-            }
+            kept = organisation.idempotency
+            for key in [k for k, v in kept.items() if v.created + IDEMPOTENCY_LIFETIME <= now]:
+                del kept[key]
 
     # -- the file ------------------------------------------------------------------------
 

@@ -13,14 +13,16 @@ state (users, apps, tokens, connections, the organisations' settings and counter
 Each line is flushed and fsynced before the save returns, so before the sandbox answers: what
 a client was told is on disk. The file is rewritten whole (atomically, a temporary file then
 `os.replace`, fsynced) when the sandbox starts, stops, resets, or when the journal has
-outgrown it, and the journal then starts again empty.
+outgrown it (64 MB at least), or at a quiet moment once it holds 2 MB, and the journal then
+starts again empty.
 
 Crash safety. The file and the journal share a `generation` (new at each rewrite): the
 journal's first line names it, and a journal of another generation (left by a crash between
 writing the file and starting the new journal, or by a state file deleted with `--reset`) is
 ignored. A last line cut short by a crash (its request never got an answer) is ignored. What
-changed is found by identity: the sandbox replaces a record when it changes it, never
-mutates one in place, so a record that is not the object saved last time has changed.
+changed is what was set or removed in the organisations' `Records` since the last save (the
+sandbox replaces a record when it changes it, never mutates one in place), so a save costs
+what changed, not what is held.
 """
 
 from __future__ import annotations
@@ -34,15 +36,22 @@ from pathlib import Path
 from typing import IO, Any
 
 from socketcli.sandbox.jsonfmt import dumps, loads
-from socketcli.sandbox.state import IdempotentResult, SandboxState, build_record, plain_record
+from socketcli.sandbox.state import (
+    RECORDS,
+    IdempotentResult,
+    Records,
+    SandboxState,
+    build_record,
+    plain_record,
+)
 
 #: What the journal's first line says it is.
 JOURNAL_KIND = "socketcli-sandbox-xero-journal"
-#: The journal is folded into the file once it is larger than the file and than this.
-COMPACT_AT = 16_000_000
-
-#: The records of an organisation kept one by one (each journaled when it changes).
-_BIG = ("contacts", "invoices", "created_by_app", "idempotency")
+#: The journal is folded into the file once it is larger than the file and than this, even
+#: in the middle of a run of requests (that request then waits for the rewrite)...
+COMPACT_AT = 64_000_000
+#: ...and, larger than this, once the sandbox has a quiet moment (`SandboxApp.tidy`).
+TIDY_AT = 2_000_000
 
 
 def journal_path(path: Path) -> Path:
@@ -52,17 +61,18 @@ def journal_path(path: Path) -> Path:
 class StateFile:
     """The state file at `path` and its journal, written by one sandbox."""
 
-    def __init__(self, path: Path, *, compact_at: int = COMPACT_AT) -> None:
+    def __init__(self, path: Path, *, compact_at: int = COMPACT_AT, tidy_at: int = TIDY_AT) -> None:
         self.path = path
         self.journal = journal_path(path)
         self.compact_at = compact_at
+        self.tidy_at = tidy_at
         self.generation = ""
         self._stream: IO[bytes] | None = None
         self._file_bytes = 0
         self._journal_bytes = 0
-        #: What was last saved: each organisation's records by key (the objects themselves)
-        #: and the rest of the state as JSON text.
-        self._saved: dict[str, dict[str, dict[str, Any]]] = {}
+        #: What was last saved: each organisation's record collections (the objects, whose
+        #: touched keys are what changed since) and the rest of the state as JSON text.
+        self._saved: dict[tuple[str, str], Records] = {}
         self._saved_rest = ""
 
     # -- writing ---------------------------------------------------------------------------
@@ -70,15 +80,16 @@ class StateFile:
     def compact(self, state: SandboxState) -> None:
         """Write the whole state to the file and start an empty journal."""
         self.close()
-        self.generation = uuid.uuid4().hex
+        generation = uuid.uuid4().hex
         data = state.to_json()
-        data["generation"] = self.generation
+        data["generation"] = generation
         # Laid out down to the records; each contact, invoice or token on a line of its own.
         text = (dumps(data, indent=1, expand=3) + "\n").encode("utf-8")
         _write_atomically(self.path, text)
-        header = (dumps({"kind": JOURNAL_KIND, "generation": self.generation}) + "\n").encode()
+        header = (dumps({"kind": JOURNAL_KIND, "generation": generation}) + "\n").encode()
         _write_atomically(self.journal, header)
         self._stream = open(self.journal, "ab")  # noqa: SIM115 (kept open between saves)
+        self.generation = generation
         self._file_bytes = len(text)
         self._journal_bytes = len(header)
         self._remember(state)
@@ -95,15 +106,20 @@ class StateFile:
             entry["rest"] = loads(rest)
         organisations: dict[str, Any] = {}
         for tenant_id, organisation in state.organisations.items():
-            saved = self._saved.get(tenant_id, {})
             changes: dict[str, Any] = {}
-            for name in _BIG:
-                current: dict[str, Any] = getattr(organisation, name)
-                before = saved.get(name, {})
-                changed = [k for k, v in current.items() if before.get(k) is not v]
-                gone = [k for k in before if k not in current]
+            for name in RECORDS:
+                records: Records = getattr(organisation, name)
+                if self._saved.get((tenant_id, name)) is records:
+                    touched, removed = records.take_touched()
+                    changed = {k: records[k] for k in touched if k in records}
+                    # Removed, or removed and set again (which moved it to the end).
+                    gone = [k for k in touched if k not in records or k in removed]
+                else:  # a collection not seen before: all of it (a new organisation)
+                    records.take_touched()
+                    changed, gone = dict(records), []
+                    changes[name + "_all"] = True
                 if changed:
-                    changes[name] = {k: _record_json(name, current[k]) for k in changed}
+                    changes[name] = {k: _record_json(v) for k, v in changed.items()}
                 if gone:
                     changes[name + "_gone"] = gone
             if changes:
@@ -122,9 +138,17 @@ class StateFile:
             raise
         self._journal_bytes += len(line)
         self._saved_rest = rest
-        self._remember(state, rest=rest)
+        self._saved = {
+            (tenant_id, name): getattr(organisation, name)
+            for tenant_id, organisation in state.organisations.items()
+            for name in RECORDS
+        }
         if self._journal_bytes > max(self.compact_at, self._file_bytes):
             self.compact(state)
+
+    def worth_compacting(self) -> bool:
+        """The journal has grown enough to fold it in at the next quiet moment."""
+        return self._stream is not None and self._journal_bytes > self.tidy_at
 
     def close(self) -> None:
         if self._stream is not None:
@@ -133,10 +157,12 @@ class StateFile:
             self._stream = None
 
     def _remember(self, state: SandboxState, *, rest: str | None = None) -> None:
-        self._saved = {
-            tenant_id: {name: dict(getattr(organisation, name)) for name in _BIG}
-            for tenant_id, organisation in state.organisations.items()
-        }
+        self._saved = {}
+        for tenant_id, organisation in state.organisations.items():
+            for name in RECORDS:
+                records: Records = getattr(organisation, name)
+                records.take_touched()
+                self._saved[(tenant_id, name)] = records
         self._saved_rest = rest if rest is not None else dumps(_rest(state))
 
 
@@ -192,19 +218,21 @@ def _apply(state: SandboxState, entry: Mapping[str, Any]) -> None:
         for tenant_id, organisation in fresh.organisations.items():
             kept = state.organisations.get(tenant_id)
             if kept is not None:
-                for name in _BIG:
+                for name in RECORDS:
                     setattr(organisation, name, getattr(kept, name))
         state.__dict__.update(fresh.__dict__)
     for tenant_id, changes in (entry.get("organisations") or {}).items():
         changed = state.organisations.get(tenant_id)
         if changed is None:
             continue
-        for name in _BIG:
+        for name in RECORDS:
             records: dict[str, Any] = getattr(changed, name)
-            for key, value in (changes.get(name) or {}).items():
-                records[key] = _record_from(name, value)
+            if changes.get(name + "_all"):
+                records.clear()
             for key in changes.get(name + "_gone") or []:
                 records.pop(key, None)
+            for key, value in (changes.get(name) or {}).items():
+                records[key] = _record_from(name, value)
 
 
 # -- the pieces --------------------------------------------------------------------------------
@@ -215,7 +243,7 @@ def _rest(state: SandboxState) -> dict[str, Any]:
     return state.to_json(records=False)
 
 
-def _record_json(name: str, record: Any) -> Any:
+def _record_json(record: Any) -> Any:
     return plain_record(record) if isinstance(record, IdempotentResult) else record
 
 
