@@ -16,6 +16,8 @@ from socketcli.cli.options import (
 )
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from socketcli.domain.invoice import InvoiceDocument
     from socketcli.domain.links import ContactLink
     from socketcli.services.plan import PreviewReport
@@ -147,7 +149,7 @@ def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
         grid.add_row(
             escape(line.description),
             str(line.quantity),
-            money(line.unit_amount),
+            unit_money(line.unit_amount),
             line.account_code or "",
             "account default",
             money(line.line_amount),
@@ -175,3 +177,12 @@ def _linked(invoice: InvoiceDocument, link: ContactLink) -> str:
         f" {WARN} not linked: a new Xero contact will be created unless you link one "
         "(`socket contacts match`)"
     )
+
+
+def unit_money(amount: Decimal) -> str:
+    """A unit amount as Xero takes it: two places, or four where the price has them
+    (33.3333 x 3 is 100.00; shown as 33.33 the line would not add up)."""
+    from decimal import Decimal
+
+    places = 2 if amount == amount.quantize(Decimal("0.01")) else 4
+    return f"{amount:,.{places}f}"
