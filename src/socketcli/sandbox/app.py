@@ -521,15 +521,29 @@ class SandboxApp:
         """
         parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
 
-        def work() -> Response:
+        def work(kept: tuple[str, str] | None = None) -> Response:
+            """The answer; with `kept` (key, fingerprint), kept under the Idempotency-Key. What
+            it changed and the kept answer are saved together, before anything is answered."""
             if not self._sleep(fault.delay if fault else 0):
                 return Response(0, drop=True)
-            try:
-                response = self._accounting_now(request, parts, access, tenant_id, provider)
-            except Exception:
-                logger.exception("the sandbox failed on %s %s", request.method, path)
-                response = internal_error()
-            return self._struck(response, fault)
+            with self.lock:
+                try:
+                    response, changed = self._accounting_now(
+                        request, parts, access, tenant_id, provider
+                    )
+                except Exception:
+                    logger.exception("the sandbox failed on %s %s", request.method, path)
+                    response, changed = internal_error(), False
+                response = self._struck(response, fault)
+                if kept is not None and not response.drop and response.status not in _NOT_KEPT:
+                    organisation = self.state.organisations[tenant_id]
+                    organisation.idempotency[kept[0]] = IdempotentResult(
+                        kept[0], kept[1], response.status, response.body.decode("utf-8"), self.now()
+                    )
+                    changed = True
+                if changed:
+                    self.save()
+            return response
 
         key = request.header("Idempotency-Key")
         if request.method not in ("PUT", "POST") or not key:
@@ -585,26 +599,19 @@ class SandboxApp:
                 )
             self._idempotent_in_flight.add((tenant_id, key))
         try:
-            response = work()
-            if not response.drop and response.status not in _NOT_KEPT:
-                with self.lock:
-                    organisation = self.state.organisations[tenant_id]
-                    organisation.idempotency[key] = IdempotentResult(
-                        key, fingerprint, response.status, response.body.decode("utf-8"), self.now()
-                    )
-                    self.save()
-            return response
+            return work((key, fingerprint))
         finally:
             with self.lock:
                 self._idempotent_in_flight.discard((tenant_id, key))
 
     def _accounting_now(
         self, request: Request, parts: list[str], access: AccessToken, tenant_id: str, provider: str
-    ) -> Response:
+    ) -> tuple[Response, bool]:
+        """The answer, and whether the organisation changed (the caller saves it)."""
         with self.lock:
             organisation = self.state.organisations.get(tenant_id)
             if organisation is None:
-                return forbidden()
+                return forbidden(), False
             ctx = accounting.Context(
                 organisation,
                 self.now(),
@@ -613,9 +620,7 @@ class SandboxApp:
                 access.client_id,
             )
             outcome = accounting.handle(ctx, request, parts)
-            if outcome.changed:
-                self.save()
-            return outcome.response
+            return outcome.response, outcome.changed
 
     def _limit_headers(self, tenant_id: str) -> list[tuple[str, str]]:
         left = self.limiter.remaining(tenant_id, self.now())
