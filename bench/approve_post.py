@@ -246,14 +246,14 @@ def measure_approve(
 
 
 # `--sandbox memory`: the same sandbox (socketcli.sandbox.start_sandbox) loaded from the state
-# file, then kept in memory: `socket sandbox serve` writes its whole state file (every
-# invoice, and every answer kept for an Idempotency-Key) with an fsync after each request.
+# file, then kept in memory: `socket sandbox serve` appends what each request changed to the
+# journal beside its state file, with an fsync, before it answers (sandbox/statefile.py).
 IN_MEMORY = """
 import sys
 from pathlib import Path
 from socketcli.sandbox import start_sandbox
 sandbox = start_sandbox(state_path=Path(sys.argv[1]), port=0)
-sandbox.app.path = None  # from here on the state is kept in memory only
+sandbox.app.detach()  # from here on the state is kept in memory only
 print(f"Sandbox Xero for {sandbox.tenant_name} on {sandbox.base_url} (state: memory)", flush=True)
 try:
     sandbox.wait()

@@ -250,3 +250,15 @@ def test_records_removed_and_set_again_keep_their_order_on_disk(tmp_path: Path) 
     held = next(iter(read_state(path).organisations.values())).invoices
     assert list(held) == ["b", "x", "a", "y"]
     assert held == dict(invoices)
+
+
+def test_a_detached_sandbox_keeps_its_state_in_memory_only(xero: Sandbox, state_path: Path) -> None:
+    sdk = make_sdk(xero, pkce_tokens(xero))
+    before = (state_path.read_bytes(), journal_path(state_path).read_bytes())
+
+    xero.app.detach()
+    sdk.accounting.create_invoices(xero.tenant_id, batch(sales_invoice("in memory")))
+    xero.stop()
+
+    assert [i["Reference"] for i in xero.invoices()] == ["in memory"]
+    assert (state_path.read_bytes(), journal_path(state_path).read_bytes()) == before

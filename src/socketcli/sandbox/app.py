@@ -178,6 +178,15 @@ class SandboxApp:
             else:
                 self._file.save(self.state)
 
+    def detach(self) -> None:
+        """From here on keep the state in memory only (what is on disk stays as it is): for a
+        benchmark to tell the cost of the state file from the rest."""
+        with self.lock:
+            if self._file is not None:
+                self._file.close()
+            self._file = None
+            self.path = None
+
     def close(self) -> None:
         """Leave everything in the state file itself (the journal folded in)."""
         with self.lock:
