@@ -39,7 +39,7 @@ def test_after_every_request_the_file_and_its_journal_hold_what_the_sandbox_hold
     """Proves: contacts made and changed, invoices made (four places), updated, voided,
     deleted, an Idempotency-Key's answer and its replay, a refresh that rotates tokens, an
     approval cap, the clock moved past the key's six minutes (the answer forgotten), another
-    app's invoice: after each, the state read back from disk equals the one in memory."""
+    app's invoice, a second organisation and a contact made in it: after each, the state read back from disk equals the one in memory."""
     tokens = pkce_tokens(xero)
     sdk = make_sdk(xero, tokens)
     api = sdk.accounting
@@ -84,6 +84,10 @@ def test_after_every_request_the_file_and_its_journal_hold_what_the_sandbox_hold
         lambda: api.create_contacts(xero.tenant_id, Contacts(contacts=[Contact(name="Late Ltd")])),
         lambda: xero.add_invoices(
             {"Type": "ACCREC", "Contact": {"Name": "Nova Ltd"}, "Reference": "A"}, app="Ignition"
+        ),
+        lambda: xero.add_organisation("Second Practice Ltd", [{"Name": "Their Client Ltd"}]),
+        lambda: xero.edit_contacts(
+            {"Name": "Another Client Ltd"}, tenant_id=list(xero.app.state.organisations)[1]
         ),
     ]
 
