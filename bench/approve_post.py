@@ -619,8 +619,8 @@ def report_post(r: PostResult) -> dict[str, Any]:
         + (
             "met"
             if good_puts == expected_puts and calls == expected_puts
-            else "MISSED by the 429s only: the gateway finds the minute's limit by being "
-            "refused, then waits out Retry-After"
+            else "MISSED by the 429s only: the gateway paces itself on X-MinLimit-Remaining, "
+            "so a 429 means the minute was spent by calls it did not make (or it mis-paced)"
             if good_puts == expected_puts
             and not other
             and all(c["status"] == 429 for c in r.refused)
