@@ -3,17 +3,21 @@ organisation (what `socket sandbox invoices` will show), whatever the client was
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from xero_python.exceptions import AccountingBadRequestException, HTTPStatusException
 
 from socketcli.sandbox import Sandbox
 from tests.sandbox.sandbox_helpers import (
+    HttpAnswer,
     Sdk,
     batch,
     http,
     line_item,
     make_sdk,
     pkce_tokens,
+    references,
     sales_invoice,
 )
 
@@ -73,3 +77,37 @@ def test_invoices_are_listed_as_kept(sdk: Sdk, xero: Sandbox) -> None:
     )
     assert invoice["LineItems"][0]["UnitAmount"] == 1.2345
     assert invoice["Total"] == 4.44
+
+
+def post_json(url: str, body: object) -> HttpAnswer:
+    return http(
+        "POST", url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+
+
+def test_another_app_makes_invoices_through_the_admin(xero: Sandbox) -> None:
+    """Proves: POST /_sandbox/invoices makes invoices as another app would (Xero computes
+    them: number, totals, the contact by name); a refused one makes nothing and says why."""
+    one = {
+        "Type": "ACCREC",
+        "Contact": {"Name": "City Limousines"},
+        "Reference": "CLI001 Dec 2026",
+        "LineItems": [{"Description": "Payroll", "Quantity": 3, "UnitAmount": "1.2345"}],
+    }
+
+    url = f"{xero.base_url}/_sandbox/invoices"
+    made = post_json(url, {"app": "Ignition", "Invoices": [one]})
+    refused = post_json(url, {"app": "Ignition", "Invoices": [one, {**one, "Contact": {}}]})
+    nameless = post_json(url, {"Invoices": [one]})
+
+    assert made.status == 200, made.body
+    (invoice,) = made.json()["Invoices"]
+    assert (invoice["InvoiceNumber"], invoice["Total"], invoice["LineItems"][0]["UnitAmount"]) == (
+        "INV-0001",
+        3.7,
+        1.2345,
+    )
+    assert refused.status == 400
+    assert "A Contact must be specified" in refused.json()["error"]
+    assert nameless.status == 400
+    assert references(xero) == ["CLI001 Dec 2026"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from xero_python.accounting import Invoice
 
 from socketcli.sandbox import Sandbox
-from tests.sandbox.sandbox_helpers import Sdk, batch, sales_invoice
+from tests.sandbox.sandbox_helpers import Sdk, batch, make_sdk, sales_invoice
 
 
 def refs(invoices: list[Invoice]) -> list[str]:
@@ -93,3 +93,70 @@ def test_one_invoice_by_its_id_or_number(
         Decimal("234.00"),
     )
     assert by_number.reference == "CLI002 December 2026"
+
+
+def test_created_by_my_app_lists_only_the_callers_invoices(sdk: Sdk, xero: Sandbox) -> None:
+    """Proves: with createdByMyApp=true GET /Invoices lists only what the calling app made,
+    as Xero does; another app's invoice with the same Reference (made over the API by the
+    custom connection, or by an app such as Practice Manager through the admin) is listed
+    only without it."""
+    reference = 'Reference=="CLI001 December 2026"'
+    (ours,) = sdk.accounting.create_invoices(
+        xero.tenant_id, batch(sales_invoice("CLI001 December 2026"))
+    ).invoices
+    custom = make_sdk(
+        xero, {"access_token": xero.issue_token(), "token_type": "Bearer", "expires_in": 1800}
+    )
+    (theirs,) = custom.accounting.create_invoices(
+        xero.tenant_id, batch(sales_invoice("CLI001 December 2026", amount="10.00"))
+    ).invoices
+    (practice_manager,) = xero.add_invoices(
+        {
+            "Type": "ACCREC",
+            "Contact": {"Name": "City Limousines"},
+            "Reference": "CLI001 December 2026",
+            "LineItems": [{"Description": "Tax return", "Quantity": 1, "UnitAmount": 250}],
+        },
+        app="Xero Practice Manager",
+    )
+
+    mine = sdk.accounting.get_invoices(xero.tenant_id, where=reference, created_by_my_app="true")
+    everyone = sdk.accounting.get_invoices(xero.tenant_id, where=reference)
+    the_custom_apps = custom.accounting.get_invoices(
+        xero.tenant_id, where=reference, created_by_my_app="true"
+    )
+    not_filtered = sdk.accounting.get_invoices(
+        xero.tenant_id, where=reference, created_by_my_app="false"
+    )
+
+    assert [str(i.invoice_id) for i in mine.invoices] == [str(ours.invoice_id)]
+    assert [str(i.invoice_id) for i in the_custom_apps.invoices] == [str(theirs.invoice_id)]
+    assert {str(i.invoice_id) for i in everyone.invoices} == {
+        str(ours.invoice_id),
+        str(theirs.invoice_id),
+        practice_manager["InvoiceID"],
+    }
+    assert len(not_filtered.invoices) == 3
+    assert practice_manager["InvoiceNumber"] == "INV-0003"
+
+
+def test_an_invoice_updated_by_another_app_stays_its_makers(sdk: Sdk, xero: Sandbox) -> None:
+    (ours,) = sdk.accounting.create_invoices(
+        xero.tenant_id, batch(sales_invoice("CLI002 December 2026"))
+    ).invoices
+    custom = make_sdk(
+        xero, {"access_token": xero.issue_token(), "token_type": "Bearer", "expires_in": 1800}
+    )
+    custom.accounting.update_invoice(
+        xero.tenant_id,
+        ours.invoice_id,
+        batch(Invoice(invoice_id=ours.invoice_id, status="AUTHORISED")),
+    )
+
+    mine = sdk.accounting.get_invoices(xero.tenant_id, created_by_my_app="true")
+    theirs = custom.accounting.get_invoices(xero.tenant_id, created_by_my_app="true")
+
+    assert [(str(i.invoice_id), i.status) for i in mine.invoices] == [
+        (str(ours.invoice_id), "AUTHORISED")
+    ]
+    assert theirs.invoices == []

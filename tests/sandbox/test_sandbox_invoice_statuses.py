@@ -11,7 +11,7 @@ from xero_python.accounting import Invoice
 from xero_python.exceptions import AccountingBadRequestException
 
 from socketcli.sandbox import Sandbox
-from socketcli.sandbox.state import read_state
+from socketcli.sandbox.statefile import read_state
 from tests.sandbox.sandbox_helpers import (
     Sdk,
     batch,

@@ -11,7 +11,7 @@ from pathlib import Path
 from xero_python.accounting import Contact, Contacts
 
 from socketcli.sandbox import Sandbox, SandboxConfig, running_sandbox
-from socketcli.sandbox.state import read_state
+from socketcli.sandbox.statefile import journal_path, read_state
 from tests.sandbox.sandbox_helpers import CONTACTS, Sdk, make_sdk, pkce_tokens, refresh
 
 
@@ -26,6 +26,8 @@ def test_the_state_file_shows_what_xero_received_and_no_credential(
         Contacts(contacts=[Contact(name="Nova Dental Ltd", email_address="hi@nova.example")]),
     )
 
+    journal = journal_path(state_path).read_text()  # what changed, while it runs
+    xero.stop()  # a stopped sandbox leaves everything in the file itself
     text = state_path.read_text()
     saved = json.loads(text)
 
@@ -45,6 +47,8 @@ def test_the_state_file_shows_what_xero_received_and_no_credential(
         xero.web_client_secret,
     ):
         assert secret not in text
+        assert secret not in journal
+    assert "Nova Dental Ltd" in journal
     assert not list(state_path.parent.glob("*.tmp"))
 
 

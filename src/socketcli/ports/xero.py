@@ -234,9 +234,13 @@ class XeroGateway(Protocol):
         may not have created them: settle by reference before sending again)."""
         ...
 
-    def find_invoices(self, references: Sequence[str]) -> list[CreatedInvoice]:
-        """The invoices this app created in Xero carrying any of these references (any
-        status, deleted and voided ones too)."""
+    def find_invoices(
+        self, references: Sequence[str], *, only_ours: bool = True
+    ) -> list[CreatedInvoice]:
+        """The invoices carrying any of these references (any status, deleted and voided
+        ones too): those this app created (`only_ours`, what settling an invoice left in
+        flight may count as socket's), or those any app or person made (what reconcile
+        reports as duplicates)."""
         ...
 
     def get_invoices(self, invoice_ids: Sequence[str]) -> list[CreatedInvoice]:

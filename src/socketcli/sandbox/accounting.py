@@ -27,7 +27,7 @@ from socketcli.sandbox.jsonfmt import (
     to_decimal,
     truncate_ms,
 )
-from socketcli.sandbox.state import Organisation
+from socketcli.sandbox.state import Organisation, Records
 from socketcli.sandbox.where import WhereError, where_filter
 from socketcli.sandbox.wire import (
     Request,
@@ -72,6 +72,8 @@ class Context:
     now: datetime
     provider: str
     scopes: frozenset[str]
+    #: The calling app's client id (createdByMyApp, and who made an invoice).
+    client_id: str = ""
 
 
 @dataclass
@@ -354,18 +356,29 @@ def duplicate_name_message(name: str) -> str:
     )
 
 
+#: The derived index of active contacts' names (name_key -> ContactID).
+_ACTIVE_NAMES = "active names"
+#: The derived set of ACCREC invoice numbers in use (casefolded).
+_NUMBERS = "sales invoice numbers"
+
+
 class ContactBook:
     """The organisation's contacts with a batch's pending changes laid over them."""
 
     def __init__(self, organisation: Organisation) -> None:
         self.organisation = organisation
         self.pending: dict[str, dict[str, Any]] = {}
-        self._active_names: dict[str, str] = {}
-        for record in organisation.contacts.values():
-            if record.get("ContactStatus") == "ACTIVE":
-                self._active_names.setdefault(
-                    name_key(str(record.get("Name", ""))), record["ContactID"]
-                )
+        self._by_lower: dict[str, dict[str, Any]] | None = None
+        contacts = organisation.contacts
+        known = contacts.derived(_ACTIVE_NAMES) if isinstance(contacts, Records) else None
+        if known is None:
+            known = {}
+            for record in contacts.values():
+                if record.get("ContactStatus") == "ACTIVE":
+                    known.setdefault(name_key(str(record.get("Name", ""))), record["ContactID"])
+            if isinstance(contacts, Records):
+                contacts.derive(_ACTIVE_NAMES, known)
+        self._active_names: dict[str, str] = dict(known)
 
     def get(self, contact_id: str) -> dict[str, Any] | None:
         wanted = contact_id.strip().lower()
@@ -375,9 +388,9 @@ class ContactBook:
         found = self.organisation.contacts.get(wanted)
         if found is not None:
             return found
-        return next(
-            (c for key, c in self.organisation.contacts.items() if key.lower() == wanted), None
-        )
+        if self._by_lower is None:  # once a batch, not once a contact: a new id is never found
+            self._by_lower = {key.lower(): c for key, c in self.organisation.contacts.items()}
+        return self._by_lower.get(wanted)
 
     def by_number(self, number: str) -> dict[str, Any] | None:
         everything = {**self.organisation.contacts, **self.pending}
@@ -394,7 +407,8 @@ class ContactBook:
         return owner is not None and owner != record["ContactID"]
 
     def put(self, record: dict[str, Any]) -> None:
-        previous = self.get(record["ContactID"])
+        contact_id = record["ContactID"]
+        previous = self.pending.get(contact_id) or self.organisation.contacts.get(contact_id)
         if previous is not None and previous.get("ContactStatus") == "ACTIVE":
             key = name_key(str(previous.get("Name", "")))
             if self._active_names.get(key) == record["ContactID"]:
@@ -404,9 +418,12 @@ class ContactBook:
         self.pending[record["ContactID"]] = record
 
     def commit(self) -> None:
+        contacts = self.organisation.contacts
         for contact_id, record in self.pending.items():
-            self.organisation.contacts[contact_id] = record
+            contacts[contact_id] = record
         self.pending.clear()
+        if isinstance(contacts, Records):  # the index as it now stands, for the next batch
+            contacts.derive(_ACTIVE_NAMES, dict(self._active_names))
 
 
 def upsert_contacts(
@@ -1045,8 +1062,12 @@ def create_invoices(
     update: bool = False,
     unit_places: int = 2,
     invoice_id: str | None = None,
+    app: str = "",
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
     """Create (and with `update`, update) invoices: (results, failed elements, saved).
+
+    A new invoice is recorded as made by `app` (the caller's client id; empty: made in
+    Xero itself, nobody's); an update leaves who made it as it was.
 
     The valid invoices are saved whatever `summarize` says: Xero creates the good ones of a
     batch even when its summarised answer is a 400 naming only the refused ones. A refused
@@ -1055,11 +1076,18 @@ def create_invoices(
     """
     book = ContactBook(organisation)
     builder = InvoiceBuilder(organisation, book, now, unit_places)
-    numbers = {
-        str(i.get("InvoiceNumber", "")).casefold()
-        for i in organisation.invoices.values()
-        if i.get("Type") == "ACCREC" and i.get("InvoiceNumber")
-    }
+    invoices = organisation.invoices
+    known = invoices.derived(_NUMBERS) if isinstance(invoices, Records) else None
+    numbers: set[str] = (
+        set(known)
+        if known is not None
+        else {
+            str(i.get("InvoiceNumber", "")).casefold()
+            for i in invoices.values()
+            if i.get("Type") == "ACCREC" and i.get("InvoiceNumber")
+        }
+    )
+    updated = False
     pending: dict[str, dict[str, Any]] = {}
     results: list[dict[str, Any]] = []
     failed: list[dict[str, Any]] = []
@@ -1076,6 +1104,7 @@ def create_invoices(
             record: dict[str, Any] = dict(item)
         else:
             record, problems = builder.build(item, existing, numbers)
+            updated = updated or existing is not None
         if problems:
             element = {
                 **record,
@@ -1096,8 +1125,12 @@ def create_invoices(
             book.put({**contact, "IsCustomer": True})
         elif contact is not None and record["Type"] == "ACCPAY" and not contact.get("IsSupplier"):
             book.put({**contact, "IsSupplier": True})
+        if app and record["InvoiceID"] not in organisation.invoices:
+            organisation.created_by_app[record["InvoiceID"]] = app
         organisation.invoices[record["InvoiceID"]] = record
     book.commit()
+    if isinstance(invoices, Records) and not updated:  # a number changed would linger
+        invoices.derive(_NUMBERS, numbers)
     if builder.approved:
         month = approval_month(now)
         organisation.approvals[month] = organisation.approvals.get(month, 0) + builder.approved
@@ -1195,6 +1228,9 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
             shown = _shown_units(_with_contact(organisation, found), _unit_places(request))
             return Outcome(json_response(200, envelope(ctx, "Invoices", [shown])))
         records = list(organisation.invoices.values())
+        if request.flag("createdByMyApp"):
+            made = organisation.created_by_app
+            records = [r for r in records if made.get(r["InvoiceID"]) == ctx.client_id]
         records = _later_than(records, _modified_since(request))
         for name, key in (
             ("IDs", "InvoiceID"),
@@ -1244,6 +1280,7 @@ def _invoices(ctx: Context, request: Request, rest: list[str]) -> Outcome:
         update=request.method == "POST",
         unit_places=_unit_places(request),
         invoice_id=rest[0] if rest else None,
+        app=ctx.client_id,
     )
     if failed and summarize:
         return Outcome(validation_error(failed), changed=saved)

@@ -18,12 +18,14 @@ stops; everything else is quick work under one lock.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
+import time
 import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,9 +41,8 @@ from socketcli.sandbox.state import (
     Organisation,
     SandboxClock,
     SandboxState,
-    read_state,
-    write_state,
 )
+from socketcli.sandbox.statefile import StateFile, read_state
 from socketcli.sandbox.wire import (
     Request,
     Response,
@@ -60,6 +61,10 @@ from socketcli.sandbox.wire import (
 API_PREFIX = "/api.xro/2.0"
 ADMIN_PREFIX = "/_sandbox"
 MAX_IDEMPOTENCY_KEY = 128
+#: Seconds without a request after which the journal is folded into the state file.
+IDLE = 1.0
+#: How an app that is not one of the sandbox's clients is named as an invoice's maker.
+OTHER_APP = "other-app:"
 #: Answers never kept under an Idempotency-Key: refusals before the work (authentication,
 #: the organisation, the rate limits), which Xero gives before it reads the key.
 _NOT_KEPT = (401, 403, 429)
@@ -132,7 +137,10 @@ class SandboxApp:
         self._calls: deque[Call] = deque(maxlen=self.config.call_log)
         self._initial = state.copy()
         self._idempotent_in_flight: set[tuple[str, str]] = set()
-        self.save()
+        self._file = StateFile(path) if path is not None else None
+        self._busy = 0
+        self._last_request = time.monotonic()
+        self.save(whole=True)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -156,13 +164,35 @@ class SandboxApp:
     def now(self) -> datetime:
         return self.clock.now()
 
-    def save(self) -> None:
-        """Write the state file (atomically); a sandbox without a path keeps it in memory."""
+    def save(self, *, whole: bool = False) -> None:
+        """Keep the state on disk (`statefile.py`): what changed since the last save, appended
+        to the journal and fsynced, or with `whole` the whole state rewritten (at start,
+        stop and reset). A sandbox without a path keeps it in memory."""
         with self.lock:
             self.state.clock_skew_seconds = self.clock.skew.total_seconds()
             self.state.prune(self.now())
-            if self.path is not None:
-                write_state(self.path, self.state)
+            if self._file is None:
+                return
+            if whole:
+                self._file.compact(self.state)
+            else:
+                self._file.save(self.state)
+
+    def detach(self) -> None:
+        """From here on keep the state in memory only (what is on disk stays as it is): for a
+        benchmark to tell the cost of the state file from the rest."""
+        with self.lock:
+            if self._file is not None:
+                self._file.close()
+            self._file = None
+            self.path = None
+
+    def close(self) -> None:
+        """Leave everything in the state file itself (the journal folded in)."""
+        with self.lock:
+            self.save(whole=True)
+            if self._file is not None:
+                self._file.close()
 
     def reset(self) -> None:
         """Back to the state the sandbox started with; faults, limits' counters and calls cleared."""
@@ -172,7 +202,7 @@ class SandboxApp:
             self.faults.clear()
             self.limiter.clear()
             self._calls.clear()
-            self.save()
+            self.save(whole=True)
 
     def advance_clock(self, seconds: float) -> datetime:
         with self.lock:
@@ -241,6 +271,34 @@ class SandboxApp:
                 self.save()
             return results
 
+    def add_invoices(
+        self, items: list[dict[str, Any]], *, app: str, tenant_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Create invoices as another app connected to the organisation would (Practice
+        Manager, Ignition): no token, no limits, made by `app`, so that GET /Invoices with
+        createdByMyApp=true does not list them to socket. A refused invoice raises a
+        ValueError with Xero's messages and nothing is made."""
+        if not app.strip():
+            raise ValueError("name the app that makes the invoices")
+        with self.lock:
+            organisation = self._organisation(tenant_id)
+            trial = replace(  # records are replaced, never changed in place
+                organisation,
+                contacts=dict(organisation.contacts),
+                invoices=dict(organisation.invoices),
+                created_by_app=dict(organisation.created_by_app),
+                approvals=dict(organisation.approvals),
+            )
+            _, failed, _ = accounting.create_invoices(trial, items, self.now(), unit_places=4)
+            if failed:
+                messages = [e["Message"] for f in failed for e in f["ValidationErrors"]]
+                raise ValueError("; ".join(messages))
+            results, _, _ = accounting.create_invoices(
+                organisation, items, self.now(), unit_places=4, app=f"{OTHER_APP}{app.strip()}"
+            )
+            self.save()
+            return results
+
     def set_approval_cap(self, cap: int | None, tenant_id: str | None = None) -> None:
         """The organisation's plan allows `cap` approved (AUTHORISED) invoices a month (None:
         no limit); beyond it an invoice is refused as Xero refuses it."""
@@ -302,6 +360,28 @@ class SandboxApp:
     # -- requests ------------------------------------------------------------------------
 
     def handle(self, request: Request) -> Response:
+        with self.lock:
+            self._busy += 1
+        try:
+            return self._handle(request)
+        finally:
+            with self.lock:
+                self._busy -= 1
+                self._last_request = time.monotonic()
+
+    def tidy(self, *, idle: float = IDLE) -> bool:
+        """Fold the journal into the state file while nothing is asked of the sandbox (no
+        request for `idle` seconds), so that the rewrite costs no request any time; the
+        server calls it between requests. Whether it did."""
+        if self._file is None or not self._file.worth_compacting():
+            return False
+        with self.lock:
+            if self._busy or time.monotonic() - self._last_request < idle:
+                return False
+            self.save(whole=True)
+            return True
+
+    def _handle(self, request: Request) -> Response:
         path = request.path.rstrip("/") or "/"
         lowered = path.lower()
         if lowered == ADMIN_PREFIX or lowered.startswith(ADMIN_PREFIX + "/"):
@@ -450,15 +530,29 @@ class SandboxApp:
         """
         parts = [p for p in path[len(API_PREFIX) :].split("/") if p]
 
-        def work() -> Response:
+        def work(kept: tuple[str, str] | None = None) -> Response:
+            """The answer; with `kept` (key, fingerprint), kept under the Idempotency-Key. What
+            it changed and the kept answer are saved together, before anything is answered."""
             if not self._sleep(fault.delay if fault else 0):
                 return Response(0, drop=True)
-            try:
-                response = self._accounting_now(request, parts, access, tenant_id, provider)
-            except Exception:
-                logger.exception("the sandbox failed on %s %s", request.method, path)
-                response = internal_error()
-            return self._struck(response, fault)
+            with self.lock:
+                try:
+                    response, changed = self._accounting_now(
+                        request, parts, access, tenant_id, provider
+                    )
+                except Exception:
+                    logger.exception("the sandbox failed on %s %s", request.method, path)
+                    response, changed = internal_error(), False
+                response = self._struck(response, fault)
+                if kept is not None and not response.drop and response.status not in _NOT_KEPT:
+                    organisation = self.state.organisations[tenant_id]
+                    organisation.idempotency[kept[0]] = IdempotentResult(
+                        kept[0], kept[1], response.status, response.body.decode("utf-8"), self.now()
+                    )
+                    changed = True
+                if changed:
+                    self.save()
+            return response
 
         key = request.header("Idempotency-Key")
         if request.method not in ("PUT", "POST") or not key:
@@ -514,33 +608,28 @@ class SandboxApp:
                 )
             self._idempotent_in_flight.add((tenant_id, key))
         try:
-            response = work()
-            if not response.drop and response.status not in _NOT_KEPT:
-                with self.lock:
-                    organisation = self.state.organisations[tenant_id]
-                    organisation.idempotency[key] = IdempotentResult(
-                        key, fingerprint, response.status, response.body.decode("utf-8"), self.now()
-                    )
-                    self.save()
-            return response
+            return work((key, fingerprint))
         finally:
             with self.lock:
                 self._idempotent_in_flight.discard((tenant_id, key))
 
     def _accounting_now(
         self, request: Request, parts: list[str], access: AccessToken, tenant_id: str, provider: str
-    ) -> Response:
+    ) -> tuple[Response, bool]:
+        """The answer, and whether the organisation changed (the caller saves it)."""
         with self.lock:
             organisation = self.state.organisations.get(tenant_id)
             if organisation is None:
-                return forbidden()
+                return forbidden(), False
             ctx = accounting.Context(
-                organisation, self.now(), provider, frozenset(access.scope.split())
+                organisation,
+                self.now(),
+                provider,
+                frozenset(access.scope.split()),
+                access.client_id,
             )
             outcome = accounting.handle(ctx, request, parts)
-            if outcome.changed:
-                self.save()
-            return outcome.response
+            return outcome.response, outcome.changed
 
     def _limit_headers(self, tenant_id: str) -> list[tuple[str, str]]:
         left = self.limiter.remaining(tenant_id, self.now())
@@ -697,6 +786,15 @@ class SandboxApp:
                 return json_response(
                     200, {"organisations": self.held_invoices(request.param("tenant_id"))}
                 )
+            if what == "invoices" and method == "POST":
+                if not isinstance(body, dict) or not isinstance(body.get("Invoices"), list):
+                    raise ValueError('give {"app": "...", "Invoices": [...]}')
+                made = self.add_invoices(
+                    body["Invoices"],
+                    app=str(body.get("app") or ""),
+                    tenant_id=body.get("tenant_id"),
+                )
+                return json_response(200, {"Invoices": made})
             if what == "plan":
                 if method == "POST":
                     cap = body.get("approved_invoices_a_month")
@@ -744,21 +842,18 @@ def _endpoint(path: str) -> str:
 
 def _fingerprint(request: Request, path: str) -> str:
     """What makes two requests with one Idempotency-Key the same request."""
-    try:
-        body = dumps(_sorted(request.json()))
+    try:  # numbers as their exact text, keys sorted: the standard library's C encoder
+        body = json.dumps(
+            json.loads(request.body, parse_float=str),
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
     except ValueError:
         body = request.body.decode("utf-8", errors="replace")
     query = sorted((k, v) for k, vs in request.query.items() for v in vs)
     text = f"{request.method} {path.lower()} {query} {body}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [_sorted(v) for v in value]
-    return value
 
 
 def seed_more_contacts(

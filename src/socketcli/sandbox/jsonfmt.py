@@ -36,14 +36,43 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text, parse_float=Decimal)
 
 
-def _has_decimal(value: Any) -> bool:
-    if isinstance(value, Decimal):
-        return True
+#: Stands in for a Decimal's text inside the standard library's encoder (a private-use
+#: character, which no Xero field holds): the marked string is then written as the number.
+_MARK = "\ue000"
+_MARKED = re.compile('"' + _MARK + "([-0-9.]+)" + _MARK + '"')
+
+
+class _Unmarkable(Exception):
+    """A string of the value holds the mark itself: written the slow way instead."""
+
+
+def _marked(value: Any) -> Any:
+    """`value` with each Decimal as its exact text between marks."""
+    if isinstance(value, str):
+        if _MARK in value:
+            raise _Unmarkable
+        return value
     if isinstance(value, dict):
-        return any(_has_decimal(item) for item in value.values())
+        return {key: _marked(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return any(_has_decimal(item) for item in value)
-    return False
+        return [_marked(item) for item in value]
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} cannot be written as JSON")
+        return _MARK + format(value, "f") + _MARK
+    return value
+
+
+def _compact(value: Any) -> str | None:
+    """`value` as compact JSON by the standard library's C encoder, Decimals written
+    exactly; None when it cannot be (then `_write` does it, item by item)."""
+    try:
+        text = json.dumps(
+            _marked(value), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+        )
+    except _Unmarkable:
+        return None
+    return _MARKED.sub(r"\1", text)
 
 
 def _write(value: Any, out: list[str], indent: int | None, level: int, expand: int) -> None:
@@ -58,10 +87,9 @@ def _write(value: Any, out: list[str], indent: int | None, level: int, expand: i
     elif (
         isinstance(value, dict | list | tuple)
         and (indent is None or level >= expand)
-        and not _has_decimal(value)
+        and (compact := _compact(value)) is not None
     ):
-        # No Decimal inside: the standard library's C encoder writes it (much faster).
-        out.append(json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+        out.append(compact)
     elif isinstance(value, dict):
         if not value:
             out.append("{}")

@@ -130,6 +130,14 @@ class _Server(ThreadingHTTPServer):
                 self._open.discard(request)
                 self._workers.discard(threading.current_thread())
 
+    def service_actions(self) -> None:
+        """Between requests (each poll of serve_forever): fold the state's journal into its
+        file while the sandbox is quiet."""
+        try:
+            self.app.tidy()
+        except OSError:
+            logger.exception("the sandbox could not rewrite its state file")
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         logger.debug("connection error from %s", client_address, exc_info=True)
 
@@ -278,6 +286,13 @@ class Sandbox:
         """Create or change contacts as a person would in Xero (no token, no rate limit)."""
         return self.app.edit_contacts([dict(c) for c in contacts], tenant_id)
 
+    def add_invoices(
+        self, *invoices: Mapping[str, Any], app: str, tenant_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Create invoices as another app would (e.g. app="Xero Practice Manager"): GET
+        /Invoices with createdByMyApp=true does not list them to socket."""
+        return self.app.add_invoices([dict(i) for i in invoices], app=app, tenant_id=tenant_id)
+
     def archive_contact(self, contact_id: str, tenant_id: str | None = None) -> dict[str, Any]:
         return self.edit_contacts(
             {"ContactID": contact_id, "ContactStatus": "ARCHIVED"}, tenant_id=tenant_id
@@ -320,7 +335,7 @@ class Sandbox:
         self._server.server_close()
         self._thread.join(5)
         with contextlib.suppress(OSError):
-            self.app.save()
+            self.app.close()
         self._stopped.set()
 
 

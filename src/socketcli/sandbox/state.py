@@ -1,25 +1,21 @@
-"""What the sandbox Xero holds, and its JSON file.
+"""What the sandbox Xero holds, and its JSON shape.
 
 The organisations' records (contacts, invoices, accounts, branding themes, tracking
 categories, tax rates) are kept in Xero's own JSON shape, as GET answers them, so that a
 person reading the file sees what Xero received. Credentials never appear in clear: client
 secrets, authorisation codes, access and refresh tokens are kept as SHA-256 hashes beside
-an id. The file is written atomically (a temporary file, then `os.replace`) after each change.
+an id. How it is kept on disk (a file and a journal of changes): `statefile.py`.
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import hashlib
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
-from socketcli.sandbox.jsonfmt import dumps, from_iso, iso_moment, loads
+from socketcli.sandbox.jsonfmt import from_iso, iso_moment
 
 #: The version of the state file's layout.
 FORMAT = 1
@@ -84,6 +80,92 @@ class Client:
     tenant_id: str | None = None
 
 
+class Records(dict[str, Any]):
+    """An organisation's records by key (contacts, invoices, ...) that remember which keys
+    were set or removed since the state was last saved: saving writes those, not all.
+
+    `touched` keeps the keys in the order the records now stand in (a key set anew goes to
+    the end, as it does in the dict), so that the changes, replayed in that order after
+    removing the `removed` keys, leave the records in the same order."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.touched: dict[str, None] = {}
+        self.removed: set[str] = set()
+        self._derived: dict[str, tuple[int, Any]] = {}
+        self._version = 0
+
+    def __reduce__(self) -> Any:  # a copy starts with nothing touched
+        return (type(self), (dict(self),))
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key not in self:
+            self.touched.pop(key, None)
+        super().__setitem__(key, value)
+        self.touched[key] = None
+        self._version += 1
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.touched[key] = None
+        self.removed.add(key)
+        self._version += 1
+
+    def pop(self, key: str, *default: Any) -> Any:
+        if key in self:
+            self.touched[key] = None
+            self.removed.add(key)
+            self._version += 1
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = super().popitem()
+        self.touched[key] = None
+        self.removed.add(key)
+        self._version += 1
+        return key, value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> Records:  # type: ignore[override,misc]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        for key in self:
+            self.touched[key] = None
+            self.removed.add(key)
+        super().clear()
+        self._version += 1
+
+    def derived(self, name: str) -> Any | None:
+        """What was worked out from the records as they stand (an index), if still so."""
+        found = self._derived.get(name)
+        return found[1] if found is not None and found[0] == self._version else None
+
+    def derive(self, name: str, value: Any) -> None:
+        """Keep `value`, worked out from the records as they stand now, until they change."""
+        self._derived[name] = (self._version, value)
+
+    def take_touched(self) -> tuple[list[str], set[str]]:
+        """The keys set or removed since the last call, in the records' order, and those
+        removed at some point since (forgotten once taken)."""
+        touched, removed = list(self.touched), self.removed
+        self.touched, self.removed = {}, set()
+        return touched, removed
+
+
+#: The records of an organisation kept one by one (each saved on its own when it changes).
+RECORDS = ("contacts", "invoices", "created_by_app", "idempotency")
+
+
 @dataclass
 class Organisation:
     tenant_id: str
@@ -98,12 +180,22 @@ class Organisation:
     tax_rates: list[dict[str, Any]] = field(default_factory=list)
     contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Which app made each invoice (InvoiceID -> the app's client id): GET /Invoices with
+    #: createdByMyApp=true lists only the caller's. An invoice made in Xero itself, or kept
+    #: by a sandbox from before this was recorded, is nobody's.
+    created_by_app: dict[str, str] = field(default_factory=dict)
     next_invoice_number: int = 1
     idempotency: dict[str, IdempotentResult] = field(default_factory=dict)
     #: The plan's allowance of approved (AUTHORISED) invoices a month; None: no limit.
     approval_cap: int | None = None
     #: Invoices approved per month ("2026-12": 3), counted against approval_cap.
     approvals: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in RECORDS:
+            value = getattr(self, name)
+            if not isinstance(value, Records):
+                setattr(self, name, Records(value))
 
 
 #: How long Xero keeps an Idempotency-Key's answer; after it the key is a new request.
@@ -220,26 +312,29 @@ class SandboxState:
             if not (t.revoked or (t.superseded is not None and t.superseded + 2 * keep < now))
         ]
         for organisation in self.organisations.values():
-            organisation.idempotency = {
-                k: v
-                for k, v in organisation.idempotency.items()
-                if v.created + IDEMPOTENCY_LIFETIME > now
-            }
+            kept = organisation.idempotency
+            for key in [k for k, v in kept.items() if v.created + IDEMPOTENCY_LIFETIME <= now]:
+                del kept[key]
 
     # -- the file ------------------------------------------------------------------------
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, *, records: bool = True) -> dict[str, Any]:
+        """The state as JSON; without `records`, the organisations without their contacts,
+        invoices, makers of invoices and Idempotency-Key answers (what the journal keeps one
+        by one)."""
         return {
             "kind": KIND,
             "format": FORMAT,
             "clock_skew_seconds": self.clock_skew_seconds,
-            "users": [_plain(u) for u in self.users],
-            "clients": [_plain(c) for c in self.clients],
-            "organisations": [_organisation_json(o) for o in self.organisations.values()],
-            "connections": [_plain(c) for c in self.connections],
-            "auth_codes": [_plain(c) for c in self.auth_codes],
-            "refresh_tokens": [_plain(t) for t in self.refresh_tokens],
-            "access_tokens": [_plain(t) for t in self.access_tokens],
+            "users": [plain_record(u) for u in self.users],
+            "clients": [plain_record(c) for c in self.clients],
+            "organisations": [
+                _organisation_json(o, records=records) for o in self.organisations.values()
+            ],
+            "connections": [plain_record(c) for c in self.connections],
+            "auth_codes": [plain_record(c) for c in self.auth_codes],
+            "refresh_tokens": [plain_record(t) for t in self.refresh_tokens],
+            "access_tokens": [plain_record(t) for t in self.access_tokens],
         }
 
     @classmethod
@@ -250,13 +345,13 @@ class SandboxState:
             raise ValueError(f"unknown sandbox state format {data.get('format')!r}")
         organisations = [_organisation_from(o) for o in data.get("organisations", [])]
         return cls(
-            users=[_build(User, u) for u in data.get("users", [])],
-            clients=[_build(Client, c) for c in data.get("clients", [])],
+            users=[build_record(User, u) for u in data.get("users", [])],
+            clients=[build_record(Client, c) for c in data.get("clients", [])],
             organisations={o.tenant_id: o for o in organisations},
-            connections=[_build(Connection, c) for c in data.get("connections", [])],
-            auth_codes=[_build(AuthCode, c) for c in data.get("auth_codes", [])],
-            refresh_tokens=[_build(RefreshToken, t) for t in data.get("refresh_tokens", [])],
-            access_tokens=[_build(AccessToken, t) for t in data.get("access_tokens", [])],
+            connections=[build_record(Connection, c) for c in data.get("connections", [])],
+            auth_codes=[build_record(AuthCode, c) for c in data.get("auth_codes", [])],
+            refresh_tokens=[build_record(RefreshToken, t) for t in data.get("refresh_tokens", [])],
+            access_tokens=[build_record(AccessToken, t) for t in data.get("access_tokens", [])],
             clock_skew_seconds=float(data.get("clock_skew_seconds", 0.0)),
         )
 
@@ -264,7 +359,8 @@ class SandboxState:
         return copy.deepcopy(self)
 
 
-def _plain(record: Any) -> dict[str, Any]:
+def plain_record(record: Any) -> dict[str, Any]:
+    """A record (a dataclass) as JSON: its moments as ISO 8601 text."""
     out: dict[str, Any] = {}
     for key, value in asdict(record).items():
         out[key] = iso_moment(value) if isinstance(value, datetime) else value
@@ -275,7 +371,8 @@ _T = TypeVar("_T")
 _MOMENTS = {"created", "updated", "expires", "issued", "last_used", "superseded"}
 
 
-def _build(kind: type[_T], data: dict[str, Any]) -> _T:
+def build_record(kind: type[_T], data: dict[str, Any]) -> _T:
+    """A record of `kind` from its JSON (fields it does not know are left out)."""
     names = {f.name for f in fields(kind)}  # type: ignore[arg-type]
     values = {
         key: (from_iso(value) if key in _MOMENTS and isinstance(value, str) else value)
@@ -285,8 +382,8 @@ def _build(kind: type[_T], data: dict[str, Any]) -> _T:
     return kind(**values)
 
 
-def _organisation_json(organisation: Organisation) -> dict[str, Any]:
-    return {
+def _organisation_json(organisation: Organisation, *, records: bool = True) -> dict[str, Any]:
+    data = {
         "tenant_id": organisation.tenant_id,
         "name": organisation.name,
         "short_code": organisation.short_code,
@@ -300,14 +397,17 @@ def _organisation_json(organisation: Organisation) -> dict[str, Any]:
         "branding_themes": organisation.branding_themes,
         "tracking_categories": organisation.tracking_categories,
         "tax_rates": organisation.tax_rates,
-        "contacts": list(organisation.contacts.values()),
-        "invoices": list(organisation.invoices.values()),
-        "idempotency": [_plain(r) for r in organisation.idempotency.values()],
     }
+    if records:
+        data["contacts"] = list(organisation.contacts.values())
+        data["invoices"] = list(organisation.invoices.values())
+        data["created_by_app"] = organisation.created_by_app
+        data["idempotency"] = [plain_record(r) for r in organisation.idempotency.values()]
+    return data
 
 
 def _organisation_from(data: dict[str, Any]) -> Organisation:
-    results = [_build(IdempotentResult, r) for r in data.get("idempotency", [])]
+    results = [build_record(IdempotentResult, r) for r in data.get("idempotency", [])]
     return Organisation(
         tenant_id=data["tenant_id"],
         name=data["name"],
@@ -321,38 +421,9 @@ def _organisation_from(data: dict[str, Any]) -> Organisation:
         tax_rates=list(data.get("tax_rates", [])),
         contacts={c["ContactID"]: c for c in data.get("contacts", [])},
         invoices={i["InvoiceID"]: i for i in data.get("invoices", [])},
+        created_by_app={str(k): str(v) for k, v in data.get("created_by_app", {}).items()},
         next_invoice_number=int(data.get("next_invoice_number", 1)),
         approval_cap=data.get("approval_cap"),
         approvals={str(k): int(v) for k, v in data.get("approvals", {}).items()},
         idempotency={r.key: r for r in results},
     )
-
-
-def read_state(path: Path) -> SandboxState:
-    """The state kept in `path` (a ValueError names a file that is not a sandbox's)."""
-    try:
-        data = loads(path.read_bytes())
-    except ValueError as failure:
-        raise ValueError(f"{path} is not a sandbox Xero state file: {failure}") from None
-    if not isinstance(data, dict):
-        raise ValueError(f"{path} is not a sandbox Xero state file")
-    return SandboxState.from_json(data)
-
-
-def write_state(path: Path, state: SandboxState) -> None:
-    """Write the state to `path` atomically: readers see the old file or the new, never half."""
-    # Laid out down to the records; each contact, invoice or token on a line of its own.
-    text = dumps(state.to_json(), indent=1, expand=3) + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise

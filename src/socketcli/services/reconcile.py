@@ -5,8 +5,10 @@
 
 Reads the month's frozen invoices and outbox entries, then asks Xero (read-only) for every
 invoice socket posted, by InvoiceID (GET /Invoices?IDs=..., batched, every page), and for
-every invoice this app created with one of the month's references (the look-up posting
-settles with); domain/reconcile.py compares, invoice by invoice.
+any other invoice carrying one of the month's references, whoever made it (socket by
+mistake, another app such as Practice Manager, a person in Xero: posting settles with this
+app's invoices only, reconcile reports every live duplicate); domain/reconcile.py compares,
+invoice by invoice.
 """
 
 from __future__ import annotations
@@ -87,6 +89,6 @@ def reconcile_month(
     if docs:
         with xero() as gateway:
             held += gateway.get_invoices([e.xero_invoice_id or "" for e in posted])
-            held += gateway.find_invoices([doc.reference for doc in docs])
+            held += gateway.find_invoices([doc.reference for doc in docs], only_ours=False)
     rows = reconcile(docs, entries, [_held(i) for i in held], posted_to)
     return ReconcileReport(month, tuple(rows))

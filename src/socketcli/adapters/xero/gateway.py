@@ -17,9 +17,14 @@ there. What it does about Xero's habits:
   The SDK asks for the token before every request. After a 401 the request is tried once
   more: with `renew` given, after `renew(refused_access_token)`; without it, only for a
   TokenExpired when the token source already gives another token. Else `XeroAuthError`.
-- **Rate limits.** A 429 for the minute or for calls in flight is waited out (Retry-After,
-  by the injected `sleep`) and retried, a bounded number of times; a Retry-After longer than
-  the policy's `longest_wait` is not slept (`XeroRateLimited` at once). A 429 for the day is
+- **Rate limits.** Paced first (`pacing.py`): every answer's `X-MinLimit-Remaining` and
+  `X-DayLimit-Remaining` are read, and when the minute has no calls left the next call waits
+  (by the injected `sleep`) until the call the window's limit back is a minute old, so that
+  a run alone against the organisation is never refused; when the day has none left the
+  run stops at once (`XeroDayLimitReached`) without spending a call. A 429 all the same (for
+  the minute or for calls in flight: another app, another process) is waited out
+  (Retry-After) and retried, a bounded number of times; a Retry-After longer than the
+  policy's `longest_wait` is not slept (`XeroRateLimited` at once). A 429 for the day is
   `XeroDayLimitReached` at once: nothing is slept.
 - **Failures.** Timeouts, dropped connections, 5xx and 409 (an Idempotency-Key still being
   processed) are retried with exponential backoff and full jitter, a bounded number of
@@ -70,6 +75,7 @@ from socketcli.adapters.xero.gateway_errors import (
     is_duplicate_name,
     request_error,
 )
+from socketcli.adapters.xero.pacing import Pacer
 from socketcli.ports.xero import (
     ContactChange,
     ContactOutcome,
@@ -245,6 +251,7 @@ class XeroPythonGateway:
         self._monotonic = monotonic
         self._jitter = jitter
         self._slots = tenant_slots(tenant_id, max_in_flight)
+        self._pacer = Pacer()
         self._counts: Counter[str] = Counter()
         self._slept = 0.0
         self._guard = threading.Lock()
@@ -503,11 +510,15 @@ class XeroPythonGateway:
             for sent, got in zip(invoices, answered, strict=True)
         ]
 
-    def find_invoices(self, references: Sequence[str]) -> list[CreatedInvoice]:
-        """GET /Invoices?where=Reference=="a" OR ..., created by this app, a few references a
-        request (the URL stays short), every page; only exact references are kept."""
+    def find_invoices(
+        self, references: Sequence[str], *, only_ours: bool = True
+    ) -> list[CreatedInvoice]:
+        """GET /Invoices?where=Reference=="a" OR ... (with createdByMyApp=true when
+        `only_ours`), a few references a request (the URL stays short), every page; only
+        exact references are kept."""
         wanted = sorted(set(references))
         found: list[CreatedInvoice] = []
+        mine: dict[str, Any] = {"created_by_my_app": "true"} if only_ours else {}
         for start in range(0, len(wanted), FIND_CHUNK):
             chunk = wanted[start : start + FIND_CHUNK]
             where = " OR ".join(f"Reference=={_quoted(reference)}" for reference in chunk)
@@ -515,13 +526,13 @@ class XeroPythonGateway:
             while True:
                 answer = self._send(
                     "GET /Invoices",
-                    f"page={page}&createdByMyApp=true&where={where}",
+                    f"page={page}{'&createdByMyApp=true' if only_ours else ''}&where={where}",
                     self._accounting.get_invoices,
                     self.tenant_id,
                     where=where,
                     page=page,
-                    created_by_my_app="true",
                     unitdp=4,
+                    **mine,
                 )
                 invoices = list(answer.invoices or [])
                 found.extend(
@@ -635,7 +646,8 @@ class XeroPythonGateway:
             kwargs["idempotency_key"] = idempotency_key
 
         def call(timeout: tuple[float, float]) -> Any:
-            return method(*args, _request_timeout=timeout, **kwargs)
+            # With the answer's status and headers (the rate limits left), not the data only.
+            return method(*args, _request_timeout=timeout, _return_http_data_only=False, **kwargs)
 
         failures = 0
         limited = 0
@@ -674,32 +686,49 @@ class XeroPythonGateway:
         retry_safe: bool,
     ) -> Any:
         logger.debug("xero %s %s (attempt %d)", endpoint, query, attempt)
+        if self._pacer.day_spent():
+            raise XeroDayLimitReached(None)
+        wait = self._pacer.before_call(self._monotonic())
+        if wait > 0:
+            logger.debug("xero %s: the minute's calls are spent; waiting %.1f s", endpoint, wait)
+            with self._guard:
+                self._slept += wait
+            self._sleep(wait)
+        answered: Mapping[str, str] = {}
+        refused = False
         started = self._monotonic()
         try:
-            with self._slots:
-                result = call(self._timeout())
-        except AccessTokenExpiredError:  # refused by the SDK before any request went out
-            raise XeroAuthError(
-                "the Xero access token has expired and could not be renewed. Run "
-                "`socket xero connect` to connect again.",
-                problem="TokenExpired",
-            ) from None
-        except HTTPStatusException as error:
-            self._count(endpoint)
-            failure = HttpFailure.of(error)
-            self._log_answer(endpoint, failure.status, started)
-            raise self._failed(endpoint, failure, retry_safe) from None
-        except urllib3.exceptions.HTTPError as error:
-            self._count(endpoint)
-            elapsed = (self._monotonic() - started) * 1000
-            cause = _network_cause(error)
-            logger.debug("xero %s failed after %.0f ms: %s", endpoint, elapsed, cause)
-            if retry_safe or _never_sent(error):
-                raise _Retry(cause) from None
-            raise XeroUnavailable(endpoint, attempt, f"{cause}; not re-sent") from None
-        except ApiException as error:  # TLS, or a request the SDK could not prepare
-            self._count(endpoint)
-            raise XeroUnavailable(endpoint, attempt, type(error).__name__) from None
+            try:
+                with self._slots:
+                    result, _, headers = call(self._timeout())
+            except AccessTokenExpiredError:  # refused by the SDK before any request went out
+                refused = True
+                raise XeroAuthError(
+                    "the Xero access token has expired and could not be renewed. Run "
+                    "`socket xero connect` to connect again.",
+                    problem="TokenExpired",
+                ) from None
+            except HTTPStatusException as error:
+                self._count(endpoint)
+                failure = HttpFailure.of(error)
+                answered, refused = failure.headers, failure.status == 429
+                self._log_answer(endpoint, failure.status, started)
+                raise self._failed(endpoint, failure, retry_safe) from None
+            except urllib3.exceptions.HTTPError as error:
+                self._count(endpoint)
+                refused = _never_sent(error)
+                elapsed = (self._monotonic() - started) * 1000
+                cause = _network_cause(error)
+                logger.debug("xero %s failed after %.0f ms: %s", endpoint, elapsed, cause)
+                if retry_safe or _never_sent(error):
+                    raise _Retry(cause) from None
+                raise XeroUnavailable(endpoint, attempt, f"{cause}; not re-sent") from None
+            except ApiException as error:  # TLS, or a request the SDK could not prepare
+                self._count(endpoint)
+                raise XeroUnavailable(endpoint, attempt, type(error).__name__) from None
+            answered = {str(k).lower(): str(v) for k, v in dict(headers or {}).items()}
+        finally:
+            self._pacer.answered(self._monotonic(), answered, refused=refused)
         self._count(endpoint)
         self._log_answer(endpoint, 200, started)
         return result
