@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from publicsuffixlist import PublicSuffixList
 from rapidfuzz import fuzz, process
@@ -107,6 +108,8 @@ _LEGAL = frozenset(
         "nv",
     }
 )
+#: The legal forms that tell a kind of business (not a country).
+_BUSINESS_FORMS = _LEGAL - {"uk", "gb"}
 #: Titles, dropped from the start of a name.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
 
@@ -191,6 +194,7 @@ def _repair(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 17)
 def _plain(text: str) -> str:
     """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space; a
     control character or stray symbol between letters (Po}lich) is one damaged letter."""
@@ -209,9 +213,11 @@ def _plain(text: str) -> str:
     return text.replace(_HELD, DAMAGED)
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 17)
+def _words(text: str) -> tuple[str, ...]:
     """The plain words of a name, initials written apart joined (J B Smith as JB Smith) and a
-    legal form run into them split off again (D.S.M. N.V. as DSM NV)."""
+    legal form run into them split off again (D.S.M. N.V. as DSM NV). Cached: a name's
+    forms and its legal forms read the same words."""
     merged: list[str] = []
     initials = 0
     for word in _plain(text).split():
@@ -228,11 +234,17 @@ def _words(text: str) -> list[str]:
             out.extend((word[:-2], word[-2:]))  # D S M N V: only initials
         else:
             out.append(word)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 17)
+def _spellings(text: str) -> tuple[str, ...]:
+    """`_words`, each in its one spelling (`_canonical`)."""
+    return tuple(map(_canonical, _words(text)))
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    canonical = [_canonical(word) for word in _words(text)]
+    canonical = _spellings(text)
     kept = [word for word in canonical if word not in _NOISE] or canonical
     while len(kept) > 1 and kept[0] in _TITLES:
         kept = kept[1:]
@@ -243,17 +255,15 @@ def _tokens(text: str) -> tuple[str, ...]:
 def _cut_at_legal_form(text: str) -> str:
     """A name up to its legal form: `Gist-Brocades N.V., Delft` is `Gist-Brocades N.V.`."""
     words = _words(text)
-    for position, word in enumerate(words):
-        if position and _canonical(word) in _LEGAL and position < len(words) - 1:
+    for position, word in enumerate(_spellings(text)):
+        if position and word in _LEGAL and position < len(words) - 1:
             return " ".join(words[: position + 1])
     return ""
 
 
 def legal_forms(name: str) -> frozenset[str]:
     """The legal forms a name carries (Ltd, PLC, B.V., ...), as one spelling each."""
-    return frozenset(
-        word for word in (_canonical(w) for w in _words(name)) if word in _LEGAL - {"uk", "gb"}
-    )
+    return _BUSINESS_FORMS.intersection(_spellings(name))
 
 
 #: Long words that a cut-off (Servi for Services) or a typo (Seevices) still names.
@@ -337,6 +347,7 @@ def _suffixes() -> PublicSuffixList:
     return PublicSuffixList(only_icann=True)
 
 
+@lru_cache(maxsize=1 << 16)
 def business_domain(email: str) -> str:
     """The name in an address's domain (`morganprice` of finance@morganprice.co.uk): the
     label just under its public suffix, subdomains off; "" for a mailbox provider's address
@@ -601,9 +612,9 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
     return max(0, min(100, round(score)))
 
 
-@dataclass(frozen=True, slots=True)
-class _Party:
-    """What the matcher knows of the thing it looks for: a client, or a contact (duplicates)."""
+class _Party(NamedTuple):
+    """What the matcher knows of the thing it looks for: a client, or a contact (duplicates).
+    A named tuple: the index makes one for each of tens of thousands of contacts."""
 
     forms: tuple[tuple[str, ...], ...]
     email: str
@@ -645,44 +656,44 @@ class ContactIndex:
 
     def __init__(self, contacts: Sequence[XeroContact]) -> None:
         self.contacts = tuple(contacts)
-        self._forms = [name_forms(contact.name) for contact in self.contacts]
+        self._forms = forms_of = [name_forms(contact.name) for contact in self.contacts]
         owners: list[int] = []
         keys: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
-        for index, forms in enumerate(self._forms):
+        #: word -> how many contacts' names hold it
+        word_count: dict[str, int] = defaultdict(int)
+        for index, forms in enumerate(forms_of):
             for form in forms:
                 form_number = len(owners)
                 owners.append(index)
                 keys.append(" ".join(sorted(form)))
                 for key in _block_keys(form):
                     postings[key].append(form_number)
+            for word in {word for form in forms for word in form}:
+                word_count[word] += 1
         self._owners = owners
         self._sorted_words = keys
         self._postings = dict(postings)
+        self._word_count = dict(word_count)
         self._by_email: dict[str, list[int]] = defaultdict(list)
-        self._by_domain: dict[str, list[int]] = defaultdict(list)
+        #: each label of an email's domain but the last -> the contacts with it: the business
+        #: domain (`business_domain`, worked out only where it is needed) is one of them
+        self._by_label: dict[str, list[int]] = defaultdict(list)
         self._by_number: dict[str, list[int]] = defaultdict(list)
         for index, contact in enumerate(self.contacts):
             email = contact.email.strip().casefold()
             if email:
                 self._by_email[email].append(index)
-                domain = business_domain(email)
-                if domain:
-                    self._by_domain[domain].append(index)
-            for number in {contact.contact_number, contact.account_number}:
-                if number and number.strip():
-                    self._by_number[number.strip().casefold()].append(index)
+                for label in set(email_domain(email).strip(".").split(".")[:-1]):
+                    self._by_label[label].append(index)
+            for number in _numbers(contact):
+                self._by_number[number].append(index)
         self._by_id = {contact.contact_id: index for index, contact in enumerate(self.contacts)}
-        self._evidence_of = [
-            _party(contact.name, contact.email, "", _numbers(contact)) for contact in self.contacts
-        ]
-        self._plain = [" ".join(forms[0]) for forms in self._forms]
+        #: what each contact offers as evidence (its email, domain, numbers, legal forms),
+        #: made when it is first a candidate
+        self._parties: dict[int, _Party] = {}
+        self._plain = [" ".join(forms[0]) for forms in forms_of]
         self._grams: dict[str, list[int]] | None = None  # built when first needed
-        self._word_count: dict[str, set[int]] = defaultdict(set)  # word -> contacts with it
-        for index, forms in enumerate(self._forms):
-            for form in forms:
-                for word in form:
-                    self._word_count[word].add(index)
         self._folded = [contact.name.casefold() for contact in self.contacts]
         self._written: list[frozenset[str]] | None = None  # see `_written_words`
 
@@ -817,15 +828,34 @@ class ContactIndex:
         if party.email:
             found.update(self._by_email.get(party.email, ()))
         if party.domain:
-            found.update(self._by_domain.get(party.domain, ())[: self.PRESELECT])
+            found.update(self._with_domain(party.domain))
         if party.reference:
             found.update(self._by_number.get(party.reference, ()))
+        return found
+
+    def _with_domain(self, domain: str) -> list[int]:
+        """The first `PRESELECT` contacts (in the list's order) whose business domain this is."""
+        found = []
+        for index in self._by_label.get(domain, ()):
+            if business_domain(self.contacts[index].email.strip().casefold()) == domain:
+                found.append(index)
+                if len(found) == self.PRESELECT:
+                    break
+        return found
+
+    def _party_of(self, index: int) -> _Party:
+        """What contact `index` offers as evidence (made once, when first needed)."""
+        found = self._parties.get(index)
+        if found is None:
+            contact = self.contacts[index]
+            found = _party(contact.name, contact.email, "", _numbers(contact))
+            self._parties[index] = found
         return found
 
     def _candidate(self, party: _Party, index: int, common: str = "") -> Candidate:
         contact = self.contacts[index]
         name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
-        evidence = _evidence(party, self._evidence_of[index])
+        evidence = _evidence(party, self._party_of(index))
         if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
             evidence = (WHOLE_NAME, *evidence)
         if common and common in self._forms[index][0]:
@@ -840,7 +870,7 @@ class ContactIndex:
         if len(words) != 1:
             return ""
         (word,) = words
-        return word if len(self._word_count.get(word, ())) >= 3 else ""
+        return word if self._word_count.get(word, 0) >= 3 else ""
 
     # -- searching by a typed term --
 
@@ -989,8 +1019,13 @@ def _trigrams(text: str) -> set[str]:
     return {joined[i : i + 3] for i in range(len(joined) - 2)}
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def _numbers(contact: XeroContact) -> frozenset[str]:
     """The contact's ContactNumber and AccountNumber, as a client's reference is compared."""
+    if not (contact.contact_number or contact.account_number):
+        return _NONE
     return frozenset(
         number.strip().casefold()
         for number in (contact.contact_number, contact.account_number)
