@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from publicsuffixlist import PublicSuffixList
@@ -771,7 +772,7 @@ class ContactIndex:
         best = 0.0
         if forms:
             numbers = list(forms)
-            choices = [self._sorted_words[number] for number in numbers]
+            choices = _pick(self._sorted_words, numbers)
             for form in party.forms:
                 query = " ".join(sorted(form))
                 # the names most alike as a whole, and those most alike in the words they
@@ -816,7 +817,7 @@ class ContactIndex:
             if not hits:
                 continue
             numbers = sorted(hits, key=hits.__getitem__, reverse=True)[: self.LETTERS]
-            choices = [self._sorted_words[number] for number in numbers]
+            choices = _pick(self._sorted_words, numbers)
             for _, _, position in process.extract(
                 " ".join(sorted(form)), choices, scorer=fuzz.ratio, limit=self.PRESELECT
             ):
@@ -969,6 +970,13 @@ class ContactIndex:
         return found
 
 
+def _pick(items: Sequence[str], positions: Sequence[int]) -> Sequence[str]:
+    """`[items[p] for p in positions]`, in C."""
+    if len(positions) == 1:
+        return [items[positions[0]]]
+    return itemgetter(*positions)(items) if positions else []
+
+
 def _cores() -> int:
     """The cores this process may run on (a container's limit, not the host's count)."""
     try:
@@ -1094,22 +1102,56 @@ def _strong(candidate: Candidate) -> bool:
     return REFERENCE in candidate.evidence or EMAIL in candidate.evidence
 
 
+#: Why `--auto` left a client for a person, as scripts read it (`contacts match --auto
+#: --json`): no candidate at all; only archived ones; the best under the threshold; the best
+#: not far enough ahead of the runner-up. (The service adds `contact_taken`: the contact
+#: chosen is linked to another client.)
+NO_CANDIDATE = "no_candidate"
+ONLY_ARCHIVED = "only_archived"
+BELOW_THRESHOLD = "below_threshold"
+TOO_CLOSE = "too_close"
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """Why `auto_choice` picked nobody: a stable code, the same in a few words, and the
+    runner-up the best was too close to (for `too_close`)."""
+
+    code: str
+    why: str
+    runner_up: Candidate | None = None
+
+
+def left_reason(
+    candidates: Sequence[Candidate],
+    threshold: int = DEFAULT_THRESHOLD,
+    margin: int = AUTO_MARGIN,
+) -> Left:
+    """Why `auto_choice` picked nobody among these candidates."""
+    active = [candidate for candidate in candidates if not candidate.archived]
+    if not candidates:
+        return Left(NO_CANDIDATE, "no Xero contact looks like it")
+    if not active:
+        name = candidates[0].contact.name
+        return Left(ONLY_ARCHIVED, f"the best match, {name}, is archived in Xero")
+    best = active[0]
+    if best.score < threshold:
+        return Left(BELOW_THRESHOLD, f"best match scores {best.score}, under {threshold}")
+    if len(active) == 1:  # a threshold under the margin, and a score between them
+        return Left(TOO_CLOSE, f"best match scores {best.score}, less than {margin} above none")
+    second = active[1]
+    return Left(
+        TOO_CLOSE,
+        f"{best.contact.name} ({best.score}) and {second.contact.name} ({second.score}) "
+        f"are less than {margin} apart",
+        second,
+    )
+
+
 def why_left(
     candidates: Sequence[Candidate],
     threshold: int = DEFAULT_THRESHOLD,
     margin: int = AUTO_MARGIN,
 ) -> str:
     """Why `auto_choice` picked nobody, in a few words."""
-    active = [candidate for candidate in candidates if not candidate.archived]
-    if not candidates:
-        return "no Xero contact looks like it"
-    if not active:
-        return f"the best match, {candidates[0].contact.name}, is archived in Xero"
-    best = active[0]
-    if best.score < threshold:
-        return f"best match scores {best.score}, under {threshold}"
-    second = active[1]
-    return (
-        f"{best.contact.name} ({best.score}) and {second.contact.name} ({second.score}) "
-        f"are less than {margin} apart"
-    )
+    return left_reason(candidates, threshold, margin).why

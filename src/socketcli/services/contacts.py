@@ -30,7 +30,7 @@ from socketcli.domain.matching import (
     Candidate,
     ContactIndex,
     auto_choice,
-    why_left,
+    left_reason,
 )
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, XeroContact
@@ -44,6 +44,7 @@ class ClientLink:
     client: Client
     link: ContactLink
     contact_id: str | None
+    contact_number: str | None = None  # the linked contact's ContactNumber in Xero
 
 
 #: How many Xero contacts the walk offers for a client, or for a search (keys 1 to this).
@@ -83,7 +84,14 @@ class Book:
         return link_of(client, contact, mirrored=bool(self.contacts), merged_into=into)
 
     def links(self) -> list[ClientLink]:
-        return [ClientLink(c, self.link(c), c.xero_contact_id) for c in self.clients]
+        return [
+            ClientLink(c, self.link(c), c.xero_contact_id, self._number(c.xero_contact_id))
+            for c in self.clients
+        ]
+
+    def _number(self, contact_id: str | None) -> str | None:
+        contact = self.contact(contact_id)
+        return contact.contact_number if contact is not None else None
 
     def others_linked(self, contact_id: str, client: Client) -> list[Client]:
         """The other clients linked to this contact."""
@@ -274,11 +282,23 @@ class AutoLinked:
     candidate: Candidate
 
 
+#: Why `--auto` left a client, beside those of `domain.matching.left_reason`: the contact it
+#: chose is linked to another client (before the run, or by a better match in it)...
+CONTACT_TAKEN = "contact_taken"
+#: ...or the client is linked to a contact archived in Xero, or one Xero no longer lists.
+CONTACT_ARCHIVED = "contact_archived"
+CONTACT_MISSING = "contact_missing"
+
+
 @dataclass(frozen=True, slots=True)
 class AutoLeft:
     client: Client
     best: Candidate | None
     why: str
+    #: a stable code for scripts: `left_reason`'s, or one of the three above
+    code: str = ""
+    runner_up: Candidate | None = None  # too_close: the next active candidate
+    taken_by: str | None = None  # contact_taken: the reference of the client that has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,6 +308,9 @@ class AutoReport:
     dry_run: bool
     linked: tuple[AutoLinked, ...]
     left: tuple[AutoLeft, ...]
+
+
+_STUCK = {LinkStatus.ARCHIVED: CONTACT_ARCHIVED, LinkStatus.MISSING: CONTACT_MISSING}
 
 
 def check_threshold(value: int) -> int:
@@ -324,12 +347,15 @@ def auto_match(
         ]
         # Linked to a contact archived or gone in Xero: a person decides (restore it, or relink).
         stuck = [
-            AutoLeft(c, None, book.link(c).warning or "")
+            AutoLeft(c, None, link.warning or "", _STUCK[link.status])
             for c in attention
-            if book.link(c).status in (LinkStatus.ARCHIVED, LinkStatus.MISSING)
+            if (link := book.link(c)).status in _STUCK
         ]
         ranked = book.best_first(waiting)
-        taken = set(book.linked_to)
+        # each contact linked already -> a client linked to it (the first by name)
+        taken = {
+            contact_id: held[0].reference for contact_id, held in book.linked_to.items() if held
+        }
         linked: list[AutoLinked] = []
         left: list[AutoLeft] = list(stuck)
         for client, candidates in ranked:
@@ -339,13 +365,22 @@ def auto_match(
             else:
                 choice = auto_choice(candidates, threshold, margin)
             if choice is None:
-                left.append(AutoLeft(client, best, why_left(candidates, threshold, margin)))
-            elif choice.contact.contact_id in taken:
-                holders = book.linked_to.get(choice.contact.contact_id) or []
-                who = holders[0].reference if holders else "another client in this run"
-                left.append(AutoLeft(client, choice, f"{choice.contact.name} is linked to {who}"))
+                why = left_reason(candidates, threshold, margin)
+                left.append(AutoLeft(client, best, why.why, why.code, why.runner_up))
+            elif (holder := taken.get(choice.contact.contact_id)) is not None:
+                before = choice.contact.contact_id in book.linked_to
+                said = f"is linked to {holder}" if before else f"goes to {holder} in this run"
+                left.append(
+                    AutoLeft(
+                        client,
+                        choice,
+                        f"{choice.contact.name} {said}",
+                        CONTACT_TAKEN,
+                        taken_by=holder,
+                    )
+                )
             else:
-                taken.add(choice.contact.contact_id)
+                taken[choice.contact.contact_id] = client.reference
                 linked.append(AutoLinked(client, choice))
         if not dry_run and linked:
             for found in linked:

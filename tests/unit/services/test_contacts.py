@@ -144,6 +144,8 @@ def test_the_list_shows_each_clients_link_and_who_is_waiting_for_a_decision(
         "MILL": LinkStatus.UNLINKED,
     }
     assert listed.waiting == {"BETA", "DOVE", "MILL"}
+    numbers = {item.client.reference: item.contact_number for item in listed.links}
+    assert (numbers["ACME"], numbers["DOVE"], numbers["BETA"]) == ("ACME", None, None)
 
 
 def test_auto_match_links_the_confident_matches_and_says_why_it_left_the_others(
@@ -191,6 +193,60 @@ def test_auto_match_never_links_a_contact_another_client_has(
         "Acme Limited is linked to EAST"
     )
     assert the_client(practice, "ACME").xero_contact_id is None
+
+
+def test_each_client_left_by_auto_match_carries_a_code_for_scripts(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """Scripts tell a low score from a near tie or a taken contact by the code, not the prose:
+    a near tie names its runner-up, a taken contact the client that has it."""
+    a_client(practice, "ZEN1", "Zenith Holdings")
+    a_client(practice, "ZEN2", "Zenith Holdings Group")  # 92: but ZEN1 (100) took it first
+    a_client(practice, "ZEN3", "Zenith Travel")  # 53
+    a_client(practice, "WAVE", "Wave Studio")
+    xero_contacts(practice, XeroContact("c-wave", "Wave Studio"))
+    link(practice.open, "WAVE", "c-wave")
+    xero_contacts(practice, XeroContact("c-wave", "Wave Studio", status="ARCHIVED"))
+
+    report = auto_match(practice.open, clock, dry_run=True)
+
+    left = {item.client.reference: item for item in report.left}
+    assert {reference: item.code for reference, item in left.items()} == {
+        "COBB": "too_close",
+        "EAST": "no_candidate",
+        "MILL": "only_archived",
+        "ZEN2": "contact_taken",
+        "ZEN3": "below_threshold",
+        "WAVE": "contact_archived",
+    }
+    cobb = left["COBB"]
+    assert cobb.best is not None
+    assert cobb.runner_up is not None
+    assert (cobb.best.contact.contact_id, cobb.runner_up.contact.contact_id) == (
+        "c-cobb2",
+        "c-cobb1",
+    )
+    assert (left["ZEN2"].taken_by, left["ZEN2"].why) == (
+        "ZEN1",
+        "Zenith Holdings goes to ZEN1 in this run",
+    )
+    assert left["ZEN3"].why == "best match scores 53, under 90"
+    assert [item.taken_by for item in left.values() if item.code != "contact_taken"] == [None] * 5
+    assert [r for r, item in left.items() if item.runner_up is not None] == ["COBB"]
+    assert ("ZEN1", "c-zen") in {
+        (a.client.reference, a.candidate.contact.contact_id) for a in report.linked
+    }
+
+
+def test_a_contact_linked_before_the_run_names_its_client_as_taken_by(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    link(practice.open, "EAST", "Acme Limited")
+
+    report = auto_match(practice.open, clock, dry_run=True)
+
+    acme = {left.client.reference: left for left in report.left}["ACME"]
+    assert (acme.code, acme.taken_by) == ("contact_taken", "EAST")
 
 
 def test_the_duplicate_report_groups_active_contacts_that_look_alike(practice: FakeStore) -> None:
