@@ -18,13 +18,17 @@ ranked like the others, so that a person sees why, but `auto_choice` never picks
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import multiprocessing.pool
 import os
 import re
+import signal
 import sys
+import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -36,6 +40,8 @@ from rapidfuzz.distance import OSA
 
 from socketcli.domain.records import Client, XeroContact
 
+#: The highest score: nothing ranks above a candidate that has it.
+TOP_SCORE = 100
 #: `socket contacts match --auto` links at or above this score...
 DEFAULT_THRESHOLD = 90
 #: ...when the best candidate is at least this far ahead of the next active one.
@@ -637,6 +643,32 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
     )
 
 
+class RankStream:
+    """Each client's candidates in turn, as `ContactIndex.rank_stream` gives them; `close`
+    stops the processes ranking in the background, if any."""
+
+    def __init__(
+        self, results: Iterator[list[Candidate]], pool: multiprocessing.pool.Pool | None = None
+    ) -> None:
+        self._results = results
+        self._pool = pool
+
+    def __iter__(self) -> RankStream:
+        return self
+
+    def __next__(self) -> list[Candidate]:
+        try:
+            return next(self._results)
+        except StopIteration:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.terminate()
+
+
 class ContactIndex:
     """The Xero contacts, indexed for matching. Build once, then rank many clients."""
 
@@ -695,6 +727,9 @@ class ContactIndex:
         self._parties: dict[int, _Party] = {}
         self._plain = [" ".join(forms[0]) for forms in forms_of]
         self._grams: dict[str, list[int]] | None = None  # built when first needed
+        #: held while one of those is built, so that a search waits for a build under way
+        #: (`warm`, in a thread) rather than doing it again
+        self._building = threading.Lock()
         self._folded = [contact.name.casefold() for contact in self.contacts]
         self._written: list[frozenset[str]] | None = None  # see `_written_words`
 
@@ -702,12 +737,22 @@ class ContactIndex:
         """Each name's every word as written (normalised: case, accents, spellings), the
         legal forms, titles and small words that matching sets aside included; made at the
         first search."""
-        if self._written is None:
-            self._written = [
-                frozenset(_canonical(word) for word in _plain(contact.name).split())
-                for contact in self.contacts
-            ]
+        if self._written is not None:
+            return self._written
+        with self._building:
+            if self._written is None:
+                self._written = [
+                    frozenset(_canonical(word) for word in _plain(contact.name).split())
+                    for contact in self.contacts
+                ]
         return self._written
+
+    def warm(self) -> None:
+        """Build now what the first search and the first rank of a hard name would otherwise
+        build (a few tenths of a second for 50,000 contacts): for a thread to call while a
+        person reads the first screen. Fork nothing while it runs."""
+        self._written_words()
+        self._letter_index()
 
     # -- ranking --
 
@@ -722,31 +767,53 @@ class ContactIndex:
         forked processes (default: one per core this process may use), each ranking a slice
         against this same index; elsewhere (fork is unsafe on macOS) one process ranks all."""
         workers = workers or _cores()
-        if workers < 2 or len(clients) < self.PARALLEL_FROM or sys.platform != "linux":
+        if not self._forks(clients, workers):
             return [self.rank(client, limit) for client in clients]
         self._letter_index()  # built once, before the fork, for every worker
+        size = -(-len(clients) // (workers * 4))
+        with self._pool(clients, workers) as pool:
+            ranked = pool.map(_rank_slice, _slices(len(clients), limit, [size]))
+        return [self._expand(found) for part in ranked for found in part]
+
+    def rank_stream(
+        self, clients: Sequence[Client], limit: int = 5, workers: int | None = None
+    ) -> RankStream:
+        """`rank` for each client, in order, as they come. On Linux a long list is ranked in
+        the background by processes forked now, a few clients first so that the first
+        answers come at once; elsewhere each client is ranked when it is asked for. `close`
+        it (or let it end) to stop the workers."""
+        workers = workers or _cores()
+        if not self._forks(clients, workers):
+            return RankStream(self.rank(client, limit) for client in clients)
+        # Each worker builds what it needs (the letter index) itself: nothing before the fork
+        # stands between the command and its first answers.
+        pool = self._pool(clients, workers)
+        parts = pool.imap(_rank_slice, _slices(len(clients), limit, [16, 64, 250]))
+        return RankStream((self._expand(found) for part in parts for found in part), pool)
+
+    def _forks(self, clients: Sequence[Client], workers: int) -> bool:
+        return workers >= 2 and len(clients) >= self.PARALLEL_FROM and sys.platform == "linux"
+
+    def _pool(self, clients: Sequence[Client], workers: int) -> multiprocessing.pool.Pool:
+        """Worker processes forked now, each with this index and these clients in memory
+        (slices of them are named by position: nothing is pickled but the results)."""
         global _FORKED
-        _FORKED = self
+        _FORKED = (self, clients)
         try:
-            size = -(-len(clients) // (workers * 4))
-            slices = [(clients[i : i + size], limit) for i in range(0, len(clients), size)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                ranked = pool.map(_rank_slice, slices)
+            return multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
         finally:
-            _FORKED = None
+            _FORKED = None  # the workers have their copy
+
+    def _compact(self, candidates: list[Candidate]) -> list[_Compact]:
         return [
-            [
-                Candidate(self.contacts[index], score, name_score, evidence)
-                for index, score, name_score, evidence in found
-            ]
-            for part in ranked
-            for found in part
+            (self._by_id[c.contact.contact_id], c.score, c.name_score, c.evidence, c.found)
+            for c in candidates
         ]
 
-    def _compact(self, candidates: list[Candidate]) -> list[tuple[int, int, int, tuple[str, ...]]]:
+    def _expand(self, found: list[_Compact]) -> list[Candidate]:
         return [
-            (self._by_id[c.contact.contact_id], c.score, c.name_score, c.evidence)
-            for c in candidates
+            Candidate(self.contacts[index], score, name_score, evidence, share)
+            for index, score, name_score, evidence, share in found
         ]
 
     def _rank(self, party: _Party, limit: int, exclude: int | None = None) -> list[Candidate]:
@@ -794,12 +861,15 @@ class ContactIndex:
 
     def _letter_index(self) -> dict[str, list[int]]:
         """Each run of three letters -> the names holding it (built when first needed)."""
-        if self._grams is None:
-            grams: dict[str, list[int]] = defaultdict(list)
-            for number, key in enumerate(self._sorted_words):
-                for gram in _trigrams(key):
-                    grams[gram].append(number)
-            self._grams = dict(grams)
+        if self._grams is not None:
+            return self._grams
+        with self._building:
+            if self._grams is None:
+                grams: dict[str, list[int]] = defaultdict(list)
+                for number, key in enumerate(self._sorted_words):
+                    for gram in _trigrams(key):
+                        grams[gram].append(number)
+                self._grams = dict(grams)
         return self._grams
 
     def _by_letters(self, party: _Party) -> set[int]:
@@ -985,18 +1055,39 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-#: The index a forked ranking process works on (set in the parent just before the fork).
-_FORKED: ContactIndex | None = None
+#: A candidate as a forked process sends it back: the contact's position, its score, name
+#: score, evidence and share found.
+_Compact = tuple[int, int, int, tuple[str, ...], int]
+
+#: The index and clients a forked ranking process works on (set in the parent around the fork).
+_FORKED: tuple[ContactIndex, Sequence[Client]] | None = None
 
 
-def _rank_slice(
-    work: tuple[Sequence[Client], int],
-) -> list[list[tuple[int, int, int, tuple[str, ...]]]]:
-    """In a forked process: rank a slice of clients; plain tuples go back, not contacts."""
-    clients, limit = work
-    index = _FORKED
-    assert index is not None
-    return [index._compact(index.rank(client, limit)) for client in clients]
+def _worker_start() -> None:
+    """A ranking worker leaves Ctrl-C to its parent (which stops it), printing nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _slices(count: int, limit: int, sizes: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(start, stop, limit) over `count` clients: slices of `sizes` in turn, the last size
+    for the rest."""
+    out = []
+    start = 0
+    for number in itertools.count():
+        if start >= count:
+            break
+        stop = min(count, start + sizes[min(number, len(sizes) - 1)])
+        out.append((start, stop, limit))
+        start = stop
+    return out
+
+
+def _rank_slice(work: tuple[int, int, int]) -> list[list[_Compact]]:
+    """In a forked process: rank a slice of the clients; plain tuples go back, not contacts."""
+    start, stop, limit = work
+    assert _FORKED is not None
+    index, clients = _FORKED
+    return [index._compact(index.rank(client, limit)) for client in clients[start:stop]]
 
 
 def _coverage(words: Sequence[str], form: Sequence[str]) -> float:

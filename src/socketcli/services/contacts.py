@@ -4,6 +4,7 @@ playground, its demo list)."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,8 +28,10 @@ from socketcli.domain.matching import (
     EMAIL,
     MERGED_INTO,
     REFERENCE,
+    TOP_SCORE,
     Candidate,
     ContactIndex,
+    RankStream,
     auto_choice,
     left_reason,
 )
@@ -105,7 +108,7 @@ class Book:
 
     def candidates(self, client: Client, limit: int = SHOWN_CANDIDATES) -> list[Candidate]:
         """The best contacts for a client; for one whose contact was merged, where it went."""
-        return self._shown(client, self.index.rank(client, limit), limit)
+        return self.shown(client, self.index.rank(client, limit), limit)
 
     def candidates_for(
         self, clients: Sequence[Client], limit: int = SHOWN_CANDIDATES
@@ -113,19 +116,21 @@ class Book:
         """`candidates` for many clients at once (ranked on every core for a long list)."""
         ranked = self.index.rank_many(clients, limit)
         return [
-            self._shown(client, found, limit) for client, found in zip(clients, ranked, strict=True)
+            self.shown(client, found, limit) for client, found in zip(clients, ranked, strict=True)
         ]
 
     def best_first(self, clients: Sequence[Client]) -> list[tuple[Client, list[Candidate]]]:
         """Each client with its candidates, the clients with the best matches first (then by
         name; those with no candidate last)."""
         ranked = list(zip(clients, self.candidates_for(clients), strict=True))
-        ranked.sort(
-            key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold())
-        )
+        ranked.sort(key=lambda item: _best_key(item[0], item[1]))
         return ranked
 
-    def _shown(self, client: Client, ranked: list[Candidate], limit: int) -> list[Candidate]:
+    def shown(
+        self, client: Client, ranked: list[Candidate], limit: int = SHOWN_CANDIDATES
+    ) -> list[Candidate]:
+        """The ranked candidates a person is offered for a client: where its merged contact
+        went first, not the contact it has, none scoring too low to be worth a look."""
         into = self.merged_into(self.contact(client.xero_contact_id))
         if into is not None and not into.archived:  # offered only where it can be linked
             ranked = [c for c in ranked if c.contact.contact_id != into.contact_id]
@@ -166,6 +171,11 @@ class Book:
         near = [c.contact.name for c in self.index.search(text, 3)]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise NotFound(f"Xero contact {key!r} does not exist{hint}")
+
+
+def _best_key(client: Client, candidates: Sequence[Candidate]) -> tuple[int, str]:
+    """The best matches first, then by name (stable: clients come sorted by name)."""
+    return (-(candidates[0].score if candidates else 0), client.name.casefold())
 
 
 def no_contacts() -> StoreNotReady:
@@ -421,7 +431,12 @@ class MatchSession:
     """`socket contacts match`: the clients needing a person, with their candidates, and each
     decision committed at once (quitting keeps what was decided).
 
-    The contact index is built once; each decision is one short write transaction.
+    The contact index is built once; each decision is one short write transaction. In the
+    order `best`, clients are ranked in the background (by name): a client whose best
+    candidate scores 100 is among the best whatever the others score, so it is shown as
+    soon as it is known; the others take their places by score once every client is
+    ranked. The order is the one ranking every client first would give. Use it as a context
+    manager, or `close` it, to stop the ranking.
     """
 
     def __init__(self, store: OpenStore, clock: Clock, order: str = "best") -> None:
@@ -438,27 +453,62 @@ class MatchSession:
             raise no_contacts()
         self._waiting = self.book.needing_attention(month)  # by name
         self._items: dict[int, MatchItem] = {}
-        if order == "best":
-            # Every client is ranked first, to put the best matches first...
-            ranked = [
-                MatchItem(client, self.book.link(client), tuple(found))
-                for client, found in self.book.best_first(self._waiting)
-            ]
-            self._waiting = [item.client for item in ranked]
-            self._items = dict(enumerate(ranked))
-        # ...by name, each client only when the walk reaches it: the first screen comes at once.
+        # The order `best`: the walk's order so far (clients known to be among the best), and
+        # the clients ranked but not yet placed.
+        self._stream: RankStream | None = None
+        self._placed: list[MatchItem] = []
+        self._unplaced: list[MatchItem] = []
+        if order == "best" and self._waiting:
+            self._stream = self.book.index.rank_stream(self._waiting, SHOWN_CANDIDATES)
+        self._warm = threading.Thread(target=self.book.index.warm, daemon=True)
+        self._warm.start()  # after the fork: the search's word lists, made while a person reads
+
+    def __enter__(self) -> MatchSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop ranking in the background (nothing is lost: what was decided is committed)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            stream.close()
 
     def __len__(self) -> int:
         return len(self._waiting)
 
+    def ready(self, position: int) -> bool:
+        """Whether the client at `position` is known without waiting for the ranking."""
+        return self._stream is None or position < len(self._placed)
+
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
+        if self._stream is not None or self._placed:
+            return self._best(position)
         found = self._items.get(position)
         if found is None:
             client = self._waiting[position]
             found = MatchItem(client, self.book.link(client), tuple(self.book.candidates(client)))
             self._items[position] = found
         return found
+
+    def _best(self, position: int) -> MatchItem:
+        """The order `best`, as far as `position`: waits for the ranking where it must."""
+        while position >= len(self._placed) and self._stream is not None:
+            ranked = next(self._stream, None)
+            if ranked is None:  # every client is ranked: the others, best first
+                self._stream = None
+                self._unplaced.sort(key=lambda item: _best_key(item.client, item.candidates))
+                self._placed.extend(self._unplaced)
+                self._unplaced = []
+                break
+            client = self._waiting[len(self._placed) + len(self._unplaced)]
+            found = self.book.shown(client, ranked)
+            item = MatchItem(client, self.book.link(client), tuple(found))
+            top = found[0].score if found else 0
+            (self._placed if top >= TOP_SCORE else self._unplaced).append(item)
+        return self._placed[position]
 
     @property
     def items(self) -> list[MatchItem]:

@@ -6,10 +6,12 @@ import pytest
 
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
 from socketcli.domain.links import LinkStatus
+from socketcli.domain.matching import ContactIndex
 from socketcli.domain.months import Month
 from socketcli.domain.records import XeroContact
 from socketcli.services.clients import close_client
 from socketcli.services.contacts import (
+    Book,
     MatchSession,
     auto_match,
     choose_new_contact,
@@ -293,3 +295,41 @@ def test_a_match_session_in_an_unknown_order_is_refused(
 ) -> None:
     with pytest.raises(InvalidInput, match="order 'random'"):
         MatchSession(practice.open, clock, order="random")
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_session_in_the_best_order_shows_the_sure_matches_before_every_client_is_ranked(
+    store: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """A client whose best candidate scores 100 is among the best whatever the others score:
+    the walk starts with it while the rest are ranked, and ends in the order that ranking
+    every client first gives."""
+    if forked:
+        monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 4)  # ranked by forked processes
+    names = ["Amber Plumbing", "Birch Joinery", "Cedar Bakery", "Dale Dental", "Elm Florists"]
+    for number, name in enumerate(names * 3):
+        written = (name, f"{name} Services", f"{name} Garage")[number // 5]
+        a_client(store, f"C{number:02}", f"{written} {number}")
+    xero_contacts(
+        store,
+        *[XeroContact(f"c-{n}", f"{name} {n} Ltd") for n, name in enumerate(names * 3)],
+        *[XeroContact(f"d-{n}", f"{name} Supplies") for n, name in enumerate(names)],
+    )
+
+    with MatchSession(store.open, clock, order="best") as session:
+        first = session.item(0)
+        sure = [position for position in range(len(session)) if session.ready(position)]
+        every = [session.item(position) for position in range(len(session))]
+        assert session.ready(len(session) - 1)
+    with store.open() as uow:
+        book = Book.read(uow)
+    expected = book.best_first(book.needing_attention(Month(2026, 12)))
+
+    assert first.candidates[0].score == 100
+    assert len(sure) < len(session)  # the others were still to be placed
+    assert [(i.client.reference, i.candidates) for i in every] == [
+        (client.reference, tuple(found)) for client, found in expected
+    ]
+    scores = [item.candidates[0].score if item.candidates else 0 for item in every]
+    assert scores[:5] == [100] * 5
+    assert scores == sorted(scores, reverse=True)

@@ -60,7 +60,8 @@ def match(
     # which must not happen while a spinner's thread runs.
     st.announce()  # the playground's banner first
     note("Finding each client's best Xero contacts…")
-    walk(MatchSession(st.store, st.clock, order))
+    with MatchSession(st.store, st.clock, order) as session:
+        walk(session)
 
 
 def _at_a_terminal(*, threshold: int | None, dry_run: bool, json_: bool) -> None:
