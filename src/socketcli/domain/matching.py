@@ -787,20 +787,24 @@ class ContactIndex:
             return RankStream(self.rank(client, limit) for client in clients)
         # Each worker builds what it needs (the letter index) itself: nothing before the fork
         # stands between the command and its first answers.
-        pool = self._pool(clients, workers)
+        pool = self._pool(clients, workers, niceness=BACKGROUND_NICENESS)
         parts = pool.imap(_rank_slice, _slices(len(clients), limit, [16, 64, 250]))
         return RankStream((self._expand(found) for part in parts for found in part), pool)
 
     def _forks(self, clients: Sequence[Client], workers: int) -> bool:
         return workers >= 2 and len(clients) >= self.PARALLEL_FROM and sys.platform == "linux"
 
-    def _pool(self, clients: Sequence[Client], workers: int) -> multiprocessing.pool.Pool:
+    def _pool(
+        self, clients: Sequence[Client], workers: int, niceness: int = 0
+    ) -> multiprocessing.pool.Pool:
         """Worker processes forked now, each with this index and these clients in memory
         (slices of them are named by position: nothing is pickled but the results)."""
         global _FORKED
         _FORKED = (self, clients)
         try:
-            return multiprocessing.get_context("fork").Pool(workers, initializer=_worker_start)
+            return multiprocessing.get_context("fork").Pool(
+                workers, initializer=_worker_start, initargs=(niceness,)
+            )
         finally:
             _FORKED = None  # the workers have their copy
 
@@ -1055,6 +1059,10 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+#: How much lower the priority of processes ranking in the background is (`os.nice`): a
+#: person's keys come first.
+BACKGROUND_NICENESS = 10
+
 #: A candidate as a forked process sends it back: the contact's position, its score, name
 #: score, evidence and share found.
 _Compact = tuple[int, int, int, tuple[str, ...], int]
@@ -1063,9 +1071,12 @@ _Compact = tuple[int, int, int, tuple[str, ...], int]
 _FORKED: tuple[ContactIndex, Sequence[Client]] | None = None
 
 
-def _worker_start() -> None:
-    """A ranking worker leaves Ctrl-C to its parent (which stops it), printing nothing."""
+def _worker_start(niceness: int = 0) -> None:
+    """A ranking worker leaves Ctrl-C to its parent (which stops it), printing nothing; one
+    ranking in the background while a person works yields the cores to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness:
+        os.nice(niceness)
 
 
 def _slices(count: int, limit: int, sizes: Sequence[int]) -> list[tuple[int, int, int]]:
