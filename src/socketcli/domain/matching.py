@@ -663,6 +663,11 @@ class RankStream:
             self.close()
             raise
 
+    @property
+    def background(self) -> bool:
+        """Whether processes rank in the background (else each is ranked when asked for)."""
+        return self._pool is not None
+
     def close(self) -> None:
         if self._pool is not None:
             pool, self._pool = self._pool, None

@@ -479,8 +479,10 @@ class MatchSession:
         return len(self._waiting)
 
     def ready(self, position: int) -> bool:
-        """Whether the client at `position` is known without waiting for the ranking."""
-        return self._stream is None or position < len(self._placed)
+        """Whether the client at `position` comes without waiting for the ranking in the
+        background (a short list is ranked as it is walked: no wait worth a word)."""
+        stream = self._stream
+        return stream is None or not stream.background or position < len(self._placed)
 
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
