@@ -75,7 +75,7 @@ KEY_TIMEOUT = 120.0
 PROMPT = re.compile(r"(1(?:-\d)? link · )?n new contact · / search · s skip · q quit · \? help: ")
 CONFIRM = re.compile(r"Link this client to it too\? \[y/N\] ")
 SEARCH_QUESTION = "Search Xero contacts: "
-READY = re.compile(r"(\d+) clients? needs? a Xero contact")
+READY = re.compile(r"([\d,]+) clients? needs? a Xero contact")
 POSITION = re.compile(r"(\d+) of (\d+)")
 SUMMARY = re.compile(r"Linked (\d+), new contact for (\d+), skipped (\d+)")
 
@@ -665,7 +665,7 @@ def run_walk(
     try:
         child.expect(READY)
         session.ready = time.perf_counter() - started
-        session.waiting = int(child.match.group(1))
+        session.waiting = int(child.match.group(1).replace(",", ""))
         child.expect(PROMPT)
         session.startup = time.perf_counter() - started
         session.startup_cpu = cpu_seconds(child.pid)

@@ -47,6 +47,7 @@ def test_list_shows_every_client_and_what_needs_attention(socket, playground):
         "client": "Brightwater Dental LLP",
         "status": "linked",
         "xero_contact_id": contact_id("Brightwater Dental LLP"),
+        "xero_contact_number": "CLI007",
         "xero_contact": "Brightwater Dental LLP",
         "merged_into": None,
         "names_differ": False,
@@ -156,6 +157,38 @@ def test_auto_dry_run_links_nothing_and_says_what_it_would(socket, playground):
     shown = socket.ok("contacts", "match", "--auto", "--dry-run")
     assert "Would link" in shown.stdout
     assert "dry run: nothing was linked" in shown.stderr
+
+
+def test_auto_json_gives_scripts_codes_and_the_contacts_numbers(socket, playground):
+    """Each client left has a stable code beside the prose; each link carries the contact's
+    ContactID and ContactNumber, as `left[].best` and `contacts list --json` do."""
+    change_mirror(playground, "City Limousines", contact_number="CL-0042")
+    socket.ok("contacts", "link", "CLI007", "Castle St Deli")  # taken before the run
+    report = socket.json("contacts", "match", "--auto", "--dry-run")
+    linked = {item["reference"]: item for item in report["linked"]}
+    assert linked["CLI001"]["xero_contact_id"] == contact_id("City Limousines")
+    assert linked["CLI001"]["xero_contact_number"] == "CL-0042"
+    left = {item["reference"]: item for item in report["left"]}
+    codes = {reference: item["code"] for reference, item in left.items()}
+    assert codes["CLI010"] == "below_threshold"
+    assert codes["CLI022"] == "no_candidate"
+    assert (codes["CLI014"], left["CLI014"]["taken_by"]) == ("contact_taken", "CLI007")
+    assert left["CLI014"]["why"] == "Castle St Deli is linked to CLI007"
+    assert set(codes.values()) <= {
+        "below_threshold",
+        "too_close",
+        "contact_taken",
+        "no_candidate",
+        "only_archived",
+        "contact_archived",
+        "contact_missing",
+    }
+    for item in left.values():
+        assert set(item) >= {"code", "why", "best", "runner_up", "taken_by"}
+        assert (item["runner_up"] is not None) == (item["code"] == "too_close")
+    socket.ok("contacts", "link", "CLI001", "City Limousines")
+    listed = {r["reference"]: r for r in socket.json("contacts", "list")}
+    assert listed["CLI001"]["xero_contact_number"] == "CL-0042"
 
 
 def test_auto_links_confident_matches_and_leaves_the_rest(socket, playground):

@@ -18,15 +18,21 @@ ranked like the others, so that a person sees why, but `auto_choice` never picks
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
+import multiprocessing.pool
 import os
 import re
+import signal
 import sys
+import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
+from typing import NamedTuple
 
 from publicsuffixlist import PublicSuffixList
 from rapidfuzz import fuzz, process
@@ -34,6 +40,8 @@ from rapidfuzz.distance import OSA
 
 from socketcli.domain.records import Client, XeroContact
 
+#: The highest score: nothing ranks above a candidate that has it.
+TOP_SCORE = 100
 #: `socket contacts match --auto` links at or above this score...
 DEFAULT_THRESHOLD = 90
 #: ...when the best candidate is at least this far ahead of the next active one.
@@ -107,6 +115,8 @@ _LEGAL = frozenset(
         "nv",
     }
 )
+#: The legal forms that tell a kind of business (not a country).
+_BUSINESS_FORMS = _LEGAL - {"uk", "gb"}
 #: Titles, dropped from the start of a name.
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev"})
 
@@ -191,6 +201,7 @@ def _repair(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1 << 17)
 def _plain(text: str) -> str:
     """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space; a
     control character or stray symbol between letters (Po}lich) is one damaged letter."""
@@ -209,9 +220,11 @@ def _plain(text: str) -> str:
     return text.replace(_HELD, DAMAGED)
 
 
-def _words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 17)
+def _words(text: str) -> tuple[str, ...]:
     """The plain words of a name, initials written apart joined (J B Smith as JB Smith) and a
-    legal form run into them split off again (D.S.M. N.V. as DSM NV)."""
+    legal form run into them split off again (D.S.M. N.V. as DSM NV). Cached: a name's
+    forms and its legal forms read the same words."""
     merged: list[str] = []
     initials = 0
     for word in _plain(text).split():
@@ -228,11 +241,17 @@ def _words(text: str) -> list[str]:
             out.extend((word[:-2], word[-2:]))  # D S M N V: only initials
         else:
             out.append(word)
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 17)
+def _spellings(text: str) -> tuple[str, ...]:
+    """`_words`, each in its one spelling (`_canonical`)."""
+    return tuple(map(_canonical, _words(text)))
 
 
 def _tokens(text: str) -> tuple[str, ...]:
-    canonical = [_canonical(word) for word in _words(text)]
+    canonical = _spellings(text)
     kept = [word for word in canonical if word not in _NOISE] or canonical
     while len(kept) > 1 and kept[0] in _TITLES:
         kept = kept[1:]
@@ -243,17 +262,15 @@ def _tokens(text: str) -> tuple[str, ...]:
 def _cut_at_legal_form(text: str) -> str:
     """A name up to its legal form: `Gist-Brocades N.V., Delft` is `Gist-Brocades N.V.`."""
     words = _words(text)
-    for position, word in enumerate(words):
-        if position and _canonical(word) in _LEGAL and position < len(words) - 1:
+    for position, word in enumerate(_spellings(text)):
+        if position and word in _LEGAL and position < len(words) - 1:
             return " ".join(words[: position + 1])
     return ""
 
 
 def legal_forms(name: str) -> frozenset[str]:
     """The legal forms a name carries (Ltd, PLC, B.V., ...), as one spelling each."""
-    return frozenset(
-        word for word in (_canonical(w) for w in _words(name)) if word in _LEGAL - {"uk", "gb"}
-    )
+    return _BUSINESS_FORMS.intersection(_spellings(name))
 
 
 #: Long words that a cut-off (Servi for Services) or a typo (Seevices) still names.
@@ -337,6 +354,7 @@ def _suffixes() -> PublicSuffixList:
     return PublicSuffixList(only_icann=True)
 
 
+@lru_cache(maxsize=1 << 16)
 def business_domain(email: str) -> str:
     """The name in an address's domain (`morganprice` of finance@morganprice.co.uk): the
     label just under its public suffix, subdomains off; "" for a mailbox provider's address
@@ -601,9 +619,9 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
     return max(0, min(100, round(score)))
 
 
-@dataclass(frozen=True, slots=True)
-class _Party:
-    """What the matcher knows of the thing it looks for: a client, or a contact (duplicates)."""
+class _Party(NamedTuple):
+    """What the matcher knows of the thing it looks for: a client, or a contact (duplicates).
+    A named tuple: the index makes one for each of tens of thousands of contacts."""
 
     forms: tuple[tuple[str, ...], ...]
     email: str
@@ -623,6 +641,37 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
         numbers,
         legal_forms(name),
     )
+
+
+class RankStream:
+    """Each client's candidates in turn, as `ContactIndex.rank_stream` gives them; `close`
+    stops the processes ranking in the background, if any."""
+
+    def __init__(
+        self, results: Iterator[list[Candidate]], pool: multiprocessing.pool.Pool | None = None
+    ) -> None:
+        self._results = results
+        self._pool = pool
+
+    def __iter__(self) -> RankStream:
+        return self
+
+    def __next__(self) -> list[Candidate]:
+        try:
+            return next(self._results)
+        except StopIteration:
+            self.close()
+            raise
+
+    @property
+    def background(self) -> bool:
+        """Whether processes rank in the background (else each is ranked when asked for)."""
+        return self._pool is not None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.terminate()
 
 
 class ContactIndex:
@@ -645,44 +694,47 @@ class ContactIndex:
 
     def __init__(self, contacts: Sequence[XeroContact]) -> None:
         self.contacts = tuple(contacts)
-        self._forms = [name_forms(contact.name) for contact in self.contacts]
+        self._forms = forms_of = [name_forms(contact.name) for contact in self.contacts]
         owners: list[int] = []
         keys: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
-        for index, forms in enumerate(self._forms):
+        #: word -> how many contacts' names hold it
+        word_count: dict[str, int] = defaultdict(int)
+        for index, forms in enumerate(forms_of):
             for form in forms:
                 form_number = len(owners)
                 owners.append(index)
                 keys.append(" ".join(sorted(form)))
                 for key in _block_keys(form):
                     postings[key].append(form_number)
+            for word in {word for form in forms for word in form}:
+                word_count[word] += 1
         self._owners = owners
         self._sorted_words = keys
         self._postings = dict(postings)
+        self._word_count = dict(word_count)
         self._by_email: dict[str, list[int]] = defaultdict(list)
-        self._by_domain: dict[str, list[int]] = defaultdict(list)
+        #: each label of an email's domain but the last -> the contacts with it: the business
+        #: domain (`business_domain`, worked out only where it is needed) is one of them
+        self._by_label: dict[str, list[int]] = defaultdict(list)
         self._by_number: dict[str, list[int]] = defaultdict(list)
         for index, contact in enumerate(self.contacts):
             email = contact.email.strip().casefold()
             if email:
                 self._by_email[email].append(index)
-                domain = business_domain(email)
-                if domain:
-                    self._by_domain[domain].append(index)
-            for number in {contact.contact_number, contact.account_number}:
-                if number and number.strip():
-                    self._by_number[number.strip().casefold()].append(index)
+                for label in set(email_domain(email).strip(".").split(".")[:-1]):
+                    self._by_label[label].append(index)
+            for number in _numbers(contact):
+                self._by_number[number].append(index)
         self._by_id = {contact.contact_id: index for index, contact in enumerate(self.contacts)}
-        self._evidence_of = [
-            _party(contact.name, contact.email, "", _numbers(contact)) for contact in self.contacts
-        ]
-        self._plain = [" ".join(forms[0]) for forms in self._forms]
+        #: what each contact offers as evidence (its email, domain, numbers, legal forms),
+        #: made when it is first a candidate
+        self._parties: dict[int, _Party] = {}
+        self._plain = [" ".join(forms[0]) for forms in forms_of]
         self._grams: dict[str, list[int]] | None = None  # built when first needed
-        self._word_count: dict[str, set[int]] = defaultdict(set)  # word -> contacts with it
-        for index, forms in enumerate(self._forms):
-            for form in forms:
-                for word in form:
-                    self._word_count[word].add(index)
+        #: held while one of those is built, so that a search waits for a build under way
+        #: (`warm`, in a thread) rather than doing it again
+        self._building = threading.Lock()
         self._folded = [contact.name.casefold() for contact in self.contacts]
         self._written: list[frozenset[str]] | None = None  # see `_written_words`
 
@@ -690,12 +742,22 @@ class ContactIndex:
         """Each name's every word as written (normalised: case, accents, spellings), the
         legal forms, titles and small words that matching sets aside included; made at the
         first search."""
-        if self._written is None:
-            self._written = [
-                frozenset(_canonical(word) for word in _plain(contact.name).split())
-                for contact in self.contacts
-            ]
+        if self._written is not None:
+            return self._written
+        with self._building:
+            if self._written is None:
+                self._written = [
+                    frozenset(_canonical(word) for word in _plain(contact.name).split())
+                    for contact in self.contacts
+                ]
         return self._written
+
+    def warm(self) -> None:
+        """Build now what the first search and the first rank of a hard name would otherwise
+        build (a few tenths of a second for 50,000 contacts): for a thread to call while a
+        person reads the first screen. Fork nothing while it runs."""
+        self._written_words()
+        self._letter_index()
 
     # -- ranking --
 
@@ -710,31 +772,57 @@ class ContactIndex:
         forked processes (default: one per core this process may use), each ranking a slice
         against this same index; elsewhere (fork is unsafe on macOS) one process ranks all."""
         workers = workers or _cores()
-        if workers < 2 or len(clients) < self.PARALLEL_FROM or sys.platform != "linux":
+        if not self._forks(clients, workers):
             return [self.rank(client, limit) for client in clients]
         self._letter_index()  # built once, before the fork, for every worker
+        size = -(-len(clients) // (workers * 4))
+        with self._pool(clients, workers) as pool:
+            ranked = pool.map(_rank_slice, _slices(len(clients), limit, [size]))
+        return [self._expand(found) for part in ranked for found in part]
+
+    def rank_stream(
+        self, clients: Sequence[Client], limit: int = 5, workers: int | None = None
+    ) -> RankStream:
+        """`rank` for each client, in order, as they come. On Linux a long list is ranked in
+        the background by processes forked now, a few clients first so that the first
+        answers come at once; elsewhere each client is ranked when it is asked for. `close`
+        it (or let it end) to stop the workers."""
+        workers = workers or _cores()
+        if not self._forks(clients, workers):
+            return RankStream(self.rank(client, limit) for client in clients)
+        # Each worker builds what it needs (the letter index) itself: nothing before the fork
+        # stands between the command and its first answers.
+        pool = self._pool(clients, workers, niceness=BACKGROUND_NICENESS)
+        parts = pool.imap(_rank_slice, _slices(len(clients), limit, [16, 64, 250]))
+        return RankStream((self._expand(found) for part in parts for found in part), pool)
+
+    def _forks(self, clients: Sequence[Client], workers: int) -> bool:
+        return workers >= 2 and len(clients) >= self.PARALLEL_FROM and sys.platform == "linux"
+
+    def _pool(
+        self, clients: Sequence[Client], workers: int, niceness: int = 0
+    ) -> multiprocessing.pool.Pool:
+        """Worker processes forked now, each with this index and these clients in memory
+        (slices of them are named by position: nothing is pickled but the results)."""
         global _FORKED
-        _FORKED = self
+        _FORKED = (self, clients)
         try:
-            size = -(-len(clients) // (workers * 4))
-            slices = [(clients[i : i + size], limit) for i in range(0, len(clients), size)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                ranked = pool.map(_rank_slice, slices)
+            return multiprocessing.get_context("fork").Pool(
+                workers, initializer=_worker_start, initargs=(niceness,)
+            )
         finally:
-            _FORKED = None
+            _FORKED = None  # the workers have their copy
+
+    def _compact(self, candidates: list[Candidate]) -> list[_Compact]:
         return [
-            [
-                Candidate(self.contacts[index], score, name_score, evidence)
-                for index, score, name_score, evidence in found
-            ]
-            for part in ranked
-            for found in part
+            (self._by_id[c.contact.contact_id], c.score, c.name_score, c.evidence, c.found)
+            for c in candidates
         ]
 
-    def _compact(self, candidates: list[Candidate]) -> list[tuple[int, int, int, tuple[str, ...]]]:
+    def _expand(self, found: list[_Compact]) -> list[Candidate]:
         return [
-            (self._by_id[c.contact.contact_id], c.score, c.name_score, c.evidence)
-            for c in candidates
+            Candidate(self.contacts[index], score, name_score, evidence, share)
+            for index, score, name_score, evidence, share in found
         ]
 
     def _rank(self, party: _Party, limit: int, exclude: int | None = None) -> list[Candidate]:
@@ -760,7 +848,7 @@ class ContactIndex:
         best = 0.0
         if forms:
             numbers = list(forms)
-            choices = [self._sorted_words[number] for number in numbers]
+            choices = _pick(self._sorted_words, numbers)
             for form in party.forms:
                 query = " ".join(sorted(form))
                 # the names most alike as a whole, and those most alike in the words they
@@ -782,12 +870,15 @@ class ContactIndex:
 
     def _letter_index(self) -> dict[str, list[int]]:
         """Each run of three letters -> the names holding it (built when first needed)."""
-        if self._grams is None:
-            grams: dict[str, list[int]] = defaultdict(list)
-            for number, key in enumerate(self._sorted_words):
-                for gram in _trigrams(key):
-                    grams[gram].append(number)
-            self._grams = dict(grams)
+        if self._grams is not None:
+            return self._grams
+        with self._building:
+            if self._grams is None:
+                grams: dict[str, list[int]] = defaultdict(list)
+                for number, key in enumerate(self._sorted_words):
+                    for gram in _trigrams(key):
+                        grams[gram].append(number)
+                self._grams = dict(grams)
         return self._grams
 
     def _by_letters(self, party: _Party) -> set[int]:
@@ -805,7 +896,7 @@ class ContactIndex:
             if not hits:
                 continue
             numbers = sorted(hits, key=hits.__getitem__, reverse=True)[: self.LETTERS]
-            choices = [self._sorted_words[number] for number in numbers]
+            choices = _pick(self._sorted_words, numbers)
             for _, _, position in process.extract(
                 " ".join(sorted(form)), choices, scorer=fuzz.ratio, limit=self.PRESELECT
             ):
@@ -817,15 +908,34 @@ class ContactIndex:
         if party.email:
             found.update(self._by_email.get(party.email, ()))
         if party.domain:
-            found.update(self._by_domain.get(party.domain, ())[: self.PRESELECT])
+            found.update(self._with_domain(party.domain))
         if party.reference:
             found.update(self._by_number.get(party.reference, ()))
+        return found
+
+    def _with_domain(self, domain: str) -> list[int]:
+        """The first `PRESELECT` contacts (in the list's order) whose business domain this is."""
+        found = []
+        for index in self._by_label.get(domain, ()):
+            if business_domain(self.contacts[index].email.strip().casefold()) == domain:
+                found.append(index)
+                if len(found) == self.PRESELECT:
+                    break
+        return found
+
+    def _party_of(self, index: int) -> _Party:
+        """What contact `index` offers as evidence (made once, when first needed)."""
+        found = self._parties.get(index)
+        if found is None:
+            contact = self.contacts[index]
+            found = _party(contact.name, contact.email, "", _numbers(contact))
+            self._parties[index] = found
         return found
 
     def _candidate(self, party: _Party, index: int, common: str = "") -> Candidate:
         contact = self.contacts[index]
         name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
-        evidence = _evidence(party, self._evidence_of[index])
+        evidence = _evidence(party, self._party_of(index))
         if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
             evidence = (WHOLE_NAME, *evidence)
         if common and common in self._forms[index][0]:
@@ -840,7 +950,7 @@ class ContactIndex:
         if len(words) != 1:
             return ""
         (word,) = words
-        return word if len(self._word_count.get(word, ())) >= 3 else ""
+        return word if self._word_count.get(word, 0) >= 3 else ""
 
     # -- searching by a typed term --
 
@@ -939,6 +1049,13 @@ class ContactIndex:
         return found
 
 
+def _pick(items: Sequence[str], positions: Sequence[int]) -> Sequence[str]:
+    """`[items[p] for p in positions]`, in C."""
+    if len(positions) == 1:
+        return [items[positions[0]]]
+    return itemgetter(*positions)(items) if positions else []
+
+
 def _cores() -> int:
     """The cores this process may run on (a container's limit, not the host's count)."""
     try:
@@ -947,18 +1064,46 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-#: The index a forked ranking process works on (set in the parent just before the fork).
-_FORKED: ContactIndex | None = None
+#: How much lower the priority of processes ranking in the background is (`os.nice`): a
+#: person's keys come first.
+BACKGROUND_NICENESS = 10
+
+#: A candidate as a forked process sends it back: the contact's position, its score, name
+#: score, evidence and share found.
+_Compact = tuple[int, int, int, tuple[str, ...], int]
+
+#: The index and clients a forked ranking process works on (set in the parent around the fork).
+_FORKED: tuple[ContactIndex, Sequence[Client]] | None = None
 
 
-def _rank_slice(
-    work: tuple[Sequence[Client], int],
-) -> list[list[tuple[int, int, int, tuple[str, ...]]]]:
-    """In a forked process: rank a slice of clients; plain tuples go back, not contacts."""
-    clients, limit = work
-    index = _FORKED
-    assert index is not None
-    return [index._compact(index.rank(client, limit)) for client in clients]
+def _worker_start(niceness: int = 0) -> None:
+    """A ranking worker leaves Ctrl-C to its parent (which stops it), printing nothing; one
+    ranking in the background while a person works yields the cores to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if niceness:
+        os.nice(niceness)
+
+
+def _slices(count: int, limit: int, sizes: Sequence[int]) -> list[tuple[int, int, int]]:
+    """(start, stop, limit) over `count` clients: slices of `sizes` in turn, the last size
+    for the rest."""
+    out = []
+    start = 0
+    for number in itertools.count():
+        if start >= count:
+            break
+        stop = min(count, start + sizes[min(number, len(sizes) - 1)])
+        out.append((start, stop, limit))
+        start = stop
+    return out
+
+
+def _rank_slice(work: tuple[int, int, int]) -> list[list[_Compact]]:
+    """In a forked process: rank a slice of the clients; plain tuples go back, not contacts."""
+    start, stop, limit = work
+    assert _FORKED is not None
+    index, clients = _FORKED
+    return [index._compact(index.rank(client, limit)) for client in clients[start:stop]]
 
 
 def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
@@ -989,8 +1134,13 @@ def _trigrams(text: str) -> set[str]:
     return {joined[i : i + 3] for i in range(len(joined) - 2)}
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def _numbers(contact: XeroContact) -> frozenset[str]:
     """The contact's ContactNumber and AccountNumber, as a client's reference is compared."""
+    if not (contact.contact_number or contact.account_number):
+        return _NONE
     return frozenset(
         number.strip().casefold()
         for number in (contact.contact_number, contact.account_number)
@@ -1059,22 +1209,56 @@ def _strong(candidate: Candidate) -> bool:
     return REFERENCE in candidate.evidence or EMAIL in candidate.evidence
 
 
+#: Why `--auto` left a client for a person, as scripts read it (`contacts match --auto
+#: --json`): no candidate at all; only archived ones; the best under the threshold; the best
+#: not far enough ahead of the runner-up. (The service adds `contact_taken`: the contact
+#: chosen is linked to another client.)
+NO_CANDIDATE = "no_candidate"
+ONLY_ARCHIVED = "only_archived"
+BELOW_THRESHOLD = "below_threshold"
+TOO_CLOSE = "too_close"
+
+
+@dataclass(frozen=True, slots=True)
+class Left:
+    """Why `auto_choice` picked nobody: a stable code, the same in a few words, and the
+    runner-up the best was too close to (for `too_close`)."""
+
+    code: str
+    why: str
+    runner_up: Candidate | None = None
+
+
+def left_reason(
+    candidates: Sequence[Candidate],
+    threshold: int = DEFAULT_THRESHOLD,
+    margin: int = AUTO_MARGIN,
+) -> Left:
+    """Why `auto_choice` picked nobody among these candidates."""
+    active = [candidate for candidate in candidates if not candidate.archived]
+    if not candidates:
+        return Left(NO_CANDIDATE, "no Xero contact looks like it")
+    if not active:
+        name = candidates[0].contact.name
+        return Left(ONLY_ARCHIVED, f"the best match, {name}, is archived in Xero")
+    best = active[0]
+    if best.score < threshold:
+        return Left(BELOW_THRESHOLD, f"best match scores {best.score}, under {threshold}")
+    if len(active) == 1:  # a threshold under the margin, and a score between them
+        return Left(TOO_CLOSE, f"best match scores {best.score}, less than {margin} above none")
+    second = active[1]
+    return Left(
+        TOO_CLOSE,
+        f"{best.contact.name} ({best.score}) and {second.contact.name} ({second.score}) "
+        f"are less than {margin} apart",
+        second,
+    )
+
+
 def why_left(
     candidates: Sequence[Candidate],
     threshold: int = DEFAULT_THRESHOLD,
     margin: int = AUTO_MARGIN,
 ) -> str:
     """Why `auto_choice` picked nobody, in a few words."""
-    active = [candidate for candidate in candidates if not candidate.archived]
-    if not candidates:
-        return "no Xero contact looks like it"
-    if not active:
-        return f"the best match, {candidates[0].contact.name}, is archived in Xero"
-    best = active[0]
-    if best.score < threshold:
-        return f"best match scores {best.score}, under {threshold}"
-    second = active[1]
-    return (
-        f"{best.contact.name} ({best.score}) and {second.contact.name} ({second.score}) "
-        f"are less than {margin} apart"
-    )
+    return left_reason(candidates, threshold, margin).why

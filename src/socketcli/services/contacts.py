@@ -4,6 +4,7 @@ playground, its demo list)."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,10 +29,12 @@ from socketcli.domain.matching import (
     EMAIL,
     MERGED_INTO,
     REFERENCE,
+    TOP_SCORE,
     Candidate,
     ContactIndex,
+    RankStream,
     auto_choice,
-    why_left,
+    left_reason,
 )
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, XeroContact
@@ -45,6 +48,7 @@ class ClientLink:
     client: Client
     link: ContactLink
     contact_id: str | None
+    contact_number: str | None = None  # the linked contact's ContactNumber in Xero
 
 
 #: How many Xero contacts the walk offers for a client, or for a search (keys 1 to this).
@@ -84,7 +88,14 @@ class Book:
         return link_of(client, contact, mirrored=bool(self.contacts), merged_into=into)
 
     def links(self) -> list[ClientLink]:
-        return [ClientLink(c, self.link(c), c.xero_contact_id) for c in self.clients]
+        return [
+            ClientLink(c, self.link(c), c.xero_contact_id, self._number(c.xero_contact_id))
+            for c in self.clients
+        ]
+
+    def _number(self, contact_id: str | None) -> str | None:
+        contact = self.contact(contact_id)
+        return contact.contact_number if contact is not None else None
 
     def others_linked(self, contact_id: str, client: Client) -> list[Client]:
         """The other clients linked to this contact."""
@@ -98,7 +109,7 @@ class Book:
 
     def candidates(self, client: Client, limit: int = SHOWN_CANDIDATES) -> list[Candidate]:
         """The best contacts for a client; for one whose contact was merged, where it went."""
-        return self._shown(client, self.index.rank(client, limit), limit)
+        return self.shown(client, self.index.rank(client, limit), limit)
 
     def candidates_for(
         self, clients: Sequence[Client], limit: int = SHOWN_CANDIDATES
@@ -106,19 +117,21 @@ class Book:
         """`candidates` for many clients at once (ranked on every core for a long list)."""
         ranked = self.index.rank_many(clients, limit)
         return [
-            self._shown(client, found, limit) for client, found in zip(clients, ranked, strict=True)
+            self.shown(client, found, limit) for client, found in zip(clients, ranked, strict=True)
         ]
 
     def best_first(self, clients: Sequence[Client]) -> list[tuple[Client, list[Candidate]]]:
         """Each client with its candidates, the clients with the best matches first (then by
         name; those with no candidate last)."""
         ranked = list(zip(clients, self.candidates_for(clients), strict=True))
-        ranked.sort(
-            key=lambda item: (-(item[1][0].score if item[1] else 0), item[0].name.casefold())
-        )
+        ranked.sort(key=lambda item: _best_key(item[0], item[1]))
         return ranked
 
-    def _shown(self, client: Client, ranked: list[Candidate], limit: int) -> list[Candidate]:
+    def shown(
+        self, client: Client, ranked: list[Candidate], limit: int = SHOWN_CANDIDATES
+    ) -> list[Candidate]:
+        """The ranked candidates a person is offered for a client: where its merged contact
+        went first, not the contact it has, none scoring too low to be worth a look."""
         into = self.merged_into(self.contact(client.xero_contact_id))
         if into is not None and not into.archived:  # offered only where it can be linked
             ranked = [c for c in ranked if c.contact.contact_id != into.contact_id]
@@ -159,6 +172,11 @@ class Book:
         near = [c.contact.name for c in self.index.search(text, 3)]
         hint = f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
         raise NotFound(f"Xero contact {key!r} does not exist{hint}")
+
+
+def _best_key(client: Client, candidates: Sequence[Candidate]) -> tuple[int, str]:
+    """The best matches first, then by name (stable: clients come sorted by name)."""
+    return (-(candidates[0].score if candidates else 0), client.name.casefold())
 
 
 def no_contacts() -> StoreNotReady:
@@ -301,11 +319,23 @@ class AutoLinked:
     candidate: Candidate
 
 
+#: Why `--auto` left a client, beside those of `domain.matching.left_reason`: the contact it
+#: chose is linked to another client (before the run, or by a better match in it)...
+CONTACT_TAKEN = "contact_taken"
+#: ...or the client is linked to a contact archived in Xero, or one Xero no longer lists.
+CONTACT_ARCHIVED = "contact_archived"
+CONTACT_MISSING = "contact_missing"
+
+
 @dataclass(frozen=True, slots=True)
 class AutoLeft:
     client: Client
     best: Candidate | None
     why: str
+    #: a stable code for scripts: `left_reason`'s, or one of the three above
+    code: str = ""
+    runner_up: Candidate | None = None  # too_close: the next active candidate
+    taken_by: str | None = None  # contact_taken: the reference of the client that has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,6 +345,9 @@ class AutoReport:
     dry_run: bool
     linked: tuple[AutoLinked, ...]
     left: tuple[AutoLeft, ...]
+
+
+_STUCK = {LinkStatus.ARCHIVED: CONTACT_ARCHIVED, LinkStatus.MISSING: CONTACT_MISSING}
 
 
 def check_threshold(value: int) -> int:
@@ -351,12 +384,15 @@ def auto_match(
         ]
         # Linked to a contact archived or gone in Xero: a person decides (restore it, or relink).
         stuck = [
-            AutoLeft(c, None, book.link(c).warning or "")
+            AutoLeft(c, None, link.warning or "", _STUCK[link.status])
             for c in attention
-            if book.link(c).status in (LinkStatus.ARCHIVED, LinkStatus.MISSING)
+            if (link := book.link(c)).status in _STUCK
         ]
         ranked = book.best_first(waiting)
-        taken = set(book.linked_to)
+        # each contact linked already -> a client linked to it (the first by name)
+        taken = {
+            contact_id: held[0].reference for contact_id, held in book.linked_to.items() if held
+        }
         linked: list[AutoLinked] = []
         left: list[AutoLeft] = list(stuck)
         for client, candidates in ranked:
@@ -366,13 +402,22 @@ def auto_match(
             else:
                 choice = auto_choice(candidates, threshold, margin)
             if choice is None:
-                left.append(AutoLeft(client, best, why_left(candidates, threshold, margin)))
-            elif choice.contact.contact_id in taken:
-                holders = book.linked_to.get(choice.contact.contact_id) or []
-                who = holders[0].reference if holders else "another client in this run"
-                left.append(AutoLeft(client, choice, f"{choice.contact.name} is linked to {who}"))
+                why = left_reason(candidates, threshold, margin)
+                left.append(AutoLeft(client, best, why.why, why.code, why.runner_up))
+            elif (holder := taken.get(choice.contact.contact_id)) is not None:
+                before = choice.contact.contact_id in book.linked_to
+                said = f"is linked to {holder}" if before else f"goes to {holder} in this run"
+                left.append(
+                    AutoLeft(
+                        client,
+                        choice,
+                        f"{choice.contact.name} {said}",
+                        CONTACT_TAKEN,
+                        taken_by=holder,
+                    )
+                )
             else:
-                taken.add(choice.contact.contact_id)
+                taken[choice.contact.contact_id] = client.reference
                 linked.append(AutoLinked(client, choice))
         if not dry_run and linked:
             for found in linked:
@@ -421,7 +466,12 @@ class MatchSession:
     """`socket contacts match`: the clients needing a person, with their candidates, and each
     decision committed at once (quitting keeps what was decided).
 
-    The contact index is built once; each decision is one short write transaction.
+    The contact index is built once; each decision is one short write transaction. In the
+    order `best`, clients are ranked in the background (by name): a client whose best
+    candidate scores 100 is among the best whatever the others score, so it is shown as
+    soon as it is known; the others take their places by score once every client is
+    ranked. The order is the one ranking every client first would give. Use it as a context
+    manager, or `close` it, to stop the ranking.
     """
 
     def __init__(self, store: OpenStore, clock: Clock, order: str = "best") -> None:
@@ -438,27 +488,64 @@ class MatchSession:
             raise no_contacts()
         self._waiting = self.book.needing_attention(month)  # by name
         self._items: dict[int, MatchItem] = {}
-        if order == "best":
-            # Every client is ranked first, to put the best matches first...
-            ranked = [
-                MatchItem(client, self.book.link(client), tuple(found))
-                for client, found in self.book.best_first(self._waiting)
-            ]
-            self._waiting = [item.client for item in ranked]
-            self._items = dict(enumerate(ranked))
-        # ...by name, each client only when the walk reaches it: the first screen comes at once.
+        # The order `best`: the walk's order so far (clients known to be among the best), and
+        # the clients ranked but not yet placed.
+        self._stream: RankStream | None = None
+        self._placed: list[MatchItem] = []
+        self._unplaced: list[MatchItem] = []
+        if order == "best" and self._waiting:
+            self._stream = self.book.index.rank_stream(self._waiting, SHOWN_CANDIDATES)
+        self._warm = threading.Thread(target=self.book.index.warm, daemon=True)
+        self._warm.start()  # after the fork: the search's word lists, made while a person reads
+
+    def __enter__(self) -> MatchSession:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop ranking in the background (nothing is lost: what was decided is committed)."""
+        if self._stream is not None:
+            stream, self._stream = self._stream, None
+            stream.close()
 
     def __len__(self) -> int:
         return len(self._waiting)
 
+    def ready(self, position: int) -> bool:
+        """Whether the client at `position` comes without waiting for the ranking in the
+        background (a short list is ranked as it is walked: no wait worth a word)."""
+        stream = self._stream
+        return stream is None or not stream.background or position < len(self._placed)
+
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
+        if self._stream is not None or self._placed:
+            return self._best(position)
         found = self._items.get(position)
         if found is None:
             client = self._waiting[position]
             found = MatchItem(client, self.book.link(client), tuple(self.book.candidates(client)))
             self._items[position] = found
         return found
+
+    def _best(self, position: int) -> MatchItem:
+        """The order `best`, as far as `position`: waits for the ranking where it must."""
+        while position >= len(self._placed) and self._stream is not None:
+            ranked = next(self._stream, None)
+            if ranked is None:  # every client is ranked: the others, best first
+                self._stream = None
+                self._unplaced.sort(key=lambda item: _best_key(item.client, item.candidates))
+                self._placed.extend(self._unplaced)
+                self._unplaced = []
+                break
+            client = self._waiting[len(self._placed) + len(self._unplaced)]
+            found = self.book.shown(client, ranked)
+            item = MatchItem(client, self.book.link(client), tuple(found))
+            top = found[0].score if found else 0
+            (self._placed if top >= TOP_SCORE else self._unplaced).append(item)
+        return self._placed[position]
 
     @property
     def items(self) -> list[MatchItem]:

@@ -487,3 +487,60 @@ def test_a_one_word_name_many_contacts_share_is_left_for_a_person() -> None:
     assert ranked[0].score < 90
     assert "one word many contacts share" in ranked[0].reason
     assert auto_choice(ranked) is None
+
+
+# -- ranking many clients: forked, streamed --
+
+FIRSTS = ["Amber", "Birch", "Cedar", "Dale", "Elm", "Fern", "Glen", "Hazel", "Iris", "Juniper"]
+TRADES = ["Plumbing", "Joinery", "Bakery", "Dental", "Florists", "Garage", "Roofing", "Catering"]
+
+
+def a_book() -> tuple[list[Client], list[XeroContact]]:
+    """80 clients: a third named as their contact, a third with a word more or a typo, a
+    third with no contact; and the contacts, with some of other names."""
+    clients, contacts = [], []
+    for number in range(80):
+        name = f"{FIRSTS[number % 10]} {TRADES[number // 10]} {number}"
+        kind = number % 3
+        clients.append(Client(f"C{number:03}", name if kind != 1 else name + " Services"))
+        if kind != 2:
+            contacts.append(contact(name + " Ltd"))
+        contacts.append(contact(f"{FIRSTS[(number + 3) % 10]} {TRADES[number // 10]} Supplies"))
+    return clients, contacts
+
+
+def shown(ranked: list[list]) -> list[list[tuple[str, int, int, tuple[str, ...], int]]]:
+    return [
+        [(c.contact.contact_id, c.score, c.name_score, c.evidence, c.found) for c in found]
+        for found in ranked
+    ]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_ranking_many_clients_at_once_or_as_they_come_gives_what_ranking_each_gives(
+    workers: int,
+) -> None:
+    clients, contacts = a_book()
+    index = ContactIndex(contacts)
+    index.PARALLEL_FROM = 10  # forked from 10 clients (when more than one worker)
+    one_by_one = shown([index.rank(client) for client in clients])
+
+    assert shown(index.rank_many(clients, workers=workers)) == one_by_one
+    assert shown(list(index.rank_stream(clients, workers=workers))) == one_by_one
+    assert {candidates[0].score for candidates in index.rank_many(clients)} >= {100}
+
+
+def test_closing_a_stream_of_rankings_stops_its_workers() -> None:
+    import multiprocessing
+
+    clients, contacts = a_book()
+    index = ContactIndex(contacts)
+    index.PARALLEL_FROM = 10
+    stream = index.rank_stream(clients * 20, workers=2)
+    first = next(stream)
+    assert len(multiprocessing.active_children()) == 2  # still ranking in the background
+
+    stream.close()
+
+    assert first == index.rank(clients[0])
+    assert multiprocessing.active_children() == []

@@ -6,10 +6,12 @@ import pytest
 
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
 from socketcli.domain.links import LinkStatus
+from socketcli.domain.matching import ContactIndex
 from socketcli.domain.months import Month
 from socketcli.domain.records import XeroContact
 from socketcli.services.clients import close_client
 from socketcli.services.contacts import (
+    Book,
     MatchSession,
     auto_match,
     choose_new_contact,
@@ -144,6 +146,8 @@ def test_the_list_shows_each_clients_link_and_who_is_waiting_for_a_decision(
         "MILL": LinkStatus.UNLINKED,
     }
     assert listed.waiting == {"BETA", "DOVE", "MILL"}
+    numbers = {item.client.reference: item.contact_number for item in listed.links}
+    assert (numbers["ACME"], numbers["DOVE"], numbers["BETA"]) == ("ACME", None, None)
 
 
 def test_auto_match_links_the_confident_matches_and_says_why_it_left_the_others(
@@ -193,6 +197,60 @@ def test_auto_match_never_links_a_contact_another_client_has(
     assert the_client(practice, "ACME").xero_contact_id is None
 
 
+def test_each_client_left_by_auto_match_carries_a_code_for_scripts(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """Scripts tell a low score from a near tie or a taken contact by the code, not the prose:
+    a near tie names its runner-up, a taken contact the client that has it."""
+    a_client(practice, "ZEN1", "Zenith Holdings")
+    a_client(practice, "ZEN2", "Zenith Holdings Group")  # 92: but ZEN1 (100) took it first
+    a_client(practice, "ZEN3", "Zenith Travel")  # 53
+    a_client(practice, "WAVE", "Wave Studio")
+    xero_contacts(practice, XeroContact("c-wave", "Wave Studio"))
+    link(practice.open, "WAVE", "c-wave")
+    xero_contacts(practice, XeroContact("c-wave", "Wave Studio", status="ARCHIVED"))
+
+    report = auto_match(practice.open, clock, dry_run=True)
+
+    left = {item.client.reference: item for item in report.left}
+    assert {reference: item.code for reference, item in left.items()} == {
+        "COBB": "too_close",
+        "EAST": "no_candidate",
+        "MILL": "only_archived",
+        "ZEN2": "contact_taken",
+        "ZEN3": "below_threshold",
+        "WAVE": "contact_archived",
+    }
+    cobb = left["COBB"]
+    assert cobb.best is not None
+    assert cobb.runner_up is not None
+    assert (cobb.best.contact.contact_id, cobb.runner_up.contact.contact_id) == (
+        "c-cobb2",
+        "c-cobb1",
+    )
+    assert (left["ZEN2"].taken_by, left["ZEN2"].why) == (
+        "ZEN1",
+        "Zenith Holdings goes to ZEN1 in this run",
+    )
+    assert left["ZEN3"].why == "best match scores 53, under 90"
+    assert [item.taken_by for item in left.values() if item.code != "contact_taken"] == [None] * 5
+    assert [r for r, item in left.items() if item.runner_up is not None] == ["COBB"]
+    assert ("ZEN1", "c-zen") in {
+        (a.client.reference, a.candidate.contact.contact_id) for a in report.linked
+    }
+
+
+def test_a_contact_linked_before_the_run_names_its_client_as_taken_by(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    link(practice.open, "EAST", "Acme Limited")
+
+    report = auto_match(practice.open, clock, dry_run=True)
+
+    acme = {left.client.reference: left for left in report.left}["ACME"]
+    assert (acme.code, acme.taken_by) == ("contact_taken", "EAST")
+
+
 def test_the_duplicate_report_groups_active_contacts_that_look_alike(practice: FakeStore) -> None:
     groups = duplicate_contacts(practice.open)
 
@@ -237,3 +295,41 @@ def test_a_match_session_in_an_unknown_order_is_refused(
 ) -> None:
     with pytest.raises(InvalidInput, match="order 'random'"):
         MatchSession(practice.open, clock, order="random")
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_session_in_the_best_order_shows_the_sure_matches_before_every_client_is_ranked(
+    store: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """A client whose best candidate scores 100 is among the best whatever the others score:
+    the walk starts with it while the rest are ranked, and ends in the order that ranking
+    every client first gives."""
+    if forked:
+        monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 4)  # ranked by forked processes
+    names = ["Amber Plumbing", "Birch Joinery", "Cedar Bakery", "Dale Dental", "Elm Florists"]
+    for number, name in enumerate(names * 3):
+        written = (name, f"{name} Services", f"{name} Garage")[number // 5]
+        a_client(store, f"C{number:02}", f"{written} {number}")
+    xero_contacts(
+        store,
+        *[XeroContact(f"c-{n}", f"{name} {n} Ltd") for n, name in enumerate(names * 3)],
+        *[XeroContact(f"d-{n}", f"{name} Supplies") for n, name in enumerate(names)],
+    )
+
+    with MatchSession(store.open, clock, order="best") as session:
+        first = session.item(0)
+        sure = [position for position in range(len(session)) if session.ready(position)]
+        every = [session.item(position) for position in range(len(session))]
+        assert session.ready(len(session) - 1)
+    with store.open() as uow:
+        book = Book.read(uow)
+    expected = book.best_first(book.needing_attention(Month(2026, 12)))
+
+    assert first.candidates[0].score == 100
+    assert len(sure) < len(session) if forked else len(sure) == len(session)
+    assert [(i.client.reference, i.candidates) for i in every] == [
+        (client.reference, tuple(found)) for client, found in expected
+    ]
+    scores = [item.candidates[0].score if item.candidates else 0 for item in every]
+    assert scores[:5] == [100] * 5
+    assert scores == sorted(scores, reverse=True)

@@ -58,6 +58,7 @@ def _link_json(item: ClientLink) -> dict[str, Any]:
         "client": item.client.name,
         "status": link.status.value,
         "xero_contact_id": item.contact_id,
+        "xero_contact_number": item.contact_number,
         "xero_contact": link.contact_name,
         "merged_into": link.merged_into,
         "names_differ": link.differs_from(item.client.name),

@@ -60,7 +60,8 @@ def match(
     # which must not happen while a spinner's thread runs.
     st.announce()  # the playground's banner first
     note("Finding each client's best Xero contacts…")
-    walk(MatchSession(st.store, st.clock, order))
+    with MatchSession(st.store, st.clock, order) as session:
+        walk(session)
 
 
 def _at_a_terminal(*, threshold: int | None, dry_run: bool, json_: bool) -> None:
@@ -93,6 +94,7 @@ def _auto_document(report: AutoReport) -> dict[str, Any]:
                 "reference": item.client.reference,
                 "client": item.client.name,
                 "xero_contact_id": item.candidate.contact.contact_id,
+                "xero_contact_number": item.candidate.contact.contact_number,
                 "xero_contact": item.candidate.contact.name,
                 "score": item.candidate.score,
                 "reason": item.candidate.reason,
@@ -103,8 +105,11 @@ def _auto_document(report: AutoReport) -> dict[str, Any]:
             {
                 "reference": item.client.reference,
                 "client": item.client.name,
-                "best": _candidate_json(item.best) if item.best else None,
+                "code": item.code,
                 "why": item.why,
+                "best": _candidate_json(item.best) if item.best else None,
+                "runner_up": _candidate_json(item.runner_up) if item.runner_up else None,
+                "taken_by": item.taken_by,
             }
             for item in report.left
         ],

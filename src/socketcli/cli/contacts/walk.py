@@ -38,6 +38,8 @@ def walk(session: MatchSession) -> None:
     done = 0
     try:
         for position in range(total):
+            if not session.ready(position):
+                note("Ranking the other clients to find the next best match…")
             outcome = _decide(session, session.item(position), position + 1, total)
             if outcome == "quit":
                 break
