@@ -535,8 +535,9 @@ def test_approve_finalises_the_month_and_moves_on_to_the_next(socket, practice):
     assert result.stderr.splitlines() == [
         "Dec 2026: 1 client, 1 invoice, 225.00.",
         "Since Nov 2026: 0 new, 0 expanded, 0 contracted, 0 ceased.",
-        "1 client not linked to a Xero contact: at posting, Xero uses its active contact of "
-        "the same name or creates one (choose first with `socket contacts match`).",
+        "1 client not linked to a Xero contact: at posting, each is linked to the active Xero "
+        "contact of its name, or one is created for it (choose first with `socket contacts "
+        "match`).",
         "Finalised the plan for Dec 2026: 1 invoice, 225.00.",
         "Dec 2026 posts on 01 Dec 2026 (Europe/London): `socket plan post` sends it from then.",
     ]
