@@ -180,3 +180,23 @@ def test_consolidate_needs_its_value(socket: Socket, reopen_store: Path) -> None
 
     assert "'--consolidate' requires an argument" in result.stderr
     assert store_bytes(reopen_store) == before
+
+
+def test_clients_show_names_the_practice_setting_that_applies(
+    socket: Socket, reopen_store: Path
+) -> None:
+    socket.ok("settings", "set", "branding_theme", "[bold]House[/]")
+    socket.ok("clients", "edit", "ACME", "--payment-terms", "eom:5", "--invoice-day", "15")
+    socket.ok("clients", "edit", "ACME", "--invoice-day", "default")
+
+    rows = {
+        line.strip().split("  ")[0]: line.strip()
+        for line in socket.ok("clients", "show", "ACME").stdout.splitlines()
+        if line.strip()
+    }
+
+    assert rows["payment terms"].split() == ["payment", "terms", "eom:5"]
+    assert rows["invoice day"].endswith("default (practice: 1)")
+    assert rows["consolidate"].endswith("default (practice: false)")
+    assert rows["branding theme"].endswith("default (practice: [bold]House[/])")
+    assert rows["tracking"].endswith("default (none)")

@@ -128,7 +128,13 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
         "Field", "Value", title=f"{escape(detail.client.name)} ({escape(detail.client.reference)})"
     )
     for key, value in client_json(detail.client).items():
-        facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
+        if key in detail.practice:
+            practice = detail.practice[key] or "Xero's default"
+            facts.add_row(key.replace("_", " "), f"[dim]default (practice: {escape(practice)})[/]")
+        elif key == "tracking" and value is None:
+            facts.add_row("tracking", "[dim]default (none)[/]")
+        else:
+            facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
     show(facts)
     proposals = table("Proposal", "Status", "Start", "Lines in force", title="Proposals")
     for proposal in detail.proposals:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from socketcli.domain.billing import next_billing_month
 from socketcli.domain.clients import (
@@ -16,6 +16,7 @@ from socketcli.domain.errors import Conflict, InvalidInput
 from socketcli.domain.months import Month
 from socketcli.domain.overrides import clears, parse_switch
 from socketcli.domain.records import Client, Proposal
+from socketcli.domain.settings import SETTINGS
 from socketcli.domain.settings import _day as check_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
@@ -75,6 +76,17 @@ class ClientChanges:
 class ClientDetail:
     client: Client
     proposals: tuple[Proposal, ...]
+    #: For each override the client does not have, the practice's setting that applies.
+    practice: dict[str, str] = field(default_factory=dict)
+
+
+#: A client's override -> the practice setting it overrides.
+OVERRIDES = {
+    "payment_terms": "payment_terms",
+    "invoice_day": "invoice_day",
+    "consolidate": "consolidate_recurring",
+    "branding_theme": "branding_theme",
+}
 
 
 def _known_theme(uow: UnitOfWork, client: Client) -> Client:
@@ -95,7 +107,14 @@ def list_clients(store: OpenStore) -> list[Client]:
 def show_client(store: OpenStore, key: str) -> ClientDetail:
     with store() as uow:
         client = find_client(uow.plan, key)
-        return ClientDetail(client, tuple(uow.proposals.all(client.reference)))
+        stored = uow.settings.values()
+        settings = {spec.key: stored.get(spec.key, spec.default) for spec in SETTINGS}
+        practice = {
+            override: settings[key]
+            for override, key in OVERRIDES.items()
+            if getattr(client, override) is None
+        }
+        return ClientDetail(client, tuple(uow.proposals.all(client.reference)), practice)
 
 
 def add_client(store: OpenStore, reference: str, name: str, changes: ClientChanges) -> Client:
