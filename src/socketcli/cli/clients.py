@@ -24,14 +24,14 @@ Terms = Annotated[
     str | None,
     typer.Option(
         "--payment-terms",
-        help="Override payment terms, e.g. days:30 or following:20 (default: the practice's).",
+        help="Override payment terms, e.g. days:30 or following:20, or default (the practice's).",
     ),
 ]
 InvoiceDay = Annotated[
     str | None,
     typer.Option(
         "--invoice-day",
-        help="Override the day invoices are dated, 1-31 (default: the practice's).",
+        help="Override the day invoices are dated (1-31), or default (the practice's).",
     ),
 ]
 Consolidate = Annotated[
@@ -45,12 +45,12 @@ Consolidate = Annotated[
 Theme = Annotated[
     str | None,
     typer.Option(
-        "--branding-theme", help="Override the Xero branding theme (default: the practice's)."
+        "--branding-theme", help="Override the Xero branding theme, or default (the practice's)."
     ),
 ]
 Tracking = Annotated[
     str | None,
-    typer.Option("--tracking", help="Xero tracking option as Category:Option (default: none)."),
+    typer.Option("--tracking", help="Xero tracking option as Category:Option, or default (none)."),
 ]
 
 
@@ -234,7 +234,13 @@ def close(
 
 
 @app.command("reopen")
-def reopen(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> None:
+def reopen(
+    ctx: typer.Context,
+    client: ClientArg,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print what was done as JSON instead of sentences.")
+    ] = False,
+) -> None:
     """Undo `clients close`: the client is billed again from the next month to be billed (months finalised meanwhile stay as billed)."""
     from socketcli.cli.output import emit_json, say
     from socketcli.services.clients import reopen_client

@@ -20,12 +20,12 @@ Code = Annotated[
     str | None,
     typer.Option(
         "--account-code",
-        help="Xero account code (default: the practice's for the service's kind).",
+        help="Xero account code, or default (the practice's for the service's kind).",
     ),
 ]
 Tracking = Annotated[
     str | None,
-    typer.Option("--tracking", help="Xero tracking as Category:Option (default: none)."),
+    typer.Option("--tracking", help="Xero tracking as Category:Option, or default (none)."),
 ]
 
 
