@@ -32,7 +32,7 @@ from socketcli.domain.billing import client_totals
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import BillableLine, ClientMonth, ProposalStatus
-from socketcli.domain.money import from_minor, quantize, to_minor
+from socketcli.domain.money import from_minor, price_text, quantize, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.posting import OutboxEntry, OutboxState
 from socketcli.domain.records import (
@@ -515,11 +515,11 @@ class FakeProposals(_Repository):
 
 
 def _as_stored(line: ProposalLine, line_id: int) -> ProposalLine:
-    """The line as the SQL store reads it back: its price in pennies, its flag a bool."""
+    """The line as the SQL store reads it back: its price as exact text, its flag a bool."""
     return replace(
         line,
         id=line_id,
-        unit_price=from_minor(to_minor(line.unit_price)),
+        unit_price=Decimal(price_text(line.unit_price)),
         charges_alignment=bool(line.charges_alignment),
     )
 

@@ -65,12 +65,22 @@ def clock() -> Clock:
 
     fixed = os.environ.get("SOCKET_NOW")
     if fixed:
+        from socketcli.domain.dates import DATE_RANGE, check_moment
         from socketcli.domain.errors import InvalidInput
 
         try:
             moment = datetime.fromisoformat(fixed)
         except ValueError:
-            raise InvalidInput(f"SOCKET_NOW {fixed!r} is not an ISO date or time") from None
+            raise InvalidInput(
+                f"SOCKET_NOW {fixed!r} is not an ISO date or time, e.g. 2026-11-21 or "
+                "2026-12-01T08:30:00"
+            ) from None
+        try:
+            check_moment(moment.date(), "SOCKET_NOW")
+        except InvalidInput:
+            raise InvalidInput(
+                f"SOCKET_NOW {fixed!r} is outside the dates socket supports, {DATE_RANGE}"
+            ) from None
         return FixedClock(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     return SystemClock()
 

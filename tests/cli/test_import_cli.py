@@ -94,7 +94,8 @@ def test_bad_input_exits_2_naming_file_row_and_column_and_imports_nothing(
         f"error: {bad}, row 3, column client_reference: "
         "client 'NOBODY' is neither in the store nor in this import",
         f"error: {bad}, row 3, column unit_price: "
-        "unit price '12O.00' is not an amount (expected e.g. 120.00)",
+        "unit price '12O.00' is not an amount: expected digits with an optional decimal "
+        "point, e.g. 1,200.5",
         f"error: {bad}, row 3, column from_month: "
         "month '2026-13' is not a month: expected YYYY-MM, e.g. 2026-01",
         "error: nothing was imported: 3 problem(s) in 3 file(s)",

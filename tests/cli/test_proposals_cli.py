@@ -164,7 +164,8 @@ def test_add_accept_without_start_leaves_nothing_behind(socket, practice):
         ("Bookkeeping", "line 'Bookkeeping' is not a line: expected SERVICE=[QTYx]PRICE"),
         ("=150", "line '=150' is not a line"),
         ("Bookkeeping=abc", "price 'abc' is not an amount"),
-        ("Bookkeeping=10.005", "has more than 2 decimal places"),
+        ("Bookkeeping=10.00005", "has more than 4 decimal places"),
+        ("Bookkeeping=12,50", "a decimal comma is not accepted"),
         ("Bookkeeping=0x10", "quantity '0' must be greater than zero"),
     ],
 )
@@ -183,7 +184,7 @@ def test_add_refuses_a_bad_line_spec(socket, practice, line, expected):
         (
             ["--client", "BETA", "--line", "Bookkeeping=1", "--start", "2026-02-30"],
             2,
-            "start date '2026-02-30' is not a date: expected YYYY-MM-DD",
+            "start date '2026-02-30' is not a date: Feb 2026 has days 1 to 28",
         ),
     ],
 )

@@ -155,10 +155,10 @@ def test_a_price_change_keeps_the_quarterly_cycle_of_the_line_it_continues(
         Month(2026, 9): Decimal("250.00"),
     }
     assert examples_imported.rows(
-        "SELECT unit_price_minor, start_month, end_month, anchor_month FROM proposal_lines "
-        "WHERE description = 'VAT returns' AND unit_price_minor IN (30000, 33000) "
+        "SELECT unit_price, start_month, end_month, anchor_month FROM proposal_lines "
+        "WHERE description = 'VAT returns' AND unit_price IN ('300.00', '330.00') "
         "ORDER BY start_month"
-    ) == [(30000, "2025-02", "2026-07", "2025-02"), (33000, "2026-08", None, "2025-02")]
+    ) == [("300.00", "2025-02", "2026-07", "2025-02"), ("330.00", "2026-08", None, "2025-02")]
 
 
 def test_a_client_starting_mid_year_owes_the_alignment_fee_on_its_first_invoice(
@@ -270,9 +270,9 @@ def test_a_draft_whose_lines_changed_is_replaced(
 
     assert str(report.proposals) == "0 created, 1 updated, 0 unchanged"
     assert examples_imported.rows(
-        "SELECT p.title, l.description, l.quantity, l.unit_price_minor FROM proposal_lines l "
+        "SELECT p.title, l.description, l.quantity, l.unit_price FROM proposal_lines l "
         "JOIN proposals p ON p.id = l.proposal_id WHERE p.reference = 'P-ACME-2'"
-    ) == [("Payroll", "Payroll", "4", 3000)]
+    ) == [("Payroll", "Payroll", "4", "30.00")]
 
 
 def test_a_draft_accepted_by_a_later_import_starts_billing_in_its_start_month(
@@ -466,13 +466,13 @@ def test_a_change_after_the_finalised_months_keeps_the_billed_line_and_adds_the_
 
     assert str(report.proposals) == "0 created, 1 updated, 0 unchanged"
     lines = november_finalised.rows(
-        "SELECT l.id, l.unit_price_minor, l.start_month, l.end_month, l.anchor_month "
+        "SELECT l.id, l.unit_price, l.start_month, l.end_month, l.anchor_month "
         "FROM proposal_lines l JOIN proposals p ON p.id = l.proposal_id "
         "WHERE p.reference = 'P-DUNE-1' ORDER BY l.position"
     )
     assert [values[1:] for values in lines] == [
-        (2500, "2025-06", "2026-11", "2025-06"),
-        (2700, "2026-12", None, "2025-06"),
+        ("25.00", "2025-06", "2026-11", "2025-06"),
+        ("27.00", "2026-12", None, "2025-06"),
     ]
     assert lines[0][0] == billed_line  # the row the finalised months billed, ended, not replaced
     assert plan_of(november_finalised, Month(2026, 12))["DUNE"] == (Decimal("54.00"), 1)
@@ -517,7 +517,8 @@ def test_a_malformed_import_reports_every_problem_by_file_row_and_column_and_wri
         f"client 'NEWCO' is already on row 2 of {clients}: each client is imported once",
         "month '2026-13' is not a month: expected YYYY-MM, e.g. 2026-01",
         "missing column 'billing_method': a services file needs name, billing_method",
-        "unit price '12O.00' is not an amount (expected e.g. 120.00)",
+        "unit price '12O.00' is not an amount: expected digits with an optional decimal point, "
+        "e.g. 1,200.5",
         "client 'NOBODY' is neither in the store nor in this import",
         "month '2026-1' is not a month: expected YYYY-MM, e.g. 2026-01",
     ]

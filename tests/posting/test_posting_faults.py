@@ -14,11 +14,10 @@ import pytest
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.sandbox import Sandbox
 from socketcli.services.posting import IN_FLIGHT_GRACE, PostingReport, post
-from tests.posting.conftest import FIRST_OF_DECEMBER, Practice, grown, in_xero, states
-from tests.sync.sync_helpers import FAST
+from tests.posting.conftest import FIRST_OF_DECEMBER, POLICY, Practice, grown, in_xero, states
 
-#: Longer than the gateway's read timeout in these tests (FAST: 0.4 s).
-LATE = FAST.read_timeout + 0.5
+#: Longer than the gateway's read timeout in these tests (POLICY: 1 s).
+LATE = POLICY.read_timeout + 0.5
 
 
 def run(practice: Practice, gateway: XeroPythonGateway) -> PostingReport:

@@ -225,10 +225,10 @@ def close(
 ) -> None:
     """Mark a client as closing: nothing is billed after its last billable month."""
     from socketcli.cli.output import say
-    from socketcli.domain.months import Month
+    from socketcli.domain.dates import parse_month
     from socketcli.services.clients import close_client
 
-    month = Month.parse(last_month)
+    month = parse_month(last_month)
     saved = close_client(state(ctx).store, client, month)
     say(f"{saved.name} ({saved.reference}) is closing: last billed in {month}.")
 

@@ -26,9 +26,9 @@ CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
 
 def billing_month(text: str | None) -> Month | None:
     """The --month given (None: the service's default, the next month to be billed)."""
-    from socketcli.domain.months import Month
+    from socketcli.domain.dates import parse_month
 
-    return None if text is None else Month.parse(text)
+    return None if text is None else parse_month(text)
 
 
 # -- matching clients to Xero contacts -------------------------------------------------------

@@ -79,6 +79,7 @@ def list_(
 def show_(ctx: typer.Context, reference: RefArg, json_: JsonOption = False) -> None:
     """Show a proposal and every version of its lines, with the months each applies to."""
     from socketcli.cli.output import emit_json, escape, money, show, table
+    from socketcli.domain.money import format_price
     from socketcli.services.proposals import get_proposal
 
     proposal = get_proposal(state(ctx).store, reference)
@@ -104,7 +105,7 @@ def show_(ctx: typer.Context, reference: RefArg, json_: JsonOption = False) -> N
             escape(line.description),
             line.billing_method.value.replace("_", " "),
             str(line.quantity),
-            money(line.unit_price),
+            format_price(line.unit_price),
             money(line.amount),
             str(line.start or ""),
             str(line.end or ""),
@@ -121,7 +122,11 @@ def add(
     client: Annotated[str, typer.Option("--client", help="The client's reference.")],
     line: Annotated[list[str], typer.Option("--line", help=LINE_HELP)],
     start: Annotated[
-        str | None, typer.Option("--start", help="Confirmed start date, YYYY-MM-DD.")
+        str | None,
+        typer.Option(
+            "--start",
+            help="Confirmed start date, YYYY-MM-DD (or as the date_format setting says).",
+        ),
     ] = None,
     title: Annotated[str, typer.Option(help="A title for the proposal.")] = "",
     accept: Annotated[
@@ -130,17 +135,16 @@ def add(
 ) -> None:
     """Add a draft proposal (or an accepted one with --accept)."""
     from socketcli.cli.output import say
-    from socketcli.services.proposals import LineSpec, add_proposal, parse_date
+    from socketcli.services.proposals import LineSpec, add_proposal
 
     specs = [LineSpec.parse(text) for text in line]
-    start_date = parse_date(start, "start date") if start else None
     st = state(ctx)
     proposal = add_proposal(
         st.store,
         reference,
         client,
         specs,
-        start=start_date,
+        start=start or None,
         title=title,
         accept_with=st.clock if accept else None,
     )
@@ -154,17 +158,19 @@ def accept(
     ctx: typer.Context,
     reference: RefArg,
     start: Annotated[
-        str | None, typer.Option("--start", help="Confirmed start date, YYYY-MM-DD.")
+        str | None,
+        typer.Option(
+            "--start",
+            help="Confirmed start date, YYYY-MM-DD (or as the date_format setting says).",
+        ),
     ] = None,
 ) -> None:
     """Accept a draft proposal: its lines bill from the month of the start date."""
     from socketcli.cli.output import say
-    from socketcli.services.proposals import accept_proposal, parse_date
+    from socketcli.services.proposals import accept_proposal
 
     st = state(ctx)
-    proposal = accept_proposal(
-        st.store, reference, st.clock, parse_date(start, "start date") if start else None
-    )
+    proposal = accept_proposal(st.store, reference, st.clock, start or None)
     say(f"Accepted proposal {proposal.reference}: billing from {proposal.start_date}.")
 
 
@@ -182,11 +188,11 @@ def cancel(
 ) -> None:
     """Cancel a proposal. An accepted one stops billing from a month; months before still bill."""
     from socketcli.cli.output import say
-    from socketcli.domain.months import Month
+    from socketcli.domain.dates import parse_month
     from socketcli.services.proposals import cancel_proposal
 
     st = state(ctx)
-    month = Month.parse(from_) if from_ else None
+    month = parse_month(from_) if from_ else None
     proposal = cancel_proposal(st.store, reference, st.clock, month)
     say(f"Cancelled proposal {proposal.reference}.")
 
@@ -209,10 +215,10 @@ def change(
 ) -> None:
     """Change an accepted proposal from a month on; months before it bill as they did."""
     from socketcli.cli.output import say
-    from socketcli.domain.months import Month
+    from socketcli.domain.dates import parse_month
     from socketcli.services.proposals import LineSpec, change_proposal
 
-    month = Month.parse(from_)
+    month = parse_month(from_)
     specs = [LineSpec.parse(text) for text in set_ or []]
     proposal = change_proposal(
         state(ctx).store,

@@ -1,1 +1,1 @@
-"""Pure billing logic: standard library, dateutil and rapidfuzz only."""
+"""Pure billing logic: standard library and rapidfuzz only."""

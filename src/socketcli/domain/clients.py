@@ -10,7 +10,7 @@ from socketcli.domain.model import YearEnd
 from socketcli.domain.months import Month
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_YEAR_END = re.compile(r"^(\d{1,2})[-/ ](\d{1,2})$")
+_YEAR_END = re.compile(r"^([0-9]{1,2})[-/ ]([0-9]{1,2})$")
 
 
 def parse_year_end(text: str) -> YearEnd:

@@ -5,12 +5,15 @@ Stored as text key/value pairs; parsed here into a typed `PracticeSettings`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from socketcli.domain.dates import DateFormat
 from socketcli.domain.errors import InvalidInput
+from socketcli.domain.money import CURRENCY_SIGNS
 from socketcli.domain.terms import PaymentTerms, PaymentTermsError
 
 
@@ -43,10 +46,23 @@ def _bool(text: str) -> str:
     raise ValueError("expected true or false")
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]{1,2}")
+
+
 def _day(text: str) -> str:
-    if not text.strip().isdigit() or not 1 <= int(text) <= 31:
+    """A day of the month, 1 to 31, in the digits 0 to 9 ('²' and '٣' are not days)."""
+    day = text.strip()
+    if not _ASCII_DIGITS.fullmatch(day) or not 1 <= int(day) <= 31:
         raise ValueError("expected a day of the month, 1 to 31")
-    return str(int(text))
+    return str(int(day))
+
+
+def parse_invoice_day(text: str, what: str = "invoice day") -> int:
+    """A client's (or an imported row's) invoice day; InvalidInput naming `what`."""
+    try:
+        return int(_day(text))
+    except ValueError as error:
+        raise InvalidInput(f"{what} {text!r} is not valid: {error}") from None
 
 
 def _choice(enum: type[StrEnum]) -> Callable[[str], str]:
@@ -68,13 +84,36 @@ def _terms(text: str) -> str:
 
 def _account_code(text: str) -> str:
     code = text.strip()
-    if not code or len(code) > 10 or not code.replace("-", "").replace(".", "").isalnum():
+    bare = code.replace("-", "").replace(".", "")
+    if not code or len(code) > 10 or not (bare.isascii() and bare.isalnum()):
         raise ValueError("expected a Xero account code: up to 10 letters or digits, e.g. 200")
     return code
 
 
 def _text(text: str) -> str:
     return text.strip()
+
+
+def _currency(text: str) -> str:
+    code = text.strip().upper()
+    if code not in CURRENCY_SIGNS:
+        raise ValueError(
+            "expected one of "
+            + ", ".join(f"{code} ({sign})" for code, sign in CURRENCY_SIGNS.items())
+        )
+    return code
+
+
+def _date_format(text: str) -> str:
+    style = text.strip().lower()
+    if style == "iso":
+        return DateFormat.ISO.value
+    try:
+        return DateFormat(style).value
+    except ValueError:
+        raise ValueError(
+            "expected " + " or ".join(f.value for f in DateFormat) + " (day first)"
+        ) from None
 
 
 def _zone(text: str) -> str:
@@ -90,7 +129,8 @@ def _zone(text: str) -> str:
 
 def _client_id(text: str) -> str:
     value = text.strip()
-    if value and not (8 <= len(value) <= 64 and value.replace("-", "").isalnum()):
+    bare = value.replace("-", "")
+    if value and not (8 <= len(value) <= 64 and bare.isascii() and bare.isalnum()):
         raise ValueError("expected a Xero app's client id: letters and digits, as Xero shows it")
     return value
 
@@ -149,6 +189,18 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Europe/London",
         "The practice's time zone: a finalised month posts at 00:00 on its 1st there.",
         _zone,
+    ),
+    SettingSpec(
+        "currency",
+        "GBP",
+        "The practice's currency: amounts typed or imported may begin with its sign (£ or $).",
+        _currency,
+    ),
+    SettingSpec(
+        "date_format",
+        "yyyy-mm-dd",
+        "How dates are typed and imported: yyyy-mm-dd, or dd/mm/yyyy (day first; ISO still works).",
+        _date_format,
     ),
     SettingSpec(
         "plan_mode",
@@ -317,6 +369,8 @@ class PracticeSettings:
     consolidate_one_off: bool
     posting_status: PostingStatus
     time_zone: ZoneInfo
+    currency: str
+    date_format: DateFormat
     plan_mode: PlanMode
     alignment_invoicing: AlignmentInvoicing
     branding_theme: str
@@ -338,6 +392,8 @@ class PracticeSettings:
             consolidate_one_off=values["consolidate_one_off"] == "true",
             posting_status=PostingStatus(values["posting_status"]),
             time_zone=ZoneInfo(values["time_zone"]),
+            currency=values["currency"],
+            date_format=DateFormat(values["date_format"]),
             plan_mode=PlanMode(values["plan_mode"]),
             alignment_invoicing=AlignmentInvoicing(values["alignment_invoicing"]),
             branding_theme=values["branding_theme"],
@@ -347,6 +403,11 @@ class PracticeSettings:
             xero_organisation=values["xero_organisation"],
             xero_tenant_id=values["xero_tenant_id"],
         )
+
+    @property
+    def currency_sign(self) -> str:
+        """The sign an amount may begin with: '£' for GBP, '$' for AUD and NZD."""
+        return CURRENCY_SIGNS[self.currency]
 
     @classmethod
     def defaults(cls) -> PracticeSettings:

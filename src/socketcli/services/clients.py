@@ -12,12 +12,11 @@ from socketcli.domain.clients import (
     check_tracking,
     parse_year_end,
 )
-from socketcli.domain.errors import Conflict, InvalidInput
+from socketcli.domain.errors import Conflict
 from socketcli.domain.months import Month
 from socketcli.domain.overrides import clears, parse_switch
 from socketcli.domain.records import Client, Proposal
-from socketcli.domain.settings import SETTINGS
-from socketcli.domain.settings import _day as check_day
+from socketcli.domain.settings import SETTINGS, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
@@ -54,13 +53,9 @@ class ClientChanges:
                 None if clears(self.payment_terms) else str(PaymentTerms.parse(self.payment_terms))
             )
         if self.invoice_day is not None:
-            if not clears(self.invoice_day):
-                try:
-                    values["invoice_day"] = int(check_day(self.invoice_day))
-                except ValueError as error:
-                    raise InvalidInput(f"invoice day {self.invoice_day!r}: {error}") from None
-            else:
-                values["invoice_day"] = None
+            values["invoice_day"] = (
+                None if clears(self.invoice_day) else parse_invoice_day(self.invoice_day)
+            )
         if self.consolidate is not None:
             values["consolidate"] = parse_switch(self.consolidate, "consolidate")
         if self.branding_theme is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,9 +29,10 @@ from socketcli.domain.clients import (
     check_tracking,
     parse_year_end,
 )
+from socketcli.domain.dates import parse_date, parse_month
 from socketcli.domain.errors import InvalidInput
 from socketcli.domain.model import BillingMethod, ProposalStatus
-from socketcli.domain.money import parse_money, parse_quantity
+from socketcli.domain.money import parse_price, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import (
     accepted_at,
@@ -45,12 +47,11 @@ from socketcli.domain.proposals import (
     with_kept_line_ids,
 )
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
-from socketcli.domain.settings import XeroChoices
+from socketcli.domain.settings import PracticeSettings, XeroChoices, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore
 from socketcli.services.catalogue import check_account_code, parse_method
-from socketcli.services.proposals import parse_date
 from socketcli.services.settings import xero_choices
 
 T = TypeVar("T")
@@ -289,24 +290,73 @@ class _Sheet:
     complete: bool  # False when a required column is missing: its rows were not read
 
 
+#: Line ends as the csv module counts them (with newline=""): \r\n, \n or a lone \r.
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _line_of(text: str, index: int) -> int:
+    """The line (from 1) on which the character at `index` stands."""
+    return len(_LINE_END.findall(text, 0, index)) + 1
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """What a strict csv reader's complaint means for the person who saved the file."""
+    message = str(error)
+    if "expected after" in message:
+        return (
+            "a quoted cell on this row has text after its closing quote (a stray quote?): "
+            'inside a quoted cell, write a quote as two quotes ("")'
+        )
+    if "unexpected end of data" in message:
+        return _UNCLOSED
+    if "field larger than field limit" in message:
+        return f"a cell on this row is longer than {csv.field_size_limit():,} characters"
+    return f"is not valid CSV: {message}"
+
+
+_UNCLOSED = (
+    "a quote opens a cell on this row and is not closed on the same line (a stray or "
+    "missing quote?): a cell cannot span lines; nothing from here on was read"
+)
+
+
 def _read(path: Path, problems: _Problems) -> _Sheet | None:
     file = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as error:
         problems.add(file, 0, "", f"cannot be read: {error.strerror or error}")
         return None
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = len(_LINE_END_BYTES.findall(data, 0, error.start)) + 1
         problems.add(
             file,
-            0,
+            line,
             "",
-            f"is not UTF-8 text (byte {error.start + 1}): save it as 'CSV UTF-8' and try again",
+            f"the row is not UTF-8 text (byte {error.start + 1} of the file): save the file "
+            "as 'CSV UTF-8' and try again",
         )
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    nul = text.find("\0")
+    if nul >= 0:
+        problems.add(
+            file,
+            _line_of(text, nul),
+            "",
+            "the row holds a NUL byte: this is not a text CSV file (save it as 'CSV UTF-8')",
+        )
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    begun = 1  # the line on which the record being read begins
     try:
         header = next(reader, None)
+        begun = reader.line_num + 1
+        if reader.line_num > HEADER_ROW:
+            problems.add(file, HEADER_ROW, "", _UNCLOSED)
+            return None
         if header is None or not any(cell.strip() for cell in header):
             problems.add(
                 file,
@@ -360,7 +410,11 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
             return _Sheet(file, kind, columns, [], complete=False)
         width = len(header)
         rows: list[_Row] = []
-        for number, record in enumerate(reader, start=HEADER_ROW + 1):
+        for record in reader:
+            number, begun = begun, reader.line_num + 1
+            if reader.line_num != number:  # a quoted cell ran on over the line's end
+                problems.add(file, number, "", _UNCLOSED)
+                return None
             if not "".join(record).strip():
                 continue
             row = _Row(file, number, record, columns, problems)
@@ -377,7 +431,7 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
             record.append("")  # what a column the file does not have reads as: see _Row.raw
             rows.append(row)
     except csv.Error as error:
-        problems.add(file, reader.line_num, "", f"is not valid CSV: {error}")
+        problems.add(file, begun, "", _csv_problem(error))
         return None
     return _Sheet(file, kind, columns, rows, complete=True)
 
@@ -395,12 +449,6 @@ def _boolean(column: str) -> Callable[[str], bool]:
         raise InvalidInput(f"{column} {text!r} is not true or false")
 
     return parse
-
-
-def _invoice_day(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 31:
-        raise InvalidInput(f"invoice day {text!r} is not a day of the month, 1 to 31")
-    return int(text)
 
 
 def _terms(text: str) -> str:
@@ -431,10 +479,6 @@ def _proposal_reference(text: str) -> str:
     return check_reference(text, "proposal reference")
 
 
-def _start_date(text: str) -> date:
-    return parse_date(text, "start date")
-
-
 def _service_tracking(text: str) -> str:
     return check_tracking(text, "tracking category")
 
@@ -447,20 +491,16 @@ def _description(text: str) -> str:
     return " ".join(text.split())
 
 
-def _unit_price(text: str) -> Decimal:
-    return parse_money(text, what="unit price")
-
-
 # Optional client columns: how a cell is read, and what an empty cell means.
 _CLIENT_FIELDS: dict[str, tuple[Callable[[str], Any], Any]] = {
     "email": (check_email, ""),
     "year_end": (parse_year_end, None),
     "payment_terms": (_terms, None),
-    "invoice_day": (_invoice_day, None),
+    "invoice_day": (parse_invoice_day, None),
     "consolidate": (_boolean("consolidate"), None),
     "branding_theme": (_text, None),
     "tracking": (check_tracking, None),
-    "last_billable_month": (Month.parse, None),
+    "last_billable_month": (parse_month, None),
 }
 
 
@@ -659,19 +699,27 @@ class _ProposalCells:
         "to_month",
     )
 
-    def __init__(self) -> None:
+    def __init__(self, practice: PracticeSettings) -> None:
+        style, sign = practice.date_format, practice.currency_sign
+
+        def start_date(text: str) -> date:
+            return parse_date(text, "start date", style)
+
+        def unit_price(text: str) -> Decimal:
+            return parse_price(text, what="unit price", signs=sign)
+
         self.reference = _Cell("proposal_reference", _proposal_reference, required=True)
         self.client = _Cell("client_reference", _client_reference, required=True)
         self.status = _Cell("status", _status, required=True)
-        self.start_date = _Cell("start_date", _start_date)
+        self.start_date = _Cell("start_date", start_date)
         self.title = _Cell("title", _text)
         self.service = _Cell("service", _service_name, required=True)
         self.description = _Cell("description", _description)
         self.quantity = _Cell("quantity", parse_quantity)
-        self.unit_price = _Cell("unit_price", _unit_price, required=True)
+        self.unit_price = _Cell("unit_price", unit_price, required=True)
         self.method = _Cell("billing_method", parse_method)
-        self.from_month = _Cell("from_month", Month.parse)
-        self.to_month = _Cell("to_month", Month.parse)
+        self.from_month = _Cell("from_month", parse_month)
+        self.to_month = _Cell("to_month", parse_month)
         self.heads: dict[tuple[str, ...], tuple[str, _Head]] = {}
         self.lines: dict[tuple[object, ...], _LineValues] = {}
         self.first_months: dict[date, Month] = {}
@@ -715,7 +763,11 @@ class _ProposalCells:
         status = self.status(row, cells[2])
         start_date = self.start_date(row, cells[3])
         title = self.title(row, cells[4]) or ""
-        if status is not None and status is not ProposalStatus.DRAFT and start_date is None:
+        if (
+            status is not None
+            and status is not ProposalStatus.DRAFT
+            and not cells[3].strip()  # (a start date given but not read is its own problem)
+        ):
             row.problem("start_date", f"an {status} proposal needs its start date, YYYY-MM-DD")
         if len(row.problems.found) > before or proposal is None or client is None or status is None:
             return None
@@ -814,6 +866,7 @@ class _Context:
     stored: dict[str, Proposal]
     finalised: Month | None
     now: datetime  # accepted_at of a newly accepted proposal
+    practice: PracticeSettings  # how dates and amounts are written
 
 
 @dataclass(slots=True)
@@ -823,9 +876,9 @@ class _Grouped:
     broken: set[str]  # proposals with a row that could not be read
 
 
-def _group(sheets: list[_Sheet]) -> _Grouped:
+def _group(sheets: list[_Sheet], practice: PracticeSettings) -> _Grouped:
     """The rows of each proposal, checking that they agree on the proposal itself."""
-    cells = _ProposalCells()
+    cells = _ProposalCells(practice)
     grouped = _Grouped({}, {}, set())
     for sheet in sheets:
         read = cells.reader(sheet)
@@ -856,7 +909,7 @@ def _group(sheets: list[_Sheet]) -> _Grouped:
 
 
 def _proposals(sheets: list[_Sheet], context: _Context) -> _Changes[Proposal]:
-    grouped = _group(sheets)
+    grouped = _group(sheets, context.practice)
     unknown: set[str] = set()
     for reference, (row, agreed) in grouped.heads.items():
         client = agreed[0]
@@ -1004,6 +1057,7 @@ def import_csv(
                 stored={p.reference: p for p in uow.proposals.by_references(wanted)},
                 finalised=uow.snapshots.latest_finalised(),
                 now=clock.now(),
+                practice=PracticeSettings.from_values(uow.settings.values()),
             )
             proposals = _proposals(sheets[Kind.PROPOSALS], context)
         if problems:

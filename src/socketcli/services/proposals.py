@@ -8,9 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 from socketcli.domain.clients import check_reference
+from socketcli.domain.dates import parse_date
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod, ProposalStatus
-from socketcli.domain.money import parse_money, parse_quantity
+from socketcli.domain.money import CURRENCY_SIGNS, parse_price, parse_quantity
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import (
     NoCurrentLine,
@@ -21,13 +22,14 @@ from socketcli.domain.proposals import (
     touches_finalised,
 )
 from socketcli.domain.records import Proposal, ProposalLine
+from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.catalogue import get_service
 from socketcli.services.plan import find_client
 
 _LINE = re.compile(
-    r"^(?P<service>[^=]+)=(?:(?P<qty>[\d.]+)\s*[x×*]\s*)?(?P<price>[^|]+)(?:\|(?P<description>.*))?$"
+    r"^(?P<service>[^=]+)=(?:(?P<qty>[0-9.,]+)\s*[x×*]\s*)?(?P<price>[^|]+)(?:\|(?P<description>.*))?$"
 )
 
 
@@ -40,6 +42,9 @@ class LineSpec:
     unit_price: Decimal
     description: str = ""
     method: BillingMethod | None = None
+    #: The currency sign the price was typed with ('' for none): checked against the
+    #: practice's currency when the line is stored.
+    sign: str = ""
 
     @classmethod
     def parse(cls, text: str) -> LineSpec:
@@ -54,22 +59,36 @@ class LineSpec:
             if match.group("qty")
             else Decimal(1)
         )
+        price = match.group("price").strip()
         return cls(
             service=match.group("service").strip(),
             quantity=quantity,
-            unit_price=parse_money(match.group("price"), what=f"line {text!r}: price"),
+            unit_price=parse_price(price, what=f"line {text!r}: price"),
             description=(match.group("description") or "").strip(),
+            sign=price[0] if price[:1] in CURRENCY_SIGNS.values() else "",
         )
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what} {text!r} is not a date: expected YYYY-MM-DD") from None
+def _practice(uow: UnitOfWork) -> PracticeSettings:
+    return PracticeSettings.from_values(uow.settings.values())
+
+
+def _start_date(uow: UnitOfWork, start: date | str | None) -> date | None:
+    """The start date given, typed in the practice's date format (`date_format`)."""
+    if not isinstance(start, str):
+        return start
+    return parse_date(start, "start date", _practice(uow).date_format)
 
 
 def _line(uow: UnitOfWork, spec: LineSpec) -> ProposalLine:
+    if spec.sign:
+        settings = _practice(uow)
+        if spec.sign != settings.currency_sign:
+            raise InvalidInput(
+                f"line for {spec.service!r}: the price's currency sign {spec.sign!r} is not the "
+                f"practice's ({settings.currency}, {settings.currency_sign}; see the `currency` "
+                "setting)"
+            )
     service = get_service(uow, spec.service)
     return ProposalLine(
         service_name=service.name,
@@ -105,12 +124,14 @@ def add_proposal(
     client: str,
     lines: list[LineSpec],
     *,
-    start: date | None = None,
+    start: date | str | None = None,
     title: str = "",
     accept_with: Clock | None = None,
 ) -> Proposal:
-    """Add a draft proposal; with `accept_with` (a clock), accept it in the same transaction."""
+    """Add a draft proposal; with `accept_with` (a clock), accept it in the same transaction.
+    A `start` given as text is read in the practice's date format."""
     with store(write=True) as uow:
+        start = _start_date(uow, start)
         reference = check_reference(reference, "proposal reference")
         if uow.proposals.get(reference) is not None:
             raise Conflict(f"proposal {reference!r} already exists")
@@ -142,9 +163,11 @@ def add_proposal(
 
 
 def accept_proposal(
-    store: OpenStore, reference: str, clock: Clock, start: date | None = None
+    store: OpenStore, reference: str, clock: Clock, start: date | str | None = None
 ) -> Proposal:
+    """Accept a draft from `start` (text: in the practice's date format), else its own."""
     with store(write=True) as uow:
+        start = _start_date(uow, start)
         proposal = _stored(uow, reference)
         if proposal.status is not ProposalStatus.DRAFT:
             raise Conflict(

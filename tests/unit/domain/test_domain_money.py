@@ -43,8 +43,8 @@ def test_an_amount_parses_to_an_exact_two_place_decimal(text, expected):
         ("NaN", "is not an amount"),
         ("Infinity", "is not an amount"),
         ("1.005", "more than 2 decimal places"),
-        ("-5", "is negative"),
-        ("£-5.00", "is negative"),
+        ("-5", "negative amounts are not accepted"),
+        ("£-5.00", "negative amounts are not accepted"),
     ],
 )
 def test_a_bad_amount_is_refused_naming_the_text_and_the_reason(text, reason):
@@ -90,8 +90,8 @@ def test_a_whole_quantity_reads_as_a_plain_number(text, shown):
         ("abc", "is not a number"),
         ("", "is not a number"),
         ("0", "must be greater than zero"),
-        ("-1", "must be greater than zero"),
-        ("Infinity", "is not a quantity"),
+        ("-1", "negative numbers are not accepted"),
+        ("Infinity", "is not a number"),
         ("1.23456", "more than 4 decimal places"),
     ],
 )

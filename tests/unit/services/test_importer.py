@@ -130,14 +130,14 @@ def test_a_bad_row_anywhere_stores_nothing_at_all(
     bad = proposals_csv(
         tmp_path / "proposals.csv",
         ("P1", "ACME", "accepted", "2026-12-01", "Bookkeeping", "100", "", ""),
-        ("P2", "ACME", "accepted", "2026-12-01", "Audit", "12.345", "", ""),
+        ("P2", "ACME", "accepted", "2026-12-01", "Audit", "12.34567", "", ""),
     )
 
     with pytest.raises(ImportFailed) as failed:
         import_csv(store.open, clock, [clients, services, bad])
 
     assert failed.value.problems == [
-        Problem(str(bad), 3, "unit_price", "unit price '12.345' has more than 2 decimal places")
+        Problem(str(bad), 3, "unit_price", "unit price '12.34567' has more than 4 decimal places")
     ]
     assert store.commits == 0
     assert store.view().clients.all() == []

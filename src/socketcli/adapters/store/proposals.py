@@ -11,7 +11,7 @@ from sqlalchemy import Select, bindparam, delete, select, update
 
 from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
 from socketcli.domain.model import BillingMethod, ProposalStatus
-from socketcli.domain.money import from_minor, to_minor
+from socketcli.domain.money import price_text, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import becomes_cancelled
 from socketcli.domain.records import Proposal, ProposalLine
@@ -74,7 +74,7 @@ class SqlProposals(SqlRepository):
         months: dict[str | None, Month | None] = {None: None}
         methods = {method.value: method for method in BillingMethod}
         quantities: dict[str, Decimal] = {}
-        prices: dict[int, Decimal] = {}
+        prices: dict[str, Decimal] = {}
         lines: dict[int, list[ProposalLine]] = {}
         for chunk in chunks(sorted(heads)):
             statement = (
@@ -84,7 +84,7 @@ class SqlProposals(SqlRepository):
                     service_table.c.name,
                     line_table.c.description,
                     line_table.c.quantity,
-                    line_table.c.unit_price_minor,
+                    line_table.c.unit_price,
                     line_table.c.billing_method,
                     line_table.c.start_month,
                     line_table.c.end_month,
@@ -101,7 +101,7 @@ class SqlProposals(SqlRepository):
                 service,
                 description,
                 quantity,
-                unit_minor,
+                unit_price,
                 method,
                 start,
                 end,
@@ -113,15 +113,15 @@ class SqlProposals(SqlRepository):
                         months[text] = Month.parse(text)
                 if quantity not in quantities:
                     quantities[quantity] = Decimal(quantity)
-                if unit_minor not in prices:
-                    prices[unit_minor] = from_minor(unit_minor)
+                if unit_price not in prices:
+                    prices[unit_price] = Decimal(unit_price)
                 lines.setdefault(proposal_id, []).append(
                     ProposalLine(
                         id=line_id,
                         service_name=service,
                         description=description,
                         quantity=quantities[quantity],
-                        unit_price=prices[unit_minor],
+                        unit_price=prices[unit_price],
                         billing_method=methods[method],
                         start=months[start],
                         end=months[end],
@@ -221,7 +221,7 @@ class SqlProposals(SqlRepository):
             "service_id",
             "description",
             "quantity",
-            "unit_price_minor",
+            "unit_price",
             "amount_minor",
             "billing_method",
             "start_month",
@@ -264,7 +264,7 @@ class SqlProposals(SqlRepository):
                     service_id,
                     line.description,
                     str(line.quantity),
-                    to_minor(line.unit_price),
+                    price_text(line.unit_price),
                     to_minor(line.amount),
                     line.billing_method.value,
                     months[line.start],

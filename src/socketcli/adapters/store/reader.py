@@ -332,7 +332,7 @@ class SqlReader:
                 lines.c.description,
                 lines.c.billing_method,
                 lines.c.quantity,
-                lines.c.unit_price_minor,
+                lines.c.unit_price,
                 services.c.account_code,
                 lines.c.start_month,
                 lines.c.end_month,
@@ -362,7 +362,7 @@ class SqlReader:
         # Values repeat across a practice: parse each distinct one once.
         months: dict[str | None, Month | None] = {None: None}
         values: dict[
-            tuple[str, int, str | None, str | None],
+            tuple[str, str, str | None, str | None],
             tuple[Decimal, Decimal, tuple[tuple[str, str], ...]],
         ] = {}
         result = []
@@ -375,7 +375,7 @@ class SqlReader:
             description,
             method,
             quantity,
-            unit_minor,
+            unit_price,
             code,
             start,
             end,
@@ -384,12 +384,12 @@ class SqlReader:
             service_tracking,
             client_tracking,
         ) in rows:
-            key = (quantity, unit_minor, service_tracking, client_tracking)
+            key = (quantity, unit_price, service_tracking, client_tracking)
             parsed = values.get(key)
             if parsed is None:
                 parsed = values[key] = (
                     Decimal(quantity),
-                    from_minor(unit_minor),
+                    Decimal(unit_price),
                     parse_tracking(service_tracking) + parse_tracking(client_tracking),
                 )
             for text in (start, end, anchor):
@@ -503,7 +503,7 @@ class SqlReader:
                 proposals.c.client_id,
                 lines.c.start_ordinal,
                 lines.c.quantity,
-                lines.c.unit_price_minor,
+                lines.c.unit_price,
                 clients.c.year_end,
             )
             .select_from(joined)
@@ -522,12 +522,12 @@ class SqlReader:
             )
         )
         by_ordinal = {month.ordinal: month for month in months}
-        for client_id, start, quantity, unit_minor, year_end in connection.execute(fees).all():
+        for client_id, start, quantity, unit_price, year_end in connection.execute(fees).all():
             month = by_ordinal[start]
             client_year_end = year_end_of(year_end)
             alignment = alignment_for(client_year_end, month) if client_year_end else None
             if alignment is not None:
-                fee = alignment_fee(Decimal(quantity), from_minor(unit_minor), alignment)
+                fee = alignment_fee(Decimal(quantity), Decimal(unit_price), alignment)
                 entry = figures[month][client_id]
                 entry[0] += to_minor(fee)
                 entry[1] += 1

@@ -78,7 +78,7 @@ class ProposalLineRow(SQLModel, table=True):
     position: int = 0
     description: str = ""
     quantity: str  # exact decimal text
-    unit_price_minor: int  # pennies
+    unit_price: str  # exact decimal text, up to 4 places (domain.money.price_text)
     amount_minor: int = 0  # quantity x unit price to the penny (half up), for set-based totals
     billing_method: str
     start_month: str | None = Field(default=None, index=True)

@@ -109,7 +109,7 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
             else:
                 note(f"No Xero contact matches {escape(repr(term))}.")
             continue
-        if pressed.isdigit() and 1 <= int(pressed) <= len(candidates):
+        if pressed.isascii() and pressed.isdigit() and 1 <= int(pressed) <= len(candidates):
             if _link(session, client, candidates[int(pressed) - 1]):
                 return "linked"
             continue

@@ -127,6 +127,7 @@ def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
     stderr), its lines (the invoice itself, on stdout)."""
     from socketcli.cli.output import escape, money, note, table
     from socketcli.cli.output import show as render
+    from socketcli.domain.money import format_price
 
     note(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{_linked(invoice, link)}")
     note(
@@ -149,7 +150,7 @@ def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
         grid.add_row(
             escape(line.description),
             str(line.quantity),
-            money(line.unit_amount),
+            format_price(line.unit_amount),
             escape(line.account_code or ""),
             "account default",
             money(line.line_amount),

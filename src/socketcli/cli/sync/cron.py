@@ -19,7 +19,7 @@ CRON_VARIABLES = (
     "SOCKET_XERO_TOKEN_STORE",
     "PYTHON_KEYRING_BACKEND",
 )
-_AT = re.compile(r"^(\d{1,2}):(\d{2})$")
+_AT = re.compile(r"^([0-9]{1,2}):([0-9]{2})$")
 
 
 def _socket_command() -> list[str]:

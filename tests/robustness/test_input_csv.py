@@ -1,0 +1,105 @@
+"""A CSV that is not what it seems is refused with the line where it goes wrong: a stray or
+unterminated quote (the line where the quoted cell began), a NUL byte, bytes that are not
+UTF-8. Nothing is imported and the store is byte-identical."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.robustness.input_helpers import import_refused
+from tests.runner import Socket
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+@pytest.fixture
+def clients_csv(tmp_path: Path) -> Path:
+    return tmp_path / "clients.csv"
+
+
+def test_a_stray_quote_mid_file_is_refused_at_its_line_not_swallowing_the_rows_after_it(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    # Excel-style export hand-edited: row 3's name opens a quote that only closes on row 5.
+    write(
+        clients_csv,
+        b'reference,name\r\nACME,Acme Ltd\r\nBETA,"Beta Bakery\r\nCITY,City Ltd\r\n'
+        b'DUNE,Dune Surf"\r\nEDGE,Edge Co\r\n',
+    )
+    problems = import_refused(socket, empty_store, clients_csv)
+    assert problems == [
+        f"{clients_csv}, row 3: a quote opens a cell on this row and is not closed on the "
+        "same line (a stray or missing quote?): a cell cannot span lines; nothing from here "
+        "on was read"
+    ]
+
+
+def test_an_unterminated_quote_at_the_end_is_refused_at_the_line_where_it_began(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(clients_csv, b'reference,name\nACME,Acme Ltd\nBETA,"Beta Bakery\n')
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem.startswith(f"{clients_csv}, row 3: a quote opens a cell on this row")
+
+
+def test_text_after_a_closing_quote_is_refused_at_its_line(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(clients_csv, b'reference,name\nACME,Acme Ltd\nBETA,"Beta" Bakery\n')
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem == (
+        f"{clients_csv}, row 3: a quoted cell on this row has text after its closing quote "
+        '(a stray quote?): inside a quoted cell, write a quote as two quotes ("")'
+    )
+
+
+def test_a_quote_in_the_header_that_runs_on_is_refused_at_line_1(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(clients_csv, b'reference,"name\nACME,Acme Ltd\n')
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem.startswith(f"{clients_csv}, row 1: a quote opens a cell on this row")
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (b"reference,name\nACME,Acme\x00 Ltd\n", 2),
+        (b"reference,name\r\nACME,Acme Ltd\r\nBETA,Beta\r\n\x00", 4),
+        (b"reference,name\rACME,Acme Ltd\rBETA,Be\x00ta\r", 3),  # old Mac line ends
+    ],
+)
+def test_a_nul_byte_is_refused_with_its_line(
+    socket: Socket, empty_store: Path, clients_csv: Path, data: bytes, line: int
+) -> None:
+    write(clients_csv, data)
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem.startswith(f"{clients_csv}, row {line}: the row holds a NUL byte")
+
+
+def test_bytes_that_are_not_utf8_are_refused_with_their_line(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(clients_csv, "reference,name\nACME,Acme Ltd\nCAFE,Café\n".encode("latin-1"))
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem == (
+        f"{clients_csv}, row 3: the row is not UTF-8 text (byte 38 of the file): save the "
+        "file as 'CSV UTF-8' and try again"
+    )
+
+
+def test_quotes_used_properly_still_import_exactly_what_they_hold(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(
+        clients_csv,
+        b'\xef\xbb\xbfreference,name\r\nACME,"Acme, ""the"" Ltd"\r\nSCREEN,Screens 12" Ltd\r\n',
+    )
+    socket.ok("import", str(clients_csv))
+    names = {c["reference"]: c["name"] for c in socket.json("clients", "list")}
+    assert names == {"ACME": 'Acme, "the" Ltd', "SCREEN": 'Screens 12" Ltd'}
