@@ -669,6 +669,12 @@ class FakeSnapshots(_Repository):
             services=snapshot.services | self._uow.plan.in_force(month),
         )
 
+    def record_client_services(self, client_id: int, months: Sequence[Month]) -> None:
+        for month in months:
+            snapshot = self.state.snapshots[month]
+            mine = {pair for pair in self._uow.plan.in_force(month) if pair[0] == client_id}
+            self.state.snapshots[month] = replace(snapshot, services=snapshot.services | mine)
+
     def thaw(self, month: Month) -> None:
         self.state.snapshots.pop(month, None)
 

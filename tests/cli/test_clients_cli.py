@@ -117,6 +117,7 @@ def test_add_with_every_override(socket, practice):
         "--invoice-day",
         "28",
         "--consolidate",
+        "yes",
         "--branding-theme",
         "Garages",
         "--tracking",

@@ -426,7 +426,7 @@ def test_consolidation_makes_one_line_per_account_code(socket, practice):
 
 def test_consolidation_keeps_tracking_options_apart(socket, practice):
     socket.ok("services", "edit", "Payroll", "--account-code", "", "--tracking", "Dept:Payroll")
-    socket.ok("clients", "edit", "ACME", "--consolidate")
+    socket.ok("clients", "edit", "ACME", "--consolidate", "yes")
 
     preview = socket.json("plan", "preview", "ACME")
     assert [
@@ -445,7 +445,7 @@ def test_consolidation_keeps_tracking_options_apart(socket, practice):
 def test_a_client_can_opt_out_of_the_practice_consolidation(socket, practice):
     socket.ok("settings", "set", "consolidate_recurring", "true")
     socket.ok("services", "edit", "Payroll", "--account-code", "")
-    socket.ok("clients", "edit", "ACME", "--no-consolidate")
+    socket.ok("clients", "edit", "ACME", "--consolidate", "no")
 
     assert len(lines(socket, "ACME", "2026-12")) == 2
 

@@ -1,4 +1,4 @@
-"""`socket clients list|show|add|edit|close`."""
+"""`socket clients list|show|add|edit|close|reopen`."""
 
 from __future__ import annotations
 
@@ -18,26 +18,39 @@ Email = Annotated[str | None, typer.Option(help="Billing email address.")]
 YearEnd = Annotated[
     str | None, typer.Option("--year-end", help="Financial year end as DD-MM, e.g. 31-03.")
 ]
+# Every override takes `default` (or an empty value) to clear it: the practice's setting
+# applies again (domain.overrides).
 Terms = Annotated[
     str | None,
-    typer.Option("--payment-terms", help="Override payment terms, e.g. days:30 or following:20."),
+    typer.Option(
+        "--payment-terms",
+        help="Override payment terms, e.g. days:30 or following:20, or default (the practice's).",
+    ),
 ]
 InvoiceDay = Annotated[
-    str | None, typer.Option("--invoice-day", help="Override the day invoices are dated (1-31).")
+    str | None,
+    typer.Option(
+        "--invoice-day",
+        help="Override the day invoices are dated (1-31), or default (the practice's).",
+    ),
 ]
 Consolidate = Annotated[
-    bool | None,
+    str | None,
     typer.Option(
-        "--consolidate/--no-consolidate",
-        help="Override line consolidation for this client.",
-        show_default=False,
+        "--consolidate",
+        metavar="yes|no|default",
+        help="Override line consolidation: yes, no, or default (the practice's setting).",
     ),
 ]
 Theme = Annotated[
-    str | None, typer.Option("--branding-theme", help="Override the Xero branding theme.")
+    str | None,
+    typer.Option(
+        "--branding-theme", help="Override the Xero branding theme, or default (the practice's)."
+    ),
 ]
 Tracking = Annotated[
-    str | None, typer.Option("--tracking", help="Xero tracking option as Category:Option.")
+    str | None,
+    typer.Option("--tracking", help="Xero tracking option as Category:Option, or default (none)."),
 ]
 
 
@@ -115,7 +128,13 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
         "Field", "Value", title=f"{escape(detail.client.name)} ({escape(detail.client.reference)})"
     )
     for key, value in client_json(detail.client).items():
-        facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
+        if key in detail.practice:
+            practice = detail.practice[key] or "Xero's default"
+            facts.add_row(key.replace("_", " "), f"[dim]default (practice: {escape(practice)})[/]")
+        elif key == "tracking" and value is None:
+            facts.add_row("tracking", "[dim]default (none)[/]")
+        else:
+            facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
     show(facts)
     proposals = table("Proposal", "Status", "Start", "Lines in force", title="Proposals")
     for proposal in detail.proposals:
@@ -178,7 +197,7 @@ def edit(
     branding_theme: Theme = None,
     tracking: Tracking = None,
 ) -> None:
-    """Change a client's details or overrides (an empty value clears an override)."""
+    """Change a client's details or overrides (`default` clears an override: the practice's setting applies again)."""
     from socketcli.cli.output import say
     from socketcli.services.clients import ClientChanges, edit_client
 
@@ -212,3 +231,49 @@ def close(
     month = parse_month(last_month)
     saved = close_client(state(ctx).store, client, month)
     say(f"{saved.name} ({saved.reference}) is closing: last billed in {month}.")
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    client: ClientArg,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print what was done as JSON instead of sentences.")
+    ] = False,
+) -> None:
+    """Undo `clients close`: the client is billed again from the next month to be billed (months finalised meanwhile stay as billed)."""
+    from socketcli.cli.output import emit_json, say
+    from socketcli.services.clients import reopen_client
+
+    invocation = state(ctx)
+    done = reopen_client(invocation.store, invocation.clock, client)
+    if json_:
+        emit_json(
+            {
+                "reference": done.client.reference,
+                "name": done.client.name,
+                "was_last_billable_month": str(done.was_last_billable),
+                "billed_again_from": str(done.billed_again_from),
+                "finalised_without_it": [str(month) for month in done.finalised_without_it],
+            }
+        )
+        return
+    who = f"{done.client.name} ({done.client.reference})"
+    if not done.had_stopped:
+        say(
+            f"{who} is open again: no longer closing after {done.was_last_billable}, it is "
+            f"billed on from {done.billed_again_from}."
+        )
+        return
+    say(
+        f"{who} is open again: its last billable month was {done.was_last_billable}; it is "
+        f"billed again from {done.billed_again_from}, the next month to be billed."
+    )
+    kept = done.finalised_without_it
+    if kept:
+        months = str(kept[0]) if len(kept) == 1 else f"{kept[0]} to {kept[-1]}"
+        verb = "is" if len(kept) == 1 else "are"
+        say(
+            f"{months} {verb} finalised without it and stay{'s' if len(kept) == 1 else ''} as "
+            "billed: nothing of it is outstanding there."
+        )

@@ -15,11 +15,17 @@ METHOD_HELP = (
     "Billing method: monthly, quarterly_in_advance, annual_in_advance, quarterly_on_completion, "
     "annual_on_completion, one_off or weekly."
 )
+# Each override takes `default` (or an empty value) to clear it (domain.overrides).
 Code = Annotated[
-    str | None, typer.Option("--account-code", help="Xero account code (default: the practice's).")
+    str | None,
+    typer.Option(
+        "--account-code",
+        help="Xero account code, or default (the practice's for the service's kind).",
+    ),
 ]
 Tracking = Annotated[
-    str | None, typer.Option("--tracking", help="Xero tracking as Category:Option.")
+    str | None,
+    typer.Option("--tracking", help="Xero tracking as Category:Option, or default (none)."),
 ]
 
 
@@ -107,7 +113,7 @@ def edit(
     ] = None,
     tracking: Tracking = None,
 ) -> None:
-    """Change a service (an empty --account-code or --tracking clears it). Proposals already made keep their billing method."""
+    """Change a service (`--account-code default` or `--tracking default` clears it). Proposals already made keep their billing method."""
     from socketcli.cli.output import say
     from socketcli.services.catalogue import edit_service
 

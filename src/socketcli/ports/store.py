@@ -244,6 +244,12 @@ class SnapshotRepository(Protocol):
         froze none for), its total and invoice count with them."""
         ...
 
+    def record_client_services(self, client_id: int, months: Sequence[Month]) -> None:
+        """Record the client's services in force in each of these finalised months as if
+        the month had them when it was finalised: none of its lines is outstanding there (a
+        client reopened after months were finalised while it was closed)."""
+        ...
+
     def thaw(self, month: Month) -> None:
         """Delete the month's snapshot, its invoices and their lines: the month is a draft
         again (the service checks first that nothing of it is in the outbox)."""

@@ -7,6 +7,7 @@ from dataclasses import replace
 from socketcli.domain.clients import check_tracking
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod
+from socketcli.domain.overrides import clears
 from socketcli.domain.proposals import alignment_problem
 from socketcli.domain.records import Service
 from socketcli.domain.settings import SPECS
@@ -67,13 +68,15 @@ def add_service(
         service = Service(
             name=clean,
             billing_method=billing_method,
-            account_code=known_account_code(uow, account_code) if account_code else None,
+            account_code=None
+            if account_code is None or clears(account_code)
+            else known_account_code(uow, account_code),
             alignment_eligible=alignment,
-            tracking_category=known_tracking(
+            tracking_category=None
+            if tracking is None or clears(tracking)
+            else known_tracking(
                 uow, check_tracking(tracking, "tracking category"), "tracking category"
-            )
-            if tracking
-            else None,
+            ),
         )
         saved = uow.services.save(service)
         uow.commit()
@@ -96,20 +99,20 @@ def edit_service(
         if account_code is not None:
             service = replace(
                 service,
-                account_code=known_account_code(uow, account_code)
-                if account_code.strip()
-                else None,
+                account_code=None
+                if clears(account_code)
+                else known_account_code(uow, account_code),
             )
         if alignment is not None:
             service = replace(service, alignment_eligible=alignment)
         if tracking is not None:
             service = replace(
                 service,
-                tracking_category=known_tracking(
+                tracking_category=None
+                if clears(tracking)
+                else known_tracking(
                     uow, check_tracking(tracking, "tracking category"), "tracking category"
-                )
-                if tracking.strip()
-                else None,
+                ),
             )
         problem = alignment_problem(service)
         if problem is not None:

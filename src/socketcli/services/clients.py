@@ -1,9 +1,10 @@
-"""Clients: list, show, add, edit and close."""
+"""Clients: list, show, add, edit, close and reopen."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
+from socketcli.domain.billing import next_billing_month
 from socketcli.domain.clients import (
     check_email,
     check_name,
@@ -13,9 +14,11 @@ from socketcli.domain.clients import (
 )
 from socketcli.domain.errors import Conflict
 from socketcli.domain.months import Month
+from socketcli.domain.overrides import clears, parse_switch
 from socketcli.domain.records import Client, Proposal
-from socketcli.domain.settings import parse_invoice_day
+from socketcli.domain.settings import SETTINGS, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
+from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
 from socketcli.services.settings import known_branding_theme, known_tracking
@@ -30,11 +33,14 @@ class ClientChanges:
     year_end: str | None = None
     payment_terms: str | None = None
     invoice_day: str | None = None
-    consolidate: bool | None = None
+    consolidate: str | None = None
     branding_theme: str | None = None
     tracking: str | None = None
 
     def apply(self, client: Client) -> Client:
+        """The client with these changes. An override (payment terms, invoice day,
+        consolidate, branding theme, tracking) given as `default` or empty is cleared: the
+        practice setting applies again (domain.overrides)."""
         values: dict[str, object] = {}
         if self.name is not None:
             values["name"] = check_name(self.name)
@@ -44,18 +50,20 @@ class ClientChanges:
             values["year_end"] = parse_year_end(self.year_end) if self.year_end.strip() else None
         if self.payment_terms is not None:
             values["payment_terms"] = (
-                str(PaymentTerms.parse(self.payment_terms)) if self.payment_terms.strip() else None
+                None if clears(self.payment_terms) else str(PaymentTerms.parse(self.payment_terms))
             )
         if self.invoice_day is not None:
             values["invoice_day"] = (
-                parse_invoice_day(self.invoice_day) if self.invoice_day.strip() else None
+                None if clears(self.invoice_day) else parse_invoice_day(self.invoice_day)
             )
         if self.consolidate is not None:
-            values["consolidate"] = self.consolidate
+            values["consolidate"] = parse_switch(self.consolidate, "consolidate")
         if self.branding_theme is not None:
-            values["branding_theme"] = self.branding_theme.strip() or None
+            values["branding_theme"] = (
+                None if clears(self.branding_theme) else self.branding_theme.strip()
+            )
         if self.tracking is not None:
-            values["tracking"] = check_tracking(self.tracking) if self.tracking.strip() else None
+            values["tracking"] = None if clears(self.tracking) else check_tracking(self.tracking)
         return replace(client, **values)  # type: ignore[arg-type]
 
 
@@ -63,6 +71,17 @@ class ClientChanges:
 class ClientDetail:
     client: Client
     proposals: tuple[Proposal, ...]
+    #: For each override the client does not have, the practice's setting that applies.
+    practice: dict[str, str] = field(default_factory=dict)
+
+
+#: A client's override -> the practice setting it overrides.
+OVERRIDES = {
+    "payment_terms": "payment_terms",
+    "invoice_day": "invoice_day",
+    "consolidate": "consolidate_recurring",
+    "branding_theme": "branding_theme",
+}
 
 
 def _known_theme(uow: UnitOfWork, client: Client) -> Client:
@@ -83,7 +102,14 @@ def list_clients(store: OpenStore) -> list[Client]:
 def show_client(store: OpenStore, key: str) -> ClientDetail:
     with store() as uow:
         client = find_client(uow.plan, key)
-        return ClientDetail(client, tuple(uow.proposals.all(client.reference)))
+        stored = uow.settings.values()
+        settings = {spec.key: stored.get(spec.key, spec.default) for spec in SETTINGS}
+        practice = {
+            override: settings[key]
+            for override, key in OVERRIDES.items()
+            if getattr(client, override) is None
+        }
+        return ClientDetail(client, tuple(uow.proposals.all(client.reference)), practice)
 
 
 def add_client(store: OpenStore, reference: str, name: str, changes: ClientChanges) -> Client:
@@ -112,12 +138,12 @@ def edit_client(store: OpenStore, key: str, changes: ClientChanges) -> Client:
         return saved
 
 
-def close_client(store: OpenStore, key: str, last_month: Month | None) -> Client:
-    """Mark a client as closing: nothing is billed after `last_month` (None reopens it)."""
+def close_client(store: OpenStore, key: str, last_month: Month) -> Client:
+    """Mark a client as closing: nothing is billed after `last_month`."""
     with store(write=True) as uow:
         client = find_client(uow.plan, key)
         finalised = uow.snapshots.latest_finalised()
-        if last_month is not None and finalised is not None and last_month < finalised:
+        if finalised is not None and last_month < finalised:
             raise Conflict(
                 f"{finalised} is already finalised and months already billed keep what they were "
                 f"billed: the last billable month can be {finalised} or later, not {last_month}"
@@ -125,3 +151,44 @@ def close_client(store: OpenStore, key: str, last_month: Month | None) -> Client
         saved = uow.clients.save(replace(client, last_billable_month=last_month))
         uow.commit()
         return saved
+
+
+@dataclass(frozen=True, slots=True)
+class Reopened:
+    """What reopening a client did: the last billable month it no longer has, the first
+    month it is billed in again, and the months finalised after its last billable month
+    (while it was closed), which stay as they were billed, without it."""
+
+    client: Client
+    was_last_billable: Month
+    billed_again_from: Month
+    finalised_without_it: tuple[Month, ...]
+
+    @property
+    def had_stopped(self) -> bool:
+        """The next month to be billed was past its last billable month: it is billed again
+        from that month (else it was only closing, and is now billed on after that month)."""
+        return self.billed_again_from > self.was_last_billable + 1
+
+
+def reopen_client(store: OpenStore, clock: Clock, key: str) -> Reopened:
+    """Undo `close_client`: the client has no last billable month again. Months finalised
+    since it was closed keep what they billed (its services in force there are recorded as
+    had when they were finalised, so nothing of it is outstanding in them): it is billed
+    again from the next month to be billed."""
+    with store(write=True) as uow:
+        client = find_client(uow.plan, key)
+        last = client.last_billable_month
+        if last is None:
+            raise Conflict(
+                f"client {client.reference} ({client.name}) is not closed: there is nothing to "
+                "reopen (`socket clients close` closes a client)"
+            )
+        finalised = uow.snapshots.months()
+        kept = tuple(month for month in finalised if month > last)
+        saved = uow.clients.save(replace(client, last_billable_month=None))
+        if kept and saved.id is not None:
+            uow.snapshots.record_client_services(saved.id, kept)
+        uow.commit()
+    upcoming = next_billing_month(clock.now().date(), finalised[-1] if finalised else None)
+    return Reopened(saved, last, max(last + 1, upcoming), kept)

@@ -16,6 +16,7 @@ from socketcli.services.clients import (
     close_client,
     edit_client,
     list_clients,
+    reopen_client,
     show_client,
 )
 from socketcli.services.plan import approve_plan
@@ -76,7 +77,7 @@ def test_a_client_with_a_bad_detail_is_not_stored(
 def test_editing_a_client_found_by_its_name_changes_only_what_is_given(store: FakeStore) -> None:
     before = a_client(store, "ACME", "Acme Ltd", email="ops@acme.test", invoice_day="15")
 
-    edit_client(store.open, "acme ltd", ClientChanges(email="", consolidate=True))
+    edit_client(store.open, "acme ltd", ClientChanges(email="", consolidate="yes"))
 
     stored = the_client(store, "ACME")
     assert stored.id == before.id
@@ -107,18 +108,64 @@ def test_a_branding_theme_takes_the_mirrors_spelling_once_it_has_themes(store: F
     assert stored.branding_theme == "Standard"
 
 
-def test_closing_a_client_sets_its_last_billable_month_and_none_reopens_it(
-    store: FakeStore,
+def test_closing_a_client_sets_its_last_billable_month_and_reopening_clears_it(
+    store: FakeStore, clock: FakeClock
 ) -> None:
     a_client(store, "ACME", "Acme Ltd")
 
     close_client(store.open, "ACME", Month(2027, 3))
     closed = the_client(store, "ACME")
-    close_client(store.open, "ACME", None)
+    done = reopen_client(store.open, clock, "ACME")
     reopened = the_client(store, "ACME")
 
     assert closed.last_billable_month == Month(2027, 3)
     assert reopened.last_billable_month is None
+    assert (done.was_last_billable, done.billed_again_from, done.had_stopped) == (
+        Month(2027, 3),
+        Month(2027, 4),
+        False,
+    )
+
+
+def test_a_client_that_is_not_closed_cannot_be_reopened(store: FakeStore, clock: FakeClock) -> None:
+    a_client(store, "ACME", "Acme Ltd")
+
+    commits = store.commits
+
+    with pytest.raises(Conflict, match=r"ACME \(Acme Ltd\) is not closed"):
+        reopen_client(store.open, clock, "ACME")
+
+    assert store.commits == commits
+
+
+def test_a_client_reopened_after_months_finalised_without_it_is_billed_from_the_next(
+    store: FakeStore, clock: FakeClock
+) -> None:
+    a_client(store, "ACME", "Acme Ltd")
+    a_client(store, "BETA", "Beta Bakery")
+    a_service(store, "Bookkeeping")
+    a_service(store, "Payroll")
+    an_accepted_proposal(store, clock, "P1", "ACME", "Bookkeeping=100")
+    an_accepted_proposal(store, clock, "P2", "BETA", "Bookkeeping=50")
+    close_client(store.open, "ACME", Month(2026, 12))
+    approve_plan(store.open, clock, Month(2026, 12), "Jo")
+    approve_plan(store.open, clock, Month(2027, 1), "Jo")
+    # A service started while it was closed, in a month finalised without it.
+    an_accepted_proposal(store, clock, "P3", "ACME", "Payroll=40", start=date(2027, 1, 1))
+
+    done = reopen_client(store.open, clock, "ACME")
+
+    assert (done.billed_again_from, done.finalised_without_it) == (
+        Month(2027, 2),
+        (Month(2027, 1),),
+    )
+    assert done.had_stopped
+    with store.open() as uow:
+        assert uow.plan.unfrozen_lines(Month(2027, 1)) == []  # nothing of it outstanding
+        february = {
+            line.client_id for line in uow.plan.billable_lines(Month(2027, 2), Month(2027, 2))
+        }
+    assert the_client(store, "ACME").id in february
 
 
 def test_a_client_cannot_close_before_a_finalised_month(store: FakeStore, clock: FakeClock) -> None:

@@ -154,7 +154,7 @@ def a_practices_winter(ports: Ports) -> dict[str, Any]:
     add_service(store, "Payroll", "monthly")
     edit_service(store, "payroll", account_code="220")
     add_client(store, "ACME", "Acme Ltd", ClientChanges(year_end="31-03", tracking="Region:N"))
-    add_client(store, "BETA", "Beta Bakery", ClientChanges(consolidate=True))
+    add_client(store, "BETA", "Beta Bakery", ClientChanges(consolidate="yes"))
     add_client(store, "COBB", "Cobb & Co", ClientChanges(invoice_day="15"))
     december = date(2026, 12, 1)
     lines = ["Bookkeeping=100", "VAT returns=240", "Tax return=0.5x0.25", "Payroll=3x25"]

@@ -84,9 +84,14 @@ class SqlSnapshots(SqlRepository):
         self._record_services(month)
         self.session.expire_all()
 
-    def _record_services(self, month: Month) -> None:
-        """Record each (client, service) of a plan line in force in `month` not recorded yet:
-        one INSERT ... SELECT. A line of a service not recorded is outstanding in the month."""
+    def record_client_services(self, client_id: int, months: Sequence[Month]) -> None:
+        for month in months:
+            self._record_services(month, client_id)
+
+    def _record_services(self, month: Month, client_id: int | None = None) -> None:
+        """Record each (client, service) of a plan line in force in `month` not recorded yet
+        (of one client, when given): one INSERT ... SELECT. A line of a service not recorded
+        is outstanding in the month."""
         recorded = self.table("snapshot_services")
         lines = self.table("proposal_lines")
         proposals = self.table("proposals")
@@ -105,6 +110,7 @@ class SqlSnapshots(SqlRepository):
                     recorded.c.client_id == proposals.c.client_id,
                     recorded.c.service_id == lines.c.service_id,
                 ),
+                *([proposals.c.client_id == client_id] if client_id is not None else []),
             )
         )
         self.session.execute(
