@@ -62,7 +62,8 @@ def test_reconcile_reports_what_changed_in_the_playground_sandbox(
 
     table = on_the_first.exits("--playground", "plan", "reconcile", code=10)
     assert "deleted" in table.stdout
-    assert "Xero differs from what was approved for Dec 2026." in table.stderr
+    assert "error: Xero differs from what was approved for Dec 2026" in table.stderr
+    assert table.stderr.count("Xero differs from what was approved") == 1
 
 
 def test_reconcile_before_posting_says_not_posted(socket: Socket) -> None:
