@@ -10,7 +10,8 @@ PG_BIN=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1
 PG_DIR=$(mktemp -d /tmp/socket-ci-pg.XXXXXX)
 chown postgres "$PG_DIR"
 as_postgres() { runuser -u postgres -- "$@"; }
-as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U socket --auth=trust >/dev/null
+# UTF-8 whatever the machine's locale: without LANG a cluster would come up SQL_ASCII.
+as_postgres "$PG_BIN/initdb" -D "$PG_DIR/data" -U socket --auth=trust --encoding=UTF8 --locale=C >/dev/null
 as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/log" -w \
     -o "-k $PG_DIR -p 54329 -c listen_addresses=''" start >/dev/null
 stop_postgres() { as_postgres "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || true; rm -rf "$PG_DIR"; }
