@@ -156,7 +156,8 @@ class SqlReader:
         )
 
     def client_labels(self) -> list[ClientLabel]:
-        """Every client with only what a `plan diff` row shows: reference, name, Xero contact."""
+        """Every client with only what a `plan show` or `plan diff` row shows: reference, name,
+        Xero contact (and its last billable month, which says whether it needs attention)."""
         table = self._table("clients")
         statement = select(
             table.c.id,
@@ -165,13 +166,21 @@ class SqlReader:
             table.c.xero_contact_id,
             table.c.xero_contact_name,
             table.c.new_xero_contact,
+            table.c.last_billable_month,
         )
-        return [
-            ClientLabel(client_id, reference, name, contact_id, contact_name, bool(new))
-            for client_id, reference, name, contact_id, contact_name, new in (
-                self._connection.execute(statement).all()
+        months: dict[str | None, Month | None] = {None: None}
+        labels = []
+        for client_id, reference, name, contact_id, contact_name, new, last in (
+            self._connection.execute(statement).all()
+        ):
+            if last not in months:
+                months[last] = Month.parse(last)
+            labels.append(
+                ClientLabel(
+                    client_id, reference, name, contact_id, contact_name, bool(new), months[last]
+                )
             )
-        ]
+        return labels
 
     def contact_problems(self) -> dict[int, ContactLink]:
         """The linked clients whose Xero contact is archived, merged or gone from the mirror.
