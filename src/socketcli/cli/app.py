@@ -143,9 +143,7 @@ def root(
     ] = None,
     quiet: Annotated[
         bool,
-        typer.Option(
-            "--quiet", "-q", help="Show no progress on stderr while a command works."
-        ),
+        typer.Option("--quiet", "-q", help="Show no progress on stderr while a command works."),
     ] = False,
     no_pager: Annotated[
         bool,

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import suppress
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, Any
@@ -135,17 +135,13 @@ class Table:
         if excess <= 0:
             return natural
         flexible = [i for i, column in enumerate(self.columns) if column.flexible]
-        floors = {
-            i: max(MIN_FLEXIBLE, width_of(self.columns[i].header)) for i in flexible
-        }
+        floors = {i: max(MIN_FLEXIBLE, width_of(self.columns[i].header)) for i in flexible}
         slack = sum(max(0, natural[i] - floors[i]) for i in flexible)
         if slack < excess:
             return None
         widths = list(natural)
         while excess > 0:  # take from the widest flexible column, one cell at a time
-            widest = max(
-                (i for i in flexible if widths[i] > floors[i]), key=lambda i: widths[i]
-            )
+            widest = max((i for i in flexible if widths[i] > floors[i]), key=lambda i: widths[i])
             second = max(
                 (widths[i] for i in flexible if i != widest and widths[i] > floors[i]),
                 default=floors[widest],
@@ -177,9 +173,7 @@ class Table:
             for row in rows:
                 cells = []
                 folded: list[tuple[int, list[str]]] = []
-                for index, (cell, width, right) in enumerate(
-                    zip(row, widths, rights, strict=True)
-                ):
+                for index, (cell, width, right) in enumerate(zip(row, widths, rights, strict=True)):
                     if type(cell) is str:
                         text = shown = cell
                     else:
@@ -369,10 +363,8 @@ def _page(screen: Screen, lines: Iterable[str]) -> bool:
     except (BrokenPipeError, OSError):  # the person quit the pager before the end
         pass
     finally:
-        try:
+        with suppress(OSError):
             pager.stdin.close()
-        except OSError:
-            pass
         pager.wait()
         signal.signal(signal.SIGINT, previous)
     return True
@@ -461,9 +453,7 @@ class Working:
         with self._lock:
             self.description, self._total, self._done = description, total, 0
             if self._progress is not None:
-                self._progress.update(
-                    self._task, description=description, total=total, completed=0
-                )
+                self._progress.update(self._task, description=description, total=total, completed=0)
 
     def advance(self, done: int) -> None:
         """`done` more items of the step are done."""

@@ -18,8 +18,8 @@ from socketcli.cli.options import (
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
-    from socketcli.cli.screen import Cell
     from socketcli.cli.output import Encoded
+    from socketcli.cli.screen import Cell
     from socketcli.domain.model import ChangeType
     from socketcli.services.plan import DiffReport, DiffRow
 
@@ -68,7 +68,9 @@ def diff(
     fmt = choose_format(json_, csv_)
     wanted = _change_types(change)
     st = state(ctx)
-    with working("Comparing the plan with the month before", quiet=st.quiet or fmt is not Format.TABLE):
+    with working(
+        "Comparing the plan with the month before", quiet=st.quiet or fmt is not Format.TABLE
+    ):
         report = diff_plan(st.read, st.clock, billing_month(month), wanted)
     if fmt is Format.JSON:
         emit_json(_document(report))
@@ -183,7 +185,9 @@ def _tables(report: DiffReport, *, no_pager: bool) -> None:
     rows = [
         (
             visible(r.client),
-            screen.join(changes[r.change.value], late) if r.outstanding else changes[r.change.value],
+            screen.join(changes[r.change.value], late)
+            if r.outstanding
+            else changes[r.change.value],
             r,
         )
         for r in report.rows
@@ -226,7 +230,9 @@ def _tables(report: DiffReport, *, no_pager: bool) -> None:
                     f"{month}: {money(r.amount)} · {plural(r.line_count, 'line')}",
                     f"{previous}: {money(r.previous_amount)} · "
                     f"{plural(r.previous_line_count, 'line')}",
-                    screen.join(screen.styled(("Xero: ", "dim")), contact(screen, r.link, r.client)),
+                    screen.join(
+                        screen.styled(("Xero: ", "dim")), contact(screen, r.link, r.client)
+                    ),
                 ),
             )
 

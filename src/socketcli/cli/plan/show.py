@@ -115,8 +115,7 @@ def _table(report: PlanReport, *, no_pager: bool) -> None:
 
     screen = Screen.for_stdout(no_pager=no_pager)
     title = (
-        f"Billing plan for {report.month.label} "
-        f"({'finalised' if report.finalised else 'draft'})"
+        f"Billing plan for {report.month.label} ({'finalised' if report.finalised else 'draft'})"
     )
     clients = [
         (visible(r.client), visible(r.reference), r) for r in (*report.rows, *report.outstanding)
@@ -162,14 +161,19 @@ def _table(report: PlanReport, *, no_pager: bool) -> None:
                 head,
                 (
                     f"{money(r.amount)} · {plural(r.line_count, 'line')}",
-                    screen.join(screen.styled(("Xero: ", "dim")), contact(screen, r.link, r.client)),
+                    screen.join(
+                        screen.styled(("Xero: ", "dim")), contact(screen, r.link, r.client)
+                    ),
                 ),
             )
 
     screen.table(
         grid,
         lambda: stacked(
-            screen, title, blocks(), [f"{total[0]} · {total[1]} · {plural(report.line_count, 'line')}"]
+            screen,
+            title,
+            blocks(),
+            [f"{total[0]} · {total[1]} · {plural(report.line_count, 'line')}"],
         ),
     )
     screen.show()
