@@ -30,8 +30,8 @@ def import_files(
 
     st = state(ctx)
     try:
-        with working(f"Importing {', '.join(path.name for path in files)}", quiet=st.quiet):
-            report = import_csv(st.store, st.clock, files, dry_run=dry_run)
+        with working("Importing", quiet=st.quiet) as step:
+            report = import_csv(st.store, st.clock, files, dry_run=dry_run, progress=step.step)
     except ImportFailed as failure:
         for problem in failure.problems:
             error(str(problem))
