@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -281,3 +282,32 @@ def test_quiet_is_a_global_option(socket, playground):
     result = socket.ok("--quiet", "plan", "diff")
 
     assert "What changed" in result.stdout
+
+
+# -- a reader that stops early ---------------------------------------------------------------
+
+
+def test_a_reader_that_stops_early_ends_the_table_quietly(socket, tmp_path, data_dir):
+    """`socket plan show | head`: more than a pipe holds, and the reader goes after 3 lines."""
+    from tests.practices import generate
+
+    generate(tmp_path / "csv", clients=1500)
+    socket.ok("init")
+    socket.ok(
+        "import",
+        *(str(tmp_path / "csv" / f"{n}.csv") for n in ("clients", "services", "proposals")),
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "socketcli", "plan", "show", "--month", "2026-12"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None
+    head = [child.stdout.readline() for _ in range(3)]
+    child.stdout.close()
+    _, stderr = child.communicate(timeout=60)
+
+    assert head[0].startswith(b"Billing plan for Dec 2026")
+    assert child.returncode == 0
+    assert b"Traceback" not in stderr
+    assert b"need attention" in stderr  # what comes after the table is still said

@@ -288,17 +288,29 @@ def _isatty(stream: IO[str]) -> bool:
 
 
 def _write(stream: IO[str], lines: Iterable[str]) -> None:
-    batch: list[str] = []
-    for line in lines:
-        batch.append(line)
-        if len(batch) >= 2000:
+    """The lines, in batches; a reader that stops early (`socket plan diff | head`) ends the
+    writing quietly, as it would end a pager."""
+    try:
+        batch: list[str] = []
+        for line in lines:
+            batch.append(line)
+            if len(batch) >= 2000:
+                batch.append("")
+                stream.write("\n".join(batch))
+                batch = []
+        if batch:
             batch.append("")
             stream.write("\n".join(batch))
-            batch = []
-    if batch:
-        batch.append("")
-        stream.write("\n".join(batch))
-    stream.flush()
+        stream.flush()
+    except BrokenPipeError:
+        # Nothing more can reach the reader: what is still buffered goes nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+        finally:
+            os.close(devnull)
 
 
 def pager_command() -> list[str] | None:
