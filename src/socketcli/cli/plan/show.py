@@ -121,7 +121,7 @@ def _table(report: PlanReport, *, no_pager: bool) -> None:
         (visible(r.client), visible(r.reference), r) for r in (*report.rows, *report.outstanding)
     ]
     mark = screen.styled((" (outstanding)", "bold yellow"))
-    total = (plural(len(report.rows), "client"), money(report.total), str(report.line_count))
+    total = (plural(len(report.rows), "client"), money(report.total), f"{report.line_count:,}")
     grid = Table(
         [
             Column("Client", flexible=True),
