@@ -159,7 +159,9 @@ def run_in_terminal(*args: str, rows: int, env: dict[str, str]) -> str:
 @pytest.fixture
 def no_less(monkeypatch):
     monkeypatch.delenv("LESS", raising=False)
-    monkeypatch.delenv("COLUMNS", raising=False)  # the terminal's own width
+    # The terminal's own size (pytest-xdist's workers have LINES=24 in their environment).
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
 
 
 def test_a_screen_longer_than_the_terminal_goes_through_the_pager(playground, tmp_path, no_less):
