@@ -6,8 +6,8 @@ Rich lays a table out by measuring every cell of every row as a renderable: 13 s
 line: widths from the longest cell, padding, a few colours. 20,000 rows take a tenth of a
 second, and the first screen reaches the pager before the last line is made.
 
-Every cell is text, never markup: user and Xero text is shown as it is, with control and
-other invisible characters made visible (`visible`).
+Every cell is text, never markup: user and Xero text is shown as it is, with control
+characters and bidirectional marks made visible (`output.visible`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,12 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO, TYPE_CHECKING, Any
 
+from socketcli.cli.output import visible
+
 if TYPE_CHECKING:
     from rich.progress import Progress
+
+__all__ = ["visible"]  # user and Xero text as it can be shown (one rule: cli/output.py's)
 
 #: What the SGR codes of the few styles the screens use are.
 _SGR = {
@@ -44,14 +48,6 @@ FILE_WIDTH = 200
 GAP = 2
 #: A column that may shrink keeps at least this many characters (more if its header is longer).
 MIN_FLEXIBLE = 10
-
-
-def visible(text: str) -> str:
-    """User or Xero text as it can be shown: control characters, bidirectional marks and
-    other invisible characters as escapes (`\\x1b`, `\\u202e`), everything else as it is."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def width_of(text: str) -> int:

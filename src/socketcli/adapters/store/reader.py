@@ -169,9 +169,15 @@ class SqlReader:
         )
         months: dict[str | None, Month | None] = {None: None}
         labels = []
-        for client_id, reference, name, contact_id, contact_name, new, last in (
-            self._connection.execute(statement).all()
-        ):
+        for (
+            client_id,
+            reference,
+            name,
+            contact_id,
+            contact_name,
+            new,
+            last,
+        ) in self._connection.execute(statement).all():
             if last not in months:
                 months[last] = Month.parse(last)
             labels.append(
