@@ -278,7 +278,7 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
         finalised = reader.finalised_totals(month)
         if finalised is not None:
             billing = finalised
-            late = _late_totals(reader, month, settings)
+            late = late_totals(reader, month, settings)
         else:
             # The month's figures summed in SQL: exactly the engine's plan, client by client
             # (a test holds the two together), without making 100,000 invoice lines.
