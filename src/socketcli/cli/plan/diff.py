@@ -68,9 +68,7 @@ def diff(
     fmt = choose_format(json_, csv_)
     wanted = _change_types(change)
     st = state(ctx)
-    with working(
-        "Comparing the plan with the month before", quiet=st.quiet or fmt is not Format.TABLE
-    ):
+    with working("Comparing the plan with the month before", quiet=st.quiet):
         report = diff_plan(st.read, st.clock, billing_month(month), wanted)
     if fmt is Format.JSON:
         emit_json(_document(report))
