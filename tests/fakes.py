@@ -215,6 +215,7 @@ class FakePlanReader:
                 c.xero_contact_id,
                 c.xero_contact_name,
                 c.new_xero_contact,
+                c.last_billable_month,
             )
             for c in sorted(self._state.clients.values(), key=lambda c: c.id or 0)
         ]

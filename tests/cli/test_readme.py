@@ -18,7 +18,7 @@ def quickstart_commands() -> list[list[str]]:
     assert "./scripts/test" in readme
     commands = []
     for line in (ROOT / "scripts" / "try").read_text().splitlines():
-        if line.startswith(".venv/bin/socket"):
+        if line.startswith('"$SOCKET" '):
             commands.append([sys.executable, "-m", "socketcli", *shlex.split(line)[1:]])
     return commands
 

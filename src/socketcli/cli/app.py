@@ -141,6 +141,16 @@ def root(
             metavar="NAME",
         ),
     ] = None,
+    quiet: Annotated[
+        bool,
+        typer.Option("--quiet", "-q", help="Show no progress on stderr while a command works."),
+    ] = False,
+    no_pager: Annotated[
+        bool,
+        typer.Option(
+            "--no-pager", help="Print every table straight to the terminal, never through a pager."
+        ),
+    ] = False,
     version: Annotated[
         bool,
         typer.Option(
@@ -149,7 +159,7 @@ def root(
     ] = False,
 ) -> None:
     """Turn accepted proposals into a monthly billing plan and post it to Xero."""
-    ctx.obj = State(db=db, playground=playground_)
+    ctx.obj = State(db=db, playground=playground_, quiet=quiet, no_pager=no_pager)
     ctx.obj.act_as(by)
 
 

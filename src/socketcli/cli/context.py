@@ -23,6 +23,8 @@ class State:
     playground: bool = False
     #: Who the history names (global or per-command --by); None: the operating-system user.
     by: str | None = None
+    quiet: bool = False  # no progress on stderr
+    no_pager: bool = False  # tables straight to the terminal
     _wiring: Wiring | None = field(default=None, repr=False)
 
     @property

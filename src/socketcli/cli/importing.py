@@ -25,10 +25,13 @@ def import_files(
 ) -> None:
     """Import clients, services and proposals from CSV: all rows are checked first, then all written, or none."""
     from socketcli.cli.output import error, say
+    from socketcli.cli.screen import working
     from socketcli.services.importer import ImportFailed, import_csv
 
+    st = state(ctx)
     try:
-        report = import_csv(state(ctx).store, state(ctx).clock, files, dry_run=dry_run)
+        with working("Importing", quiet=st.quiet) as step:
+            report = import_csv(st.store, st.clock, files, dry_run=dry_run, progress=step.step)
     except ImportFailed as failure:
         for problem in failure.problems:
             error(str(problem))

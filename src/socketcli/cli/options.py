@@ -22,6 +22,13 @@ MonthOption = Annotated[
 ]
 AmountsJsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amounts as strings).")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
+NoPagerOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-pager",
+        help="Print the table straight to the terminal, not through the pager (PAGER, else less).",
+    ),
+]
 
 
 def billing_month(text: str | None) -> Month | None:

@@ -60,7 +60,7 @@ class ContactLink:
         return None
 
 
-def needs_attention(client: Client, link: ContactLink, month: Month) -> bool:
+def needs_attention(client: Client | ClientLabel, link: ContactLink, month: Month) -> bool:
     """Whether a client needs a person before its invoices go to Xero: the one definition
     that `contacts list`, `contacts match` and `plan show` count. The client is still billed
     from `month` (not closed before it) and its link is unlinked, archived, merged or

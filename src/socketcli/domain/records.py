@@ -41,6 +41,9 @@ class ClientLabel(NamedTuple):
     xero_contact_id: str | None
     xero_contact_name: str | None
     new_xero_contact: bool
+    #: The last month the client is billed (a closing client), or None; what
+    #: `links.needs_attention` reads of it.
+    last_billable_month: Month | None = None
 
 
 @dataclass(frozen=True, slots=True)

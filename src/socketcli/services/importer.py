@@ -1015,18 +1015,25 @@ def _stripped(texts: Iterable[str]) -> set[str]:
 
 
 def import_csv(
-    store: OpenStore, clock: Clock, files: Sequence[Path], *, dry_run: bool = False
+    store: OpenStore,
+    clock: Clock,
+    files: Sequence[Path],
+    *,
+    dry_run: bool = False,
+    progress: Callable[[str], object] = lambda step: None,
 ) -> ImportReport:
     """Import clients, services and proposals from CSV files: all rows are checked, then all
     are written in the unit of work's one transaction, or none (ImportFailed lists why).
 
-    With `dry_run`, the report says what would change and nothing is written.
+    With `dry_run`, the report says what would change and nothing is written. `progress` is
+    told each step as it begins ("Reading clients.csv").
     """
     with store(write=True) as uow:
         problems = _Problems()
         sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
         for index, path in enumerate(files):
             problems.order.setdefault(str(path), index)
+            progress(f"Reading {path.name}")
             sheet = _read(path, problems)
             if sheet is not None:
                 sheets[sheet.kind].append(sheet)
@@ -1041,6 +1048,7 @@ def import_csv(
         # Account codes and branding themes are checked against the Xero mirror once it holds
         # them (after `socket sync`), as `services add` and `clients edit` check them.
         choices = xero_choices(uow)
+        progress("Checking the rows")
         clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
         stored_services = {service.name.casefold(): service for service in uow.services.all()}
         services, catalogue, service_names = _services(
@@ -1073,6 +1081,7 @@ def import_csv(
         if dry_run:
             uow.rollback()
             return report
+        progress("Storing clients, services and proposals")
         for service in [*services.created, *services.updated]:
             uow.services.save(service)
         uow.clients.save_many([*clients.created, *clients.updated])

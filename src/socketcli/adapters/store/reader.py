@@ -28,7 +28,6 @@ from sqlalchemy import (
     distinct,
     exists,
     func,
-    literal,
     or_,
     select,
 )
@@ -156,7 +155,8 @@ class SqlReader:
         )
 
     def client_labels(self) -> list[ClientLabel]:
-        """Every client with only what a `plan diff` row shows: reference, name, Xero contact."""
+        """Every client with only what a `plan show` or `plan diff` row shows: reference, name,
+        Xero contact (and its last billable month, which says whether it needs attention)."""
         table = self._table("clients")
         statement = select(
             table.c.id,
@@ -165,13 +165,27 @@ class SqlReader:
             table.c.xero_contact_id,
             table.c.xero_contact_name,
             table.c.new_xero_contact,
+            table.c.last_billable_month,
         )
-        return [
-            ClientLabel(client_id, reference, name, contact_id, contact_name, bool(new))
-            for client_id, reference, name, contact_id, contact_name, new in (
-                self._connection.execute(statement).all()
+        months: dict[str | None, Month | None] = {None: None}
+        labels = []
+        for (
+            client_id,
+            reference,
+            name,
+            contact_id,
+            contact_name,
+            new,
+            last,
+        ) in self._connection.execute(statement).all():
+            if last not in months:
+                months[last] = Month.parse(last)
+            labels.append(
+                ClientLabel(
+                    client_id, reference, name, contact_id, contact_name, bool(new), months[last]
+                )
             )
-        ]
+        return labels
 
     def contact_problems(self) -> dict[int, ContactLink]:
         """The linked clients whose Xero contact is archived, merged or gone from the mirror.
@@ -465,39 +479,51 @@ class SqlReader:
         # One pass over the lines for all the months: per month, the amount, the lines,
         # and (for consolidated clients) the distinct account code and tracking groups.
         connection = self._connection
-        # The distinct groups cost a sort per month: count them only where someone consolidates.
+        # The amounts and lines of every client, in one pass over the lines for all the months.
+        columns: list[Any] = [proposals.c.client_id]
+        for month in months:
+            condition = due(month)
+            columns += [
+                func.sum(case((condition, lines.c.amount_minor), else_=0)),
+                func.count(case((condition, 1))),
+            ]
+        anywhere = or_(*(due(month) for month in months))
+        grouped = (
+            select(*columns)
+            .select_from(joined)
+            .where(billed, anywhere)
+            .group_by(proposals.c.client_id)
+        )
+        figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
+        for client_id, *per_month in connection.execute(grouped).all():
+            for index, month in enumerate(months):
+                pennies, count = per_month[2 * index : 2 * index + 2]
+                if count:
+                    figures[month][client_id] = [pennies, count, 0]
+        # A consolidated client's lines are its distinct account code and tracking groups.
+        # Counting them costs a sort per month, so a second pass counts them for the
+        # consolidated clients only (none, unless the setting or an override says so).
+        merged = cast(consolidated, Integer) == 1
         anyone_consolidates = settings.consolidate_recurring or (
             connection.execute(
                 select(clients.c.id).where(clients.c.consolidate.is_(True)).limit(1)
             ).first()
             is not None
         )
-        merged = cast(consolidated, Integer) == 1
-        columns: list[Any] = [proposals.c.client_id, func.max(cast(consolidated, Integer))]
-        for month in months:
-            condition = due(month)
+        if anyone_consolidates:
             groups = (
-                func.count(distinct(case((and_(merged, condition), key))))
-                if anyone_consolidates
-                else literal(0)
+                select(
+                    proposals.c.client_id,
+                    *(func.count(distinct(case((due(month), key)))) for month in months),
+                )
+                .select_from(joined)
+                .where(billed, merged, anywhere)
+                .group_by(proposals.c.client_id)
             )
-            columns += [
-                func.sum(case((condition, lines.c.amount_minor), else_=0)),
-                func.count(case((condition, 1))),
-                groups,
-            ]
-        grouped = (
-            select(*columns)
-            .select_from(joined)
-            .where(billed, or_(*(due(month) for month in months)))
-            .group_by(proposals.c.client_id)
-        )
-        figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
-        for client_id, is_merged, *per_month in connection.execute(grouped).all():
-            for index, month in enumerate(months):
-                pennies, count, groups = per_month[3 * index : 3 * index + 3]
-                if count:
-                    figures[month][client_id] = [pennies, groups if is_merged else count, 0]
+            for client_id, *per_month in connection.execute(groups).all():
+                for month, count in zip(months, per_month, strict=True):
+                    if count:
+                        figures[month][client_id][1] = count
         fees = (
             select(
                 proposals.c.client_id,

@@ -41,6 +41,7 @@ def approve(
     """Approve (finalise) a month's plan after checks and a yes: its invoices are recorded as
     they stand now, and posted at once when the month is due."""
     from socketcli.cli.output import money, plural, say
+    from socketcli.cli.screen import working
     from socketcli.domain.errors import InvalidInput
     from socketcli.services.plan import approve_plan, review_approval
 
@@ -49,7 +50,8 @@ def approve(
     by = st.actor
     wanted = billing_month(month)
     if yes:
-        report = approve_plan(st.store, st.clock, wanted, by, accept_warnings=True)
+        with working("Checking and finalising the plan", quiet=st.quiet):
+            report = approve_plan(st.store, st.clock, wanted, by, accept_warnings=True)
         assert report.review is not None
         _summary(report.review)
     else:
@@ -58,7 +60,8 @@ def approve(
                 "`socket plan approve` asks before it finalises a month, and there is no "
                 "terminal to ask at: pass --yes to approve without asking"
             )
-        review = review_approval(st.store, st.clock, wanted)
+        with working("Checking the plan", quiet=st.quiet):
+            review = review_approval(st.store, st.clock, wanted)
         _summary(review)
         if review.problems:
             from socketcli.domain.approval import ApprovalBlocked
@@ -71,9 +74,10 @@ def approve(
         if not typer.confirm(question, default=False, err=True):
             say("Not approved: nothing was finalised.")
             raise typer.Exit(1)
-        report = approve_plan(
-            st.store, st.clock, review.month, by, accept_warnings=True, expected=review
-        )
+        with working("Finalising the plan", quiet=st.quiet):
+            report = approve_plan(
+                st.store, st.clock, review.month, by, accept_warnings=True, expected=review
+            )
     say(
         f"Finalised the plan for {report.month.label}: {plural(report.invoices, 'invoice')}, "
         f"{money(report.total)}."

@@ -7,10 +7,19 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import state
-from socketcli.cli.options import AmountsJsonOption, CsvOption, MonthOption, billing_month
+from socketcli.cli.options import (
+    AmountsJsonOption,
+    CsvOption,
+    MonthOption,
+    NoPagerOption,
+    billing_month,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
     from socketcli.cli.output import Encoded
+    from socketcli.cli.screen import Cell
     from socketcli.domain.model import ChangeType
     from socketcli.services.plan import DiffReport, DiffRow
 
@@ -49,21 +58,24 @@ def diff(
     ] = None,
     json_: AmountsJsonOption = False,
     csv_: CsvOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Compare a month's plan with the month before, client by client, with change types."""
     from socketcli.cli.output import Format, choose_format, emit_csv, emit_json
+    from socketcli.cli.screen import working
     from socketcli.services.plan import diff_plan
 
     fmt = choose_format(json_, csv_)
     wanted = _change_types(change)
     st = state(ctx)
-    report = diff_plan(st.read, st.clock, billing_month(month), wanted)
+    with working("Comparing the plan with the month before", quiet=st.quiet):
+        report = diff_plan(st.read, st.clock, billing_month(month), wanted)
     if fmt is Format.JSON:
         emit_json(_document(report))
     elif fmt is Format.CSV:
         emit_csv(CSV_HEADER, _csv_rows(report))
     else:
-        _tables(report)
+        _tables(report, no_pager=no_pager or st.no_pager)
 
 
 def _change_types(change: str | None) -> frozenset[ChangeType] | None:
@@ -146,65 +158,137 @@ def _csv_rows(report: DiffReport) -> Any:
     )
 
 
-def _tables(report: DiffReport) -> None:
-    """Client by client, then the totals by change type, then what needs a person."""
-    from socketcli.cli.output import attention, contact_cell, escape, money, signed, table
-    from socketcli.cli.output import show as render
+def _tables(report: DiffReport, *, no_pager: bool) -> None:
+    """Client by client, then the totals by change type, then what needs a person; stacked
+    where the columns cannot fit the terminal, through the pager where it is longer."""
+    from socketcli.cli.output import attention, plural
+    from socketcli.cli.screen import (
+        Column,
+        Screen,
+        Table,
+        contact,
+        money,
+        signed,
+        stacked,
+        visible,
+    )
 
+    screen = Screen.for_stdout(no_pager=no_pager)
     source = "finalised" if report.previous_source == "finalised" else "computed"
     previous = f"{report.previous_month.label} ({source})"
     month = report.month.label
-    grid = table(
-        "Client",
-        "Change",
-        month,
-        "Lines",
-        previous,
-        "Lines ",
-        "Difference",
-        "Xero contact",
-        right=[month, "Lines", previous, "Lines ", "Difference"],
-        title=f"What changed: {month} against {report.previous_month.label}",
-    )
-    for r in report.rows:
-        grid.add_row(
-            escape(r.client),
-            f"[{STYLES[r.change.value]}]{r.change.value}[/]"
-            + (" [bold yellow]outstanding[/]" if r.outstanding else ""),
-            money(r.amount),
-            str(r.line_count),
-            money(r.previous_amount),
-            str(r.previous_line_count),
-            signed(r.difference),
-            contact_cell(r.link, r.client),
+    title = f"What changed: {month} against {report.previous_month.label}"
+    changes = {kind: screen.styled((kind, style)) for kind, style in STYLES.items()}
+    late = screen.styled((" outstanding", "bold yellow"))
+    rows = [
+        (
+            visible(r.client),
+            screen.join(changes[r.change.value], late)
+            if r.outstanding
+            else changes[r.change.value],
+            r,
         )
-    render(grid)
-    totals = table(
-        "Change",
-        "Clients",
-        month,
-        report.previous_month.label,
-        "Difference",
-        right=["Clients", month, report.previous_month.label, "Difference"],
-        title="Totals by change type",
+        for r in report.rows
+    ]
+    grid = Table(
+        [
+            Column("Client", flexible=True),
+            Column("Change"),
+            Column(month, right=True),
+            Column("Lines", right=True),
+            Column(previous, right=True),
+            Column("Lines ", right=True),
+            Column("Difference", right=True),
+            Column("Xero contact", flexible=True),
+        ],
+        title,
     )
-    for t in report.totals:
-        totals.add_row(
-            t.change.value,
-            str(t.clients),
-            money(t.amount),
-            money(t.previous_amount),
-            signed(t.difference),
-        )
-    totals.add_section()
-    totals.add_row(
-        "[bold]all[/]",
-        f"[bold]{len(report.rows)}[/]",
-        f"[bold]{money(report.amount)}[/]",
-        f"[bold]{money(report.previous_amount)}[/]",
-        f"[bold]{signed(report.amount - report.previous_amount)}[/]",
+    grid.section(
+        [
+            (
+                name,
+                change,
+                money(r.amount),
+                str(r.line_count),
+                money(r.previous_amount),
+                str(r.previous_line_count),
+                signed(r.difference),
+                contact(screen, r.link, r.client),
+            )
+            for name, change, r in rows
+        ]
     )
-    render(totals)
+
+    def blocks() -> Iterator[tuple[Cell, Sequence[Cell]]]:
+        for name, change, r in rows:
+            yield (
+                f"{name}  {visible(r.reference)}",
+                (
+                    screen.join(change, f"  {signed(r.difference)}"),
+                    f"{month}: {money(r.amount)} · {plural(r.line_count, 'line')}",
+                    f"{previous}: {money(r.previous_amount)} · "
+                    f"{plural(r.previous_line_count, 'line')}",
+                    screen.join(
+                        screen.styled(("Xero: ", "dim")), contact(screen, r.link, r.client)
+                    ),
+                ),
+            )
+
+    screen.table(grid, lambda: stacked(screen, title, blocks()))
+    screen.add([""])
+    totals = Table(
+        [
+            Column("Change"),
+            Column("Clients", right=True),
+            Column(month, right=True),
+            Column(report.previous_month.label, right=True),
+            Column("Difference", right=True),
+        ],
+        "Totals by change type",
+    )
+    totals.section(
+        [
+            (
+                t.change.value,
+                f"{t.clients:,}",
+                money(t.amount),
+                money(t.previous_amount),
+                signed(t.difference),
+            )
+            for t in report.totals
+        ]
+    )
+    everything = (
+        "all",
+        f"{len(report.rows):,}",
+        money(report.amount),
+        money(report.previous_amount),
+        signed(report.amount - report.previous_amount),
+    )
+    totals.section([tuple(screen.styled((cell, "bold")) for cell in everything)])
+    screen.table(
+        totals,
+        lambda: stacked(
+            screen,
+            "Totals by change type",
+            (
+                (
+                    f"{t.change.value}: {plural(t.clients, 'client')}",
+                    (
+                        f"{month}: {money(t.amount)}",
+                        f"{report.previous_month.label}: {money(t.previous_amount)}",
+                        f"difference: {signed(t.difference)}",
+                    ),
+                )
+                for t in report.totals
+            ),
+            [
+                f"all: {plural(len(report.rows), 'client')} · {everything[2]} "
+                f"(was {everything[3]}) · {everything[4]}"
+            ],
+        ),
+    )
+    screen.show()
     attention(report.rows, always=False)
     _outstanding_note(report)
 

@@ -7,9 +7,18 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from socketcli.cli.context import state
-from socketcli.cli.options import AmountsJsonOption, CsvOption, MonthOption, billing_month
+from socketcli.cli.options import (
+    AmountsJsonOption,
+    CsvOption,
+    MonthOption,
+    NoPagerOption,
+    billing_month,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from socketcli.cli.screen import Cell
     from socketcli.services.plan import PlanReport, PlanRow
 
 CSV_HEADER = [
@@ -30,20 +39,23 @@ def show(
     month: MonthOption = None,
     json_: AmountsJsonOption = False,
     csv_: CsvOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """Show the plan for a month: one row per client with amount, lines and Xero contact."""
     from socketcli.cli.output import Format, choose_format, emit_csv, emit_json
+    from socketcli.cli.screen import working
     from socketcli.services.plan import show_plan
 
     fmt = choose_format(json_, csv_)
     st = state(ctx)
-    report = show_plan(st.read, st.clock, billing_month(month))
+    with working("Reading the plan", quiet=st.quiet):
+        report = show_plan(st.read, st.clock, billing_month(month))
     if fmt is Format.JSON:
         emit_json(_document(report))
     elif fmt is Format.CSV:
         emit_csv(CSV_HEADER, _csv_rows(report))
     else:
-        _table(report)
+        _table(report, no_pager=no_pager or st.no_pager)
 
 
 def _document(report: PlanReport) -> dict[str, Any]:
@@ -95,46 +107,76 @@ def _csv_rows(report: PlanReport) -> Any:
     )
 
 
-def _table(report: PlanReport) -> None:
-    from socketcli.cli.output import attention, contact_cell, escape, money, plural, table
-    from socketcli.cli.output import show as render
+def _table(report: PlanReport, *, no_pager: bool) -> None:
+    """One row per client, the totals, then the outstanding clients; stacked where the
+    columns cannot fit the terminal, through the pager where it is longer than it."""
+    from socketcli.cli.output import attention, plural
+    from socketcli.cli.screen import Column, Screen, Table, contact, money, stacked, visible
 
-    grid = table(
-        "Client",
-        "Reference",
-        "Amount",
-        "Lines",
-        "Xero contact",
-        right=["Amount", "Lines"],
-        title=f"Billing plan for {report.month.label} ({'finalised' if report.finalised else 'draft'})",
+    screen = Screen.for_stdout(no_pager=no_pager)
+    title = (
+        f"Billing plan for {report.month.label} ({'finalised' if report.finalised else 'draft'})"
     )
-    for r in report.rows:
-        grid.add_row(
-            escape(r.client),
-            escape(r.reference),
-            money(r.amount),
-            str(r.line_count),
-            contact_cell(r.link, r.client),
-        )
-    grid.add_section()
-    grid.add_row(
-        f"[bold]{plural(len(report.rows), 'client')}[/]",
-        "",
-        f"[bold]{money(report.total)}[/]",
-        f"[bold]{report.line_count}[/]",
-        "",
+    clients = [
+        (visible(r.client), visible(r.reference), r) for r in (*report.rows, *report.outstanding)
+    ]
+    mark = screen.styled((" (outstanding)", "bold yellow"))
+    total = (plural(len(report.rows), "client"), money(report.total), f"{report.line_count:,}")
+    grid = Table(
+        [
+            Column("Client", flexible=True),
+            Column("Reference"),
+            Column("Amount", right=True),
+            Column("Lines", right=True),
+            Column("Xero contact", flexible=True),
+        ],
+        title,
     )
-    if report.outstanding:
-        grid.add_section()
-        for r in report.outstanding:
-            grid.add_row(
-                f"{escape(r.client)} [bold yellow](outstanding)[/]",
-                escape(r.reference),
+    grid.section(
+        [
+            (name, reference, money(r.amount), str(r.line_count), contact(screen, r.link, r.client))
+            for name, reference, r in clients[: len(report.rows)]
+        ]
+    )
+    grid.section([(screen.styled((total[0], "bold")), "", *total[1:], "")])
+    grid.section(
+        [
+            (
+                screen.join(name, mark),
+                reference,
                 money(r.amount),
                 str(r.line_count),
-                contact_cell(r.link, r.client),
+                contact(screen, r.link, r.client),
             )
-    render(grid)
+            for name, reference, r in clients[len(report.rows) :]
+        ]
+    )
+
+    def blocks() -> Iterator[tuple[Cell, Sequence[Cell]]]:
+        for name, reference, r in clients:
+            head = f"{name}  {reference}"
+            if r.outstanding:
+                head += mark.text
+            yield (
+                head,
+                (
+                    f"{money(r.amount)} · {plural(r.line_count, 'line')}",
+                    screen.join(
+                        screen.styled(("Xero: ", "dim")), contact(screen, r.link, r.client)
+                    ),
+                ),
+            )
+
+    screen.table(
+        grid,
+        lambda: stacked(
+            screen,
+            title,
+            blocks(),
+            [f"{total[0]} · {total[1]} · {plural(report.line_count, 'line')}"],
+        ),
+    )
+    screen.show()
     attention((*report.rows, *report.outstanding), always=True, total=report.needing_attention)
     if report.outstanding:
         from socketcli.cli.output import say
