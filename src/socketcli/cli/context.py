@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class State:
-    db: Path | None = None
+    #: --db: a path, or an explicit URL (bootstrap tells them apart).
+    db: str | Path | None = None
     playground: bool = False
     _wiring: Wiring | None = field(default=None, repr=False)
 

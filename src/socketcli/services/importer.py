@@ -967,16 +967,20 @@ def import_csv(
     are written in the unit of work's one transaction, or none (ImportFailed lists why).
 
     With `dry_run`, the report says what would change and nothing is written.
-    """
-    with store(write=True) as uow:
-        problems = _Problems()
-        sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
-        for index, path in enumerate(files):
-            problems.order.setdefault(str(path), index)
-            sheet = _read(path, problems)
-            if sheet is not None:
-                sheets[sheet.kind].append(sheet)
 
+    The files are read and parsed before the store's write lock is taken, so another command
+    waits only for the checks against the store and the writing; a dry run takes no write
+    lock at all.
+    """
+    problems = _Problems()
+    sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
+    for index, path in enumerate(files):
+        problems.order.setdefault(str(path), index)
+        sheet = _read(path, problems)
+        if sheet is not None:
+            sheets[sheet.kind].append(sheet)
+
+    with store(write=not dry_run) as uow:
         # What the store holds of what the files name, read set-based.
         proposal_rows = [row for sheet in sheets[Kind.PROPOSALS] for row in sheet.rows]
         wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
