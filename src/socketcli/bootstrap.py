@@ -114,9 +114,12 @@ class Wiring:
             self._engine = open_engine(self.location, create=create, busy_timeout=self.busy_timeout)
         return self._engine
 
-    def uow(self, *, write: bool = False, create: bool = False) -> UnitOfWork:
+    def uow(
+        self, *, write: bool = False, create: bool = False, optimistic: bool = False
+    ) -> UnitOfWork:
         engine = self.engine(create=create)
-        return sql_store(engine, self.clock, location=self.location.describe())(write=write)
+        opener = sql_store(engine, self.clock, location=self.location.describe())
+        return opener(write=write, optimistic=optimistic)
 
     def create(self) -> None:
         """Create the store, or bring an existing one to the newest schema."""
@@ -267,8 +270,10 @@ def sql_store(engine: Engine, clock: Clock, *, location: str = "") -> OpenStore:
     """The services' `OpenStore` on an engine: each call opens a SQL unit of work."""
     from socketcli.adapters.store.uow import SqlUnitOfWork
 
-    def open_store(*, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock, write=write, location=location)
+    def open_store(*, write: bool = False, optimistic: bool = False) -> SqlUnitOfWork:
+        # Optimistic: a deferred BEGIN; SQLite takes the write lock at the first write and
+        # refuses it at once (StoreBusy) when another connection committed since the reads.
+        return SqlUnitOfWork(engine, clock, write=write and not optimistic, location=location)
 
     return open_store
 

@@ -38,10 +38,10 @@ class State:
 
     _announced: bool = field(default=False, repr=False)
 
-    def store(self, *, write: bool = False) -> UnitOfWork:
+    def store(self, *, write: bool = False, optimistic: bool = False) -> UnitOfWork:
         """Open a unit of work (the services' `OpenStore`); the first says so when the store
         is the playground."""
-        uow = self.wiring.uow(write=write)
+        uow = self.wiring.uow(write=write, optimistic=optimistic)
         self.announce()
         return uow
 
