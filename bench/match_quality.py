@@ -19,6 +19,10 @@ an archived contact never. Then prints:
 - with --sweep, precision and recall at thresholds 80 to 98.
 
 Targets (from the issue): precision at least 99% at the default threshold, top-3 at least 97%.
+
+Then, unless --no-real, the labelled real names of ../shared/matching-dev scored by
+bench/match_real.py (top-1, top-3, --auto precision and recall per set, beside the best
+rapidfuzz baselines computed in the same run); see bench/README.md.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
 import match_data  # noqa: E402  (bench/match_data.py, next to this file)
+import match_real  # noqa: E402  (bench/match_real.py, next to this file)
 
 from socketcli.domain.matching import (  # noqa: E402  (the repository's own source)
     AUTO_MARGIN,
@@ -192,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--data", type=Path, default=match_data.DATA, help="the CSVs' folder")
     parser.add_argument("--regenerate", action="store_true", help="write the CSVs again first")
+    parser.add_argument(
+        "--no-real", action="store_true", help="skip the labelled real names (match_real.py)"
+    )
+    parser.add_argument(
+        "--real-data", type=Path, default=match_real.DATA, help="the labelled real names' folder"
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.threshold <= 100 or args.margin < 0:
         parser.error("--threshold must be 0 to 100 and --margin at least 0")
@@ -378,6 +389,11 @@ def main(argv: list[str] | None = None) -> int:
                 f"{pct(right, whole.with_contact):>7} {pct(left, len(absent)):>11}"
             )
     met = precision >= PRECISION_TARGET and top3 >= TOP3_TARGET
+    if not args.no_real and args.real_data.is_dir():
+        print(f"\nLabelled real names ({args.real_data}):")
+        folders = sorted(p for p in args.real_data.iterdir() if p.is_dir())
+        results = [match_real.score_set(folder) for folder in folders]
+        match_real.report(results)  # printed beside the baselines; not (yet) a gate
     return 0 if met else 1
 
 

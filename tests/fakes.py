@@ -135,6 +135,8 @@ class FakeSnapshot:
     invoices: tuple[InvoiceDocument, ...]
     finalised_by: str
     finalised_at: datetime
+    #: (client id, service id) of every plan line in force when it was frozen or added to
+    services: frozenset[tuple[int, int]] = frozenset()
 
     @property
     def total(self) -> Decimal:
@@ -277,6 +279,23 @@ class FakePlanReader:
                 )
             )
         return found
+
+    def unfrozen_lines(self, month: Month) -> list[BillableLine]:
+        snapshot = self._state.snapshots.get(month)
+        if snapshot is None:
+            return []
+        return [
+            line
+            for line in self.billable_lines(month, month)
+            if (line.client_id, self._state.lines[line.line_id].service_id) not in snapshot.services
+        ]
+
+    def in_force(self, month: Month) -> frozenset[tuple[int, int]]:
+        """(client id, service id) of every plan line in force in `month` (a fake's extra)."""
+        return frozenset(
+            (line.client_id, self._state.lines[line.line_id].service_id)
+            for line in self.billable_lines(month, month)
+        )
 
     def billing_totals(
         self, months: Sequence[Month], settings: PracticeSettings
@@ -551,7 +570,9 @@ class FakeSnapshots(_Repository):
             raise ValueError(f"{month} is already frozen (the store's primary key refuses it)")
         for invoice in invoices:
             to_minor(invoice.total)  # pennies, or the store refuses it
-        self.state.snapshots[month] = FakeSnapshot(month, tuple(invoices), finalised_by, self.now())
+        self.state.snapshots[month] = FakeSnapshot(
+            month, tuple(invoices), finalised_by, self.now(), self._uow.plan.in_force(month)
+        )
 
     def append(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
         snapshot = self.state.snapshots.get(month)
@@ -559,7 +580,11 @@ class FakeSnapshots(_Repository):
             raise ValueError(f"{month} is not finalised: there is no snapshot to add to")
         for invoice in invoices:
             to_minor(invoice.total)  # pennies, or the store refuses it
-        self.state.snapshots[month] = replace(snapshot, invoices=(*snapshot.invoices, *invoices))
+        self.state.snapshots[month] = replace(
+            snapshot,
+            invoices=(*snapshot.invoices, *invoices),
+            services=snapshot.services | self._uow.plan.in_force(month),
+        )
 
     def thaw(self, month: Month) -> None:
         self.state.snapshots.pop(month, None)

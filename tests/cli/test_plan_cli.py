@@ -101,8 +101,10 @@ def test_show_has_a_row_per_client_billed_and_the_total(socket, practice):
     assert "not linked" in acme
     assert "Beta Bakery" not in result.stdout
     assert "1 client " in result.stdout
+    # BETA, not linked either, is billed in January: it needs attention all the same.
     assert result.stderr.strip().splitlines()[-1] == (
-        "⚠ 1 client needs attention (1 not linked): fix with `socket contacts match`."
+        "⚠ 2 clients need attention (1 not linked, 1 not billed this month): fix with "
+        "`socket contacts match`."
     )
 
 
@@ -152,7 +154,7 @@ def test_show_csv_has_a_header_and_a_row_per_client(socket, practice):
         ("ACME", "Acme Ltd", "225.00", "2"),
         ("BETA", "Beta Bakery", "120.00", "1"),
     ]
-    assert set(rows[0]) == SHOW_CLIENT_FIELDS
+    assert set(rows[0]) == SHOW_CLIENT_FIELDS | {"outstanding"}
     assert rows[0]["xero_contact"] == ""
 
 
@@ -176,7 +178,14 @@ def test_the_default_month_is_next_month_after_the_first(socket, practice):
 
 
 def test_json_and_csv_together_is_a_usage_error(socket, practice):
-    assert "choose one of --json and --csv" in socket.usage_error("plan", "show", "--json", "--csv")
+    # With --json on the command line, the usage error is the JSON error object too.
+    result = socket.exits("plan", "show", "--json", "--csv", code=2)
+    assert result.stdout == ""
+    assert json.loads(result.stderr)["error"] == {
+        "code": "usage",
+        "exit_code": 2,
+        "message": "Invalid value: choose one of --json and --csv",
+    }
 
 
 @pytest.mark.parametrize("month", ["2026-13", "nov", "11-2026"])
@@ -257,7 +266,7 @@ def test_diff_json_has_every_field(socket, practice):
 def test_diff_csv(socket, practice):
     rows = socket.csv("plan", "diff", "--month", "2027-02")
 
-    assert set(rows[0]) == DIFF_CLIENT_FIELDS
+    assert set(rows[0]) == DIFF_CLIENT_FIELDS | {"outstanding"}
     assert [(r["reference"], r["change"], r["amount"], r["previous_amount"]) for r in rows] == [
         ("ACME", "unchanged", "225.00", "225.00"),
         ("BETA", "ceased", "0.00", "120.00"),
@@ -351,10 +360,12 @@ def test_preview_json_is_the_invoice_xero_will_receive(socket, practice):
 def test_preview_table(socket, practice):
     result = socket.ok("plan", "preview", "Acme Ltd")
 
-    assert "Invoice to Acme Ltd" in result.stdout
-    assert "not linked: a new Xero contact will be created" in result.stdout
-    assert "Date 01 Dec 2026   Due 15 Dec 2026 (14 days after the invoice date)" in result.stdout
-    assert "Reference ACME Dec 2026" in result.stdout
+    # The heading on stderr; stdout is only the invoice's lines.
+    assert "Invoice to Acme Ltd" in result.stderr
+    assert "not linked: a new Xero contact will be created" in result.stderr
+    assert "Date 01 Dec 2026   Due 15 Dec 2026 (14 days after the invoice date)" in result.stderr
+    assert "Reference ACME Dec 2026" in result.stderr
+    assert "Invoice to" not in result.stdout
     payroll = next(line for line in result.stdout.splitlines() if "Payroll" in line)
     assert payroll.split()[-6:] == ["3", "25.00", "210", "account", "default", "75.00"]
     total = next(line for line in result.stdout.splitlines() if "Total" in line)
@@ -524,8 +535,9 @@ def test_approve_finalises_the_month_and_moves_on_to_the_next(socket, practice):
     assert result.stderr.splitlines() == [
         "Dec 2026: 1 client, 1 invoice, 225.00.",
         "Since Nov 2026: 0 new, 0 expanded, 0 contracted, 0 ceased.",
-        "1 client not linked to a Xero contact: at posting, Xero uses its active contact of "
-        "the same name or creates one (choose first with `socket contacts match`).",
+        "1 client not linked to a Xero contact: at posting, each is linked to the active Xero "
+        "contact of its name, or one is created for it (choose first with `socket contacts "
+        "match`).",
         "Finalised the plan for Dec 2026: 1 invoice, 225.00.",
         "Dec 2026 posts on 01 Dec 2026 (Europe/London): `socket plan post` sends it from then.",
     ]

@@ -186,3 +186,37 @@ def test_a_month_finalised_before_0005_reads_back_with_its_clients_details(
     assert [(x.account_code, x.line_amount, x.tracking) for x in invoice.lines] == [
         ("200", Decimal("150.00"), (("Region", "North"),))
     ]
+
+
+def test_a_month_finalised_before_0006_keeps_its_outstanding_clients_by_client(
+    tmp_path: Path,
+) -> None:
+    """Proves: 0006 records, for a month finalised before it, every service a client it froze
+    has in force there; so its frozen client has nothing outstanding, even a service it has
+    now and did not bill (the old rule), and a client it froze nothing for stays outstanding."""
+    path = tmp_path / "old.db"
+    store_at(path, "0005")
+    engine = create_store_engine(StoreLocation.for_path(path))
+    with engine.begin() as connection:
+        for statement in (
+            f"INSERT INTO clients (id, reference, name, email, created_at, updated_at) VALUES (1, 'CITY', 'City Limousines', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO clients (id, reference, name, email, created_at, updated_at) VALUES (2, 'LATE', 'Late Ltd', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO services (id, name, billing_method, alignment_eligible, created_at, updated_at) VALUES (1, 'Bookkeeping', 'monthly', 0, '{NOW}', '{NOW}')",
+            f"INSERT INTO services (id, name, billing_method, alignment_eligible, created_at, updated_at) VALUES (2, 'Payroll', 'monthly', 0, '{NOW}', '{NOW}')",
+            f"INSERT INTO proposals (id, reference, client_id, status, start_date, title, created_at, updated_at) VALUES (1, 'P1', 1, 'accepted', '2026-12-01', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO proposals (id, reference, client_id, status, start_date, title, created_at, updated_at) VALUES (2, 'P2', 2, 'accepted', '2026-12-01', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO proposal_lines (proposal_id, service_id, position, description, quantity, unit_price_minor, amount_minor, billing_method, start_month, anchor_month, charges_alignment, period_months, start_ordinal, anchor_ordinal, created_at) VALUES (1, 1, 0, '', '1', 15000, 15000, 'monthly', '2026-12', '2026-12', 0, 1, 24323, 24323, '{NOW}')",
+            f"INSERT INTO proposal_lines (proposal_id, service_id, position, description, quantity, unit_price_minor, amount_minor, billing_method, start_month, anchor_month, charges_alignment, period_months, start_ordinal, anchor_ordinal, created_at) VALUES (1, 2, 1, '', '1', 2500, 2500, 'monthly', '2026-12', '2026-12', 0, 1, 24323, 24323, '{NOW}')",
+            f"INSERT INTO proposal_lines (proposal_id, service_id, position, description, quantity, unit_price_minor, amount_minor, billing_method, start_month, anchor_month, charges_alignment, period_months, start_ordinal, anchor_ordinal, created_at) VALUES (2, 2, 0, '', '2', 2500, 5000, 'monthly', '2026-12', '2026-12', 0, 1, 24323, 24323, '{NOW}')",
+            f"INSERT INTO plan_snapshots (month, status, total_minor, invoice_count, finalised_at, finalised_by) VALUES ('2026-12', 'finalised', 15000, 1, '{NOW}', 'partner')",
+            "INSERT INTO snapshot_invoices (id, month, client_id, kind, invoice_date, due_date, reference, contact_name, branding_theme, total_minor, line_count) VALUES (1, '2026-12', 1, 'recurring', '2026-12-01', '2026-12-20', 'CITY Dec 2026', 'City Limousines', '', 15000, 1)",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+
+    engine = open_engine(StoreLocation.for_path(path))
+
+    assert current_revision(engine) == HEAD_REVISION
+    with SqlUnitOfWork(engine, FixedClock(datetime(2026, 11, 21, tzinfo=UTC))) as uow:
+        late = uow.plan.unfrozen_lines(Month(2026, 12))
+    assert [(line.client_id, line.service_name) for line in late] == [(2, "Payroll")]

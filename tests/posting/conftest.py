@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import Engine
 
 from socketcli.adapters.store.database import StoreLocation, open_engine
-from socketcli.adapters.xero.gateway import XeroPythonGateway
+from socketcli.adapters.xero.gateway import RetryPolicy, XeroPythonGateway
 from socketcli.bootstrap import sql_reader, sql_store
 from socketcli.domain.months import Month
 from socketcli.domain.posting import BATCH
@@ -32,6 +32,9 @@ MADE = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 DECEMBER = Month(2026, 12)
 #: December posts from 00:00 on its 1st in London (UTC in winter).
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+#: The gateway's timeouts in these tests: short, so that a "late" answer costs little, yet
+#: long enough that a busy machine's ordinary answer is never taken for a timeout.
+POLICY = RetryPolicy(connect_timeout=2.0, read_timeout=1.0)
 #: Clients added to the playground so that December is more than one batch (38 + 20 = 58).
 EXTRA_CLIENTS = 20
 
@@ -70,7 +73,7 @@ def xero(tmp_path: Path) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def gateway(xero: Sandbox) -> XeroPythonGateway:
-    return gateway_for(xero, FakeSleep())
+    return gateway_for(xero, FakeSleep(), policy=POLICY)
 
 
 def grown(practice: Practice, extra: int = EXTRA_CLIENTS) -> list[str]:

@@ -31,6 +31,12 @@ def test_a_late_start_is_outstanding_in_december_and_posted_on_its_own(socket: S
     assert "LATE01" not in [row["reference"] for row in document["clients"]]
     diffed = socket.json("--playground", "plan", "diff", "--month", "2026-12")
     assert diffed["outstanding"] == ["LATE01"]
+    rows = socket.csv("--playground", "plan", "show", "--month", "2026-12")
+    assert rows[-1]["reference"] == "LATE01"
+    assert rows[-1]["outstanding"] == "yes"
+    assert {row["outstanding"] for row in rows[:-1]} == {""}
+    diff_rows = socket.csv("--playground", "plan", "diff", "--month", "2026-12")
+    assert [r["reference"] for r in diff_rows if r["outstanding"] == "yes"] == ["LATE01"]
     january = socket.json("--playground", "plan", "diff", "--month", "2027-01")
     assert {r["reference"]: r["change"] for r in january["clients"]}["LATE01"] == "unchanged"
 

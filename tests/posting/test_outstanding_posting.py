@@ -80,3 +80,52 @@ def test_a_late_start_is_frozen_into_its_month_and_posted_exactly_once(
     assert len(in_xero(xero)) == count + 1
     status = posting_status(practice.store, practice.clock, DECEMBER)
     assert {row.state for row in status.rows} == {"posted"}
+
+
+def test_a_service_added_to_a_frozen_client_posts_once_as_its_own_invoice(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
+) -> None:
+    """Proves: on SQLite and through Xero, management accounts backdated into December for CLI001
+    (which December froze with its bookkeeping) is outstanding on its own invoice `CLI001 Dec
+    2026 late`, posted once next to the month's own CLI001 invoice; the frozen invoice is
+    unchanged, and a second late service later gets `late 2`."""
+    approve_december(practice)
+    with practice.read() as reader:
+        (frozen,) = reader.finalised_invoices(DECEMBER, client_id=1)
+    add_proposal(
+        practice.store,
+        "PLATE-PAY",
+        "CLI001",
+        [LineSpec.parse("Management accounts=2x30")],
+        start=date(2026, 12, 1),
+        accept_with=practice.clock,
+    )
+
+    shown = show_plan(practice.read, practice.clock, DECEMBER)
+    assert [(r.reference, r.amount) for r in shown.outstanding] == [("CLI001", Decimal("60.00"))]
+    review = freeze_outstanding(practice.store, practice.clock, DECEMBER)
+    assert [(d.reference, d.total) for d in review.invoices] == [
+        ("CLI001 Dec 2026 late", Decimal("60.00"))
+    ]
+    practice.clock.at = FIRST_OF_DECEMBER
+    report = post(practice.store, lambda: nullcontext(gateway), practice.clock, month=DECEMBER)
+
+    assert report.error is None, report.error
+    held = in_xero(xero)
+    assert held[frozen.reference] == 1
+    assert held["CLI001 Dec 2026 late"] == 1
+    assert set(held.values()) == {1}
+    with practice.read() as reader:
+        again = reader.finalised_invoices(DECEMBER, client_id=1)
+    assert again[0] == frozen
+
+    add_proposal(
+        practice.store,
+        "PLATE-VAT",
+        "CLI001",
+        [LineSpec.parse("Self assessment tax return=45")],
+        start=date(2026, 12, 1),
+        accept_with=practice.clock,
+    )
+    second = review_outstanding(practice.store, practice.clock, DECEMBER)
+    assert [d.reference for d in second.invoices] == ["CLI001 Dec 2026 late 2"]

@@ -22,7 +22,7 @@ from socketcli.sandbox import Sandbox
 from socketcli.services.contacts import link
 from socketcli.services.plan import approve_plan
 from socketcli.services.posting import IN_FLIGHT_GRACE, StillInFlight, post, posting_status
-from tests.posting.conftest import Practice
+from tests.posting.conftest import POLICY, Practice
 
 DECEMBER = Month(2026, 12)
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)  # 00:00 in London, in winter
@@ -183,7 +183,9 @@ def test_a_request_xero_is_still_working_on_is_not_sent_again_by_the_next_run(
     with StillInFlight; after the grace the next run finds them all, each once."""
     docs = approved(practice)
     practice.clock.at = FIRST_OF_DECEMBER
-    xero.add_fault(path="/Invoices", method="PUT", delay=1.0)  # slow work, past 0.4 s
+    xero.add_fault(
+        path="/Invoices", method="PUT", delay=POLICY.read_timeout + 0.6
+    )  # slow work, past the timeout
 
     first = post(practice.store, lambda: nullcontext(gateway), practice.clock)
     again = post(practice.store, lambda: nullcontext(gateway), practice.clock)

@@ -10,7 +10,6 @@ from tests.runner import Socket
 
 def test_the_playground_month_end_approve_post_status(socket: Socket) -> None:
     socket.ok("playground")
-    socket.ok("--playground", "xero", "connect")
     socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
     approved = socket.ok("--playground", "plan", "approve", "--yes")
     assert "Finalised the plan for Dec 2026: 38 invoices" in approved.stderr
@@ -22,8 +21,11 @@ def test_the_playground_month_end_approve_post_status(socket: Socket) -> None:
     on_the_first = socket.using(env={"SOCKET_NOW": "2026-12-01T00:00:00+00:00"})
     posted = on_the_first.ok("--playground", "plan", "post", "--json")
     document = json.loads(posted.stdout)
+    assert "Playground: connected to the sandbox's Demo Practice Ltd first" in posted.stderr
     assert len(document["posted"]) == 38
     assert document["failed"] == []
+    assert document["contacts_created"] >= 1  # the playground's clients with no contact
+    assert document["contacts_linked"] >= document["contacts_created"]
 
     status = on_the_first.json("--playground", "plan", "status")
     assert {row["state"] for row in status["invoices"]} == {"posted"}
@@ -91,7 +93,15 @@ def test_with_plan_mode_auto_nothing_finalises_before_the_first(socket: Socket) 
     assert socket.json("--playground", "plan", "show")["status"] == "draft"
 
 
-def test_the_playground_not_yet_connected_says_the_playground_command(socket: Socket) -> None:
+def test_the_playground_connects_its_sandbox_by_itself_on_first_use(socket: Socket) -> None:
     socket.ok("playground")
-    message = socket.fails("--playground", "sync", code=6, chatty=True)
-    assert "`socket --playground xero connect`" in message
+    before = socket.fails("--playground", "xero", "status", code=6, chatty=True)
+    assert "the playground connects to its sandbox by itself" in before
+
+    synced = socket.ok("--playground", "sync")
+
+    assert "Playground: connected to the sandbox's Demo Practice Ltd first" in synced.stderr
+    after = socket.ok("--playground", "xero", "status")
+    assert "Demo Practice Ltd" in after.stdout + after.stderr
+    again = socket.ok("--playground", "sync")
+    assert "connected to the sandbox" not in again.stderr

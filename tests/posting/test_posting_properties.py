@@ -22,15 +22,16 @@ from tests.fakes import FakeClock, FakeSleep
 from tests.posting.conftest import (
     FIRST_OF_DECEMBER,
     MADE,
+    POLICY,
     Practice,
     grown,
     in_xero,
     states,
 )
-from tests.sync.sync_helpers import DEMO_CONTACTS, FAST, gateway_for
+from tests.sync.sync_helpers import DEMO_CONTACTS, gateway_for
 
-SHORT = FAST.read_timeout / 4  # answered in time
-LONG = FAST.read_timeout + 0.1  # past the gateway's read timeout
+SHORT = POLICY.read_timeout / 4  # answered in time
+LONG = POLICY.read_timeout + 0.1  # past the gateway's read timeout
 
 #: One fault, as the sandbox strikes it: before the work, during it, or after it.
 FAULTS: list[dict[str, Any]] = [
@@ -103,7 +104,7 @@ def test_any_faults_then_reruns_until_no_error_leave_every_invoice_exactly_once(
             practice.clock.at = FIRST_OF_DECEMBER
             for method, fault, count in faults:
                 xero.add_fault(path="/Invoices", method=method, count=count, **fault)
-            gateway = gateway_for(xero, FakeSleep())
+            gateway = gateway_for(xero, FakeSleep(), policy=POLICY)
 
             for run in range(RUNS):
                 report = post(practice.store, lambda: nullcontext(gateway), practice.clock)

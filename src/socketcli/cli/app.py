@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -25,8 +27,52 @@ from socketcli.cli import (
 from socketcli.cli.context import State
 
 
+def asks_json(args: Sequence[str]) -> bool:
+    """Whether the command line asks for JSON (`--json` before any `--`)."""
+    for word in args:
+        if word == "--":
+            return False
+        if word == "--json":
+            return True
+    return False
+
+
 class SocketGroup(TyperGroup):
-    """Turns the project's errors into `error: ...` on stderr and the error's exit code."""
+    """The one way a run fails: the project's errors (`SocketError`, and `output.Failed` for a
+    failure found after a report is printed) become `error: ...` on stderr and the error's
+    exit code; with --json, the JSON error object on stderr instead (`output.fail`), and
+    usage errors too."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from socketcli.cli.output import errors_as_json
+
+        words = list(sys.argv[1:] if args is None else args)
+        as_json = asks_json(words)
+        errors_as_json(as_json)
+        if not (as_json and standalone_mode):
+            return super().main(words, prog_name, complete_var, standalone_mode, **extra)
+        # With --json even the parser's errors (an unknown option, --json with --csv) are
+        # the JSON object: run without click's standalone handling, and do its part here.
+        from typer._click.exceptions import ClickException
+
+        from socketcli.cli.output import fail
+
+        try:
+            code = super().main(words, prog_name, complete_var, False, **extra)
+        except ClickException as failure:
+            fail(failure.format_message(), failure.exit_code, "usage")
+            code = failure.exit_code
+        except typer.Abort:
+            fail("aborted", 1, "aborted")
+            code = 1
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
         from socketcli.domain.errors import SocketError
@@ -34,9 +80,9 @@ class SocketGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except SocketError as failure:
-            from socketcli.cli.output import error
+            from socketcli.cli.output import fail
 
-            error(str(failure))
+            fail(str(failure), failure.exit_code, getattr(failure, "code", None))
             raise typer.Exit(failure.exit_code) from None
         finally:
             state = ctx.obj
@@ -52,7 +98,7 @@ app = typer.Typer(
         "month, and post approved invoices to Xero exactly once."
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -111,7 +111,9 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
         ]
         emit_json(document)
         return
-    facts = table("Field", "Value", title=f"{detail.client.name} ({detail.client.reference})")
+    facts = table(
+        "Field", "Value", title=f"{escape(detail.client.name)} ({escape(detail.client.reference)})"
+    )
     for key, value in client_json(detail.client).items():
         facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
     show(facts)
@@ -123,7 +125,10 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
             if line.end is None
         )
         proposals.add_row(
-            proposal.reference, proposal.status.value, str(proposal.start_date or ""), in_force
+            escape(proposal.reference),
+            proposal.status.value,
+            str(proposal.start_date or ""),
+            in_force,
         )
     show(proposals)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -63,14 +63,34 @@ class State:
 
         return setting_values(self.store)
 
+    @contextmanager
     def xero(
-        self, settings: Mapping[str, str], *, announce: bool = True
-    ) -> AbstractContextManager[XeroAccess]:
+        self, settings: Mapping[str, str], *, announce: bool = True, connect: bool = True
+    ) -> Iterator[XeroAccess]:
         """Xero for this command; in playground mode the sandbox, and (with `announce`) a line
-        on stderr that says so."""
+        on stderr that says so. With `connect`, a playground not connected yet connects to
+        its sandbox first, as `socket --playground xero connect` would (nothing to ask)."""
         from socketcli.cli.output import say
 
-        return self.wiring.xero(settings, say=say, announce=announce)
+        with self.wiring.xero(settings, say=say, announce=announce) as xero:
+            if connect and xero.playground and not xero.tenant_id:
+                self._connect_playground(xero)
+            yield xero
+
+    def _connect_playground(self, xero: XeroAccess) -> None:
+        from socketcli.cli.output import say
+        from socketcli.services.xero_connect import connect as connect_organisation
+
+        if self.wiring.xero_tenant_override():
+            return  # SOCKET_XERO_ACCESS_TOKEN names its organisation
+        request = xero.pkce_request(xero.pkce_client_id())
+        token = xero.exchange(request, xero.sandbox_consent(request))
+        report = connect_organisation(self.store, xero.new_connection(token), tenant=None)
+        xero.tenant_id = report.tenant_id
+        say(
+            f"Playground: connected to the sandbox's {report.organisation} first "
+            "(`socket --playground xero disconnect` undoes it)."
+        )
 
     @contextmanager
     def gateway(self) -> Iterator[XeroGateway]:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -17,6 +18,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import typer
+
+from socketcli.domain.errors import SocketError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -58,6 +61,7 @@ def console(*, stderr: bool = False) -> Console:
             width=None if terminal or os.environ.get("COLUMNS") else 200,
             no_color=bool(os.environ.get("NO_COLOR")) or None,
             highlight=False,
+            emoji=False,  # a name like "Acme :tada:" is printed as typed, not as an emoji
             soft_wrap=not terminal,
         )
         _consoles[stderr] = found
@@ -65,8 +69,17 @@ def console(*, stderr: bool = False) -> Console:
 
 
 def say(message: str) -> None:
-    """A message for the person (stderr), never data. Printed as typed: no markup."""
-    console(stderr=True).print(message, markup=False)
+    """A message for the person (stderr), never data. Printed as typed: no markup, and any
+    control character in it made visible (see `visible`)."""
+    console(stderr=True).print(visible(message, lines=True), markup=False)
+
+
+def say_line(text: str) -> None:
+    """One line on stderr exactly as it is, never wrapped nor cut whatever the terminal's
+    width: an address to copy (`xero connect --no-browser`). Control characters made visible."""
+    stream = sys.stderr
+    stream.write(visible(text) + "\n")
+    stream.flush()
 
 
 def note(markup: str) -> None:
@@ -79,14 +92,98 @@ def plural(count: int, noun: str, nouns: str | None = None) -> str:
     return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
 
 
+# -- failures: `error: ...` for people, one JSON object with --json --------------------------
+
+#: The `code` of the JSON error object for each exit code (docs/commands.md, "Exit codes").
+ERROR_CODES = {
+    1: "error",
+    2: "invalid_input",
+    3: "not_found",
+    4: "conflict",
+    5: "store_not_ready",
+    6: "xero_not_authorised",
+    7: "xero_error",
+    8: "xero_day_limit",
+    9: "already_running",
+    10: "xero_differs",
+}
+_errors_as_json = False
+
+
+class Failed(SocketError):
+    """A run that ends in failure after its report is printed (a sync with clients Xero
+    refused, a month Xero holds otherwise than approved): raised so that the one mechanism
+    in `cli/app.py` reports it, as `error: ...` or as the JSON error object."""
+
+    def __init__(self, message: str, exit_code: int, code: str | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.code = code
+
+
+def errors_as_json(on: bool) -> None:
+    """Whether this run reports its failure as a JSON object (the command line has --json)."""
+    global _errors_as_json
+    _errors_as_json = on
+
+
+def fail(message: str, exit_code: int, code: str | None = None) -> None:
+    """Report the failure that ends the run: `error: MESSAGE` on stderr, or with --json one
+    line on stderr, `{"error": {"code": ..., "exit_code": N, "message": ...}}`. The caller
+    then exits with `exit_code`."""
+    if not _errors_as_json:
+        error(message)
+        return
+    document = {
+        "error": {
+            "code": code or ERROR_CODES.get(exit_code, "error"),
+            "exit_code": exit_code,
+            "message": message,
+        }
+    }
+    sys.stdout.flush()
+    sys.stderr.write(json.dumps(document, ensure_ascii=False) + "\n")
+    sys.stderr.flush()
+
+
 def error(message: str) -> None:
-    console(stderr=True).print(f"[bold red]error:[/] {escape(message)}")
+    """`error: MESSAGE` on stderr (the message printed as text: see `escape`)."""
+    from rich.markup import escape as rich_escape
+
+    console(stderr=True).print(f"[bold red]error:[/] {rich_escape(visible(message, lines=True))}")
+
+
+#: What is never sent to the terminal as it is: C0 control characters (ESC among them, which
+#: starts a terminal's escape sequences), DEL, C1 control characters, and Unicode's
+#: bidirectional controls (marks, embeddings, overrides, isolates), which can reorder what a
+#: line shows. Each is shown as its code instead: `\x1b`, `\u202e`.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: The same but for the line feed, in a message of several lines.
+_CONTROL_BUT_LINES = re.compile(
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def _shown(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, lines: bool = False) -> str:
+    """`text` with each control character shown as its code (ESC as `\\x1b`, a right-to-left
+    override as `\\u202e`): text from a user or from Xero can move the cursor, recolour the
+    terminal or reorder a line otherwise. `lines`: a message of several lines, whose line
+    feeds stay."""
+    pattern = _CONTROL_BUT_LINES if lines else _CONTROL
+    return pattern.sub(_shown, text) if pattern.search(text) else text
 
 
 def escape(text: str) -> str:
+    """User or Xero text, to put in markup (a table cell, a styled message): printed as the
+    text it is, whatever it holds (Rich markup such as `[/]` or `[bold]`, control characters)."""
     from rich.markup import escape as rich_escape
 
-    return rich_escape(text)
+    return rich_escape(visible(text))
 
 
 def playground_banner(playground: bool) -> None:
@@ -165,12 +262,35 @@ def _list(items: list[Any], indent: str) -> str:
     return f"[\n{indent}  {inner}\n{indent}]"
 
 
+#: How a spreadsheet recognises a formula (OWASP's "CSV injection"): a cell that starts with
+#: one of these is read as a formula, or as the start of one, by Excel, LibreOffice and Sheets.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """A text cell of a CSV that socket writes: one a spreadsheet would read as a formula
+    (`=HYPERLINK(...)`, `+1`, `-2`, `@SUM`, or one starting with a tab or CR) is prefixed with
+    a single quote, so it is shown as the text it is (OWASP's rule). Amounts and counts are
+    not text and are never changed."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _csv_cell(cell: Any) -> Any:
+    if cell is None:
+        return ""
+    if isinstance(cell, str):
+        return csv_text(cell)
+    return jsonable(cell)
+
+
 def emit_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """CSV on stdout: a header, then a row each; text cells made safe to open in a
+    spreadsheet (`csv_text`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow([jsonable(cell) if cell is not None else "" for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     sys.stdout.write(buffer.getvalue())
 
 
@@ -227,21 +347,27 @@ def contact_cell(link: ContactLink, client: str) -> str:
     return f"{WARN} {name} ({'archived in Xero' if status == 'archived' else 'not in Xero'})"
 
 
-def attention(rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool) -> None:
-    """The closing lines of a plan: what the marks mean, and how many clients need a person."""
+def attention(
+    rows: Sequence[PlanRow] | Sequence[DiffRow], *, always: bool, total: int | None = None
+) -> None:
+    """The closing lines of a plan: what the marks mean, and how many clients need a person.
+
+    `total`: every client that needs attention (`domain.links.needs_attention`, the count
+    `contacts list` gives), of which those not in `rows` are billed in a later month."""
     from collections import Counter
 
     if any(r.link.status.value == "linked" and r.link.differs_from(r.client) for r in rows):
         note(f"{DIFFERS} the Xero contact's name differs from the client's (both are shown).")
     waiting = Counter(r.link.status.value for r in rows if r.warning)
-    if waiting:
-        kinds = ", ".join(
-            f"{count} {KINDS[kind][count != 1]}" for kind, count in sorted(waiting.items())
-        )
-        count = sum(waiting.values())
+    shown = sum(waiting.values())
+    count = shown if total is None else max(total, shown)
+    if count:
+        parts = [f"{n} {KINDS[kind][n != 1]}" for kind, n in sorted(waiting.items())]
+        if count > shown:
+            parts.append(f"{count - shown} not billed this month")
         note(
-            f"{WARN} {plural(count, 'client needs', 'clients need')} attention ({kinds}): "
-            "fix with `socket contacts match`."
+            f"{WARN} {plural(count, 'client needs', 'clients need')} attention "
+            f"({', '.join(parts)}): fix with `socket contacts match`."
         )
     elif always:
         note("No client needs attention: every client has a Xero contact.")

@@ -95,7 +95,8 @@ def show_(ctx: typer.Context, reference: RefArg, json_: JsonOption = False) -> N
         "From",
         "To",
         right=["Qty", "Unit price", "Amount"],
-        title=f"Proposal {proposal.reference} for {proposal.client_reference}: {proposal.status.value}, start {proposal.start_date or 'not set'}",
+        title=f"Proposal {escape(proposal.reference)} for {escape(proposal.client_reference)}: "
+        f"{proposal.status.value}, start {proposal.start_date or 'not set'}",
     )
     for line in proposal.lines:
         grid.add_row(

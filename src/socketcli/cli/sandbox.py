@@ -211,7 +211,7 @@ def invoices(
         "Date",
         "Status",
         "Total",
-        title=f"Invoices in the sandbox Xero ({path.name})",
+        title=f"Invoices in the sandbox Xero ({escape(path.name)})",
         right=["Total"],
     )
     for row in rows:

@@ -56,7 +56,7 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
         grid.add_row(
             escape(s.name),
             s.billing_method.value.replace("_", " "),
-            s.account_code or "(default)",
+            escape(s.account_code or "(default)"),
             "yes" if s.alignment_eligible else "",
             escape(s.tracking_category or ""),
         )

@@ -15,7 +15,7 @@ app = command_group(help="Show and change the practice settings.")
 @app.command("show")
 def show(ctx: typer.Context, json_: JsonOption = False) -> None:
     """Show every practice setting with its value and what it means."""
-    from socketcli.cli.output import emit_json, table
+    from socketcli.cli.output import emit_json, escape, table
     from socketcli.cli.output import show as render
     from socketcli.services.settings import show_settings
 
@@ -25,7 +25,7 @@ def show(ctx: typer.Context, json_: JsonOption = False) -> None:
         return
     grid = table("Setting", "Value", "Meaning", title="Practice settings")
     for view in views:
-        value = view.value if view.value else "[dim](none)[/]"
+        value = escape(view.value) if view.value else "[dim](none)[/]"
         grid.add_row(view.key, value if view.is_default else f"[bold]{value}[/]", view.help)
     render(grid)
 

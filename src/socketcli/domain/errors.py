@@ -42,6 +42,8 @@ class StoreBusy(SocketError):
     command wrote nothing (its transaction never began)."""
 
     exit_code = EXIT_BUSY
+    #: Its `code` in the JSON error object of `--json`.
+    code = "store_busy"
 
     def __init__(
         self, message: str = "the store is busy: another socket command is writing; try again"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TypeVar
 
+from socketcli.domain.months import Month
 from socketcli.domain.records import Client, ClientLabel, XeroContact
 
 
@@ -57,6 +58,16 @@ class ContactLink:
         if self.status is LinkStatus.MISSING:
             return f"its Xero contact {name} is no longer in Xero"
         return None
+
+
+def needs_attention(client: Client, link: ContactLink, month: Month) -> bool:
+    """Whether a client needs a person before its invoices go to Xero: the one definition
+    that `contacts list`, `contacts match` and `plan show` count. The client is still billed
+    from `month` (not closed before it) and its link is unlinked, archived, merged or
+    missing; a client set to get a new contact has been decided."""
+    return (
+        client.last_billable_month is None or client.last_billable_month >= month
+    ) and link.needs_attention
 
 
 C = TypeVar("C", bound=XeroContact)

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from publicsuffixlist import PublicSuffixList
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
@@ -82,7 +83,7 @@ _CANONICAL = {
     "doctor": "dr",
 }
 #: Words that tell no business from another.
-_NOISE = frozenset({"and", "the"})
+_NOISE = frozenset({"and", "the", "of"})
 #: Legal forms, dropped from the end of a name (with a trailing country).
 _LEGAL = frozenset(
     {
@@ -117,6 +118,8 @@ FREE_MAIL_DOMAINS = frozenset(
         "btconnect.com",
         "btinternet.com",
         "btopenworld.com",
+        "bigpond.com",
+        "bigpond.net.au",
         "fsmail.net",
         "gmail.com",
         "gmx.co.uk",
@@ -124,6 +127,7 @@ FREE_MAIL_DOMAINS = frozenset(
         "googlemail.com",
         "hotmail.co.uk",
         "hotmail.com",
+        "iinet.net.au",
         "icloud.com",
         "live.co.uk",
         "live.com",
@@ -133,53 +137,123 @@ FREE_MAIL_DOMAINS = frozenset(
         "msn.com",
         "nhs.net",
         "ntlworld.com",
+        "optusnet.com.au",
+        "orcon.net.nz",
         "outlook.com",
         "plus.com",
         "proton.me",
         "protonmail.com",
         "sky.com",
+        "slingshot.co.nz",
         "talktalk.net",
+        "tpg.com.au",
         "tiscali.co.uk",
         "virginmedia.com",
         "yahoo.co.uk",
         "yahoo.com",
+        "yahoo.com.au",
+        "yahoo.co.nz",
+        "xtra.co.nz",
         "ymail.com",
         "zoho.com",
     }
 )
 
 
+#: Bytes of UTF-8 read as Windows-1252 or Latin-1 ("SÃ©nÃ©gal" for Sénégal) start so.
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3][\u0080-\u00bf\u2018-\u2122\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]"
+)
+#: Control characters and stray symbols inside a word: a letter damaged in transit.
+_DAMAGE = re.compile(r"(?<=[^\W_])(?:[\x00-\x1f\x7f-\x9f~{}\[\]^_|\\*#$%<>=;`@\"]|\?)+(?=[^\W_])")
+_STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_PARENTHESES = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")
+#: A damaged letter, as normalised words hold it: it is one wrong letter, not a word break.
+DAMAGED = "?"
+_HELD = "\u01c2"  # a letter (for the regular expressions) that stands for DAMAGED meanwhile
+#: Children?s: an apostrophe lost to the encoding, not a damaged letter.
+_BROKEN_APOSTROPHE = re.compile(r"\?(?=s\b)")
+
+
+def _repair(text: str) -> str:
+    """Text whose UTF-8 was read as another encoding, put back (twice at most)."""
+    for _ in range(2):
+        if not _MOJIBAKE.search(text):
+            break
+        for encoding in ("cp1252", "latin-1"):
+            try:
+                text = text.encode(encoding).decode("utf-8")
+                break
+            except UnicodeError:
+                continue
+        else:
+            break
+    return text
+
+
 def _plain(text: str) -> str:
-    """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space."""
-    text = text.casefold()
+    """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space; a
+    control character or stray symbol between letters (Po}lich) is one damaged letter."""
+    text = _repair(text)
+    text = _DAMAGE.sub(lambda m: DAMAGED * len(m.group()), text)
+    text = _STRAY.sub(" ", text).casefold()
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
         )
     text = _APOSTROPHES.sub("", text)
     text = _AMPERSAND.sub(" and ", text)
-    return _SEPARATORS.sub(" ", text)
+    text = _BROKEN_APOSTROPHE.sub("", text)
+    text = text.replace(DAMAGED, _HELD)
+    text = _SEPARATORS.sub(" ", text)
+    return text.replace(_HELD, DAMAGED)
 
 
-def _tokens(text: str) -> tuple[str, ...]:
-    words = _plain(text).split()
+def _words(text: str) -> list[str]:
+    """The plain words of a name, initials written apart joined (J B Smith as JB Smith) and a
+    legal form run into them split off again (D.S.M. N.V. as DSM NV)."""
     merged: list[str] = []
-    initials = False
-    for word in words:
-        # Initials written apart (J B Smith, J.B. Smith) become one word, as in JB Smith.
+    initials = 0
+    for word in _plain(text).split():
         single = len(word) == 1 and word.isalpha()
         if single and initials:
             merged[-1] += word
+            initials += 1
             continue
-        initials = single
+        initials = 1 if single else 0
         merged.append(word)
-    canonical = [_canonical(word) for word in merged]
+    out: list[str] = []
+    for word in merged:
+        if len(word) >= 4 and word[-2:] in _LEGAL and not any(c in "aeiou" for c in word[:-2]):
+            out.extend((word[:-2], word[-2:]))  # D S M N V: only initials
+        else:
+            out.append(word)
+    return out
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    canonical = [_canonical(word) for word in _words(text)]
     kept = [word for word in canonical if word not in _NOISE] or canonical
     while len(kept) > 1 and kept[0] in _TITLES:
         kept = kept[1:]
-    while len(kept) > 1 and kept[-1] in _LEGAL:
-        kept = kept[:-1]
-    return tuple(kept)
+    named = [word for word in kept if word not in _LEGAL]
+    return tuple(named or kept)
+
+
+def _cut_at_legal_form(text: str) -> str:
+    """A name up to its legal form: `Gist-Brocades N.V., Delft` is `Gist-Brocades N.V.`."""
+    words = _words(text)
+    for position, word in enumerate(words):
+        if position and _canonical(word) in _LEGAL and position < len(words) - 1:
+            return " ".join(words[: position + 1])
+    return ""
+
+
+def legal_forms(name: str) -> frozenset[str]:
+    """The legal forms a name carries (Ltd, PLC, B.V., ...), as one spelling each."""
+    return frozenset(
+        word for word in (_canonical(w) for w in _words(name)) if word in _LEGAL - {"uk", "gb"}
+    )
 
 
 #: Long words that a cut-off (Servi for Services) or a typo (Seevices) still names.
@@ -228,11 +302,19 @@ def _canonical(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
-    """The normalised words of a name, and of each side of a "t/a" (trading as) in it."""
+    """The normalised words of a name, and of each side of a "t/a" (trading as) in it, of the
+    name without what is in brackets, and of the name up to its legal form (a city or a
+    department after `Ltd,` or `B.V.,` is an address, not the name)."""
     parts = [part for part in _TRADING_AS.split(name) if part.strip()]
     forms = [_tokens(" ".join(parts))]
     if len(parts) > 1:
         forms.extend(_tokens(part) for part in parts)
+    bare = _PARENTHESES.sub(" ", name)
+    if bare != name and bare.strip():
+        forms.append(_tokens(bare))
+    cut = _cut_at_legal_form(bare)
+    if cut:
+        forms.append(_tokens(cut))
     unique = dict.fromkeys(form for form in forms if form)
     return tuple(unique) or ((),)
 
@@ -247,71 +329,71 @@ def email_domain(email: str) -> str:
     return domain
 
 
-#: Public suffixes: morganprice.co.uk and morganprice.com are one business's domains.
-_PUBLIC_SUFFIXES = (
-    ".co.uk",
-    ".org.uk",
-    ".ltd.uk",
-    ".plc.uk",
-    ".me.uk",
-    ".net.uk",
-    ".com.au",
-    ".net.au",
-    ".org.au",
-    ".co.nz",
-    ".org.nz",
-    ".com",
-    ".net",
-    ".org",
-    ".uk",
-    ".co",
-    ".io",
-    ".biz",
-    ".info",
-    ".ie",
-    ".eu",
-    ".law",
-    ".london",
-    ".scot",
-    ".wales",
-)
+@lru_cache(maxsize=1)
+def _suffixes() -> PublicSuffixList:
+    """The Public Suffix List shipped inside the `publicsuffixlist` package (read from the
+    package, never fetched): its ICANN section, where .co.nz, .com.au, .nz and .school.nz are
+    suffixes under which each name is another registrant's."""
+    return PublicSuffixList(only_icann=True)
 
 
 def business_domain(email: str) -> str:
-    """The name in an address's domain (`morganprice` of finance@morganprice.co.uk), with
-    its public suffix and subdomains off; "" for a mailbox provider's address."""
-    domain = email_domain(email)
+    """The name in an address's domain (`morganprice` of finance@morganprice.co.uk): the
+    label just under its public suffix, subdomains off; "" for a mailbox provider's address
+    or a domain with no registrable name. morganprice.co.uk and morganprice.com are one
+    business's domains; kiwiflorists.nz and bar.nz are two."""
+    domain = email_domain(email).strip(".")
     if not domain or domain in FREE_MAIL_DOMAINS:
         return ""
-    for suffix in _PUBLIC_SUFFIXES:
-        if domain.endswith(suffix) and len(domain) > len(suffix):
-            domain = domain[: -len(suffix)]
-            break
-    else:
-        # A suffix not listed (.de, .fr, .ca, ...): its last label is the top-level domain,
-        # which many businesses share; the name is the label before it.
-        if "." in domain:
-            domain = domain.rsplit(".", 1)[0]
-    return domain.rsplit(".", 1)[-1]
+    registered = _suffixes().privatesuffix(domain)
+    if not registered or registered in FREE_MAIL_DOMAINS:
+        return ""
+    return registered.split(".", 1)[0]
 
 
 # -- scoring two names ------------------------------------------------------------------------
+
+
+#: The long spellings of each word written short: intl is international, internationale...
+_SPELLED: dict[str, tuple[str, ...]] = {}
+for _long, _short in _CANONICAL.items():
+    if _long != _short and len(_long) >= 6:
+        _SPELLED[_short] = (*_SPELLED.get(_short, ()), _long)
+
+#: A typo within a word scores by the word's length: one wrong letter in a long word leaves
+#: it plainly the word; in a short one it may be another name.
+TYPO_COST = 1.5
 
 
 @lru_cache(maxsize=1 << 18)
 def _similar(a: str, b: str) -> float:
     """How alike two normalised words are, 0 to 1.
 
-    A word cut short (LIMO for Limousines) is nearly the word. A word one or two letters
-    longer is not: Green and Greene, Son and Sons, Davis and Davies are other names, so a
-    plural, a letter more or a typo counts for little, and never decides a match alone.
+    A word cut short (LIMO for Limousines) is nearly the word. A letter replaced or two
+    swapped (a typo, a damaged letter) costs less the longer the word: Torphy-Xorkery is
+    Torphy-Corkery. A letter more or less is another matter: Green and Greene, Son and Sons,
+    Davis and Davies, Philips and Phillips are other names, so it counts for little unless
+    the word is long, and never decides a match alone.
     """
     if a == b:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0
+    if a in _SPELLED or b in _SPELLED:
+        # a word written short (intl) against a misspelling of its long form (intenationale)
+        known, other = (a, b) if a in _SPELLED else (b, a)
+        return max(
+            (_similar(long, other) for long in _SPELLED[known] if long != other), default=0.0
+        )
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     gap = len(long) - len(short)
+    if long == short + ACRONYM:
+        return 0.85  # IBM for International Business Machines (see _fold_runs)
+    if gap == 0 and DAMAGED in a + b and len(short) >= 3:
+        damaged = [x == y or DAMAGED in (x, y) for x, y in zip(a, b, strict=True)]
+        if all(damaged):  # the only differences are letters known to be damaged
+            wrong = sum(DAMAGED in (x, y) for x, y in zip(a, b, strict=True))
+            return 1.0 - 0.5 * wrong / len(short)
     if len(short) == 1:
         return 0.7 if long.startswith(short) else 0.0  # an initial: J for Joseph
     if len(short) >= 3 and gap >= 3 and long.startswith(short):
@@ -322,21 +404,29 @@ def _similar(a: str, b: str) -> float:
         return 0.7  # a plural: Home and Homes (but also Wood and Woods)
     if len(short) >= 5:
         distance = OSA.distance(a, b)  # a swap of two letters is one edit
+        if gap == 0 and distance <= (1 if len(short) < 8 else 2):
+            return 1.0 - TYPO_COST * distance / len(short)  # letters replaced or swapped
         if distance == 1:
-            return 0.6  # a typo, or another name: Kowalski and Kowalsky
+            # a letter more: another name (Kowalski, Kowalsky) unless the word is long
+            return 0.6 if len(short) < 9 else 1.0 - 2.5 / len(long)
         if distance == 2 and len(short) >= 8:
             return 0.45
     return 0.0
 
 
-def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float]:
+def _weight(word: str) -> float:
+    return 1.0 if len(word) == 1 else float(min(len(word), 6))
+
+
+def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float, float, float]:
     """Pair each word of `a` with at most one of `b`, most alike first. A word weighs its
     length, up to 6 (an initial, 1).
 
-    Returns the matched weight on each side and each side's whole weight.
+    Returns the matched weight on each side, each side's whole weight, and how alike the
+    least alike word of `b` is to its pair (0 when one is unpaired or only begins its pair).
     """
-    weights_a = [1.0 if len(word) == 1 else float(min(len(word), 6)) for word in a]
-    weights_b = [1.0 if len(word) == 1 else float(min(len(word), 6)) for word in b]
+    weights_a = [_weight(word) for word in a]
+    weights_b = [_weight(word) for word in b]
     pairs = [
         (similarity, weights_a[i] + weights_b[j], i, j)
         for i, x in enumerate(a)
@@ -345,30 +435,114 @@ def _alignment(a: Sequence[str], b: Sequence[str]) -> tuple[float, float, float,
     ]
     pairs.sort(reverse=True)
     used_a: set[int] = set()
-    used_b: set[int] = set()
+    used_b: dict[int, float] = {}
     matched_a = matched_b = 0.0
     for similarity, _, i, j in pairs:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
-        used_b.add(j)
+        cut = len(a[i]) > len(b[j]) + 2 and a[i].startswith(b[j])  # Alcatel in AlcateLucent
+        used_b[j] = 0.0 if cut else similarity
         matched_a += similarity * weights_a[i]
         matched_b += similarity * weights_b[j]
-    return matched_a, matched_b, sum(weights_a), sum(weights_b)
+    weakest = min((used_b.get(j, 0.0) for j in range(len(b))), default=0.0)
+    return matched_a, matched_b, sum(weights_a), sum(weights_b), weakest
+
+
+#: Marks a run of words folded into the acronym it was matched with.
+ACRONYM = "\u2191"
+
+
+def _fold_runs(a: Sequence[str], b: Sequence[str]) -> tuple[str, ...]:
+    """`b` with each run of its words that `a` writes as one word folded into that word:
+    run together (China Unicom for Chinaunicom) or as initials (International Business
+    Machines for IBM, marked so that it scores a little under the word itself)."""
+    if len(b) < 2:
+        return tuple(b)
+    starts = {word[0] for word in b}
+    wanted = {word for word in a if len(word) >= 3 and word[0] in starts and word not in b}
+    if not wanted:
+        return tuple(b)
+    out: list[str] = []
+    position = 0
+    while position < len(b):
+        for size in range(min(len(b) - position, 5), 1, -1):
+            run = b[position : position + size]
+            joined = "".join(run)
+            if joined in wanted:
+                out.append(joined)
+                break
+            initials = "".join(word[0] for word in run)
+            if size >= 3 and initials in wanted and all(len(w) > 1 for w in run):
+                out.append(initials + ACRONYM)
+                break
+        else:
+            out.append(b[position])
+            size = 1
+        position += size
+    return tuple(out)
+
+
+#: How far a contact's name found whole inside the client's (Philips in Koninklijke Philips
+#: N.V., University of Surrey in 5GIC University of Surrey) is raised from the share of both
+#: names' words matched towards the share of the contact's name: a client's name often
+#: carries a department, a place or a former word more. Not the other way round: a contact
+#: whose name has a word more than the client's (Group, Holdings, & Cafe) is as often
+#: another business.
+CONTAINED = 0.35
+
+
+def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, float]:
+    """The score of `a` against `b`, and the share of `b`'s words found in `a` (0 to 1), or
+    0 when `a` has more than a word or two that `b` lacks."""
+    if tuple(a) == tuple(b):
+        return (100.0, 1.0) if a else (0.0, 0.0)
+    if not a or not b:
+        return 0.0, 0.0
+    if "".join(a) == "".join(b):
+        return 99.0, 1.0  # Red Brick and RedBrick
+    a, b = _fold_runs(b, a), _fold_runs(a, b)
+    matched_a, matched_b, whole_a, whole_b, weakest = _alignment(a, b)
+    both = (matched_a + matched_b) / (whole_a + whole_b)
+    found = matched_b / whole_b
+    if weakest < WORD_FOUND:
+        found = min(found, WHOLE - 0.01)  # a word of `b` missing, far off, or only begun
+    score = 100.0 * (both + contained * max(0.0, found - both))
+    if matched_a / whole_a < MOSTLY or len("".join(a)) < len("".join(b)):
+        found = min(found, WHOLE - 0.01)  # more than a typo or a word apart, or a cut name
+    if (len(a) == 1 or len(b) == 1) and score >= ONE_WORD:
+        # one word that another name only begins, or one word of a longer name, is not
+        # enough to link on (Cert and CERTUNLP, Alcatel and AlcateLucent)
+        score = ONE_WORD
+    return score, found
+
+
+#: A name whose words are found less than this share in the other is more than a typo or
+#: a word away from it (`WHOLE_NAME` is then not said).
+MOSTLY = 0.75
+
+#: The most a name of one word scores against a different name.
+ONE_WORD = 85.0
 
 
 def name_similarity(a: Sequence[str], b: Sequence[str]) -> float:
     """Two names' normalised words alike, 0 to 100: missing and extra words both count."""
-    if tuple(a) == tuple(b):
-        return 100.0 if a else 0.0
-    if "".join(a) == "".join(b):
-        return 99.0  # Red Brick and RedBrick
-    matched_a, matched_b, whole_a, whole_b = _alignment(a, b)
-    return 100.0 * (matched_a + matched_b) / (whole_a + whole_b)
+    return _pair(a, b, 0.0)[0]
+
+
+def client_similarity(client: Sequence[str], contact: Sequence[str]) -> float:
+    """`name_similarity`, raised where the contact's name is found whole in the client's."""
+    return _pair(client, contact, CONTAINED)[0]
+
+
+def _best_pair(
+    forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]], contained: float = 0.0
+) -> tuple[float, float]:
+    return max(_pair(a, b, contained) for a in forms_a for b in forms_b)
 
 
 def _best_name_score(forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequence[str]]) -> float:
-    return max(name_similarity(a, b) for a in forms_a for b in forms_b)
+    return _best_pair(forms_a, forms_b)[0]
 
 
 # -- candidates -------------------------------------------------------------------------------
@@ -378,6 +552,13 @@ EMAIL = "email"
 DOMAIN = "email domain"
 OTHER_DOMAIN = "other email domain"
 MERGED_INTO = "merged into"
+WHOLE_NAME = "its whole name in the client's"
+COMMON_WORD = "one word many contacts share"
+OTHER_FORM = "other legal form"
+#: The share of the contact's name found in the client's for WHOLE_NAME...
+WHOLE = 0.85
+#: ...each of its words at least this alike to one of the client's (a typo at most).
+WORD_FOUND = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +569,8 @@ class Candidate:
     score: int
     name_score: int
     evidence: tuple[str, ...] = ()
+    #: How much of the contact's name (0-100) is found in the client's.
+    found: int = 0
 
     @property
     def archived(self) -> bool:
@@ -411,6 +594,10 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
             score += (100.0 - score) * raises[kind]
         elif kind == OTHER_DOMAIN:
             score -= 10.0
+        elif kind == OTHER_FORM:
+            score -= 3.0
+    if COMMON_WORD in evidence:
+        score = min(score, ONE_WORD + 1)  # over another name of one word, under the threshold
     return max(0, min(100, round(score)))
 
 
@@ -423,12 +610,18 @@ class _Party:
     domain: str
     reference: str
     numbers: frozenset[str] = frozenset()  # a contact's ContactNumber and AccountNumber
+    forms_of_business: frozenset[str] = frozenset()  # its legal forms (ltd, plc, bv...)
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
     email = email.strip().casefold()
     return _Party(
-        name_forms(name), email, business_domain(email), reference.strip().casefold(), numbers
+        name_forms(name),
+        email,
+        business_domain(email),
+        reference.strip().casefold(),
+        numbers,
+        legal_forms(name),
     )
 
 
@@ -440,6 +633,11 @@ class ContactIndex:
     COMMON = 400
     #: How many contacts the cheap stage hands on to the careful one.
     PRESELECT = 8
+    #: Under this cheap score for the best found by block keys, runs of three letters are
+    #: tried too.
+    UNSURE = 75
+    #: How many contacts sharing the most runs of three letters are compared.
+    LETTERS = 200
     #: How many contacts a search scores carefully, at most.
     SEARCHED = 60
     #: Ranking this many clients or more is shared among processes (fork), one per core.
@@ -479,7 +677,25 @@ class ContactIndex:
             _party(contact.name, contact.email, "", _numbers(contact)) for contact in self.contacts
         ]
         self._plain = [" ".join(forms[0]) for forms in self._forms]
+        self._grams: dict[str, list[int]] | None = None  # built when first needed
+        self._word_count: dict[str, set[int]] = defaultdict(set)  # word -> contacts with it
+        for index, forms in enumerate(self._forms):
+            for form in forms:
+                for word in form:
+                    self._word_count[word].add(index)
         self._folded = [contact.name.casefold() for contact in self.contacts]
+        self._written: list[frozenset[str]] | None = None  # see `_written_words`
+
+    def _written_words(self) -> list[frozenset[str]]:
+        """Each name's every word as written (normalised: case, accents, spellings), the
+        legal forms, titles and small words that matching sets aside included; made at the
+        first search."""
+        if self._written is None:
+            self._written = [
+                frozenset(_canonical(word) for word in _plain(contact.name).split())
+                for contact in self.contacts
+            ]
+        return self._written
 
     # -- ranking --
 
@@ -496,6 +712,7 @@ class ContactIndex:
         workers = workers or _cores()
         if workers < 2 or len(clients) < self.PARALLEL_FROM or sys.platform != "linux":
             return [self.rank(client, limit) for client in clients]
+        self._letter_index()  # built once, before the fork, for every worker
         global _FORKED
         _FORKED = self
         try:
@@ -525,7 +742,8 @@ class ContactIndex:
         chosen.update(self._evidence_for(party))
         if exclude is not None:
             chosen.discard(exclude)
-        scored = [self._candidate(party, index) for index in chosen]
+        common = self._common_word(party)
+        scored = [self._candidate(party, index, common) for index in chosen]
         scored.sort(key=lambda c: (-c.score, c.archived, c.contact.name.casefold()))
         return scored[:limit]
 
@@ -538,15 +756,58 @@ class ContactIndex:
                 rare = sorted(lists, key=len)[:1]
             for found in rare:
                 forms.update(found)
-        if not forms:
-            return set()
-        numbers = list(forms)
-        choices = [self._sorted_words[number] for number in numbers]
+        chosen: set[int] = set()
+        best = 0.0
+        if forms:
+            numbers = list(forms)
+            choices = [self._sorted_words[number] for number in numbers]
+            for form in party.forms:
+                query = " ".join(sorted(form))
+                # the names most alike as a whole, and those most alike in the words they
+                # share (a client's name with a department or a place more finds its contact)
+                for scorer in (fuzz.ratio, fuzz.token_set_ratio):
+                    for _, score, position in process.extract(
+                        query, choices, scorer=scorer, limit=self.PRESELECT, score_cutoff=30
+                    ):
+                        chosen.add(self._owners[numbers[position]])
+                        best = max(best, score) if scorer is fuzz.ratio else best
+        for form in party.forms:
+            if len(form) == 1 and 2 <= len(form[0]) <= 6:  # an acronym: the names it stands for
+                found = self._postings.get("^" + form[0], [])
+                if len(found) <= self.PRESELECT:
+                    chosen.update(self._owners[number] for number in found)
+        if best < self.UNSURE:
+            chosen.update(self._by_letters(party))
+        return chosen
+
+    def _letter_index(self) -> dict[str, list[int]]:
+        """Each run of three letters -> the names holding it (built when first needed)."""
+        if self._grams is None:
+            grams: dict[str, list[int]] = defaultdict(list)
+            for number, key in enumerate(self._sorted_words):
+                for gram in _trigrams(key):
+                    grams[gram].append(number)
+            self._grams = dict(grams)
+        return self._grams
+
+    def _by_letters(self, party: _Party) -> set[int]:
+        """The contacts whose names share the most runs of three letters with the client's:
+        for a name whose every word is misspelt or damaged, so that no block key finds it."""
+        grams = self._letter_index()
         chosen: set[int] = set()
         for form in party.forms:
-            query = " ".join(sorted(form))
+            hits: dict[int, int] = defaultdict(int)
+            for gram in _trigrams(" ".join(sorted(form))):
+                found = grams.get(gram, ())
+                if len(found) <= self.COMMON:
+                    for number in found:
+                        hits[number] += 1
+            if not hits:
+                continue
+            numbers = sorted(hits, key=hits.__getitem__, reverse=True)[: self.LETTERS]
+            choices = [self._sorted_words[number] for number in numbers]
             for _, _, position in process.extract(
-                query, choices, scorer=fuzz.ratio, limit=self.PRESELECT, score_cutoff=30
+                " ".join(sorted(form)), choices, scorer=fuzz.ratio, limit=self.PRESELECT
             ):
                 chosen.add(self._owners[numbers[position]])
         return chosen
@@ -561,11 +822,25 @@ class ContactIndex:
             found.update(self._by_number.get(party.reference, ()))
         return found
 
-    def _candidate(self, party: _Party, index: int) -> Candidate:
+    def _candidate(self, party: _Party, index: int, common: str = "") -> Candidate:
         contact = self.contacts[index]
-        name_score = _best_name_score(party.forms, self._forms[index])
+        name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
         evidence = _evidence(party, self._evidence_of[index])
-        return Candidate(contact, combine(name_score, evidence), round(name_score), evidence)
+        if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
+            evidence = (WHOLE_NAME, *evidence)
+        if common and common in self._forms[index][0]:
+            evidence = (*evidence, COMMON_WORD)
+        score = combine(name_score, evidence)
+        return Candidate(contact, score, round(name_score), evidence, round(100 * found))
+
+    def _common_word(self, party: _Party) -> str:
+        """The client's name when it is one word that several contacts' names hold, which
+        says little (Bistro, when the list has The Bistro, Bistro 45 and Bistro Garden)."""
+        words = {word for form in party.forms for word in form}
+        if len(words) != 1:
+            return ""
+        (word,) = words
+        return word if len(self._word_count.get(word, ())) >= 3 else ""
 
     # -- searching by a typed term --
 
@@ -599,6 +874,13 @@ class ContactIndex:
                 for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
                 if plain in normal or folded in name
             )
+        # A word matching sets aside (Ltd, Limited, Mr, and) is still a word of the name as
+        # written: searching "ltd" finds the names with "Ltd" (or "Limited") in them.
+        written = self._written_words()
+        if len(folded) >= 2:
+            chosen.update(
+                index for index, form in enumerate(written) if all(w in form for w in words)
+            )
         numbers = list(chosen)
         if len(numbers) > self.SEARCHED:
             numbers = [
@@ -613,6 +895,8 @@ class ContactIndex:
         found = []
         for index in numbers:
             coverage = max(_coverage(words, form) for form in self._forms[index])
+            if coverage <= 0 and all(word in written[index] for word in words):
+                coverage = 1.0  # every word typed is in the name as written
             if coverage <= 0:
                 continue
             name_score = _best_name_score((words,), self._forms[index])
@@ -679,7 +963,7 @@ def _rank_slice(
 
 def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
     """How much of a search term's words the name holds, 0 to 1."""
-    matched, _, whole, _ = _alignment(words, form)
+    matched, _, whole, _, _ = _alignment(words, form)
     return matched / whole if whole else 0.0
 
 
@@ -691,9 +975,18 @@ def _block_keys(form: Sequence[str]) -> set[str]:
         keys.add(word[:4])
         if len(word) >= 6:
             keys.add("~" + word[-4:])
+        if len(word) <= 6 and word.isalpha():
+            keys.add("^" + word)  # an acronym meets the initials of a name
+    if len(form) >= 3:
+        keys.add("^" + "".join(word[0] for word in form))
     if not keys and len(form) > 1:
         keys.add("".join(form)[:4])  # only initials: A & B Ltd meets AB Ltd
     return keys
+
+
+def _trigrams(text: str) -> set[str]:
+    joined = text.replace(" ", "")
+    return {joined[i : i + 3] for i in range(len(joined) - 2)}
 
 
 def _numbers(contact: XeroContact) -> frozenset[str]:
@@ -714,10 +1007,21 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
             found.append(EMAIL)
         elif party.domain and contact.domain:
             found.append(DOMAIN if contact.domain == party.domain else OTHER_DOMAIN)
+    forms, others = party.forms_of_business, contact.forms_of_business
+    if forms and others and not forms & others:
+        found.append(OTHER_FORM)  # Gaylord Inc for Gaylord Ltd
     return tuple(found)
 
 
 # -- deciding ---------------------------------------------------------------------------------
+
+
+#: `--auto` also links a candidate under the threshold, down to LEAD_BELOW points under it,
+#: whose whole name is in the client's (WHOLE_NAME: a typo, a department or a place more)
+#: when it is far enough ahead of the next active one: `margin`, and LEAD points more for
+#: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
+LEAD_BELOW = 15
+LEAD = 2.33
 
 
 def auto_choice(
@@ -729,18 +1033,26 @@ def auto_choice(
 
     The best active candidate must score at least `threshold` and be at least `margin` points
     ahead of the next active one, or be the only one of the two that carries the client's
-    reference or email address. Archived contacts never count: they cannot be linked.
+    reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
+    name in the client's and be `LEAD` points ahead. Archived contacts never count: they
+    cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
-    if not active or active[0].score < threshold:
+    if not active:
         return None
-    if len(active) > 1 and active[0].score - active[1].score < margin:
+    best = active[0]
+    ahead = best.score - active[1].score if len(active) > 1 else best.score
+    if best.score < threshold:
+        under = threshold - best.score
+        leads = WHOLE_NAME in best.evidence and ahead >= margin + LEAD * under
+        return best if leads and under <= LEAD_BELOW else None
+    if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email
         # address on one of them alone decides.
-        if _strong(active[0]) and not _strong(active[1]):
-            return active[0]
+        if _strong(best) and not _strong(active[1]):
+            return best
         return None
-    return active[0]
+    return best
 
 
 def _strong(candidate: Candidate) -> bool:

@@ -19,6 +19,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from socketcli.domain.months import Month
+from socketcli.domain.records import XeroContact
 
 #: Invoices per PUT /Invoices (Xero advises at most 50 a request).
 BATCH = 50
@@ -110,3 +111,51 @@ def settle(in_flight: Iterable[OutboxEntry], found: Iterable[FoundInvoice]) -> l
         ):
             by_reference[invoice.reference] = invoice
     return [Settlement(entry, by_reference.get(entry.reference)) for entry in in_flight]
+
+
+# -- contacts for clients that have none ------------------------------------------------------
+
+
+def contact_name_key(name: str) -> str:
+    """Xero's contact names are unique among active contacts, ignoring case and runs of
+    spaces: two names with the same key are one contact to Xero."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class ContactsNeeded:
+    """What posting does for clients with no Xero contact, before their invoices are sent."""
+
+    #: client id -> the active contact of the client's name Xero already has (link to it)
+    existing: dict[int, XeroContact]
+    #: contact name -> the clients of that name (one contact is created for them all)
+    to_create: dict[str, list[int]]
+
+
+def contacts_needed(
+    unlinked: Iterable[tuple[int, str]], contacts: Iterable[XeroContact]
+) -> ContactsNeeded:
+    """`unlinked`: (client id, the name its invoice carries). A client whose name is an
+    active, unmerged contact's links to it (as Xero would when an invoice names it); the
+    others get one contact per distinct name, created ahead of their invoices."""
+    active = {contact_name_key(c.name): c for c in contacts if not c.archived and not c.merged}
+    existing: dict[int, XeroContact] = {}
+    to_create: dict[str, list[int]] = {}
+    names: dict[str, str] = {}
+    for client_id, name in unlinked:
+        key = contact_name_key(name)
+        if not key:
+            continue  # Xero would refuse it: the invoice carries Xero's reason
+        if key in active:
+            existing[client_id] = active[key]
+        else:
+            to_create.setdefault(names.setdefault(key, " ".join(name.split())), []).append(
+                client_id
+            )
+    return ContactsNeeded(existing, to_create)
+
+
+def contacts_key(names: Sequence[str]) -> str:
+    """The Idempotency-Key of one request creating these contacts."""
+    digest = hashlib.sha256("\n".join(sorted(names)).encode()).hexdigest()
+    return f"socket-contacts-{digest[:64]}"

@@ -52,6 +52,12 @@ class PlanReader(Protocol):
 
     def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
 
+    def unfrozen_lines(self, month: Month) -> list[BillableLine]:
+        """The plan lines in force in a finalised month of a service their client did not
+        have when the month was finalised (a late or backdated start): outstanding there.
+        Empty when the month is not finalised."""
+        ...
+
     def billing_totals(
         self, months: Sequence[Month], settings: PracticeSettings
     ) -> dict[Month, dict[int, ClientMonth]]: ...

@@ -153,6 +153,17 @@ class InvoiceOutcome:
     errors: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ContactOutcome:
+    """Xero's answer for one contact of a batch sent with summarizeErrors=false: the contact
+    it created, or why it refused it (`duplicate`: an active contact has that name)."""
+
+    name: str
+    contact_id: str | None
+    errors: tuple[str, ...] = ()
+    duplicate: bool = False
+
+
 # -- the port ------------------------------------------------------------------------------
 
 
@@ -192,6 +203,13 @@ class XeroGateway(Protocol):
         self, changes: Sequence[ContactChange], *, idempotency_key: str | None = None
     ) -> list[str]:
         """The ContactIDs updated, in the order given."""
+        ...
+
+    def post_contacts(
+        self, contacts: Sequence[NewContact], idempotency_key: str
+    ) -> list[ContactOutcome]:
+        """One PUT /Contacts of at most 50, with summarizeErrors=false: each contact's own
+        outcome, in order (a refused one does not hold back the others)."""
         ...
 
     def list_revenue_accounts(self, modified_since: datetime | None = None) -> list[XeroAccount]:

@@ -18,6 +18,7 @@ from socketcli.domain.links import (
     last_merge,
     link_of,
     link_to,
+    needs_attention,
 )
 from socketcli.domain.matching import (
     AUTO_MARGIN,
@@ -43,6 +44,10 @@ class ClientLink:
     client: Client
     link: ContactLink
     contact_id: str | None
+
+
+#: How many Xero contacts the walk offers for a client, or for a search (keys 1 to this).
+SHOWN_CANDIDATES = 5
 
 
 class Book:
@@ -87,17 +92,16 @@ class Book:
     def needing_attention(self, month: Month) -> list[Client]:
         """Clients still billed from `month` whose link needs a person."""
         return [
-            client
-            for client in self.clients
-            if (client.last_billable_month is None or client.last_billable_month >= month)
-            and self.link(client).needs_attention
+            client for client in self.clients if needs_attention(client, self.link(client), month)
         ]
 
-    def candidates(self, client: Client, limit: int = 5) -> list[Candidate]:
+    def candidates(self, client: Client, limit: int = SHOWN_CANDIDATES) -> list[Candidate]:
         """The best contacts for a client; for one whose contact was merged, where it went."""
         return self._shown(client, self.index.rank(client, limit), limit)
 
-    def candidates_for(self, clients: Sequence[Client], limit: int = 5) -> list[list[Candidate]]:
+    def candidates_for(
+        self, clients: Sequence[Client], limit: int = SHOWN_CANDIDATES
+    ) -> list[list[Candidate]]:
         """`candidates` for many clients at once (ranked on every core for a long list)."""
         ranked = self.index.rank_many(clients, limit)
         return [
@@ -426,7 +430,7 @@ class MatchSession:
         """Every item, ranking those not ranked yet."""
         return [self.item(position) for position in range(len(self))]
 
-    def search(self, term: str, limit: int = 5) -> list[Candidate]:
+    def search(self, term: str, limit: int = SHOWN_CANDIDATES) -> list[Candidate]:
         return self.book.index.search(term, limit)
 
     def others_linked(self, client: Client, contact: XeroContact) -> list[Client]:

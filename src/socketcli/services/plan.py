@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -22,10 +22,10 @@ from socketcli.domain.billing import compute_plan, next_billing_month
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.invoice import InvoiceDocument, render_invoice
-from socketcli.domain.links import ContactLink, LinkStatus, link_of
+from socketcli.domain.links import ContactLink, LinkStatus, link_of, needs_attention
 from socketcli.domain.model import ChangeType, ClientMonth, ClientTerms, Plan
 from socketcli.domain.months import Month
-from socketcli.domain.outstanding import outstanding_clients, outstanding_invoices, with_outstanding
+from socketcli.domain.outstanding import billed_clients, outstanding_reference, with_outstanding
 from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PlanMode, PracticeSettings
@@ -63,6 +63,9 @@ class PlanReport:
     #: Of a finalised month: the clients it froze no invoice for that it bills today (a late
     #: or backdated start); `socket plan post --outstanding` posts them. Not in the totals.
     outstanding: tuple[PlanRow, ...] = ()
+    #: Every client that needs attention (`domain.links.needs_attention`), in this plan or
+    #: not (billed in a later month): the clients `contacts list --unmatched` lists.
+    attention: tuple[str, ...] = ()
 
     @property
     def outstanding_total(self) -> Decimal:
@@ -78,7 +81,7 @@ class PlanReport:
 
     @property
     def needing_attention(self) -> int:
-        return sum(1 for row in self.rows if row.warning)
+        return len(self.attention)
 
     @property
     def new_contacts(self) -> int:
@@ -239,6 +242,24 @@ class _Practice:
     def plan(self, uow: PlanReader, month: Month) -> Plan:
         return compute_plan(month, self.terms, uow.billable_lines(month, month), self.settings)
 
+    def late(self, uow: PlanReader, month: Month) -> Plan:
+        """The outstanding invoices of a finalised month: its lines of services that their
+        clients did not have when it was finalised (domain.outstanding)."""
+        return compute_plan(month, self.terms, uow.unfrozen_lines(month), self.settings)
+
+
+def _late_totals(
+    reader: PlanReader, month: Month, settings: PracticeSettings
+) -> dict[int, ClientMonth]:
+    """By client, the outstanding figures of a finalised month (none when it is not): read
+    without loading every client, as `plan diff` reads."""
+    lines = reader.unfrozen_lines(month)
+    if not lines:
+        return {}
+    wanted = {line.client_id for line in lines}
+    terms = {c.id: terms_of(c) for c in reader.clients() if c.id in wanted}
+    return billed_clients(compute_plan(month, terms, lines, settings).by_client())
+
 
 def resolve_month(uow: PlanReader, month: Month | None, clock: Clock) -> Month:
     if month is not None:
@@ -252,10 +273,8 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
         month = resolve_month(reader, month, clock)
         finalised = reader.finalised_totals(month)
         billing = finalised if finalised is not None else practice.plan(reader, month).by_client()
-        late: dict[int, ClientMonth] = {}
-        if finalised is not None:
-            computed = reader.billing_totals([month], practice.settings)[month]
-            late = outstanding_clients(computed, finalised)
+        late = practice.late(reader, month).by_client() if finalised is not None else {}
+        late = billed_clients(late)
         problems = reader.contact_problems()
 
         def row_of(client_id: int, billed: ClientMonth, outstanding: bool = False) -> PlanRow:
@@ -275,12 +294,18 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
 
         rows = sorted((row_of(cid, billed) for cid, billed in billing.items()), key=by_name)
         extra = sorted((row_of(cid, billed, True) for cid, billed in late.items()), key=by_name)
+        attention = tuple(
+            client.reference
+            for client in practice.clients.values()
+            if needs_attention(client, link_of_row(client, problems), month)
+        )
         return PlanReport(
             month,
             practice.settings.playground,
             tuple(rows),
             finalised is not None,
             tuple(extra),
+            attention,
         )
 
 
@@ -305,12 +330,12 @@ def diff_plan(
         # A client outstanding in the finalised month before (a late start) is billed there
         # once posted with `plan post --outstanding`: it is not `new` in this month.
         previous: dict[int, ClientMonth] = (
-            with_outstanding(finalised, figures[previous_month])
+            with_outstanding(finalised, _late_totals(reader, previous_month, settings))
             if finalised is not None
             else figures[previous_month]
         )
         frozen = reader.finalised_totals(month)
-        late = outstanding_clients(current, frozen) if frozen is not None else {}
+        late = _late_totals(reader, month, settings) if frozen is not None else {}
         problems = reader.contact_problems()
         rows = []
         for change in diff(current, previous):
@@ -581,14 +606,18 @@ class OutstandingReview:
 
 def _outstanding_in(uow: UnitOfWork, practice: _Practice, month: Month) -> list[InvoiceDocument]:
     reader = uow.plan
-    frozen = reader.finalised_totals(month)
-    if frozen is None:
+    if reader.finalised_totals(month) is None:
         return []
-    plan = practice.plan(reader, month)
-    return [
-        render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
-        for invoice in outstanding_invoices(plan.invoices, frozen)
-    ]
+    taken = {doc.reference for doc in reader.finalised_invoices(month)}
+    documents = []
+    for invoice in practice.late(reader, month).invoices:
+        if not invoice.lines:
+            continue
+        doc = render_invoice(invoice, practice.clients[invoice.client_id], practice.settings)
+        doc = replace(doc, reference=outstanding_reference(doc.reference, taken))
+        taken.add(doc.reference)
+        documents.append(doc)
+    return documents
 
 
 def _outstanding(uow: UnitOfWork, clock: Clock, wanted: Month | None) -> OutstandingReview:

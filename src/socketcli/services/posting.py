@@ -39,11 +39,14 @@ from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import link_to
 from socketcli.domain.months import Month
 from socketcli.domain.posting import (
+    BATCH,
     FoundInvoice,
     OutboxEntry,
     OutboxState,
     batch_key,
     batches,
+    contacts_key,
+    contacts_needed,
     is_due,
     key_for,
     settle,
@@ -54,6 +57,7 @@ from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.ports.xero import (
     InvoiceOutcome,
+    NewContact,
     NewInvoice,
     NewInvoiceLine,
     XeroError,
@@ -198,8 +202,10 @@ class PostingReport:
     requeued: int = 0  # left in flight, not in Xero: sent again
     posted: list[PostedInvoice] = field(default_factory=list)
     failed: list[FailedInvoice] = field(default_factory=list)
-    contacts_linked: int = 0  # clients linked to the contact Xero made or found by name
+    contacts_created: int = 0  # contacts made in Xero for clients that had none
+    contacts_linked: int = 0  # clients linked to a contact: made, found by name, or Xero's
     error: XeroError | None = None
+    in_flight: int = 0  # after an error: invoices sent whose outcome is not known yet
 
     @property
     def exit_code(self) -> int:
@@ -267,10 +273,13 @@ class _Run:
                 self.xero = gateway
                 self._settle()
                 if months:
+                    self._contacts(months)
                     self._queue(months, retry_failed)
                     self._send(months)
         except XeroError as error:
             self.report.error = error
+            with self.store() as uow:
+                self.report.in_flight = len(uow.outbox.entries(states=[OutboxState.SENDING]))
         return self.report
 
     def _work(self, months: Sequence[Month], retry_failed: bool) -> bool:
@@ -355,6 +364,69 @@ class _Run:
         if young:
             last = max(s.entry.sent_at for s in young if s.entry.sent_at is not None)
             raise StillInFlight(len(young), last + IN_FLIGHT_GRACE)
+
+    def _contacts(self, months: Sequence[Month]) -> None:
+        """Give every client about to be invoiced a Xero contact first: the active contact of
+        its name where the mirror knows one, else one created for it (in batches, each
+        contact's outcome on its own). A name Xero already holds but the mirror does not (a
+        contact made since the last sync, or by a run that crashed before recording it) is
+        refused as a duplicate: that invoice goes by name, Xero puts it on that contact and
+        the client is linked to it after posting, so no contact is ever made twice."""
+        with self.store() as uow:
+            clients = {c.id: c for c in uow.clients.all() if c.id is not None}
+            unlinked = {
+                doc.client_id: doc.contact_name
+                for month in months
+                for _, doc in uow.outbox.unqueued(month)
+                if self._wanted(doc.reference)
+                and doc.contact_id is None
+                and doc.client_id in clients
+                and not clients[doc.client_id].xero_contact_id
+            }
+            if not unlinked:
+                return
+            needed = contacts_needed(unlinked.items(), uow.mirror.contacts())
+        made: dict[int, XeroContact] = dict(needed.existing)
+        created: list[XeroContact] = []
+        names = list(needed.to_create)
+        for start in range(0, len(names), BATCH):
+            batch = names[start : start + BATCH]
+            first = {name: clients[needed.to_create[name][0]] for name in batch}
+            outcomes = self.xero.post_contacts(
+                [
+                    NewContact(
+                        name=name,
+                        email=first[name].email,
+                        contact_number=first[name].reference or None,
+                    )
+                    for name in batch
+                ],
+                contacts_key(batch),
+            )
+            for name, outcome in zip(batch, outcomes, strict=True):
+                if outcome.contact_id is None:
+                    continue  # a duplicate goes by name; another refusal shows on the invoice
+                contact = XeroContact(
+                    outcome.contact_id,
+                    name,
+                    email=first[name].email,
+                    contact_number=first[name].reference or None,
+                )
+                created.append(contact)
+                made.update(dict.fromkeys(needed.to_create[name], contact))
+            self._link(made, created)
+            made, created = {}, []
+        self._link(made, created)
+
+    def _link(self, contacts: dict[int, XeroContact], created: list[XeroContact]) -> None:
+        if not contacts:
+            return
+        with self.store(write=True) as uow:
+            uow.mirror.save_contacts(created)
+            linked = _link_new_contacts(uow, contacts)
+            uow.commit()
+        self.report.contacts_created += len(created)
+        self.report.contacts_linked += linked
 
     def _queue(self, months: Sequence[Month], retry_failed: bool) -> None:
         with self.store(write=True) as uow:

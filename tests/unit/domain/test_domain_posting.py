@@ -16,10 +16,13 @@ from socketcli.domain.posting import (
     OutboxState,
     batch_key,
     batches,
+    contacts_key,
+    contacts_needed,
     is_due,
     key_for,
     settle,
 )
+from socketcli.domain.records import XeroContact
 
 LONDON = ZoneInfo("Europe/London")
 SYDNEY = ZoneInfo("Australia/Sydney")
@@ -87,3 +90,22 @@ def test_a_deleted_invoice_still_counts_as_posted_but_a_live_one_is_preferred() 
     live = FoundInvoice("id-2", "INV-0002", "ACME Dec 2026", "DRAFT")
     assert settle([entry("ACME Dec 2026")], [deleted])[0].found == deleted
     assert settle([entry("ACME Dec 2026")], [deleted, live])[0].found == live
+
+
+def test_contacts_needed_links_to_an_active_contact_of_the_name_and_makes_one_per_name() -> None:
+    """Proves: a name matching an active, unmerged contact (ignoring case and runs of spaces)
+    links to it; an archived or merged contact of the name does not count; two clients of
+    one name share one new contact; an empty name is left to Xero's refusal."""
+    contacts = [
+        XeroContact("c-1", "Acme  Ltd"),
+        XeroContact("c-2", "Old Co", status="ARCHIVED"),
+        XeroContact("c-3", "Gone Ltd", merged_to="c-1"),
+    ]
+    needed = contacts_needed(
+        [(1, "acme ltd"), (2, "Old Co"), (3, "Gone Ltd"), (4, "New  Co"), (5, "new co"), (6, " ")],
+        contacts,
+    )
+    assert needed.existing == {1: contacts[0]}
+    assert needed.to_create == {"Old Co": [2], "Gone Ltd": [3], "New Co": [4, 5]}
+    assert contacts_key(["B", "A"]) == contacts_key(["A", "B"]) != contacts_key(["A"])
+    assert len(contacts_key(["x" * 500] * 50)) <= KEY_LIMIT

@@ -20,6 +20,7 @@ from socketcli.services.plan import (
     review_outstanding,
     show_plan,
 )
+from socketcli.services.proposals import LineSpec, change_proposal
 from tests.fakes import FakeClock, FakeStore
 from tests.unit.services.given import a_client, a_service, an_accepted_proposal
 
@@ -56,15 +57,52 @@ def test_plan_show_lists_a_late_start_as_outstanding_after_the_finalised_rows(
     assert report.total == Decimal("100.00")  # what was finalised, as before
 
 
-def test_a_frozen_client_whose_figures_changed_is_not_outstanding(
+def test_a_service_a_frozen_client_did_not_have_is_outstanding_on_its_own_invoice(
     finalised: FakeStore, clock: FakeClock
 ):
+    """Proves: a line of a service Acme did not have when December was finalised (payroll,
+    backdated to December) is outstanding there, on an invoice of its own (`... late`); the
+    month keeps what it froze; once added, nothing is outstanding and January sees Acme
+    billed the same (125.00 both months, unchanged)."""
     an_accepted_proposal(finalised, clock, "P3", "ACME", "Payroll=1x25", start=date(2026, 12, 1))
+
+    report = show_plan(finalised.read, clock, DECEMBER)
+
+    assert [(r.reference, r.amount) for r in report.outstanding] == [
+        ("ACME", Decimal("25.00")),
+        ("LATE", Decimal("50.00")),
+    ]
+    assert [(r.reference, r.amount) for r in report.rows] == [("ACME", Decimal("100.00"))]
+    review = review_outstanding(finalised.open, clock, DECEMBER)
+    assert sorted((d.reference, d.total) for d in review.invoices) == [
+        ("ACME Dec 2026 late", Decimal("25.00")),
+        ("LATE Dec 2026", Decimal("50.00")),
+    ]
+
+    freeze_outstanding(finalised.open, clock, DECEMBER)
+
+    assert show_plan(finalised.read, clock, DECEMBER).outstanding == ()
+    january = {r.reference: r for r in diff_plan(finalised.read, clock, JANUARY).rows}
+    assert january["ACME"].change is ChangeType.UNCHANGED
+    assert january["ACME"].previous_amount == Decimal("125.00")
+
+
+def test_a_service_the_frozen_client_had_is_not_outstanding_again(
+    finalised: FakeStore, clock: FakeClock
+):
+    """Proves: a second proposal of bookkeeping for Acme backdated into December is a service
+    the month billed Acme for: it is not outstanding (never billed twice for one service in
+    one month); a change to a finalised month's lines is refused outright."""
+    an_accepted_proposal(finalised, clock, "P3", "ACME", "Bookkeeping=140", start=date(2026, 12, 1))
 
     report = show_plan(finalised.read, clock, DECEMBER)
 
     assert [r.reference for r in report.outstanding] == ["LATE"]
     assert [(r.reference, r.amount) for r in report.rows] == [("ACME", Decimal("100.00"))]
+    with pytest.raises(Conflict, match="already finalised"):
+        change_proposal(
+            finalised.open, "P1", DECEMBER, clock, set_lines=[LineSpec.parse("Bookkeeping=140")]
+        )
 
 
 def test_a_draft_month_has_nothing_outstanding(store: FakeStore, clock: FakeClock):

@@ -17,7 +17,7 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from socketcli.domain.errors import InvalidInput, StoreBusy, StoreNotReady
 
 #: The newest migration. A store at this revision opens without importing alembic.
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: How long a writer waits for another's write to end before it gives up (StoreBusy).
 BUSY_TIMEOUT_MS = 10_000

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Integer,
     MetaData,
@@ -25,6 +26,7 @@ from sqlalchemy import (
     case,
     cast,
     distinct,
+    exists,
     func,
     literal,
     or_,
@@ -290,8 +292,30 @@ class SqlReader:
         return result
 
     # -- billing -----------------------------------------------------------------
-    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
-        """Every plan line of an accepted proposal that is in force in any month first..last.
+    def unfrozen_lines(self, month: Month) -> list[BillableLine]:
+        """The plan lines in force in a finalised `month` of a service its client did not
+        have when the month was finalised (or its outstanding invoices added): what it
+        bills today and froze nothing of. Empty when `month` is not finalised."""
+        recorded = self._table("snapshot_services")
+        snapshots = self._table("plan_snapshots")
+        lines = self._table("proposal_lines")
+        proposals = self._table("proposals")
+        return self.billable_lines(
+            month,
+            month,
+            exists().where(snapshots.c.month == str(month)),
+            ~exists().where(
+                recorded.c.month == str(month),
+                recorded.c.client_id == proposals.c.client_id,
+                recorded.c.service_id == lines.c.service_id,
+            ),
+        )
+
+    def billable_lines(
+        self, first: Month, last: Month, *where: ColumnElement[bool]
+    ) -> list[BillableLine]:
+        """Every plan line of an accepted proposal that is in force in any month first..last
+        (and meets `where`).
 
         One query for the whole practice: the plan is computed set-based, never per client.
         """
@@ -332,6 +356,7 @@ class SqlReader:
                     clients.c.last_billable_month.is_(None),
                     clients.c.last_billable_month >= str(first),
                 ),
+                *where,
             )
         )
         # Values repeat across a practice: parse each distinct one once.

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import literal as sa_literal
 
+from socketcli.adapters.store.reader import BILLED_STATUSES, PLAN_METHODS
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.adapters.store.tables import PlanSnapshotRow
 from socketcli.domain.invoice import InvoiceDocument
@@ -42,6 +44,7 @@ class SqlSnapshots(SqlRepository):
         )
         self.session.flush()
         self._insert(month, invoices)
+        self._record_services(month)
 
     def append(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
         """The invoices join the month's snapshot, its total and count moved by them."""
@@ -59,7 +62,35 @@ class SqlSnapshots(SqlRepository):
         if getattr(moved, "rowcount", 1) != 1:
             raise ValueError(f"{month} is not finalised: there is no snapshot to add to")
         self._insert(month, invoices)
+        self._record_services(month)
         self.session.expire_all()
+
+    def _record_services(self, month: Month) -> None:
+        """Record each (client, service) of a plan line in force in `month` not recorded yet:
+        one INSERT ... SELECT. A line of a service not recorded is outstanding in the month."""
+        recorded = self.table("snapshot_services")
+        lines = self.table("proposal_lines")
+        proposals = self.table("proposals")
+        in_force = (
+            select(sa_literal(str(month)), proposals.c.client_id, lines.c.service_id)
+            .distinct()
+            .select_from(lines.join(proposals, proposals.c.id == lines.c.proposal_id))
+            .where(
+                proposals.c.status.in_(BILLED_STATUSES),
+                lines.c.billing_method.in_(PLAN_METHODS),
+                lines.c.start_month.is_not(None),
+                lines.c.start_month <= str(month),
+                or_(lines.c.end_month.is_(None), lines.c.end_month >= str(month)),
+                ~exists().where(
+                    recorded.c.month == str(month),
+                    recorded.c.client_id == proposals.c.client_id,
+                    recorded.c.service_id == lines.c.service_id,
+                ),
+            )
+        )
+        self.session.execute(
+            insert(recorded).from_select(["month", "client_id", "service_id"], in_force)
+        )
 
     def _insert(self, month: Month, invoices: Sequence[InvoiceDocument]) -> None:
         """Set-based: one INSERT of the invoices returning their ids in the order given, one
@@ -125,6 +156,8 @@ class SqlSnapshots(SqlRepository):
         self.session.flush()
         self.session.execute(delete(lines).where(lines.c.invoice_id.in_(of_month)))
         self.session.execute(delete(invoices).where(invoices.c.month == str(month)))
+        services = self.table("snapshot_services")
+        self.session.execute(delete(services).where(services.c.month == str(month)))
         snapshots = self.table("plan_snapshots")
         self.session.execute(delete(snapshots).where(snapshots.c.month == str(month)))
         self.session.expire_all()

@@ -154,6 +154,18 @@ class SnapshotLineRow(SQLModel, table=True):
     tracking: str = ""
 
 
+class SnapshotServiceRow(SQLModel, table=True):
+    """A service a client had in force when its month was finalised (or its outstanding
+    invoices were added): a line of a service a client did not have then came into scope
+    after, and is outstanding in that month."""
+
+    __tablename__ = "snapshot_services"
+
+    month: str = Field(foreign_key="plan_snapshots.month", primary_key=True)
+    client_id: int = Field(foreign_key="clients.id", primary_key=True)
+    service_id: int = Field(foreign_key="services.id", primary_key=True)
+
+
 class OutboxInvoiceRow(SQLModel, table=True):
     """A finalised invoice on its way to Xero: written with its request body before it is
     sent, its answer recorded after (the transactional outbox)."""

@@ -91,14 +91,17 @@ class XeroAccess:
             return override
         tenant = tenant_id or self.tenant_id
         if not tenant:
-            command = (
-                "socket --playground xero connect" if self.playground else "socket xero connect"
-            )
-            raise XeroNotConnected(
-                f"not connected to Xero: run `{command}`"
-                + (" (it connects to the playground's sandbox at once)" if self.playground else "")
-            )
+            raise self._not_connected()
         return TokenSource(self.store, tenant, self.identity.refresh, now=self.now)
+
+    def _not_connected(self) -> XeroNotConnected:
+        if self.playground:
+            return XeroNotConnected(
+                "not connected to Xero yet: the playground connects to its sandbox by itself "
+                "at the first `socket --playground sync` or `plan post` (or run "
+                "`socket --playground xero connect`)"
+            )
+        return XeroNotConnected("not connected to Xero: run `socket xero connect`")
 
     def new_connection(self, token: XeroToken) -> NewConnection:
         return NewConnection(self, token)
@@ -181,7 +184,7 @@ class XeroAccess:
             return TokenFacts("environment", (), None, None, "environment", None)
         found = self.store.load(tenant_id) if tenant_id else None
         if found is None:
-            raise XeroNotConnected("not connected to Xero: run `socket xero connect`")
+            raise self._not_connected()
         token, where = found
         return TokenFacts(
             kind=token.kind,

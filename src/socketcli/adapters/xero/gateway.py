@@ -67,10 +67,12 @@ from socketcli.adapters.xero.gateway_errors import (
     XeroRequestError,
     XeroUnavailable,
     XeroValidationError,
+    is_duplicate_name,
     request_error,
 )
 from socketcli.ports.xero import (
     ContactChange,
+    ContactOutcome,
     CreatedInvoice,
     InvoiceOutcome,
     NewContact,
@@ -407,6 +409,39 @@ class XeroPythonGateway:
             answer = self._write(operation, key, done, call, body(batch))
             done.extend(self._contact_ids(answer, batch_names=[name(item) for item in batch]))
         return done
+
+    def post_contacts(
+        self, contacts: Sequence[NewContact], idempotency_key: str
+    ) -> list[ContactOutcome]:
+        if len(contacts) > MAX_BATCH:
+            raise ValueError(f"at most {MAX_BATCH} contacts a request, not {len(contacts)}")
+        answer = self._send(
+            "PUT /Contacts",
+            f"summarizeErrors=false Idempotency-Key {idempotency_key}",
+            self._accounting.create_contacts,
+            self.tenant_id,
+            mapping.new_contacts(list(contacts)),
+            summarize_errors=False,
+            idempotency_key=idempotency_key,
+        )
+        answered = list(answer.contacts or [])
+        if len(answered) != len(contacts):
+            raise XeroRequestError(
+                "PUT /Contacts", 200, f"{len(answered)} contacts answered for {len(contacts)} sent"
+            )
+        outcomes = []
+        for sent, got in zip(contacts, answered, strict=True):
+            errors = tuple(str(e.message) for e in (got.validation_errors or []) if e.message)
+            refused = bool(got.has_validation_errors) or bool(errors)
+            outcomes.append(
+                ContactOutcome(
+                    name=sent.name,
+                    contact_id=None if refused else str(got.contact_id),
+                    errors=errors,
+                    duplicate=refused and any(is_duplicate_name(e) for e in errors),
+                )
+            )
+        return outcomes
 
     def create_invoices(
         self, invoices: Sequence[NewInvoice], idempotency_key: str

@@ -167,6 +167,11 @@ def _subject(element: Mapping[str, Any]) -> str:
     return ""
 
 
+def is_duplicate_name(message: str) -> bool:
+    """Whether Xero refused a contact because an active contact already has its name."""
+    return _DUPLICATE_NAME in message
+
+
 def validation_error(failure: HttpFailure, *, done: tuple[str, ...] = ()) -> XeroValidationError:
     """A 400 (ValidationException and its kin) as the project's error, one problem per
     refused element; a duplicate contact name as `XeroDuplicateContactName`."""
@@ -190,7 +195,7 @@ def validation_error(failure: HttpFailure, *, done: tuple[str, ...] = ()) -> Xer
         return XeroValidationError(
             [ValidationProblem("", (message,))] if message else [], done=done
         )
-    duplicate = all(any(_DUPLICATE_NAME in m for m in p.messages) for p in problems)
+    duplicate = all(any(is_duplicate_name(m) for m in p.messages) for p in problems)
     kind = XeroDuplicateContactName if duplicate else XeroValidationError
     return kind(problems, done=done)
 

@@ -12,12 +12,17 @@ if TYPE_CHECKING:
     from socketcli.domain.records import Client
     from socketcli.services.contacts import MatchItem, MatchSession
 
-KEYS_HELP = (
-    "1-9  link to that candidate\n"
-    "n    post to a new Xero contact with the client's name\n"
-    "/    search the Xero contacts by a word\n"
-    "s    skip (ask again next time)     q  quit (what is done is kept)"
-)
+
+def keys_help() -> str:
+    """What each key does (`?`): the numbers are those of the candidates the walk shows."""
+    from socketcli.services.contacts import SHOWN_CANDIDATES
+
+    return (
+        f"1-{SHOWN_CANDIDATES}  link to that candidate\n"
+        "n    post to a new Xero contact with the client's name\n"
+        "/    search the Xero contacts by a word (case aside: ltd finds Ltd and Limited)\n"
+        "s    skip (ask again next time)     q  quit (what is done is kept)"
+    )
 
 
 def walk(session: MatchSession) -> None:
@@ -89,7 +94,8 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
         if pressed in ("s", "S", " ", "\r", "\n"):
             return "skipped"
         if pressed == "?":
-            note(escape(KEYS_HELP))
+            for row in keys_help().splitlines():
+                note(escape(row))
             continue
         if pressed in ("n", "N"):
             saved = session.choose_new(client)
@@ -99,9 +105,9 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
             term = line("Search Xero contacts: ")
             found = session.search(term) if term.strip() else []
             if found:
-                candidates, shown_title = found, f"Contacts matching {term!r}"
+                candidates, shown_title = found, f"Contacts matching {escape(repr(term))}"
             else:
-                note(f"No Xero contact matches {escape(term)!r}.")
+                note(f"No Xero contact matches {escape(repr(term))}.")
             continue
         if pressed.isdigit() and 1 <= int(pressed) <= len(candidates):
             if _link(session, client, candidates[int(pressed) - 1]):

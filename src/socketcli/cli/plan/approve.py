@@ -91,9 +91,9 @@ def _summary(review: ApprovalReview) -> None:
         say(f"{plural(review.new_contacts, 'client')} will get a new Xero contact at posting.")
     if review.unlinked:
         say(
-            f"{plural(review.unlinked, 'client')} not linked to a Xero contact: at posting, Xero "
-            "uses its active contact of the same name or creates one (choose first with "
-            "`socket contacts match`)."
+            f"{plural(review.unlinked, 'client')} not linked to a Xero contact: at posting, each "
+            "is linked to the active Xero contact of its name, or one is created for it "
+            "(choose first with `socket contacts match`)."
         )
     for warning in review.warnings:
         say(f"warning: {warning}")
@@ -109,7 +109,7 @@ def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
     if no_post:
         say(f"{review.month.label} is due: not posted (--no-post); `socket plan post` sends it.")
         return
-    from socketcli.cli.plan.post import summary
+    from socketcli.cli.plan.post import failure, summary
     from socketcli.services.posting import post as post_due
 
     posting = post_due(
@@ -121,4 +121,4 @@ def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
     )
     summary(posting)
     if posting.exit_code:
-        raise typer.Exit(posting.exit_code)
+        raise failure(posting)

@@ -26,6 +26,7 @@ CSV_HEADER = [
     "xero_contact",
     "xero_contact_status",
     "warning",
+    "outstanding",
 ]
 STYLES = {
     "new": "green",
@@ -139,6 +140,7 @@ def _csv_rows(report: DiffReport) -> Any:
             r.contact,
             r.link.status.value,
             r.warning,
+            "yes" if r.outstanding else "",
         ]
         for r in report.rows
     )

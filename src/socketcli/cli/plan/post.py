@@ -12,6 +12,7 @@ from socketcli.cli.options import JsonOption, billing_month
 
 if TYPE_CHECKING:
     from socketcli.cli.context import State
+    from socketcli.cli.output import Failed
     from socketcli.domain.months import Month
     from socketcli.services.plan import OutstandingReview
     from socketcli.services.posting import PostingReport
@@ -82,7 +83,7 @@ def post(
     else:
         summary(report)
     if report.exit_code:
-        raise typer.Exit(report.exit_code)
+        raise failure(report)
 
 
 def _interactive() -> bool:
@@ -186,20 +187,26 @@ def document(report: PostingReport) -> dict[str, Any]:
             for f in report.failed
         ],
         "resent_after_settling": report.requeued,
+        "contacts_created": report.contacts_created,
         "contacts_linked": report.contacts_linked,
         "error": None if report.error is None else str(report.error),
     }
 
 
 def summary(report: PostingReport) -> None:
-    from socketcli.cli.output import error, plural, say
+    from socketcli.cli.output import plural, say
 
     for failed in report.failed:
-        error(f"{failed.reference}: Xero refused it: {failed.error}")
+        say(f"refused: {failed.reference}: Xero refused it: {failed.error}")
     if report.settled:
         say(
             f"Found {plural(len(report.settled), 'invoice')} in Xero that an earlier run sent "
             "without recording the answer: recorded, not sent again."
+        )
+    if report.contacts_created:
+        say(
+            f"Created {plural(report.contacts_created, 'contact')} in Xero for clients that "
+            "had none, and linked them."
         )
     if report.posted:
         say(f"Posted {plural(len(report.posted), 'invoice')} to Xero.")
@@ -207,16 +214,26 @@ def summary(report: PostingReport) -> None:
         say("Nothing to post.")
     for month in report.waiting:
         say(f"{month.label} is finalised and posts on {month.first_day:%d %b %Y}.")
-    if report.failed:
-        say(
-            f"{plural(len(report.failed), 'invoice')} refused: fix what Xero says, then "
-            "`socket plan post --retry-failed`."
-        )
+
+
+def failure(report: PostingReport) -> Failed:
+    """What ends a posting run that did not post everything (its exit code is the report's)."""
+    from socketcli.cli.output import Failed, plural
+
     if report.error is not None:
-        error(
-            f"{report.error}: the invoices in flight are settled by the next "
+        message = (
+            f"{report.error}: the {plural(report.in_flight, 'invoice')} in flight "
+            f"{'are' if report.in_flight != 1 else 'is'} settled by the next "
             "`socket plan post` before anything is sent again"
+            if report.in_flight
+            else str(report.error)
         )
+    else:
+        message = (
+            f"{plural(len(report.failed), 'invoice')} refused: fix what Xero says, then "
+            "`socket plan post --retry-failed`"
+        )
+    return Failed(message, report.exit_code)
 
 
 def _finalise_due(st: State) -> None:

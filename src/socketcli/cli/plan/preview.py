@@ -123,15 +123,17 @@ def _csv_rows(report: PreviewReport) -> Any:
 
 
 def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
-    """One invoice: to whom (and how its Xero contact stands), its dates, its lines."""
-    from socketcli.cli.output import escape, money, table
+    """One invoice: to whom (and how its Xero contact stands), its dates (the heading, on
+    stderr), its lines (the invoice itself, on stdout)."""
+    from socketcli.cli.output import escape, money, note, table
     from socketcli.cli.output import show as render
 
-    render(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{_linked(invoice, link)}")
-    render(
-        f"Date {invoice.invoice_date:%d %b %Y}   Due {invoice.due_date:%d %b %Y} ({invoice.payment_terms})"
+    note(f"[bold]Invoice to {escape(invoice.contact_name)}[/]{_linked(invoice, link)}")
+    note(
+        f"Date {invoice.invoice_date:%d %b %Y}   Due {invoice.due_date:%d %b %Y} "
+        f"({escape(invoice.payment_terms)})"
     )
-    render(
+    note(
         f"Reference {escape(invoice.reference)}   Branding theme {escape(invoice.branding_theme or 'Xero default')}"
     )
     grid = table(
@@ -148,7 +150,7 @@ def _invoice(invoice: InvoiceDocument, link: ContactLink) -> None:
             escape(line.description),
             str(line.quantity),
             money(line.unit_amount),
-            line.account_code or "",
+            escape(line.account_code or ""),
             "account default",
             money(line.line_amount),
         )

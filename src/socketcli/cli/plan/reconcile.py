@@ -34,7 +34,11 @@ def reconcile(
     else:
         summary(report)
     if report.exit_code:
-        raise typer.Exit(report.exit_code)
+        from socketcli.cli.output import Failed
+
+        raise Failed(
+            f"Xero differs from what was approved for {report.month.label}", report.exit_code
+        )
 
 
 def document(report: ReconcileReport) -> dict[str, Any]:

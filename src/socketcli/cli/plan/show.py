@@ -21,6 +21,7 @@ CSV_HEADER = [
     "xero_contact",
     "xero_contact_status",
     "warning",
+    "outstanding",
 ]
 
 
@@ -51,8 +52,9 @@ def _document(report: PlanReport) -> dict[str, Any]:
         "status": "finalised" if report.finalised else "draft",
         "playground": report.playground,
         "clients": [_row_json(r) for r in report.rows],
-        # Of a finalised month: the clients it froze no invoice for that it bills today (late
-        # starts), which `socket plan post --outstanding` posts; not in the totals.
+        # Of a finalised month: the clients with lines of services they did not have when it
+        # was finalised (late starts), which `socket plan post --outstanding` posts; not in
+        # the totals.
         "outstanding": [_row_json(r) for r in report.outstanding],
         "totals": {
             "clients": len(report.rows),
@@ -87,8 +89,9 @@ def _csv_rows(report: PlanReport) -> Any:
             r.contact,
             r.link.status.value,
             r.warning,
+            "yes" if r.outstanding else "",
         ]
-        for r in report.rows
+        for r in (*report.rows, *report.outstanding)
     )
 
 
@@ -132,7 +135,7 @@ def _table(report: PlanReport) -> None:
                 contact_cell(r.link, r.client),
             )
     render(grid)
-    attention((*report.rows, *report.outstanding), always=True)
+    attention((*report.rows, *report.outstanding), always=True, total=report.needing_attention)
     if report.outstanding:
         from socketcli.cli.output import say
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 if TYPE_CHECKING:
     import logging
 
@@ -27,7 +25,7 @@ PHASE_TITLES = {
 def render(report: SyncReport, context: Mapping[str, Any], *, quiet: bool, json_: bool) -> None:
     """The summary (or --json) on stdout, warnings and problems on stderr, and the exit the
     run earned: the sync's error, or the report's code when some clients were not pushed."""
-    from socketcli.cli.output import emit_json, error, say
+    from socketcli.cli.output import Failed, emit_json, say
 
     if json_:
         emit_json(_document(report, context))
@@ -47,26 +45,27 @@ def render(report: SyncReport, context: Mapping[str, Any], *, quiet: bool, json_
         )
         raise report.error
     if report.problems:
-        error(
+        raise Failed(
             f"{len(report.problems)} client(s) could not be pushed to Xero (above); "
-            "everything else synced"
+            "everything else synced",
+            report.exit_code,
         )
-        raise typer.Exit(report.exit_code)
     posting: PostingReport | None = context.get("posting")
     if posting is not None and posting.exit_code:
         for failed in posting.failed:
             say(f"problem: invoice {failed.reference} refused by Xero: {failed.error}")
         if posting.error is not None:
-            say(
-                "Posting stopped: the invoices in flight are settled by the next "
-                "`socket sync` or `socket plan post` before anything is sent again."
-            )
+            if posting.in_flight:
+                say(
+                    "Posting stopped: the invoices in flight are settled by the next "
+                    "`socket sync` or `socket plan post` before anything is sent again."
+                )
             raise posting.error
-        error(
+        raise Failed(
             f"{len(posting.failed)} invoice(s) refused by Xero (above): fix them, then "
-            "`socket plan post --retry-failed`"
+            "`socket plan post --retry-failed`",
+            posting.exit_code,
         )
-        raise typer.Exit(posting.exit_code)
 
 
 def posting_text(posting: PostingReport | None) -> str:
@@ -118,9 +117,16 @@ def _summary(report: SyncReport, context: Mapping[str, Any]) -> None:
 
     where = " (the playground's sandbox Xero)" if context["playground"] else ""
     kind = "first or full" if report.full else "incremental"
-    grid = table(
-        "What", "Changes", title=f"Synced with {escape(context['organisation'])}{where}: {kind}"
-    )
+    organisation = escape(context["organisation"])
+    if report.error is not None:
+        title = f"Sync with {organisation}{where} stopped ({kind}): what it did before"
+    elif report.problems:
+        title = f"Sync with {organisation}{where} ({kind}): not every client was pushed"
+    elif getattr(context.get("posting"), "exit_code", 0):
+        title = f"Sync with {organisation}{where} ({kind}): posting did not go through"
+    else:
+        title = f"Synced with {organisation}{where}: {kind}"
+    grid = table("What", "Changes", title=title)
     grid.add_row("Xero contacts", _tally_text(report.contacts))
     grid.add_row("Revenue accounts", _tally_text(report.accounts))
     grid.add_row("Branding themes", _tally_text(report.branding_themes))

@@ -87,7 +87,7 @@ def connect(
     from socketcli.services.xero_connect import connect as connect_organisation
 
     st = state(ctx)
-    with st.xero(st.settings()) as xero:
+    with st.xero(st.settings(), connect=False) as xero:
         if custom_connection:
             ask_secret = _ask_secret if _interactive() else None
             token = xero.custom_connection(client_id, client_secret, ask_secret=ask_secret)
@@ -137,7 +137,7 @@ def _pkce(
     """Auth Code with PKCE: the browser (or a pasted address, or the sandbox) gives a code."""
     import webbrowser
 
-    from socketcli.cli.output import say
+    from socketcli.cli.output import say, say_line
 
     redirected: str | None
     if xero.playground:
@@ -147,7 +147,7 @@ def _pkce(
         with xero.listen(port) as listener:
             request = xero.pkce_request(client_id, listener.redirect_uri)
             say("Opening your browser to connect socket to Xero. If it does not open, visit:")
-            say(request.url)
+            say_line(request.url)  # one line, unwrapped: to copy
             if not webbrowser.open(request.url):
                 say("(No browser could be opened: open the address above on this machine.)")
             say(f"Waiting for Xero's answer on {listener.redirect_uri} (up to {timeout} s)...")
@@ -155,7 +155,7 @@ def _pkce(
     else:
         request = xero.pkce_request(client_id, port=port)
         say("Open this address in a browser, sign in to Xero and allow access:")
-        say(request.url)
+        say_line(request.url)  # one line, unwrapped: to copy whole
         say(
             f"The browser is then sent to {request.redirect_uri}?code=... (the page may not "
             "load): paste that whole address here."

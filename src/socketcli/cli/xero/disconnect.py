@@ -13,7 +13,7 @@ def disconnect(ctx: typer.Context) -> None:
     from socketcli.services.xero_connect import disconnect as end_connection
 
     st = state(ctx)
-    with st.xero(st.settings()) as xero:
+    with st.xero(st.settings(), connect=False) as xero:
         report = end_connection(st.store, xero)
     if not report.was_connected:
         say("Not connected to Xero: nothing to do.")

@@ -40,8 +40,8 @@ def accounts(ctx: typer.Context, json_: JsonOption = False) -> None:
             (
                 escape(a.code),
                 escape(a.name),
-                a.type,
-                a.tax_type or "",
+                escape(a.type),
+                escape(a.tax_type or ""),
                 "archived: not usable" if a.archived else "active",
             )
             for a in view.accounts

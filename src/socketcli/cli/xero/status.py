@@ -32,7 +32,7 @@ def status(
     st = state(ctx)
     settings = st.settings()
     tenant_override = st.wiring.xero_tenant_override()
-    with st.xero(settings) as xero:
+    with st.xero(settings, connect=False) as xero:
         report = connection_status(
             st.store, xero, now=datetime.now(UTC), tenant_override=tenant_override, check=check
         )
@@ -64,7 +64,7 @@ def _fields(report: StatusReport, *, playground: bool) -> dict[str, Any]:
 
 def _table(fields: dict[str, Any]) -> None:
     """One row a field, as a person reads it; what is not known is left out."""
-    from socketcli.cli.output import show, table
+    from socketcli.cli.output import escape, show, table
 
     grid = table("Xero", "", title="Xero connection")
     for key, value in fields.items():
@@ -76,5 +76,5 @@ def _table(fields: dict[str, Any]) -> None:
             value = "yes" if value else "no"
         elif hasattr(value, "isoformat"):
             value = value.isoformat(timespec="seconds")
-        grid.add_row(key.replace("_", " "), str(value))
+        grid.add_row(key.replace("_", " "), escape(str(value)))
     show(grid)
