@@ -319,5 +319,6 @@ def _refuse_foreign(
     raise StoreNotReady(
         f"{location.describe()} is not a socket store: {what}; socket will not "
         + ("add its tables to" if create else "use")
-        + " another application's database: choose another file (--db PATH)"
+        + " another application's database: "
+        + ("choose another file (--db PATH)" if location.is_sqlite else "choose another database")
     )
