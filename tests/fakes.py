@@ -29,7 +29,7 @@ from typing import Any, Self
 
 from socketcli.adapters.store.reader import BILLED_STATUSES, parse_tracking
 from socketcli.domain.billing import client_totals
-from socketcli.domain.errors import Conflict
+from socketcli.domain.errors import Conflict, StoreBusy
 from socketcli.domain.history import HistoryEntry, HistoryEvent, HistoryQuery
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
@@ -881,9 +881,12 @@ class FakeUnitOfWork:
     outbox: FakeOutbox
     history: FakeHistory
 
-    def __init__(self, store: FakeStore, *, write: bool = False) -> None:
+    def __init__(self, store: FakeStore, *, write: bool = False, optimistic: bool = False) -> None:
         self._store = store
         self.write = write
+        #: The write lock is taken at commit, and refused if another commit came first.
+        self.optimistic = write and optimistic
+        self._seen = 0
         self.location = store.location
         self.actor = store.actor
         self.committed = False
@@ -918,6 +921,7 @@ class FakeUnitOfWork:
 
     def __enter__(self) -> Self:
         self._store.begin(self)
+        self._seen = self._store.commits
         self._state = self._store.state.copy()
         return self
 
@@ -932,6 +936,9 @@ class FakeUnitOfWork:
 
     def commit(self) -> None:
         state = self.state
+        another_wrote = self._store.commits != self._seen or self._store._writer is not None
+        if self.optimistic and state != self._store.state and another_wrote:
+            raise StoreBusy()
         if not self.write and state != self._store.state:
             raise AssertionError("a read-only unit of work wrote to the store: open it write=True")
         self._store.state = state
@@ -977,8 +984,8 @@ class FakeStore:
     def fail(self, call: str, error: Exception) -> None:
         self.failures[call] = error
 
-    def open(self, *, write: bool = False) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self, write=write)
+    def open(self, *, write: bool = False, optimistic: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self, write=write, optimistic=optimistic)
 
     @contextmanager
     def read(self) -> Iterator[FakePlanReader]:
@@ -991,7 +998,7 @@ class FakeStore:
         return uow
 
     def begin(self, uow: FakeUnitOfWork) -> None:
-        if uow.write:
+        if uow.write and not uow.optimistic:
             if self._writer is not None:
                 raise RuntimeError("a second write unit of work would wait for the write lock")
             self._writer = uow

@@ -40,18 +40,40 @@ PLAYGROUND_XERO_STATE = "playground-xero.json"
 GATEWAY_LOGGER = "socketcli.adapters.xero.gateway"
 
 
-def store_location(db: Path | None = None, *, playground: bool = False) -> StoreLocation:
-    """--db PATH, else SOCKET_DATABASE_URL, else the playground or the practice store."""
-    from socketcli.adapters.store.database import StoreLocation
+def store_location(db: str | Path | None = None, *, playground: bool = False) -> StoreLocation:
+    """--db PATH (or an explicit URL), else SOCKET_DATABASE_URL, else the playground or the
+    practice store. A path is a path: `%20` and `?` in it are part of the file's name."""
+    from socketcli.adapters.store.database import StoreLocation, looks_like_url
 
     if db is not None:
-        return StoreLocation.for_path(db)
+        if isinstance(db, str) and looks_like_url(db):
+            return StoreLocation.for_url(db, source="--db")
+        return StoreLocation.for_path(Path(db))
     if playground:
         return StoreLocation.for_path(data_dir() / PLAYGROUND_STORE)
     url = os.environ.get("SOCKET_DATABASE_URL")
     if url:
-        return StoreLocation(url)
+        return StoreLocation.for_url(url, source="SOCKET_DATABASE_URL")
     return StoreLocation.for_path(data_dir() / DEFAULT_STORE)
+
+
+def busy_timeout() -> float | None:
+    """$SOCKET_BUSY_TIMEOUT: how many seconds a write waits for another command's write to
+    end (None: the store's default, 10 s)."""
+    given = os.environ.get("SOCKET_BUSY_TIMEOUT", "").strip()
+    if not given:
+        return None
+    from socketcli.domain.errors import InvalidInput
+
+    try:
+        seconds = float(given)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise InvalidInput(
+            f"SOCKET_BUSY_TIMEOUT {given!r} is not a number of seconds from 0 to 3600 (e.g. 30)"
+        )
+    return seconds
 
 
 def playground_xero_state() -> Path:
@@ -91,26 +113,48 @@ class Wiring:
 
     location: StoreLocation
     clock: Clock
+    #: Seconds a write waits for another's (None: the store's default).
+    busy_timeout: float | None = None
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self, *, create: bool = False) -> Engine:
         if self._engine is None:
             from socketcli.adapters.store.database import open_engine
 
-            self._engine = open_engine(self.location, create=create)
+            self._engine = open_engine(self.location, create=create, busy_timeout=self.busy_timeout)
         return self._engine
 
-    def uow(self, *, write: bool = False, create: bool = False, actor: str = "") -> UnitOfWork:
+    def uow(
+        self,
+        *,
+        write: bool = False,
+        create: bool = False,
+        optimistic: bool = False,
+        actor: str = "",
+    ) -> UnitOfWork:
         """A unit of work; `actor`: who its history entries name (default: the OS user)."""
         engine = self.engine(create=create)
-        return sql_store(engine, self.clock, location=self.location.describe(), actor=actor)(
-            write=write
-        )
+        opener = sql_store(engine, self.clock, location=self.location.describe(), actor=actor)
+        return opener(write=write, optimistic=optimistic)
 
     def create(self) -> None:
         """Create the store, or bring an existing one to the newest schema."""
         with self.uow(write=True, create=True) as uow:
             uow.commit()
+
+    def wait_for_writers(self) -> None:
+        """Wait (the busy timeout at most) until no other command is writing to the store, or
+        raise StoreBusy: before a store is thrown away (`playground --reset`). A store that
+        cannot be opened has no writer to wait for."""
+        from socketcli.domain.errors import StoreNotReady
+
+        try:
+            engine = self.engine()
+        except StoreNotReady:
+            return
+        with engine.execution_options(socket_write=True).begin():
+            pass
+        self.close()
 
     def exists(self) -> bool:
         """Whether the store is there already (`socket init` says which it did)."""
@@ -257,8 +301,12 @@ def sql_store(engine: Engine, clock: Clock, *, location: str = "", actor: str = 
 
     who = actor or os_user()
 
-    def open_store(*, write: bool = False) -> SqlUnitOfWork:
-        return SqlUnitOfWork(engine, clock, write=write, location=location, actor=who)
+    def open_store(*, write: bool = False, optimistic: bool = False) -> SqlUnitOfWork:
+        # Optimistic: a deferred BEGIN; SQLite takes the write lock at the first write and
+        # refuses it at once (StoreBusy) when another connection committed since the reads.
+        return SqlUnitOfWork(
+            engine, clock, write=write and not optimistic, location=location, actor=who
+        )
 
     return open_store
 
@@ -277,5 +325,5 @@ def sql_reader(engine: Engine, *, location: str = "") -> OpenReader:
     return read
 
 
-def wire(db: Path | None = None, *, playground: bool = False) -> Wiring:
-    return Wiring(store_location(db, playground=playground), clock())
+def wire(db: str | Path | None = None, *, playground: bool = False) -> Wiring:
+    return Wiring(store_location(db, playground=playground), clock(), busy_timeout())

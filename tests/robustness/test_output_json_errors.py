@@ -27,11 +27,16 @@ def walk(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, 
         yield from walk(sub, (*path, name))
 
 
+#: Commands whose --json is not a report but a server's first line: `sandbox serve --json`
+#: needs no store, so it does not fail here; it serves until stopped
+#: (tests/robustness/test_files_sandbox.py).
+SERVERS = {("sandbox", "serve")}
+
 #: Every command with a --json option, and the arguments it requires (any value does).
 WITH_JSON = {
     path: [p.name for p in command.params if p.required and not p.opts[0].startswith("-")]
     for path, command in walk(typer.main.get_command(app))
-    if any("--json" in p.opts for p in command.params)
+    if any("--json" in p.opts for p in command.params) and path not in SERVERS
 }
 
 

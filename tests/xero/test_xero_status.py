@@ -132,8 +132,9 @@ def test_the_playground_connects_to_its_own_sandbox_and_says_so(
         True,
         "ok",
     )
-    # Its tokens are the playground's, apart from a practice's own connection.
-    assert list(stored_tokens(state_dir)) == [status["tenant_id"]]
+    # Its tokens are the playground's, apart from a practice's own connection (which may be
+    # to `socket sandbox serve`, whose tenant id is the same).
+    assert list(stored_tokens(state_dir)) == [f"playground-xero:{status['tenant_id']}"]
     socket.ok("--playground", "xero", "disconnect")
     assert stored_tokens(state_dir) == {}
 

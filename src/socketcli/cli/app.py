@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -118,10 +117,13 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Path | None,
+        str | None,
         typer.Option(
             "--db",
-            help="Use the SQLite store at PATH (overrides SOCKET_DATABASE_URL).",
+            help=(
+                "Use the SQLite store at PATH, taken as it is (or an explicit sqlite:/// or "
+                "postgresql+psycopg:// URL); overrides SOCKET_DATABASE_URL."
+            ),
             metavar="PATH",
         ),
     ] = None,

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class State:
-    db: Path | None = None
+    #: --db: a path, or an explicit URL (bootstrap tells them apart).
+    db: str | Path | None = None
     playground: bool = False
     #: Who the history names (global or per-command --by); None: the operating-system user.
     by: str | None = None
@@ -60,10 +61,10 @@ class State:
                 raise InvalidInput(f"--by {by!r} is not a name: give who is acting")
             self.by = cleaned
 
-    def store(self, *, write: bool = False) -> UnitOfWork:
+    def store(self, *, write: bool = False, optimistic: bool = False) -> UnitOfWork:
         """Open a unit of work (the services' `OpenStore`); the first says so when the store
         is the playground. Its history entries name `actor`."""
-        uow = self.wiring.uow(write=write, actor=self.actor)
+        uow = self.wiring.uow(write=write, optimistic=optimistic, actor=self.actor)
         self.announce()
         return uow
 

@@ -31,6 +31,7 @@ def playground(
                 )
                 say("Try: socket --playground plan diff")
                 return
+            st.wiring.wait_for_writers()  # never pull the store from under a command writing it
             for suffix in ("", "-wal", "-shm"):
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
         try:

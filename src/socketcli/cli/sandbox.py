@@ -3,6 +3,9 @@ rehearse against, and what it received."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -59,8 +62,15 @@ def serve(
     log_requests: Annotated[
         bool, typer.Option("--log-requests", help="Log every request on stderr.")
     ] = False,
+    json_: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print where it listens as one JSON line on stdout (url, port, state, tenant id, client ids).",
+        ),
+    ] = False,
 ) -> None:
-    """Serve a sandbox Xero on 127.0.0.1 until Ctrl-C.
+    """Serve a sandbox Xero on 127.0.0.1 until Ctrl-C (SIGINT) or SIGTERM.
 
     It answers the identity service (authorize, token, revocation), GET /connections and the
     Accounting API socket uses (Contacts, Accounts, BrandingThemes, TrackingCategories,
@@ -80,16 +90,65 @@ def serve(
     if log_requests:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
         logging.getLogger("socketcli.sandbox").setLevel(logging.INFO)
+    if state_file is None:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     sandbox = _start(path, port, demo_contacts=not path.exists() and not no_demo_contacts)
-    _say_where(sandbox, path)
-    say("Press Ctrl-C to stop.")
-    try:
-        sandbox.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        sandbox.stop()
+    with _stopped_by_signals() as stopping:
+        _say_where(sandbox, path)
+        _print_where(sandbox, path, json_=json_)
+        say("Press Ctrl-C to stop.")
+        try:
+            while not stopping():
+                time.sleep(0.1)
+        finally:
+            sandbox.stop()
     say("Sandbox stopped; its state is kept for next time.")
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[Callable[[], bool]]:
+    """SIGINT (Ctrl-C) and SIGTERM both ask the server to stop, and it stops cleanly, saving its
+    state. Started in the background from a script (`socket sandbox serve &`), the shell has
+    SIGINT ignored: it is taken back here, so `kill -INT` stops it as `kill` does."""
+    import signal
+
+    asked: list[int] = []
+
+    def ask(number: int, _frame: object) -> None:
+        asked.append(number)
+
+    wanted = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, ask) for number in wanted}
+    try:
+        yield lambda: bool(asked)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _print_where(sandbox: Sandbox, path: Path, *, json_: bool) -> None:
+    """One line on stdout for a script that started the server: where it listens and where its
+    state is (`url=... state=...`, the path quoted for a shell), or all of it as JSON."""
+    import json
+    import os
+    import shlex
+
+    from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, PKCE_CLIENT_ID
+
+    if json_:
+        where = {
+            "url": sandbox.base_url,
+            "port": sandbox.port,
+            "state": str(path.absolute()),
+            "tenant_id": sandbox.tenant_id,
+            "pkce_client_id": PKCE_CLIENT_ID,
+            "custom_client_id": CUSTOM_CLIENT_ID,
+            "custom_client_secret": CUSTOM_CLIENT_SECRET,
+            "pid": os.getpid(),
+        }
+        typer.echo(json.dumps(where))
+    else:
+        typer.echo(f"url={sandbox.base_url} state={shlex.quote(str(path.absolute()))}")
 
 
 @app.command("invoices")

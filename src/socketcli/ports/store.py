@@ -449,9 +449,15 @@ class UnitOfWork(Protocol):
 class OpenStore(Protocol):
     """Opens a unit of work (a write one with `write=True`, which takes the store's write
     lock at once). Services call it and own the transaction: `with store(write=True) as uow:
-    ...; uow.commit()`."""
+    ...; uow.commit()`.
 
-    def __call__(self, *, write: bool = False) -> UnitOfWork: ...
+    `optimistic=True` (with `write=True`) takes the write lock at the first write instead, so
+    that a long check before it holds no lock: if another command has written since this
+    unit of work first read, or is writing, the first write (or the commit) raises StoreBusy
+    at once and nothing is written; the caller reads again and retries. A write lock that
+    does not come within the store's busy timeout is StoreBusy too."""
+
+    def __call__(self, *, write: bool = False, optimistic: bool = False) -> UnitOfWork: ...
 
 
 class OpenReader(Protocol):

@@ -30,7 +30,7 @@ from socketcli.domain.clients import (
     parse_year_end,
 )
 from socketcli.domain.dates import parse_date, parse_month
-from socketcli.domain.errors import InvalidInput
+from socketcli.domain.errors import InvalidInput, StoreBusy
 from socketcli.domain.history import imported
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import parse_price, parse_quantity
@@ -51,7 +51,7 @@ from socketcli.domain.records import Client, Proposal, ProposalLine, Service
 from socketcli.domain.settings import PracticeSettings, XeroChoices, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenStore
+from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.catalogue import check_account_code, parse_method
 from socketcli.services.settings import xero_choices
 
@@ -1014,6 +1014,11 @@ def _stripped(texts: Iterable[str]) -> set[str]:
 # -- the use case -------------------------------------------------------------------------
 
 
+#: How many times an import checks and writes without holding the write lock while it checks,
+#: before it takes the lock first and holds it throughout (see `import_csv`).
+OPTIMISTIC_ATTEMPTS = 3
+
+
 def import_csv(
     store: OpenStore,
     clock: Clock,
@@ -1027,88 +1032,124 @@ def import_csv(
 
     With `dry_run`, the report says what would change and nothing is written. `progress` is
     told each step as it begins ("Reading clients.csv").
+
+    The store's write lock is held only while writing: the files are read and parsed first,
+    without the store; the rows are then checked against the store in a unit of work that
+    takes the write lock at its first write (`optimistic`), so other commands, readers and
+    writers alike, carry on meanwhile. Should another command write in between, nothing is
+    written and the checks run again against what it wrote; after OPTIMISTIC_ATTEMPTS such
+    tries the import takes the lock first, as any writer does. A dry run takes no lock.
     """
+    problems = _Problems()
+    sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
+    for index, path in enumerate(files):
+        problems.order.setdefault(str(path), index)
+        progress(f"Reading {path.name}")
+        sheet = _read(path, problems)
+        if sheet is not None:
+            sheets[sheet.kind].append(sheet)
+    names = [path.name for path in files]
+
+    def check_and_write(uow: UnitOfWork, *, dry: bool) -> ImportReport:
+        return _check_and_write(uow, clock, sheets, problems, names, progress, dry_run=dry)
+
+    if dry_run:
+        with store() as uow:
+            return check_and_write(uow, dry=True)
+    for _ in range(OPTIMISTIC_ATTEMPTS):
+        try:
+            with store(write=True, optimistic=True) as uow:
+                return check_and_write(uow, dry=False)
+        except StoreBusy:
+            if problems:  # the rows' checks were cut short: they cannot simply run again
+                raise
+            continue  # another command wrote meanwhile: check again against its changes
     with store(write=True) as uow:
-        problems = _Problems()
-        sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
-        for index, path in enumerate(files):
-            problems.order.setdefault(str(path), index)
-            progress(f"Reading {path.name}")
-            sheet = _read(path, problems)
-            if sheet is not None:
-                sheets[sheet.kind].append(sheet)
+        return check_and_write(uow, dry=False)
 
-        # What the store holds of what the files name, read set-based.
-        proposal_rows = [row for sheet in sheets[Kind.PROPOSALS] for row in sheet.rows]
-        wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
-        wanted_clients |= {row.raw("client_reference") for row in proposal_rows}
-        stored_clients = {
-            c.reference: c for c in uow.clients.by_references(sorted(_stripped(wanted_clients)))
-        }
-        # Account codes and branding themes are checked against the Xero mirror once it holds
-        # them (after `socket sync`), as `services add` and `clients edit` check them.
-        choices = xero_choices(uow)
-        progress("Checking the rows")
-        clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
-        stored_services = {service.name.casefold(): service for service in uow.services.all()}
-        services, catalogue, service_names = _services(
-            sheets[Kind.SERVICES], stored_services, choices
-        )
-        proposals: _Changes[Proposal] = _Changes()
-        if proposal_rows:
-            wanted = sorted(_stripped({row.raw("proposal_reference") for row in proposal_rows}))
-            context = _Context(
-                clients=set(stored_clients) | client_refs,
-                clients_complete=all(sheet.complete for sheet in sheets[Kind.CLIENTS]),
-                catalogue=catalogue,
-                service_names=service_names,
-                services_complete=all(sheet.complete for sheet in sheets[Kind.SERVICES]),
-                stored={p.reference: p for p in uow.proposals.by_references(wanted)},
-                finalised=uow.snapshots.latest_finalised(),
-                now=clock.now(),
-                practice=PracticeSettings.from_values(uow.settings.values()),
-            )
-            proposals = _proposals(sheets[Kind.PROPOSALS], context)
-        if problems:
-            raise ImportFailed(problems.sorted())
 
-        report = ImportReport(
-            clients=clients.tally(),
-            services=services.tally(),
-            proposals=proposals.tally(),
-            dry_run=dry_run,
+def _check_and_write(
+    uow: UnitOfWork,
+    clock: Clock,
+    sheets: dict[Kind, list[_Sheet]],
+    problems: _Problems,
+    names: Sequence[str],
+    progress: Callable[[str], object],
+    *,
+    dry_run: bool,
+) -> ImportReport:
+    """Check the rows against the store and (unless `dry_run`) write them, record the import
+    in the history and commit. Raises ImportFailed, having written nothing, when any row (or
+    file) has a problem."""
+    # What the store holds of what the files name, read set-based.
+    proposal_rows = [row for sheet in sheets[Kind.PROPOSALS] for row in sheet.rows]
+    wanted_clients = {row.raw("reference") for s in sheets[Kind.CLIENTS] for row in s.rows}
+    wanted_clients |= {row.raw("client_reference") for row in proposal_rows}
+    stored_clients = {
+        c.reference: c for c in uow.clients.by_references(sorted(_stripped(wanted_clients)))
+    }
+    # Account codes and branding themes are checked against the Xero mirror once it holds
+    # them (after `socket sync`), as `services add` and `clients edit` check them.
+    choices = xero_choices(uow)
+    progress("Checking the rows")
+    clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
+    stored_services = {service.name.casefold(): service for service in uow.services.all()}
+    services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services, choices)
+    proposals: _Changes[Proposal] = _Changes()
+    if proposal_rows:
+        wanted = sorted(_stripped({row.raw("proposal_reference") for row in proposal_rows}))
+        context = _Context(
+            clients=set(stored_clients) | client_refs,
+            clients_complete=all(sheet.complete for sheet in sheets[Kind.CLIENTS]),
+            catalogue=catalogue,
+            service_names=service_names,
+            services_complete=all(sheet.complete for sheet in sheets[Kind.SERVICES]),
+            stored={p.reference: p for p in uow.proposals.by_references(wanted)},
+            finalised=uow.snapshots.latest_finalised(),
+            now=clock.now(),
+            practice=PracticeSettings.from_values(uow.settings.values()),
         )
-        if dry_run:
-            uow.rollback()
-            return report
-        progress("Storing clients, services and proposals")
-        for service in [*services.created, *services.updated]:
-            uow.services.save(service)
-        uow.clients.save_many([*clients.created, *clients.updated])
-        written = [*proposals.created, *proposals.updated]
-        uow.proposals.save_many(written)
-        uow.work_items.open_for(
-            [p.reference for p in written if p.status is not ProposalStatus.DRAFT],
-            in_force_from=Month.of(clock.now().date()),
-        )
-        tallies = (report.clients, report.services, report.proposals)
-        if any(tally.created or tally.updated for tally in tallies):  # else nothing to record
-            uow.history.record(
-                imported(
-                    [path.name for path in files],
-                    {
-                        what: {
-                            "created": tally.created,
-                            "updated": tally.updated,
-                            "unchanged": tally.unchanged,
-                        }
-                        for what, tally in (
-                            ("clients", report.clients),
-                            ("services", report.services),
-                            ("proposals", report.proposals),
-                        )
-                    },
-                )
-            )
-        uow.commit()
+        proposals = _proposals(sheets[Kind.PROPOSALS], context)
+    if problems:
+        raise ImportFailed(problems.sorted())
+
+    report = ImportReport(
+        clients=clients.tally(),
+        services=services.tally(),
+        proposals=proposals.tally(),
+        dry_run=dry_run,
+    )
+    if dry_run:
+        uow.rollback()
         return report
+    progress("Storing clients, services and proposals")
+    for service in [*services.created, *services.updated]:
+        uow.services.save(service)
+    uow.clients.save_many([*clients.created, *clients.updated])
+    written = [*proposals.created, *proposals.updated]
+    uow.proposals.save_many(written)
+    uow.work_items.open_for(
+        [p.reference for p in written if p.status is not ProposalStatus.DRAFT],
+        in_force_from=Month.of(clock.now().date()),
+    )
+    tallies = (report.clients, report.services, report.proposals)
+    if any(tally.created or tally.updated for tally in tallies):  # else nothing to record
+        uow.history.record(
+            imported(
+                list(names),
+                {
+                    what: {
+                        "created": tally.created,
+                        "updated": tally.updated,
+                        "unchanged": tally.unchanged,
+                    }
+                    for what, tally in (
+                        ("clients", report.clients),
+                        ("services", report.services),
+                        ("proposals", report.proposals),
+                    )
+                },
+            )
+        )
+    uow.commit()
+    return report

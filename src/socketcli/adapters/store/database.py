@@ -1,43 +1,95 @@
-"""Opening the store: the URL, SQLite's pragmas, immediate write transactions, migrations."""
+"""Opening the store: where it is (a path, or a URL), SQLite's pragmas, immediate write
+transactions, a busy store as one clear error, migrations, and a refusal to move into another
+application's database."""
 
 from __future__ import annotations
 
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from socketcli.domain.errors import StoreNotReady
+from socketcli.domain.errors import InvalidInput, StoreBusy, StoreNotReady
 
 #: The newest migration. A store at this revision opens without importing alembic.
 HEAD_REVISION = "0009"
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: How long a writer waits for another's write to end before it gives up (StoreBusy).
 BUSY_TIMEOUT_MS = 10_000
+#: What SQLite says when the busy timeout ran out (SQLITE_BUSY, SQLITE_LOCKED).
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database schema is locked")
+#: PostgreSQL's lock_not_available, should a lock_timeout be set on the server.
+_POSTGRES_BUSY = "55P03"
+#: A URL rather than a path: `scheme://...` (sqlite:///..., postgresql+psycopg://...).
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def looks_like_url(text: str) -> bool:
+    """Whether `--db` was given a URL (`sqlite:///...`, `postgresql+psycopg://...`), not a path."""
+    return bool(_URL.match(text))
 
 
 @dataclass(frozen=True, slots=True)
 class StoreLocation:
+    """Where the store is: a SQLite file given as a path (`path`, opened as it is: never
+    parsed as a URL, so `%20` and `?` are part of the name), or a SQLAlchemy URL."""
+
     url: str
+    path: Path | None = None
 
     @classmethod
     def for_path(cls, path: Path) -> StoreLocation:
-        return cls(f"sqlite:///{path.expanduser().resolve()}")
+        resolved = path.expanduser().resolve()
+        return cls(f"sqlite:///{resolved}", resolved)
+
+    @classmethod
+    def for_url(cls, url: str, *, source: str = "SOCKET_DATABASE_URL") -> StoreLocation:
+        """A URL, checked now: one that cannot be parsed is an InvalidInput naming `source`,
+        and the message never repeats the URL (it may hold a password)."""
+        try:
+            parsed = make_url(url)
+        except ArgumentError:
+            raise InvalidInput(
+                f"{source} is not a database URL: expected e.g. sqlite:////path/to/socket.db "
+                "or postgresql+psycopg://USER:PASSWORD@HOST:5432/DATABASE"
+            ) from None
+        except ValueError:
+            raise InvalidInput(
+                f"{source} is not a usable database URL: its port is not a number "
+                "(expected e.g. postgresql+psycopg://USER:PASSWORD@HOST:5432/DATABASE)"
+            ) from None
+        if parsed.port is not None and not 0 < parsed.port < 65536:
+            raise InvalidInput(
+                f"{source} is not a usable database URL: its port is not between 1 and 65535"
+            )
+        return cls(url)
 
     @property
     def is_sqlite(self) -> bool:
-        return self.url.startswith("sqlite")
+        return self.path is not None or self.url.startswith("sqlite")
 
     @property
     def sqlite_path(self) -> Path | None:
+        if self.path is not None:
+            return self.path
         if not self.is_sqlite:
             return None
         url = make_url(self.url)
         if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
             return None
         return Path(url.database)
+
+    @property
+    def target(self) -> str | URL:
+        """What create_engine is given: a path as a URL object (nothing in it is decoded)."""
+        if self.path is not None:
+            return URL.create("sqlite", database=str(self.path))
+        return self.url
 
     def describe(self) -> str:
         """The location for messages: the file, or the URL without its password."""
@@ -46,34 +98,63 @@ class StoreLocation:
             if path is not None:
                 return str(path)
             return make_url(self.url).render_as_string(hide_password=True)
-        except ArgumentError:
+        except (ArgumentError, ValueError):
             return "SOCKET_DATABASE_URL (not a database URL)"
 
+    def scrub(self, message: str) -> str:
+        """`message` with the URL's password, should a driver repeat it, blotted out."""
+        if self.path is not None:
+            return message
+        try:
+            password = make_url(self.url).password
+        except (ArgumentError, ValueError):
+            return message
+        return message.replace(str(password), "***") if password else message
 
-def create_store_engine(location: StoreLocation) -> Engine:
+
+def _is_busy(original: BaseException | None) -> bool:
+    if original is None:
+        return False
+    if getattr(original, "sqlstate", None) == _POSTGRES_BUSY:
+        return True
+    text = str(original).lower()
+    return type(original).__name__ == "OperationalError" and text.startswith(_SQLITE_BUSY)
+
+
+def create_store_engine(location: StoreLocation, *, busy_timeout: float | None = None) -> Engine:
+    """The engine: a write that waits longer than `busy_timeout` seconds (default
+    BUSY_TIMEOUT_MS) for another's ends in StoreBusy, before anything of it is written."""
+    timeout_ms = BUSY_TIMEOUT_MS if busy_timeout is None else int(busy_timeout * 1000)
     if not location.is_sqlite:
-        return create_engine(location.url, pool_pre_ping=True)
-    engine = create_engine(location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(location.target, pool_pre_ping=True)
+    else:
+        engine = create_engine(location.target, connect_args={"timeout": timeout_ms / 1000})
 
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # Let SQLAlchemy's begin event issue BEGIN itself (the pysqlite recipe).
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's begin event issue BEGIN itself (the pysqlite recipe).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout={timeout_ms}")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
-        # Writers take the write lock up front, so two writers queue on the busy
-        # timeout instead of failing half-way with "database is locked".
-        if connection.get_execution_options().get("socket_write"):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
-            connection.exec_driver_sql("BEGIN")
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Any) -> None:
+            # Writers take the write lock up front, so two writers queue on the busy
+            # timeout instead of failing half-way with "database is locked".
+            if connection.get_execution_options().get("socket_write"):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "handle_error")
+    def _busy(context: Any) -> None:
+        # Waited the whole busy timeout for another writer: one clear error, not a traceback.
+        # Writers begin with BEGIN IMMEDIATE, so nothing of this transaction was written.
+        if _is_busy(context.original_exception):
+            raise StoreBusy() from None
 
     return engine
 
@@ -110,37 +191,134 @@ def migrate(engine: Engine) -> None:
             ) from None
 
 
-def open_engine(location: StoreLocation, *, create: bool = False) -> Engine:
+def open_engine(
+    location: StoreLocation, *, create: bool = False, busy_timeout: float | None = None
+) -> Engine:
     """The store's engine, migrated to the newest schema.
 
     Without `create`, a store that does not exist is an error that says how to make one.
     A store that cannot be opened (not a database, no driver, no access) is a StoreNotReady
-    error naming the store and the reason, never a traceback.
+    error naming the store and the reason, never a traceback. A new SQLite store is made
+    readable by its owner only (0600, in a 0700 directory when socket makes it).
     """
     try:
-        return _open_engine(location, create=create)
-    except (SQLAlchemyError, OSError, ImportError) as failure:
+        return _open_engine(location, create=create, busy_timeout=busy_timeout)
+    except (SQLAlchemyError, OSError, ImportError, ValueError) as failure:
         reason = str(getattr(failure, "orig", None) or failure).splitlines()[0]
         if isinstance(failure, ImportError):
             reason = f"the database driver is not installed ({failure.name or reason})"
-        raise StoreNotReady(f"cannot open the store at {location.describe()}: {reason}") from None
+        elif isinstance(failure, OSError) and failure.strerror:
+            reason = failure.strerror
+        raise StoreNotReady(
+            f"cannot open the store at {location.describe()}: {location.scrub(reason)}"
+        ) from None
 
 
-def _open_engine(location: StoreLocation, *, create: bool) -> Engine:
+def _open_engine(location: StoreLocation, *, create: bool, busy_timeout: float | None) -> Engine:
     if not create and not store_exists(location):
         raise StoreNotReady(
             f"no store at {location.describe()}: run `socket init` to create one, "
             "or `socket playground` to try the demo practice"
         )
     path = location.sqlite_path
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_store_engine(location)
-    revision = current_revision(engine)
-    if revision is None and not create:
-        raise StoreNotReady(
-            f"{location.describe()} is not a socket store: run `socket init` to create one"
-        )
-    if revision != HEAD_REVISION:
-        migrate(engine)
+    if path is not None and create:
+        _make_private(path)
+    engine = create_store_engine(location, busy_timeout=busy_timeout)
+    try:
+        revision = current_revision(engine)
+        if revision is None or revision not in _known_revisions():
+            _refuse_foreign(engine, location, revision, create=create)
+        if revision is None and not create:
+            raise StoreNotReady(
+                f"{location.describe()} is not a socket store: run `socket init` to create one"
+            )
+        if path is not None:
+            _write_ahead_log(engine)
+        if revision != HEAD_REVISION:
+            migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+def _write_ahead_log(engine: Engine) -> None:
+    """WAL mode, so that readers never wait for a writer. It is kept in the file, so this is
+    done only once the file is known to be socket's (or new): another application's database
+    is refused untouched."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def _make_private(path: Path) -> None:
+    """A new store file, and the directory socket makes for it, for the owner only: the
+    practice's client list is nobody else's to read. An existing file keeps its mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)
+
+
+def _known_revisions() -> set[str]:
+    return {p.name.split("_", 1)[0] for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")}
+
+
+#: Tables of a socket store that name it for what it is.
+_SOCKET_TABLES = {"settings", "clients", "proposals", "proposal_lines"}
+
+#: Tables that give away whose a database is: (the tables, whose it looks like).
+_SIGNATURES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"moz_places"}), "Firefox's browsing history (places.sqlite)"),
+    (frozenset({"moz_cookies"}), "Firefox's cookies (cookies.sqlite)"),
+    (frozenset({"urls", "visits"}), "Chrome's or Chromium's browsing history"),
+    (frozenset({"cookies", "meta"}), "Chrome's or Chromium's cookies"),
+    (frozenset({"django_migrations"}), "a Django application's database"),
+    (frozenset({"schema_migrations", "ar_internal_metadata"}), "a Ruby on Rails database"),
+    (frozenset({"_prisma_migrations"}), "a Prisma database"),
+    (frozenset({"flyway_schema_history"}), "a Flyway-managed database"),
+    (frozenset({"knex_migrations"}), "a Knex (Node.js) database"),
+    (frozenset({"__diesel_schema_migrations"}), "a Diesel (Rust) database"),
+    (frozenset({"_sqlx_migrations"}), "an SQLx (Rust) database"),
+    (frozenset({"z_primarykey", "z_metadata"}), "an Apple Core Data store"),
+    (frozenset({"android_metadata"}), "an Android application's database"),
+    (frozenset({"gnclock"}), "a GnuCash book"),
+    (frozenset({"books", "authors", "books_authors_link"}), "a Calibre library"),
+    (frozenset({"col", "notes", "cards"}), "an Anki collection"),
+    (frozenset({"gpkg_contents"}), "a GeoPackage"),
+    (frozenset({"tiles", "metadata"}), "an MBTiles map"),
+    (frozenset({"alembic_version"}), "another application's database (it has alembic migrations)"),
+)
+
+
+def _refuse_foreign(
+    engine: Engine, location: StoreLocation, revision: str | None, *, create: bool
+) -> None:
+    """Refuse a database holding tables socket did not create: `socket init` would add its
+    own beside them, and every command would then write into another application's file."""
+    with engine.connect() as connection:
+        names = {
+            name for name in inspect(connection).get_table_names() if not name.startswith("sqlite_")
+        }
+    if not names or (revision is not None and names >= _SOCKET_TABLES):
+        return  # empty (a new store), or a socket store made by a newer socket
+    folded = {name.casefold() for name in names}
+    whose = next((w for tables, w in _SIGNATURES if tables <= folded), "")
+    listed = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+    tables = "a table" if len(names) == 1 else f"{len(names)} tables"
+    what = (
+        f"it looks like {whose}" if whose else f"it holds {tables} socket did not create ({listed})"
+    )
+    raise StoreNotReady(
+        f"{location.describe()} is not a socket store: {what}; socket will not "
+        + ("add its tables to" if create else "use")
+        + " another application's database: "
+        + ("choose another file (--db PATH)" if location.is_sqlite else "choose another database")
+    )

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from socketcli.adapters.xero.errors import PlaygroundRefusal
+from socketcli.adapters.xero.errors import InsecureEndpoint, PlaygroundRefusal
 
 #: The scopes socket asks Xero for: the one list. Granular scopes, as apps created from March
 #: 2026 have. An app created before then may need `accounting.transactions` (which covers
@@ -49,6 +49,30 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
+def insecure(url: str) -> str:
+    """Why socket will not send tokens to `url` ("" when it will): only https, or plain http
+    to this machine (a sandbox), ever carries a token."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return ""
+    if parts.scheme == "http" and is_loopback_url(url):
+        return ""
+    if parts.scheme == "http":
+        return (
+            "is plain http to another machine: tokens would cross the network unencrypted; "
+            "use https (plain http is for a sandbox on this machine: 127.0.0.1, localhost, ::1)"
+        )
+    return "is not an https:// address"
+
+
+#: The variable each URL comes from, for messages.
+_VARIABLES = {
+    "api_url": API_URL_VARIABLE,
+    "identity_url": IDENTITY_URL_VARIABLE,
+    "login_url": IDENTITY_URL_VARIABLE,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class XeroEndpoints:
     """Xero's three hosts (or one sandbox for all). In playground mode only loopback URLs exist:
@@ -67,6 +91,9 @@ class XeroEndpoints:
                 raise PlaygroundRefusal(
                     f"playground mode reaches only the sandbox Xero on this machine, not {value}"
                 )
+            refused = insecure(value)
+            if refused:
+                raise InsecureEndpoint(f"{_VARIABLES.get(name, name)} {value!r} {refused}")
 
     @property
     def authorize_url(self) -> str:

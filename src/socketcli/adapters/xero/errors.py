@@ -15,6 +15,7 @@ from __future__ import annotations
 from socketcli.ports.xero import XeroAuthError, XeroError
 
 __all__ = [
+    "InsecureEndpoint",
     "PlaygroundRefusal",
     "TokenStorageError",
     "XeroAuthError",
@@ -44,6 +45,13 @@ class XeroTokenRejected(XeroAuthorisationFailed):
 
 class PlaygroundRefusal(XeroError):
     """Playground mode was asked to reach something other than the loopback sandbox (exit 2)."""
+
+    exit_code = 2
+
+
+class InsecureEndpoint(XeroError):
+    """A Xero URL that would carry tokens in the clear (plain http to another machine): refused
+    before anything is sent (exit 2)."""
 
     exit_code = 2
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -166,10 +167,17 @@ class TokenStore:
         if use_keyring is None:
             use_keyring = os.environ.get(STORE_VARIABLE, "").strip().lower() != "file"
         self._keyring_usable = use_keyring
+        self._checked = False
 
     @property
     def path(self) -> Path:
         return self.directory / TOKEN_FILE
+
+    def _file_key(self, key: str) -> str:
+        """The entry's key in the file: the tenant id for the practice's Xero (as always), and
+        `playground-xero:TENANT` for the playground, whose sandbox has the same tenant id as
+        `socket sandbox serve`'s: kept apart in the file as they are in the keyring."""
+        return key if self.prefix == "xero" else self._name(key)
 
     def lock_path(self) -> Path:
         return self.directory / LOCK_FILE
@@ -266,7 +274,30 @@ class TokenStore:
                 "tokens in it"
             )
 
+    def _check_private(self) -> None:
+        """Warn (once per run) when the token file or its directory can be read or written by
+        other users: anyone who can write the directory can replace the file."""
+        if self._checked:
+            return
+        self._checked = True
+        for what, path in (("directory", self.directory), ("file", self.path)):
+            try:
+                mode = stat.S_IMODE(os.stat(path).st_mode)
+            except OSError:
+                continue
+            if mode & 0o077:
+                fix = "700" if what == "directory" else "600"
+                self._say(
+                    f"warning: the Xero token {what} {path} can be "
+                    f"{_others(mode)} by other users (mode {mode:o}): `chmod {fix} {path}`"
+                )
+
+    def _say(self, message: str) -> None:
+        if self._warn is not None:
+            self._warn(message)
+
     def _warn_once(self) -> None:
+        self._check_private()
         marker = self.directory / WARNED_MARKER
         if marker.exists():
             return
@@ -290,7 +321,7 @@ class TokenStore:
                 raise TokenStorageError(
                     "the Xero token in the keyring is not readable: run `socket xero connect` again"
                 ) from None
-        entry = self._file_entries().get(key)
+        entry = self._file_entries().get(self._file_key(key))
         if entry is None:
             return None
         self._warn_once()
@@ -302,7 +333,7 @@ class TokenStore:
             self._drop_from_file(key)
             return "keyring"
         entries = self._file_entries()
-        entries[key] = token.to_json()
+        entries[self._file_key(key)] = token.to_json()
         self._write_file(entries)
         self._warn_once()
         return "file"
@@ -314,6 +345,7 @@ class TokenStore:
 
     def _drop_from_file(self, key: str) -> None:
         entries = self._file_entries()
+        key = self._file_key(key)
         if key in entries:
             del entries[key]
             if entries:
@@ -351,6 +383,11 @@ class TokenStore:
             yield
         finally:
             lock.release()
+
+
+def _others(mode: int) -> str:
+    can = [word for bits, word in ((0o044, "read"), (0o022, "written")) if mode & bits]
+    return " and ".join(can) or "used"
 
 
 # -- a fresh access token ---------------------------------------------------------------------

@@ -55,7 +55,11 @@ def cron_entry(st: State, at: str) -> str:
     words = [f"{name}={shlex.quote(value)}" for name, value in assignments.items()]
     words += [shlex.quote(word) for word in command]
     if st.db is not None:
-        words += ["--db", shlex.quote(str(st.db.expanduser().absolute()))]
+        from socketcli.bootstrap import store_location
+
+        location = store_location(st.db)
+        where = str(location.path) if location.path is not None else location.url
+        words += ["--db", shlex.quote(where)]
     if st.playground:
         words.append("--playground")
     words += ["sync", "--quiet"]

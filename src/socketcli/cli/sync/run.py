@@ -159,9 +159,20 @@ def _log_file(directory: Path) -> Iterator[logging.Logger]:
     from socketcli.bootstrap import GATEWAY_LOGGER
 
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handler = logging.handlers.RotatingFileHandler(
-        directory / LOG_FILE, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8"
-    )
+    path = directory / LOG_FILE
+    try:
+        handler: logging.Handler = _private_log(path)
+    except OSError as failure:
+        from socketcli.domain.errors import UnsafeFile
+
+        if path.is_symlink():
+            raise UnsafeFile(
+                f"the sync log {path} is a symbolic link: socket will not write through it; "
+                "remove it (socket makes a new log file there)"
+            ) from None
+        raise UnsafeFile(
+            f"cannot write the sync log {path}: {failure.strerror or failure}"
+        ) from None
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S%z")
     )
@@ -180,6 +191,32 @@ def _log_file(directory: Path) -> Iterator[logging.Logger]:
             logger.removeHandler(handler)
             logger.setLevel(level)
         handler.close()
+
+
+def _private_log(path: Path) -> logging.Handler:
+    """A rotating log that only its owner can read (0600), opened without following a
+    symbolic link (at every rotation too): a link planted at sync.log is refused, not
+    appended through to the file it points at."""
+    import logging.handlers
+    import os
+    import stat
+
+    class PrivateLog(logging.handlers.RotatingFileHandler):
+        def _open(self) -> Any:
+            flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+            descriptor = os.open(self.baseFilename, flags, 0o600)
+            try:
+                found = os.fstat(descriptor)
+                if not stat.S_ISREG(found.st_mode):
+                    raise OSError(f"{self.baseFilename} is not a regular file")
+                if stat.S_IMODE(found.st_mode) & 0o077:
+                    os.fchmod(descriptor, 0o600)  # made by an older socket: 0644
+                return os.fdopen(descriptor, "a", encoding=self.encoding, errors=self.errors)
+            except BaseException:
+                os.close(descriptor)
+                raise
+
+    return PrivateLog(path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8")
 
 
 class _Listener:
