@@ -1,14 +1,16 @@
 """Time `socket work list` on a generated practice with two years of completed work.
 
-    .venv/bin/python bench/work_list.py [--clients 20000] [--repeat 5] [--keep --workdir DIR]
+    .venv/bin/python bench/work_list.py [--clients 20000] [--repeat 5] [--workdir DIR]
 
 Generates a practice (tests.practices.generate, as bench/generate_practice.py does), imports
 it with `socket import` on a date two years back, then plays two years of work through the
 services `socket work complete` calls: at the end of each quarter, every open item is
 completed (`services.work.complete_work`: one invoice per proposal into the outbox, the next
 period's item opened) and, standing in for Xero's answer, each invoice is recorded posted
-with a number. Then `socket --db DB work list --json`, `work list --status open --json` and
-`work list` (the table, to a pipe) each run `--repeat` times after one untimed warm-up, as
+with a number. With --workdir, a store made there before is reused (nothing generated).
+Then `socket --db DB work list` (the default view: open, completed, and invoiced in the last
+30 days) and `work list --all` (every item), as JSON and as the table (to a pipe), and
+`work list --status open --json` each run `--repeat` times after one untimed warm-up, as
 subprocesses: wall time is what a user waits for, CPU time (user + sys) what the work costs.
 The target (issue 11): under 1 s at 20,000 clients.
 """
@@ -117,21 +119,27 @@ def main() -> None:
         SOCKET_DATA_DIR=str(work / "data"), NO_COLOR="1", PYTHONPYCACHEPREFIX=str(work / "pycache")
     )
     folder, db = work / "practice", work / "practice" / "socket.db"
-    generated = generate(folder, clients=args.clients, seed=args.seed, today=START)
-    print(
-        f"generated {generated['clients']:,} clients, {generated['proposal_rows']:,} proposal rows"
-    )
-    files = [str(folder / name) for name in ("clients.csv", "services.csv", "proposals.csv")]
-    for command in (["init"], ["import", *files]):
-        timed([socket, "--db", str(db), *command], {**env, "SOCKET_NOW": START.isoformat()})
-    counts = history(db)
-    print(f"history: {counts['completions']:,} completions on {counts['invoices']:,} invoices")
+    if args.workdir is not None and db.exists():
+        print(f"reusing the store made before in {work} (delete it to generate again)")
+    else:
+        generated = generate(folder, clients=args.clients, seed=args.seed, today=START)
+        print(
+            f"generated {generated['clients']:,} clients, "
+            f"{generated['proposal_rows']:,} proposal rows"
+        )
+        files = [str(folder / name) for name in ("clients.csv", "services.csv", "proposals.csv")]
+        for command in (["init"], ["import", *files]):
+            timed([socket, "--db", str(db), *command], {**env, "SOCKET_NOW": START.isoformat()})
+        counts = history(db)
+        print(f"history: {counts['completions']:,} completions on {counts['invoices']:,} invoices")
 
     env["SOCKET_NOW"] = TODAY
     commands = {
-        "work list --json": ["work", "list", "--json"],
+        "work list --json (default)": ["work", "list", "--json"],
+        "work list (table, default)": ["work", "list"],
+        "work list --all --json": ["work", "list", "--all", "--json"],
+        "work list --all (table)": ["work", "list", "--all"],
         "work list --status open --json": ["work", "list", "--status", "open", "--json"],
-        "work list (table)": ["work", "list"],
     }
     print(f"\n{args.clients:,} clients, median of {args.repeat} (after a warm-up), wall / CPU:")
     for name, command in commands.items():

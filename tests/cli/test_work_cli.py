@@ -210,3 +210,32 @@ def test_a_long_list_is_laid_out_without_rich_with_the_same_cells(
     assert cells(plain) == cells(rich)
     assert len(cells(plain)) == len(listed(playground))
     assert plain.splitlines()[0] == f"{len(listed(playground))} work items"
+
+
+def test_by_default_the_list_leaves_out_work_invoiced_over_30_days_ago(
+    playground: Socket, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves: `work list` shows what is to do or to invoice and the work completed in the
+    last 30 days; older invoiced items only with --status invoiced or --all, and it says so."""
+    playground.ok("xero", "connect")
+    ids = [str(row["id"]) for row in listed(playground, "--client", "CLI029")]
+    playground.ok("work", "complete", *ids, "--yes")
+    everything = listed(playground, "--all")
+    assert [r["id"] for r in listed(playground)] == [r["id"] for r in everything]
+
+    monkeypatch.setenv("SOCKET_NOW", "2026-12-22T12:00")
+
+    shown = listed(playground)
+    assert [r["id"] for r in shown] == [r["id"] for r in everything if str(r["id"]) not in ids]
+    assert listed(playground, "--all") == everything
+    assert [str(r["id"]) for r in listed(playground, "--status", "invoiced")] == ids
+    table = playground.ok("work", "list")
+    assert (
+        "2 invoiced items completed before 22 Nov 2026 not shown: --status invoiced or --all "
+        "shows them." in table.stderr
+    )
+    assert f"{len(shown)} work items" in table.stdout
+    assert playground.ok("work", "list", "--client", "CLI029").stdout == ""
+    assert "No work items." in playground.ok("work", "list", "--client", "CLI029").stderr
+    says = playground.fails("work", "list", "--all", "--status", "open", code=2)
+    assert "not both" in says

@@ -314,8 +314,9 @@ def plain_table(
 ) -> None:
     """A table laid out as `table` lays it out (no box, a rule under the header), without
     Rich: for thousands of rows, which Rich lays out at about a millisecond each. Cells are
-    plain text (no markup), each row on one line."""
+    plain text (no markup), each row on one line; control characters shown as their code."""
     aligned = {index for index, column in enumerate(columns) if column in set(right)}
+    rows = [[visible(cell) for cell in row] for row in rows]
     widths = [len(column) for column in columns]
     for row in rows:
         for index, cell in enumerate(row):

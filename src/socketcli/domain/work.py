@@ -21,14 +21,16 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from socketcli.domain.billing import consolidate
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import BillingMethod, InvoiceKind, InvoiceLine
 from socketcli.domain.months import Month
+from socketcli.domain.posting import OutboxState
 from socketcli.domain.records import Client
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.terms import PaymentTerms
@@ -92,6 +94,56 @@ class WorkItem:
     xero_number: str | None = None
     error: str = ""
     outbox_id: int | None = None
+
+    @property
+    def period(self) -> tuple[Month, Month] | None:
+        return period_of(self.method, self.due)
+
+
+def item_status(stored: str, posting: str | None) -> WorkStatus:
+    """An item's status: `open` and `completed` are stored; `invoiced` is a completed item
+    whose invoice's outbox entry is posted (derived, never copied)."""
+    return WorkStatus.INVOICED if posting == _POSTED else WorkStatus(stored)
+
+
+_POSTED = OutboxState.POSTED.value
+
+#: `socket work list` shows by default what is still to do or to invoice (open and completed
+#: items) and the items invoiced that were completed in the last RECENT_DAYS days (their Xero
+#: numbers); older invoiced items with `--status invoiced` or `--all`.
+RECENT_DAYS = 30
+
+
+def recent_since(now: datetime) -> datetime:
+    """The moment from which an invoiced item is still shown by default (UTC)."""
+    return (now - timedelta(days=RECENT_DAYS)).astimezone(UTC)
+
+
+def shown_by_default(status: WorkStatus, completed_at: datetime | None, since: datetime) -> bool:
+    """Whether `work list` without --status or --all shows an item (the store's query says
+    the same in SQL; tests/integration/test_work_listing.py holds the two together)."""
+    return status is not WorkStatus.INVOICED or (completed_at is not None and completed_at >= since)
+
+
+class ListedWork(NamedTuple):
+    """A work item as `socket work list` shows it: only what the list shows (a tuple, made
+    at C speed: two years of a large practice is tens of thousands of them). Completing
+    reads the whole `WorkItem`."""
+
+    id: int
+    client_reference: str
+    client_name: str
+    proposal_reference: str
+    service: str
+    method: BillingMethod
+    description: str
+    amount: Decimal
+    due: Month | None
+    status: WorkStatus
+    invoice_reference: str | None
+    posting: str | None  # the invoice's outbox state: pending, sending, posted, failed
+    xero_number: str | None
+    error: str
 
     @property
     def period(self) -> tuple[Month, Month] | None:

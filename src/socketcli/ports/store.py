@@ -21,7 +21,7 @@ from socketcli.domain.posting import OutboxEntry, OutboxState
 from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.sync import PushedDetails as PushedDetails
-from socketcli.domain.work import WorkItem, WorkLine, WorkStatus
+from socketcli.domain.work import ListedWork, WorkItem, WorkLine, WorkStatus
 from socketcli.ports.xero import (
     XeroAccount,
     XeroBrandingTheme,
@@ -73,6 +73,22 @@ class PlanReader(Protocol):
         self, month: Month, client_id: int | None = None
     ) -> list[InvoiceDocument]:
         """The invoices a finalised month froze (all, or one client's); empty when it is not."""
+        ...
+
+    def work_listing(
+        self,
+        *,
+        status: WorkStatus | None = None,
+        client_id: int | None = None,
+        shown_from: datetime | None = None,
+    ) -> list[ListedWork]:
+        """Work items as `work list` shows them, by client, proposal and period: those of a
+        status (and of a client); with `shown_from`, all but the invoiced items completed
+        before it (domain.work.shown_by_default)."""
+        ...
+
+    def work_invoiced_before(self, moment: datetime, client_id: int | None = None) -> int:
+        """How many invoiced items (of a client) were completed before `moment`."""
         ...
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
@@ -23,15 +24,17 @@ from socketcli.domain.posting import OutboxState, key_for
 from socketcli.domain.records import Client
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.work import (
+    ListedWork,
     WorkItem,
     WorkStatus,
     period_text,
+    recent_since,
     renewal,
     work_invoice,
     work_reference,
 )
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenStore, UnitOfWork
+from socketcli.ports.store import OpenReader, OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
 from socketcli.services.posting import body_of, invoice_of, new_invoice
 
@@ -43,6 +46,41 @@ def list_work(
     with store() as uow:
         client_id = find_client(uow.plan, client).id if client is not None else None
         return uow.work_items.listing(status=status, client_id=client_id)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkListing:
+    """What `socket work list` shows: the items, and (by default) how many invoiced items
+    completed before `shown_from` it leaves out."""
+
+    items: list[ListedWork]
+    shown_from: datetime | None = None  # None: every item of the status asked for
+    left_out: int = 0
+
+
+def show_work(
+    read: OpenReader,
+    clock: Clock,
+    *,
+    status: WorkStatus | None = None,
+    client: str | None = None,
+    every: bool = False,
+) -> WorkListing:
+    """The list view, read without the ORM: the items of a `status`, or `every` item, or by
+    default what is still to do or to invoice and what was invoiced of the work completed in
+    the last RECENT_DAYS days (domain.work.shown_by_default)."""
+    if every and status is not None:
+        raise InvalidInput("--all shows items of every status: give it or --status, not both")
+    with read() as reader:
+        client_id = find_client(reader, client).id if client is not None else None
+        if every or status is not None:
+            return WorkListing(reader.work_listing(status=status, client_id=client_id))
+        since = recent_since(clock.now())
+        return WorkListing(
+            reader.work_listing(client_id=client_id, shown_from=since),
+            since,
+            reader.work_invoiced_before(since, client_id),
+        )
 
 
 # -- completing ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ holds the migrations to the declared tables.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -45,9 +46,11 @@ from socketcli.domain.model import (
 )
 from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
+from socketcli.domain.posting import OutboxState
 from socketcli.domain.proposals import BILLED_STATUSES as BILLED
 from socketcli.domain.records import Client, ClientLabel, XeroContact
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
+from socketcli.domain.work import ListedWork, WorkStatus, item_status
 
 PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
 METHODS = {method.value: method for method in BillingMethod}
@@ -138,6 +141,15 @@ class SqlReader:
             self._metadata.reflect(bind=self._connection, only=[name])
             self._tables = self._metadata.tables
         return self._tables[name]
+
+    def _reflect(self, *names: str) -> None:
+        """Reflect, in one go, the tables of `names` not known yet (no-op with declared tables)."""
+        if self._tables is None:
+            names = (*READ_TABLES, *names)
+        missing = [name for name in names if self._tables is None or name not in self._tables]
+        if missing:
+            self._metadata.reflect(bind=self._connection, only=missing)
+            self._tables = self._metadata.tables
 
     # -- settings and clients ----------------------------------------------------
     def settings_values(self) -> dict[str, str]:
@@ -656,3 +668,144 @@ class SqlReader:
             )
             for head in heads
         ]
+
+    # -- work items --------------------------------------------------------------
+    def work_listing(
+        self,
+        *,
+        status: WorkStatus | None = None,
+        client_id: int | None = None,
+        shown_from: datetime | None = None,
+    ) -> list[ListedWork]:
+        """Work items as `work list` shows them, by client, proposal and period: those of a
+        status (and a client), or with `shown_from`, what the list shows by default
+        (domain.work.shown_by_default, here in SQL): every item but those invoiced that
+        were completed before `shown_from`."""
+        self._reflect("work_items", "outbox_invoices")
+        work, lines = self._table("work_items"), self._table("proposal_lines")
+        proposals, clients = self._table("proposals"), self._table("clients")
+        services, outbox = self._table("services"), self._table("outbox_invoices")
+        statement = (
+            select(
+                work.c.id,
+                clients.c.reference,
+                clients.c.name,
+                proposals.c.reference,
+                services.c.name,
+                lines.c.billing_method,
+                work.c.description,
+                work.c.amount_minor,
+                work.c.due_month,
+                work.c.status,
+                outbox.c.reference,
+                outbox.c.state,
+                outbox.c.xero_number,
+                outbox.c.error,
+            )
+            .select_from(
+                work.join(lines, lines.c.id == work.c.proposal_line_id)
+                .join(proposals, proposals.c.id == lines.c.proposal_id)
+                .join(clients, clients.c.id == work.c.client_id)
+                .join(services, services.c.id == lines.c.service_id)
+                .outerjoin(outbox, outbox.c.id == work.c.outbox_id)
+            )
+            .where(*work_status_where(work, outbox, status))
+            .order_by(clients.c.reference, proposals.c.reference, work.c.due_month, work.c.id)
+        )
+        if client_id is not None:
+            statement = statement.where(work.c.client_id == client_id)
+        if shown_from is not None:
+            statement = statement.where(
+                or_(
+                    outbox.c.state.is_(None),
+                    outbox.c.state != _POSTED,
+                    work.c.completed_at >= _stored_moment(shown_from),
+                )
+            )
+        # Values repeat (a few dozen months, amounts and states): each made once.
+        months: dict[str | None, Month | None] = {None: None}
+        amounts: dict[int, Decimal] = {}
+        statuses: dict[tuple[str, str | None], WorkStatus] = {}
+        result = []
+        for (
+            item_id,
+            client_reference,
+            client_name,
+            proposal_reference,
+            service,
+            method,
+            description,
+            minor,
+            due,
+            stored,
+            reference,
+            state,
+            number,
+            error,
+        ) in self._connection.execute(statement).all():
+            if due not in months:
+                months[due] = Month.parse(due)
+            amount = amounts.get(minor)
+            if amount is None:
+                amount = amounts[minor] = from_minor(minor)
+            key = (stored, state)
+            found = statuses.get(key)
+            if found is None:
+                found = statuses[key] = item_status(stored, state)
+            result.append(
+                ListedWork(  # positional, in field order
+                    item_id,
+                    client_reference,
+                    client_name,
+                    proposal_reference,
+                    service,
+                    METHODS[method],
+                    description,
+                    amount,
+                    months[due],
+                    found,
+                    reference,
+                    state,
+                    number,
+                    error or "",
+                )
+            )
+        return result
+
+    def work_invoiced_before(self, moment: datetime, client_id: int | None = None) -> int:
+        """How many invoiced items were completed before `moment` (what the default list
+        leaves out)."""
+        self._reflect("work_items", "outbox_invoices")
+        work, outbox = self._table("work_items"), self._table("outbox_invoices")
+        statement = (
+            select(func.count())
+            .select_from(work.join(outbox, outbox.c.id == work.c.outbox_id))
+            .where(outbox.c.state == _POSTED, work.c.completed_at < _stored_moment(moment))
+        )
+        if client_id is not None:
+            statement = statement.where(work.c.client_id == client_id)
+        return int(self._connection.execute(statement).scalar() or 0)
+
+
+_POSTED = OutboxState.POSTED.value  # what makes a completed item invoiced
+
+
+def _stored_moment(moment: datetime) -> datetime:
+    """A moment as the store keeps it: UTC, without a zone (SQLite's text, PostgreSQL's
+    timestamp without time zone)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def work_status_where(work: Table, outbox: Table, status: WorkStatus | None) -> list[Any]:
+    """The conditions of a status, on work_items outer-joined to outbox_invoices: `invoiced`
+    is derived (domain.work.item_status), completed-and-posted."""
+    if status is WorkStatus.OPEN:
+        return [work.c.status == WorkStatus.OPEN.value]
+    if status is WorkStatus.COMPLETED:
+        return [
+            work.c.status == WorkStatus.COMPLETED.value,
+            or_(outbox.c.state.is_(None), outbox.c.state != _POSTED),
+        ]
+    if status is WorkStatus.INVOICED:
+        return [outbox.c.state == _POSTED]
+    return []

@@ -14,14 +14,21 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from socketcli.adapters.store.reader import parse_tracking
+from socketcli.adapters.store.reader import parse_tracking, work_status_where
 from socketcli.adapters.store.sql import SqlRepository, chunks
 from socketcli.domain.errors import Conflict
 from socketcli.domain.model import BillingMethod
 from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
-from socketcli.domain.posting import OutboxState
-from socketcli.domain.work import WorkItem, WorkLine, WorkStatus, first_due, follow, opens_item
+from socketcli.domain.work import (
+    WorkItem,
+    WorkLine,
+    WorkStatus,
+    first_due,
+    follow,
+    item_status,
+    opens_item,
+)
 
 WORK_METHODS = [method.value for method in BillingMethod if method.is_work]
 _METHODS = {method.value: method for method in BillingMethod}
@@ -337,16 +344,7 @@ class SqlWorkItems(SqlRepository):
             statement = statement.where(work.c.client_id == client_id)
         if ids is not None:
             statement = statement.where(work.c.id.in_(list(ids)))
-        posted = OutboxState.POSTED.value
-        if status is WorkStatus.OPEN:
-            statement = statement.where(work.c.status == WorkStatus.OPEN.value)
-        elif status is WorkStatus.COMPLETED:
-            statement = statement.where(
-                work.c.status == WorkStatus.COMPLETED.value,
-                (outbox.c.state.is_(None)) | (outbox.c.state != posted),
-            )
-        elif status is WorkStatus.INVOICED:
-            statement = statement.where(outbox.c.state == posted)
+        statement = statement.where(*work_status_where(work, outbox, status))
         return rows_to_items(self.session.execute(statement).all())
 
     def lines(self, proposal_ids: Sequence[int]) -> dict[int, list[WorkLine]]:
@@ -457,7 +455,6 @@ def rows_to_items(rows: Sequence[Any]) -> list[WorkItem]:
             trackings[tracking_key] = parse_tracking(service_tracking) + parse_tracking(
                 client_tracking
             )
-        invoiced = state == OutboxState.POSTED.value
         items.append(
             WorkItem(
                 id=item_id,
@@ -472,7 +469,7 @@ def rows_to_items(rows: Sequence[Any]) -> list[WorkItem]:
                 unit_price=prices[unit_text],
                 amount=amounts[minor],
                 due=months[due],
-                status=WorkStatus.INVOICED if invoiced else WorkStatus(status),
+                status=item_status(status, state),
                 line_id=line_id,
                 account_code=account_code,
                 tracking=trackings[tracking_key],
