@@ -526,13 +526,25 @@ def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, 
     if weakest < WORD_FOUND:
         found = min(found, WHOLE - 0.01)  # a word of `b` missing, far off, or only begun
     score = 100.0 * (both + contained * max(0.0, found - both))
-    if matched_a / whole_a < MOSTLY or len("".join(a)) < len("".join(b)):
+    if (matched_a / whole_a < MOSTLY and not _at_an_end(a, b)) or len("".join(a)) < len("".join(b)):
         found = min(found, WHOLE - 0.01)  # more than a typo or a word apart, or a cut name
     if (len(a) == 1 or len(b) == 1) and score >= ONE_WORD:
         # one word that another name only begins, or one word of a longer name, is not
         # enough to link on (Cert and CERTUNLP, Alcatel and AlcateLucent)
         score = ONE_WORD
     return score, found
+
+
+def _at_an_end(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether `b`'s words (two or more) begin or end `a`, in order, with a word or two more:
+    the name with a place, a department or a kind of business before or after it (Carleton
+    University Ottawa, DICTS Makerere University), not a name with a word in its middle (Ruby
+    Morby Joinery: Ruby Joinery)."""
+    size = len(b)
+    more = len(a) - size
+    return (
+        size > 1 and 0 < more <= 2 and (tuple(a[:size]) == tuple(b) or tuple(a[more:]) == tuple(b))
+    )
 
 
 #: A name whose words are found less than this share in the other is more than a typo or
@@ -563,6 +575,60 @@ def _best_name_score(forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequenc
     return _best_pair(forms_a, forms_b)[0]
 
 
+#: Letters that stand for one another in real names (Walsh and Welsh, Reid and Reed, Marc and
+#: Mark, Brian and Bryan): a name one of them apart is as often another name as a typo.
+_SOUND_ALIKE = frozenset("aeiouy")
+_SPELLED_ALIKE = frozenset({frozenset("ck"), frozenset("kq"), frozenset("cs"), frozenset("sz")})
+
+
+def _typo(a: str, b: str) -> bool:
+    """Whether word `a` is word `b` with a typo: as long, and one letter replaced (two in a
+    word of 8 letters or more) or two letters swapped. A letter replaced by a digit or a symbol
+    (a damaged letter: 9akin, Po}lich, 7LC) counts in a word of 3 letters or more; one letter
+    by another only in a word of 6 or more (University of Essen is not of Essex), and not where
+    real names differ (a vowel for a vowel, c for k: Walsh and Welsh, Marc and Mark). A letter more or less never counts:
+    Davis and Davies, Philip and Phillip are other names."""
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if not changed:
+        return True
+    if len(changed) == 2 and len(a) >= 5 and OSA.distance(a, b) == 1:
+        return True  # two letters swapped
+    if len(changed) > (2 if len(a) >= 8 else 1):
+        return False
+    return not any(
+        x.isalpha()
+        and y.isalpha()
+        and (len(a) < 6 or {x, y} <= _SOUND_ALIKE or frozenset((x, y)) in _SPELLED_ALIKE)
+        for x, y in changed
+    )
+
+
+def _misspelt(
+    client: Sequence[Sequence[str]], contact: Sequence[Sequence[str]], forms: frozenset[str]
+) -> bool:
+    """Whether a form of the client's name has a form of the contact's words, word for word,
+    some with a typo (`_typo`): Hyppe-Koelpin for Hoppe-Koelpin. A last word more in the
+    client's that is one of the contact's legal forms with a typo (Adams LLL for Adams LLC)
+    is that form."""
+    for a in client:
+        for b in contact:
+            words = list(a)
+            if len(words) == len(b) + 1 and any(_typo(words[-1], form) for form in forms):
+                words.pop()
+            if len(words) != len(b) or not b:
+                continue
+            rest = list(b)
+            for word in list(words):
+                if word in rest:
+                    rest.remove(word)
+                    words.remove(word)
+            if all(_typo(x, y) for x, y in zip(words, rest, strict=True)):
+                return True
+    return False
+
+
 # -- candidates -------------------------------------------------------------------------------
 
 REFERENCE = "reference"
@@ -572,6 +638,8 @@ OTHER_DOMAIN = "other email domain"
 MERGED_INTO = "merged into"
 WHOLE_NAME = "its whole name in the client's"
 COMMON_WORD = "one word many contacts share"
+#: The same words as the client's but for a typo in some (`_typos_only`).
+MISSPELT = "the same words but for a typo"
 OTHER_FORM = "other legal form"
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
@@ -936,8 +1004,13 @@ class ContactIndex:
         contact = self.contacts[index]
         name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
         evidence = _evidence(party, self._party_of(index))
-        if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
-            evidence = (WHOLE_NAME, *evidence)
+        if name_score < DEFAULT_THRESHOLD:  # said where it may decide
+            if found >= WHOLE:
+                evidence = (WHOLE_NAME, *evidence)
+            elif name_score >= DEFAULT_THRESHOLD - LEAD_BELOW and _misspelt(
+                party.forms, self._forms[index], self._party_of(index).forms_of_business
+            ):
+                evidence = (MISSPELT, *evidence)
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
@@ -1194,7 +1267,8 @@ def auto_choice(
     ahead = best.score - active[1].score if len(active) > 1 else best.score
     if best.score < threshold:
         under = threshold - best.score
-        leads = WHOLE_NAME in best.evidence and ahead >= margin + LEAD * under
+        why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
+        leads = why and ahead >= margin + LEAD * under and not _has_branch(best, candidates)
         return best if leads and under <= LEAD_BELOW else None
     if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email
@@ -1203,6 +1277,18 @@ def auto_choice(
             return best
         return None
     return best
+
+
+def _has_branch(best: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """Whether another candidate's name is the best's with words more before or after it
+    (University of California Berkeley beside University of California): the list names
+    branches of it, so that the client's own words more (Irvine) may name one it lacks."""
+    name = name_forms(best.contact.name)[0]
+    return any(
+        _at_an_end(name_forms(other.contact.name)[0], name)
+        for other in candidates
+        if other is not best
+    )
 
 
 def _strong(candidate: Candidate) -> bool:
