@@ -325,6 +325,76 @@ def test_auto_choice_needs_the_threshold_and_the_margin() -> None:
     assert auto_choice([]) is None
 
 
+def auto_linked(client: str, contacts: list[str]) -> str | None:
+    """The contact `--auto` links for a client of this name, among these and the distractors."""
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", client)
+    )
+    choice = auto_choice(ranked)
+    return choice.contact.name if choice else None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Tarramt Kitcgens", "Tarrant Kitchens"),  # a letter replaced in each word
+        ("Ashcpmbe Joinerz", "Ashcombe Joinery"),
+        ("Tarrant 1LC", "Tarrant LLC"),  # a damaged letter in the legal form
+    ],
+)
+def test_auto_links_a_name_misspelt_word_for_word_when_far_ahead(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].score < 90  # under the threshold: the typo rule decides
+    assert "the same words but for a typo" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Walsh Plumbing", "Welsh Plumbing"),  # a vowel for a vowel: another real name
+        ("Brian Castleton", "Bryan Castleton"),
+        ("Davis Tree Surgery", "Davies Tree Surgery"),  # a letter more: another name
+        ("Tarrant LLX", "Tarrant LLC"),  # one letter for another in a short word
+        ("Tarrant Kitchens", "Tarrant Kitchen"),
+    ],
+)
+def test_a_name_one_real_letter_away_is_not_a_typo(client: str, contact_name: str) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert "the same words but for a typo" not in ranked[0].reason
+    assert auto_linked(client, [contact_name]) is None
+
+
+@pytest.mark.parametrize(
+    "client", ["Harcourt Dental Wolverhampton", "Wolverhampton Harcourt Dental"]
+)
+def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(client: str) -> None:
+    ranked = ContactIndex([contact("Harcourt Dental"), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].score < 90
+    assert "its whole name in the client's" in ranked[0].reason
+    assert auto_linked(client, ["Harcourt Dental"]) == "Harcourt Dental"
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a word in the middle: another business of the same trade
+        ("Harcourt Wolverhampton Dental", ["Harcourt Dental"]),
+        # one word only, which a longer name merely holds
+        ("Wolverhampton Harcourt", ["Harcourt"]),
+        # the list has a branch of the contact: the client may be another branch
+        ("Harcourt Dental Wolverhampton", ["Harcourt Dental", "Harcourt Dental Leeds"]),
+        ("Harcourt Dental Care York", ["Harcourt Dental", "Harcourt Dental Leeds"]),
+    ],
+)
+def test_a_contact_named_inside_the_client_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
 # -- search and duplicates --
 
 
