@@ -581,6 +581,10 @@ _SOUND_ALIKE = frozenset("aeiouy")
 _SPELLED_ALIKE = frozenset({frozenset("ck"), frozenset("kq"), frozenset("cs"), frozenset("sz")})
 
 
+#: A word this long with a letter more or less is the word misspelt, not another name.
+LONG_WORD = 9
+
+
 def _typo(a: str, b: str) -> bool:
     """Whether word `a` is word `b` with a typo: as long, and one letter replaced (two in a
     word of 8 letters or more) or two letters swapped. A letter replaced by a digit or a symbol
@@ -588,6 +592,8 @@ def _typo(a: str, b: str) -> bool:
     by another only in a word of 6 or more (University of Essen is not of Essex), and not where
     real names differ (a vowel for a vowel, c for k: Walsh and Welsh, Marc and Mark). A letter more or less never counts:
     Davis and Davies, Philip and Phillip are other names."""
+    if abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= LONG_WORD:
+        return OSA.distance(a, b) == 1  # a letter more or less in a long word
     if len(a) != len(b) or len(a) < 3:
         return False
     changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
