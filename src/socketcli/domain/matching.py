@@ -526,7 +526,7 @@ def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, 
     if weakest < WORD_FOUND:
         found = min(found, WHOLE - 0.01)  # a word of `b` missing, far off, or only begun
     score = 100.0 * (both + contained * max(0.0, found - both))
-    if (matched_a / whole_a < MOSTLY and not _at_an_end(a, b)) or len("".join(a)) < len("".join(b)):
+    if matched_a / whole_a < MOSTLY or len("".join(a)) < len("".join(b)):
         found = min(found, WHOLE - 0.01)  # more than a typo or a word apart, or a cut name
     if (len(a) == 1 or len(b) == 1) and score >= ONE_WORD:
         # one word that another name only begins, or one word of a longer name, is not
@@ -536,15 +536,24 @@ def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, 
 
 
 def _at_an_end(a: Sequence[str], b: Sequence[str]) -> bool:
-    """Whether `b`'s words (two or more) begin or end `a`, in order, with a word or two more:
-    the name with a place, a department or a kind of business before or after it (Carleton
-    University Ottawa, DICTS Makerere University), not a name with a word in its middle (Ruby
-    Morby Joinery: Ruby Joinery)."""
+    """Whether `b`'s words begin or end `a`, in order, with a word or two more: the name with
+    a place, a department or a kind of business before or after it (Carleton University
+    Ottawa, DICTS Makerere University, Sinodun Internet), not a name with a word in its middle
+    (Ruby Morby Joinery: Ruby Joinery). A name of one word (of 4 letters or more) only
+    begins `a`: a word before it is as often another business's (Individual Consultant)."""
     size = len(b)
     more = len(a) - size
-    return (
-        size > 1 and 0 < more <= 2 and (tuple(a[:size]) == tuple(b) or tuple(a[more:]) == tuple(b))
-    )
+    if not 0 < more <= 2 or not b:
+        return False
+    if size == 1:
+        return len(b[0]) >= 4 and a[0] == b[0]
+    return tuple(a[:size]) == tuple(b) or tuple(a[more:]) == tuple(b)
+
+
+def _branch(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether `a` is `b` with words more before or after it (a branch of it)."""
+    size = len(b)
+    return 0 < size < len(a) and (tuple(a[:size]) == tuple(b) or tuple(a[-size:]) == tuple(b))
 
 
 #: A name whose words are found less than this share in the other is more than a typo or
@@ -646,6 +655,8 @@ WHOLE_NAME = "its whole name in the client's"
 COMMON_WORD = "one word many contacts share"
 #: The same words as the client's but for a typo in some (`_typos_only`).
 MISSPELT = "the same words but for a typo"
+#: The contact's name begins or ends the client's, with a word or two more (`_at_an_end`).
+AT_AN_END = "its name with a word or two more"
 OTHER_FORM = "other legal form"
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
@@ -1013,10 +1024,12 @@ class ContactIndex:
         if name_score < DEFAULT_THRESHOLD:  # said where it may decide
             if found >= WHOLE:
                 evidence = (WHOLE_NAME, *evidence)
-            elif name_score >= DEFAULT_THRESHOLD - LEAD_BELOW and _misspelt(
-                party.forms, self._forms[index], self._party_of(index).forms_of_business
-            ):
-                evidence = (MISSPELT, *evidence)
+            elif name_score >= DEFAULT_THRESHOLD - LEAD_BELOW:
+                forms = self._forms[index]
+                if _misspelt(party.forms, forms, self._party_of(index).forms_of_business):
+                    evidence = (MISSPELT, *evidence)
+                elif any(_at_an_end(a, b) for a in party.forms for b in forms):
+                    evidence = (AT_AN_END, *evidence)
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
@@ -1274,7 +1287,9 @@ def auto_choice(
     if best.score < threshold:
         under = threshold - best.score
         why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
-        leads = why and ahead >= margin + LEAD * under and not _has_branch(best, candidates)
+        if AT_AN_END in best.evidence:
+            why = not _has_branch(best, candidates)
+        leads = why and ahead >= margin + LEAD * under
         return best if leads and under <= LEAD_BELOW else None
     if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email
@@ -1291,7 +1306,7 @@ def _has_branch(best: Candidate, candidates: Sequence[Candidate]) -> bool:
     branches of it, so that the client's own words more (Irvine) may name one it lacks."""
     name = name_forms(best.contact.name)[0]
     return any(
-        _at_an_end(name_forms(other.contact.name)[0], name)
+        _branch(name_forms(other.contact.name)[0], name)
         for other in candidates
         if other is not best
     )

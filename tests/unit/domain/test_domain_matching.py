@@ -357,7 +357,8 @@ def test_auto_links_a_name_misspelt_word_for_word_when_far_ahead(
         ("Walsh Plumbing", "Welsh Plumbing"),  # a vowel for a vowel: another real name
         ("Brian Castleton", "Bryan Castleton"),
         ("Davis Tree Surgery", "Davies Tree Surgery"),  # a letter more: another name
-        ("Tarrant LLX", "Tarrant LLC"),  # one letter for another in a short word
+        ("Marc Tarrant Joinery", "Mark Tarrant Joinery"),  # c for k
+        ("Reid Tarrant Joinery", "Reed Tarrant Joinery"),  # a letter in a short word
         ("Tarrant Kitchens", "Tarrant Kitchen"),
     ],
 )
@@ -368,13 +369,20 @@ def test_a_name_one_real_letter_away_is_not_a_typo(client: str, contact_name: st
 
 
 @pytest.mark.parametrize(
-    "client", ["Harcourt Dental Wolverhampton", "Wolverhampton Harcourt Dental"]
+    ("client", "contact_name"),
+    [
+        ("Harcourt Dental Wolverhampton", "Harcourt Dental"),
+        ("Wolverhampton Harcourt Dental", "Harcourt Dental"),
+        ("Zephyrix Networks", "Zephyrix"),  # a name of one word: only before the rest
+    ],
 )
-def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(client: str) -> None:
-    ranked = ContactIndex([contact("Harcourt Dental"), *DISTRACTORS]).rank(Client("C1", client))
+def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
     assert ranked[0].score < 90
-    assert "its whole name in the client's" in ranked[0].reason
-    assert auto_linked(client, ["Harcourt Dental"]) == "Harcourt Dental"
+    assert "its name with a word or two more" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
 
 
 @pytest.mark.parametrize(
@@ -382,11 +390,14 @@ def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(client: s
     [
         # a word in the middle: another business of the same trade
         ("Harcourt Wolverhampton Dental", ["Harcourt Dental"]),
-        # one word only, which a longer name merely holds
+        # one word only, after another: as often another business's
         ("Wolverhampton Harcourt", ["Harcourt"]),
+        # three words more: more than a place or a department
+        ("Harcourt Dental Wolverhampton North Region", ["Harcourt Dental"]),
         # the list has a branch of the contact: the client may be another branch
         ("Harcourt Dental Wolverhampton", ["Harcourt Dental", "Harcourt Dental Leeds"]),
         ("Harcourt Dental Care York", ["Harcourt Dental", "Harcourt Dental Leeds"]),
+        ("Zephyrix Networks", ["Zephyrix", "Zephyrix Labs"]),
     ],
 )
 def test_a_contact_named_inside_the_client_is_left_when_it_may_be_another(
