@@ -373,9 +373,11 @@ def business_domain(email: str) -> str:
 
 
 #: The long spellings of each word written short: intl is international, internationale...
+#: (grp is group, so that Groyp is Group misspelt; not st, which is Street and Saint, so that
+#: Paint is not Saint misspelt).
 _SPELLED: dict[str, tuple[str, ...]] = {}
 for _long, _short in _CANONICAL.items():
-    if _long != _short and len(_long) >= 6:
+    if _long != _short and (len(_long) >= 6 or (len(_long) == 5 and len(_short) >= 3)):
         _SPELLED[_short] = (*_SPELLED.get(_short, ()), _long)
 
 #: A typo within a word scores by the word's length: one wrong letter in a long word leaves

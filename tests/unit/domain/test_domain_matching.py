@@ -325,6 +325,18 @@ def test_auto_choice_needs_the_threshold_and_the_margin() -> None:
     assert auto_choice([]) is None
 
 
+@pytest.mark.parametrize("client", ["Ashdown Groyp", "Ashdown Gr0up"])
+def test_a_misspelt_group_is_the_group_not_the_ltd(client: str) -> None:
+    assert best(Client("C1", client), [contact("Ashdown Ltd"), contact("Ashdown Group")]) == (
+        "Ashdown Group"
+    )
+
+
+def test_a_word_one_letter_from_saint_is_not_st() -> None:
+    ranked = ContactIndex([contact("St Works"), *DISTRACTORS]).rank(Client("C1", "Paint Works"))
+    assert ranked[0].score < 75
+
+
 def auto_linked(client: str, contacts: list[str]) -> str | None:
     """The contact `--auto` links for a client of this name, among these and the distractors."""
     ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
