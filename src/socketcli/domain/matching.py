@@ -601,8 +601,9 @@ def _typo(a: str, b: str) -> bool:
     word of 8 letters or more) or two letters swapped. A letter replaced by a digit or a symbol
     (a damaged letter: 9akin, Po}lich, 7LC) counts in a word of 3 letters or more; one letter
     by another only in a word of 6 or more (University of Essen is not of Essex), and not where
-    real names differ (a vowel for a vowel, c for k: Walsh and Welsh, Marc and Mark). A letter more or less never counts:
-    Davis and Davies, Philip and Phillip are other names."""
+    real names differ (a vowel for a vowel, c for k: Walsh and Welsh, Marc and Mark). A letter
+    more or less counts only in a word of `LONG_WORD` letters or more (Sclumberger): Davis and
+    Davies, Philip and Phillip, Thomson and Thompson are other names."""
     if abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= LONG_WORD:
         return OSA.distance(a, b) == 1  # a letter more or less in a long word
     if len(a) != len(b) or len(a) < 3:
@@ -627,8 +628,8 @@ def _misspelt(
 ) -> bool:
     """Whether a form of the client's name has a form of the contact's words, word for word,
     some with a typo (`_typo`): Hyppe-Koelpin for Hoppe-Koelpin. A last word more in the
-    client's that is one of the contact's legal forms with a typo (Adams LLL for Adams LLC)
-    is that form."""
+    client's that is one of the contact's legal forms with a typo (Tarrant 1LC for Tarrant
+    LLC) is that form."""
     for a in client:
         for b in contact:
             words = list(a)
@@ -655,7 +656,7 @@ OTHER_DOMAIN = "other email domain"
 MERGED_INTO = "merged into"
 WHOLE_NAME = "its whole name in the client's"
 COMMON_WORD = "one word many contacts share"
-#: The same words as the client's but for a typo in some (`_typos_only`).
+#: The same words as the client's but for a typo in some (`_misspelt`).
 MISSPELT = "the same words but for a typo"
 #: The contact's name begins or ends the client's, with a word or two more (`_at_an_end`).
 AT_AN_END = "its name with a word or two more"
@@ -1261,7 +1262,9 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 
 
 #: `--auto` also links a candidate under the threshold, down to LEAD_BELOW points under it,
-#: whose whole name is in the client's (WHOLE_NAME: a typo, a department or a place more)
+#: whose whole name is in the client's (WHOLE_NAME: a typo, a department or a place more),
+#: whose words are the client's but for typos (MISSPELT), or whose name begins or ends the
+#: client's with a word or two more (AT_AN_END, unless a branch of it is a candidate too),
 #: when it is far enough ahead of the next active one: `margin`, and LEAD points more for
 #: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
 LEAD_BELOW = 15
@@ -1278,8 +1281,9 @@ def auto_choice(
     The best active candidate must score at least `threshold` and be at least `margin` points
     ahead of the next active one, or be the only one of the two that carries the client's
     reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
-    name in the client's and be `LEAD` points ahead. Archived contacts never count: they
-    cannot be linked.
+    name in the client's, the client's words but for typos, or its name at an end of the
+    client's (and no branch of it among the candidates), and be `LEAD` points ahead.
+    Archived contacts never count: they cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
     if not active:
@@ -1303,9 +1307,10 @@ def auto_choice(
 
 
 def _has_branch(best: Candidate, candidates: Sequence[Candidate]) -> bool:
-    """Whether another candidate's name is the best's with words more before or after it
-    (University of California Berkeley beside University of California): the list names
-    branches of it, so that the client's own words more (Irvine) may name one it lacks."""
+    """Whether another of these candidates (those ranked for the client) is named as the
+    best with words more before or after it (University of California Berkeley beside
+    University of California): the list names branches of it, so that the client's own words
+    more (Irvine) may name one it lacks."""
     name = name_forms(best.contact.name)[0]
     return any(
         _branch(name_forms(other.contact.name)[0], name)
