@@ -373,9 +373,11 @@ def business_domain(email: str) -> str:
 
 
 #: The long spellings of each word written short: intl is international, internationale...
+#: (grp is group, so that Groyp is Group misspelt; not st, which is Street and Saint, so that
+#: Paint is not Saint misspelt).
 _SPELLED: dict[str, tuple[str, ...]] = {}
 for _long, _short in _CANONICAL.items():
-    if _long != _short and len(_long) >= 6:
+    if _long != _short and (len(_long) >= 6 or (len(_long) == 5 and len(_short) >= 3)):
         _SPELLED[_short] = (*_SPELLED.get(_short, ()), _long)
 
 #: A typo within a word scores by the word's length: one wrong letter in a long word leaves
@@ -535,6 +537,27 @@ def _pair(a: Sequence[str], b: Sequence[str], contained: float) -> tuple[float, 
     return score, found
 
 
+def _at_an_end(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether `b`'s words begin or end `a`, in order, with a word or two more: the name with
+    a place, a department or a kind of business before or after it (Carleton University
+    Ottawa, DICTS Makerere University, Sinodun Internet), not a name with a word in its middle
+    (Ruby Morby Joinery: Ruby Joinery). A name of one word (of 4 letters or more) only
+    begins `a`: a word before it is as often another business's (Individual Consultant)."""
+    size = len(b)
+    more = len(a) - size
+    if not 0 < more <= 2 or not b:
+        return False
+    if size == 1:
+        return len(b[0]) >= 4 and a[0] == b[0]
+    return tuple(a[:size]) == tuple(b) or tuple(a[more:]) == tuple(b)
+
+
+def _branch(a: Sequence[str], b: Sequence[str]) -> bool:
+    """Whether `a` is `b` with words more before or after it (a branch of it)."""
+    size = len(b)
+    return 0 < size < len(a) and (tuple(a[:size]) == tuple(b) or tuple(a[-size:]) == tuple(b))
+
+
 #: A name whose words are found less than this share in the other is more than a typo or
 #: a word away from it (`WHOLE_NAME` is then not said).
 MOSTLY = 0.75
@@ -563,6 +586,67 @@ def _best_name_score(forms_a: Sequence[Sequence[str]], forms_b: Sequence[Sequenc
     return _best_pair(forms_a, forms_b)[0]
 
 
+#: Letters that stand for one another in real names (Walsh and Welsh, Reid and Reed, Marc and
+#: Mark, Brian and Bryan): a name one of them apart is as often another name as a typo.
+_SOUND_ALIKE = frozenset("aeiouy")
+_SPELLED_ALIKE = frozenset({frozenset("ck"), frozenset("kq"), frozenset("cs"), frozenset("sz")})
+
+
+#: A word this long with a letter more or less is the word misspelt, not another name.
+LONG_WORD = 9
+
+
+def _typo(a: str, b: str) -> bool:
+    """Whether word `a` is word `b` with a typo: as long, and one letter replaced (two in a
+    word of 8 letters or more) or two letters swapped. A letter replaced by a digit or a symbol
+    (a damaged letter: 9akin, Po}lich, 7LC) counts in a word of 3 letters or more; one letter
+    by another only in a word of 6 or more (University of Essen is not of Essex), and not where
+    real names differ (a vowel for a vowel, c for k: Walsh and Welsh, Marc and Mark). A letter
+    more or less counts only in a word of `LONG_WORD` letters or more (Sclumberger): Davis and
+    Davies, Philip and Phillip, Thomson and Thompson are other names."""
+    if abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= LONG_WORD:
+        return OSA.distance(a, b) == 1  # a letter more or less in a long word
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if not changed:
+        return True
+    if len(changed) == 2 and len(a) >= 5 and OSA.distance(a, b) == 1:
+        return True  # two letters swapped
+    if len(changed) > (2 if len(a) >= 8 else 1):
+        return False
+    return not any(
+        x.isalpha()
+        and y.isalpha()
+        and (len(a) < 6 or {x, y} <= _SOUND_ALIKE or frozenset((x, y)) in _SPELLED_ALIKE)
+        for x, y in changed
+    )
+
+
+def _misspelt(
+    client: Sequence[Sequence[str]], contact: Sequence[Sequence[str]], forms: frozenset[str]
+) -> bool:
+    """Whether a form of the client's name has a form of the contact's words, word for word,
+    some with a typo (`_typo`): Hyppe-Koelpin for Hoppe-Koelpin. A last word more in the
+    client's that is one of the contact's legal forms with a typo (Tarrant 1LC for Tarrant
+    LLC) is that form."""
+    for a in client:
+        for b in contact:
+            words = list(a)
+            if len(words) == len(b) + 1 and any(_typo(words[-1], form) for form in forms):
+                words.pop()
+            if len(words) != len(b) or not b:
+                continue
+            rest = list(b)
+            for word in list(words):
+                if word in rest:
+                    rest.remove(word)
+                    words.remove(word)
+            if all(_typo(x, y) for x, y in zip(words, rest, strict=True)):
+                return True
+    return False
+
+
 # -- candidates -------------------------------------------------------------------------------
 
 REFERENCE = "reference"
@@ -572,6 +656,10 @@ OTHER_DOMAIN = "other email domain"
 MERGED_INTO = "merged into"
 WHOLE_NAME = "its whole name in the client's"
 COMMON_WORD = "one word many contacts share"
+#: The same words as the client's but for a typo in some (`_misspelt`).
+MISSPELT = "the same words but for a typo"
+#: The contact's name begins or ends the client's, with a word or two more (`_at_an_end`).
+AT_AN_END = "its name with a word or two more"
 OTHER_FORM = "other legal form"
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
@@ -936,8 +1024,15 @@ class ContactIndex:
         contact = self.contacts[index]
         name_score, found = _best_pair(party.forms, self._forms[index], CONTAINED)
         evidence = _evidence(party, self._party_of(index))
-        if found >= WHOLE and name_score < DEFAULT_THRESHOLD:  # said where it may decide
-            evidence = (WHOLE_NAME, *evidence)
+        if name_score < DEFAULT_THRESHOLD:  # said where it may decide
+            if found >= WHOLE:
+                evidence = (WHOLE_NAME, *evidence)
+            elif name_score >= DEFAULT_THRESHOLD - LEAD_BELOW:
+                forms = self._forms[index]
+                if _misspelt(party.forms, forms, self._party_of(index).forms_of_business):
+                    evidence = (MISSPELT, *evidence)
+                elif any(_at_an_end(a, b) for a in party.forms for b in forms):
+                    evidence = (AT_AN_END, *evidence)
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
@@ -1167,7 +1262,9 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 
 
 #: `--auto` also links a candidate under the threshold, down to LEAD_BELOW points under it,
-#: whose whole name is in the client's (WHOLE_NAME: a typo, a department or a place more)
+#: whose whole name is in the client's (WHOLE_NAME: a typo, a department or a place more),
+#: whose words are the client's but for typos (MISSPELT), or whose name begins or ends the
+#: client's with a word or two more (AT_AN_END, unless a branch of it is a candidate too),
 #: when it is far enough ahead of the next active one: `margin`, and LEAD points more for
 #: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
 LEAD_BELOW = 15
@@ -1184,8 +1281,9 @@ def auto_choice(
     The best active candidate must score at least `threshold` and be at least `margin` points
     ahead of the next active one, or be the only one of the two that carries the client's
     reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
-    name in the client's and be `LEAD` points ahead. Archived contacts never count: they
-    cannot be linked.
+    name in the client's, the client's words but for typos, or its name at an end of the
+    client's (and no branch of it among the candidates), and be `LEAD` points ahead.
+    Archived contacts never count: they cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
     if not active:
@@ -1194,7 +1292,10 @@ def auto_choice(
     ahead = best.score - active[1].score if len(active) > 1 else best.score
     if best.score < threshold:
         under = threshold - best.score
-        leads = WHOLE_NAME in best.evidence and ahead >= margin + LEAD * under
+        why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
+        if AT_AN_END in best.evidence:
+            why = not _has_branch(best, candidates)
+        leads = why and ahead >= margin + LEAD * under
         return best if leads and under <= LEAD_BELOW else None
     if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email
@@ -1203,6 +1304,19 @@ def auto_choice(
             return best
         return None
     return best
+
+
+def _has_branch(best: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """Whether another of these candidates (those ranked for the client) is named as the
+    best with words more before or after it (University of California Berkeley beside
+    University of California): the list names branches of it, so that the client's own words
+    more (Irvine) may name one it lacks."""
+    name = name_forms(best.contact.name)[0]
+    return any(
+        _branch(name_forms(other.contact.name)[0], name)
+        for other in candidates
+        if other is not best
+    )
 
 
 def _strong(candidate: Candidate) -> bool:

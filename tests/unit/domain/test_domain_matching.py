@@ -325,6 +325,99 @@ def test_auto_choice_needs_the_threshold_and_the_margin() -> None:
     assert auto_choice([]) is None
 
 
+@pytest.mark.parametrize("client", ["Ashdown Groyp", "Ashdown Gr0up"])
+def test_a_misspelt_group_is_the_group_not_the_ltd(client: str) -> None:
+    assert best(Client("C1", client), [contact("Ashdown Ltd"), contact("Ashdown Group")]) == (
+        "Ashdown Group"
+    )
+
+
+def test_a_word_one_letter_from_saint_is_not_st() -> None:
+    ranked = ContactIndex([contact("St Works"), *DISTRACTORS]).rank(Client("C1", "Paint Works"))
+    assert ranked[0].score < 75
+
+
+def auto_linked(client: str, contacts: list[str]) -> str | None:
+    """The contact `--auto` links for a client of this name, among these and the distractors."""
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", client)
+    )
+    choice = auto_choice(ranked)
+    return choice.contact.name if choice else None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Tarramt Kitcgens", "Tarrant Kitchens"),  # a letter replaced in each word
+        ("Ashcpmbe Joinerz", "Ashcombe Joinery"),
+        ("Tarrant 1LC", "Tarrant LLC"),  # a damaged letter in the legal form
+    ],
+)
+def test_auto_links_a_name_misspelt_word_for_word_when_far_ahead(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].score < 90  # under the threshold: the typo rule decides
+    assert "the same words but for a typo" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Walsh Plumbing", "Welsh Plumbing"),  # a vowel for a vowel: another real name
+        ("Brian Castleton", "Bryan Castleton"),
+        ("Davis Tree Surgery", "Davies Tree Surgery"),  # a letter more: another name
+        ("Marc Tarrant Joinery", "Mark Tarrant Joinery"),  # c for k
+        ("Reid Tarrant Joinery", "Reed Tarrant Joinery"),  # a letter in a short word
+        ("Tarrant Kitchens", "Tarrant Kitchen"),
+    ],
+)
+def test_a_name_one_real_letter_away_is_not_a_typo(client: str, contact_name: str) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert "the same words but for a typo" not in ranked[0].reason
+    assert auto_linked(client, [contact_name]) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Harcourt Dental Wolverhampton", "Harcourt Dental"),
+        ("Wolverhampton Harcourt Dental", "Harcourt Dental"),
+        ("Zephyrix Networks", "Zephyrix"),  # a name of one word: only before the rest
+    ],
+)
+def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].score < 90
+    assert "its name with a word or two more" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a word in the middle: another business of the same trade
+        ("Harcourt Wolverhampton Dental", ["Harcourt Dental"]),
+        # one word only, after another: as often another business's
+        ("Wolverhampton Harcourt", ["Harcourt"]),
+        # three words more: more than a place or a department
+        ("Harcourt Dental Wolverhampton North Region", ["Harcourt Dental"]),
+        # the list has a branch of the contact: the client may be another branch
+        ("Harcourt Dental Wolverhampton", ["Harcourt Dental", "Harcourt Dental Leeds"]),
+        ("Harcourt Dental Care York", ["Harcourt Dental", "Harcourt Dental Leeds"]),
+        ("Zephyrix Networks", ["Zephyrix", "Zephyrix Labs"]),
+    ],
+)
+def test_a_contact_named_inside_the_client_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
 # -- search and duplicates --
 
 
