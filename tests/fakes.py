@@ -818,6 +818,8 @@ class FakeOutbox(_Repository):
     def state_counts(self) -> dict[Month, dict[OutboxState, int]]:
         counts: dict[Month, dict[OutboxState, int]] = {}
         for entry in self.state.outbox.values():
+            if entry.work:
+                continue  # a month's plan invoices, not work completed in it
             by_state = counts.setdefault(entry.month, {})
             by_state[entry.state] = by_state.get(entry.state, 0) + 1
         return counts

@@ -239,3 +239,20 @@ def test_by_default_the_list_leaves_out_work_invoiced_over_30_days_ago(
     assert "No work items." in playground.ok("work", "list", "--client", "CLI029").stderr
     says = playground.fails("work", "list", "--all", "--status", "open", code=2)
     assert "not both" in says
+
+
+def test_work_posted_in_a_posted_month_does_not_count_as_the_months_invoices(
+    playground: Socket,
+) -> None:
+    """Proves: `plan months` counts a month's plan invoices only: a work invoice dated in a
+    posted month leaves it `posted`, 38 of 38 (it once read 39 posted of 38, `posting`)."""
+    on_the_first = playground.using(env={"SOCKET_NOW": "2026-12-01T09:00:00+00:00"})
+    on_the_first.ok("contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    on_the_first.ok("plan", "approve", "--yes")
+    [item, _] = listed(on_the_first, "--client", "CLI029")
+    on_the_first.ok("work", "complete", str(item["id"]), "--yes")
+
+    [december, *_] = on_the_first.json("plan", "months")["months"]
+
+    assert (december["month"], december["state"]) == ("2026-12", "posted")
+    assert (december["invoices"], december["posted"]) == (38, 38)

@@ -261,9 +261,9 @@ class SqlOutbox(SqlRepository):
         table = self.table("outbox_invoices")
         counts: dict[Month, dict[OutboxState, int]] = {}
         for month, state, count in self.session.execute(
-            select(table.c.month, table.c.state, func.count()).group_by(
-                table.c.month, table.c.state
-            )
+            select(table.c.month, table.c.state, func.count())
+            .where(table.c.kind == "plan")  # a month's plan invoices, not work completed in it
+            .group_by(table.c.month, table.c.state)
         ):
             counts.setdefault(Month.parse(month), {})[OutboxState(state)] = count
         return counts
