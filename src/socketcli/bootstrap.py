@@ -21,6 +21,11 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
     from socketcli.adapters.store.database import StoreLocation
+
+    # Re-exported for the CLI's annotations: `socket db` renders them.
+    from socketcli.adapters.store.maintenance import BackupReport as BackupReport
+    from socketcli.adapters.store.maintenance import StoreInfo as StoreInfo
+    from socketcli.adapters.store.maintenance import UpgradeReport as UpgradeReport
     from socketcli.adapters.store.reader import SqlReader
 
     # Re-exported for the CLI's annotations: the CLI imports no adapter.
@@ -141,6 +146,39 @@ class Wiring:
         """Create the store, or bring an existing one to the newest schema."""
         with self.uow(write=True, create=True) as uow:
             uow.commit()
+
+    def upgrade(self) -> UpgradeReport:
+        """`socket db upgrade`: bring the store to this program's schema (refused when the
+        store is newer than the program, or is not there)."""
+        from socketcli.adapters.store import maintenance
+        from socketcli.adapters.store.database import open_engine
+
+        self.close()
+        engine = open_engine(self.location, any_schema=True, busy_timeout=self.busy_timeout)
+        try:
+            return maintenance.upgrade(engine, self.location)
+        finally:
+            engine.dispose()
+
+    def info(self) -> StoreInfo:
+        """`socket db info`: the store as it is, whichever its schema (not a newer one)."""
+        from socketcli.adapters.store import maintenance
+        from socketcli.adapters.store.database import open_engine
+
+        engine = open_engine(self.location, any_schema=True, busy_timeout=self.busy_timeout)
+        try:
+            return maintenance.info(engine, self.location)
+        finally:
+            engine.dispose()
+
+    def backup(self, destination: Path) -> BackupReport:
+        """`socket db backup PATH`: a consistent copy of the store, safe while others write."""
+        from socketcli.adapters.store import maintenance
+        from socketcli.adapters.store.database import open_engine
+
+        # Opened first: a missing or foreign store is refused as every command refuses it.
+        open_engine(self.location, any_schema=True, busy_timeout=self.busy_timeout).dispose()
+        return maintenance.backup(self.location, destination)
 
     def wait_for_writers(self) -> None:
         """Wait (the busy timeout at most) until no other command is writing to the store, or

@@ -61,7 +61,7 @@ def test_a_store_of_the_first_version_is_upgraded_and_its_lines_get_their_amount
             connection.execute(text(statement))
     engine.dispose()
 
-    engine = open_engine(StoreLocation.for_path(path))
+    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
 
     assert current_revision(engine) == HEAD_REVISION
     with engine.connect() as connection:
@@ -118,7 +118,7 @@ def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_mark
             connection.execute(text(statement))
     engine.dispose()
 
-    engine = open_engine(StoreLocation.for_path(path))
+    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
 
     assert current_revision(engine) == HEAD_REVISION
     moment = datetime(2026, 11, 21, 9, tzinfo=UTC)  # NOW
@@ -172,7 +172,7 @@ def test_a_month_finalised_before_0005_reads_back_with_its_clients_details(
             connection.execute(text(statement))
     engine.dispose()
 
-    engine = open_engine(StoreLocation.for_path(path))
+    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
 
     assert current_revision(engine) == HEAD_REVISION
     with SqlUnitOfWork(engine, FixedClock(datetime(2026, 11, 21, tzinfo=UTC))) as uow:
@@ -214,7 +214,7 @@ def test_a_month_finalised_before_0006_keeps_its_outstanding_clients_by_client(
             connection.execute(text(statement))
     engine.dispose()
 
-    engine = open_engine(StoreLocation.for_path(path))
+    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
 
     assert current_revision(engine) == HEAD_REVISION
     with SqlUnitOfWork(engine, FixedClock(datetime(2026, 11, 21, tzinfo=UTC))) as uow:

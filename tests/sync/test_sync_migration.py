@@ -48,7 +48,7 @@ def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(tmp_path: Path
         )
     engine.dispose()
 
-    engine = open_engine(StoreLocation.for_path(path))
+    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
 
     assert current_revision(engine) == HEAD_REVISION
     tables = set(inspect(engine).get_table_names())

@@ -13,6 +13,7 @@ from socketcli import __version__
 from socketcli.cli import (
     clients,
     contacts,
+    db,
     history,
     importing,
     init,
@@ -179,3 +180,4 @@ app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(xero.app, name="xero")
 app.command("sync")(sync.sync)
 app.command("history")(history.history)
+app.add_typer(db.app, name="db")

@@ -192,17 +192,32 @@ def migrate(engine: Engine) -> None:
 
 
 def open_engine(
-    location: StoreLocation, *, create: bool = False, busy_timeout: float | None = None
+    location: StoreLocation,
+    *,
+    create: bool = False,
+    upgrade: bool = False,
+    any_schema: bool = False,
+    busy_timeout: float | None = None,
 ) -> Engine:
-    """The store's engine, migrated to the newest schema.
+    """The store's engine, at the newest schema.
 
+    With `create` (socket init, the playground) or `upgrade` (socket db upgrade), a store at
+    an older schema is migrated to the newest; otherwise it is refused with a StoreNotReady
+    that says to run `socket db upgrade` (`any_schema`: opened as it is, for `socket db info`).
+    A store at a schema newer than this program is always refused: upgrade socket.
     Without `create`, a store that does not exist is an error that says how to make one.
     A store that cannot be opened (not a database, no driver, no access) is a StoreNotReady
     error naming the store and the reason, never a traceback. A new SQLite store is made
     readable by its owner only (0600, in a 0700 directory when socket makes it).
     """
     try:
-        return _open_engine(location, create=create, busy_timeout=busy_timeout)
+        return _open_engine(
+            location,
+            create=create,
+            upgrade=upgrade,
+            any_schema=any_schema,
+            busy_timeout=busy_timeout,
+        )
     except (SQLAlchemyError, OSError, ImportError, ValueError) as failure:
         reason = str(getattr(failure, "orig", None) or failure).splitlines()[0]
         if isinstance(failure, ImportError):
@@ -214,7 +229,14 @@ def open_engine(
         ) from None
 
 
-def _open_engine(location: StoreLocation, *, create: bool, busy_timeout: float | None) -> Engine:
+def _open_engine(
+    location: StoreLocation,
+    *,
+    create: bool,
+    upgrade: bool,
+    any_schema: bool,
+    busy_timeout: float | None,
+) -> Engine:
     if not create and not store_exists(location):
         raise StoreNotReady(
             f"no store at {location.describe()}: run `socket init` to create one, "
@@ -232,14 +254,33 @@ def _open_engine(location: StoreLocation, *, create: bool, busy_timeout: float |
             raise StoreNotReady(
                 f"{location.describe()} is not a socket store: run `socket init` to create one"
             )
+        if revision is not None and revision not in _known_revisions():
+            raise StoreNotReady(newer_store_message(location, revision))
         if path is not None:
             _write_ahead_log(engine)
         if revision != HEAD_REVISION:
-            migrate(engine)
+            if create or upgrade:
+                migrate(engine)
+            elif not any_schema:
+                raise StoreNotReady(older_store_message(location, revision))
     except BaseException:
         engine.dispose()
         raise
     return engine
+
+
+def newer_store_message(location: StoreLocation, revision: str) -> str:
+    return (
+        f"this socket is older than the store at {location.describe()} (its schema is "
+        f"{revision}, this socket knows up to {HEAD_REVISION}): upgrade socket"
+    )
+
+
+def older_store_message(location: StoreLocation, revision: str | None) -> str:
+    return (
+        f"the store at {location.describe()} has an older schema ({revision}) than this socket "
+        f"({HEAD_REVISION}): run `socket db upgrade` (`socket db backup PATH` first keeps a copy)"
+    )
 
 
 def _write_ahead_log(engine: Engine) -> None:
