@@ -220,3 +220,38 @@ def test_a_month_finalised_before_0006_keeps_its_outstanding_clients_by_client(
     with SqlUnitOfWork(engine, FixedClock(datetime(2026, 11, 21, tzinfo=UTC))) as uow:
         late = uow.plan.unfrozen_lines(Month(2026, 12))
     assert [(line.client_id, line.service_name) for line in late] == [(2, "Payroll")]
+
+
+def test_a_0004_store_with_work_items_upgrades_though_they_refer_to_the_lines_rebuilt(
+    tmp_path: Path,
+) -> None:
+    """Proves: 0007 rebuilds `proposal_lines` (SQLite alters a table by making it anew), which
+    work items refer to; with foreign keys on, dropping the old table failed ("FOREIGN KEY
+    constraint failed") and a store with work items could not be upgraded at all. Now it
+    upgrades, the work item still points at its line, and every reference holds."""
+    path = tmp_path / "old.db"
+    store_at(path, "0004")
+    engine = create_store_engine(StoreLocation.for_path(path))
+    with engine.begin() as connection:
+        for statement in (
+            f"INSERT INTO clients (id, reference, name, email, created_at, updated_at) VALUES (1, 'CITY', 'City Limousines', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO services (id, name, billing_method, alignment_eligible, created_at, updated_at) VALUES (1, 'Tax return', 'one_off', 0, '{NOW}', '{NOW}')",
+            f"INSERT INTO proposals (id, reference, client_id, status, start_date, title, created_at, updated_at) VALUES (1, 'P1', 1, 'accepted', '2026-12-01', '', '{NOW}', '{NOW}')",
+            f"INSERT INTO proposal_lines (id, proposal_id, service_id, position, description, quantity, unit_price_minor, amount_minor, billing_method, start_month, charges_alignment, created_at) VALUES (7, 1, 1, 0, '', '1', 45050, 45050, 'one_off', '2026-12', 0, '{NOW}')",
+            f"INSERT INTO work_items (id, proposal_line_id, client_id, description, amount_minor, status, created_at) VALUES (3, 7, 1, 'Tax return', 45050, 'open', '{NOW}')",
+        ):
+            connection.execute(text(statement))
+    engine.dispose()
+
+    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
+
+    assert current_revision(engine) == HEAD_REVISION
+    with engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        line, price = connection.execute(
+            text("SELECT w.proposal_line_id, l.unit_price FROM work_items w "
+                 "JOIN proposal_lines l ON l.id = w.proposal_line_id")
+        ).one()  # fmt: skip
+    assert (line, price) == (7, "450.50")
+    engine.dispose()

@@ -180,15 +180,35 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.execution_options(socket_write=True).begin() as connection:
-        config.attributes["connection"] = connection
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        # SQLite alters a table by making it anew and dropping the old one, which its foreign
+        # keys refuse while rows of other tables refer to it: they are off for the migration
+        # (a PRAGMA SQLite reads only outside a transaction), and checked before it commits.
+        driver: Any = connection.connection.driver_connection
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
         try:
-            command.upgrade(config, "head")
-        except CommandError as error:
-            raise StoreNotReady(
-                f"this store's schema is not one this version of socket knows ({error}); "
-                "upgrade socket"
-            ) from None
+            with connection.execution_options(socket_write=True).begin():
+                config.attributes["connection"] = connection
+                try:
+                    command.upgrade(config, "head")
+                except CommandError as error:
+                    raise StoreNotReady(
+                        f"this store's schema is not one this version of socket knows "
+                        f"({error}); upgrade socket"
+                    ) from None
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise StoreNotReady(
+                            f"upgrading the store would break {len(broken)} reference(s) "
+                            f"between its tables (first: {tuple(broken[0])}): nothing was "
+                            "changed"
+                        )
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def open_engine(

@@ -28,13 +28,16 @@ def upgrade() -> None:
         sa.column("unit_price_minor", sa.Integer),
         sa.column("unit_price", sa.String),
     )
-    prices = connection.execute(sa.select(lines.c.unit_price_minor).distinct()).scalars().all()
-    for pennies in prices:
-        # pennies -> '123.45', as domain.money.price_text writes a two-place price
+    # pennies -> '123.45', as domain.money.price_text writes a two-place price: one
+    # executemany by id (an UPDATE per distinct price scanned every line: minutes at 140,000).
+    rows = connection.execute(sa.select(lines.c.id, lines.c.unit_price_minor)).all()
+    if rows:
         connection.execute(
-            lines.update()
-            .where(lines.c.unit_price_minor == pennies)
-            .values(unit_price=str(Decimal(pennies).scaleb(-2)))
+            lines.update().where(lines.c.id == sa.bindparam("line_id")),
+            [
+                {"line_id": line_id, "unit_price": str(Decimal(pennies).scaleb(-2))}
+                for line_id, pennies in rows
+            ],
         )
     with op.batch_alter_table("proposal_lines") as batch:
         batch.drop_column("unit_price_minor")
