@@ -265,6 +265,7 @@ class _Run:
         self.work_only = work is True
         self.work = work is True or (work is None and only is None)
         self.report = PostingReport()
+        self._unqueued: dict[Month, list[tuple[int, InvoiceDocument]]] = {}
 
     def _wanted(self, reference: str) -> bool:
         return self.only is None or reference in self.only
@@ -306,8 +307,10 @@ class _Run:
                 return True
             if self.work and uow.outbox.entries(work=True, states=states):
                 return True
+            # Kept for the contacts step (read again, in its transaction, when queued).
+            self._unqueued = {m: uow.outbox.unqueued(m) for m in months}
             return any(
-                self._wanted(doc.reference) for m in months for _, doc in uow.outbox.unqueued(m)
+                self._wanted(doc.reference) for docs in self._unqueued.values() for _, doc in docs
             )
 
     def _months(self, wanted: Month | None) -> list[Month]:
@@ -404,7 +407,7 @@ class _Run:
             unlinked = {
                 doc.client_id: doc.contact_name
                 for month in months
-                for _, doc in uow.outbox.unqueued(month)
+                for _, doc in self._unqueued.get(month) or uow.outbox.unqueued(month)
                 if self._wanted(doc.reference)
                 and doc.contact_id is None
                 and doc.client_id in clients
