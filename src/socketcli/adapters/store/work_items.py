@@ -251,8 +251,7 @@ class SqlWorkItems(SqlRepository):
             )
         lines = work_lines(self.session, list(ids))
         items = _items_by_proposal(self.session, [p for p in ids if p in lines])
-        now = self.now()
-        rows: list[tuple[Any, ...]] = []
+        opened: list[tuple[int, int, WorkLine, Month]] = []
         for proposal_id, proposal_lines in lines.items():
             known = [
                 (i[1], i[3], i[4] == WorkStatus.OPEN.value) for i in items.get(proposal_id, [])
@@ -264,30 +263,8 @@ class SqlWorkItems(SqlRepository):
                 if due is None or not opens_item(line, proposal_lines, known):
                     continue
                 known.append((line.id, str(due), True))
-                rows.append(
-                    (
-                        line.id,
-                        ids[proposal_id],
-                        line.description,
-                        to_minor(line.amount),
-                        WorkStatus.OPEN.value,
-                        str(due),
-                        now,
-                    )
-                )
-        self.insert_many(
-            "work_items",
-            [
-                "proposal_line_id",
-                "client_id",
-                "description",
-                "amount_minor",
-                "status",
-                "due_month",
-                "created_at",
-            ],
-            rows,
-        )
+                opened.append((proposal_id, ids[proposal_id], line, due))
+        self.add(opened)
         self.session.expire_all()
 
     # -- reads -------------------------------------------------------------------------------
@@ -402,7 +379,15 @@ class SqlWorkItems(SqlRepository):
                 "created_at",
             ],
             [
-                (line.id, client_id, line.description, to_minor(line.amount), "open", str(due), now)
+                (
+                    line.id,
+                    client_id,
+                    line.description,
+                    to_minor(line.amount),
+                    WorkStatus.OPEN.value,
+                    str(due),
+                    now,
+                )
                 for _, client_id, line, due in items
             ],
         )
