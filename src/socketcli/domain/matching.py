@@ -660,6 +660,9 @@ COMMON_WORD = "one word many contacts share"
 MISSPELT = "the same words but for a typo"
 #: The contact's name begins or ends the client's, with a word or two more (`_at_an_end`).
 AT_AN_END = "its name with a word or two more"
+#: The contact's name begins the client's, a word or two more after it, and no other contact's
+#: name holds any of its words (`ContactIndex._distinct_start`).
+DISTINCT_START = "its name first, in no other contact's"
 OTHER_FORM = "other legal form"
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
@@ -717,6 +720,7 @@ class _Party(NamedTuple):
     reference: str
     numbers: frozenset[str] = frozenset()  # a contact's ContactNumber and AccountNumber
     forms_of_business: frozenset[str] = frozenset()  # its legal forms (ltd, plc, bv...)
+    ands: int = 0  # how many times its name says "and" (or &): names joined, or in one name
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
@@ -728,6 +732,7 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
         reference.strip().casefold(),
         numbers,
         legal_forms(name),
+        _spellings(name).count("and"),
     )
 
 
@@ -1031,12 +1036,52 @@ class ContactIndex:
                 forms = self._forms[index]
                 if _misspelt(party.forms, forms, self._party_of(index).forms_of_business):
                     evidence = (MISSPELT, *evidence)
-                elif any(_at_an_end(a, b) for a in party.forms for b in forms):
+                elif not self._joined(party, index) and any(
+                    _at_an_end(a, b) and not _OTHER_ENTITY.intersection(a[len(b) :] + a[: -len(b)])
+                    for a in party.forms
+                    for b in forms
+                ):
                     evidence = (AT_AN_END, *evidence)
+            if (
+                name_score >= DEFAULT_THRESHOLD - DISTINCT_BELOW
+                and WHOLE_NAME not in evidence
+                and MISSPELT not in evidence
+                and self._distinct_start(party, index)
+            ):
+                evidence = (DISTINCT_START, *(e for e in evidence if e != AT_AN_END))
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
         return Candidate(contact, score, round(name_score), evidence, round(100 * found))
+
+    def _distinct_start(self, party: _Party, index: int) -> bool:
+        """Whether the contact's name begins a form of the client's, with a word or two more
+        after it (a place, a department, a kind of business: Apstra Networks, Deloitte
+        Canada), none of them a word for another entity (Holdings, Trust),
+        the client's name joins no names with "and" (Smith & Jones is not Smith), and no
+        other contact's name holds any of the contact's words: the list knows nothing else it
+        could be."""
+        if self._joined(party, index):
+            return False
+        for name in self._forms[index]:
+            if not name or any(self._word_count.get(word, 0) > 1 for word in name):
+                continue
+            size = len(name)
+            for form in party.forms:
+                more = form[size:]
+                if (
+                    0 < len(more) <= 2
+                    and tuple(form[:size]) == tuple(name)
+                    and not _OTHER_ENTITY.intersection(more)
+                ):
+                    return True
+        return False
+
+    def _joined(self, party: _Party, index: int) -> bool:
+        """Whether the client's name joins the contact's to another with "and" or "&" (Smith &
+        Jones, Ryan, Lee and Hale: a partnership is not one of its partners): it says "and"
+        more often than the contact's name does."""
+        return party.ands > self._party_of(index).ands
 
     def _common_word(self, party: _Party) -> str:
         """The client's name when it is one word that several contacts' names hold, which
@@ -1269,6 +1314,13 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 #: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
 LEAD_BELOW = 15
 LEAD = 2.33
+#: `--auto` links a candidate whose name, in no other contact's, begins the client's
+#: (DISTINCT_START) down to DISTINCT_BELOW points under the threshold, when it is twice the
+#: margin ahead of the next active one.
+DISTINCT_BELOW = 30
+
+#: Words that name another entity than the trading company (Acme Holdings, the Acme Trust).
+_OTHER_ENTITY = frozenset({"hldgs", "holding", "trust", "trustees"})
 
 
 def auto_choice(
@@ -1292,6 +1344,8 @@ def auto_choice(
     ahead = best.score - active[1].score if len(active) > 1 else best.score
     if best.score < threshold:
         under = threshold - best.score
+        if DISTINCT_START in best.evidence and under <= DISTINCT_BELOW and ahead >= 2 * margin:
+            return best
         why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
         if AT_AN_END in best.evidence:
             why = not _has_branch(best, candidates)

@@ -393,7 +393,8 @@ def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
 ) -> None:
     ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
     assert ranked[0].score < 90
-    assert "its name with a word or two more" in ranked[0].reason
+    reason = ranked[0].reason  # at an end, or (in no other contact's name) first
+    assert "its name with a word or two more" in reason or "its name first" in reason
     assert auto_linked(client, [contact_name]) == contact_name
 
 
@@ -413,6 +414,50 @@ def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
     ],
 )
 def test_a_contact_named_inside_the_client_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Vantorix Research Labs", "Vantorix"),  # a department after a name of one word
+        ("Quellbrook Analytics Canada", "Quellbrook Analytics"),  # a country after the name
+        ("Marrowind Cloud", "Marrowind"),
+        ("Ostergaard Telecom Nordic", "Ostergaard"),
+    ],
+)
+def test_auto_links_a_name_no_other_contact_shares_at_the_start_of_the_clients(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == contact_name
+    assert ranked[0].score < 90
+    assert "its name first, in no other contact's" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # another contact's name holds its word: the list knows another it could be
+        ("Vantorix Research Labs", ["Vantorix", "Vantorix Dental"]),
+        ("Marrowind Cloud", ["Marrowind", "Harbour Marrowind"]),
+        # a holding company or a trust is another entity than the trading company
+        ("Marrowind Holdings", ["Marrowind"]),
+        ("Marrowind Holding Cloud", ["Marrowind"]),
+        ("Marrowind Trust", ["Marrowind"]),
+        # names joined: a partnership is not one of its partners
+        ("Marrowind, Tessaly and Brock", ["Marrowind"]),
+        ("Marrowind & Brock", ["Marrowind"]),
+        # three words more: more than a place or a department
+        ("Marrowind Cloud Data Research", ["Marrowind"]),
+        # the name after other words, not first
+        ("Cloud Data Marrowind", ["Marrowind"]),
+    ],
+)
+def test_a_name_first_in_the_clients_is_left_when_it_may_be_another(
     client: str, contacts: list[str]
 ) -> None:
     assert auto_linked(client, contacts) is None
