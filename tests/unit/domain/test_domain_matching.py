@@ -463,6 +463,49 @@ def test_a_name_first_in_the_clients_is_left_when_it_may_be_another(
     assert auto_linked(client, contacts) is None
 
 
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Ferrowood Tqnks", "Ferrowood Tanks"),  # a slip in a short word, beside a rare one
+        ("Ostrava W_indlers", "Ostrava Windlers"),  # a damaged letter more
+        ("Castellano Marquetr\x88", "Castellano Marquetry"),  # its last letter damaged off
+        ("Kenward\x11Plastics", "Kenward Plastics"),  # the space between words damaged
+    ],
+)
+def test_auto_links_a_name_the_same_letter_for_letter_but_for_a_slip_when_far_ahead(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == contact_name
+    assert ranked[0].score < 90
+    assert "the same letters but one or two" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a letter that tells real names apart: vowels, c and k, a letter more or less
+        ("Davis Tree Surgery", ["Davies Tree Surgery"]),
+        ("Jon Winfield Joinery", ["John Winfield Joinery"]),
+        ("Marc Shelby Training", ["Mark Shelby Training"]),
+        ("Edward Plaskett", ["Edwards Plaskett"]),
+        ("Brown Vellacott", ["Browne Vellacott"]),
+        # a short word misspelt beside words many contacts hold: another place, not a slip
+        (
+            "University of Essen",
+            ["University of Essex", "University of Leeds", "University of Bath"],
+        ),
+        # a slip, but a runner-up close behind
+        ("Ferrowood Tqnks", ["Ferrowood Tanks", "Ferrowood Tinks"]),
+    ],
+)
+def test_a_name_a_letter_or_two_away_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
 # -- search and duplicates --
 
 
