@@ -320,8 +320,10 @@ def _canonical(word: str) -> str:
 @lru_cache(maxsize=65536)
 def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
     """The normalised words of a name, and of each side of a "t/a" (trading as) in it, of the
-    name without what is in brackets, and of the name up to its legal form (a city or a
-    department after `Ltd,` or `B.V.,` is an address, not the name)."""
+    name without what is in brackets, of the name up to its legal form (a city or a
+    department after `Ltd,` or `B.V.,` is an address, not the name), and of the name with
+    words it begins with written twice said once (an organisation and its site of the same
+    name: `Acme Centre - Acme Centre Leeds` is `Acme Centre Leeds`)."""
     parts = [part for part in _TRADING_AS.split(name) if part.strip()]
     forms = [_tokens(" ".join(parts))]
     if len(parts) > 1:
@@ -332,6 +334,11 @@ def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
     cut = _cut_at_legal_form(bare)
     if cut:
         forms.append(_tokens(cut))
+    whole = forms[0]
+    for size in range(2, len(whole) // 2 + 1):
+        if whole[:size] == whole[size : 2 * size]:
+            forms.append(whole[size:])  # a name written twice (Acme Centre - Acme Centre Leeds)
+            break
     unique = dict.fromkeys(form for form in forms if form)
     return tuple(unique) or ((),)
 

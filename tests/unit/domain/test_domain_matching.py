@@ -506,6 +506,24 @@ def test_a_name_a_letter_or_two_away_is_left_when_it_may_be_another(
     assert auto_linked(client, contacts) is None
 
 
+def test_a_name_written_twice_is_the_name_once() -> None:
+    # an organisation and its site of the same name, as lists of sites write them
+    contacts = [
+        contact("Harbourside Nursery - Harbourside Nursery"),
+        contact("Harbourside Nursery - Westfield"),
+        *DISTRACTORS,
+    ]
+    client = Client("C1", "Harbourside Nursery Harbourside Nursery - Westfield")
+    ranked = ContactIndex(contacts).rank(client)
+    assert ranked[0].contact.name == "Harbourside Nursery - Westfield"
+    assert ranked[0].score == 100
+    # one word twice is a name of its own (Walla Walla), not a name written twice
+    assert normalise("Walla Walla Wines") == "walla walla wines"
+    assert (
+        ContactIndex([contact("Walla Wines")]).rank(Client("C2", "Walla Walla Wines"))[0].score < 90
+    )
+
+
 # -- search and duplicates --
 
 
