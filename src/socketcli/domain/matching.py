@@ -29,14 +29,14 @@ import threading
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
 from typing import NamedTuple
 
 from publicsuffixlist import PublicSuffixList
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from socketcli.domain.records import Client, XeroContact
 
@@ -743,6 +743,8 @@ class Candidate:
     evidence: tuple[str, ...] = ()
     #: How much of the contact's name (0-100) is found in the client's.
     found: int = 0
+    #: How alike the two names are letter for letter (0-100, `letters_alike`).
+    letters: int = 0
 
     @property
     def archived(self) -> bool:
@@ -753,7 +755,10 @@ class Candidate:
         """`name 94, email domain`: what the score rests on."""
         if MERGED_INTO in self.evidence:
             return "Xero merged the linked contact into this one"
-        return ", ".join((f"name {self.name_score}", *self.evidence))
+        said = (
+            f"{kind} {self.letters}" if kind == CLOSER_LETTERS else kind for kind in self.evidence
+        )
+        return ", ".join((f"name {self.name_score}", *said))
 
 
 def combine(name_score: float, evidence: Iterable[str]) -> int:
@@ -771,6 +776,65 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
     if COMMON_WORD in evidence:
         score = min(score, ONE_WORD + 1)  # over another name of one word, under the threshold
     return max(0, min(100, round(score)))
+
+
+#: A candidate far closer letter for letter than the best by words, with every word the best
+#: shares with the client, and scoring under the threshold (`order_candidates`).
+CLOSER_LETTERS = "letters"
+#: How alike letter for letter (`letters_alike`) such a candidate must be...
+LETTERS_ALIKE = 75
+#: ...and by how many points more than the best by words.
+LETTERS_AHEAD = 10
+
+
+def letters_alike(a: str, b: str) -> int:
+    """How alike two names are letter for letter, 0 to 100: the share of the longer name's
+    letters (spaces and legal forms included) not replaced, added or lost on the way to the
+    other (normalised Levenshtein). It sees what comparing whole words does not: a word with
+    two letters wrong (Groqx for Group), a legal form's letter (Stanton?PLC for Stanton PLC)."""
+    return round(100 * Levenshtein.normalized_similarity(a, b))
+
+
+def _order(candidate: Candidate) -> tuple[int, bool, int, str]:
+    """Best first: the score; active before archived; then closer letter for letter; then
+    by name."""
+    return (
+        -candidate.score,
+        candidate.archived,
+        -candidate.letters,
+        candidate.contact.name.casefold(),
+    )
+
+
+def order_candidates(
+    candidates: Iterable[Candidate], client: Sequence[Sequence[str]]
+) -> list[Candidate]:
+    """The candidates best first (`_order`): candidates tied on their score are told apart by
+    how alike their names are to the client's letter for letter.
+
+    When the best scores under the threshold, a candidate `LETTERS_AHEAD` points closer
+    letter for letter than it (and at least `LETTERS_ALIKE`) whose name has every word that
+    the best's shares with the client's (`client`, its forms) is raised to the best's score,
+    so that it comes first: the words they differ by are one word garbled beyond a typo
+    (Ratke Group for Ratke Groqx, not Ratke Ltd), not another name. Never past the best: they
+    are tied, and `--auto` links neither."""
+    order = sorted(candidates, key=_order)
+    if not order or order[0].score >= DEFAULT_THRESHOLD:
+        return order
+    best = order[0]
+    closest = max(order, key=lambda c: (c.letters, c.score))
+    if (
+        closest is best
+        or closest.letters < LETTERS_ALIKE
+        or closest.letters - best.letters < LETTERS_AHEAD
+    ):
+        return order
+    words = {word for form in client for word in form}
+    shared = words.intersection(name_forms(best.contact.name)[0])
+    if not shared <= {word for form in name_forms(closest.contact.name) for word in form}:
+        return order
+    raised = replace(closest, score=best.score, evidence=(*closest.evidence, CLOSER_LETTERS))
+    return sorted((raised if c is closest else c for c in order), key=_order)
 
 
 class _Party(NamedTuple):
@@ -973,14 +1037,21 @@ class ContactIndex:
 
     def _compact(self, candidates: list[Candidate]) -> list[_Compact]:
         return [
-            (self._by_id[c.contact.contact_id], c.score, c.name_score, c.evidence, c.found)
+            (
+                self._by_id[c.contact.contact_id],
+                c.score,
+                c.name_score,
+                c.evidence,
+                c.found,
+                c.letters,
+            )
             for c in candidates
         ]
 
     def _expand(self, found: list[_Compact]) -> list[Candidate]:
         return [
-            Candidate(self.contacts[index], score, name_score, evidence, share)
-            for index, score, name_score, evidence, share in found
+            Candidate(self.contacts[index], score, name_score, evidence, share, letters)
+            for index, score, name_score, evidence, share, letters in found
         ]
 
     def _rank(self, party: _Party, limit: int, exclude: int | None = None) -> list[Candidate]:
@@ -990,8 +1061,7 @@ class ContactIndex:
             chosen.discard(exclude)
         common = self._common_word(party)
         scored = [self._candidate(party, index, common) for index in chosen]
-        scored.sort(key=lambda c: (-c.score, c.archived, c.contact.name.casefold()))
-        return scored[:limit]
+        return order_candidates(scored, party.forms)[:limit]
 
     def _preselect(self, party: _Party) -> set[int]:
         forms: set[int] = set()
@@ -1122,7 +1192,8 @@ class ContactIndex:
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
-        return Candidate(contact, score, round(name_score), evidence, round(100 * found))
+        letters = letters_alike(party.letters, self._party_of(index).letters)
+        return Candidate(contact, score, round(name_score), evidence, round(100 * found), letters)
 
     def _distinct_start(self, party: _Party, index: int) -> bool:
         """Whether the contact's name begins a form of the client's, with a word or two more
@@ -1283,8 +1354,8 @@ def _cores() -> int:
 BACKGROUND_NICENESS = 10
 
 #: A candidate as a forked process sends it back: the contact's position, its score, name
-#: score, evidence and share found.
-_Compact = tuple[int, int, int, tuple[str, ...], int]
+#: score, evidence, share found and letters alike.
+_Compact = tuple[int, int, int, tuple[str, ...], int, int]
 
 #: The index and clients a forked ranking process works on (set in the parent around the fork).
 _FORKED: tuple[ContactIndex, Sequence[Client]] | None = None

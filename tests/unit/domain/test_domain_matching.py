@@ -7,12 +7,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socketcli.domain.matching import (
+    Candidate,
     ContactIndex,
     auto_choice,
     business_domain,
     combine,
+    letters_alike,
     name_similarity,
     normalise,
+    order_candidates,
     why_left,
 )
 from socketcli.domain.records import Client, XeroContact
@@ -524,6 +527,64 @@ def test_a_name_written_twice_is_the_name_once() -> None:
     )
 
 
+# -- letter for letter: ties, and a word garbled beyond a typo --
+
+
+def test_letters_alike_counts_the_letters_kept_in_order() -> None:
+    assert letters_alike("brackley haulage", "brackley haulage") == 100
+    assert letters_alike("brackley hqulaxe", "brackley haulage") == 88  # 2 of 16 replaced
+    assert letters_alike("brackley hqulaxe", "brackley ltd") == 62  # 6 edits in 16 letters
+    assert letters_alike("", "") == 100
+
+
+def test_a_tie_goes_to_the_name_closer_letter_for_letter() -> None:
+    # a damaged space leaves one word: both namesakes score alike by words
+    contacts = [contact("Pellow LLC"), contact("Pellow PLC"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C1", "Pellow\x11PLC"))
+    assert [c.contact.name for c in ranked[:2]] == ["Pellow PLC", "Pellow LLC"]
+    assert ranked[0].score == ranked[1].score
+    assert ranked[0].letters > ranked[1].letters
+    assert auto_choice(ranked) is None  # tied: a person decides
+    # the same words in another order tie by words; the same order is closer
+    contacts = [contact("Haldane Pryce"), contact("Pryce Haldane"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C2", "Pryce Haldan"))
+    assert ranked[0].contact.name == "Pryce Haldane"
+
+
+def test_a_name_with_a_word_garbled_beyond_a_typo_comes_first_when_far_closer_by_letters() -> None:
+    # by words, Brackley Ltd (its whole name in the client's) beats Brackley Haulage, whose
+    # second word has two letters wrong (no typo); letter for letter it is far closer
+    contacts = [contact("Brackley Ltd"), contact("Brackley Haulage"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C1", "Brackley Hqulaxe"))
+    assert ranked[0].contact.name == "Brackley Haulage"
+    assert ranked[0].name_score < ranked[1].name_score
+    assert ranked[0].score == ranked[1].score  # raised to a tie, never past
+    assert "letters 88" in ranked[0].reason
+    assert auto_choice(ranked) is None
+
+
+def test_a_name_closer_by_letters_without_the_words_the_best_shares_does_not_come_first() -> None:
+    # Corvel Communications is closer letter for letter, but lacks Corvane, the word the
+    # client shares with the best: another business with a word alike
+    contacts = [contact("Corvane"), contact("Corvel Communications"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C1", "Corvane Communications"))
+    assert ranked[0].contact.name == "Corvane"
+    assert ranked[1].letters > ranked[0].letters + 10
+    assert ranked[0].score > ranked[1].score
+
+
+def test_letters_do_not_reorder_a_best_at_the_threshold() -> None:
+    client = (("brackley", "haulage"),)
+    by_words = Candidate(contact("Brackley Haulage Ltd"), 90, 90, letters=60)
+    by_letters = Candidate(contact("Brackley Haulage Depot"), 70, 70, letters=95)
+    assert order_candidates([by_letters, by_words], client) == [by_words, by_letters]
+    # under the threshold, the same two change places (tied)
+    by_words = Candidate(contact("Brackley Haulage Ltd"), 89, 89, letters=60)
+    first, second = order_candidates([by_letters, by_words], client)
+    assert first.contact.name == "Brackley Haulage Depot"
+    assert (first.score, second.score) == (89, 89)
+
+
 # -- search and duplicates --
 
 
@@ -708,9 +769,12 @@ def a_book() -> tuple[list[Client], list[XeroContact]]:
     return clients, contacts
 
 
-def shown(ranked: list[list]) -> list[list[tuple[str, int, int, tuple[str, ...], int]]]:
+def shown(ranked: list[list]) -> list[list[tuple[str, int, int, tuple[str, ...], int, int]]]:
     return [
-        [(c.contact.contact_id, c.score, c.name_score, c.evidence, c.found) for c in found]
+        [
+            (c.contact.contact_id, c.score, c.name_score, c.evidence, c.found, c.letters)
+            for c in found
+        ]
         for found in ranked
     ]
 
