@@ -177,6 +177,14 @@ _MOJIBAKE = re.compile(
 #: Control characters and stray symbols inside a word: a letter damaged in transit.
 _DAMAGE = re.compile(r"(?<=[^\W_])(?:[\x00-\x1f\x7f-\x9f~{}\[\]^_|\\*#$%<>=;`@\"]|\?)+(?=[^\W_])")
 _STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same between a word and a space, a hyphen, or the name's start or end (Ledne{ and,
+#: Gaylord _nc, Fees}-Funk: nothing stands there but a letter lost), of the characters no name
+#: is written with (not a tab or a line break: those are spaces). After a comma, where a
+#: space belongs, it is the space (Auer,\x07Cummerata).
+_EDGE_DAMAGE = re.compile(
+    r"(?<=[^\W_])[\x00-\x08\x0e-\x1f\x7f-\x9f~{}^_|\\<>=;`](?=[\s-]|$)"
+    r"|(?:(?<=[\s-])|^)[\x00-\x08\x0e-\x1f\x7f-\x9f~{}^_|\\<>=;`](?=[^\W_])"
+)
 _PARENTHESES = re.compile(r"\([^()]*\)?|\[[^\[\]]*\]?")
 #: A damaged letter, as normalised words hold it: it is one wrong letter, not a word break.
 DAMAGED = "?"
@@ -207,6 +215,7 @@ def _plain(text: str) -> str:
     control character or stray symbol between letters (Po}lich) is one damaged letter."""
     text = _repair(text)
     text = _DAMAGE.sub(lambda m: DAMAGED * len(m.group()), text)
+    text = _EDGE_DAMAGE.sub(DAMAGED, text)
     text = _STRAY.sub(" ", text).casefold()
     if not text.isascii():
         text = "".join(
@@ -1178,10 +1187,9 @@ class ContactIndex:
                 ):
                     evidence = (AT_AN_END, *evidence)
             said = evidence[:1] in ((WHOLE_NAME,), (MISSPELT,), (AT_AN_END,))
-            if not said and _close_letters(
-                party.letters, self._party_of(index).letters, self._rare
-            ):
-                evidence = (CLOSE_LETTERS, *evidence)
+            if _close_letters(party.letters, self._party_of(index).letters, self._rare):
+                # said after the reason found by words, if any: it links with its own lead
+                evidence = (*evidence[:said], CLOSE_LETTERS, *evidence[said:])
             if (
                 name_score >= DEFAULT_THRESHOLD - DISTINCT_BELOW
                 and WHOLE_NAME not in evidence

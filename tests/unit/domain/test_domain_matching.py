@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from socketcli.domain.matching import (
     Candidate,
     ContactIndex,
+    _plain,
     auto_choice,
     business_domain,
     combine,
@@ -471,7 +472,7 @@ def test_a_name_first_in_the_clients_is_left_when_it_may_be_another(
     [
         ("Ferrowood Tqnks", "Ferrowood Tanks"),  # a slip in a short word, beside a rare one
         ("Ostrava W_indlers", "Ostrava Windlers"),  # a damaged letter more
-        ("Castellano Marquetr\x88", "Castellano Marquetry"),  # its last letter damaged off
+        ("Castellano Marquetr", "Castellano Marquetry"),  # its last letter lost
         ("Kenward\x11Plastics", "Kenward Plastics"),  # the space between words damaged
     ],
 )
@@ -507,6 +508,45 @@ def test_a_name_a_letter_or_two_away_is_left_when_it_may_be_another(
     client: str, contacts: list[str]
 ) -> None:
     assert auto_linked(client, contacts) is None
+
+
+def test_a_misspelt_name_far_ahead_links_on_its_letters_whatever_else_it_is_said() -> None:
+    # one typo in a name of one word and a legal form: `the same words but for a typo` alone
+    # would want 40 points ahead at 75; the same letters but one want 15
+    contacts = ["Quillon Ltd", "Quillon-Marsh"]
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", "Quilhon Ltd")
+    )
+    assert ranked[0].contact.name == "Quillon Ltd"
+    assert ranked[0].score - ranked[1].score < 40
+    assert "the same words but for a typo, the same letters but one or two" in ranked[0].reason
+    assert auto_linked("Quilhon Ltd", contacts) == "Quillon Ltd"
+    # a legal form's letter slipped, beside a contact named with a word more
+    contacts = ["Brisco LLC", "Brisco, Tandy and Hale"]
+    assert auto_linked("Brisco LLL", contacts) == "Brisco LLC"
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("Pendry, Gollan{ and Hart", "pendry gollan? and hart"),  # a word's last letter
+        ("Gollane _nc", "gollane ?nc"),  # a word's first letter
+        ("F}es\x82-Funk", "f?es? funk"),  # beside a hyphen: no space stands there
+        ("Auer,\x07Cummerata", "auer cummerata"),  # after a comma, the space
+        ("Gulgowski,\tRunte", "gulgowski runte"),  # a tab is a space
+        ("Gollan {Hart}", "gollan ?hart?"),
+        ('Universita di Roma "Tor Vergata"', "universita di roma tor vergata"),  # quotes
+        ("Rachel's Learning Center #2", "rachels learning center 2"),
+    ],
+)
+def test_a_stray_symbol_at_a_words_edge_is_a_damaged_letter(name: str, plain: str) -> None:
+    assert " ".join(_plain(name).split()) == plain
+
+
+def test_a_name_with_a_letter_damaged_at_a_words_edge_is_linked() -> None:
+    contacts = ["Pendry, Gollane and Hart", "Pendry-Voss"]
+    assert auto_linked("Pendry, Gollan{ and Hart", contacts) == "Pendry, Gollane and Hart"
+    assert auto_linked("Pendry, <ollane and Hart", contacts) == "Pendry, Gollane and Hart"
 
 
 def test_a_name_written_twice_is_the_name_once() -> None:
