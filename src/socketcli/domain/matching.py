@@ -679,6 +679,11 @@ AT_AN_END = "its name with a word or two more"
 #: The contact's name begins the client's, a word or two more after it, and no other contact's
 #: name holds any of its words (`ContactIndex._distinct_start`).
 DISTINCT_START = "its name first, in no other contact's"
+#: The client's name begins the contact's, a word or two more after it, and no other contact's
+#: name holds any of the client's words (`ContactIndex._begins_distinct`).
+BEGINS_DISTINCT = "the client's name first, in no other contact's"
+#: A client's name of this many letters or fewer is as often another body's acronym.
+SHORT_NAME = 3
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
 CLOSE_LETTERS = "the same letters but one or two"
 
@@ -1197,6 +1202,10 @@ class ContactIndex:
                 and self._distinct_start(party, index)
             ):
                 evidence = (DISTINCT_START, *(e for e in evidence if e != AT_AN_END))
+            elif name_score >= DEFAULT_THRESHOLD - DISTINCT_BELOW and self._begins_distinct(
+                party, index
+            ):
+                evidence = (BEGINS_DISTINCT, *evidence)
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
@@ -1222,6 +1231,35 @@ class ContactIndex:
                     0 < len(more) <= 2
                     and tuple(form[:size]) == tuple(name)
                     and not _OTHER_ENTITY.intersection(more)
+                ):
+                    return True
+        return False
+
+    def _begins_distinct(self, party: _Party, index: int) -> bool:
+        """Whether a form of the client's name begins the contact's, with a word or two more
+        after it (Cygnacom for Cygnacom Solutions), none of them a word for another entity
+        (Holdings, Group, Trust), and no other contact's name holds any of the client's words:
+        the list knows nothing else it could be. Not when the contact's name joins names with
+        "and" that the client's does not (Smith for Smith & Jones), nor when the client's
+        carries a legal form that the contact's lacks (the company, against one of its sites,
+        programmes or trading names), nor for a name of `SHORT_NAME` letters or fewer (PSC:
+        three letters name many bodies)."""
+        contact = self._party_of(index)
+        if contact.ands > party.ands or party.forms_of_business - contact.forms_of_business:
+            return False
+        for form in party.forms:
+            if len("".join(form)) <= SHORT_NAME or any(
+                self._word_count.get(word, 0) > 1 for word in form
+            ):
+                continue
+            size = len(form)
+            for name in self._forms[index]:
+                more = name[size:]
+                if (
+                    0 < len(more) <= 2
+                    and tuple(name[:size]) == tuple(form)
+                    and not _OTHER_ENTITY.intersection(more)
+                    and "grp" not in more
                 ):
                     return True
         return False
@@ -1501,7 +1539,8 @@ def auto_choice(
     ahead = best.score - active[1].score if len(active) > 1 else best.score
     if best.score < threshold:
         under = threshold - best.score
-        if DISTINCT_START in best.evidence and under <= DISTINCT_BELOW and ahead >= 2 * margin:
+        distinct = DISTINCT_START in best.evidence or BEGINS_DISTINCT in best.evidence
+        if distinct and under <= DISTINCT_BELOW and ahead >= 2 * margin:
             return best
         if CLOSE_LETTERS in best.evidence and ahead >= LETTERS_LEAD:
             return best

@@ -549,6 +549,35 @@ def test_a_name_with_a_letter_damaged_at_a_words_edge_is_linked() -> None:
     assert auto_linked("Pendry, <ollane and Hart", contacts) == "Pendry, Gollane and Hart"
 
 
+def test_auto_links_a_contact_whose_name_the_clients_begins_when_no_other_holds_its_words() -> None:
+    ranked = ContactIndex([contact("Quorvane Solutions"), *DISTRACTORS]).rank(
+        Client("C1", "Quorvane")
+    )
+    assert ranked[0].score < 90
+    assert "the client's name first, in no other contact's" in ranked[0].reason
+    assert auto_linked("Quorvane", ["Quorvane Solutions"]) == "Quorvane Solutions"
+    assert auto_linked("Roke Tarrow", ["Roke Tarrow Research"]) == "Roke Tarrow Research"
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        ("Quorvane", ["Quorvane Solutions", "Quorvane Labs"]),  # the list knows two
+        ("Quorvane", ["Quorvane Solutions", "Tarrow Quorvane"]),
+        ("Quorvane", ["Quorvane Holdings"]),  # another entity
+        ("Quorvane", ["Quorvane Group"]),
+        ("Quorvane", ["Quorvane & Hale"]),  # a partnership is not one of its partners
+        ("Quorvane Ltd", ["Quorvane Solutions"]),  # the company, against a site or trade
+        ("QVX", ["QVX International"]),  # three letters name many bodies
+        ("Quorvane", ["Quorvane Solutions Europe Division"]),  # three words more
+    ],
+)
+def test_a_contact_whose_name_the_clients_begins_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
 def test_a_name_written_twice_is_the_name_once() -> None:
     # an organisation and its site of the same name, as lists of sites write them
     contacts = [
