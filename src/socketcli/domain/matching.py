@@ -177,10 +177,10 @@ _MOJIBAKE = re.compile(
 #: Control characters and stray symbols inside a word: a letter damaged in transit.
 _DAMAGE = re.compile(r"(?<=[^\W_])(?:[\x00-\x1f\x7f-\x9f~{}\[\]^_|\\*#$%<>=;`@\"]|\?)+(?=[^\W_])")
 _STRAY = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: The same between a word and a space, a hyphen, or the name's start or end (Ledne{ and,
-#: Gaylord _nc, Fees}-Funk: nothing stands there but a letter lost), of the characters no name
+#: The same between a word and a space, a hyphen, or the name's start or end (Gollan{ and,
+#: Brisco _nc, Tarr}n-Voss: nothing stands there but a letter lost), of the characters no name
 #: is written with (not a tab or a line break: those are spaces). After a comma, where a
-#: space belongs, it is the space (Auer,\x07Cummerata).
+#: space belongs, it is the space (Pendry,\x07Hart).
 _EDGE_DAMAGE = re.compile(
     r"(?<=[^\W_])[\x00-\x08\x0e-\x1f\x7f-\x9f~{}^_|\\<>=;`](?=[\s-]|$)"
     r"|(?:(?<=[\s-])|^)[\x00-\x08\x0e-\x1f\x7f-\x9f~{}^_|\\<>=;`](?=[^\W_])"
@@ -805,7 +805,7 @@ def letters_alike(a: str, b: str) -> int:
     """How alike two names are letter for letter, 0 to 100: the share of the longer name's
     letters (spaces and legal forms included) not replaced, added or lost on the way to the
     other (normalised Levenshtein). It sees what comparing whole words does not: a word with
-    two letters wrong (Groqx for Group), a legal form's letter (Stanton?PLC for Stanton PLC)."""
+    two letters wrong (Hqulaxe for Haulage), a legal form's letter (Pellow?PLC for Pellow PLC)."""
     return round(100 * Levenshtein.normalized_similarity(a, b))
 
 
@@ -830,7 +830,7 @@ def order_candidates(
     letter for letter than it (and at least `LETTERS_ALIKE`) whose name has every word that
     the best's shares with the client's (`client`, its forms) is raised to the best's score,
     so that it comes first: the words they differ by are one word garbled beyond a typo
-    (Ratke Group for Ratke Groqx, not Ratke Ltd), not another name. Never past the best: they
+    (Brackley Haulage for Brackley Hqulaxe, not Brackley Ltd), not another name. Never past the best: they
     are tied, and `--auto` links neither."""
     order = sorted(candidates, key=_order)
     if not order or order[0].score >= DEFAULT_THRESHOLD:
@@ -1237,12 +1237,12 @@ class ContactIndex:
 
     def _begins_distinct(self, party: _Party, index: int) -> bool:
         """Whether a form of the client's name begins the contact's, with a word or two more
-        after it (Cygnacom for Cygnacom Solutions), none of them a word for another entity
+        after it (Quorvane for Quorvane Solutions), none of them a word for another entity
         (Holdings, Group, Trust), and no other contact's name holds any of the client's words:
         the list knows nothing else it could be. Not when the contact's name joins names with
         "and" that the client's does not (Smith for Smith & Jones), nor when the client's
         carries a legal form that the contact's lacks (the company, against one of its sites,
-        programmes or trading names), nor for a name of `SHORT_NAME` letters or fewer (PSC:
+        programmes or trading names), nor for a name of `SHORT_NAME` letters or fewer (QVX:
         three letters name many bodies)."""
         contact = self._party_of(index)
         if contact.ands > party.ands or party.forms_of_business - contact.forms_of_business:

@@ -531,12 +531,12 @@ def test_a_misspelt_name_far_ahead_links_on_its_letters_whatever_else_it_is_said
     [
         ("Pendry, Gollan{ and Hart", "pendry gollan? and hart"),  # a word's last letter
         ("Gollane _nc", "gollane ?nc"),  # a word's first letter
-        ("F}es\x82-Funk", "f?es? funk"),  # beside a hyphen: no space stands there
-        ("Auer,\x07Cummerata", "auer cummerata"),  # after a comma, the space
-        ("Gulgowski,\tRunte", "gulgowski runte"),  # a tab is a space
+        ("Tarr}n\x82-Voss", "tarr?n? voss"),  # beside a hyphen: no space stands there
+        ("Pendry,\x07Hart", "pendry hart"),  # after a comma, the space
+        ("Pendry,\tHart", "pendry hart"),  # a tab is a space
         ("Gollan {Hart}", "gollan ?hart?"),
-        ('Universita di Roma "Tor Vergata"', "universita di roma tor vergata"),  # quotes
-        ("Rachel's Learning Center #2", "rachels learning center 2"),
+        ('Politecnico di Arvena "Monte Sole"', "politecnico di arvena monte sole"),  # quotes
+        ("Maple's Learning Center #2", "maples learning center 2"),
     ],
 )
 def test_a_stray_symbol_at_a_words_edge_is_a_damaged_letter(name: str, plain: str) -> None:
@@ -556,7 +556,7 @@ def test_auto_links_a_contact_whose_name_the_clients_begins_when_no_other_holds_
     assert ranked[0].score < 90
     assert "the client's name first, in no other contact's" in ranked[0].reason
     assert auto_linked("Quorvane", ["Quorvane Solutions"]) == "Quorvane Solutions"
-    assert auto_linked("Roke Tarrow", ["Roke Tarrow Research"]) == "Roke Tarrow Research"
+    assert auto_linked("Vell Tarrow", ["Vell Tarrow Research"]) == "Vell Tarrow Research"
 
 
 @pytest.mark.parametrize(
