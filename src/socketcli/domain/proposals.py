@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
 
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.months import Month
@@ -183,6 +185,37 @@ def decided_lines(lines: Sequence[ProposalLine]) -> tuple[ProposalLine, ...]:
 #: What deciding a line needs: its service's name casefolded, its billing method, start and
 #: end, and whether it may charge the alignment fee (`charges_alignment(service, method)`).
 LineFacts = tuple[str, BillingMethod, Month | None, Month | None, bool]
+
+
+#: A line decided, as plain values: service name, description, quantity, unit price, billing
+#: method, start, end, anchor, charges the alignment fee (a ProposalLine's fields but its id).
+DecidedLine = tuple[
+    str, str, Decimal, Decimal, BillingMethod, Month | None, Month | None, Month | None, bool
+]
+
+
+class NewProposal(NamedTuple):
+    """A proposal not yet in the store with its lines decided (`decided_facts`), as plain
+    values: what the CSV import writes by the hundred thousand (`ProposalRepository.add_new`)."""
+
+    reference: str
+    client_reference: str
+    status: ProposalStatus
+    start_date: date | None
+    title: str
+    accepted_at: datetime | None
+    lines: tuple[DecidedLine, ...]
+
+    def as_proposal(self) -> Proposal:
+        return Proposal(
+            reference=self.reference,
+            client_reference=self.client_reference,
+            status=self.status,
+            start_date=self.start_date,
+            title=self.title,
+            lines=tuple(ProposalLine(*line) for line in self.lines),
+            accepted_at=self.accepted_at,
+        )
 
 
 def decided_facts(lines: Sequence[LineFacts]) -> list[tuple[Month | None, bool]]:

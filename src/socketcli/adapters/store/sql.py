@@ -87,6 +87,34 @@ class SqlRepository:
         )
         connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
 
+    def bound(self, table_name: str, key: str, value: Any) -> Any:
+        """`value` as the database driver takes it for the column (a datetime as SQLite's
+        text): for rows written with `insert_plain`."""
+        dialect = self.session.connection().dialect
+        column_type = self.table(table_name).c[key].type.dialect_impl(dialect)
+        process = column_type.bind_processor(dialect)
+        return value if process is None else process(value)
+
+    def insert_plain(
+        self, table_name: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """INSERT `rows` whose values the driver takes as they are (str, int, bool, None, and
+        values made by `bound`): on SQLite, one executemany on the driver's connection;
+        elsewhere, as `insert_many`."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            self.insert_many(table_name, keys, rows)
+            return
+        quote = dialect.identifier_preparer.quote
+        statement = (
+            f"INSERT INTO {quote(table_name)} ({', '.join(quote(key) for key in keys)}) "
+            f"VALUES ({', '.join('?' for _ in keys)})"
+        )
+        connection.exec_driver_sql(statement, rows)
+
     def upsert(
         self, table_name: str, key: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
     ) -> None:
