@@ -198,7 +198,8 @@ class SqlProposals(SqlRepository):
                         created,
                     )
                 )
-        self.insert_plain("proposal_lines", _LINE_KEYS, rows)
+        with self.indexes_set_aside("proposal_lines", len(rows)):
+            self.insert_plain("proposal_lines", _LINE_KEYS, rows)
         self.session.expire_all()
 
     def _ids(self, table_name: str, key: str, wanted: set[str]) -> dict[str, int]:
