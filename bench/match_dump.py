@@ -165,7 +165,6 @@ def walk(out: TextIO, clients: list[Client], contacts: list[XeroContact]) -> Non
                             for position, item in enumerate(session.items)
                         ]
                     )
-                    session._warm.join()  # the names are kept for the next run
             if runs[0] != runs[1]:
                 raise SystemExit("the walk with the names kept differs from the first")
             if not names.load():

@@ -554,17 +554,22 @@ class MatchSession:
         self.book.index  # noqa: B018  (built here, not in the thread: the first screen needs it)
         self._names_kept = threading.Event()
         self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
-        self._warm.start()  # after the fork: made while a person reads the first screen
+
+    def shown(self) -> None:
+        """A client is on the screen, waiting for a key: ready the rest in the background now
+        (not before: the first screen would share the processor with it). Once is enough."""
+        if self._warm.ident is None:
+            self._warm.start()  # after the fork
 
     def _ready_the_rest(self) -> None:
         """In a thread, while the first screen is read: what the first decision, the first
         search and the next run would otherwise wait for."""
         try:
+            if self._prepare is not None:
+                self._prepare()  # first: a decision is the likeliest first key
             self.book.keep_names()
         finally:
             self._names_kept.set()
-        if self._prepare is not None:
-            self._prepare()
         self.book.index.warm()
 
     def __enter__(self) -> MatchSession:
@@ -576,7 +581,10 @@ class MatchSession:
     def close(self) -> None:
         """Stop ranking in the background (nothing is lost: what was decided is committed),
         once the contacts' names are kept for the next run (a tenth of a second at most)."""
-        self._names_kept.wait()
+        if self._warm.ident is None:  # never shown: kept here
+            self.book.keep_names()
+        else:
+            self._names_kept.wait()
         if self._stream is not None:
             stream, self._stream = self._stream, None
             stream.close()

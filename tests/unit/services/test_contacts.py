@@ -366,7 +366,11 @@ def test_a_session_started_on_the_reader_with_kept_names_walks_as_one_on_the_uni
 
     def walked(**options: object) -> list[tuple[str, tuple[Candidate, ...]]]:
         with MatchSession(practice.open, clock, "best", **options) as session:  # type: ignore[arg-type]
-            return [(item.client.reference, item.candidates) for item in session.items]
+            first = session.item(0)
+            session.shown()  # the rest readied in the background from here
+            return [(first.client.reference, first.candidates)] + [
+                (item.client.reference, item.candidates) for item in session.items[1:]
+            ]
 
     plain = walked()
     first = walked(read=practice.read, names=names, prepare=lambda: prepared.append(True))
@@ -407,3 +411,27 @@ def test_auto_match_keeps_the_names_it_normalised(practice: FakeStore, clock: Fa
     assert names.kept == {c.name: name_forms(c.name) for c in CONTACTS}
     assert names.saves == 1
     assert first == again == auto_match(practice.open, clock, dry_run=True)
+
+
+def test_nothing_is_readied_in_the_background_before_the_first_client_is_shown(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """The first screen has the processor to itself; the rest is readied once it is shown.
+    A session never shown keeps the names when it closes."""
+    prepared: list[bool] = []
+    names = KeptNames()
+    session = MatchSession(
+        practice.open, clock, read=practice.read, names=names, prepare=lambda: prepared.append(True)
+    )
+    session.item(0)
+    before = (list(prepared), names.saves)
+    session.shown()
+    session.shown()
+    session.close()
+    never_shown = KeptNames()
+    MatchSession(practice.open, clock, read=practice.read, names=never_shown).close()
+
+    assert before == ([], 0)
+    assert prepared == [True]
+    assert names.saves == 1
+    assert never_shown.saves == 1
