@@ -121,13 +121,21 @@ class Wiring:
     clock: Clock
     #: Seconds a write waits for another's (None: the store's default).
     busy_timeout: float | None = None
+    #: The playground: a demo store socket owns, brought to the newest schema when opened
+    #: (a practice's own store waits for `socket db upgrade`).
+    playground: bool = False
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self, *, create: bool = False) -> Engine:
         if self._engine is None:
             from socketcli.adapters.store.database import open_engine
 
-            self._engine = open_engine(self.location, create=create, busy_timeout=self.busy_timeout)
+            self._engine = open_engine(
+                self.location,
+                create=create,
+                upgrade=self.playground,
+                busy_timeout=self.busy_timeout,
+            )
         return self._engine
 
     def uow(
@@ -381,4 +389,9 @@ def sql_reader(engine: Engine, *, location: str = "") -> OpenReader:
 
 
 def wire(db: str | Path | None = None, *, playground: bool = False) -> Wiring:
-    return Wiring(store_location(db, playground=playground), clock(), busy_timeout())
+    return Wiring(
+        store_location(db, playground=playground),
+        clock(),
+        busy_timeout(),
+        playground=playground and db is None,
+    )
