@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from socketcli.adapters.xero.access import XeroAccess as XeroAccess
     from socketcli.adapters.xero.tokens import TokenProvider
     from socketcli.adapters.xero.tokens import XeroToken as XeroToken
+    from socketcli.ports.cache import NameFormsCache
     from socketcli.ports.clock import Clock
     from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
     from socketcli.ports.xero import XeroGateway
@@ -291,6 +292,22 @@ class Wiring:
             token_source=source.xero_token_dict,
             renew=source.renew,
         )
+
+    def name_forms_cache(self) -> NameFormsCache:
+        """The matcher's normalised contact names kept for this store (a private file in the
+        state directory, named after the store)."""
+        import hashlib
+
+        from socketcli.adapters.namecache import FileNameFormsCache
+
+        digest = hashlib.sha256(self.location.url.encode()).hexdigest()[:12]
+        return FileNameFormsCache(state_dir() / f"match-names-{digest}.json")
+
+    @staticmethod
+    def load_writer() -> None:
+        """Import what a unit of work needs (SQLModel, the ORM, the tables: a few tenths of a
+        second), for a command that starts on the lighter reader and writes later."""
+        import socketcli.adapters.store.uow  # noqa: F401
 
     def exclusive(self, name: str) -> Callable[[], AbstractContextManager[object]]:
         """One `name` (posting) at a time on this store, across processes: a lock file in

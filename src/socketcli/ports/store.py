@@ -50,6 +50,10 @@ class PlanReader(Protocol):
 
     def client(self, reference: str) -> Client | None: ...
 
+    def xero_contacts(self) -> list[XeroContact]:
+        """Every Xero contact of the mirror, by name (what `contacts match` matches against)."""
+        ...
+
     def contact_problems(self) -> dict[int, ContactLink]:
         """By client id: the linked clients whose Xero contact is archived, merged or gone."""
         ...
