@@ -29,8 +29,14 @@ from sqlalchemy.engine import make_url
 from socketcli.adapters.store.database import StoreLocation
 from socketcli.bootstrap import Wiring, clock
 from socketcli.ports.locks import Locks
-from socketcli.sandbox import CUSTOM_CLIENT_ID, CUSTOM_CLIENT_SECRET, Sandbox, running_sandbox
-from socketcli.sandbox.app import Limits, SandboxConfig
+from socketcli.sandbox import (
+    CUSTOM_CLIENT_ID,
+    CUSTOM_CLIENT_SECRET,
+    Limits,
+    Sandbox,
+    SandboxConfig,
+    running_sandbox,
+)
 from tests.runner import Socket
 
 SERVER = os.environ.get("SOCKET_TEST_POSTGRES_URL")
