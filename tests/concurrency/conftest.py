@@ -133,8 +133,14 @@ def count(location: StoreLocation, sql: str) -> int:
 class Finished:
     code: int
     stdout: str
-    #: What it said on its terminal (stderr), line breaks as "\n".
+    #: What it said on its terminal (stderr), line breaks as "\n", styling removed (a
+    #: progress line may still share a line with what follows it).
     stderr: str
+
+    @property
+    def errors(self) -> list[str]:
+        """Its `error: ...` lines."""
+        return re.findall(r"error: [^\n]*", self.stderr)
 
 
 class Runner:
@@ -174,7 +180,7 @@ class Runner:
     @property
     def said(self) -> str:
         """What it said, without the terminal's styling (bold `error:`)."""
-        plain = re.sub(r"\x1b\[[0-9;]*m", "", self._said.decode(errors="replace"))
+        plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", self._said.decode(errors="replace"))
         return plain.replace("\r\n", "\n")
 
     def wait_for(self, words: str) -> None:

@@ -34,8 +34,7 @@ def test_two_approvals_waiting_on_the_lock_one_finalises_the_other_finds_it_fina
     assert [done.code for done in outcomes] == [0, 4], outcomes
     winner, loser = outcomes
     assert "Finalised the plan for Dec 2026: 6 invoices, 900.00." in winner.stderr
-    errors = [line for line in loser.stderr.splitlines() if line.startswith("error:")]
-    assert errors == ["error: the plan for 2026-12 is already finalised"], loser.stderr
+    assert loser.errors == ["error: the plan for 2026-12 is already finalised"], loser.stderr
     assert count(location, FINALISED) == 1
     assert count(location, APPROVALS) == 1
 
@@ -50,7 +49,7 @@ def test_two_approvals_started_together_never_finalise_twice(
 
     assert outcomes[0].code == 0, outcomes
     assert outcomes[1].code in (4, 9), outcomes
-    errors = [line for line in outcomes[1].stderr.splitlines() if line.startswith("error:")]
+    errors = outcomes[1].errors
     assert len(errors) == 1, outcomes[1].stderr
     assert "already finalised" in errors[0] or "finalising a month of this store" in errors[0]
     assert count(location, FINALISED) == 1
