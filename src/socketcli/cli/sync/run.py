@@ -34,12 +34,17 @@ def run_logged(
     """Sync under the store's sync lock, logged in the state directory: the report, and what
     the summary says of the organisation. `wait`: wait for another sync (and poster) to end."""
     from socketcli.paths import state_dir
+    from socketcli.ports.locks import AlreadyRunning
 
     directory = state_dir()
-    locks = st.locks(wait=wait, quiet=quiet)
-    with _log_file(directory) as log, _locked(locks, log):
+    with _log_file(directory) as log:
         try:
-            report, context = _run(st, full=full, quiet=quiet, log=log, locks=locks)
+            # The locks of a PostgreSQL store open it: a store not ready is logged too.
+            locks = st.locks(wait=wait, quiet=quiet)
+            with _locked(locks, log):
+                report, context = _run(st, full=full, quiet=quiet, log=log, locks=locks)
+        except AlreadyRunning:
+            raise  # logged by _locked
         except Exception as failure:  # not connected, the store: logged, then reported as usual
             from socketcli.domain.errors import SocketError
 
