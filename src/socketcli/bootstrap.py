@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from socketcli.adapters.xero.tokens import XeroToken as XeroToken
     from socketcli.ports.cache import NameFormsCache
     from socketcli.ports.clock import Clock
+    from socketcli.ports.locks import Locks, Waiting
     from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
     from socketcli.ports.xero import XeroGateway
     from socketcli.sandbox import Sandbox
@@ -309,36 +310,22 @@ class Wiring:
         second), for a command that starts on the lighter reader and writes later."""
         import socketcli.adapters.store.uow  # noqa: F401
 
-    def exclusive(self, name: str) -> Callable[[], AbstractContextManager[object]]:
-        """One `name` (posting) at a time on this store, across processes: a lock file in
-        the state directory, named after the store, taken at once or not at all."""
-        import hashlib
+    def locks(self, *, wait: bool = False, waiting: Waiting | None = None) -> Locks:
+        """The store's locks (posting, sync, approval, work): PostgreSQL advisory locks on a
+        PostgreSQL store, held across every machine that uses it; lock files in the state
+        directory, named after the store, on SQLite. Taken at once or not at all (exit 9),
+        or with `wait`, waited for (`waiting` is told once who holds it)."""
+        if not self.location.is_sqlite:
+            engine = self.engine()
+            if engine.dialect.name == "postgresql":
+                from socketcli.adapters.locks import AdvisoryLocks
 
-        from socketcli.services.posting import PostingAlreadyRunning
+                return AdvisoryLocks(
+                    engine, location=self.location.describe(), wait=wait, waiting=waiting
+                )
+        from socketcli.adapters.locks import FileLocks
 
-        digest = hashlib.sha256(self.location.url.encode()).hexdigest()[:12]
-        path = state_dir() / f"{name}-{digest}.lock"
-
-        @contextmanager
-        def held() -> Iterator[object]:
-            from filelock import FileLock, Timeout
-
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            lock = FileLock(str(path), timeout=0)
-            try:
-                lock.acquire()
-            except Timeout:
-                raise PostingAlreadyRunning(
-                    f"another `socket plan post`, `socket work complete` or `socket sync` is posting "
-                    f"to Xero from this "
-                    f"store (it holds {path}): this one did nothing; the running one carries on"
-                ) from None
-            try:
-                yield lock
-            finally:
-                lock.release()
-
-        return held
+        return FileLocks(state_dir(), self.location.url, wait=wait, waiting=waiting)
 
     def close(self) -> None:
         if self._engine is not None:
