@@ -76,3 +76,25 @@ def test_a_post_while_another_holds_the_lock_exits_9_at_once_having_sent_nothing
     assert xero.call_counts() == Counter()  # not even a token
     assert poster.ok("plan", "post").stderr.count("Posted 6 invoices to Xero.") == 1
     assert in_xero(xero) == EVERY_CLIENT_ONCE
+
+
+def test_an_approval_due_at_once_while_another_posts_says_the_month_is_finalised_not_posted(
+    practice: Socket, xero: Sandbox, location: StoreLocation
+) -> None:
+    """Approving a due month finalises it, then posts it at once; when another runner holds
+    the posting lock, the month stays finalised and the one line says so (not "this one did
+    nothing"), exit 9; `plan post` sends it after."""
+    approver = practice.using(env={"SOCKET_NOW": ON_THE_FIRST})
+
+    with locks_of(location).hold(Lock.POST):
+        line = approver.fails("plan", "approve", "--month", "2026-12", "--yes", code=9, chatty=True)
+
+    assert line.startswith("error: Dec 2026 is finalised, but not posted now: another "), line
+    assert line.endswith(
+        "`socket plan post` sends it once that one is done (`--wait` waits for it)"
+    )
+    assert "did nothing" not in line
+    assert count(location, "SELECT count(*) FROM plan_snapshots WHERE month = '2026-12'") == 1
+    assert xero.invoices() == []
+    assert approver.ok("plan", "post").stderr.count("Posted 6 invoices to Xero.") == 1
+    assert in_xero(xero) == EVERY_CLIENT_ONCE

@@ -66,9 +66,12 @@ class AlreadyRunning(SocketError):
 
     exit_code = EXIT_BUSY
 
-    def __init__(self, message: str, lock: Lock | None = None) -> None:
+    def __init__(
+        self, message: str, lock: Lock | None = None, holder: Holder | None = None
+    ) -> None:
         super().__init__(message)
         self.lock = lock
+        self.holder = holder
 
 
 class PostingAlreadyRunning(AlreadyRunning):
@@ -106,7 +109,7 @@ _AFTER = {
 
 def already_running(holder: Holder) -> AlreadyRunning:
     """The one-line error of a runner that found `holder` holding its lock."""
-    return _ERRORS[holder.lock](f"{holder.describe()}: {_AFTER[holder.lock]}", holder.lock)
+    return _ERRORS[holder.lock](f"{holder.describe()}: {_AFTER[holder.lock]}", holder.lock, holder)
 
 
 #: Told once, when a runner made to wait finds the lock held (the CLI says so at a terminal).

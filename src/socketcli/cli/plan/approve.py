@@ -131,15 +131,27 @@ def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool, wait: bool
         say(f"{review.month.label} is due: not posted (--no-post); `socket plan post` sends it.")
         return
     from socketcli.cli.plan.post import failure, summary
+    from socketcli.ports.locks import PostingAlreadyRunning
     from socketcli.services.posting import post as post_due
 
-    posting = post_due(
-        st.store,
-        st.gateway,
-        st.clock,
-        month=review.month,
-        locks=st.locks(wait=wait),
-    )
+    try:
+        posting = post_due(
+            st.store,
+            st.gateway,
+            st.clock,
+            month=review.month,
+            locks=st.locks(wait=wait),
+        )
+    except PostingAlreadyRunning as busy:
+        if busy.holder is None:
+            raise
+        # The month is finalised all the same: say so, not "this one did nothing".
+        raise PostingAlreadyRunning(
+            f"{review.month.label} is finalised, but not posted now: {busy.holder.describe()}; "
+            "`socket plan post` sends it once that one is done (`--wait` waits for it)",
+            busy.lock,
+            busy.holder,
+        ) from None
     summary(posting)
     if posting.exit_code:
         raise failure(posting)
