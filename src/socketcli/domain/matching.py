@@ -28,7 +28,7 @@ import sys
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from operator import itemgetter
@@ -326,8 +326,12 @@ def _canonical(word: str) -> str:
     return word
 
 
+#: A name's normalised forms, as `name_forms` gives them.
+NameForms = tuple[tuple[str, ...], ...]
+
+
 @lru_cache(maxsize=65536)
-def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
+def name_forms(name: str) -> NameForms:
     """The normalised words of a name, and of each side of a "t/a" (trading as) in it, of the
     name without what is in brackets, of the name up to its legal form (a city or a
     department after `Ltd,` or `B.V.,` is an address, not the name), and of the name with
@@ -928,23 +932,38 @@ class ContactIndex:
     #: Ranking this many clients or more is shared among processes (fork), one per core.
     PARALLEL_FROM = 2000
 
-    def __init__(self, contacts: Sequence[XeroContact]) -> None:
+    def __init__(
+        self,
+        contacts: Sequence[XeroContact],
+        known: Mapping[str, NameForms] | None = None,
+    ) -> None:
+        """Index `contacts`; `known` holds names already normalised (`name_forms`, as
+        `forms_by_name` gives them back): only the others are normalised here."""
         self.contacts = tuple(contacts)
-        self._forms = forms_of = [name_forms(contact.name) for contact in self.contacts]
+        if known:
+            forms_of = [known.get(c.name) or name_forms(c.name) for c in self.contacts]
+        else:
+            forms_of = [name_forms(contact.name) for contact in self.contacts]
+        self._forms = forms_of
         owners: list[int] = []
         keys: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
         #: word -> how many contacts' names hold it
         word_count: dict[str, int] = defaultdict(int)
+        word_keys: dict[str, tuple[str, ...]] = {}  # each word's own block keys, made once
         for index, forms in enumerate(forms_of):
             for form in forms:
                 form_number = len(owners)
                 owners.append(index)
                 keys.append(" ".join(sorted(form)))
-                for key in _block_keys(form):
+                for key in _block_keys(form, word_keys):
                     postings[key].append(form_number)
-            for word in {word for form in forms for word in form}:
-                word_count[word] += 1
+            if len(forms) == 1:
+                for word in set(forms[0]):
+                    word_count[word] += 1
+            else:
+                for word in {word for form in forms for word in form}:
+                    word_count[word] += 1
         self._owners = owners
         self._sorted_words = keys
         self._postings = dict(postings)
@@ -955,24 +974,44 @@ class ContactIndex:
         self._by_label: dict[str, list[int]] = defaultdict(list)
         self._by_number: dict[str, list[int]] = defaultdict(list)
         for index, contact in enumerate(self.contacts):
-            email = contact.email.strip().casefold()
-            if email:
-                self._by_email[email].append(index)
-                for label in set(email_domain(email).strip(".").split(".")[:-1]):
-                    self._by_label[label].append(index)
-            for number in _numbers(contact):
-                self._by_number[number].append(index)
+            if contact.email:
+                email = contact.email.strip().casefold()
+                if email:
+                    self._by_email[email].append(index)
+                    for label in set(email_domain(email).strip(".").split(".")[:-1]):
+                        self._by_label[label].append(index)
+            if contact.contact_number or contact.account_number:
+                for number in _numbers(contact):
+                    self._by_number[number].append(index)
         self._by_id = {contact.contact_id: index for index, contact in enumerate(self.contacts)}
         #: what each contact offers as evidence (its email, domain, numbers, legal forms),
         #: made when it is first a candidate
         self._parties: dict[int, _Party] = {}
-        self._plain = [" ".join(forms[0]) for forms in forms_of]
         self._grams: dict[str, list[int]] | None = None  # built when first needed
         #: held while one of those is built, so that a search waits for a build under way
         #: (`warm`, in a thread) rather than doing it again
         self._building = threading.Lock()
-        self._folded = [contact.name.casefold() for contact in self.contacts]
+        self._names: tuple[list[str], list[str]] | None = None  # see `_searched_names`
         self._written: list[frozenset[str]] | None = None  # see `_written_words`
+
+    def forms_by_name(self) -> dict[str, NameForms]:
+        """Each contact's name -> its normalised forms (for `known`, next time)."""
+        return {
+            contact.name: forms for contact, forms in zip(self.contacts, self._forms, strict=True)
+        }
+
+    def _searched_names(self) -> tuple[list[str], list[str]]:
+        """Each name's first form as one string, and the name in lower case: what a search
+        looks for a typed term in (made at the first search)."""
+        if self._names is not None:
+            return self._names
+        with self._building:
+            if self._names is None:
+                self._names = (
+                    [" ".join(forms[0]) for forms in self._forms],
+                    [contact.name.casefold() for contact in self.contacts],
+                )
+        return self._names
 
     def _written_words(self) -> list[frozenset[str]]:
         """Each name's every word as written (normalised: case, accents, spellings), the
@@ -992,6 +1031,7 @@ class ContactIndex:
         """Build now what the first search and the first rank of a hard name would otherwise
         build (a few tenths of a second for 50,000 contacts): for a thread to call while a
         person reads the first screen. Fork nothing while it runs."""
+        self._searched_names()
         self._written_words()
         self._letter_index()
 
@@ -1309,10 +1349,11 @@ class ContactIndex:
             score_cutoff=50,
         ):
             chosen.add(self._owners[position])
+        plains, names = self._searched_names()
         if len(folded) >= 3:
             chosen.update(
                 index
-                for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
+                for index, (normal, name) in enumerate(zip(plains, names, strict=True))
                 if plain in normal or folded in name
             )
         # A word matching sets aside (Ltd, Limited, Mr, and) is still a word of the name as
@@ -1328,7 +1369,7 @@ class ContactIndex:
                 numbers[position]
                 for _, _, position in process.extract(
                     plain,
-                    [self._plain[index] for index in numbers],
+                    [plains[index] for index in numbers],
                     scorer=fuzz.token_set_ratio,
                     limit=self.SEARCHED,
                 )
@@ -1443,21 +1484,38 @@ def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
     return matched / whole if whole else 0.0
 
 
-def _block_keys(form: Sequence[str]) -> set[str]:
-    keys = set()
+def _block_keys(form: Sequence[str], known: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """The keys a form is indexed under: each word's (`_word_keys`; `known` keeps them by
+    word while the index is built), its initials when it has three words or more, and for a
+    name of initials only, the initials run together."""
+    keys: set[str] = set()
     for word in form:
-        if len(word) < 2 or word in _NOISE:
-            continue
-        keys.add(word[:4])
-        if len(word) >= 6:
-            keys.add("~" + word[-4:])
-        if len(word) <= 6 and word.isalpha():
-            keys.add("^" + word)  # an acronym meets the initials of a name
+        if known is None:
+            keys.update(_word_keys(word))
+        else:
+            found = known.get(word)
+            if found is None:
+                found = known[word] = _word_keys(word)
+            keys.update(found)
     if len(form) >= 3:
         keys.add("^" + "".join(word[0] for word in form))
     if not keys and len(form) > 1:
         keys.add("".join(form)[:4])  # only initials: A & B Ltd meets AB Ltd
     return keys
+
+
+def _word_keys(word: str) -> tuple[str, ...]:
+    """A word's block keys, in the order they are added: its first four letters, its last
+    four (6 letters or more), and the word itself marked as a possible acronym (6 letters or
+    fewer, letters only: an acronym meets the initials of a name)."""
+    if len(word) < 2 or word in _NOISE:
+        return ()
+    keys = [word[:4]]
+    if len(word) >= 6:
+        keys.append("~" + word[-4:])
+    if len(word) <= 6 and word.isalpha():
+        keys.append("^" + word)
+    return tuple(keys)
 
 
 def _trigrams(text: str) -> set[str]:
