@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -283,6 +284,24 @@ class _Cell(Generic[T]):
             return None
         self.seen[raw] = value
         return value
+
+    def values(self, texts: Sequence[str]) -> list[Any] | None:
+        """Every cell of a column at once (`texts`, as written), each distinct text read
+        once; None when any of them is not acceptable (nothing is reported: the rows are then
+        read one by one, and each problem told on its row)."""
+        seen = self.seen
+        for raw in set(texts).difference(seen):
+            text = raw.strip()
+            if not text:
+                if self.required:
+                    return None
+                seen[raw] = None
+                continue
+            try:
+                seen[raw] = self.parse(text)
+            except InvalidInput:
+                return None
+        return list(map(seen.__getitem__, texts))
 
 
 @dataclass(slots=True)
@@ -599,7 +618,19 @@ def _mirrored(check: Callable[[str], str], what: str) -> Callable[[str], str]:
     return parse
 
 
-def _first(seen: dict[str, _Row], key: str, row: _Row, column: str, kind: str, name: str) -> bool:
+class _Spot(NamedTuple):
+    """A data row named by its sheet and index (the row itself made only to be reported)."""
+
+    sheet: _Sheet
+    at: int
+
+    def where(self) -> str:
+        return self.sheet.row(self.at).where()
+
+
+def _first(
+    seen: dict[str, _Row | _Spot], key: str, row: _Row, column: str, kind: str, name: str
+) -> bool:
     """Whether `row` is the first of the files to name this client or service (`key`); a
     later one is a problem on its `column`."""
     earlier = seen.get(key)
@@ -610,6 +641,22 @@ def _first(seen: dict[str, _Row], key: str, row: _Row, column: str, kind: str, n
         return False
     seen[key] = row
     return True
+
+
+#: The optional columns of a clients file in the order of Client's fields, with what the
+#: fields between them (the Xero contact's id and name) are when a client is made.
+_CLIENT_ORDER = (
+    "email",
+    "year_end",
+    None,
+    None,
+    "payment_terms",
+    "invoice_day",
+    "consolidate",
+    "branding_theme",
+    "tracking",
+    "last_billable_month",
+)
 
 
 def _clients(
@@ -626,10 +673,14 @@ def _clients(
         None,
     )
     optional = [(_Cell(column, parse), empty) for column, (parse, empty) in fields.items()]
-    first_seen: dict[str, _Row] = {}
+    first_seen: dict[str, _Row | _Spot] = {}
     named: set[str] = set()
     for sheet in sheets:
         given = [(cell, empty) for cell, empty in optional if cell.column in sheet.columns]
+        if _clients_at_once(
+            sheet, reference_cell, name_cell, given, first_seen, named, stored, changes
+        ):
+            continue
         for row in sheet.rows:
             reference = reference_cell(row)
             name = name_cell(row)
@@ -648,6 +699,62 @@ def _clients(
             base = before or Client(reference=reference, name=name)
             changes.note(replace(base, name=name, **values), before)
     return changes, named
+
+
+def _clients_at_once(
+    sheet: _Sheet,
+    reference_cell: _Cell[str],
+    name_cell: _Cell[str],
+    given: list[tuple[_Cell[Any], Any]],
+    first_seen: dict[str, _Row | _Spot],
+    named: set[str],
+    stored: dict[str, Client],
+    changes: _Changes[Client],
+) -> bool:
+    """The sheet's clients read column by column (each distinct text once, the clients made
+    by one map), when every row is good and names a client no earlier row named: True. Else
+    False, having changed nothing: then its rows are read one by one (`_clients`), which
+    tells each problem on its row and column, and makes the same clients of the rest."""
+    if sheet.bad:
+        return False
+    references = reference_cell.values(sheet.cells("reference"))
+    if references is None or len(set(references)) != len(references):
+        return False
+    if not first_seen.keys().isdisjoint(references):
+        return False
+    names = name_cell.values(sheet.cells("name"))
+    if names is None:
+        return False
+    columns: dict[str, list[Any]] = {}
+    for cell, empty in given:
+        values = cell.values(sheet.cells(cell.column))
+        if values is None:
+            return False
+        if empty is not None:
+            values = [empty if value is None else value for value in values]
+        columns[cell.column] = values
+    spots = map(_Spot, repeat(sheet), range(len(references)))
+    first_seen.update(zip(references, spots, strict=False))  # (map ends with references)
+    named.update(references)
+    count = len(references)
+    if stored.keys().isdisjoint(references):
+
+        def column(name: str | None) -> Iterable[Any]:
+            found = columns.get(name) if name is not None else None
+            if found is not None:
+                return found
+            return repeat("" if name == "email" else None, count)  # Client's defaults
+
+        changes.created.extend(
+            map(Client, references, names, *(column(name) for name in _CLIENT_ORDER))
+        )
+        return True
+    for index, reference in enumerate(references):
+        given_values = {column: found[index] for column, found in columns.items()}
+        before = stored.get(reference)
+        base = before or Client(reference=reference, name=names[index])
+        changes.note(replace(base, name=names[index], **given_values), before)
+    return True
 
 
 # -- services -----------------------------------------------------------------------------
@@ -670,7 +777,7 @@ def _services(
         "tracking",
         _mirrored(lambda text: choices.tracking_option(_service_tracking(text)), "tracking"),
     )
-    first_seen: dict[str, _Row] = {}
+    first_seen: dict[str, _Row | _Spot] = {}
     named: set[str] = set()
     for sheet in sheets:
         for row in sheet.rows:

@@ -65,7 +65,13 @@ class SqlProposals(SqlRepository):
     def by_references(self, references: Sequence[str]) -> list[Proposal]:
         """The stored proposals with these references and their lines, in a few queries."""
         heads: dict[int, Any] = {}
-        for chunk in chunks(sorted(set(references))):
+        wanted = set(references)
+        if len(wanted) > 20 * CHUNK:  # many: every head read once
+            for row in self.session.execute(self._heads()).all():
+                if row.reference in wanted:
+                    heads[row.id] = row
+            return self._with_lines(heads)
+        for chunk in chunks(sorted(wanted)):
             statement = self._heads().where(self.table("proposals").c.reference.in_(chunk))
             for row in self.session.execute(statement).all():
                 heads[row.id] = row
