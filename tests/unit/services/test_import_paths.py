@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from socketcli.domain.model import YearEnd
+from socketcli.domain.model import BillingMethod, YearEnd
 from socketcli.domain.months import Month
-from socketcli.domain.records import Client
-from socketcli.domain.settings import XeroChoices
+from socketcli.domain.proposals import NewProposal
+from socketcli.domain.records import Client, Service
+from socketcli.domain.settings import PracticeSettings, XeroChoices
 from socketcli.services import importer
 
 CLIENT_HEADER = (
@@ -137,3 +139,62 @@ def test_clients_of_a_file_without_the_optional_columns_are_the_same_either_way(
     assert quick == slow
     changes, _ = quick
     assert changes.created == [Client("C1", "Acme", year_end=YearEnd(12, 31))]
+
+
+PROPOSAL_HEADER = (
+    "proposal_reference",
+    "client_reference",
+    "status",
+    "start_date",
+    "service",
+    "unit_price",
+    "from_month",
+    "to_month",
+)
+A1 = ("PA", "C1", "accepted", "2025-01-15", "Bookkeeping", "100", "", "2025-12")
+A2 = ("PA", "C1", "accepted", "2025-01-15", "Bookkeeping", "110", "2026-01", "")
+A3 = ("PA", "C1", "accepted", "2025-01-15", "Tax return", "300", "2025-03", "")
+B1 = ("PB", "C2", "accepted", "2025-02-01", "Bookkeeping", "100", "", "")
+B2 = ("PB", "C2", "draft", "2025-02-01", "Bookkeeping", "90", "", "")  # disagrees with B1
+
+
+def new_proposals(
+    tmp_path: Path, *rows: Sequence[str]
+) -> tuple[list[NewProposal], list[importer.Problem]]:
+    path = write_csv(tmp_path / "proposals.csv", PROPOSAL_HEADER, *rows)
+    found, problems = sheets(path)
+    catalogue = {
+        "bookkeeping": Service("Bookkeeping", BillingMethod.MONTHLY, alignment_eligible=True),
+        "tax return": Service("Tax return", BillingMethod.ONE_OFF),
+    }
+    context = importer._Context(
+        clients={"C1", "C2"},
+        clients_complete=True,
+        catalogue=catalogue,
+        service_names=set(catalogue),
+        services_complete=True,
+        stored={},
+        finalised=None,
+        now=datetime(2026, 11, 21, tzinfo=UTC),
+        practice=PracticeSettings.from_values({}),
+    )
+    changes = importer._proposals(found, context)
+    return sorted(changes.added), problems.sorted()
+
+
+def test_a_proposals_rows_apart_make_the_proposal_they_make_together(tmp_path: Path) -> None:
+    together, _ = new_proposals(tmp_path, A1, A2, A3, B1)
+    apart, problems = new_proposals(tmp_path, A1, B1, A2, (*B1[:5], "120", "2026-06", ""), A3)
+    assert problems == []
+    assert len(together) == len(apart) == 2
+    assert len(together[0].lines) == 3
+    assert [p for p in apart if p.reference == "PA"] == [p for p in together if p.reference == "PA"]
+
+
+def test_rows_of_a_proposal_that_disagree_are_told_whether_together_or_apart(
+    tmp_path: Path,
+) -> None:
+    _, together = new_proposals(tmp_path, A1, B1, B2)
+    _, apart = new_proposals(tmp_path, B1, A1, B2)
+    assert [(p.row, p.column) for p in together] == [(4, "status")]
+    assert [(p.row, p.column) for p in apart] == [(4, "status")]
