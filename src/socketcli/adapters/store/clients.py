@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
+from socketcli.adapters.store import sql
 from socketcli.adapters.store.reader import CLIENT_COLUMNS
-from socketcli.adapters.store.sql import CHUNK, SqlRepository, chunks, month_text, ordinal
+from socketcli.adapters.store.sql import SqlRepository, chunks, month_text, ordinal
 from socketcli.domain.links import ContactLink
 from socketcli.domain.records import Client, ClientLabel
 
@@ -67,7 +68,7 @@ class SqlClients(SqlRepository):
         table = self.table("clients")
         reader = self._reader()
         wanted = set(references)
-        if len(wanted) > 20 * CHUNK:  # many: the whole table read once
+        if len(wanted) > sql.WHOLE_TABLE_FROM:  # many: the whole table read once
             every = reader.read_clients(select(*(table.c[name] for name in CLIENT_COLUMNS)))
             return [client for client in every if client.reference in wanted]
         result: list[Client] = []
@@ -98,7 +99,7 @@ class SqlClients(SqlRepository):
         if not wanted:
             return
         columns = (table.c.id, *(table.c[name] for name in _COLUMNS))
-        if len(wanted) > 20 * CHUNK:
+        if len(wanted) > sql.WHOLE_TABLE_FROM:
             statements = [select(*columns)]
         else:
             statements = [

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 
-from socketcli.adapters.store.sql import CHUNK, SqlRepository, chunks, ordinal
+from socketcli.adapters.store import sql
+from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
 from socketcli.adapters.store.work_items import OpenItemsFollow
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import amount_of, price_text, to_minor
@@ -71,7 +72,7 @@ class SqlProposals(SqlRepository):
         """The stored proposals with these references and their lines, in a few queries."""
         heads: dict[int, Any] = {}
         wanted = set(references)
-        if len(wanted) > 20 * CHUNK:  # many: every head read once
+        if len(wanted) > sql.WHOLE_TABLE_FROM:  # many: every head read once
             for row in self.session.execute(self._heads()).all():
                 if row.reference in wanted:
                     heads[row.id] = row
@@ -232,7 +233,7 @@ class SqlProposals(SqlRepository):
         many, the whole column at once."""
         table = self.table(table_name)
         found: dict[str, int] = {}
-        if len(wanted) > 20 * CHUNK:
+        if len(wanted) > sql.WHOLE_TABLE_FROM:
             statement = select(table.c[key], table.c.id)
             found.update((k, i) for k, i in self.session.execute(statement) if k in wanted)
             return found

@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from socketcli.adapters.store import sql
 from socketcli.adapters.store.reader import parse_tracking, work_status_where
-from socketcli.adapters.store.sql import CHUNK, SqlRepository, chunks
+from socketcli.adapters.store.sql import SqlRepository, chunks
 from socketcli.domain.errors import Conflict
 from socketcli.domain.model import BillingMethod
 from socketcli.domain.money import from_minor, to_minor
@@ -50,7 +51,9 @@ def work_lines(session: Session, proposal_ids: Sequence[int]) -> dict[int, list[
         return months[text]
 
     wanted = set(proposal_ids)
-    many = len(wanted) > 20 * CHUNK  # then every work line is read once, and those wanted kept
+    many = (
+        len(wanted) > sql.WHOLE_TABLE_FROM
+    )  # then every work line is read once, and those wanted kept
     for chunk in [()] if many else chunks(sorted(wanted)):
         statement = (
             select(
@@ -111,7 +114,7 @@ def _items_by_proposal(
     work, lines = _table("work_items"), _table("proposal_lines")
     found: dict[int, list[Any]] = {}
     wanted = set(proposal_ids)
-    many = len(wanted) > 20 * CHUNK  # then every item is read once, and those wanted kept
+    many = len(wanted) > sql.WHOLE_TABLE_FROM  # then every item is read once, and those wanted kept
     for chunk in [()] if many else chunks(sorted(wanted)):
         statement = (
             select(
@@ -251,7 +254,7 @@ class SqlWorkItems(SqlRepository):
         proposals = self.table("proposals")
         ids: dict[int, int] = {}
         wanted = set(references)
-        many = len(wanted) > 20 * CHUNK
+        many = len(wanted) > sql.WHOLE_TABLE_FROM
         if many:  # every proposal read once
             statement = select(proposals.c.reference, proposals.c.id, proposals.c.client_id)
             ids.update(
