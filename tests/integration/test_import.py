@@ -689,3 +689,36 @@ def test_a_generated_practice_imports_in_bulk_and_again_without_change(
     assert store.dump() == before
     assert store.rows("SELECT count(*) FROM proposal_lines") == [(900,)]
     assert store.rows("SELECT count(*) FROM work_items") == [(120,)]  # tax returns in force
+
+
+def test_an_import_naming_many_reads_whole_tables_and_stores_the_same(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past sql.WHOLE_TABLE_FROM keys the repositories read whole tables (clients, proposals,
+    work lines and items) instead of 500 keys at a time: here from the first key."""
+    from socketcli.adapters.store import sql
+    from tests.practices import generate
+
+    generate(tmp_path / "practice", clients=40, today=NOW.date())
+    files = [
+        tmp_path / "practice" / name for name in ("clients.csv", "services.csv", "proposals.csv")
+    ]
+    tables = ("clients", "proposals", "proposal_lines", "work_items")
+    store.import_files(*files)
+    chunked = {table: store.rows(f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    assert all(chunked.values())
+    with store.engine.begin() as connection:
+        for table in reversed(tables):
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+    monkeypatch.setattr(sql, "WHOLE_TABLE_FROM", 0)
+    store.import_files(*files)
+    whole = {table: store.rows(f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    assert [len(rows) for rows in whole.values()] == [len(rows) for rows in chunked.values()]
+    assert {t: [row[1:] for row in rows] for t, rows in whole.items()} == {
+        t: [row[1:] for row in rows] for t, rows in chunked.items()
+    }
+    report = store.import_files(*files)  # again: the stored clients and proposals are read
+    assert report.summary() == (
+        "clients 0 created, 0 updated, 40 unchanged; services 0 created, 0 updated, "
+        "15 unchanged; proposals 0 created, 0 updated, 40 unchanged"
+    )

@@ -232,29 +232,27 @@ def decided_facts(lines: Sequence[LineFacts]) -> list[tuple[Month | None, bool]]
         (facts[2].ordinal, index) for index, facts in enumerate(lines) if facts[2] is not None
     ]
     billed.sort()
-    # (service, method, start ordinal, end ordinal or None, anchor) of each line decided
-    earlier: list[tuple[str, BillingMethod, int, int | None, Month]] = []
+    # by service: (method, start ordinal, end ordinal or None, anchor) of each line decided
+    earlier: dict[str, list[tuple[BillingMethod, int, int | None, Month]]] = {}
     for start_ordinal, index in billed:
         service, method, start, end, may_charge = lines[index]
         assert start is not None
         anchor: Month = start
-        same_service = False
-        continues = True
-        for old_service, old_method, old_start, old_end, old_anchor in earlier:
-            if old_service != service:
-                continue
-            same_service = True
-            if not continues or old_method is not method:
-                continue
-            if old_start == start_ordinal:
-                continues = False  # a line starting with it continues it already
-                anchor = start
-            elif old_end is not None and old_end + 1 == start_ordinal:
-                anchor = old_anchor
-        charges = may_charge and not same_service
-        earlier.append(
-            (service, method, start_ordinal, None if end is None else end.ordinal, anchor)
-        )
+        same_service = earlier.get(service)
+        if same_service is None:
+            same_service = earlier[service] = []
+            charges = may_charge
+        else:
+            charges = False  # only a service's first line charges the fee
+            for old_method, old_start, old_end, old_anchor in same_service:
+                if old_method is not method:
+                    continue
+                if old_start == start_ordinal:
+                    anchor = start  # a line starting with it continues it already
+                    break
+                if old_end is not None and old_end + 1 == start_ordinal:
+                    anchor = old_anchor
+        same_service.append((method, start_ordinal, None if end is None else end.ordinal, anchor))
         result[index] = (anchor, charges)
     return result
 

@@ -7,32 +7,51 @@ from typing import Any
 
 from sqlalchemy import bindparam, select, update
 
+from socketcli.adapters.store import sql
 from socketcli.adapters.store.reader import CLIENT_COLUMNS
 from socketcli.adapters.store.sql import SqlRepository, chunks, month_text, ordinal
 from socketcli.domain.links import ContactLink
 from socketcli.domain.records import Client, ClientLabel
 
+#: A client's stored columns (all but the id and the timestamps), in `_row`'s order.
+_COLUMNS = (
+    "reference",
+    "name",
+    "email",
+    "year_end",
+    "xero_contact_id",
+    "xero_contact_name",
+    "payment_terms",
+    "invoice_day",
+    "consolidate",
+    "branding_theme",
+    "tracking",
+    "last_billable_month",
+    "last_billable_ordinal",
+    "new_xero_contact",
+)
 
-def _values(client: Client) -> dict[str, Any]:
-    """A client's stored columns (all but the id and the timestamps)."""
-    return {
-        "reference": client.reference,
-        "name": client.name,
-        "email": client.email,
-        "year_end": None
-        if client.year_end is None
-        else f"{client.year_end.month:02d}-{client.year_end.day:02d}",
-        "xero_contact_id": client.xero_contact_id,
-        "xero_contact_name": client.xero_contact_name,
-        "payment_terms": client.payment_terms,
-        "invoice_day": client.invoice_day,
-        "consolidate": client.consolidate,
-        "branding_theme": client.branding_theme,
-        "tracking": client.tracking,
-        "last_billable_month": month_text(client.last_billable_month),
-        "last_billable_ordinal": ordinal(client.last_billable_month),
-        "new_xero_contact": client.new_xero_contact,
-    }
+
+def _row(client: Client) -> tuple[Any, ...]:
+    """A client's stored columns (`_COLUMNS`)."""
+    year_end = client.year_end
+    last = client.last_billable_month
+    return (
+        client.reference,
+        client.name,
+        client.email,
+        None if year_end is None else f"{year_end.month:02d}-{year_end.day:02d}",
+        client.xero_contact_id,
+        client.xero_contact_name,
+        client.payment_terms,
+        client.invoice_day,
+        client.consolidate,
+        client.branding_theme,
+        client.tracking,
+        month_text(last),
+        ordinal(last),
+        client.new_xero_contact,
+    )
 
 
 class SqlClients(SqlRepository):
@@ -48,8 +67,12 @@ class SqlClients(SqlRepository):
     def by_references(self, references: Sequence[str]) -> list[Client]:
         table = self.table("clients")
         reader = self._reader()
+        wanted = set(references)
+        if len(wanted) > sql.WHOLE_TABLE_FROM:  # many: the whole table read once
+            every = reader.read_clients(select(*(table.c[name] for name in CLIENT_COLUMNS)))
+            return [client for client in every if client.reference in wanted]
         result: list[Client] = []
-        for chunk in chunks(sorted(set(references))):
+        for chunk in chunks(sorted(wanted)):
             result += reader.read_clients(
                 select(*(table.c[name] for name in CLIENT_COLUMNS)).where(
                     table.c.reference.in_(chunk)
@@ -67,29 +90,50 @@ class SqlClients(SqlRepository):
         return saved
 
     def save_many(self, clients: Sequence[Client]) -> None:
+        """Insert or update clients, keyed by reference, set-based: the stored rows of these
+        references read (500 at a time, or for many the whole table at once), then one
+        executemany for the new rows (on the driver's connection) and one for the changed."""
         table = self.table("clients")
         now = self.now()
-        wanted = {client.reference: _values(client) for client in clients}
+        wanted = {client.reference: _row(client) for client in clients}
         if not wanted:
             return
-        names = list(next(iter(wanted.values())))
-        stored: dict[str, tuple[int, dict[str, Any]]] = {}
-        for chunk in chunks(list(wanted)):
-            statement = select(table.c.id, *(table.c[name] for name in names)).where(
-                table.c.reference.in_(chunk)
-            )
-            for row in self.session.execute(statement).all():
-                values = dict(zip(names, row[1:], strict=True))
-                stored[values["reference"]] = (row[0], values)
+        columns = (table.c.id, *(table.c[name] for name in _COLUMNS))
+        if len(wanted) > sql.WHOLE_TABLE_FROM:
+            statements = [select(*columns)]
+        else:
+            statements = [
+                select(*columns).where(table.c.reference.in_(chunk))
+                for chunk in chunks(list(wanted))
+            ]
+        stored: dict[str, tuple[int, tuple[Any, ...]]] = {}
+        for statement in statements:
+            for row_id, *columns_read in self.session.execute(statement).all():
+                if columns_read[0] in wanted:
+                    stored[columns_read[0]] = (row_id, tuple(columns_read))
         inserts: list[tuple[Any, ...]] = []
         updates: list[dict[str, Any]] = []
-        for reference, values in wanted.items():
-            found = stored.get(reference)
-            if found is None:
-                inserts.append((*values.values(), now, now))
-            elif found[1] != values:
-                updates.append({**values, "row_id": found[0], "updated_at": now})
-        self.insert_many("clients", [*names, "created_at", "updated_at"], inserts)
+        if not stored:
+            stamp = self.bound("clients", "created_at", now)
+            inserts = [(*values, stamp, stamp) for values in wanted.values()]
+        else:
+            for reference, values in wanted.items():
+                found = stored.get(reference)
+                if found is None:
+                    inserts.append((*values, now, now))
+                elif found[1] != values:
+                    updates.append(
+                        {
+                            **dict(zip(_COLUMNS, values, strict=True)),
+                            "row_id": found[0],
+                            "updated_at": now,
+                        }
+                    )
+        keys = [*_COLUMNS, "created_at", "updated_at"]
+        if not stored:
+            self.insert_plain("clients", keys, inserts)
+        else:
+            self.insert_many("clients", keys, inserts)
         if updates:
             self.session.execute(update(table).where(table.c.id == bindparam("row_id")), updates)
         self.session.expire_all()

@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 
-from socketcli.adapters.store.sql import CHUNK, SqlRepository, chunks, ordinal
+from socketcli.adapters.store import sql
+from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
 from socketcli.adapters.store.work_items import OpenItemsFollow
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import amount_of, price_text, to_minor
@@ -27,6 +28,11 @@ def line_ordinals(line: ProposalLine) -> tuple[int | None, ...]:
         ordinal(line.end),
         ordinal(line.anchor or line.start),
     )
+
+
+def _month_values(month: Month | None) -> tuple[str | None, int | None]:
+    """A month's stored text and ordinal."""
+    return (None, None) if month is None else (str(month), month.ordinal)
 
 
 #: The columns `add_new` writes of a line, in the order it gives them.
@@ -65,7 +71,13 @@ class SqlProposals(SqlRepository):
     def by_references(self, references: Sequence[str]) -> list[Proposal]:
         """The stored proposals with these references and their lines, in a few queries."""
         heads: dict[int, Any] = {}
-        for chunk in chunks(sorted(set(references))):
+        wanted = set(references)
+        if len(wanted) > sql.WHOLE_TABLE_FROM:  # many: every head read once
+            for row in self.session.execute(self._heads()).all():
+                if row.reference in wanted:
+                    heads[row.id] = row
+            return self._with_lines(heads)
+        for chunk in chunks(sorted(wanted)):
             statement = self._heads().where(self.table("proposals").c.reference.in_(chunk))
             for row in self.session.execute(statement).all():
                 heads[row.id] = row
@@ -139,62 +151,76 @@ class SqlProposals(SqlRepository):
             raise LookupError("proposals inserted could not be read back")
 
         created = self.bound("proposal_lines", "created_at", now)
+        # Each distinct object converted once, by its id (the lines share a few hundred
+        # quantities, prices and months; every object stays alive in `proposals` meanwhile,
+        # so an id names one object throughout; '1.50' and '1.5' are different objects).
         services: dict[str, int] = {}
-        quantities: dict[int, tuple[Decimal, str]] = {}  # by id(): '1.50' and '1.5' differ
-        prices: dict[Decimal, str] = {}
-        amounts: dict[tuple[Decimal, Decimal], int] = {}
+        quantity_texts: dict[int, str] = {}  # str() of each quantity
+        price_texts: dict[int, str] = {}  # price_text() of each price
+        amounts: dict[tuple[int, int], int] = {}
         methods = {m: (m.value, m.period_months) for m in BillingMethod}
-        months: dict[int, tuple[Month | None, str | None, int | None]] = {
-            id(None): (None, None, None)
-        }
+        months: dict[int, tuple[str | None, int | None]] = {id(None): (None, None)}
         rows: list[tuple[Any, ...]] = []
         append = rows.append
         for proposal in proposals:
             proposal_id = ids[proposal.reference]
-            for position, line in enumerate(proposal.lines):
-                name, description, quantity, price, method, start, end, anchor, charges = line
+            position = -1
+            for (
+                name,
+                description,
+                quantity,
+                price,
+                method,
+                start,
+                end,
+                anchor,
+                charges,
+            ) in proposal.lines:
+                position += 1
                 service_id = services.get(name)
                 if service_id is None:
                     service_id = service_ids.get(name.casefold())
                     if service_id is None:
                         raise LookupError(f"service {name!r} is not in the store")
                     services[name] = service_id
-                quantity_text = quantities.get(id(quantity))
+                quantity_id, price_id = id(quantity), id(price)
+                quantity_text = quantity_texts.get(quantity_id)
                 if quantity_text is None:
-                    quantities[id(quantity)] = (quantity, str(quantity))
-                    quantity_text = quantities[id(quantity)]
-                price_stored = prices.get(price)
+                    quantity_text = quantity_texts[quantity_id] = str(quantity)
+                price_stored = price_texts.get(price_id)
                 if price_stored is None:
-                    price_stored = prices[price] = price_text(price)
-                amount = amounts.get((quantity, price))
+                    price_stored = price_texts[price_id] = price_text(price)
+                amount = amounts.get((quantity_id, price_id))
                 if amount is None:
-                    amount = amounts[quantity, price] = to_minor(amount_of(quantity, price))
-                for month in (start, end, anchor or start):
-                    if id(month) not in months:
-                        assert month is not None
-                        months[id(month)] = (month, str(month), month.ordinal)
+                    amount = amounts[quantity_id, price_id] = to_minor(amount_of(quantity, price))
+                start_month = months.get(id(start))
+                if start_month is None:
+                    start_month = months[id(start)] = _month_values(start)
+                end_month = months.get(id(end))
+                if end_month is None:
+                    end_month = months[id(end)] = _month_values(end)
+                anchor_month = months.get(id(anchor))
+                if anchor_month is None:
+                    anchor_month = months[id(anchor)] = _month_values(anchor)
                 method_value, period = methods[method]
-                _, start_text, start_ordinal = months[id(start)]
-                _, end_text, end_ordinal = months[id(end)]
-                anchor_ordinal = months[id(anchor or start)][2]
                 append(
                     (
                         proposal_id,
                         position,
                         service_id,
                         description,
-                        quantity_text[1],
+                        quantity_text,
                         price_stored,
                         amount,
                         method_value,
-                        start_text,
-                        end_text,
-                        months[id(anchor)][1],
+                        start_month[0],
+                        end_month[0],
+                        anchor_month[0],
                         charges,
                         period,
-                        start_ordinal,
-                        end_ordinal,
-                        anchor_ordinal,
+                        start_month[1],
+                        end_month[1],
+                        start_month[1] if anchor is None else anchor_month[1],
                         created,
                     )
                 )
@@ -207,7 +233,7 @@ class SqlProposals(SqlRepository):
         many, the whole column at once."""
         table = self.table(table_name)
         found: dict[str, int] = {}
-        if len(wanted) > 20 * CHUNK:
+        if len(wanted) > sql.WHOLE_TABLE_FROM:
             statement = select(table.c[key], table.c.id)
             found.update((k, i) for k, i in self.session.execute(statement) if k in wanted)
             return found

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from socketcli.adapters.store import sql
 from socketcli.adapters.store.reader import parse_tracking, work_status_where
 from socketcli.adapters.store.sql import SqlRepository, chunks
 from socketcli.domain.errors import Conflict
@@ -49,7 +50,11 @@ def work_lines(session: Session, proposal_ids: Sequence[int]) -> dict[int, list[
             months[text] = Month.parse(text)  # type: ignore[arg-type]
         return months[text]
 
-    for chunk in chunks(sorted(set(proposal_ids))):
+    wanted = set(proposal_ids)
+    many = (
+        len(wanted) > sql.WHOLE_TABLE_FROM
+    )  # then every work line is read once, and those wanted kept
+    for chunk in [()] if many else chunks(sorted(wanted)):
         statement = (
             select(
                 lines.c.proposal_id,
@@ -64,12 +69,13 @@ def work_lines(session: Session, proposal_ids: Sequence[int]) -> dict[int, list[
             )
             .join(services, services.c.id == lines.c.service_id)
             .where(
-                lines.c.proposal_id.in_(chunk),
                 lines.c.billing_method.in_(WORK_METHODS),
                 lines.c.start_month.is_not(None),
             )
             .order_by(lines.c.id)
         )
+        if not many:
+            statement = statement.where(lines.c.proposal_id.in_(chunk))
         for (
             proposal_id,
             line_id,
@@ -81,6 +87,8 @@ def work_lines(session: Session, proposal_ids: Sequence[int]) -> dict[int, list[
             text,
             minor,
         ) in session.execute(statement).all():
+            if many and proposal_id not in wanted:
+                continue
             start_month = month(start)
             assert start_month is not None
             found.setdefault(proposal_id, []).append(
@@ -105,7 +113,9 @@ def _items_by_proposal(
     created_at)."""
     work, lines = _table("work_items"), _table("proposal_lines")
     found: dict[int, list[Any]] = {}
-    for chunk in chunks(sorted(set(proposal_ids))):
+    wanted = set(proposal_ids)
+    many = len(wanted) > sql.WHOLE_TABLE_FROM  # then every item is read once, and those wanted kept
+    for chunk in [()] if many else chunks(sorted(wanted)):
         statement = (
             select(
                 lines.c.proposal_id,
@@ -119,12 +129,15 @@ def _items_by_proposal(
                 work.c.created_at,
             )
             .join(lines, lines.c.id == work.c.proposal_line_id)
-            .where(lines.c.proposal_id.in_(chunk))
             .order_by(work.c.id)
         )
+        if not many:
+            statement = statement.where(lines.c.proposal_id.in_(chunk))
         if only_open:
             statement = statement.where(work.c.status == WorkStatus.OPEN.value)
         for proposal_id, *item in session.execute(statement).all():
+            if many and proposal_id not in wanted:
+                continue
             found.setdefault(proposal_id, []).append(item)
     return found
 
@@ -240,7 +253,16 @@ class SqlWorkItems(SqlRepository):
         A line that ended before is history, whose work was invoiced before the import."""
         proposals = self.table("proposals")
         ids: dict[int, int] = {}
-        for chunk in chunks(sorted(set(references))):
+        wanted = set(references)
+        many = len(wanted) > sql.WHOLE_TABLE_FROM
+        if many:  # every proposal read once
+            statement = select(proposals.c.reference, proposals.c.id, proposals.c.client_id)
+            ids.update(
+                (proposal_id, client_id)
+                for reference, proposal_id, client_id in self.session.execute(statement)
+                if reference in wanted
+            )
+        for chunk in [] if many else chunks(sorted(wanted)):
             ids.update(
                 (proposal_id, client_id)
                 for proposal_id, client_id in self.session.execute(
@@ -366,8 +388,9 @@ class SqlWorkItems(SqlRepository):
 
     def add(self, items: Sequence[tuple[int, int, WorkLine, Month]]) -> None:
         """Open items: (proposal id, client id, the line, its due month)."""
-        now = self.now()
-        self.insert_many(
+        created = self.bound("work_items", "created_at", self.now())
+        months: dict[Month, str] = {}
+        self.insert_plain(
             "work_items",
             [
                 "proposal_line_id",
@@ -385,8 +408,8 @@ class SqlWorkItems(SqlRepository):
                     line.description,
                     to_minor(line.amount),
                     WorkStatus.OPEN.value,
-                    str(due),
-                    now,
+                    months[due] if due in months else months.setdefault(due, str(due)),
+                    created,
                 )
                 for _, client_id, line, due in items
             ],
