@@ -17,8 +17,6 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-import typer
-
 from socketcli.domain.errors import SocketError
 
 if TYPE_CHECKING:
@@ -37,6 +35,8 @@ class Format(StrEnum):
 
 def choose_format(json_flag: bool, csv_flag: bool = False) -> Format:
     if json_flag and csv_flag:
+        import typer
+
         raise typer.BadParameter("choose one of --json and --csv")
     if json_flag:
         return Format.JSON
