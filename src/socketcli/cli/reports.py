@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from socketcli.cli.output import Encoded, json_text
+
 if TYPE_CHECKING:
-    from socketcli.cli.output import Encoded
     from socketcli.domain.model import ChangeType
     from socketcli.services.plan import DiffReport, DiffRow
 
@@ -58,14 +59,15 @@ def diff_document(report: DiffReport) -> dict[str, Any]:
 def diff_row_json(r: DiffRow) -> Encoded:
     """A `plan diff --json` row, laid out exactly as the JSON encoder lays out its dict: one
     f-string per row is a fifth of a second less than a dict per row at 20,000 clients (a
-    test holds the two to the same text)."""
-    from socketcli.cli.output import Encoded, json_text
-
+    test holds the two to the same text). The change and the status are StrEnums: they
+    format as their values."""
+    link = r.link
     return Encoded(
         f'{{"reference": {json_text(r.reference)}, "client": {json_text(r.client)}, '
-        f'"change": "{r.change.value}", "amount": "{r.amount!s}", '
+        f'"change": "{r.change}", "amount": "{r.amount!s}", '
         f'"line_count": {r.line_count}, "previous_amount": "{r.previous_amount!s}", '
         f'"previous_line_count": {r.previous_line_count}, "difference": "{r.difference!s}", '
-        f'"xero_contact": {json_text(r.contact)}, '
-        f'"xero_contact_status": "{r.link.status.value}", "warning": {json_text(r.warning)}}}'
+        f'"xero_contact": {json_text(link.contact_name)}, '
+        f'"xero_contact_status": "{link.status}", '
+        f'"warning": {json_text(r.warning)}}}'
     )

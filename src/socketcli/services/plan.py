@@ -351,34 +351,36 @@ def diff_plan(
             client = labels.get(change.client_id)
             if client is None:
                 continue
+            now, before = change.current, change.previous
             rows.append(
-                DiffRow(
-                    reference=client.reference,
-                    client=client.name,
-                    change=change.change,
-                    amount=change.current.amount,
-                    line_count=change.current.line_count,
-                    previous_amount=change.previous.amount,
-                    previous_line_count=change.previous.line_count,
-                    link=link_of_row(client, problems),
-                    outstanding=change.client_id in late,
+                DiffRow(  # positional, in field order: 20,000 of these for one diff
+                    client.reference,
+                    client.name,
+                    change.change,
+                    now.amount,
+                    now.line_count,
+                    before.amount,
+                    before.line_count,
+                    link_of_row(client, problems),
+                    change.client_id in late,
                 )
             )
         rows.sort(key=lambda row: (row.client.lower(), row.reference))
         if changes:
             rows = [row for row in rows if row.change in changes]
-        totals = []
-        for change_type in ChangeType:
-            members = [row for row in rows if row.change is change_type]
-            if members:
-                totals.append(
-                    ChangeTotal(
-                        change_type,
-                        len(members),
-                        sum((row.amount for row in members), Decimal("0.00")),
-                        sum((row.previous_amount for row in members), Decimal("0.00")),
-                    )
-                )
+        by_change: dict[ChangeType, list[DiffRow]] = {}
+        for row in rows:
+            by_change.setdefault(row.change, []).append(row)
+        totals = [
+            ChangeTotal(
+                change_type,
+                len(members),
+                sum((row.amount for row in members), Decimal("0.00")),
+                sum((row.previous_amount for row in members), Decimal("0.00")),
+            )
+            for change_type in ChangeType
+            if (members := by_change.get(change_type))
+        ]
         return DiffReport(
             month,
             previous_month,

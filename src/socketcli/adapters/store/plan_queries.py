@@ -169,9 +169,8 @@ class PlanQueries:
             "SELECT client_id, sum(total_minor), sum(line_count), count(*) "
             "FROM snapshot_invoices WHERE month = :month GROUP BY client_id"
         )
-        amounts = _Amounts()
         return {
-            client_id: ClientMonth(amounts(int(total)), int(lines), int(count))
+            client_id: ClientMonth(from_minor(int(total)), int(lines), int(count))
             for client_id, total, lines, count in self._rows(statement, parameters)
         }
 
@@ -203,11 +202,11 @@ class PlanQueries:
         )
         figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
         tables = [figures[month] for month in months]
-        for client_id, *per_month in self._rows(grouped, parameters):
-            for index, table in enumerate(tables):
-                count = per_month[2 * index + 1]
-                if count:
-                    table[client_id] = [per_month[2 * index], count, 0]
+        places = [(table, 2 * index + 1, 2 * index + 2) for index, table in enumerate(tables)]
+        for row in self._rows(grouped, parameters):
+            for table, pennies_at, count_at in places:
+                if row[count_at]:
+                    table[row[0]] = [row[pennies_at], row[count_at], 0]
         # A consolidated client's lines are its distinct account code and tracking groups.
         # Counting them costs a sort per month, so a second pass counts them for the
         # consolidated clients only (none, unless the setting or an override says so).
@@ -262,24 +261,16 @@ class PlanQueries:
                 entry[1] += 1
                 entry[2] += 1
         separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
-        amounts = _Amounts()
-        return {
-            month: {
-                client_id: ClientMonth(
-                    amounts(pennies), line_count, 2 if fee_count and separate else 1
+        # Sums repeat across a practice (the same fees): each distinct one is made once.
+        amounts: dict[int, Decimal] = {}
+        totals: dict[Month, dict[int, ClientMonth]] = {}
+        for month in months:
+            totals[month] = billed = {}
+            for client_id, (pennies, line_count, fee_count) in figures[month].items():
+                amount = amounts.get(pennies)
+                if amount is None:
+                    amount = amounts[pennies] = from_minor(pennies)
+                billed[client_id] = ClientMonth(
+                    amount, line_count, 2 if fee_count and separate else 1
                 )
-                for client_id, (pennies, line_count, fee_count) in figures[month].items()
-            }
-            for month in months
-        }
-
-
-class _Amounts(dict[int, Decimal]):
-    """Pennies as amounts (`money.from_minor`), each distinct sum made once: sums repeat
-    across a practice (the same fees), and a Decimal is dearer than a look-up."""
-
-    def __call__(self, pennies: int) -> Decimal:
-        found = self.get(pennies)
-        if found is None:
-            found = self[pennies] = from_minor(pennies)
-        return found
+        return totals
