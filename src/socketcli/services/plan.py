@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from socketcli.domain.approval import (
     ApprovalBlocked,
@@ -30,8 +31,10 @@ from socketcli.domain.outstanding import billed_clients, outstanding_reference, 
 from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PlanMode, PracticeSettings
-from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
+
+if TYPE_CHECKING:
+    from socketcli.ports.clock import Clock
+    from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
