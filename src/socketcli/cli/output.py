@@ -12,7 +12,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -237,9 +237,40 @@ def emit_json(document: Any) -> None:
     write("{\n")
     for index, (key, value) in enumerate(document.items()):
         comma = "," if index < len(document) - 1 else ""
+        if isinstance(value, Streamed):
+            write(f"  {_compact(key)}: ")
+            _stream(value.items, "  ", write)
+            write(f"{comma}\n")
+            continue
         rendered = _list(value, "  ") if isinstance(value, list) else _compact(value)
         write(f"  {_compact(key)}: {rendered}{comma}\n")
     write("}\n")
+
+
+class Streamed:
+    """A list that `emit_json` writes item by item as the items are made, laid out as a list:
+    a report of 200,000 rows is never held whole as text (nor each row's text at once)."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def _stream(items: Iterable[Any], indent: str, write: Callable[[str], object]) -> None:
+    """What `_list` makes of `items`, written a thousand items at a time."""
+    separator = f",\n{indent}  "
+    lead = f"[\n{indent}  "
+    batch: list[str] = []
+    for item in items:
+        batch.append(item if isinstance(item, Encoded) else _compact(item))
+        if len(batch) == 1000:
+            write(lead + separator.join(batch))
+            lead, batch = separator, []
+    if batch:
+        write(lead + separator.join(batch))
+        lead = separator
+    write("[]" if lead != separator else f"\n{indent}]")
 
 
 class Encoded(str):

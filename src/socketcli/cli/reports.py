@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from socketcli.cli.output import Encoded, json_text
+from socketcli.cli.output import Encoded, Streamed, json_text
 
 if TYPE_CHECKING:
     from socketcli.domain.model import ChangeType
@@ -35,7 +35,7 @@ def diff_document(report: DiffReport) -> dict[str, Any]:
         "previous_month": str(report.previous_month),
         "previous_source": report.previous_source,
         "playground": report.playground,
-        "clients": [diff_row_json(r) for r in report.rows],
+        "clients": Streamed(map(diff_row_json, report.rows)),
         # Of a finalised month: the clients it froze no invoice for that it bills today.
         "outstanding": [r.reference for r in report.outstanding],
         "totals": [
