@@ -30,6 +30,7 @@ def change_types(change: str | None) -> frozenset[ChangeType] | None:
 
 
 def diff_document(report: DiffReport) -> dict[str, Any]:
+    amount, previous = report.amount, report.previous_amount  # each a sum over every row
     return {
         "month": str(report.month),
         "previous_month": str(report.previous_month),
@@ -48,11 +49,7 @@ def diff_document(report: DiffReport) -> dict[str, Any]:
             }
             for t in report.totals
         ],
-        "total": {
-            "amount": report.amount,
-            "previous_amount": report.previous_amount,
-            "difference": report.amount - report.previous_amount,
-        },
+        "total": {"amount": amount, "previous_amount": previous, "difference": amount - previous},
     }
 
 
