@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from socketcli.domain.records import Client, XeroContact
     from socketcli.domain.work import ListedWork, WorkStatus
 
+#: How much of the store the reader maps into memory (SQLite's memory-mapped I/O).
+MMAP_BYTES = 1 << 30
 #: What SQLite says when the busy timeout ran out.
 _BUSY = ("database is locked", "database table is locked", "database schema is locked")
 
@@ -128,6 +130,9 @@ def open_reader(path: Path, *, location: str, busy_timeout: float | None) -> Sql
     except sqlite3.Error:
         return None
     try:
+        # Pages read in place rather than copied by a read() each: a third of the system
+        # time of a diff of 200,000 clients (333 MB of store). Reads only; up to 1 GiB.
+        connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
         connection.execute("BEGIN")
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
