@@ -25,6 +25,9 @@ def test_a_streamed_list_is_the_list_to_the_byte(capsys, count):
     assert capsys.readouterr().out == listed
     emit_json({"month": "2026-12", "clients": Streamed(items), "after": [1]})
     assert capsys.readouterr().out == listed
+    texts = (json.dumps(item, ensure_ascii=False) for item in items)
+    emit_json({"month": "2026-12", "clients": Streamed(texts, encoded=True), "after": [1]})
+    assert capsys.readouterr().out == listed
     assert json.loads(listed)["clients"] == items
 
 

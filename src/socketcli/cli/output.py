@@ -215,6 +215,8 @@ def _json_default(value: Any) -> Any:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_json_default)
 _encode_string = json.encoder.encode_basestring  # what _ENCODER uses for str (C)
+#: A string as JSON (never None), by the C encoder.
+encode_string = _encode_string
 
 
 def _compact(value: Any) -> str:
@@ -239,7 +241,7 @@ def emit_json(document: Any) -> None:
         comma = "," if index < len(document) - 1 else ""
         if isinstance(value, Streamed):
             write(f"  {_compact(key)}: ")
-            _stream(value.items, "  ", write)
+            _stream(value.items, "  ", write, encoded=value.encoded)
             write(f"{comma}\n")
             continue
         rendered = _list(value, "  ") if isinstance(value, list) else _compact(value)
@@ -251,19 +253,22 @@ class Streamed:
     """A list that `emit_json` writes item by item as the items are made, laid out as a list:
     a report of 200,000 rows is never held whole as text (nor each row's text at once)."""
 
-    __slots__ = ("items",)
+    __slots__ = ("encoded", "items")
 
-    def __init__(self, items: Iterable[Any]) -> None:
+    def __init__(self, items: Iterable[Any], *, encoded: bool = False) -> None:
         self.items = items
+        self.encoded = encoded  # every item is JSON text already (as `Encoded` would say)
 
 
-def _stream(items: Iterable[Any], indent: str, write: Callable[[str], object]) -> None:
+def _stream(
+    items: Iterable[Any], indent: str, write: Callable[[str], object], *, encoded: bool
+) -> None:
     """What `_list` makes of `items`, written a thousand items at a time."""
     separator = f",\n{indent}  "
     lead = f"[\n{indent}  "
     batch: list[str] = []
     for item in items:
-        batch.append(item if isinstance(item, Encoded) else _compact(item))
+        batch.append(item if encoded or isinstance(item, Encoded) else _compact(item))
         if len(batch) == 1000:
             write(lead + separator.join(batch))
             lead, batch = separator, []
