@@ -7,12 +7,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from socketcli.domain.matching import (
+    Candidate,
     ContactIndex,
+    _plain,
     auto_choice,
     business_domain,
     combine,
+    letters_alike,
     name_similarity,
     normalise,
+    order_candidates,
     why_left,
 )
 from socketcli.domain.records import Client, XeroContact
@@ -393,7 +397,8 @@ def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
 ) -> None:
     ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
     assert ranked[0].score < 90
-    assert "its name with a word or two more" in ranked[0].reason
+    reason = ranked[0].reason  # at an end, or (in no other contact's name) first
+    assert "its name with a word or two more" in reason or "its name first" in reason
     assert auto_linked(client, [contact_name]) == contact_name
 
 
@@ -416,6 +421,237 @@ def test_a_contact_named_inside_the_client_is_left_when_it_may_be_another(
     client: str, contacts: list[str]
 ) -> None:
     assert auto_linked(client, contacts) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Vantorix Research Labs", "Vantorix"),  # a department after a name of one word
+        ("Quellbrook Analytics Canada", "Quellbrook Analytics"),  # a country after the name
+        ("Marrowind Cloud", "Marrowind"),
+        ("Ostergaard Telecom Nordic", "Ostergaard"),
+    ],
+)
+def test_auto_links_a_name_no_other_contact_shares_at_the_start_of_the_clients(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == contact_name
+    assert ranked[0].score < 90
+    assert "its name first, in no other contact's" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # another contact's name holds its word: the list knows another it could be
+        ("Vantorix Research Labs", ["Vantorix", "Vantorix Dental"]),
+        ("Marrowind Cloud", ["Marrowind", "Harbour Marrowind"]),
+        # a holding company or a trust is another entity than the trading company
+        ("Marrowind Holdings", ["Marrowind"]),
+        ("Marrowind Holding Cloud", ["Marrowind"]),
+        ("Marrowind Trust", ["Marrowind"]),
+        # names joined: a partnership is not one of its partners
+        ("Marrowind, Tessaly and Brock", ["Marrowind"]),
+        ("Marrowind & Brock", ["Marrowind"]),
+        # three words more: more than a place or a department
+        ("Marrowind Cloud Data Research", ["Marrowind"]),
+        # the name after other words, not first
+        ("Cloud Data Marrowind", ["Marrowind"]),
+    ],
+)
+def test_a_name_first_in_the_clients_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Ferrowood Tqnks", "Ferrowood Tanks"),  # a slip in a short word, beside a rare one
+        ("Ostrava W_indlers", "Ostrava Windlers"),  # a damaged letter more
+        ("Castellano Marquetr", "Castellano Marquetry"),  # its last letter lost
+        ("Kenward\x11Plastics", "Kenward Plastics"),  # the space between words damaged
+    ],
+)
+def test_auto_links_a_name_the_same_letter_for_letter_but_for_a_slip_when_far_ahead(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == contact_name
+    assert ranked[0].score < 90
+    assert "the same letters but one or two" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a letter that tells real names apart: vowels, c and k, a letter more or less
+        ("Davis Tree Surgery", ["Davies Tree Surgery"]),
+        ("Jon Winfield Joinery", ["John Winfield Joinery"]),
+        ("Marc Shelby Training", ["Mark Shelby Training"]),
+        ("Edward Plaskett", ["Edwards Plaskett"]),
+        ("Brown Vellacott", ["Browne Vellacott"]),
+        # a short word misspelt beside words many contacts hold: another place, not a slip
+        (
+            "University of Essen",
+            ["University of Essex", "University of Leeds", "University of Bath"],
+        ),
+        # a slip, but a runner-up close behind
+        ("Ferrowood Tqnks", ["Ferrowood Tanks", "Ferrowood Tinks"]),
+    ],
+)
+def test_a_name_a_letter_or_two_away_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+def test_a_misspelt_name_far_ahead_links_on_its_letters_whatever_else_it_is_said() -> None:
+    # one typo in a name of one word and a legal form: `the same words but for a typo` alone
+    # would want 40 points ahead at 75; the same letters but one want 15
+    contacts = ["Quillon Ltd", "Quillon-Marsh"]
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", "Quilhon Ltd")
+    )
+    assert ranked[0].contact.name == "Quillon Ltd"
+    assert ranked[0].score - ranked[1].score < 40
+    assert "the same words but for a typo, the same letters but one or two" in ranked[0].reason
+    assert auto_linked("Quilhon Ltd", contacts) == "Quillon Ltd"
+    # a legal form's letter slipped, beside a contact named with a word more
+    contacts = ["Brisco LLC", "Brisco, Tandy and Hale"]
+    assert auto_linked("Brisco LLL", contacts) == "Brisco LLC"
+
+
+@pytest.mark.parametrize(
+    ("name", "plain"),
+    [
+        ("Pendry, Gollan{ and Hart", "pendry gollan? and hart"),  # a word's last letter
+        ("Gollane _nc", "gollane ?nc"),  # a word's first letter
+        ("Tarr}n\x82-Voss", "tarr?n? voss"),  # beside a hyphen: no space stands there
+        ("Pendry,\x07Hart", "pendry hart"),  # after a comma, the space
+        ("Pendry,\tHart", "pendry hart"),  # a tab is a space
+        ("Gollan {Hart}", "gollan ?hart?"),
+        ('Politecnico di Arvena "Monte Sole"', "politecnico di arvena monte sole"),  # quotes
+        ("Maple's Learning Center #2", "maples learning center 2"),
+    ],
+)
+def test_a_stray_symbol_at_a_words_edge_is_a_damaged_letter(name: str, plain: str) -> None:
+    assert " ".join(_plain(name).split()) == plain
+
+
+def test_a_name_with_a_letter_damaged_at_a_words_edge_is_linked() -> None:
+    contacts = ["Pendry, Gollane and Hart", "Pendry-Voss"]
+    assert auto_linked("Pendry, Gollan{ and Hart", contacts) == "Pendry, Gollane and Hart"
+    assert auto_linked("Pendry, <ollane and Hart", contacts) == "Pendry, Gollane and Hart"
+
+
+def test_auto_links_a_contact_whose_name_the_clients_begins_when_no_other_holds_its_words() -> None:
+    ranked = ContactIndex([contact("Quorvane Solutions"), *DISTRACTORS]).rank(
+        Client("C1", "Quorvane")
+    )
+    assert ranked[0].score < 90
+    assert "the client's name first, in no other contact's" in ranked[0].reason
+    assert auto_linked("Quorvane", ["Quorvane Solutions"]) == "Quorvane Solutions"
+    assert auto_linked("Vell Tarrow", ["Vell Tarrow Research"]) == "Vell Tarrow Research"
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        ("Quorvane", ["Quorvane Solutions", "Quorvane Labs"]),  # the list knows two
+        ("Quorvane", ["Quorvane Solutions", "Tarrow Quorvane"]),
+        ("Quorvane", ["Quorvane Holdings"]),  # another entity
+        ("Quorvane", ["Quorvane Group"]),
+        ("Quorvane", ["Quorvane & Hale"]),  # a partnership is not one of its partners
+        ("Quorvane Ltd", ["Quorvane Solutions"]),  # the company, against a site or trade
+        ("QVX", ["QVX International"]),  # three letters name many bodies
+        ("Quorvane", ["Quorvane Solutions Europe Division"]),  # three words more
+    ],
+)
+def test_a_contact_whose_name_the_clients_begins_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+def test_a_name_written_twice_is_the_name_once() -> None:
+    # an organisation and its site of the same name, as lists of sites write them
+    contacts = [
+        contact("Harbourside Nursery - Harbourside Nursery"),
+        contact("Harbourside Nursery - Westfield"),
+        *DISTRACTORS,
+    ]
+    client = Client("C1", "Harbourside Nursery Harbourside Nursery - Westfield")
+    ranked = ContactIndex(contacts).rank(client)
+    assert ranked[0].contact.name == "Harbourside Nursery - Westfield"
+    assert ranked[0].score == 100
+    # one word twice is a name of its own (Walla Walla), not a name written twice
+    assert normalise("Walla Walla Wines") == "walla walla wines"
+    assert (
+        ContactIndex([contact("Walla Wines")]).rank(Client("C2", "Walla Walla Wines"))[0].score < 90
+    )
+
+
+# -- letter for letter: ties, and a word garbled beyond a typo --
+
+
+def test_letters_alike_counts_the_letters_kept_in_order() -> None:
+    assert letters_alike("brackley haulage", "brackley haulage") == 100
+    assert letters_alike("brackley hqulaxe", "brackley haulage") == 88  # 2 of 16 replaced
+    assert letters_alike("brackley hqulaxe", "brackley ltd") == 62  # 6 edits in 16 letters
+    assert letters_alike("", "") == 100
+
+
+def test_a_tie_goes_to_the_name_closer_letter_for_letter() -> None:
+    # a damaged space leaves one word: both namesakes score alike by words
+    contacts = [contact("Pellow LLC"), contact("Pellow PLC"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C1", "Pellow\x11PLC"))
+    assert [c.contact.name for c in ranked[:2]] == ["Pellow PLC", "Pellow LLC"]
+    assert ranked[0].score == ranked[1].score
+    assert ranked[0].letters > ranked[1].letters
+    assert auto_choice(ranked) is None  # tied: a person decides
+    # the same words in another order tie by words; the same order is closer
+    contacts = [contact("Haldane Pryce"), contact("Pryce Haldane"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C2", "Pryce Haldan"))
+    assert ranked[0].contact.name == "Pryce Haldane"
+
+
+def test_a_name_with_a_word_garbled_beyond_a_typo_comes_first_when_far_closer_by_letters() -> None:
+    # by words, Brackley Ltd (its whole name in the client's) beats Brackley Haulage, whose
+    # second word has two letters wrong (no typo); letter for letter it is far closer
+    contacts = [contact("Brackley Ltd"), contact("Brackley Haulage"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C1", "Brackley Hqulaxe"))
+    assert ranked[0].contact.name == "Brackley Haulage"
+    assert ranked[0].name_score < ranked[1].name_score
+    assert ranked[0].score == ranked[1].score  # raised to a tie, never past
+    assert "letters 88" in ranked[0].reason
+    assert auto_choice(ranked) is None
+
+
+def test_a_name_closer_by_letters_without_the_words_the_best_shares_does_not_come_first() -> None:
+    # Corvel Communications is closer letter for letter, but lacks Corvane, the word the
+    # client shares with the best: another business with a word alike
+    contacts = [contact("Corvane"), contact("Corvel Communications"), *DISTRACTORS]
+    ranked = ContactIndex(contacts).rank(Client("C1", "Corvane Communications"))
+    assert ranked[0].contact.name == "Corvane"
+    assert ranked[1].letters > ranked[0].letters + 10
+    assert ranked[0].score > ranked[1].score
+
+
+def test_letters_do_not_reorder_a_best_at_the_threshold() -> None:
+    client = (("brackley", "haulage"),)
+    by_words = Candidate(contact("Brackley Haulage Ltd"), 90, 90, letters=60)
+    by_letters = Candidate(contact("Brackley Haulage Depot"), 70, 70, letters=95)
+    assert order_candidates([by_letters, by_words], client) == [by_words, by_letters]
+    # under the threshold, the same two change places (tied)
+    by_words = Candidate(contact("Brackley Haulage Ltd"), 89, 89, letters=60)
+    first, second = order_candidates([by_letters, by_words], client)
+    assert first.contact.name == "Brackley Haulage Depot"
+    assert (first.score, second.score) == (89, 89)
 
 
 # -- search and duplicates --
@@ -602,9 +838,12 @@ def a_book() -> tuple[list[Client], list[XeroContact]]:
     return clients, contacts
 
 
-def shown(ranked: list[list]) -> list[list[tuple[str, int, int, tuple[str, ...], int]]]:
+def shown(ranked: list[list]) -> list[list[tuple[str, int, int, tuple[str, ...], int, int]]]:
     return [
-        [(c.contact.contact_id, c.score, c.name_score, c.evidence, c.found) for c in found]
+        [
+            (c.contact.contact_id, c.score, c.name_score, c.evidence, c.found, c.letters)
+            for c in found
+        ]
         for found in ranked
     ]
 
