@@ -24,6 +24,13 @@ def main() -> None:
     # `plan diff` on 20,000 clients), so it is off; what little cyclic garbage a run makes
     # goes with the process. Long-running commands (`sandbox serve`) turn it back on.
     gc.disable()
+    if "diff" in args and "--json" in args:
+        # `plan diff --json`, the scripts' command, without importing typer (cli/quick.py).
+        from socketcli.cli.quick import run
+
+        code = run(args)
+        if code is not None:
+            _leave(code)
     from socketcli.cli.app import app
 
     try:

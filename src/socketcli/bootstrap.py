@@ -20,7 +20,7 @@ from socketcli.paths import data_dir, state_dir
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-    from socketcli.adapters.store.database import StoreLocation
+    from socketcli.adapters.store.location import StoreLocation
 
     # Re-exported for the CLI's annotations: `socket db` renders them.
     from socketcli.adapters.store.maintenance import BackupReport as BackupReport
@@ -50,7 +50,7 @@ GATEWAY_LOGGER = "socketcli.adapters.xero.gateway"
 def store_location(db: str | Path | None = None, *, playground: bool = False) -> StoreLocation:
     """--db PATH (or an explicit URL), else SOCKET_DATABASE_URL, else the playground or the
     practice store. A path is a path: `%20` and `?` in it are part of the file's name."""
-    from socketcli.adapters.store.database import StoreLocation, looks_like_url
+    from socketcli.adapters.store.location import StoreLocation, looks_like_url
 
     if db is not None:
         if isinstance(db, str) and looks_like_url(db):
@@ -211,7 +211,18 @@ class Wiring:
         return store_exists(self.location)
 
     def reader(self) -> AbstractContextManager[PlanReader]:
-        """A read-only view of the store in one read transaction, without SQLModel or the ORM."""
+        """A read-only view of the store in one read transaction, without SQLModel or the ORM;
+        a SQLite file at this program's schema on the sqlite3 driver alone (without importing
+        SQLAlchemy, unless a rarer read needs it), unless the engine is open already."""
+        path = self.location.path
+        if self._engine is None and path is not None:
+            from socketcli.adapters.store.lite import open_reader, reading
+
+            found = open_reader(
+                path, location=self.location.describe(), busy_timeout=self.busy_timeout
+            )
+            if found is not None:
+                return reading(found)
         return sql_reader(self.engine(), location=self.location.describe())()
 
     # -- Xero ----------------------------------------------------------------------------------

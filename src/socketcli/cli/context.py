@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import typer
-
 if TYPE_CHECKING:
+    import typer
+
     from socketcli.bootstrap import Wiring, XeroAccess
     from socketcli.ports.clock import Clock
     from socketcli.ports.locks import Holder, Locks
@@ -173,4 +173,6 @@ def state(ctx: typer.Context) -> State:
 
 def command_group(help: str) -> typer.Typer:
     """A group of commands: help with no arguments, plain help text (no Rich import for --help)."""
+    import typer
+
     return typer.Typer(help=help, no_args_is_help=True, rich_markup_mode=None)

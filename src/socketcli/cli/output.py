@@ -12,12 +12,10 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-
-import typer
 
 from socketcli.domain.errors import SocketError
 
@@ -37,6 +35,8 @@ class Format(StrEnum):
 
 def choose_format(json_flag: bool, csv_flag: bool = False) -> Format:
     if json_flag and csv_flag:
+        import typer
+
         raise typer.BadParameter("choose one of --json and --csv")
     if json_flag:
         return Format.JSON
@@ -215,6 +215,8 @@ def _json_default(value: Any) -> Any:
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), default=_json_default)
 _encode_string = json.encoder.encode_basestring  # what _ENCODER uses for str (C)
+#: A string as JSON (never None), by the C encoder.
+encode_string = _encode_string
 
 
 def _compact(value: Any) -> str:
@@ -237,9 +239,43 @@ def emit_json(document: Any) -> None:
     write("{\n")
     for index, (key, value) in enumerate(document.items()):
         comma = "," if index < len(document) - 1 else ""
+        if isinstance(value, Streamed):
+            write(f"  {_compact(key)}: ")
+            _stream(value.items, "  ", write, encoded=value.encoded)
+            write(f"{comma}\n")
+            continue
         rendered = _list(value, "  ") if isinstance(value, list) else _compact(value)
         write(f"  {_compact(key)}: {rendered}{comma}\n")
     write("}\n")
+
+
+class Streamed:
+    """A list that `emit_json` writes item by item as the items are made, laid out as a list:
+    a report of 200,000 rows is never held whole as text (nor each row's text at once)."""
+
+    __slots__ = ("encoded", "items")
+
+    def __init__(self, items: Iterable[Any], *, encoded: bool = False) -> None:
+        self.items = items
+        self.encoded = encoded  # every item is JSON text already (as `Encoded` would say)
+
+
+def _stream(
+    items: Iterable[Any], indent: str, write: Callable[[str], object], *, encoded: bool
+) -> None:
+    """What `_list` makes of `items`, written a thousand items at a time."""
+    separator = f",\n{indent}  "
+    lead = f"[\n{indent}  "
+    batch: list[str] = []
+    for item in items:
+        batch.append(item if encoded or isinstance(item, Encoded) else _compact(item))
+        if len(batch) == 1000:
+            write(lead + separator.join(batch))
+            lead, batch = separator, []
+    if batch:
+        write(lead + separator.join(batch))
+        lead = separator
+    write("[]" if lead != separator else f"\n{indent}]")
 
 
 class Encoded(str):

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from socketcli.domain.model import ChangeType, ClientMonth
 
 
-@dataclass(frozen=True, slots=True)
-class ClientChange:
+class ClientChange(NamedTuple):
+    """A client's change type, with both months' figures (a tuple: one per client billed)."""
+
     client_id: int
     current: ClientMonth
     previous: ClientMonth

@@ -114,7 +114,7 @@ def link_of(
     linked client cannot be checked, and is taken as linked.
     """
     if client.xero_contact_id is None:
-        return ContactLink(LinkStatus.NEW if client.new_xero_contact else LinkStatus.UNLINKED)
+        return _NEW if client.new_xero_contact else _UNLINKED
     status = contact_status(contact, mirrored=mirrored)
     if contact is None:
         return ContactLink(status, client.xero_contact_name)
@@ -122,6 +122,11 @@ def link_of(
         into = merged_into.name if merged_into is not None else None
         return ContactLink(status, contact.name, into)
     return ContactLink(status, contact.name)
+
+
+#: The links of clients with no contact, the same for each (a link is a frozen value).
+_NEW = ContactLink(LinkStatus.NEW)
+_UNLINKED = ContactLink(LinkStatus.UNLINKED)
 
 
 def contact_status(contact: XeroContact | None, *, mirrored: bool = True) -> LinkStatus:

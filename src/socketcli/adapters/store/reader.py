@@ -20,41 +20,46 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Connection,
-    Integer,
     MetaData,
     Table,
-    and_,
-    case,
-    cast,
-    distinct,
     exists,
     func,
     or_,
     select,
 )
+from sqlalchemy import (
+    text as sql_text,
+)
 
-from socketcli.domain.billing import alignment_fee, alignment_for
+from socketcli.adapters.store.plan_queries import (
+    BILLED_STATUSES as BILLED_STATUSES,
+)
+from socketcli.adapters.store.plan_queries import (
+    CONTACT_COLUMNS as CONTACT_COLUMNS,
+)
+from socketcli.adapters.store.plan_queries import (
+    PLAN_METHODS as PLAN_METHODS,
+)
+from socketcli.adapters.store.plan_queries import (
+    PlanQueries,
+    contact_of,
+    year_end_of,
+)
 from socketcli.domain.invoice import InvoiceDocument
-from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
 from socketcli.domain.model import (
     BillableLine,
     BillingMethod,
-    ClientMonth,
     InvoiceKind,
     InvoiceLine,
     YearEnd,
 )
-from socketcli.domain.money import from_minor, to_minor
+from socketcli.domain.money import from_minor
 from socketcli.domain.months import Month
 from socketcli.domain.posting import OutboxState
-from socketcli.domain.proposals import BILLED_STATUSES as BILLED
-from socketcli.domain.records import Client, ClientLabel, XeroContact
-from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
+from socketcli.domain.records import Client, XeroContact
 from socketcli.domain.work import ListedWork, WorkStatus, item_status
 
-PLAN_METHODS = [method.value for method in BillingMethod if method.in_plan]
 METHODS = {method.value: method for method in BillingMethod}
-BILLED_STATUSES = sorted(status.value for status in BILLED)  # domain.proposals says which
 READ_TABLES = (
     "settings",
     "clients",
@@ -83,34 +88,6 @@ CLIENT_COLUMNS = (
 )
 
 
-#: The mirror's columns of a contact, in `XeroContact`'s field order.
-CONTACT_COLUMNS = (
-    "contact_id",
-    "name",
-    "email",
-    "contact_number",
-    "account_number",
-    "status",
-    "is_customer",
-    "merged_to_contact_id",
-)
-
-
-def contact_of(row: Sequence[Any]) -> XeroContact | None:
-    """A mirrored contact from a row of CONTACT_COLUMNS (None: an outer join found none)."""
-    contact_id, name, email, number, account, status, customer, into = row
-    if contact_id is None:
-        return None
-    return XeroContact(contact_id, name, email, number, account, status, bool(customer), into)
-
-
-def year_end_of(text: str | None) -> YearEnd | None:
-    if not text:
-        return None
-    month, day = text.split("-")
-    return YearEnd(int(month), int(day))
-
-
 def parse_tracking(text: str | None) -> tuple[tuple[str, str], ...]:
     if not text or ":" not in text:
         return ()
@@ -118,8 +95,9 @@ def parse_tracking(text: str | None) -> tuple[tuple[str, str], ...]:
     return ((category.strip(), option.strip()),)
 
 
-class SqlReader:
-    """The plan's reads, on one connection (and within its transaction)."""
+class SqlReader(PlanQueries):
+    """The plan's reads, on one connection (and within its transaction): the hot ones as
+    `PlanQueries`' plain SQL, the others built with SQLAlchemy Core."""
 
     def __init__(
         self,
@@ -132,6 +110,9 @@ class SqlReader:
         self._tables = tables
         self._metadata = MetaData()  # where tables are reflected, when none are given
         self.location = location
+
+    def _rows(self, sql: str, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        return self._connection.execute(sql_text(sql), dict(parameters)).all()
 
     def _table(self, name: str) -> Table:
         if self._tables is None:
@@ -152,13 +133,6 @@ class SqlReader:
             self._tables = self._metadata.tables
 
     # -- settings and clients ----------------------------------------------------
-    def settings_values(self) -> dict[str, str]:
-        table = self._table("settings")
-        return {
-            key: value
-            for key, value in self._connection.execute(select(table.c.key, table.c.value)).all()
-        }
-
     def clients(self) -> list[Client]:
         """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
         table = self._table("clients")
@@ -166,93 +140,12 @@ class SqlReader:
             select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
         )
 
-    def client_labels(self) -> list[ClientLabel]:
-        """Every client with only what a `plan show` or `plan diff` row shows: reference, name,
-        Xero contact (and its last billable month, which says whether it needs attention)."""
-        table = self._table("clients")
-        statement = select(
-            table.c.id,
-            table.c.reference,
-            table.c.name,
-            table.c.xero_contact_id,
-            table.c.xero_contact_name,
-            table.c.new_xero_contact,
-            table.c.last_billable_month,
-        )
-        months: dict[str | None, Month | None] = {None: None}
-        labels = []
-        for (
-            client_id,
-            reference,
-            name,
-            contact_id,
-            contact_name,
-            new,
-            last,
-        ) in self._connection.execute(statement).all():
-            if last not in months:
-                months[last] = Month.parse(last)
-            labels.append(
-                ClientLabel(
-                    client_id, reference, name, contact_id, contact_name, bool(new), months[last]
-                )
-            )
-        return labels
-
-    def contact_problems(self) -> dict[int, ContactLink]:
-        """The linked clients whose Xero contact is archived, merged or gone from the mirror.
-
-        Only those are read: a practice whose links are fine costs one small query. Before
-        the first sync (an empty mirror) no link can be checked, and none is returned.
-        """
-        clients, contacts = self._table("clients"), self._table("xero_contacts")
-        if self._connection.execute(select(contacts.c.contact_id).limit(1)).first() is None:
-            return {}
-        statement = (
-            select(
-                clients.c.id,
-                clients.c.reference,
-                clients.c.name,
-                clients.c.xero_contact_id,
-                clients.c.xero_contact_name,
-                clients.c.new_xero_contact,
-                *(contacts.c[name] for name in CONTACT_COLUMNS),
-            )
-            .select_from(
-                clients.outerjoin(contacts, contacts.c.contact_id == clients.c.xero_contact_id)
-            )
-            .where(
-                clients.c.xero_contact_id.is_not(None),
-                or_(contacts.c.contact_id.is_(None), contacts.c.status != "ACTIVE"),
-            )
-        )
-        rows = [
-            (ClientLabel(client_id, reference, name, linked, kept, bool(new)), contact_of(rest))
-            for client_id, reference, name, linked, kept, new, *rest in (
-                self._connection.execute(statement).all()
-            )
-        ]
-        known = with_merges((c for _, c in rows if c is not None), self._contacts_by_id)
-        return {
-            label.id: link_of(
-                label, contact, mirrored=True, merged_into=last_merge(contact, known.get)
-            )
-            for label, contact in rows
-        }
-
     def xero_contacts(self) -> list[XeroContact]:
         """Every mirrored contact, by name: plain columns, no ORM objects (the matcher reads
         all 50,000 of a large organisation's at once)."""
         contacts = self._table("xero_contacts")
         statement = select(*(contacts.c[name] for name in CONTACT_COLUMNS)).order_by(
             contacts.c.name
-        )
-        return self._contacts(statement)
-
-    def _contacts_by_id(self, contact_ids: list[str]) -> list[XeroContact]:
-        contacts = self._table("xero_contacts")
-        statement = select(*(contacts.c[name] for name in CONTACT_COLUMNS)).where(
-            contacts.c.contact_id.in_(contact_ids)
         )
         return self._contacts(statement)
 
@@ -440,174 +333,6 @@ class SqlReader:
                 )
             )
         return result
-
-    def billing_totals(
-        self, months: Sequence[Month], settings: PracticeSettings
-    ) -> dict[Month, dict[int, ClientMonth]]:
-        """What each client is billed in each month, summed in SQL in one pass over the lines.
-
-        Exactly `domain.billing.client_totals` over `billable_lines` (a test holds the two
-        together), without loading the lines: this is what `plan diff` reads for a practice
-        of tens of thousands of clients. It compares the lines' integer copies of their
-        months and period. Alignment fees, rare and dated, come from a second small query.
-        """
-        lines = self._table("proposal_lines")
-        proposals = self._table("proposals")
-        services = self._table("services")
-        clients = self._table("clients")
-
-        account = func.coalesce(
-            func.nullif(services.c.account_code, ""), settings.recurring_account_code
-        )
-        key = (
-            account
-            + "\x1f"
-            + func.coalesce(services.c.tracking_category, "")
-            + "\x1f"
-            + func.coalesce(clients.c.tracking, "")
-        )
-        consolidated = func.coalesce(clients.c.consolidate, settings.consolidate_recurring)
-        joined = (
-            lines.join(proposals, proposals.c.id == lines.c.proposal_id)
-            .join(services, services.c.id == lines.c.service_id)
-            .join(clients, clients.c.id == proposals.c.client_id)
-        )
-        billed = and_(proposals.c.status.in_(BILLED_STATUSES), lines.c.period_months.is_not(None))
-
-        def due(month: Month) -> Any:
-            """The line invoices in `month`: the domain's is_due, on the integer columns."""
-            at = month.ordinal
-            return and_(
-                lines.c.start_ordinal <= at,
-                or_(lines.c.end_ordinal.is_(None), lines.c.end_ordinal >= at),
-                or_(
-                    clients.c.last_billable_ordinal.is_(None),
-                    clients.c.last_billable_ordinal >= at,
-                ),
-                lines.c.anchor_ordinal <= at,
-                (at - lines.c.anchor_ordinal) % lines.c.period_months == 0,
-            )
-
-        # One pass over the lines for all the months: per month, the amount, the lines,
-        # and (for consolidated clients) the distinct account code and tracking groups.
-        connection = self._connection
-        # The amounts and lines of every client, in one pass over the lines for all the months.
-        columns: list[Any] = [proposals.c.client_id]
-        for month in months:
-            condition = due(month)
-            columns += [
-                func.sum(case((condition, lines.c.amount_minor), else_=0)),
-                func.count(case((condition, 1))),
-            ]
-        anywhere = or_(*(due(month) for month in months))
-        grouped = (
-            select(*columns)
-            .select_from(joined)
-            .where(billed, anywhere)
-            .group_by(proposals.c.client_id)
-        )
-        figures: dict[Month, dict[int, list[Any]]] = {month: {} for month in months}
-        for client_id, *per_month in connection.execute(grouped).all():
-            for index, month in enumerate(months):
-                pennies, count = per_month[2 * index : 2 * index + 2]
-                if count:
-                    figures[month][client_id] = [pennies, count, 0]
-        # A consolidated client's lines are its distinct account code and tracking groups.
-        # Counting them costs a sort per month, so a second pass counts them for the
-        # consolidated clients only (none, unless the setting or an override says so).
-        merged = cast(consolidated, Integer) == 1
-        anyone_consolidates = settings.consolidate_recurring or (
-            connection.execute(
-                select(clients.c.id).where(clients.c.consolidate.is_(True)).limit(1)
-            ).first()
-            is not None
-        )
-        if anyone_consolidates:
-            groups = (
-                select(
-                    proposals.c.client_id,
-                    *(func.count(distinct(case((due(month), key)))) for month in months),
-                )
-                .select_from(joined)
-                .where(billed, merged, anywhere)
-                .group_by(proposals.c.client_id)
-            )
-            for client_id, *per_month in connection.execute(groups).all():
-                for month, count in zip(months, per_month, strict=True):
-                    if count:
-                        figures[month][client_id][1] = count
-        fees = (
-            select(
-                proposals.c.client_id,
-                lines.c.start_ordinal,
-                lines.c.quantity,
-                lines.c.unit_price,
-                clients.c.year_end,
-            )
-            .select_from(joined)
-            .where(
-                billed,
-                lines.c.charges_alignment.is_(True),
-                lines.c.period_months == 1,
-                lines.c.start_ordinal.in_([month.ordinal for month in months]),
-                lines.c.anchor_ordinal == lines.c.start_ordinal,
-                or_(
-                    clients.c.last_billable_ordinal.is_(None),
-                    clients.c.last_billable_ordinal >= lines.c.start_ordinal,
-                ),
-                or_(lines.c.end_ordinal.is_(None), lines.c.end_ordinal >= lines.c.start_ordinal),
-                clients.c.year_end.is_not(None),
-            )
-        )
-        by_ordinal = {month.ordinal: month for month in months}
-        for client_id, start, quantity, unit_price, year_end in connection.execute(fees).all():
-            month = by_ordinal[start]
-            client_year_end = year_end_of(year_end)
-            alignment = alignment_for(client_year_end, month) if client_year_end else None
-            if alignment is not None:
-                fee = alignment_fee(Decimal(quantity), Decimal(unit_price), alignment)
-                entry = figures[month][client_id]
-                entry[0] += to_minor(fee)
-                entry[1] += 1
-                entry[2] += 1
-        separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
-        return {
-            month: {
-                client_id: ClientMonth(
-                    from_minor(pennies), line_count, 2 if fee_count and separate else 1
-                )
-                for client_id, (pennies, line_count, fee_count) in figures[month].items()
-            }
-            for month in months
-        }
-
-    def latest_finalised(self) -> Month | None:
-        snapshots = self._table("plan_snapshots")
-        latest = self._connection.execute(select(func.max(snapshots.c.month))).scalar()
-        return None if latest is None else Month.parse(latest)
-
-    def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None:
-        snapshots = self._table("plan_snapshots")
-        invoices = self._table("snapshot_invoices")
-        found = self._connection.execute(
-            select(snapshots.c.month).where(snapshots.c.month == str(month))
-        ).first()
-        if found is None:
-            return None
-        statement = (
-            select(
-                invoices.c.client_id,
-                func.sum(invoices.c.total_minor),
-                func.sum(invoices.c.line_count),
-                func.count(),
-            )
-            .where(invoices.c.month == str(month))
-            .group_by(invoices.c.client_id)
-        )
-        return {
-            client_id: ClientMonth(from_minor(int(total)), int(lines), int(count))
-            for client_id, total, lines, count in self._connection.execute(statement).all()
-        }
 
     def finalised_invoices(
         self, month: Month, client_id: int | None = None
