@@ -292,7 +292,8 @@ class _Sheet:
     columns: dict[str, int]  # the known columns the header names, and their positions
     records: list[list[str]]  # each data row's cells (see _read), blank rows left out
     numbers: list[int]  # each data row's line
-    complete: bool  # False when a required column is missing: its rows were not read
+    complete: bool  # False when some rows were not read (a required column missing, a
+    # row that is not valid CSV): no row elsewhere is told its client or service is missing
     problems: _Problems
     bad: set[int] = field(default_factory=set)  # rows found wrong as they were read
 
@@ -378,7 +379,7 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     if not lines:
         lines.append("")
     header = _cells(lines, 0, file, problems)
-    if header is None:
+    if isinstance(header, str):
         return None
     if not any(cell.strip() for cell in header):
         problems.add(
@@ -439,8 +440,12 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
         physical = lines[at]
         if '"' in physical or len(physical) > limit:
             cells = _cells(lines, at, file, problems)
-            if cells is None:
-                return None
+            if isinstance(cells, str):
+                # The other rows are still checked, so that one import shows every problem.
+                sheet.complete = False
+                if cells == _UNCLOSED:
+                    break  # nothing from here on can be read as rows
+                continue
             record = cells
         else:
             record = physical.split(",")
@@ -466,8 +471,8 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     return sheet
 
 
-def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list[str] | None:
-    """The cells of line `index` (from 0) read as CSV, or None (a problem added) when it is
+def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list[str] | str:
+    """The cells of line `index` (from 0) read as CSV, or the problem (added) when it is
     not valid CSV on its own: a quote left open (a cell cannot span lines), or text after a
     closing quote. Each line is one row, since no cell may span lines; a line that is not
     valid on its own is read again with the rest of the file as one CSV stream, so that the
@@ -483,13 +488,14 @@ def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list
         for _ in reader:
             if reader.line_num > 1:
                 problems.add(file, begun, "", _UNCLOSED)
-                return None
+                return _UNCLOSED
             break  # (not reached: the line alone was not valid CSV)
     except csv.Error as error:
-        problems.add(file, begun, "", _csv_problem(error))
-        return None
+        reason = _csv_problem(error)
+        problems.add(file, begun, "", reason)
+        return reason
     problems.add(file, begun, "", _UNCLOSED)
-    return None
+    return _UNCLOSED
 
 
 # -- cell parsers -------------------------------------------------------------------------
