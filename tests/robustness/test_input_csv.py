@@ -157,3 +157,30 @@ def test_quotes_used_properly_still_import_exactly_what_they_hold(
     socket.ok("import", str(clients_csv))
     names = {c["reference"]: c["name"] for c in socket.json("clients", "list")}
     assert names == {"ACME": 'Acme, "the" Ltd', "SCREEN": 'Screens 12" Ltd'}
+
+
+@pytest.mark.parametrize(("separator", "name"), [(b";", "semicolons (;)"), (b"\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_is_told_so(
+    socket: Socket, empty_store: Path, clients_csv: Path, separator: bytes, name: str
+) -> None:
+    # Excel saves "CSV" with semicolons where the decimal separator is a comma.
+    write(
+        clients_csv,
+        separator.join([b"Reference", b"Name", b"Email"])
+        + b"\r\n"
+        + separator.join([b"SEMI", b"Semi Colon Ltd", b"a@semi.example"])
+        + b"\r\n",
+    )
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem == (
+        f"{clients_csv}, row 1: the cells are separated by {name}, not commas: save the file "
+        "as 'CSV UTF-8 (Comma delimited)' and try again (see docs/import.md)"
+    )
+
+
+def test_a_header_of_one_unknown_column_with_a_semicolon_is_still_an_unknown_header(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(clients_csv, b"colour;size\nred;10\n")
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem.startswith(f"{clients_csv}, row 1: the header is not one of a clients file")

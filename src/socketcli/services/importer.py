@@ -392,14 +392,7 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     names = [_column_name(cell) for cell in header]
     kind = recognise(names)
     if kind is None:
-        problems.add(
-            file,
-            HEADER_ROW,
-            "",
-            "the header is not one of a clients file (reference, name, ...), a services "
-            "file (name, billing_method, ...) or a proposals file (proposal_reference, "
-            "client_reference, ...): see docs/import.md",
-        )
+        problems.add(file, HEADER_ROW, "", _unknown_header(header))
         return None
     layout = LAYOUTS[kind]
     known: list[tuple[int, str]] = []
@@ -469,6 +462,23 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
         records.append(record)
         numbers.append(at + 1)
     return sheet
+
+
+def _unknown_header(header: list[str]) -> str:
+    """Why a header is none of the three kinds: a file whose cells are separated by
+    semicolons or tabs (Excel's "CSV" where the decimal separator is a comma) is told so."""
+    for separator, name in ((";", "semicolons (;)"), ("\t", "tabs")):
+        split = header[0].split(separator) if len(header) == 1 else []
+        if len(split) > 1 and recognise([_column_name(cell) for cell in split]):
+            return (
+                f"the cells are separated by {name}, not commas: save the file as "
+                "'CSV UTF-8 (Comma delimited)' and try again (see docs/import.md)"
+            )
+    return (
+        "the header is not one of a clients file (reference, name, ...), a services "
+        "file (name, billing_method, ...) or a proposals file (proposal_reference, "
+        "client_reference, ...): see docs/import.md"
+    )
 
 
 def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list[str] | str:
