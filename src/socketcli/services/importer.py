@@ -99,7 +99,7 @@ class Tally:
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{self.created:,} created, {self.updated:,} updated, {self.unchanged:,} unchanged"
 
 
 @dataclass(frozen=True, slots=True)
