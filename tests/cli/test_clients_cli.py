@@ -88,6 +88,24 @@ def test_show_finds_a_client_by_its_exact_name(socket, practice):
     assert socket.json("clients", "show", "beta bakery")["reference"] == "BETA"
 
 
+def test_a_reference_typed_in_lower_case_finds_its_client_everywhere(socket, practice):
+    # A new user types `plan preview acme` for ACME: every command that takes a client.
+    assert socket.json("clients", "show", "acme")["reference"] == "ACME"
+    assert socket.json("plan", "preview", "acme")["invoices"][0]["reference"] == "ACME Dec 2026"
+    socket.ok("clients", "edit", "Beta", "--email", "hello@beta.test")
+    assert socket.json("clients", "show", "BETA")["email"] == "hello@beta.test"
+
+
+def test_references_that_differ_only_in_case_are_not_guessed_between(socket, practice):
+    socket.ok("clients", "add", "acme", "Another Acme")
+
+    assert socket.json("clients", "show", "acme")["name"] == "Another Acme"  # exact first
+    message = socket.fails("clients", "show", "Acme", code=3)
+    assert message == (
+        "error: client 'Acme' is not a reference; these differ from it in case: ACME, acme"
+    )
+
+
 def test_show_of_a_client_that_does_not_exist(socket, practice):
     message = socket.fails("clients", "show", "GAMMA", code=3)
 

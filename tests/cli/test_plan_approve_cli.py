@@ -166,3 +166,30 @@ def test_an_account_code_xero_does_not_have_blocks_approval_after_a_sync(
         "account code 999: not among the revenue accounts Xero listed at the last sync; "
         "used for CLI001" in result.stderr
     )
+
+
+def test_counts_of_a_thousand_or_more_are_written_with_commas_like_the_others(
+    socket: Socket, tmp_path, data_dir
+) -> None:
+    """1,200 clients: the import's tally, the plan's "need attention" line and the approval's
+    "Since" line group thousands as the amounts and the "19,430 clients" beside them do."""
+    import re
+
+    from tests.practices import generate
+
+    generate(tmp_path / "csv", clients=1200)
+    socket.ok("init")
+    imported = socket.ok(
+        "import",
+        *(str(tmp_path / "csv" / f"{n}.csv") for n in ("clients", "services", "proposals")),
+    )
+    diff = socket.ok("plan", "diff", "--month", "2026-12")
+    approved = socket.ok("plan", "approve", "--yes", "--no-post", "--month", "2026-12")
+
+    tally = imported.stderr + imported.stdout
+    assert "clients 1,200 created" in tally
+    attention = next(line for line in diff.stderr.splitlines() if "need attention" in line)
+    since = next(line for line in approved.stderr.splitlines() if line.startswith("Since "))
+    for line in (tally, attention, since):
+        assert not re.search(r"\d{4}", line.replace("Nov 2026", "")), line
+    assert re.search(r"\(1,\d{3} not linked\)", attention), attention

@@ -58,6 +58,60 @@ def test_text_after_a_closing_quote_is_refused_at_its_line(
     )
 
 
+def test_a_stray_quote_does_not_hide_the_problems_of_the_rows_before_it(
+    socket: Socket, empty_store: Path, tmp_path: Path
+) -> None:
+    # Saved by Excel: a byte order mark, CRLF, a decimal comma and a day-first date on row 2,
+    # a quote left open on row 3. One import names all three, so one round of fixes is enough.
+    proposals = write(
+        tmp_path / "proposals.csv",
+        b"\xef\xbb\xbfProposal Reference,Client Reference,Status,Start Date,Service,Unit Price\r\n"
+        b'P6,ZOE,accepted,01/02/2027,Bookkeeping,"99,50"\r\n'
+        b'P7,KIWI,accepted,2027-01-15,"Payroll,8.00\r\n'
+        b"P8,TUI,accepted,2027-01-10,Payroll,15.00\r\n",
+    )
+    problems = import_refused(socket, empty_store, proposals)
+    assert [p.split(":")[0] for p in problems] == [
+        f"{proposals}, row 2, column start_date",
+        f"{proposals}, row 2, column unit_price",
+        f"{proposals}, row 3",
+    ]
+    assert "decimal comma" in problems[1]
+    assert "nothing from here on was read" in problems[2]
+
+
+def test_text_after_a_closing_quote_does_not_hide_the_other_rows_problems(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(
+        clients_csv,
+        b'reference,name\nACME,Acme Ltd\nBETA,"Beta" Bakery\nCITY,City Ltd\nCITY,City again\n',
+    )
+    problems = import_refused(socket, empty_store, clients_csv)
+    assert len(problems) == 2
+    assert problems[0].startswith(f"{clients_csv}, row 3: a quoted cell on this row has text")
+    assert problems[1].startswith(f"{clients_csv}, row 5, column reference: client 'CITY'")
+
+
+def test_a_client_after_a_stray_quote_is_not_said_to_be_missing_from_the_import(
+    socket: Socket, empty_store: Path, tmp_path: Path
+) -> None:
+    # DUNE's row is never read (the open quote runs on): its proposal must not be told that
+    # DUNE is "neither in the store nor in this import"; the quote is the one problem.
+    clients = write(
+        tmp_path / "clients.csv", b'reference,name\nACME,"Acme Ltd\nDUNE,Dune Surf Co\n'
+    )
+    services = write(tmp_path / "services.csv", b"name,billing_method\nBookkeeping,monthly\n")
+    proposals = write(
+        tmp_path / "proposals.csv",
+        b"proposal_reference,client_reference,status,start_date,service,unit_price\n"
+        b"P1,DUNE,accepted,2026-01-01,Bookkeeping,10\n",
+    )
+    problems = import_refused(socket, empty_store, clients, services, proposals)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{clients}, row 2: a quote opens a cell")
+
+
 def test_a_quote_in_the_header_that_runs_on_is_refused_at_line_1(
     socket: Socket, empty_store: Path, clients_csv: Path
 ) -> None:
@@ -103,3 +157,30 @@ def test_quotes_used_properly_still_import_exactly_what_they_hold(
     socket.ok("import", str(clients_csv))
     names = {c["reference"]: c["name"] for c in socket.json("clients", "list")}
     assert names == {"ACME": 'Acme, "the" Ltd', "SCREEN": 'Screens 12" Ltd'}
+
+
+@pytest.mark.parametrize(("separator", "name"), [(b";", "semicolons (;)"), (b"\t", "tabs")])
+def test_a_file_separated_by_semicolons_or_tabs_is_told_so(
+    socket: Socket, empty_store: Path, clients_csv: Path, separator: bytes, name: str
+) -> None:
+    # Excel saves "CSV" with semicolons where the decimal separator is a comma.
+    write(
+        clients_csv,
+        separator.join([b"Reference", b"Name", b"Email"])
+        + b"\r\n"
+        + separator.join([b"SEMI", b"Semi Colon Ltd", b"a@semi.example"])
+        + b"\r\n",
+    )
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem == (
+        f"{clients_csv}, row 1: the cells are separated by {name}, not commas: save the file "
+        "as 'CSV UTF-8 (Comma delimited)' and try again (see docs/import.md)"
+    )
+
+
+def test_a_header_of_one_unknown_column_with_a_semicolon_is_still_an_unknown_header(
+    socket: Socket, empty_store: Path, clients_csv: Path
+) -> None:
+    write(clients_csv, b"colour;size\nred;10\n")
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem.startswith(f"{clients_csv}, row 1: the header is not one of a clients file")

@@ -431,9 +431,9 @@ def attention(
     shown = sum(waiting.values())
     count = shown if total is None else max(total, shown)
     if count:
-        parts = [f"{n} {KINDS[kind][n != 1]}" for kind, n in sorted(waiting.items())]
+        parts = [f"{n:,} {KINDS[kind][n != 1]}" for kind, n in sorted(waiting.items())]
         if count > shown:
-            parts.append(f"{count - shown} not billed this month")
+            parts.append(f"{count - shown:,} not billed this month")
         note(
             f"{WARN} {plural(count, 'client needs', 'clients need')} attention "
             f"({', '.join(parts)}): fix with `socket contacts match`."

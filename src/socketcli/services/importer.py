@@ -100,7 +100,7 @@ class Tally:
     unchanged: int = 0
 
     def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
+        return f"{self.created:,} created, {self.updated:,} updated, {self.unchanged:,} unchanged"
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +311,8 @@ class _Sheet:
     columns: dict[str, int]  # the known columns the header names, and their positions
     records: list[list[str]]  # each data row's cells (see _read), blank rows left out
     numbers: list[int]  # each data row's line
-    complete: bool  # False when a required column is missing: its rows were not read
+    complete: bool  # False when some rows were not read (a required column missing, a
+    # row that is not valid CSV): no row elsewhere is told its client or service is missing
     problems: _Problems
     bad: set[int] = field(default_factory=set)  # rows found wrong as they were read
 
@@ -397,7 +398,7 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     if not lines:
         lines.append("")
     header = _cells(lines, 0, file, problems)
-    if header is None:
+    if isinstance(header, str):
         return None
     if not any(cell.strip() for cell in header):
         problems.add(
@@ -410,14 +411,7 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     names = [_column_name(cell) for cell in header]
     kind = recognise(names)
     if kind is None:
-        problems.add(
-            file,
-            HEADER_ROW,
-            "",
-            "the header is not one of a clients file (reference, name, ...), a services "
-            "file (name, billing_method, ...) or a proposals file (proposal_reference, "
-            "client_reference, ...): see docs/import.md",
-        )
+        problems.add(file, HEADER_ROW, "", _unknown_header(header))
         return None
     layout = LAYOUTS[kind]
     known: list[tuple[int, str]] = []
@@ -458,8 +452,12 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
         physical = lines[at]
         if '"' in physical or len(physical) > limit:
             cells = _cells(lines, at, file, problems)
-            if cells is None:
-                return None
+            if isinstance(cells, str):
+                # The other rows are still checked, so that one import shows every problem.
+                sheet.complete = False
+                if cells == _UNCLOSED:
+                    break  # nothing from here on can be read as rows
+                continue
             record = cells
         else:
             record = physical.split(",")
@@ -485,8 +483,25 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     return sheet
 
 
-def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list[str] | None:
-    """The cells of line `index` (from 0) read as CSV, or None (a problem added) when it is
+def _unknown_header(header: list[str]) -> str:
+    """Why a header is none of the three kinds: a file whose cells are separated by
+    semicolons or tabs (Excel's "CSV" where the decimal separator is a comma) is told so."""
+    for separator, name in ((";", "semicolons (;)"), ("\t", "tabs")):
+        split = header[0].split(separator) if len(header) == 1 else []
+        if len(split) > 1 and recognise([_column_name(cell) for cell in split]):
+            return (
+                f"the cells are separated by {name}, not commas: save the file as "
+                "'CSV UTF-8 (Comma delimited)' and try again (see docs/import.md)"
+            )
+    return (
+        "the header is not one of a clients file (reference, name, ...), a services "
+        "file (name, billing_method, ...) or a proposals file (proposal_reference, "
+        "client_reference, ...): see docs/import.md"
+    )
+
+
+def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list[str] | str:
+    """The cells of line `index` (from 0) read as CSV, or the problem (added) when it is
     not valid CSV on its own: a quote left open (a cell cannot span lines), or text after a
     closing quote. Each line is one row, since no cell may span lines; a line that is not
     valid on its own is read again with the rest of the file as one CSV stream, so that the
@@ -502,13 +517,14 @@ def _cells(lines: list[str], index: int, file: str, problems: _Problems) -> list
         for _ in reader:
             if reader.line_num > 1:
                 problems.add(file, begun, "", _UNCLOSED)
-                return None
+                return _UNCLOSED
             break  # (not reached: the line alone was not valid CSV)
     except csv.Error as error:
-        problems.add(file, begun, "", _csv_problem(error))
-        return None
+        reason = _csv_problem(error)
+        problems.add(file, begun, "", reason)
+        return reason
     problems.add(file, begun, "", _UNCLOSED)
-    return None
+    return _UNCLOSED
 
 
 # -- cell parsers -------------------------------------------------------------------------

@@ -407,11 +407,20 @@ def diff_plan(
 
 
 def find_client(uow: PlanReader, key: str) -> Client:
-    """A client by reference, or by name when exactly one client has it."""
+    """A client by reference, else by reference case aside (`cli001` for CLI001), else by
+    name, case aside, each when exactly one client has it."""
     client = uow.client(key)
     if client is not None:
         return client
-    named = [c for c in uow.clients() if c.name.casefold() == key.casefold()]
+    folded = key.casefold()
+    clients = uow.clients()
+    referenced = [c for c in clients if c.reference.casefold() == folded]
+    if len(referenced) == 1:
+        return referenced[0]
+    if len(referenced) > 1:
+        refs = ", ".join(sorted(c.reference for c in referenced))
+        raise NotFound(f"client {key!r} is not a reference; these differ from it in case: {refs}")
+    named = [c for c in clients if c.name.casefold() == folded]
     if len(named) == 1:
         return named[0]
     if len(named) > 1:

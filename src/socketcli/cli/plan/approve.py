@@ -106,7 +106,7 @@ def _summary(review: ApprovalReview) -> None:
         f"{review.month.label}: {plural(review.clients, 'client')}, "
         f"{plural(review.invoices, 'invoice')}, {money(review.total)}."
     )
-    changes = ", ".join(f"{count} {kind.value}" for kind, count in review.changes)
+    changes = ", ".join(f"{count:,} {kind.value}" for kind, count in review.changes)
     say(f"Since {review.previous_month.label}: {changes}.")
     if review.new_contacts:
         say(f"{plural(review.new_contacts, 'client')} will get a new Xero contact at posting.")
