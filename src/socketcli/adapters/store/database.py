@@ -112,7 +112,8 @@ class StoreLocation:
         return message.replace(str(password), "***") if password else message
 
 
-def _is_busy(original: BaseException | None) -> bool:
+def is_busy(original: BaseException | None) -> bool:
+    """Whether a driver's error says the store is busy (another writer held it too long)."""
     if original is None:
         return False
     if getattr(original, "sqlstate", None) == _POSTGRES_BUSY:
@@ -153,7 +154,7 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
     def _busy(context: Any) -> None:
         # Waited the whole busy timeout for another writer: one clear error, not a traceback.
         # Writers begin with BEGIN IMMEDIATE, so nothing of this transaction was written.
-        if _is_busy(context.original_exception):
+        if is_busy(context.original_exception):
             raise StoreBusy() from None
 
     return engine

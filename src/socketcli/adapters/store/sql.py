@@ -7,10 +7,13 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
+from socketcli.adapters.store.database import is_busy
 from socketcli.adapters.store.reader import SqlReader
+from socketcli.domain.errors import StoreBusy
 from socketcli.domain.months import Month
 
 CHUNK = 500  # values per IN (...) list, well inside every database's parameter limit
@@ -56,14 +59,20 @@ class SqlRepository:
 
         On SQLite: one executemany of a statement written once, each column's bind
         processor applied once per distinct value, since SQLAlchemy's per-row parameter
-        handling would cost more than SQLite's own work. Elsewhere: SQLAlchemy's
-        executemany, which batches rows into multi-row INSERTs itself.
+        handling would cost more than SQLite's own work. On PostgreSQL with psycopg: one
+        COPY ... FROM STDIN in the unit of work's transaction (psycopg's executemany sends
+        one INSERT a row, which SQLAlchemy prepares row by row: importing 20,000 clients
+        took 7.2 s of CPU and the server 4.7 s that way, 5.0 s and 2.9 s by COPY).
+        Elsewhere: SQLAlchemy's executemany.
         """
         if not rows:
             return
         table = self.table(table_name)
         connection = self.session.connection()
         dialect = connection.dialect
+        if dialect.name == "postgresql" and dialect.driver == "psycopg":
+            self._copy(connection, table, keys, rows)
+            return
         if dialect.name != "sqlite":
             self.session.execute(
                 insert(table), [dict(zip(keys, values, strict=True)) for values in rows]
@@ -86,6 +95,47 @@ class SqlRepository:
             f"VALUES ({', '.join('?' for _ in keys)})"
         )
         connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
+
+    @staticmethod
+    def _copy(
+        connection: Connection, table: Table, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """`rows` into `table` with PostgreSQL's COPY (psycopg), on `connection`'s transaction.
+
+        The values go as they would as parameters: through each column's bind processor
+        where SQLAlchemy has one (once per distinct value), then psycopg's text dumpers (the
+        timestamps are timestamptz, so an aware datetime keeps its instant).
+        """
+        dialect = connection.dialect
+        processors = [
+            table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys
+        ]
+        if any(processors):
+            columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
+            for column, process in zip(columns, processors, strict=True):
+                if process is not None:
+                    done: dict[Any, Any] = {}
+                    for position, value in enumerate(column):
+                        try:
+                            column[position] = done[value]
+                        except KeyError:
+                            column[position] = done[value] = process(value)
+            rows = list(zip(*columns, strict=True))
+        quote = dialect.identifier_preparer.quote
+        statement = f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) FROM STDIN"
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        dbapi_error = dialect.loaded_dbapi.Error
+        try:
+            with driver.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi_error as failure:
+            # As an executemany's would be: SQLAlchemy's IntegrityError, DataError, ...
+            # (COPY bypasses the engine's error handling), or the store being busy.
+            if is_busy(failure):
+                raise StoreBusy() from None
+            raise DBAPIError.instance(statement, None, failure, dbapi_error) from failure
 
     def upsert(
         self, table_name: str, key: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
