@@ -184,12 +184,38 @@ class PostgresServer:
         engine.dispose()
         return self.database_url(name)
 
+    def copy(self, source: str, name: str) -> str:
+        """A new database `name` made from `source` (CREATE DATABASE ... TEMPLATE); its URL."""
+        from sqlalchemy import text
+
+        self.settle(source)  # a template may have no one connected
+        engine = self.admin()
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        engine.dispose()
+        return self.database_url(name)
+
     def drop(self, name: str) -> None:
         from sqlalchemy import text
 
         engine = self.admin()
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    def drop_all(self, prefix: str) -> None:
+        """Drop every database whose name starts with `prefix`."""
+        from sqlalchemy import text
+
+        engine = self.admin()
+        with engine.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE starts_with(datname, :p)"),
+                {"p": prefix},
+            ).scalars()
+            for name in list(names):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
 
     def size(self, name: str) -> int:

@@ -165,6 +165,24 @@ def store_exists(location: StoreLocation) -> bool:
     return not (path is not None and not path.exists())
 
 
+def store_made(location: StoreLocation) -> bool:
+    """Whether socket's store is there already: the SQLite file, or on a server its schema
+    (a database just made with `createdb` is empty: `socket init` makes the store in it).
+    A server that cannot be reached counts as no store; opening it then says why."""
+    if location.is_sqlite:
+        return store_exists(location)
+    try:
+        engine = create_store_engine(location)
+    except (SQLAlchemyError, ImportError, ValueError):
+        return False
+    try:
+        return current_revision(engine) is not None
+    except (SQLAlchemyError, ImportError, OSError):
+        return False
+    finally:
+        engine.dispose()
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
