@@ -10,6 +10,8 @@ tests are skipped, saying so.
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -184,3 +186,37 @@ def test_a_date_column_by_copy(postgres: Engine) -> None:
     with postgres.connect() as connection:
         start = connection.execute(text("SELECT start_date FROM proposals")).scalar_one()
     assert start == date(2026, 2, 28)
+
+
+def test_an_upsert_waiting_on_another_transactions_insert_updates_instead_of_failing(
+    postgres: Engine,
+) -> None:
+    """Two machines saving the same new Xero contact at once (two syncs, or two posters that
+    each made it): the second waits for the first's row and then updates it, where a read
+    then an insert would find nothing, insert, and end in a unique violation."""
+    keys = ("contact_id", "name", "email", "status", "is_customer", "updated_at")
+    first_row = ("c-1", "First Ltd", "", "ACTIVE", True, NOW)
+    second_row = ("c-1", "First Limited", "a@example.com", "ACTIVE", True, NOW)
+    failures: list[BaseException] = []
+
+    def second() -> None:
+        try:
+            with SqlUnitOfWork(postgres, FixedClock(NOW), write=True) as uow:
+                uow.mirror.upsert("xero_contacts", "contact_id", keys, [second_row])
+                uow.commit()
+        except BaseException as failure:
+            failures.append(failure)
+
+    with SqlUnitOfWork(postgres, FixedClock(NOW), write=True) as uow:
+        uow.mirror.upsert("xero_contacts", "contact_id", keys, [first_row])
+        other = threading.Thread(target=second)
+        other.start()
+        time.sleep(0.5)  # the other's insert now waits on this uncommitted row
+        assert other.is_alive()
+        uow.commit()
+    other.join(timeout=10)
+
+    assert failures == []
+    with postgres.connect() as connection:
+        stored = connection.execute(text("SELECT contact_id, name, email FROM xero_contacts"))
+        assert [tuple(row) for row in stored] == [("c-1", "First Limited", "a@example.com")]

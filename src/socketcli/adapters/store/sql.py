@@ -142,12 +142,30 @@ class SqlRepository:
     ) -> None:
         """Insert or replace rows (tuples of values in `keys` order, `key` among them) by
         their `key`, set-based: which keys exist, read 500 at a time, then one executemany
-        for the new rows and one for the known."""
+        for the new rows and one for the known.
+
+        On PostgreSQL one INSERT ... ON CONFLICT (key) DO UPDATE instead: its transactions
+        do not queue for the whole store as SQLite's writers do, so a row another machine
+        inserts between the read and the insert (two syncs, two posters linking the same
+        new contacts) would otherwise end in a unique violation."""
         if not rows:
             return
         table = self.table(table_name)
         at = list(keys).index(key)
         latest = {row[at]: row for row in rows}
+        if self.session.connection().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as insert_or_update
+
+            statement = insert_or_update(table)
+            statement = statement.on_conflict_do_update(
+                index_elements=[table.c[key]],
+                set_={name: statement.excluded[name] for name in keys if name != key},
+            )
+            self.session.execute(
+                statement, [dict(zip(keys, row, strict=True)) for row in latest.values()]
+            )
+            self.session.expire_all()
+            return
         known: set[Any] = set()
         for chunk in chunks(list(latest)):
             known.update(
