@@ -17,6 +17,8 @@ from socketcli.domain.errors import StoreBusy
 from socketcli.domain.months import Month
 
 CHUNK = 500  # values per IN (...) list, well inside every database's parameter limit
+#: Rows of one COPY from which PostgreSQL's statistics of the table are refreshed at once.
+ANALYZE_AFTER = 5_000
 
 
 def chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -127,9 +129,16 @@ class SqlRepository:
         assert driver is not None
         dbapi_error = dialect.loaded_dbapi.Error
         try:
-            with driver.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            with driver.cursor() as cursor:
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                if len(rows) >= ANALYZE_AFTER:
+                    # The planner's statistics are those of before the COPY (autovacuum
+                    # cannot see rows this transaction has not committed): the reads that
+                    # follow in it (an import's `IN (...)` chunks) would plan on a table
+                    # they think small. ANALYZE counts this transaction's own rows.
+                    cursor.execute(f"ANALYZE {quote(table.name)}")
         except dbapi_error as failure:
             # As an executemany's would be: SQLAlchemy's IntegrityError, DataError, ...
             # (COPY bypasses the engine's error handling), or the store being busy.
