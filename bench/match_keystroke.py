@@ -47,6 +47,7 @@ import pstats
 import random
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -647,8 +648,11 @@ def run_walk(
 ) -> Session:
     command = [sys.executable]
     if profile is not None:
-        command += ["-m", "cProfile", "-o", str(profile)]
-    command += ["-m", "socketcli", "--db", str(db), "contacts", "match", "--order", order]
+        # socket ends with os._exit after the atexit handlers: the profile is written by one
+        command += ["-c", PROFILED, str(profile)]
+    else:
+        command += ["-m", "socketcli"]
+    command += ["--db", str(db), "contacts", "match", "--order", order]
     started = time.perf_counter()
     child = pexpect.spawn(
         command[0],
@@ -697,6 +701,85 @@ def run_walk(
         if child.isalive():
             child.close(force=True)
     return session
+
+
+#: `python -c PROFILED FILE ARGS...`: socket under cProfile, the profile written at exit.
+PROFILED = (
+    "import atexit, cProfile, sys; profile = cProfile.Profile(); out = sys.argv[1]; "
+    "sys.argv = ['socket', *sys.argv[2:]]; "
+    "atexit.register(lambda: (profile.disable(), profile.dump_stats(out))); "
+    "profile.enable(); from socketcli.__main__ import main; main()"
+)
+
+
+@dataclass(slots=True)
+class Startup:
+    """One start-up of the walk: seconds from the spawn to the first prompt, and the
+    command's own CPU seconds by then (its forked workers' not included: they still run)."""
+
+    cache: str  # "empty": no names kept from an earlier run; "kept": those of the last run
+    wall: float
+    cpu: float | None
+
+
+def time_startups(db: Path, env: dict[str, str], rounds: int, order: str) -> list[Startup]:
+    """`rounds` pairs of start-ups, alternated so that a drift of the machine's load touches
+    both alike: one with the names cache removed first, one with the cache it left."""
+    state = Path(env["SOCKET_STATE_DIR"])
+    command = ["-m", "socketcli", "--db", str(db), "contacts", "match", "--order", order]
+    found = []
+    for _ in range(rounds):
+        for cache in ("empty", "kept"):
+            if cache == "empty":
+                for kept in state.glob("match-names-*.json"):
+                    kept.unlink()
+            started = time.perf_counter()
+            child = pexpect.spawn(
+                sys.executable,
+                command,
+                env=env,
+                dimensions=(50, 160),
+                encoding="utf-8",
+                codec_errors="replace",
+                timeout=STARTUP_TIMEOUT,
+                maxread=65536,
+            )
+            child.delaybeforesend = None
+            try:
+                child.expect(PROMPT)
+                wall = time.perf_counter() - started
+                cpu = cpu_seconds(child.pid)
+                Session(child).quit()  # after the warm-up thread kept the names, if it did
+                child.close()
+            finally:
+                if child.isalive():
+                    child.close(force=True)
+            found.append(Startup(cache, wall, cpu))
+            print(
+                f"  start-up, names cache {cache}: {wall:.2f} s"
+                + (f" (CPU {cpu:.2f} s)" if cpu is not None else "")
+                + f", load average {load_average()}",
+                flush=True,
+            )
+    return found
+
+
+def report_startups(startups: Sequence[Startup]) -> None:
+    print()
+    rows = []
+    for cache in ("empty", "kept"):
+        runs = [s for s in startups if s.cache == cache]
+        cpus = [s.cpu for s in runs if s.cpu is not None]
+        rows.append(
+            [
+                f"names cache {cache}",
+                str(len(runs)),
+                f"{statistics.median(s.wall for s in runs):.2f}",
+                f"{min(s.wall for s in runs):.2f}",
+                f"{statistics.median(cpus):.2f}" if cpus else "?",
+            ]
+        )
+    print(table(["start-up to the first client", "runs", "median s", "min s", "CPU s"], rows))
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -832,6 +915,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=Path, metavar="FILE", help="run the child under cProfile into FILE"
     )
+    parser.add_argument(
+        "--startups",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then time N start-ups without the names cache and N with it, alternated",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        metavar="DB",
+        help="a store kept by an earlier run (--keep) with the same sizes and seed: not built",
+    )
     args = parser.parse_args(argv)
     if args.clients < 1 or args.contacts < 1:
         parser.error("--clients and --contacts must be at least 1")
@@ -846,7 +942,12 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         practice = make_practice(args.clients, args.contacts, args.seed)
         generated = time.perf_counter() - started
-        build = build_store(db, practice, env)
+        if args.store is not None:
+            with sqlite3.connect(args.store) as source, sqlite3.connect(db) as copy:
+                source.backup(copy)  # the walk writes to the copy only
+            build = Build()
+        else:
+            build = build_store(db, practice, env)
         build.generate = generated
         print(
             f"built: {len(practice.clients):,} clients, {len(practice.contacts):,} contacts "
@@ -858,6 +959,10 @@ def main(argv: list[str] | None = None) -> int:
         report(args, practice, build, session, db)
         if args.profile is not None:
             print_profile(args.profile)
+        if args.startups:
+            print()
+            print(f"start-ups ({args.startups} without the names cache, {args.startups} with it):")
+            report_startups(time_startups(db, env, args.startups, args.order))
     finally:
         if args.keep:
             print(f"kept: {db}")

@@ -37,6 +37,7 @@ from socketcli.domain.model import BillableLine, ClientMonth, ProposalStatus
 from socketcli.domain.money import from_minor, price_text, quantize, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.posting import OutboxEntry, OutboxState
+from socketcli.domain.proposals import NewProposal
 from socketcli.domain.records import (
     Client,
     ClientLabel,
@@ -447,6 +448,13 @@ class FakeProposals(_Repository):
             line = state.lines[line_id]
             lines.append(replace(line.line, service_name=state.services[line.service_id].name))
         return replace(stored.head, lines=tuple(lines))
+
+    def add_new(self, proposals: Sequence[NewProposal]) -> None:
+        """As SQL: proposals not in the store, inserted as save_many inserts them."""
+        for proposal in proposals:
+            if proposal.reference in self.state.proposals:
+                raise ValueError(f"proposal {proposal.reference!r} is in the store already")
+        self.save_many([proposal.as_proposal() for proposal in proposals])
 
     def save_many(self, proposals: Sequence[Proposal]) -> None:
         """Insert or update by reference; each proposal's stored lines become exactly its lines

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from socketcli.adapters.xero.access import XeroAccess as XeroAccess
     from socketcli.adapters.xero.tokens import TokenProvider
     from socketcli.adapters.xero.tokens import XeroToken as XeroToken
+    from socketcli.ports.cache import NameFormsCache
     from socketcli.ports.clock import Clock
+    from socketcli.ports.locks import Locks, Waiting
     from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
     from socketcli.ports.xero import XeroGateway
     from socketcli.sandbox import Sandbox
@@ -120,13 +122,21 @@ class Wiring:
     clock: Clock
     #: Seconds a write waits for another's (None: the store's default).
     busy_timeout: float | None = None
+    #: The playground: a demo store socket owns, brought to the newest schema when opened
+    #: (a practice's own store waits for `socket db upgrade`).
+    playground: bool = False
     _engine: Engine | None = field(default=None, repr=False)
 
     def engine(self, *, create: bool = False) -> Engine:
         if self._engine is None:
             from socketcli.adapters.store.database import open_engine
 
-            self._engine = open_engine(self.location, create=create, busy_timeout=self.busy_timeout)
+            self._engine = open_engine(
+                self.location,
+                create=create,
+                upgrade=self.playground,
+                busy_timeout=self.busy_timeout,
+            )
         return self._engine
 
     def uow(
@@ -284,36 +294,38 @@ class Wiring:
             renew=source.renew,
         )
 
-    def exclusive(self, name: str) -> Callable[[], AbstractContextManager[object]]:
-        """One `name` (posting) at a time on this store, across processes: a lock file in
-        the state directory, named after the store, taken at once or not at all."""
+    def name_forms_cache(self) -> NameFormsCache:
+        """The matcher's normalised contact names kept for this store (a private file in the
+        state directory, named after the store)."""
         import hashlib
 
-        from socketcli.services.posting import PostingAlreadyRunning
+        from socketcli.adapters.namecache import FileNameFormsCache
 
         digest = hashlib.sha256(self.location.url.encode()).hexdigest()[:12]
-        path = state_dir() / f"{name}-{digest}.lock"
+        return FileNameFormsCache(state_dir() / f"match-names-{digest}.json")
 
-        @contextmanager
-        def held() -> Iterator[object]:
-            from filelock import FileLock, Timeout
+    @staticmethod
+    def load_writer() -> None:
+        """Import what a unit of work needs (SQLModel, the ORM, the tables: a few tenths of a
+        second), for a command that starts on the lighter reader and writes later."""
+        import socketcli.adapters.store.uow  # noqa: F401
 
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            lock = FileLock(str(path), timeout=0)
-            try:
-                lock.acquire()
-            except Timeout:
-                raise PostingAlreadyRunning(
-                    f"another `socket plan post`, `socket work complete` or `socket sync` is posting "
-                    f"to Xero from this "
-                    f"store (it holds {path}): this one did nothing; the running one carries on"
-                ) from None
-            try:
-                yield lock
-            finally:
-                lock.release()
+    def locks(self, *, wait: bool = False, waiting: Waiting | None = None) -> Locks:
+        """The store's locks (posting, sync, approval, work): PostgreSQL advisory locks on a
+        PostgreSQL store, held across every machine that uses it; lock files in the state
+        directory, named after the store, on SQLite. Taken at once or not at all (exit 9),
+        or with `wait`, waited for (`waiting` is told once who holds it)."""
+        if not self.location.is_sqlite:
+            engine = self.engine()
+            if engine.dialect.name == "postgresql":
+                from socketcli.adapters.locks import AdvisoryLocks
 
-        return held
+                return AdvisoryLocks(
+                    engine, location=self.location.describe(), wait=wait, waiting=waiting
+                )
+        from socketcli.adapters.locks import FileLocks
+
+        return FileLocks(state_dir(), self.location.url, wait=wait, waiting=waiting)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -364,4 +376,9 @@ def sql_reader(engine: Engine, *, location: str = "") -> OpenReader:
 
 
 def wire(db: str | Path | None = None, *, playground: bool = False) -> Wiring:
-    return Wiring(store_location(db, playground=playground), clock(), busy_timeout())
+    return Wiring(
+        store_location(db, playground=playground),
+        clock(),
+        busy_timeout(),
+        playground=playground and db is None,
+    )

@@ -190,3 +190,26 @@ def test_keys_typed_ahead_are_kept_in_order(socket, playground):
     assert stored["CLI017"] == ("unlinked", None)
     assert stored["CLI039"] == ("linked", "Atlas Logistics Ltd")
     assert stored["CLI032"] == ("linked", "City Limousines")
+
+
+def test_the_walk_and_auto_keep_the_contacts_names_for_the_next_run(socket, playground, state_dir):
+    """The contacts' normalised names are kept in a private file in the state directory, so
+    that the next walk starts without normalising them again: it shows the same."""
+
+    def first_screen() -> str:
+        with terminal("contacts", "match") as child:
+            child.expect(PROMPT)
+            shown = str(child.before)
+            child.send("q")
+            child.expect(pexpect.EOF)
+            return shown[shown.index("1 of ") :]
+
+    before = first_screen()
+    [kept] = state_dir.glob("match-names-*.json")
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert "City Limousines" in kept.read_text()
+    assert first_screen() == before
+
+    kept.unlink()
+    socket.json("contacts", "match", "--auto", "--dry-run")
+    assert list(state_dir.glob("match-names-*.json")) == [kept]

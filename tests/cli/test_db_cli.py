@@ -227,3 +227,23 @@ def test_a_postgresql_backup_uses_pg_dump_or_says_how(
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_the_playground_is_brought_to_this_socket_schema_when_opened(
+    socket: Socket, data_dir: Path
+) -> None:
+    """The playground is a demo store socket owns: an older one is upgraded on open (a
+    practice's own store waits for `socket db upgrade`), its data kept."""
+    playground = StoreLocation.for_path(data_dir / "playground.db")
+    playground.path.parent.mkdir(parents=True, exist_ok=True)  # type: ignore[union-attr]
+    store_at(playground, "0001", *FIRST_RELEASE)
+
+    listed = socket.json("--playground", "clients", "list")
+
+    assert [(c["reference"], c["name"]) for c in listed] == [("ACME", "Acme Ltd")]
+    engine = create_store_engine(playground)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == (
+            HEAD_REVISION
+        )
+    engine.dispose()

@@ -30,6 +30,7 @@ from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.sql import ANALYZE_AFTER
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.bootstrap import sql_store
+from socketcli.domain.errors import Conflict
 from socketcli.services.importer import import_csv
 from tests.practices import generate
 
@@ -150,9 +151,11 @@ def test_text_and_times_arrive_by_copy_as_written(postgres: Engine) -> None:
     assert stored[1].branding_theme is None
 
 
-def test_a_duplicate_in_a_copy_is_an_integrity_error_and_nothing_is_written(
+def test_a_duplicate_in_a_copy_is_a_conflict_and_nothing_is_written(
     postgres: Engine,
 ) -> None:
+    """As an INSERT's would be (the engine's error hook, which COPY bypasses): another
+    command's row taken first is a Conflict naming what, and the unit of work rolls back."""
     row = ("C001", "First", "", None, False, NOW, NOW)
     with SqlUnitOfWork(postgres, FixedClock(NOW), write=True) as uow:
         uow.clients.insert_many("clients", CLIENT_KEYS, [row])
@@ -162,13 +165,24 @@ def test_a_duplicate_in_a_copy_is_an_integrity_error_and_nothing_is_written(
         uow.clients.insert_many(
             "clients", CLIENT_KEYS, [("C002", "Second", "", None, False, NOW, NOW)]
         )
-        with pytest.raises(IntegrityError, match="clients"):
+        with pytest.raises(Conflict, match="a client with that reference"):
             uow.clients.insert_many("clients", CLIENT_KEYS, [row])
         # left without commit: the unit of work rolls back
 
     with postgres.connect() as connection:
         names = connection.execute(text("SELECT reference, name FROM clients")).all()
     assert [tuple(name) for name in names] == [("C001", "First")]
+
+
+def test_a_copy_of_a_value_the_column_refuses_is_sqlalchemys_error(postgres: Engine) -> None:
+    """Any other failure of a COPY is SQLAlchemy's error, as an INSERT's would be."""
+    with (
+        SqlUnitOfWork(postgres, FixedClock(NOW), write=True) as uow,
+        pytest.raises(IntegrityError, match="not-null"),
+    ):
+        uow.clients.insert_many(
+            "clients", CLIENT_KEYS, [("C001", "First", None, None, False, NOW, NOW)]
+        )
 
 
 def test_a_date_column_by_copy(postgres: Engine) -> None:

@@ -10,6 +10,8 @@ import json
 import os
 import uuid
 from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -108,3 +110,30 @@ def test_init_on_a_new_empty_database_says_it_created_the_store_then_that_it_is_
     code, _, err = run(socket, "init")
     assert code == 0, err
     assert "is ready (already existed; schema is up to date)" in err
+
+
+def test_an_import_stores_on_postgresql_what_it_stores_on_sqlite(
+    socket: Socket, tmp_path: Path
+) -> None:
+    from tests.practices import generate
+
+    folder = tmp_path / "practice"
+    generate(folder, clients=60, today=date(2023, 11, 21))
+    files = [str(folder / name) for name in ("clients.csv", "services.csv", "proposals.csv")]
+    sqlite = socket.using(db=tmp_path / "socket.db")
+    for runner in (socket, sqlite):
+        assert run(runner, "init")[0] == 0
+        code, out, err = run(runner, "import", *files)
+        assert code == 0, err
+        assert "proposals 60 created" in out + err
+    for command in (
+        ("proposals", "list", "--json"),
+        ("work", "list", "--json"),
+        ("plan", "diff", "--month", "2023-12", "--json"),
+    ):
+        on_postgres, on_sqlite = run(socket, *command), run(sqlite, *command)
+        assert on_postgres[0] == 0, on_postgres[2]
+        assert json.loads(on_postgres[1]) == json.loads(on_sqlite[1]), command
+    code, out, err = run(socket, "import", *files)  # again: nothing changes
+    assert code == 0, err
+    assert "proposals 0 created, 0 updated, 60 unchanged" in out + err

@@ -9,8 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from filelock import FileLock
-
 from socketcli.sandbox import Sandbox
 from tests.runner import Socket
 from tests.sync.sync_helpers import Store
@@ -51,16 +49,27 @@ def test_at_the_end_a_summary_of_what_changed_and_the_calls_made(
 def test_a_second_sync_while_one_runs_exits_at_once_with_code_9(
     socket: Socket, connected: Sandbox, state_dir: Path
 ) -> None:
-    state_dir.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(state_dir / "sync.lock")):
+    from socketcli.adapters.locks import FileLocks
+    from socketcli.bootstrap import wire
+    from socketcli.ports.locks import Lock
+
+    locks = wire().locks()  # the store's own locks, as socket takes them
+    assert isinstance(locks, FileLocks)
+    lock_file = locks.path(Lock.SYNC)
+    with locks.hold(Lock.SYNC):
         result = socket.exits("sync", "--quiet", code=9)
 
-    assert result.stderr == (
-        f"error: another `socket sync` is running (it holds {state_dir / 'sync.lock'}): this "
-        "one did nothing and stops; the running one carries on\n"
+    assert result.stderr.startswith(
+        f"error: another `socket sync` is running on this store (it holds {lock_file}: "
     )
+    assert result.stderr.endswith(
+        "): this one did nothing and stops; the running one carries on (`--wait` waits for it)\n"
+    )
+    assert f"pid {os.getpid()}" in result.stderr  # the holder, named
     assert connected.call_counts() == {}
-    assert "sync not started: another sync holds" in (state_dir / "sync.log").read_text()
+    assert (
+        "sync not started: another `socket sync` is running" in (state_dir / "sync.log").read_text()
+    )
     socket.ok("sync", "--quiet")  # the lock is free again
 
 

@@ -13,6 +13,7 @@ import typer
 if TYPE_CHECKING:
     from socketcli.bootstrap import Wiring, XeroAccess
     from socketcli.ports.clock import Clock
+    from socketcli.ports.locks import Holder, Locks
     from socketcli.ports.store import OpenStore, PlanReader, UnitOfWork
     from socketcli.ports.xero import XeroGateway
 
@@ -67,6 +68,16 @@ class State:
         uow = self.wiring.uow(write=write, optimistic=optimistic, actor=self.actor)
         self.announce()
         return uow
+
+    def locks(self, *, wait: bool = False, quiet: bool = False) -> Locks:
+        """The store's locks (the services' `Locks`): taken at once or exit 9; with `wait`,
+        waited for, saying so on stderr at a terminal (not with --quiet)."""
+        import sys
+
+        waiting = None
+        if wait and not (quiet or self.quiet) and sys.stderr.isatty():
+            waiting = _say_waiting
+        return self.wiring.locks(wait=wait, waiting=waiting)
 
     def create_store(self) -> OpenStore:
         """Create the store (or bring it to the newest schema); an opener on it."""
@@ -144,6 +155,12 @@ class State:
     def close(self) -> None:
         if self._wiring is not None:
             self._wiring.close()
+
+
+def _say_waiting(holder: Holder) -> None:
+    from socketcli.cli.output import say
+
+    say(f"Waiting: {holder.describe()}; this one carries on when it is done (Ctrl-C stops).")
 
 
 def state(ctx: typer.Context) -> State:

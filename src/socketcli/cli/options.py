@@ -12,6 +12,15 @@ if TYPE_CHECKING:
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ClientArg = Annotated[str, typer.Argument(help="The client's reference (or its exact name).")]
 
+WaitOption = Annotated[
+    bool,
+    typer.Option(
+        "--wait",
+        help="When another socket holds the store's lock (posting, sync, approval, work), "
+        "wait until it is done instead of exiting with 9.",
+    ),
+]
+
 # -- the plan's reports (plan show, diff, preview, approve) ----------------------------------
 
 MonthOption = Annotated[

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
-from socketcli.cli.options import CsvOption, JsonOption
+from socketcli.cli.options import CsvOption, JsonOption, WaitOption
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from socketcli.cli.context import State
     from socketcli.domain.work import ListedWork
+    from socketcli.ports.locks import Locks
     from socketcli.services.work import CompletionReview, WorkListing
 
 app = command_group(
@@ -259,6 +260,7 @@ def complete(
         bool,
         typer.Option("--yes", "-y", help="Complete without asking (needed without a terminal)."),
     ] = False,
+    wait: WaitOption = False,
 ) -> None:
     """Mark work items completed and create their invoices in Xero at once: items of one
     proposal on one invoice, each invoice exactly once (through the same outbox as the plan).
@@ -269,8 +271,9 @@ def complete(
 
     st = state(ctx)
     wanted = list(ids or [])
+    locks = st.locks(wait=wait)
     if yes:
-        report = complete_work(st.store, st.clock, wanted, client=client, every=every)
+        report = complete_work(st.store, st.clock, wanted, client=client, every=every, locks=locks)
         _summary(report.review)
     else:
         if not _interactive():
@@ -288,7 +291,7 @@ def complete(
             say("Not completed: nothing was changed.")
             raise typer.Exit(1)
         report = complete_work(
-            st.store, st.clock, wanted, client=client, every=every, expected=review
+            st.store, st.clock, wanted, client=client, every=every, expected=review, locks=locks
         )
     say(
         f"Completed {plural(len(report.review.items), 'item')}: "
@@ -299,7 +302,7 @@ def complete(
             f"Opened the next period: {renewed.client_reference} {renewed.description}, "
             f"{renewed.period}."
         )
-    _post(st)
+    _post(st, locks)
 
 
 def _interactive() -> bool:
@@ -329,11 +332,11 @@ def _summary(review: CompletionReview) -> None:
     show(grid)
 
 
-def _post(st: State) -> None:
+def _post(st: State, locks: Locks) -> None:
     from socketcli.cli.output import error, plural, say
     from socketcli.services.posting import post
 
-    report = post(st.store, st.gateway, st.clock, work=True, exclusive=st.wiring.exclusive("post"))
+    report = post(st.store, st.gateway, st.clock, work=True, locks=locks)
     for failed in report.failed:
         error(f"{failed.reference}: Xero refused it: {failed.error}")
     if report.settled:
@@ -358,6 +361,7 @@ def _post(st: State) -> None:
 def reopen(
     ctx: typer.Context,
     item: Annotated[int, typer.Argument(help="The id of the item completed by mistake.")],
+    wait: WaitOption = False,
 ) -> None:
     """Reopen an item completed by mistake whose invoice is not in Xero (not sent yet, or
     refused): it is open again, and its invoice bills the other items completed with it, or
@@ -366,7 +370,7 @@ def reopen(
     from socketcli.services.work import reopen_work
 
     st = state(ctx)
-    report = reopen_work(st.store, item, exclusive=st.wiring.exclusive("post"))
+    report = reopen_work(st.store, item, locks=st.locks(wait=wait))
     say(f"Reopened work item {report.item.id} ({report.item.description}).")
     if report.invoice_dropped:
         say(f"Its invoice {report.invoice_reference} had no other item: it will not be sent.")

@@ -34,7 +34,7 @@ def check_reference(text: str, what: str = "reference") -> str:
     reference = text.strip()
     if not reference:
         raise InvalidInput(f"{what} is empty")
-    if len(reference) > 50 or any(ch.isspace() for ch in reference):
+    if len(reference) > 50 or len(reference.split()) != 1:  # (a space inside it)
         raise InvalidInput(f"{what} {text!r} must be one word of at most 50 characters")
     return reference
 

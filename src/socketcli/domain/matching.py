@@ -28,7 +28,7 @@ import sys
 import threading
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter
@@ -317,11 +317,17 @@ def _canonical(word: str) -> str:
     return word
 
 
+#: A name's normalised forms, as `name_forms` gives them.
+NameForms = tuple[tuple[str, ...], ...]
+
+
 @lru_cache(maxsize=65536)
-def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
+def name_forms(name: str) -> NameForms:
     """The normalised words of a name, and of each side of a "t/a" (trading as) in it, of the
-    name without what is in brackets, and of the name up to its legal form (a city or a
-    department after `Ltd,` or `B.V.,` is an address, not the name)."""
+    name without what is in brackets, of the name up to its legal form (a city or a
+    department after `Ltd,` or `B.V.,` is an address, not the name), and of the name with
+    words it begins with written twice said once (an organisation and its site of the same
+    name: `Acme Centre - Acme Centre Leeds` is `Acme Centre Leeds`)."""
     parts = [part for part in _TRADING_AS.split(name) if part.strip()]
     forms = [_tokens(" ".join(parts))]
     if len(parts) > 1:
@@ -332,6 +338,11 @@ def name_forms(name: str) -> tuple[tuple[str, ...], ...]:
     cut = _cut_at_legal_form(bare)
     if cut:
         forms.append(_tokens(cut))
+    whole = forms[0]
+    for size in range(2, len(whole) // 2 + 1):
+        if whole[:size] == whole[size : 2 * size]:
+            forms.append(whole[size:])  # a name written twice (Acme Centre - Acme Centre Leeds)
+            break
     unique = dict.fromkeys(form for form in forms if form)
     return tuple(unique) or ((),)
 
@@ -660,6 +671,65 @@ COMMON_WORD = "one word many contacts share"
 MISSPELT = "the same words but for a typo"
 #: The contact's name begins or ends the client's, with a word or two more (`_at_an_end`).
 AT_AN_END = "its name with a word or two more"
+#: The contact's name begins the client's, a word or two more after it, and no other contact's
+#: name holds any of its words (`ContactIndex._distinct_start`).
+DISTINCT_START = "its name first, in no other contact's"
+#: The client's name, letter for letter, but for one or two (`_close_letters`).
+CLOSE_LETTERS = "the same letters but one or two"
+
+#: How alike two names' letters must be (Indel similarity, 0-100) for CLOSE_LETTERS...
+CLOSE = 80
+#: ...with this many letters at least.
+CLOSE_LENGTH = 8
+
+
+def _close_letters(a: str, b: str, rare: Callable[[str], bool]) -> bool:
+    """Whether two names (plain letters, `_Party.letters`) are one another but for a letter
+    or two, each a slip of the keyboard or a damaged letter (`_slip`), not the letter that
+    tells two real names apart: Hyppe-Koelpin for Hoppe-Koelpin, Mitlhell for Mitchell,
+    Ku?as for Kulas, but not Davis for Davies, Reid for Reed, Jon for John or Marc for Mark.
+    A word of 5 letters with one letter for another (Naley for Haley) is a slip only beside
+    a word spelt alike that is `rare` (held by few contacts' names: Stiedemann, not
+    University, so that University of Essen is not of Essex)."""
+    if a == b or min(len(a), len(b)) < CLOSE_LENGTH:
+        return False
+    if not fuzz.ratio(a, b, score_cutoff=CLOSE) or OSA.distance(a, b) > 2:
+        return False
+    words_a, words_b = a.split(), b.split()
+    if len(words_a) != len(words_b):
+        # a space lost to a damaged letter (Kunde?Group): the rest is letter for letter
+        return DAMAGED in a + b and a.replace(DAMAGED, " ").split() == words_b
+    pairs = list(zip(words_a, words_b, strict=True))
+    short_slip = any(x != y and len(x) == len(y) == 5 and not _typo(x, y) for x, y in pairs)
+    if short_slip and not any(x == y and len(x) >= 4 and rare(x) for x, y in pairs):
+        return False
+    return all(x == y or _slip(x, y) for x, y in pairs)
+
+
+def _slip(a: str, b: str) -> bool:
+    """Whether word `a` is word `b` with a slip: a typo (`_typo`), or in a word of 5 letters
+    or more one letter for another where real names seldom differ (not a vowel for a vowel,
+    nor c for k: Naley for Haley, Grwup for Group), a damaged letter more (W?indler), the
+    last letter lost from a word of 6 or more but an s or an e (Gorczan for Gorczany; not
+    Edward for Edwards, Brown for Browne), or a legal form's letter (LtZ for Ltd)."""
+    if _typo(a, b):
+        return True
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) == len(short) + 1:
+        if DAMAGED in long and long.replace(DAMAGED, "", 1) == short:
+            return True
+        return len(short) >= 6 and long[:-1] == short and long[-1] not in "se"
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    if len(changed) != 1:
+        return False
+    ((x, y),) = changed
+    if _canonical(b) in _LEGAL or _canonical(a) in _LEGAL:
+        return True
+    return len(a) >= 5 and not {x, y} <= _SOUND_ALIKE and frozenset((x, y)) not in _SPELLED_ALIKE
+
+
 OTHER_FORM = "other legal form"
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
@@ -717,6 +787,8 @@ class _Party(NamedTuple):
     reference: str
     numbers: frozenset[str] = frozenset()  # a contact's ContactNumber and AccountNumber
     forms_of_business: frozenset[str] = frozenset()  # its legal forms (ltd, plc, bv...)
+    ands: int = 0  # how many times its name says "and" (or &): names joined, or in one name
+    letters: str = ""  # its name's plain letters, words apart by one space (`_plain`)
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
@@ -728,6 +800,8 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
         reference.strip().casefold(),
         numbers,
         legal_forms(name),
+        _spellings(name).count("and"),
+        " ".join(_plain(name).split()),
     )
 
 
@@ -780,23 +854,38 @@ class ContactIndex:
     #: Ranking this many clients or more is shared among processes (fork), one per core.
     PARALLEL_FROM = 2000
 
-    def __init__(self, contacts: Sequence[XeroContact]) -> None:
+    def __init__(
+        self,
+        contacts: Sequence[XeroContact],
+        known: Mapping[str, NameForms] | None = None,
+    ) -> None:
+        """Index `contacts`; `known` holds names already normalised (`name_forms`, as
+        `forms_by_name` gives them back): only the others are normalised here."""
         self.contacts = tuple(contacts)
-        self._forms = forms_of = [name_forms(contact.name) for contact in self.contacts]
+        if known:
+            forms_of = [known.get(c.name) or name_forms(c.name) for c in self.contacts]
+        else:
+            forms_of = [name_forms(contact.name) for contact in self.contacts]
+        self._forms = forms_of
         owners: list[int] = []
         keys: list[str] = []
         postings: dict[str, list[int]] = defaultdict(list)
         #: word -> how many contacts' names hold it
         word_count: dict[str, int] = defaultdict(int)
+        word_keys: dict[str, tuple[str, ...]] = {}  # each word's own block keys, made once
         for index, forms in enumerate(forms_of):
             for form in forms:
                 form_number = len(owners)
                 owners.append(index)
                 keys.append(" ".join(sorted(form)))
-                for key in _block_keys(form):
+                for key in _block_keys(form, word_keys):
                     postings[key].append(form_number)
-            for word in {word for form in forms for word in form}:
-                word_count[word] += 1
+            if len(forms) == 1:
+                for word in set(forms[0]):
+                    word_count[word] += 1
+            else:
+                for word in {word for form in forms for word in form}:
+                    word_count[word] += 1
         self._owners = owners
         self._sorted_words = keys
         self._postings = dict(postings)
@@ -807,24 +896,44 @@ class ContactIndex:
         self._by_label: dict[str, list[int]] = defaultdict(list)
         self._by_number: dict[str, list[int]] = defaultdict(list)
         for index, contact in enumerate(self.contacts):
-            email = contact.email.strip().casefold()
-            if email:
-                self._by_email[email].append(index)
-                for label in set(email_domain(email).strip(".").split(".")[:-1]):
-                    self._by_label[label].append(index)
-            for number in _numbers(contact):
-                self._by_number[number].append(index)
+            if contact.email:
+                email = contact.email.strip().casefold()
+                if email:
+                    self._by_email[email].append(index)
+                    for label in set(email_domain(email).strip(".").split(".")[:-1]):
+                        self._by_label[label].append(index)
+            if contact.contact_number or contact.account_number:
+                for number in _numbers(contact):
+                    self._by_number[number].append(index)
         self._by_id = {contact.contact_id: index for index, contact in enumerate(self.contacts)}
         #: what each contact offers as evidence (its email, domain, numbers, legal forms),
         #: made when it is first a candidate
         self._parties: dict[int, _Party] = {}
-        self._plain = [" ".join(forms[0]) for forms in forms_of]
         self._grams: dict[str, list[int]] | None = None  # built when first needed
         #: held while one of those is built, so that a search waits for a build under way
         #: (`warm`, in a thread) rather than doing it again
         self._building = threading.Lock()
-        self._folded = [contact.name.casefold() for contact in self.contacts]
+        self._names: tuple[list[str], list[str]] | None = None  # see `_searched_names`
         self._written: list[frozenset[str]] | None = None  # see `_written_words`
+
+    def forms_by_name(self) -> dict[str, NameForms]:
+        """Each contact's name -> its normalised forms (for `known`, next time)."""
+        return {
+            contact.name: forms for contact, forms in zip(self.contacts, self._forms, strict=True)
+        }
+
+    def _searched_names(self) -> tuple[list[str], list[str]]:
+        """Each name's first form as one string, and the name in lower case: what a search
+        looks for a typed term in (made at the first search)."""
+        if self._names is not None:
+            return self._names
+        with self._building:
+            if self._names is None:
+                self._names = (
+                    [" ".join(forms[0]) for forms in self._forms],
+                    [contact.name.casefold() for contact in self.contacts],
+                )
+        return self._names
 
     def _written_words(self) -> list[frozenset[str]]:
         """Each name's every word as written (normalised: case, accents, spellings), the
@@ -844,6 +953,7 @@ class ContactIndex:
         """Build now what the first search and the first rank of a hard name would otherwise
         build (a few tenths of a second for 50,000 contacts): for a thread to call while a
         person reads the first screen. Fork nothing while it runs."""
+        self._searched_names()
         self._written_words()
         self._letter_index()
 
@@ -1031,12 +1141,61 @@ class ContactIndex:
                 forms = self._forms[index]
                 if _misspelt(party.forms, forms, self._party_of(index).forms_of_business):
                     evidence = (MISSPELT, *evidence)
-                elif any(_at_an_end(a, b) for a in party.forms for b in forms):
+                elif not self._joined(party, index) and any(
+                    _at_an_end(a, b) and not _OTHER_ENTITY.intersection(a[len(b) :] + a[: -len(b)])
+                    for a in party.forms
+                    for b in forms
+                ):
                     evidence = (AT_AN_END, *evidence)
+            said = evidence[:1] in ((WHOLE_NAME,), (MISSPELT,), (AT_AN_END,))
+            if not said and _close_letters(
+                party.letters, self._party_of(index).letters, self._rare
+            ):
+                evidence = (CLOSE_LETTERS, *evidence)
+            if (
+                name_score >= DEFAULT_THRESHOLD - DISTINCT_BELOW
+                and WHOLE_NAME not in evidence
+                and MISSPELT not in evidence
+                and self._distinct_start(party, index)
+            ):
+                evidence = (DISTINCT_START, *(e for e in evidence if e != AT_AN_END))
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
         return Candidate(contact, score, round(name_score), evidence, round(100 * found))
+
+    def _distinct_start(self, party: _Party, index: int) -> bool:
+        """Whether the contact's name begins a form of the client's, with a word or two more
+        after it (a place, a department, a kind of business: Apstra Networks, Deloitte
+        Canada), none of them a word for another entity (Holdings, Trust),
+        the client's name joins no names with "and" (Smith & Jones is not Smith), and no
+        other contact's name holds any of the contact's words: the list knows nothing else it
+        could be."""
+        if self._joined(party, index):
+            return False
+        for name in self._forms[index]:
+            if not name or any(self._word_count.get(word, 0) > 1 for word in name):
+                continue
+            size = len(name)
+            for form in party.forms:
+                more = form[size:]
+                if (
+                    0 < len(more) <= 2
+                    and tuple(form[:size]) == tuple(name)
+                    and not _OTHER_ENTITY.intersection(more)
+                ):
+                    return True
+        return False
+
+    def _rare(self, word: str) -> bool:
+        """Whether few contacts' names (2 at most) hold this plain word."""
+        return self._word_count.get(_canonical(word), 0) <= 2
+
+    def _joined(self, party: _Party, index: int) -> bool:
+        """Whether the client's name joins the contact's to another with "and" or "&" (Smith &
+        Jones, Ryan, Lee and Hale: a partnership is not one of its partners): it says "and"
+        more often than the contact's name does."""
+        return party.ands > self._party_of(index).ands
 
     def _common_word(self, party: _Party) -> str:
         """The client's name when it is one word that several contacts' names hold, which
@@ -1073,10 +1232,11 @@ class ContactIndex:
             score_cutoff=50,
         ):
             chosen.add(self._owners[position])
+        plains, names = self._searched_names()
         if len(folded) >= 3:
             chosen.update(
                 index
-                for index, (normal, name) in enumerate(zip(self._plain, self._folded, strict=True))
+                for index, (normal, name) in enumerate(zip(plains, names, strict=True))
                 if plain in normal or folded in name
             )
         # A word matching sets aside (Ltd, Limited, Mr, and) is still a word of the name as
@@ -1092,7 +1252,7 @@ class ContactIndex:
                 numbers[position]
                 for _, _, position in process.extract(
                     plain,
-                    [self._plain[index] for index in numbers],
+                    [plains[index] for index in numbers],
                     scorer=fuzz.token_set_ratio,
                     limit=self.SEARCHED,
                 )
@@ -1207,21 +1367,38 @@ def _coverage(words: Sequence[str], form: Sequence[str]) -> float:
     return matched / whole if whole else 0.0
 
 
-def _block_keys(form: Sequence[str]) -> set[str]:
-    keys = set()
+def _block_keys(form: Sequence[str], known: dict[str, tuple[str, ...]] | None = None) -> set[str]:
+    """The keys a form is indexed under: each word's (`_word_keys`; `known` keeps them by
+    word while the index is built), its initials when it has three words or more, and for a
+    name of initials only, the initials run together."""
+    keys: set[str] = set()
     for word in form:
-        if len(word) < 2 or word in _NOISE:
-            continue
-        keys.add(word[:4])
-        if len(word) >= 6:
-            keys.add("~" + word[-4:])
-        if len(word) <= 6 and word.isalpha():
-            keys.add("^" + word)  # an acronym meets the initials of a name
+        if known is None:
+            keys.update(_word_keys(word))
+        else:
+            found = known.get(word)
+            if found is None:
+                found = known[word] = _word_keys(word)
+            keys.update(found)
     if len(form) >= 3:
         keys.add("^" + "".join(word[0] for word in form))
     if not keys and len(form) > 1:
         keys.add("".join(form)[:4])  # only initials: A & B Ltd meets AB Ltd
     return keys
+
+
+def _word_keys(word: str) -> tuple[str, ...]:
+    """A word's block keys, in the order they are added: its first four letters, its last
+    four (6 letters or more), and the word itself marked as a possible acronym (6 letters or
+    fewer, letters only: an acronym meets the initials of a name)."""
+    if len(word) < 2 or word in _NOISE:
+        return ()
+    keys = [word[:4]]
+    if len(word) >= 6:
+        keys.append("~" + word[-4:])
+    if len(word) <= 6 and word.isalpha():
+        keys.append("^" + word)
+    return tuple(keys)
 
 
 def _trigrams(text: str) -> set[str]:
@@ -1269,6 +1446,17 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 #: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
 LEAD_BELOW = 15
 LEAD = 2.33
+#: `--auto` links a candidate whose name, in no other contact's, begins the client's
+#: (DISTINCT_START) down to DISTINCT_BELOW points under the threshold, when it is twice the
+#: margin ahead of the next active one.
+DISTINCT_BELOW = 30
+
+#: `--auto` links a candidate whose name is the client's but for a letter or two
+#: (CLOSE_LETTERS) when it is this far ahead of the next active one, whatever its score.
+LETTERS_LEAD = 15
+
+#: Words that name another entity than the trading company (Acme Holdings, the Acme Trust).
+_OTHER_ENTITY = frozenset({"hldgs", "holding", "trust", "trustees"})
 
 
 def auto_choice(
@@ -1292,6 +1480,10 @@ def auto_choice(
     ahead = best.score - active[1].score if len(active) > 1 else best.score
     if best.score < threshold:
         under = threshold - best.score
+        if DISTINCT_START in best.evidence and under <= DISTINCT_BELOW and ahead >= 2 * margin:
+            return best
+        if CLOSE_LETTERS in best.evidence and ahead >= LETTERS_LEAD:
+            return best
         why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
         if AT_AN_END in best.evidence:
             why = not _has_branch(best, candidates)

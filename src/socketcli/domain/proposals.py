@@ -9,6 +9,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
+from typing import NamedTuple
 
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.months import Month
@@ -158,17 +160,103 @@ def _with(line: ProposalLine, anchor: Month | None, charges: bool) -> ProposalLi
 
 def decided_lines(lines: Sequence[ProposalLine]) -> tuple[ProposalLine, ...]:
     """Every line `decided`, in the order the lines start (ties: as given); the result keeps
-    the order given. The CSV import, acceptance and the demo practice decide with this."""
-    result = [decided(line, ()) if line.start is None else line for line in lines]
-    earlier: list[ProposalLine] = []
-    billed = sorted(
-        (index for index, line in enumerate(lines) if line.start is not None),
-        key=lambda index: (lines[index].start, index),
+    the order given. Acceptance and the demo practice decide with this; the CSV import
+    decides with `decided_facts`, which it calls."""
+    decisions = decided_facts(
+        [
+            (
+                line.service_name.casefold(),
+                line.billing_method,
+                line.start,
+                line.end,
+                line.charges_alignment,
+            )
+            for line in lines
+        ]
     )
-    for index in billed:
-        result[index] = decided(lines[index], earlier)
-        earlier.append(result[index])
-    return tuple(result)
+    return tuple(
+        line
+        if line.anchor == anchor and line.charges_alignment == charges
+        else _with(line, anchor, charges)
+        for line, (anchor, charges) in zip(lines, decisions, strict=True)
+    )
+
+
+#: What deciding a line needs: its service's name casefolded, its billing method, start and
+#: end, and whether it may charge the alignment fee (`charges_alignment(service, method)`).
+LineFacts = tuple[str, BillingMethod, Month | None, Month | None, bool]
+
+
+#: A line decided, as plain values: service name, description, quantity, unit price, billing
+#: method, start, end, anchor, charges the alignment fee (a ProposalLine's fields but its id).
+DecidedLine = tuple[
+    str, str, Decimal, Decimal, BillingMethod, Month | None, Month | None, Month | None, bool
+]
+
+
+class NewProposal(NamedTuple):
+    """A proposal not yet in the store with its lines decided (`decided_facts`), as plain
+    values: what the CSV import writes by the hundred thousand (`ProposalRepository.add_new`)."""
+
+    reference: str
+    client_reference: str
+    status: ProposalStatus
+    start_date: date | None
+    title: str
+    accepted_at: datetime | None
+    lines: tuple[DecidedLine, ...]
+
+    def as_proposal(self) -> Proposal:
+        return Proposal(
+            reference=self.reference,
+            client_reference=self.client_reference,
+            status=self.status,
+            start_date=self.start_date,
+            title=self.title,
+            lines=tuple(ProposalLine(*line) for line in self.lines),
+            accepted_at=self.accepted_at,
+        )
+
+
+def decided_facts(lines: Sequence[LineFacts]) -> list[tuple[Month | None, bool]]:
+    """Each line's (cycle anchor, charges the alignment fee), exactly as `decided` decides
+    them in the order the lines start (ties: as given), from plain values: the CSV import
+    decides 1.4 million lines of 200,000 proposals without building a ProposalLine for each.
+
+    A line continues the last earlier line of the same service and billing method that ends
+    the month before it starts (and keeps its anchor) unless one of them starts with it;
+    only a service's first line charges the fee; a line with no start has neither.
+    """
+    result: list[tuple[Month | None, bool]] = [(None, False)] * len(lines)
+    billed = [
+        (facts[2].ordinal, index) for index, facts in enumerate(lines) if facts[2] is not None
+    ]
+    billed.sort()
+    # (service, method, start ordinal, end ordinal or None, anchor) of each line decided
+    earlier: list[tuple[str, BillingMethod, int, int | None, Month]] = []
+    for start_ordinal, index in billed:
+        service, method, start, end, may_charge = lines[index]
+        assert start is not None
+        anchor: Month = start
+        same_service = False
+        continues = True
+        for old_service, old_method, old_start, old_end, old_anchor in earlier:
+            if old_service != service:
+                continue
+            same_service = True
+            if not continues or old_method is not method:
+                continue
+            if old_start == start_ordinal:
+                continues = False  # a line starting with it continues it already
+                anchor = start
+            elif old_end is not None and old_end + 1 == start_ordinal:
+                anchor = old_anchor
+        charges = may_charge and not same_service
+        earlier.append(
+            (service, method, start_ordinal, None if end is None else end.ordinal, anchor)
+        )
+        result[index] = (anchor, charges)
+    return result
 
 
 def accepted(

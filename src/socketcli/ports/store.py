@@ -18,6 +18,7 @@ from socketcli.domain.links import ContactLink
 from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
 from socketcli.domain.posting import OutboxEntry, OutboxState
+from socketcli.domain.proposals import NewProposal
 from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.sync import PushedDetails as PushedDetails
@@ -48,6 +49,10 @@ class PlanReader(Protocol):
         ...
 
     def client(self, reference: str) -> Client | None: ...
+
+    def xero_contacts(self) -> list[XeroContact]:
+        """Every Xero contact of the mirror, by name (what `contacts match` matches against)."""
+        ...
 
     def contact_problems(self) -> dict[int, ContactLink]:
         """By client id: the linked clients whose Xero contact is archived, merged or gone."""
@@ -176,6 +181,11 @@ class ProposalRepository(Protocol):
         """Insert or update proposals by reference. Each one's stored lines become exactly
         its lines: a line with the id of a stored line keeps that row, a line without one is
         inserted, and stored lines not kept are deleted with their work items."""
+        ...
+
+    def add_new(self, proposals: Sequence[NewProposal]) -> None:
+        """Insert proposals that are not in the store (their clients and services are), with
+        their decided lines: the CSV import's write of up to millions of lines."""
         ...
 
 

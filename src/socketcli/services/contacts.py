@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,14 +32,16 @@ from socketcli.domain.matching import (
     TOP_SCORE,
     Candidate,
     ContactIndex,
+    NameForms,
     RankStream,
     auto_choice,
     left_reason,
 )
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, XeroContact
+from socketcli.ports.cache import NameFormsCache
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenStore, UnitOfWork
+from socketcli.ports.store import OpenReader, OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
 
 
@@ -58,9 +60,16 @@ SHOWN_CANDIDATES = 5
 class Book:
     """The clients, the mirrored contacts and how they are linked, read in one transaction."""
 
-    def __init__(self, clients: Sequence[Client], contacts: Sequence[XeroContact]) -> None:
+    def __init__(
+        self,
+        clients: Sequence[Client],
+        contacts: Sequence[XeroContact],
+        names: NameFormsCache | None = None,
+    ) -> None:
         self.clients = sorted(clients, key=lambda c: (c.name.casefold(), c.reference))
         self.contacts = tuple(contacts)
+        self._names = names
+        self._known: Mapping[str, NameForms] = {}
         self._by_id = {contact.contact_id: contact for contact in self.contacts}
         self.linked_to: dict[str, list[Client]] = defaultdict(list)
         for client in self.clients:
@@ -68,12 +77,25 @@ class Book:
                 self.linked_to[client.xero_contact_id].append(client)
 
     @classmethod
-    def read(cls, uow: UnitOfWork) -> Book:
-        return cls(uow.clients.all(), uow.mirror.contacts())
+    def read(cls, uow: UnitOfWork, names: NameFormsCache | None = None) -> Book:
+        return cls(uow.clients.all(), uow.mirror.contacts(), names)
 
     @cached_property
     def index(self) -> ContactIndex:
-        return ContactIndex(self.contacts)
+        """The contacts indexed for matching; with a cache of names, only the names it does
+        not hold are normalised (`keep_names` then keeps them for next time)."""
+        if self._names is not None:
+            self._known = self._names.load()
+        return ContactIndex(self.contacts, self._known)
+
+    def keep_names(self) -> None:
+        """Keep the contacts' normalised names in the cache, if it lacks some or holds others."""
+        if self._names is None:
+            return
+        forms = self.index.forms_by_name()
+        known = self._known
+        if len(known) != len(forms) or any(name not in known for name in forms):
+            self._names.save(forms)
 
     def contact(self, contact_id: str | None) -> XeroContact | None:
         return self._by_id.get(contact_id) if contact_id else None
@@ -363,16 +385,18 @@ def auto_match(
     threshold: int = DEFAULT_THRESHOLD,
     margin: int = AUTO_MARGIN,
     dry_run: bool = False,
+    names: NameFormsCache | None = None,
 ) -> AutoReport:
     """Link every unlinked client whose best candidate is confident and clearly ahead, and
     every client whose contact was merged in Xero to the contact it was merged into.
 
     Clients go best score first; a contact linked already (or just now) is never linked again:
-    its client is left for a person. Nothing is written with `dry_run`.
+    its client is left for a person. Nothing is written with `dry_run`. `names`: the cache
+    of normalised contact names (used, and kept up to date).
     """
     with store(write=True) as uow:
         check_threshold(threshold)
-        book = Book.read(uow)
+        book = Book.read(uow, names)
         if not book.clients:
             raise StoreNotReady(f"the store at {uow.location} has no clients yet")
         if not book.contacts:
@@ -433,7 +457,8 @@ def auto_match(
             uow.commit()
         left.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
         linked.sort(key=lambda item: (item.client.name.casefold(), item.client.reference))
-        return AutoReport(threshold, margin, dry_run, tuple(linked), tuple(left))
+    book.keep_names()
+    return AutoReport(threshold, margin, dry_run, tuple(linked), tuple(left))
 
 
 # -- duplicates -------------------------------------------------------------------------------
@@ -474,18 +499,41 @@ class MatchSession:
     manager, or `close` it, to stop the ranking.
     """
 
-    def __init__(self, store: OpenStore, clock: Clock, order: str = "best") -> None:
+    #: In the order `best`, how many clients (by name) this process ranks itself, at most,
+    #: looking for the first to show before any forked process has answered.
+    FIRST_RANKED = 8
+
+    def __init__(
+        self,
+        store: OpenStore,
+        clock: Clock,
+        order: str = "best",
+        *,
+        read: OpenReader | None = None,
+        names: NameFormsCache | None = None,
+        prepare: Callable[[], object] | None = None,
+    ) -> None:
+        """`read`: start on the lighter reader (the unit of work is then first opened at the
+        first decision; `prepare` readies it in the background meanwhile); `names`: the
+        cache of normalised contact names, kept up to date in the background."""
         if order not in ORDERS:
             raise InvalidInput(f"order {order!r} is not one of: {', '.join(ORDERS)}")
         self._store = store
-        with store() as uow:
-            self.book = Book.read(uow)
-            location = uow.location
-            month = attention_month(uow, clock)
+        if read is not None:
+            with read() as reader:
+                self.book = Book(reader.clients(), reader.xero_contacts(), names)
+                location = reader.location
+                latest = reader.latest_finalised()
+        else:
+            with store() as uow:
+                self.book = Book.read(uow, names)
+                location = uow.location
+                latest = uow.snapshots.latest_finalised()
         if not self.book.clients:
             raise StoreNotReady(f"the store at {location} has no clients yet")
         if not self.book.contacts:
             raise no_contacts()
+        month = next_billing_month(clock.now().date(), latest)
         self._waiting = self.book.needing_attention(month)  # by name
         self._items: dict[int, MatchItem] = {}
         # The order `best`: the walk's order so far (clients known to be among the best), and
@@ -494,9 +542,35 @@ class MatchSession:
         self._placed: list[MatchItem] = []
         self._unplaced: list[MatchItem] = []
         if order == "best" and self._waiting:
-            self._stream = self.book.index.rank_stream(self._waiting, SHOWN_CANDIDATES)
-        self._warm = threading.Thread(target=self.book.index.warm, daemon=True)
-        self._warm.start()  # after the fork: the search's word lists, made while a person reads
+            # The first clients by name here, until one is sure to come first (the forked
+            # processes take a moment to answer); the rest in the background.
+            for client in self._waiting[: self.FIRST_RANKED]:
+                self._place(client, self.book.index.rank(client, SHOWN_CANDIDATES))
+                if self._placed:
+                    break
+            ranked = len(self._placed) + len(self._unplaced)
+            self._stream = self.book.index.rank_stream(self._waiting[ranked:], SHOWN_CANDIDATES)
+        self._prepare = prepare
+        self.book.index  # noqa: B018  (built here, not in the thread: the first screen needs it)
+        self._names_kept = threading.Event()
+        self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
+
+    def shown(self) -> None:
+        """A client is on the screen, waiting for a key: ready the rest in the background now
+        (not before: the first screen would share the processor with it). Once is enough."""
+        if self._warm.ident is None:
+            self._warm.start()  # after the fork
+
+    def _ready_the_rest(self) -> None:
+        """In a thread, while the first screen is read: what the first decision, the first
+        search and the next run would otherwise wait for."""
+        try:
+            if self._prepare is not None:
+                self._prepare()  # first: a decision is the likeliest first key
+            self.book.keep_names()
+        finally:
+            self._names_kept.set()
+        self.book.index.warm()
 
     def __enter__(self) -> MatchSession:
         return self
@@ -505,7 +579,12 @@ class MatchSession:
         self.close()
 
     def close(self) -> None:
-        """Stop ranking in the background (nothing is lost: what was decided is committed)."""
+        """Stop ranking in the background (nothing is lost: what was decided is committed),
+        once the contacts' names are kept for the next run (a tenth of a second at most)."""
+        if self._warm.ident is None:  # never shown: kept here
+            self.book.keep_names()
+        else:
+            self._names_kept.wait()
         if self._stream is not None:
             stream, self._stream = self._stream, None
             stream.close()
@@ -540,12 +619,16 @@ class MatchSession:
                 self._placed.extend(self._unplaced)
                 self._unplaced = []
                 break
-            client = self._waiting[len(self._placed) + len(self._unplaced)]
-            found = self.book.shown(client, ranked)
-            item = MatchItem(client, self.book.link(client), tuple(found))
-            top = found[0].score if found else 0
-            (self._placed if top >= TOP_SCORE else self._unplaced).append(item)
+            self._place(self._waiting[len(self._placed) + len(self._unplaced)], ranked)
         return self._placed[position]
+
+    def _place(self, client: Client, ranked: list[Candidate]) -> None:
+        """A client just ranked, in name order: placed in the walk's order at once if its
+        best candidate scores the most there is, else once every client is ranked."""
+        found = self.book.shown(client, ranked)
+        item = MatchItem(client, self.book.link(client), tuple(found))
+        top = found[0].score if found else 0
+        (self._placed if top >= TOP_SCORE else self._unplaced).append(item)
 
     @property
     def items(self) -> list[MatchItem]:

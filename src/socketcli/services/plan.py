@@ -31,6 +31,7 @@ from socketcli.domain.posting import is_due, posting_day
 from socketcli.domain.records import Client, ClientLabel
 from socketcli.domain.settings import PlanMode, PracticeSettings
 from socketcli.ports.clock import Clock
+from socketcli.ports.locks import ApprovalAlreadyRunning, Lock, Locks, held
 from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
 
 
@@ -524,13 +525,15 @@ def approve_plan(
     *,
     accept_warnings: bool = False,
     expected: ApprovalReview | None = None,
+    locks: Locks | None = None,
 ) -> ApprovalReport:
     """Finalise the month's plan: the invoices as they stand are recorded and then kept.
 
     Refused (ApprovalBlocked) while a pre-flight check fails, and (ApprovalNeedsConfirmation)
     while it has warnings, unless `accept_warnings`. With `expected` (the review a person
-    answered) it is refused if the month's figures changed since."""
-    with store(write=True) as uow:
+    answered) it is refused if the month's figures changed since. Under the approval lock
+    of `locks`: on a shared store two approvals at once would both find the month a draft."""
+    with held(locks, Lock.APPROVE), store(write=True) as uow:
         review, documents = _review(uow, clock, month)
         if review.problems:
             raise ApprovalBlocked(review.month, review.problems)
@@ -583,10 +586,13 @@ def review_unapproval(store: OpenStore, month: Month | None = None) -> Unapprova
         return _finalised(uow, month)
 
 
-def unapprove_plan(store: OpenStore, month: Month | None = None) -> UnapprovalReport:
+def unapprove_plan(
+    store: OpenStore, month: Month | None = None, *, locks: Locks | None = None
+) -> UnapprovalReport:
     """Return a finalised month (by default the latest) to draft: its snapshot is deleted.
-    Refused once any of its invoices is queued for Xero or sent."""
-    with store(write=True) as uow:
+    Refused once any of its invoices is queued for Xero or sent. Under the approval lock and
+    the posting lock: no poster queues the month's invoices while its snapshot goes."""
+    with held(locks, Lock.APPROVE), held(locks, Lock.POST), store(write=True) as uow:
         report = _finalised(uow, month)
         uow.snapshots.thaw(report.month)
         uow.history.record(unapproved(report.month, invoices=report.invoices, total=report.total))
@@ -678,12 +684,13 @@ def freeze_outstanding(
     month: Month | None,
     *,
     expected: OutstandingReview | None = None,
+    locks: Locks | None = None,
 ) -> OutstandingReview:
     """Add a finalised month's outstanding invoices to its snapshot, in one transaction: from
     then on they are the month's like the others (`plan post` posts them, exactly once).
     Refused while a pre-flight check fails, and, with `expected` (the review a person
-    answered), if they changed since."""
-    with store(write=True) as uow:
+    answered), if they changed since. Under the approval lock."""
+    with held(locks, Lock.APPROVE), store(write=True) as uow:
         review = _outstanding(uow, clock, month)
         if review.problems:
             raise ApprovalBlocked(review.month, review.problems)
@@ -720,11 +727,13 @@ class AutoFinalised:
     blocked: ApprovalBlocked | None = None
 
 
-def finalise_due(store: OpenStore, clock: Clock) -> AutoFinalised:
+def finalise_due(store: OpenStore, clock: Clock, *, locks: Locks | None = None) -> AutoFinalised:
     """With the `plan_mode` setting on auto, each month not finalised whose 1st has come (in
     the practice's time zone) finalises itself, oldest first, as a person's approval would:
     the same checks block it (the month stays a draft, and the report says why), warnings
-    are accepted, and an empty month is left as it is. Nothing happens in `approve` mode."""
+    are accepted, and an empty month is left as it is. Nothing happens in `approve` mode.
+    Each month under the approval lock; when another command holds it, that one finalises
+    and this stops (unless `locks` wait)."""
     approved: list[ApprovalReport] = []
     while True:
         with store() as uow:
@@ -742,8 +751,12 @@ def finalise_due(store: OpenStore, clock: Clock) -> AutoFinalised:
             return AutoFinalised(tuple(approved))
         try:
             approved.append(
-                approve_plan(store, clock, month, "plan_mode auto", accept_warnings=True)
+                approve_plan(
+                    store, clock, month, "plan_mode auto", accept_warnings=True, locks=locks
+                )
             )
+        except ApprovalAlreadyRunning:
+            return AutoFinalised(tuple(approved))
         except ApprovalBlocked as blocked:
             return AutoFinalised(tuple(approved), blocked)
         except Conflict:  # an empty month: nothing to finalise

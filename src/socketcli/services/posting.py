@@ -3,7 +3,8 @@
     report = post(store, xero, clock)              # whatever is due
     report = post(store, xero, clock, month=m)     # one finalised month, if due
 
-Each run, under the caller's exclusive lock (one poster at a time per store):
+Each run, under the store's posting lock (`locks`: one poster at a time per store, across
+machines on a shared store):
 
 1. **settle**: invoices left `sending` by an earlier run (a crash, a timeout) are looked up in
    Xero by their reference; found, they are recorded as posted; not found, they are sent
@@ -28,13 +29,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Collection, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Protocol
 
-from socketcli.domain.errors import Conflict, NotFound, SocketError
+from socketcli.domain.errors import Conflict, NotFound
 from socketcli.domain.history import HistoryEvent, LinkHow, PostingOutcome, linked, posting
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import link_to
@@ -55,6 +56,8 @@ from socketcli.domain.posting import (
 from socketcli.domain.records import ClientLabel, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.clock import Clock
+from socketcli.ports.locks import Lock, Locks, held
+from socketcli.ports.locks import PostingAlreadyRunning as PostingAlreadyRunning
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.ports.xero import (
     InvoiceOutcome,
@@ -65,19 +68,10 @@ from socketcli.ports.xero import (
     XeroGateway,
 )
 
-#: Exit code of a post that found another one running (as `socket sync`'s).
-EXIT_LOCKED = 9
-
 #: How long after an invoice was sent socket waits before sending it again when Xero does
 #: not hold it: longer than a request can still be at work in Xero (the gateway's tries of
 #: one request, each up to its read timeout, and Xero's own time on it).
 IN_FLIGHT_GRACE = timedelta(minutes=15)
-
-
-class PostingAlreadyRunning(SocketError):
-    """Another poster holds the store's posting lock: this one did nothing (exit 9)."""
-
-    exit_code = EXIT_LOCKED
 
 
 class StillInFlight(XeroError):
@@ -229,20 +223,20 @@ def post(
     *,
     month: Month | None = None,
     retry_failed: bool = False,
-    exclusive: Callable[[], AbstractContextManager[object]] | None = None,
+    locks: Locks | None = None,
     listener: PostingListener | None = None,
     only: Collection[str] | None = None,
     work: bool | None = None,
 ) -> PostingReport:
     """Post what is due (or one finalised month, when due), settling first what an earlier
     run left in flight. `xero` opens the gateway, only when there is something to send or to
-    settle; `exclusive` holds other posters off for the whole run. `only`: queue and send
+    settle; the posting lock of `locks` holds other posters off for the whole run. `only`: queue and send
     just the invoices with these references (a month's outstanding ones, just frozen).
 
     Work completions' invoices (services/work.py) are due at once: `work` True sends only
     them (`socket work complete`); None (the default) sends them too when everything due is
     posted (no `month`, no `only`); False never."""
-    with exclusive() if exclusive is not None else nullcontext():
+    with held(locks, Lock.POST):
         return _Run(store, clock, listener, only, work).run(xero, month, retry_failed)
 
 

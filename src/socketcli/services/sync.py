@@ -40,7 +40,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Protocol, TypeVar
 
-from socketcli.domain.errors import SocketError
 from socketcli.domain.history import HistoryEvent, synced
 from socketcli.domain.links import with_merges
 from socketcli.domain.records import XeroContact
@@ -56,6 +55,7 @@ from socketcli.domain.sync import (
     decide_pushes,
 )
 from socketcli.ports.clock import Clock
+from socketcli.ports.locks import SyncAlreadyRunning as SyncAlreadyRunning
 from socketcli.ports.store import OpenStore, SyncState, UnitOfWork
 from socketcli.ports.xero import (
     XeroAccount,
@@ -81,12 +81,6 @@ PUSH_BATCH = 50
 EXIT_LOCKED = 9
 
 T = TypeVar("T")
-
-
-class SyncAlreadyRunning(SocketError):
-    """Another `socket sync` holds the lock: this one did nothing (exit 9)."""
-
-    exit_code = EXIT_LOCKED
 
 
 # -- the report -------------------------------------------------------------------------------

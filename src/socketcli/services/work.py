@@ -10,8 +10,7 @@ finalised month is sent: settled by reference after a crash, retried by `socket 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
@@ -34,6 +33,7 @@ from socketcli.domain.work import (
     work_reference,
 )
 from socketcli.ports.clock import Clock
+from socketcli.ports.locks import Lock, Locks, held
 from socketcli.ports.store import OpenReader, OpenStore, UnitOfWork
 from socketcli.services.plan import find_client
 from socketcli.services.posting import body_of, invoice_of, new_invoice
@@ -201,11 +201,13 @@ def complete_work(
     client: str | None = None,
     every: bool = False,
     expected: CompletionReview | None = None,
+    locks: Locks | None = None,
 ) -> CompletionReport:
     """Complete the items in one transaction: their invoices into the outbox (pending), the
     next period's items opened. With `expected` (what the person said yes to), refuse when
-    the work has changed since."""
-    with store(write=True) as uow:
+    the work has changed since. Under the work lock of `locks`: one completion or reopening
+    at a time on the store (two would both find the items open)."""
+    with held(locks, Lock.WORK), store(write=True) as uow:
         review = _decide(uow, clock, _selected(uow, ids, client, every))
         if expected is not None and (
             expected.invoices != review.invoices or expected.members != review.members
@@ -292,13 +294,13 @@ def reopen_work(
     store: OpenStore,
     item_id: int,
     *,
-    exclusive: Callable[[], AbstractContextManager[object]] | None = None,
+    locks: Locks | None = None,
 ) -> ReopenReport:
     """Reopen an item completed by mistake whose invoice has not reached Xero (pending, or
     refused by Xero): it is open again, and its invoice bills the other items completed with
-    it, or is dropped. Under the posting lock (`exclusive`), so that no poster is sending
-    that invoice meanwhile."""
-    with exclusive() if exclusive is not None else nullcontext(), store(write=True) as uow:
+    it, or is dropped. Under the work lock and the posting lock of `locks`, so that no poster
+    is sending that invoice meanwhile."""
+    with held(locks, Lock.WORK), held(locks, Lock.POST), store(write=True) as uow:
         found = uow.work_items.listing(ids=[item_id])
         if not found:
             raise NotFound(f"no work item {item_id}: see `socket work list`")

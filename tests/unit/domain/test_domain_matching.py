@@ -393,7 +393,8 @@ def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
 ) -> None:
     ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
     assert ranked[0].score < 90
-    assert "its name with a word or two more" in ranked[0].reason
+    reason = ranked[0].reason  # at an end, or (in no other contact's name) first
+    assert "its name with a word or two more" in reason or "its name first" in reason
     assert auto_linked(client, [contact_name]) == contact_name
 
 
@@ -416,6 +417,111 @@ def test_a_contact_named_inside_the_client_is_left_when_it_may_be_another(
     client: str, contacts: list[str]
 ) -> None:
     assert auto_linked(client, contacts) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Vantorix Research Labs", "Vantorix"),  # a department after a name of one word
+        ("Quellbrook Analytics Canada", "Quellbrook Analytics"),  # a country after the name
+        ("Marrowind Cloud", "Marrowind"),
+        ("Ostergaard Telecom Nordic", "Ostergaard"),
+    ],
+)
+def test_auto_links_a_name_no_other_contact_shares_at_the_start_of_the_clients(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == contact_name
+    assert ranked[0].score < 90
+    assert "its name first, in no other contact's" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # another contact's name holds its word: the list knows another it could be
+        ("Vantorix Research Labs", ["Vantorix", "Vantorix Dental"]),
+        ("Marrowind Cloud", ["Marrowind", "Harbour Marrowind"]),
+        # a holding company or a trust is another entity than the trading company
+        ("Marrowind Holdings", ["Marrowind"]),
+        ("Marrowind Holding Cloud", ["Marrowind"]),
+        ("Marrowind Trust", ["Marrowind"]),
+        # names joined: a partnership is not one of its partners
+        ("Marrowind, Tessaly and Brock", ["Marrowind"]),
+        ("Marrowind & Brock", ["Marrowind"]),
+        # three words more: more than a place or a department
+        ("Marrowind Cloud Data Research", ["Marrowind"]),
+        # the name after other words, not first
+        ("Cloud Data Marrowind", ["Marrowind"]),
+    ],
+)
+def test_a_name_first_in_the_clients_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Ferrowood Tqnks", "Ferrowood Tanks"),  # a slip in a short word, beside a rare one
+        ("Ostrava W_indlers", "Ostrava Windlers"),  # a damaged letter more
+        ("Castellano Marquetr\x88", "Castellano Marquetry"),  # its last letter damaged off
+        ("Kenward\x11Plastics", "Kenward Plastics"),  # the space between words damaged
+    ],
+)
+def test_auto_links_a_name_the_same_letter_for_letter_but_for_a_slip_when_far_ahead(
+    client: str, contact_name: str
+) -> None:
+    ranked = ContactIndex([contact(contact_name), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == contact_name
+    assert ranked[0].score < 90
+    assert "the same letters but one or two" in ranked[0].reason
+    assert auto_linked(client, [contact_name]) == contact_name
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a letter that tells real names apart: vowels, c and k, a letter more or less
+        ("Davis Tree Surgery", ["Davies Tree Surgery"]),
+        ("Jon Winfield Joinery", ["John Winfield Joinery"]),
+        ("Marc Shelby Training", ["Mark Shelby Training"]),
+        ("Edward Plaskett", ["Edwards Plaskett"]),
+        ("Brown Vellacott", ["Browne Vellacott"]),
+        # a short word misspelt beside words many contacts hold: another place, not a slip
+        (
+            "University of Essen",
+            ["University of Essex", "University of Leeds", "University of Bath"],
+        ),
+        # a slip, but a runner-up close behind
+        ("Ferrowood Tqnks", ["Ferrowood Tanks", "Ferrowood Tinks"]),
+    ],
+)
+def test_a_name_a_letter_or_two_away_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+def test_a_name_written_twice_is_the_name_once() -> None:
+    # an organisation and its site of the same name, as lists of sites write them
+    contacts = [
+        contact("Harbourside Nursery - Harbourside Nursery"),
+        contact("Harbourside Nursery - Westfield"),
+        *DISTRACTORS,
+    ]
+    client = Client("C1", "Harbourside Nursery Harbourside Nursery - Westfield")
+    ranked = ContactIndex(contacts).rank(client)
+    assert ranked[0].contact.name == "Harbourside Nursery - Westfield"
+    assert ranked[0].score == 100
+    # one word twice is a name of its own (Walla Walla), not a name written twice
+    assert normalise("Walla Walla Wines") == "walla walla wines"
+    assert (
+        ContactIndex([contact("Walla Wines")]).rank(Client("C2", "Walla Walla Wines"))[0].score < 90
+    )
 
 
 # -- search and duplicates --

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.months import Month
@@ -17,6 +19,7 @@ from socketcli.domain.proposals import (
     cancelled,
     changed_lines,
     charges_alignment,
+    decided,
     decided_lines,
     ended,
     first_difference,
@@ -183,3 +186,49 @@ def test_correcting_a_line_added_from_the_same_month_keeps_its_fee() -> None:
     assert [(x.unit_price, x.anchor, x.charges_alignment) for x in corrected[1:]] == [
         (Decimal(120), Month(2027, 1), True)
     ]
+
+
+def _decided_one_by_one(lines: list[ProposalLine]) -> list[ProposalLine]:
+    """decided_lines as it was written before decided_facts: each line `decided` against the
+    lines decided before it, in the order they start (ties: as given)."""
+    result = [decided(x, ()) if x.start is None else x for x in lines]
+    earlier: list[ProposalLine] = []
+    billed = sorted(
+        (i for i, x in enumerate(lines) if x.start is not None),
+        key=lambda i: (lines[i].start, i),
+    )
+    for index in billed:
+        result[index] = decided(lines[index], earlier)
+        earlier.append(result[index])
+    return result
+
+
+_MONTHS = st.one_of(st.none(), st.integers(0, 8).map(lambda n: Month(2025, 1) + n))
+
+
+@st.composite
+def _lines(draw: st.DrawFn) -> list[ProposalLine]:
+    count = draw(st.integers(0, 9))
+    lines = []
+    for _ in range(count):
+        start = draw(_MONTHS)
+        length = draw(st.one_of(st.none(), st.integers(0, 4)))
+        lines.append(
+            ProposalLine(
+                draw(st.sampled_from(["Annual accounts", "annual ACCOUNTS", "VAT returns"])),
+                "",
+                Decimal(1),
+                Decimal(10),
+                draw(st.sampled_from([BillingMethod.MONTHLY, BillingMethod.QUARTERLY_IN_ADVANCE])),
+                start,
+                None if start is None or length is None else start + length,
+                charges_alignment=draw(st.booleans()),
+            )
+        )
+    return lines
+
+
+@settings(max_examples=400, deadline=None)
+@given(_lines())
+def test_decided_facts_decides_as_each_line_decided_in_turn(lines: list[ProposalLine]) -> None:
+    assert list(decided_lines(lines)) == _decided_one_by_one(lines)

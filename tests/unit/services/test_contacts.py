@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound, StoreNotReady
 from socketcli.domain.links import LinkStatus
-from socketcli.domain.matching import ContactIndex
+from socketcli.domain.matching import Candidate, ContactIndex, NameForms, name_forms
 from socketcli.domain.months import Month
 from socketcli.domain.records import XeroContact
 from socketcli.services.clients import close_client
@@ -333,3 +335,103 @@ def test_a_session_in_the_best_order_shows_the_sure_matches_before_every_client_
     scores = [item.candidates[0].score if item.candidates else 0 for item in every]
     assert scores[:5] == [100] * 5
     assert scores == sorted(scores, reverse=True)
+
+
+class KeptNames:
+    """A names cache in memory: what was saved, and how often."""
+
+    def __init__(self, kept: dict[str, NameForms] | None = None) -> None:
+        self.kept = dict(kept or {})
+        self.saves = 0
+
+    def load(self) -> dict[str, NameForms]:
+        return dict(self.kept)
+
+    def save(self, forms: Mapping[str, NameForms]) -> None:
+        self.kept = dict(forms)
+        self.saves += 1
+
+
+@pytest.mark.parametrize("forked", [False, True])
+def test_a_session_started_on_the_reader_with_kept_names_walks_as_one_on_the_unit_of_work(
+    practice: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, forked: bool
+) -> None:
+    """`contacts match` starts on the lighter reader, with the contacts' names normalised by
+    an earlier run: the same clients, candidates and order; the names are kept once, and the
+    work to ready the first decision is done."""
+    if forked:
+        monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 2)
+    names = KeptNames()
+    prepared: list[bool] = []
+
+    def walked(**options: object) -> list[tuple[str, tuple[Candidate, ...]]]:
+        with MatchSession(practice.open, clock, "best", **options) as session:  # type: ignore[arg-type]
+            first = session.item(0)
+            session.shown()  # the rest readied in the background from here
+            return [(first.client.reference, first.candidates)] + [
+                (item.client.reference, item.candidates) for item in session.items[1:]
+            ]
+
+    plain = walked()
+    first = walked(read=practice.read, names=names, prepare=lambda: prepared.append(True))
+    kept = dict(names.kept)
+    again = walked(read=practice.read, names=names)
+
+    assert first == plain
+    assert again == plain
+    assert kept == {c.name: name_forms(c.name) for c in CONTACTS}
+    assert names.saves == 1  # the second run found every name kept: nothing to save
+    assert prepared == [True]
+
+
+def test_kept_names_are_used_and_only_the_others_normalised(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """A name the cache holds is not normalised again (here a kept form that is not the
+    name's own shows it is used: the cache is trusted, being of this matcher's version); a
+    name it lacks is, and the cache is saved anew."""
+    names = KeptNames({"Zenith Holdings": (("acme",),)})
+
+    with MatchSession(practice.open, clock, "name", read=practice.read, names=names) as session:
+        acme = session.item(0)
+
+    assert acme.client.reference == "ACME"
+    assert "c-zen" in [c.contact.contact_id for c in acme.candidates]
+    assert names.saves == 1
+    assert names.kept["Zenith Holdings"] == (("acme",),)  # trusted: made by this version
+    assert names.kept["Acme Limited"] == name_forms("Acme Limited")
+
+
+def test_auto_match_keeps_the_names_it_normalised(practice: FakeStore, clock: FakeClock) -> None:
+    names = KeptNames()
+
+    first = auto_match(practice.open, clock, dry_run=True, names=names)
+    again = auto_match(practice.open, clock, dry_run=True, names=names)
+
+    assert names.kept == {c.name: name_forms(c.name) for c in CONTACTS}
+    assert names.saves == 1
+    assert first == again == auto_match(practice.open, clock, dry_run=True)
+
+
+def test_nothing_is_readied_in_the_background_before_the_first_client_is_shown(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """The first screen has the processor to itself; the rest is readied once it is shown.
+    A session never shown keeps the names when it closes."""
+    prepared: list[bool] = []
+    names = KeptNames()
+    session = MatchSession(
+        practice.open, clock, read=practice.read, names=names, prepare=lambda: prepared.append(True)
+    )
+    session.item(0)
+    before = (list(prepared), names.saves)
+    session.shown()
+    session.shown()
+    session.close()
+    never_shown = KeptNames()
+    MatchSession(practice.open, clock, read=practice.read, names=never_shown).close()
+
+    assert before == ([], 0)
+    assert prepared == [True]
+    assert names.saves == 1
+    assert never_shown.saves == 1

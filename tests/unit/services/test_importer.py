@@ -146,7 +146,7 @@ def test_a_bad_row_anywhere_stores_nothing_at_all(
 def test_a_store_failing_half_way_through_an_import_keeps_none_of_it(
     store: FakeStore, clock: FakeClock, clients: Path, services: Path, proposals: Path
 ) -> None:
-    store.fail("proposals.save_many", OSError("disk full"))
+    store.fail("proposals.add_new", OSError("disk full"))
 
     with pytest.raises(OSError, match="disk full"):
         import_csv(store.open, clock, [clients, services, proposals])

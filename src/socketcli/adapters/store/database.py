@@ -14,7 +14,7 @@ from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from socketcli.domain.errors import InvalidInput, StoreBusy, StoreNotReady
+from socketcli.domain.errors import Conflict, InvalidInput, StoreBusy, StoreNotReady
 
 #: The newest migration. A store at this revision opens without importing alembic.
 HEAD_REVISION = "0009"
@@ -25,6 +25,22 @@ BUSY_TIMEOUT_MS = 10_000
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database schema is locked")
 #: PostgreSQL's lock_not_available, should a lock_timeout be set on the server.
 _POSTGRES_BUSY = "55P03"
+#: PostgreSQL's unique_violation; SQLite says "UNIQUE constraint failed: table.column".
+_POSTGRES_UNIQUE = "23505"
+_SQLITE_UNIQUE = "UNIQUE constraint failed: "
+#: What a row of each table is, for the message of a write that lost a race to another's.
+_ROWS = {
+    "plan_snapshots": "the finalised plan of that month",
+    "snapshot_invoices": "a finalised invoice",
+    "snapshot_services": "a finalised month's services",
+    "outbox_invoices": "an invoice on its way to Xero",
+    "clients": "a client with that reference",
+    "services": "a service with that name",
+    "proposals": "a proposal with that reference",
+    "work_items": "a work item",
+    "settings": "that setting",
+    "xero_pushed_clients": "a client's pushed details",
+}
 #: A URL rather than a path: `scheme://...` (sqlite:///..., postgresql+psycopg://...).
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -122,6 +138,32 @@ def is_busy(original: BaseException | None) -> bool:
     return type(original).__name__ == "OperationalError" and text.startswith(_SQLITE_BUSY)
 
 
+def unique_violation(original: BaseException | None) -> str | None:
+    """The table (or "table.column") of a unique-constraint violation; None for any other
+    error."""
+    if original is None or type(original).__name__ not in ("IntegrityError", "UniqueViolation"):
+        return None
+    if getattr(original, "sqlstate", None) == _POSTGRES_UNIQUE:
+        diag = getattr(original, "diag", None)
+        return str(getattr(diag, "table_name", None) or "")
+    text = str(original)
+    if text.startswith(_SQLITE_UNIQUE):
+        return text[len(_SQLITE_UNIQUE) :].split(",")[0].strip()
+    return None
+
+
+def conflict_of(where: str) -> Conflict:
+    """A write that broke a unique constraint: another socket command wrote the same row
+    first (two machines at once on a shared store). Its transaction is rolled back."""
+    table = where.split(".")[0]
+    what = _ROWS.get(table, "the same row")
+    return Conflict(
+        f"another socket command wrote {what} at the same moment ({where or 'a unique key'} "
+        "exists already): nothing of this change was written; run the command again to see "
+        "where things stand"
+    )
+
+
 def create_store_engine(location: StoreLocation, *, busy_timeout: float | None = None) -> Engine:
     """The engine: a write that waits longer than `busy_timeout` seconds (default
     BUSY_TIMEOUT_MS) for another's ends in StoreBusy, before anything of it is written."""
@@ -156,6 +198,12 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
         # Writers begin with BEGIN IMMEDIATE, so nothing of this transaction was written.
         if is_busy(context.original_exception):
             raise StoreBusy() from None
+        # A unique key taken by another's write (two approvals at once on PostgreSQL): one
+        # clear Conflict, in this one place for every repository; the caller's unit of work
+        # rolls the whole transaction back.
+        duplicate = unique_violation(context.original_exception)
+        if duplicate is not None:
+            raise conflict_of(duplicate) from None
 
     return engine
 

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 
-from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
+from socketcli.adapters.store.sql import CHUNK, SqlRepository, chunks, ordinal
 from socketcli.adapters.store.work_items import OpenItemsFollow
 from socketcli.domain.model import BillingMethod, ProposalStatus
-from socketcli.domain.money import price_text, to_minor
+from socketcli.domain.money import amount_of, price_text, to_minor
 from socketcli.domain.months import Month
-from socketcli.domain.proposals import becomes_cancelled
+from socketcli.domain.proposals import NewProposal, becomes_cancelled
 from socketcli.domain.records import Proposal, ProposalLine
 
 
@@ -27,6 +27,28 @@ def line_ordinals(line: ProposalLine) -> tuple[int | None, ...]:
         ordinal(line.end),
         ordinal(line.anchor or line.start),
     )
+
+
+#: The columns `add_new` writes of a line, in the order it gives them.
+_LINE_KEYS = (
+    "proposal_id",
+    "position",
+    "service_id",
+    "description",
+    "quantity",
+    "unit_price",
+    "amount_minor",
+    "billing_method",
+    "start_month",
+    "end_month",
+    "anchor_month",
+    "charges_alignment",
+    "period_months",
+    "start_ordinal",
+    "end_ordinal",
+    "anchor_ordinal",
+    "created_at",
+)
 
 
 class SqlProposals(SqlRepository):
@@ -54,6 +76,145 @@ class SqlProposals(SqlRepository):
         saved = self.get(proposal.reference)
         assert saved is not None
         return saved
+
+    def add_new(self, proposals: Sequence[NewProposal]) -> None:
+        """Insert proposals that are not in the store, and their decided lines (the CSV
+        import): each line's row is made straight from its plain values, each distinct
+        quantity, price and month turned into its stored text once, and written by one
+        executemany on the driver's connection (`insert_plain`)."""
+        if not proposals:
+            return
+        proposal_table = self.table("proposals")
+        now = self.now()
+        client_ids = self._ids("clients", "reference", {p.client_reference for p in proposals})
+        for proposal in proposals:
+            if proposal.client_reference not in client_ids:
+                raise LookupError(f"client {proposal.client_reference!r} is not in the store")
+        service_ids = {
+            name.casefold(): service_id
+            for service_id, name in self.session.execute(
+                select(self.table("services").c.id, self.table("services").c.name)
+            )
+        }
+        last = self.session.execute(select(func.max(proposal_table.c.id))).scalar() or 0
+        self.insert_many(
+            "proposals",
+            [
+                "reference",
+                "client_id",
+                "status",
+                "start_date",
+                "title",
+                "accepted_at",
+                "created_at",
+                "updated_at",
+            ],
+            [
+                (
+                    p.reference,
+                    client_ids[p.client_reference],
+                    p.status.value,
+                    p.start_date,
+                    p.title,
+                    p.accepted_at,
+                    now,
+                    now,
+                )
+                for p in proposals
+            ],
+        )
+        # The new rows are those after the last id before; another transaction's rows, if any
+        # (not on SQLite: one writer at a time), have other references.
+        wanted = {p.reference for p in proposals}
+        ids = {
+            reference: proposal_id
+            for reference, proposal_id in self.session.execute(
+                select(proposal_table.c.reference, proposal_table.c.id).where(
+                    proposal_table.c.id > last
+                )
+            )
+            if reference in wanted
+        }
+        if len(ids) != len(wanted):
+            raise LookupError("proposals inserted could not be read back")
+
+        created = self.bound("proposal_lines", "created_at", now)
+        services: dict[str, int] = {}
+        quantities: dict[int, tuple[Decimal, str]] = {}  # by id(): '1.50' and '1.5' differ
+        prices: dict[Decimal, str] = {}
+        amounts: dict[tuple[Decimal, Decimal], int] = {}
+        methods = {m: (m.value, m.period_months) for m in BillingMethod}
+        months: dict[int, tuple[Month | None, str | None, int | None]] = {
+            id(None): (None, None, None)
+        }
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
+        for proposal in proposals:
+            proposal_id = ids[proposal.reference]
+            for position, line in enumerate(proposal.lines):
+                name, description, quantity, price, method, start, end, anchor, charges = line
+                service_id = services.get(name)
+                if service_id is None:
+                    service_id = service_ids.get(name.casefold())
+                    if service_id is None:
+                        raise LookupError(f"service {name!r} is not in the store")
+                    services[name] = service_id
+                quantity_text = quantities.get(id(quantity))
+                if quantity_text is None:
+                    quantities[id(quantity)] = (quantity, str(quantity))
+                    quantity_text = quantities[id(quantity)]
+                price_stored = prices.get(price)
+                if price_stored is None:
+                    price_stored = prices[price] = price_text(price)
+                amount = amounts.get((quantity, price))
+                if amount is None:
+                    amount = amounts[quantity, price] = to_minor(amount_of(quantity, price))
+                for month in (start, end, anchor or start):
+                    if id(month) not in months:
+                        assert month is not None
+                        months[id(month)] = (month, str(month), month.ordinal)
+                method_value, period = methods[method]
+                _, start_text, start_ordinal = months[id(start)]
+                _, end_text, end_ordinal = months[id(end)]
+                anchor_ordinal = months[id(anchor or start)][2]
+                append(
+                    (
+                        proposal_id,
+                        position,
+                        service_id,
+                        description,
+                        quantity_text[1],
+                        price_stored,
+                        amount,
+                        method_value,
+                        start_text,
+                        end_text,
+                        months[id(anchor)][1],
+                        charges,
+                        period,
+                        start_ordinal,
+                        end_ordinal,
+                        anchor_ordinal,
+                        created,
+                    )
+                )
+        with self.indexes_set_aside("proposal_lines", len(rows)):
+            self.insert_plain("proposal_lines", _LINE_KEYS, rows)
+        self.session.expire_all()
+
+    def _ids(self, table_name: str, key: str, wanted: set[str]) -> dict[str, int]:
+        """The ids of the rows whose `key` is one of `wanted`: read 500 at a time, or, for
+        many, the whole column at once."""
+        table = self.table(table_name)
+        found: dict[str, int] = {}
+        if len(wanted) > 20 * CHUNK:
+            statement = select(table.c[key], table.c.id)
+            found.update((k, i) for k, i in self.session.execute(statement) if k in wanted)
+            return found
+        for chunk in chunks(sorted(wanted)):
+            statement = select(table.c[key], table.c.id).where(table.c[key].in_(chunk))
+            found.update((k, i) for k, i in self.session.execute(statement))
+        return found
 
     def _heads(self) -> Select[Any]:
         proposal_table = self.table("proposals")

@@ -3,7 +3,8 @@ transaction, and the set-based writes (chunked IN lists, one executemany per bat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
-from socketcli.adapters.store.database import is_busy
+from socketcli.adapters.store.database import conflict_of, is_busy, unique_violation
 from socketcli.adapters.store.reader import SqlReader
 from socketcli.domain.errors import StoreBusy
 from socketcli.domain.months import Month
@@ -19,6 +20,8 @@ from socketcli.domain.months import Month
 CHUNK = 500  # values per IN (...) list, well inside every database's parameter limit
 #: Rows of one COPY from which PostgreSQL's statistics of the table are refreshed at once.
 ANALYZE_AFTER = 5_000
+#: From how many rows `indexes_set_aside` drops a table's indexes and builds them after.
+REBUILD_INDEXES_FROM = 50_000
 
 
 def chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
@@ -140,11 +143,70 @@ class SqlRepository:
                     # they think small. ANALYZE counts this transaction's own rows.
                     cursor.execute(f"ANALYZE {quote(table.name)}")
         except dbapi_error as failure:
-            # As an executemany's would be: SQLAlchemy's IntegrityError, DataError, ...
-            # (COPY bypasses the engine's error handling), or the store being busy.
+            # As an INSERT's would be (COPY bypasses the engine's error hook): the store
+            # busy, a unique key another's write took first as a Conflict, else
+            # SQLAlchemy's error (DataError, ...).
             if is_busy(failure):
                 raise StoreBusy() from None
+            duplicate = unique_violation(failure)
+            if duplicate is not None:
+                raise conflict_of(duplicate) from None
             raise DBAPIError.instance(statement, None, failure, dbapi_error) from failure
+
+    def bound(self, table_name: str, key: str, value: Any) -> Any:
+        """`value` as the database driver takes it for the column (a datetime as SQLite's
+        text): for rows written with `insert_plain`."""
+        dialect = self.session.connection().dialect
+        column_type = self.table(table_name).c[key].type.dialect_impl(dialect)
+        process = column_type.bind_processor(dialect)
+        return value if process is None else process(value)
+
+    def insert_plain(
+        self, table_name: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """INSERT `rows` whose values the driver takes as they are (str, int, bool, None, and
+        values made by `bound`): on SQLite, one executemany on the driver's connection;
+        elsewhere, as `insert_many`."""
+        if not rows:
+            return
+        connection = self.session.connection()
+        dialect = connection.dialect
+        if dialect.name != "sqlite":
+            self.insert_many(table_name, keys, rows)
+            return
+        quote = dialect.identifier_preparer.quote
+        statement = (
+            f"INSERT INTO {quote(table_name)} ({', '.join(quote(key) for key in keys)}) "
+            f"VALUES ({', '.join('?' for _ in keys)})"
+        )
+        connection.exec_driver_sql(statement, rows)
+
+    @contextmanager
+    def indexes_set_aside(self, table_name: str, adding: int) -> Iterator[None]:
+        """On SQLite, when `adding` rows are many (REBUILD_INDEXES_FROM) and more than the
+        table holds: its indexes dropped while the rows are inserted and made again after,
+        with the same SQL, in the same transaction (a rollback keeps them as they were).
+        Building an index once costs less than inserting each row into it: at 1.4 million
+        proposal lines, 5.5 s of SQLite's CPU instead of 7.9 s. Elsewhere, nothing."""
+        connection = self.session.connection()
+        if connection.dialect.name != "sqlite" or adding < REBUILD_INDEXES_FROM:
+            yield
+            return
+        quote = connection.dialect.identifier_preparer.quote
+        largest = connection.exec_driver_sql(f"SELECT max(id) FROM {quote(table_name)}").scalar()
+        indexes = connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL ORDER BY name",
+            (table_name,),
+        ).all()
+        if (largest or 0) >= adding or not indexes:
+            yield
+            return
+        for name, _ in indexes:
+            connection.exec_driver_sql(f"DROP INDEX {quote(name)}")
+        yield
+        for _, sql in indexes:
+            connection.exec_driver_sql(sql)
 
     def upsert(
         self, table_name: str, key: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]

@@ -45,6 +45,7 @@ def match(
             st.clock,
             threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
             dry_run=dry_run,
+            names=st.wiring.name_forms_cache(),
         )
         if json_:
             emit_json(_auto_document(report))
@@ -60,7 +61,16 @@ def match(
     # which must not happen while a spinner's thread runs.
     st.announce()  # the playground's banner first
     note("Finding each client's best Xero contacts…")
-    with MatchSession(st.store, st.clock, order) as session:
+    # Started on the lighter reader: the unit of work (and the ORM it imports) is readied in
+    # the background while the first client is read.
+    with MatchSession(
+        st.store,
+        st.clock,
+        order,
+        read=st.read,
+        names=st.wiring.name_forms_cache(),
+        prepare=st.wiring.load_writer,
+    ) as session:
         walk(session)
 
 

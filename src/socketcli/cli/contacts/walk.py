@@ -89,6 +89,7 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
         elif candidates:
             choices = f"1-{len(candidates)} link · "
         console().print(f"{choices}n new contact · / search · s skip · q quit · ? help: ", end="")
+        session.shown()
         pressed = key()
         console().print(pressed if pressed.isprintable() else "")
         if pressed in ("q", "Q"):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socketcli.cli.context import state
-from socketcli.cli.options import MonthOption, billing_month
+from socketcli.cli.options import MonthOption, WaitOption, billing_month
 
 if TYPE_CHECKING:
     from socketcli.cli.context import State
@@ -37,6 +37,7 @@ def approve(
         typer.Option("--no-post", help="Do not post at once, even when the month is due."),
     ] = False,
     by: ByOption = None,
+    wait: WaitOption = False,
 ) -> None:
     """Approve (finalise) a month's plan after checks and a yes: its invoices are recorded as
     they stand now, and posted at once when the month is due."""
@@ -49,9 +50,10 @@ def approve(
     st.act_as(by)
     by = st.actor
     wanted = billing_month(month)
+    locks = st.locks(wait=wait)
     if yes:
         with working("Checking and finalising the plan", quiet=st.quiet):
-            report = approve_plan(st.store, st.clock, wanted, by, accept_warnings=True)
+            report = approve_plan(st.store, st.clock, wanted, by, accept_warnings=True, locks=locks)
         assert report.review is not None
         _summary(report.review)
     else:
@@ -76,14 +78,20 @@ def approve(
             raise typer.Exit(1)
         with working("Finalising the plan", quiet=st.quiet):
             report = approve_plan(
-                st.store, st.clock, review.month, by, accept_warnings=True, expected=review
+                st.store,
+                st.clock,
+                review.month,
+                by,
+                accept_warnings=True,
+                expected=review,
+                locks=locks,
             )
     say(
         f"Finalised the plan for {report.month.label}: {plural(report.invoices, 'invoice')}, "
         f"{money(report.total)}."
     )
     assert report.review is not None
-    _post_if_due(st, report.review, no_post=no_post)
+    _post_if_due(st, report.review, no_post=no_post, wait=wait)
 
 
 def _interactive() -> bool:
@@ -112,7 +120,7 @@ def _summary(review: ApprovalReview) -> None:
         say(f"warning: {warning}")
 
 
-def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
+def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool, wait: bool) -> None:
     from socketcli.cli.output import say
 
     when = f"{review.posts_at:%d %b %Y} ({review.posts_at.tzinfo})"
@@ -123,15 +131,27 @@ def _post_if_due(st: State, review: ApprovalReview, *, no_post: bool) -> None:
         say(f"{review.month.label} is due: not posted (--no-post); `socket plan post` sends it.")
         return
     from socketcli.cli.plan.post import failure, summary
+    from socketcli.ports.locks import PostingAlreadyRunning
     from socketcli.services.posting import post as post_due
 
-    posting = post_due(
-        st.store,
-        st.gateway,
-        st.clock,
-        month=review.month,
-        exclusive=st.wiring.exclusive("post"),
-    )
+    try:
+        posting = post_due(
+            st.store,
+            st.gateway,
+            st.clock,
+            month=review.month,
+            locks=st.locks(wait=wait),
+        )
+    except PostingAlreadyRunning as busy:
+        if busy.holder is None:
+            raise
+        # The month is finalised all the same: say so, not "this one did nothing".
+        raise PostingAlreadyRunning(
+            f"{review.month.label} is finalised, but not posted now: {busy.holder.describe()}; "
+            "`socket plan post` sends it once that one is done (`--wait` waits for it)",
+            busy.lock,
+            busy.holder,
+        ) from None
     summary(posting)
     if posting.exit_code:
         raise failure(posting)

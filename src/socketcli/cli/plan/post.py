@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import State, state
-from socketcli.cli.options import JsonOption, billing_month
+from socketcli.cli.options import JsonOption, WaitOption, billing_month
 
 if TYPE_CHECKING:
     from socketcli.cli.context import State
     from socketcli.cli.output import Failed
     from socketcli.domain.months import Month
+    from socketcli.ports.locks import Locks
     from socketcli.services.plan import OutstandingReview
     from socketcli.services.posting import PostingReport
 
@@ -45,6 +46,7 @@ def post(
         ),
     ] = False,
     json_: JsonOption = False,
+    wait: WaitOption = False,
 ) -> None:
     """Post the finalised months that are due (from their 1st) to Xero, each invoice exactly
     once; settles first what an earlier run left in flight."""
@@ -53,9 +55,10 @@ def post(
 
     st = state(ctx)
     wanted = billing_month(month)
+    locks = st.locks(wait=wait)
     only: list[str] | None = None
     if outstanding:
-        frozen = _freeze_outstanding(st, wanted, yes=yes, quiet=json_)
+        frozen = _freeze_outstanding(st, wanted, yes=yes, quiet=json_, locks=locks)
         if frozen is None:
             if json_:
                 from socketcli.services.posting import PostingReport
@@ -68,14 +71,14 @@ def post(
 
         raise InvalidInput("--yes is for --outstanding: `socket plan post` never asks")
     else:
-        _finalise_due(st)
+        _finalise_due(st, locks)
     report = post_due(
         st.store,
         st.gateway,
         st.clock,
         month=wanted,
         retry_failed=retry_failed,
-        exclusive=st.wiring.exclusive("post"),
+        locks=locks,
         only=only,
     )
     if json_:
@@ -92,7 +95,7 @@ def _interactive() -> bool:
 
 
 def _freeze_outstanding(
-    st: State, wanted: Month | None, *, yes: bool, quiet: bool
+    st: State, wanted: Month | None, *, yes: bool, quiet: bool, locks: Locks
 ) -> OutstandingReview | None:
     """Show the month's outstanding invoices, ask, add them to its snapshot: what to post
     (None: nothing was outstanding, or the month is not due yet)."""
@@ -124,7 +127,9 @@ def _freeze_outstanding(
         if not typer.confirm(question, default=False, err=True):
             say("Not posted: nothing was added to the month.")
             raise typer.Exit(1)
-    frozen = freeze_outstanding(st.store, st.clock, review.month, expected=None if yes else review)
+    frozen = freeze_outstanding(
+        st.store, st.clock, review.month, expected=None if yes else review, locks=locks
+    )
     say(
         f"Added {plural(len(frozen.invoices), 'outstanding invoice')} "
         f"({money(frozen.total)}) to {frozen.month.label}."
@@ -236,12 +241,12 @@ def failure(report: PostingReport) -> Failed:
     return Failed(message, report.exit_code)
 
 
-def _finalise_due(st: State) -> None:
+def _finalise_due(st: State, locks: Locks) -> None:
     """With plan_mode auto, the months whose 1st has come finalise themselves first."""
     from socketcli.cli.output import error, say
     from socketcli.services.plan import finalise_due
 
-    done = finalise_due(st.store, st.clock)
+    done = finalise_due(st.store, st.clock, locks=locks)
     for approved in done.approved:
         say(
             f"plan_mode is auto: finalised the plan for {approved.month.label} "

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from socketcli.cli.context import state
-from socketcli.cli.options import billing_month
+from socketcli.cli.options import WaitOption, billing_month
 from socketcli.cli.plan.approve import ByOption, YesOption
 
 
@@ -19,6 +19,7 @@ def unapprove(
     ] = None,
     yes: YesOption = False,
     by: ByOption = None,
+    wait: WaitOption = False,
 ) -> None:
     """Return a finalised month to draft (its approved snapshot is deleted), while none of its
     invoices is queued for Xero or sent."""
@@ -46,7 +47,7 @@ def unapprove(
             say(f"Not unapproved: {found.month.label} stays finalised.")
             raise typer.Exit(1)
         wanted = found.month
-    report = unapprove_plan(st.store, wanted)
+    report = unapprove_plan(st.store, wanted, locks=st.locks(wait=wait))
     say(
         f"{report.month.label} is a draft again ({plural(report.invoices, 'invoice')}, "
         f"{money(report.total)} were finalised): review it and approve it again."

@@ -1,9 +1,9 @@
 """`socket sync`: the nightly sync with the connected Xero organisation, made for cron.
 
 No prompt, no colour and no animation without a terminal; `--quiet` prints only problems; one
-run at a time (a file lock in the state directory, taken without waiting); a log file beside
-it, one line per phase with the calls made, never a token. The run, its lock and its log are
-in `run`, the summary in `report`, the crontab entry in `cron`.
+run at a time on the store (its sync lock, taken without waiting unless `--wait`); a log file
+in the state directory, one line per phase with the calls made, never a token. The run, its
+lock and its log are in `run`, the summary in `report`, the crontab entry in `cron`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from socketcli.cli.context import state
+from socketcli.cli.options import WaitOption
 
 
 def sync(
@@ -47,6 +48,7 @@ def sync(
             "--at", metavar="HH:MM", help="With --cron-line: the time of the nightly run."
         ),
     ] = "02:17",
+    wait: WaitOption = False,
 ) -> None:
     """Sync with the connected Xero organisation: pull contacts, revenue accounts, branding
     themes and tracking categories into the store, and push linked clients' details to Xero.
@@ -65,5 +67,5 @@ def sync(
     from socketcli.cli.sync.report import render
     from socketcli.cli.sync.run import run_logged
 
-    report, context = run_logged(st, full=full, quiet=quiet)
+    report, context = run_logged(st, full=full, quiet=quiet, wait=wait)
     render(report, context, quiet=quiet, json_=json_)

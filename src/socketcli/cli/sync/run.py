@@ -17,26 +17,34 @@ if TYPE_CHECKING:
 
     from rich.status import Status
 
+    from socketcli.ports.locks import Locks
     from socketcli.ports.xero import XeroGateway
     from socketcli.services.posting import PostingReport
     from socketcli.services.sync import PhaseRecord, SyncReport
 
 LOG_FILE = "sync.log"
-LOCK_FILE = "sync.lock"
 #: The log file is rotated at this size, keeping this many old ones (sync.log.1, ...).
 LOG_BYTES = 1_000_000
 LOG_BACKUPS = 3
 
 
-def run_logged(st: State, *, full: bool, quiet: bool) -> tuple[SyncReport, dict[str, Any]]:
-    """Sync under the lock, logged in the state directory: the report, and what the summary
-    says of the organisation."""
+def run_logged(
+    st: State, *, full: bool, quiet: bool, wait: bool = False
+) -> tuple[SyncReport, dict[str, Any]]:
+    """Sync under the store's sync lock, logged in the state directory: the report, and what
+    the summary says of the organisation. `wait`: wait for another sync (and poster) to end."""
     from socketcli.paths import state_dir
+    from socketcli.ports.locks import AlreadyRunning
 
     directory = state_dir()
-    with _log_file(directory) as log, _locked(directory, log):
+    with _log_file(directory) as log:
         try:
-            report, context = _run(st, full=full, quiet=quiet, log=log)
+            # The locks of a PostgreSQL store open it: a store not ready is logged too.
+            locks = st.locks(wait=wait, quiet=quiet)
+            with _locked(locks, log):
+                report, context = _run(st, full=full, quiet=quiet, log=log, locks=locks)
+        except AlreadyRunning:
+            raise  # logged by _locked
         except Exception as failure:  # not connected, the store: logged, then reported as usual
             from socketcli.domain.errors import SocketError
 
@@ -48,7 +56,7 @@ def run_logged(st: State, *, full: bool, quiet: bool) -> tuple[SyncReport, dict[
 
 
 def _run(
-    st: State, *, full: bool, quiet: bool, log: logging.Logger
+    st: State, *, full: bool, quiet: bool, log: logging.Logger, locks: Locks
 ) -> tuple[SyncReport, dict[str, Any]]:
     from socketcli.services.sync import sync as run_sync
 
@@ -78,7 +86,7 @@ def _run(
             listener.stop()
         # Then whatever is due to post (a nightly run on the 1st posts the month), once the
         # sync itself went through: the mirror it checks against is then current.
-        posting = _post_due(st, gateway, log) if report.error is None else None
+        posting = _post_due(st, gateway, log, locks) if report.error is None else None
     return report, {
         "organisation": organisation,
         "playground": xero.playground,
@@ -86,7 +94,9 @@ def _run(
     }
 
 
-def _post_due(st: State, gateway: XeroGateway, log: logging.Logger) -> PostingReport | None:
+def _post_due(
+    st: State, gateway: XeroGateway, log: logging.Logger, locks: Locks
+) -> PostingReport | None:
     """Post the finalised months that are due, as `socket plan post` does; None when another
     poster holds the store's posting lock (it posts them)."""
     from contextlib import nullcontext
@@ -94,7 +104,9 @@ def _post_due(st: State, gateway: XeroGateway, log: logging.Logger) -> PostingRe
     from socketcli.services.plan import finalise_due
     from socketcli.services.posting import PostingAlreadyRunning, post
 
-    done = finalise_due(st.store, st.clock)  # plan_mode auto: the months due finalise first
+    done = finalise_due(
+        st.store, st.clock, locks=locks
+    )  # plan_mode auto: the months due finalise first
     for approved in done.approved:
         log.info("plan_mode auto: finalised %s (%d invoices)", approved.month, approved.invoices)
     if done.blocked is not None:
@@ -107,7 +119,7 @@ def _post_due(st: State, gateway: XeroGateway, log: logging.Logger) -> PostingRe
             st.store,
             lambda: nullcontext(gateway),
             st.clock,
-            exclusive=st.wiring.exclusive("post"),
+            locks=locks,
         )
     except PostingAlreadyRunning:
         log.info("posting not done: another `socket plan post` is posting")
@@ -127,26 +139,18 @@ def _post_due(st: State, gateway: XeroGateway, log: logging.Logger) -> PostingRe
 
 
 @contextmanager
-def _locked(directory: Path, log: logging.Logger) -> Iterator[None]:
-    """One sync at a time: the lock is taken at once or not at all."""
-    from filelock import FileLock, Timeout
+def _locked(locks: Locks, log: logging.Logger) -> Iterator[None]:
+    """One sync at a time on the store: the lock is taken at once or not at all (or waited
+    for), and a refusal is logged."""
+    from socketcli.ports.locks import AlreadyRunning, Lock
 
-    from socketcli.services.sync import SyncAlreadyRunning
-
-    path = directory / LOCK_FILE
-    lock = FileLock(str(path), timeout=0)
     try:
-        lock.acquire()
-    except Timeout:
-        log.info("sync not started: another sync holds %s", path)
-        raise SyncAlreadyRunning(
-            f"another `socket sync` is running (it holds {path}): this one did nothing and "
-            "stops; the running one carries on"
-        ) from None
-    try:
-        yield
-    finally:
-        lock.release()
+        with locks.hold(Lock.SYNC):
+            yield
+    except AlreadyRunning as busy:
+        if busy.lock is Lock.SYNC:
+            log.info("sync not started: %s", busy)
+        raise
 
 
 @contextmanager
