@@ -30,6 +30,12 @@
    floor that 60 calls a minute sets
    (explained under "The floor" in the output and in bench/README.md).
 
+With `--store postgresql` every practice is imported into a new PostgreSQL database
+(`socket_post_<folder>`, on the server of `--pg-url`, default SOCKET_TEST_POSTGRES_URL, as
+`.ci/postgres.sh` sets it), each approve run on a copy made with CREATE DATABASE ... TEMPLATE,
+and the server's CPU time is read from /proc when it runs on this machine (see
+bench/plan_diff.py); the databases are dropped at the end unless `--workdir` keeps things.
+
 Every `socket` command runs as a subprocess: wall time is what a person (or cron) waits for,
 CPU time (user + sys of the child) is what the work costs.
 """
@@ -60,6 +66,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from plan_diff import PostgresServer  # bench/, beside this script
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -151,10 +159,21 @@ def load_average() -> str:
         return "?"
 
 
+def database_name(folder: Path) -> str:
+    """The PostgreSQL database of a practice folder: socket_post_post_practice_5155."""
+    return "socket_post_" + re.sub(r"[^a-z0-9]+", "_", folder.name.lower())
+
+
 def make_practice(
-    socket: Path, env: dict[str, str], folder: Path, clients: int, seed: int
+    socket: Path,
+    env: dict[str, str],
+    folder: Path,
+    clients: int,
+    seed: int,
+    server: PostgresServer | None = None,
 ) -> dict[str, Any]:
-    """Generate, init and import; the imported store is folder/socket.db."""
+    """Generate, init and import; the imported store is folder/socket.db, or with `server`
+    a new PostgreSQL database (database_name(folder))."""
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from tests.practices import generate  # the generator the tests use too
@@ -164,7 +183,9 @@ def make_practice(
     started = time.perf_counter()
     counts = generate(folder, clients=clients, seed=seed)
     generated = time.perf_counter() - started
-    db = folder / "socket.db"
+    db: Path | str = folder / "socket.db"
+    if server is not None:
+        db = server.fresh(database_name(folder))
     checked([socket, "--db", db, "init"], env, "init")
     imported = checked(
         [
@@ -183,11 +204,14 @@ def make_practice(
         "proposal_rows": counts["proposal_rows"],
         "generate_seconds": generated,
         "import": imported,
-        "db_bytes": db.stat().st_size,
+        "db_bytes": (
+            server.size(database_name(folder)) if server is not None else Path(db).stat().st_size
+        ),
+        "database": database_name(folder) if server is not None else None,
     }
 
 
-def approve(socket: Path, env: dict[str, str], db: Path) -> Run:
+def approve(socket: Path, env: dict[str, str], db: Path | str) -> Run:
     return checked(
         [socket, "--db", db, "plan", "approve", "--yes", "--no-post", "--month", MONTH],
         env,
@@ -195,7 +219,7 @@ def approve(socket: Path, env: dict[str, str], db: Path) -> Run:
     )
 
 
-def status(socket: Path, env: dict[str, str], db: Path) -> dict[str, Any]:
+def status(socket: Path, env: dict[str, str], db: Path | str) -> dict[str, Any]:
     out = checked(
         [socket, "--db", db, "plan", "status", "--json", "--month", MONTH], env, "plan status"
     )
@@ -222,16 +246,20 @@ def measure_approve(
     env = environment(work)
     folder = work / f"practice-{clients}"
     print(f"approve, {clients:,} clients: generating and importing ...", flush=True)
-    made = make_practice(socket, env, folder, clients, args.seed)
+    server = args.server
+    made = make_practice(socket, env, folder, clients, args.seed, server)
     result = ApproveResult(
         clients,
         made["proposal_rows"],
         made["import"].wall,
         made["db_bytes"],
     )
-    copy = folder / "approve.db"
+    copy: Path | str = folder / "approve.db"
     for attempt in range(args.repeat + 1):  # the first is an untimed warm-up
-        shutil.copyfile(made["db"], copy)
+        if server is not None:
+            copy = server.copy(made["database"], made["database"] + "_approve")
+        else:
+            shutil.copyfile(made["db"], copy)
         done = approve(socket, env, copy)
         if attempt == 0:
             result.invoices = len(status(socket, env, copy)["invoices"])
@@ -406,7 +434,7 @@ def practice_with_invoices(
     best: tuple[dict[str, Any], int] | None = None
     for _ in range(6):
         folder = work / f"post-practice-{clients}"
-        made = make_practice(socket, env, folder, clients, args.seed)
+        made = make_practice(socket, env, folder, clients, args.seed, args.server)
         approve(socket, env, made["db"])
         invoices = len(status(socket, env, made["db"])["invoices"])
         tried[clients] = invoices
@@ -456,6 +484,8 @@ class PostResult:
     puts: int = 0
     sandbox: str = "serve"
     gaps: list[float] = field(default_factory=list)
+    store: str = "sqlite"
+    server_cpu: float | None = None
 
 
 def measure_post(args: argparse.Namespace, socket: Path, work: Path) -> PostResult:
@@ -495,11 +525,20 @@ def measure_post(args: argparse.Namespace, socket: Path, work: Path) -> PostResu
         sandbox.admin("calls", "DELETE")
         sandbox.admin("limits", "POST", {"clear": True})  # an empty minute to start with
         print(f"posting {result.invoices:,} invoices (about a minute per 60 calls) ...", flush=True)
+        server = args.server
+        before = None
+        if server is not None:
+            server.settle(made["database"])
+            before = server.cpu()
         started_at = datetime.now().astimezone()
         result.post = run(
             [socket, "--db", db, "plan", "post", "--month", MONTH, "--json"],
             {**pointed, "SOCKET_NOW": DUE},
         )
+        if server is not None and before is not None:
+            server.settle(made["database"])
+            after = server.cpu()
+            result.server_cpu = None if after is None else after - before
         if result.post.returncode != 0:
             print(f"  plan post exited {result.post.returncode}:\n{result.post.stderr}")
         try:
@@ -531,6 +570,7 @@ def measure_post(args: argparse.Namespace, socket: Path, work: Path) -> PostResu
         result.cycle = statistics.median(burst) if burst else 0.0
         result.gaps = gaps
     result.sandbox = args.sandbox
+    result.store = "postgresql" if args.server is not None else "sqlite"
     return result
 
 
@@ -600,7 +640,8 @@ def report_post(r: PostResult) -> dict[str, Any]:
     print()
     print(
         f"## plan post --month {MONTH} (SOCKET_NOW={DUE}) of {r.invoices:,} invoices "
-        f"({r.clients:,} clients) to the sandbox ({r.sandbox}), {PER_MINUTE} calls a minute"
+        f"({r.clients:,} clients) to the sandbox ({r.sandbox}), {PER_MINUTE} calls a minute, "
+        f"the store on {r.store}"
     )
     rows = [[endpoint, str(count)] for endpoint, count in sorted(r.counts.items())]
     rows.append(["all", str(sum(r.counts.values()))])
@@ -657,6 +698,11 @@ def report_post(r: PostResult) -> dict[str, Any]:
             [
                 ["wall time of `plan post`", f"{wall:.1f}", ""],
                 ["child CPU", f"{r.post.cpu:.1f}", ""],
+                *(
+                    [["PostgreSQL server CPU", f"{r.server_cpu:.1f}", ""]]
+                    if r.server_cpu is not None
+                    else []
+                ),
                 ["start of the command -> first answer", f"{r.first_call:.1f}", ""],
                 ["last answer -> end of the command", f"{tail:.1f}", ""],
                 [
@@ -718,6 +764,8 @@ def report_post(r: PostResult) -> dict[str, Any]:
         "held": r.held,
         "exit": r.post.returncode,
         "sandbox": r.sandbox,
+        "store": r.store,
+        "server_cpu": None if r.server_cpu is None else round(r.server_cpu, 2),
         "gaps": [round(g, 3) for g in r.gaps],
         "json": r.document,
     }
@@ -755,6 +803,19 @@ def main(argv: list[str] | None = None) -> int:
         help="`serve`: `socket sandbox serve` (writes its state file after every request); "
         "`memory`: the same sandbox on the venv's python with its state kept in memory.",
     )
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "postgresql"),
+        default="sqlite",
+        help="The store: a SQLite file (default), or a new database per practice on the "
+        "PostgreSQL server of --pg-url.",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("SOCKET_TEST_POSTGRES_URL"),
+        help="With --store postgresql: a server where the bench may create databases "
+        "(postgresql+psycopg://...; default SOCKET_TEST_POSTGRES_URL).",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--no-approve", dest="approve", action="store_false", help="Skip the approve timings."
@@ -766,6 +827,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="Work here (kept) instead of a temp dir.")
     parser.add_argument("--json", type=Path, help="Also write the figures to this file.")
     args = parser.parse_args(argv)
+    args.server = None
+    if args.store == "postgresql":
+        if not args.pg_url:
+            parser.error("--store postgresql needs --pg-url or SOCKET_TEST_POSTGRES_URL")
+        args.server = PostgresServer(args.pg_url)
 
     socket = args.venv / "bin" / "socket"
     if not socket.exists():
@@ -798,6 +864,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if cleanup is not None:
             cleanup.cleanup()
+            if args.server is not None:
+                args.server.drop_all("socket_post_")
     figures["load_after"] = load_average()
     print()
     print(f"load average at the end: {load_average()}")
@@ -805,6 +873,7 @@ def main(argv: list[str] | None = None) -> int:
         "commands (DB from tests.practices.generate + `socket --db DB init` + "
         "`socket --db DB import clients.csv services.csv proposals.csv`):"
     )
+    print("  (DB: a file, or with --store postgresql postgresql+psycopg://.../socket_post_...)")
     print(f"  SOCKET_NOW={TODAY} socket --db DB plan approve --yes --no-post --month {MONTH}")
     print(f"  SOCKET_NOW={TODAY} socket --db DB plan status --json --month {MONTH}")
     print("  socket sandbox serve --port 0 --state WORK/sandbox.json --reset")

@@ -1,6 +1,17 @@
 """Time `socket plan diff --json` on generated practices, and `socket --help` against Python.
 
     .venv/bin/python bench/plan_diff.py --clients 2000 20000 [--repeat 5]
+    .venv/bin/python bench/plan_diff.py --clients 20000 200000 --engines sqlite postgresql \
+        [--pg-url postgresql+psycopg://USER@/postgres?host=/run/postgresql]
+
+With `--engines sqlite postgresql` each generated practice is imported into both stores,
+side by side in one run: a SQLite file, and a new PostgreSQL database `socket_bench_N` made
+on the server of `--pg-url` (default SOCKET_TEST_POSTGRES_URL, as `.ci/postgres.sh` sets it;
+the URL's user must be allowed to create databases), dropped again at the end unless
+`--keep`. On PostgreSQL the child's CPU time leaves out the server's: when the server runs
+on this machine and /proc can be read, its CPU time is measured too (the postmaster's own,
+its live processes', and the time of the backends that exited, which the postmaster reaps:
+its cutime + cstime), so keep other clients off that server while measuring.
 
 For each size: generate a practice (tests.practices.generate, as bench/generate_practice.py
 does), `socket --db DB init`, `socket --db DB import clients.csv services.csv proposals.csv`
@@ -124,6 +135,172 @@ def warm_up(socket: Path, python: Path, env: dict[str, str], work: Path) -> None
     )
 
 
+# -- PostgreSQL: a fresh database per size, and the server's CPU time ---------------------
+
+
+def _clk_tck() -> int:
+    return os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu(pid: int, *, children: bool = False) -> float:
+    """Seconds of CPU of process `pid` (utime + stime; + cutime + cstime of its reaped
+    children with `children`), from /proc/PID/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # fields[0] is the state (field 3); utime, stime, cutime, cstime are fields 14-17.
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / _clk_tck()
+
+
+@dataclass(slots=True)
+class PostgresServer:
+    """The server behind `--pg-url`: makes and drops the bench's databases, and reads the
+    server's CPU time from /proc when it runs on this machine."""
+
+    url: str
+    postmaster: int | None = None
+
+    def admin(self) -> Any:
+        from sqlalchemy import create_engine
+
+        return create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def database_url(self, name: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).set(database=name).render_as_string(hide_password=False)
+
+    def fresh(self, name: str) -> str:
+        """A new, empty database `name` (an old one of the name dropped first); its URL."""
+        from sqlalchemy import text
+
+        engine = self.admin()
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(
+                text(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8' TEMPLATE template0")
+            )
+            if self.postmaster is None:
+                backend = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                self.postmaster = self._parent(int(backend))
+        engine.dispose()
+        return self.database_url(name)
+
+    def copy(self, source: str, name: str) -> str:
+        """A new database `name` made from `source` (CREATE DATABASE ... TEMPLATE); its URL."""
+        from sqlalchemy import text
+
+        self.settle(source)  # a template may have no one connected
+        engine = self.admin()
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+        engine.dispose()
+        return self.database_url(name)
+
+    def drop(self, name: str) -> None:
+        from sqlalchemy import text
+
+        engine = self.admin()
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    def drop_all(self, prefix: str) -> None:
+        """Drop every database whose name starts with `prefix`."""
+        from sqlalchemy import text
+
+        engine = self.admin()
+        with engine.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE starts_with(datname, :p)"),
+                {"p": prefix},
+            ).scalars()
+            for name in list(names):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    def size(self, name: str) -> int:
+        from sqlalchemy import text
+
+        engine = self.admin()
+        with engine.connect() as connection:
+            size = connection.execute(text("SELECT pg_database_size(:n)"), {"n": name})
+            value = int(size.scalar_one())
+        engine.dispose()
+        return value
+
+    @staticmethod
+    def _parent(pid: int) -> int | None:
+        """The postmaster: the parent of our backend, when /proc shows it (same machine)."""
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return None
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        try:
+            command = Path(f"/proc/{parent}/cmdline").read_bytes().split(b"\0")[0]
+        except OSError:
+            return None
+        return parent if command.endswith((b"postgres", b"postmaster")) else None
+
+    def cpu(self) -> float | None:
+        """The server's CPU seconds so far: the postmaster with the backends it reaped, and
+        each of its live processes (checkpointer, WAL writer, ... and live backends). None
+        when the server is not on this machine."""
+        if self.postmaster is None:
+            return None
+        total = _proc_cpu(self.postmaster, children=True)
+        for child in Path("/proc").iterdir():
+            if not child.name.isdigit():
+                continue
+            try:
+                stat = (child / "stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[1]) == self.postmaster:
+                    total += _proc_cpu(int(child.name))
+            except (OSError, ValueError, IndexError):
+                continue
+        return total
+
+    def settle(self, database: str) -> None:
+        """Wait (up to 5 s) until no backend serves `database`: the last command's backend
+        has exited and been reaped, so its CPU time is in the postmaster's cutime."""
+        from sqlalchemy import text
+
+        engine = self.admin()
+        deadline = time.monotonic() + 5
+        with engine.connect() as connection:
+            while time.monotonic() < deadline:
+                busy = connection.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE datname = :d"),
+                    {"d": database},
+                ).scalar_one()
+                if not busy:
+                    break
+                time.sleep(0.02)
+        engine.dispose()
+        time.sleep(0.05)  # the postmaster reaps the backend just after it left the view
+
+
+def with_server(
+    command: Sequence[str | Path],
+    env: dict[str, str],
+    what: str,
+    server: PostgresServer | None,
+    database: str | None,
+) -> tuple[Run, float | None]:
+    """`checked(command)` and, on PostgreSQL, the server CPU time it caused."""
+    if server is None or database is None:
+        return checked(command, env, what), None
+    server.settle(database)
+    before = server.cpu()
+    result = checked(command, env, what)
+    server.settle(database)
+    after = server.cpu()
+    return result, (None if before is None or after is None else after - before)
+
+
 def load_average() -> str:
     try:
         return " ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -137,13 +314,17 @@ def load_average() -> str:
 @dataclass(slots=True)
 class SizeResult:
     clients: int
+    engine: str = "sqlite"
     proposal_rows: int = 0
     generate_seconds: float = 0.0
     init: Run | None = None
     import_: Run | None = None
+    import_server_cpu: float | None = None
     db_bytes: int = 0
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
+    server_cpus: list[float] = field(default_factory=list)
+    loads: list[str] = field(default_factory=list)
     diff_clients: int = 0
     changes: dict[str, int] = field(default_factory=dict)
     breakdown: dict[str, Any] | None = None
@@ -156,18 +337,19 @@ class SizeResult:
     def cpu_median(self) -> float:
         return statistics.median(self.cpus)
 
+    @property
+    def server_cpu_median(self) -> float | None:
+        return statistics.median(self.server_cpus) if self.server_cpus else None
 
-def measure_size(
-    clients: int, args: argparse.Namespace, socket: Path, python: Path, work: Path
-) -> SizeResult:
+
+def generate_practice(
+    clients: int, args: argparse.Namespace, work: Path
+) -> tuple[Path, dict[str, Any], float]:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     from tests.practices import generate  # the generator the tests use too
 
-    result = SizeResult(clients)
     folder = work / f"practice-{clients}"
-    db = folder / "socket.db"
-    env = environment(work, bytecode=args.bytecode)
     started = time.perf_counter()
     counts = generate(
         folder,
@@ -177,32 +359,77 @@ def measure_size(
         lines=args.lines,
         today=date.fromisoformat(TODAY),
     )
-    result.generate_seconds = time.perf_counter() - started
-    result.proposal_rows = counts["proposal_rows"]
+    seconds = time.perf_counter() - started
     print(
         f"  {clients}: generated {counts['clients']} clients, {counts['proposal_rows']} "
-        f"proposal rows in {result.generate_seconds:.1f}s",
+        f"proposal rows in {seconds:.1f}s",
         flush=True,
     )
-    result.init = checked([socket, "--db", db, "init"], env, "socket init")
+    return folder, counts, seconds
+
+
+def measure_size(
+    clients: int,
+    engine: str,
+    practice: tuple[Path, dict[str, Any], float],
+    args: argparse.Namespace,
+    socket: Path,
+    python: Path,
+    work: Path,
+    server: PostgresServer | None,
+) -> SizeResult:
+    folder, counts, generate_seconds = practice
+    result = SizeResult(clients, engine)
+    result.generate_seconds = generate_seconds
+    result.proposal_rows = counts["proposal_rows"]
+    env = environment(work, bytecode=args.bytecode)
+    database: str | None = None
+    if engine == "postgresql":
+        assert server is not None
+        database = f"socket_bench_{clients}"
+        store: str | Path = server.fresh(database)
+        pg = server
+    else:
+        store = folder / "socket.db"
+        for old in folder.glob("socket.db*"):
+            old.unlink()
+        pg = None
+    label = f"  {clients} {engine}"
+    result.init = checked([socket, "--db", store, "init"], env, "socket init")
     files = [folder / "clients.csv", folder / "services.csv", folder / "proposals.csv"]
-    result.import_ = checked([socket, "--db", db, "import", *files], env, "socket import")
+    load = load_average()
+    result.import_, result.import_server_cpu = with_server(
+        [socket, "--db", store, "import", *files], env, "socket import", pg, database
+    )
+    server_note = (
+        f" + server {result.import_server_cpu:.2f}s CPU"
+        if result.import_server_cpu is not None
+        else ""
+    )
     print(
-        f"  {clients}: init {result.init.wall:.2f}s, import {result.import_.wall:.2f}s "
-        f"wall / {result.import_.cpu:.2f}s CPU: "
+        f"{label}: init {result.init.wall:.2f}s, import {result.import_.wall:.2f}s "
+        f"wall / {result.import_.cpu:.2f}s CPU{server_note} (load before: {load}): "
         + result.import_.stderr.decode(errors="replace").strip().splitlines()[-1],
         flush=True,
     )
-    result.db_bytes = sum(
-        path.stat().st_size for path in folder.glob("socket.db*") if path.is_file()
-    )
+    if engine == "postgresql":
+        assert server is not None
+        assert database is not None
+        result.db_bytes = server.size(database)
+    else:
+        result.db_bytes = sum(
+            path.stat().st_size for path in folder.glob("socket.db*") if path.is_file()
+        )
 
-    command = [socket, "--db", db, "plan", "diff", "--json", "--month", MONTH]
+    command: list[str | Path] = [socket, "--db", store, "plan", "diff", "--json", "--month", MONTH]
     checked(command, env, "socket plan diff (warm-up)")
     for _ in range(args.repeat):
-        diff = checked(command, env, "socket plan diff")
+        result.loads.append(load_average().split()[0])
+        diff, server_cpu = with_server(command, env, "socket plan diff", pg, database)
         result.walls.append(diff.wall)
         result.cpus.append(diff.cpu)
+        if server_cpu is not None:
+            result.server_cpus.append(server_cpu)
     document = json.loads(diff.stdout)
     result.diff_clients = len(document["clients"])
     result.changes = {total["change"]: total["clients"] for total in document["totals"]}
@@ -211,20 +438,28 @@ def measure_size(
             f"plan diff for {clients} clients lists {result.diff_clients} clients for "
             f"{document['month']}: expected {MONTH} and about {clients}"
         )
+    server_note = (
+        f" + server {result.server_cpu_median:.2f}s CPU"
+        if result.server_cpu_median is not None
+        else ""
+    )
     print(
-        f"  {clients}: plan diff --json median {result.wall_median:.2f}s wall / "
-        f"{result.cpu_median:.2f}s CPU over {args.repeat} runs",
+        f"{label}: plan diff --json median {result.wall_median:.2f}s wall / "
+        f"{result.cpu_median:.2f}s CPU{server_note} over {args.repeat} runs "
+        f"(load {', '.join(result.loads)})",
         flush=True,
     )
-    if args.breakdown_sizes is None or clients in args.breakdown_sizes:
+    if engine == "sqlite" and (args.breakdown_sizes is None or clients in args.breakdown_sizes):
         breakdown = checked(
-            [python, Path(__file__).resolve(), "--breakdown", db, "--month", MONTH],
+            [python, Path(__file__).resolve(), "--breakdown", store, "--month", MONTH],
             env,
             "the in-process breakdown",
         )
         result.breakdown = json.loads(breakdown.stdout)
-    if not args.keep:
-        shutil.rmtree(folder)
+    if not args.keep and engine == "postgresql":
+        assert server is not None
+        assert database is not None
+        server.drop(database)
     return result
 
 
@@ -420,45 +655,69 @@ def report(
     )
     print()
     rows = []
+
+    def server(value: float | None, engine: str) -> str:
+        if engine != "postgresql":
+            return "-"
+        return "not measured" if value is None else f"{value:.2f} s"
+
     for r in results:
         assert r.init is not None
         assert r.import_ is not None
         rows.append(
             [
                 f"{r.clients:,}",
+                r.engine,
                 f"{r.proposal_rows:,}",
                 f"{r.db_bytes / 1e6:.1f} MB",
                 f"{r.import_.wall:.2f} s / {r.import_.cpu:.2f} s",
+                server(r.import_server_cpu, r.engine),
                 f"{min(r.walls):.3f} s",
                 f"{r.wall_median:.3f} s",
                 f"{r.cpu_median:.3f} s",
+                server(r.server_cpu_median, r.engine),
                 f"{r.diff_clients:,}",
+                " ".join(r.loads),
             ]
         )
     print(
         table(
             [
                 "clients",
+                "engine",
                 "proposal rows",
                 "store",
                 "import wall / CPU",
+                "import server CPU",
                 "diff min wall",
                 "diff median wall",
                 "diff median CPU",
+                "diff median server CPU",
                 "clients in JSON",
+                "load (1 min) at each diff",
             ],
             rows,
         )
     )
+    if any(r.engine == "postgresql" for r in results):
+        print(
+            "CPU is the child's user + sys; on PostgreSQL the server's CPU is apart "
+            "(its column), 'not measured' when the server is not on this machine."
+        )
     print()
-    for smaller, larger in itertools.pairwise(results):
+    by_engine: dict[str, list[SizeResult]] = {}
+    for r in results:
+        by_engine.setdefault(r.engine, []).append(r)
+    pairs = [pair for same in by_engine.values() for pair in itertools.pairwise(same)]
+    for smaller, larger in pairs:
         factor = larger.clients / smaller.clients
         wall_ratio = larger.wall_median / smaller.wall_median
         cpu_ratio = larger.cpu_median / smaller.cpu_median
         import_ratio = larger.import_.wall / smaller.import_.wall  # type: ignore[union-attr]
         limit = factor * SCALING_TARGET
         print(
-            f"{factor:g}x the clients ({smaller.clients:,} -> {larger.clients:,}): plan diff "
+            f"{larger.engine}, {factor:g}x the clients ({smaller.clients:,} -> "
+            f"{larger.clients:,}): plan diff "
             f"{wall_ratio:.2f}x wall, {cpu_ratio:.2f}x CPU (target <= {limit:g}x: "
             f"{verdict(wall_ratio <= limit)}); import {import_ratio:.2f}x wall"
         )
@@ -466,7 +725,7 @@ def report(
         target = DIFF_SECONDS_TARGET.get(r.clients)
         if target is not None:
             print(
-                f"{r.clients:,} clients: plan diff median {r.wall_median:.3f} s wall, "
+                f"{r.engine}, {r.clients:,} clients: plan diff median {r.wall_median:.3f} s wall, "
                 f"{r.cpu_median:.3f} s CPU (target < {target:g} s wall: "
                 f"{verdict(r.wall_median < target)})"
             )
@@ -481,7 +740,7 @@ def report(
     for r in results:
         if r.changes:
             print(
-                f"{r.clients:,} clients, change types in {MONTH}: "
+                f"{r.engine}, {r.clients:,} clients, change types in {MONTH}: "
                 + ", ".join(f"{k} {v:,}" for k, v in r.changes.items())
             )
     with_breakdown = [r for r in results if r.breakdown]
@@ -513,7 +772,7 @@ def report(
         print(table(["phase", *(f"{r.clients:,} clients" for r in with_breakdown)], rows))
     print()
     print("commands (DB made by generate + init + import; SOCKET_NOW=" + TODAY + "):")
-    print(f"  {socket} --db DB init")
+    print(f"  {socket} --db DB init    (DB: a file, or postgresql+psycopg://.../socket_bench_N)")
     print(f"  {socket} --db DB import clients.csv services.csv proposals.csv")
     print(f"  {socket} --db DB plan diff --json --month {MONTH}")
     print(f"  {python} -c pass    against    {socket} --help")
@@ -548,6 +807,19 @@ def main(argv: list[str] | None = None) -> int:
         help="leave PYTHONDONTWRITEBYTECODE as the environment has it (default: children "
         "cache bytecode under the work folder, as an installed package does)",
     )
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        choices=["sqlite", "postgresql"],
+        default=["sqlite"],
+        help="the stores to import each practice into and time side by side (default sqlite)",
+    )
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("SOCKET_TEST_POSTGRES_URL"),
+        help="a PostgreSQL server (postgresql+psycopg://...) where the bench may create "
+        "databases socket_bench_N (default: SOCKET_TEST_POSTGRES_URL)",
+    )
     parser.add_argument("--breakdown", type=Path, metavar="DB", help=argparse.SUPPRESS)
     parser.add_argument("--month", default=MONTH, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -568,9 +840,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         env = environment(work, bytecode=args.bytecode)
         warm_up(socket, python, env, work)
-        results = [
-            measure_size(clients, args, socket, python, work) for clients in sorted(args.clients)
-        ]
+        server = None
+        if "postgresql" in args.engines:
+            if not args.pg_url:
+                parser.error("--engines postgresql needs --pg-url or SOCKET_TEST_POSTGRES_URL")
+            server = PostgresServer(args.pg_url)
+        results = []
+        for clients in sorted(args.clients):
+            practice = generate_practice(clients, args, work)
+            for engine in args.engines:
+                results.append(
+                    measure_size(clients, engine, practice, args, socket, python, work, server)
+                )
+            if not args.keep:
+                shutil.rmtree(practice[0])
         bare, help_ = measure_help(socket, python, env)
         report(results, bare, help_, args, socket, python)
     finally:

@@ -206,9 +206,9 @@ class Wiring:
 
     def exists(self) -> bool:
         """Whether the store is there already (`socket init` says which it did)."""
-        from socketcli.adapters.store.database import store_exists
+        from socketcli.adapters.store.database import store_made
 
-        return store_exists(self.location)
+        return store_made(self.location)
 
     def reader(self) -> AbstractContextManager[PlanReader]:
         """A read-only view of the store in one read transaction, without SQLModel or the ORM;

@@ -100,6 +100,18 @@ def test_a_postgresql_store_that_was_never_initialised_says_how_to_make_one(
     assert "Traceback" not in err
 
 
+def test_init_on_a_new_empty_database_says_it_created_the_store_then_that_it_is_ready(
+    socket: Socket,
+) -> None:
+    code, _, err = run(socket, "init")
+    assert code == 0, err
+    assert "Created the store at postgresql+psycopg://" in err
+    assert "already existed" not in err
+    code, _, err = run(socket, "init")
+    assert code == 0, err
+    assert "is ready (already existed; schema is up to date)" in err
+
+
 def test_an_import_stores_on_postgresql_what_it_stores_on_sqlite(
     socket: Socket, tmp_path: Path
 ) -> None:

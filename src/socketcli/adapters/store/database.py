@@ -40,7 +40,8 @@ _ROWS = {
 }
 
 
-def _is_busy(original: BaseException | None) -> bool:
+def is_busy(original: BaseException | None) -> bool:
+    """Whether a driver's error says the store is busy (another writer held it too long)."""
     if original is None:
         return False
     if getattr(original, "sqlstate", None) == _POSTGRES_BUSY:
@@ -49,7 +50,7 @@ def _is_busy(original: BaseException | None) -> bool:
     return type(original).__name__ == "OperationalError" and text.startswith(_SQLITE_BUSY)
 
 
-def _unique_violation(original: BaseException | None) -> str | None:
+def unique_violation(original: BaseException | None) -> str | None:
     """The table (or "table.column") of a unique-constraint violation; None for any other
     error."""
     if original is None or type(original).__name__ not in ("IntegrityError", "UniqueViolation"):
@@ -107,12 +108,12 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
     def _busy(context: Any) -> None:
         # Waited the whole busy timeout for another writer: one clear error, not a traceback.
         # Writers begin with BEGIN IMMEDIATE, so nothing of this transaction was written.
-        if _is_busy(context.original_exception):
+        if is_busy(context.original_exception):
             raise StoreBusy() from None
         # A unique key taken by another's write (two approvals at once on PostgreSQL): one
         # clear Conflict, in this one place for every repository; the caller's unit of work
         # rolls the whole transaction back.
-        duplicate = _unique_violation(context.original_exception)
+        duplicate = unique_violation(context.original_exception)
         if duplicate is not None:
             raise conflict_of(duplicate) from None
 
@@ -122,6 +123,24 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
 def store_exists(location: StoreLocation) -> bool:
     path = location.sqlite_path
     return not (path is not None and not path.exists())
+
+
+def store_made(location: StoreLocation) -> bool:
+    """Whether socket's store is there already: the SQLite file, or on a server its schema
+    (a database just made with `createdb` is empty: `socket init` makes the store in it).
+    A server that cannot be reached counts as no store; opening it then says why."""
+    if location.is_sqlite:
+        return store_exists(location)
+    try:
+        engine = create_store_engine(location)
+    except (SQLAlchemyError, ImportError, ValueError):
+        return False
+    try:
+        return current_revision(engine) is not None
+    except (SQLAlchemyError, ImportError, OSError):
+        return False
+    finally:
+        engine.dispose()
 
 
 def current_revision(engine: Engine) -> str | None:

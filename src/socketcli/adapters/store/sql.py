@@ -8,16 +8,22 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
+from socketcli.adapters.store.database import conflict_of, is_busy, unique_violation
 from socketcli.adapters.store.reader import SqlReader
+from socketcli.domain.errors import StoreBusy
 from socketcli.domain.months import Month
 
 CHUNK = 500  # values per IN (...) list, well inside every database's parameter limit
 #: From how many keys a repository reads a whole table once and keeps the rows wanted,
 #: rather than 500 keys at a time (an import of 200,000 clients: 400 queries a table).
 WHOLE_TABLE_FROM = 20 * CHUNK
+
+#: Rows of one COPY from which PostgreSQL's statistics of the table are refreshed at once.
+ANALYZE_AFTER = 5_000
 #: From how many rows `indexes_set_aside` drops a table's indexes and builds them after.
 REBUILD_INDEXES_FROM = 50_000
 
@@ -62,14 +68,20 @@ class SqlRepository:
 
         On SQLite: one executemany of a statement written once, each column's bind
         processor applied once per distinct value, since SQLAlchemy's per-row parameter
-        handling would cost more than SQLite's own work. Elsewhere: SQLAlchemy's
-        executemany, which batches rows into multi-row INSERTs itself.
+        handling would cost more than SQLite's own work. On PostgreSQL with psycopg: one
+        COPY ... FROM STDIN in the unit of work's transaction (psycopg's executemany sends
+        one INSERT a row, which SQLAlchemy prepares row by row: importing 20,000 clients
+        took 7.2 s of CPU and the server 4.7 s that way, 5.0 s and 2.9 s by COPY).
+        Elsewhere: SQLAlchemy's executemany.
         """
         if not rows:
             return
         table = self.table(table_name)
         connection = self.session.connection()
         dialect = connection.dialect
+        if dialect.name == "postgresql" and dialect.driver == "psycopg":
+            self._copy(connection, table, keys, rows)
+            return
         if dialect.name != "sqlite":
             self.session.execute(
                 insert(table), [dict(zip(keys, values, strict=True)) for values in rows]
@@ -92,6 +104,58 @@ class SqlRepository:
             f"VALUES ({', '.join('?' for _ in keys)})"
         )
         connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))
+
+    @staticmethod
+    def _copy(
+        connection: Connection, table: Table, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """`rows` into `table` with PostgreSQL's COPY (psycopg), on `connection`'s transaction.
+
+        The values go as they would as parameters: through each column's bind processor
+        where SQLAlchemy has one (once per distinct value), then psycopg's text dumpers (the
+        timestamps are timestamptz, so an aware datetime keeps its instant).
+        """
+        dialect = connection.dialect
+        processors = [
+            table.c[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys
+        ]
+        if any(processors):
+            columns: list[list[Any]] = [list(values) for values in zip(*rows, strict=True)]
+            for column, process in zip(columns, processors, strict=True):
+                if process is not None:
+                    done: dict[Any, Any] = {}
+                    for position, value in enumerate(column):
+                        try:
+                            column[position] = done[value]
+                        except KeyError:
+                            column[position] = done[value] = process(value)
+            rows = list(zip(*columns, strict=True))
+        quote = dialect.identifier_preparer.quote
+        statement = f"COPY {quote(table.name)} ({', '.join(quote(key) for key in keys)}) FROM STDIN"
+        driver = connection.connection.driver_connection
+        assert driver is not None
+        dbapi_error = dialect.loaded_dbapi.Error
+        try:
+            with driver.cursor() as cursor:
+                with cursor.copy(statement) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                if len(rows) >= ANALYZE_AFTER:
+                    # The planner's statistics are those of before the COPY (autovacuum
+                    # cannot see rows this transaction has not committed): the reads that
+                    # follow in it (an import's `IN (...)` chunks) would plan on a table
+                    # they think small. ANALYZE counts this transaction's own rows.
+                    cursor.execute(f"ANALYZE {quote(table.name)}")
+        except dbapi_error as failure:
+            # As an INSERT's would be (COPY bypasses the engine's error hook): the store
+            # busy, a unique key another's write took first as a Conflict, else
+            # SQLAlchemy's error (DataError, ...).
+            if is_busy(failure):
+                raise StoreBusy() from None
+            duplicate = unique_violation(failure)
+            if duplicate is not None:
+                raise conflict_of(duplicate) from None
+            raise DBAPIError.instance(statement, None, failure, dbapi_error) from failure
 
     def bound(self, table_name: str, key: str, value: Any) -> Any:
         """`value` as the database driver takes it for the column (a datetime as SQLite's
@@ -153,12 +217,30 @@ class SqlRepository:
     ) -> None:
         """Insert or replace rows (tuples of values in `keys` order, `key` among them) by
         their `key`, set-based: which keys exist, read 500 at a time, then one executemany
-        for the new rows and one for the known."""
+        for the new rows and one for the known.
+
+        On PostgreSQL one INSERT ... ON CONFLICT (key) DO UPDATE instead: its transactions
+        do not queue for the whole store as SQLite's writers do, so a row another machine
+        inserts between the read and the insert (two syncs, two posters linking the same
+        new contacts) would otherwise end in a unique violation."""
         if not rows:
             return
         table = self.table(table_name)
         at = list(keys).index(key)
         latest = {row[at]: row for row in rows}
+        if self.session.connection().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as insert_or_update
+
+            statement = insert_or_update(table)
+            statement = statement.on_conflict_do_update(
+                index_elements=[table.c[key]],
+                set_={name: statement.excluded[name] for name in keys if name != key},
+            )
+            self.session.execute(
+                statement, [dict(zip(keys, row, strict=True)) for row in latest.values()]
+            )
+            self.session.expire_all()
+            return
         known: set[Any] = set()
         for chunk in chunks(list(latest)):
             known.update(
