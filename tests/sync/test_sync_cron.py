@@ -139,3 +139,21 @@ def test_a_cron_like_run_with_no_terminal_no_keyring_and_a_bare_environment(
     for secret in token_texts(state_dir):
         assert secret not in (state_dir / "sync.log").read_text()
     assert os.environ.get("SOCKET_NOW")  # the test's own environment was not what cron saw
+
+
+def test_cron_line_never_carries_the_stores_password(socket: Socket) -> None:
+    """A cron line is printed, mailed and kept in the crontab: the store URL's password is
+    left out (by --db or SOCKET_DATABASE_URL), and the user is told where it goes instead."""
+    url = "postgresql+psycopg://practice:s3cr3t-pw@db.example:5432/socket"
+
+    for run in (
+        socket.ok("--db", url, "sync", "--cron-line"),
+        socket.using(env={"SOCKET_DATABASE_URL": url}).ok("sync", "--cron-line"),
+    ):
+        assert "s3cr3t-pw" not in run.stdout + run.stderr
+        assert "postgresql+psycopg://practice@db.example:5432/socket" in run.stdout
+        assert "~/.pgpass" in run.stderr
+    plain = socket.ok(
+        "--db", "postgresql+psycopg://practice@db.example/socket", "sync", "--cron-line"
+    )
+    assert "~/.pgpass" not in plain.stderr  # nothing was left out

@@ -58,7 +58,14 @@ def sync(
         from socketcli.cli.output import say
         from socketcli.cli.sync.cron import cron_entry
 
-        typer.echo(cron_entry(st, at))
+        line, password_left_out = cron_entry(st, at)
+        typer.echo(line)
+        if password_left_out:
+            say(
+                "The store's password is left out of the line: put it in ~/.pgpass (mode 0600) "
+                "of the user whose crontab runs it, where PostgreSQL's driver finds it "
+                "(docs/guide.md)."
+            )
         say(
             "Add it to the crontab of the user who connected Xero (`crontab -e`); it prints "
             "nothing unless something needs a person."

@@ -36,7 +36,28 @@ def _socket_command() -> list[str]:
     return [str(Path(sys.executable).absolute()), "-m", "socketcli"]
 
 
-def cron_entry(st: State, at: str) -> str:
+def without_password(url: str) -> tuple[str, bool]:
+    """A store URL without its password (a cron line is printed, mailed and kept in the
+    crontab: secrets never go there), and whether it had one."""
+    from sqlalchemy.engine import URL, make_url
+
+    parsed = make_url(url)
+    if parsed.password is None:
+        return url, False
+    bare = URL.create(  # URL.set(password=None) would keep it: set() skips None
+        parsed.drivername,
+        username=parsed.username,
+        host=parsed.host,
+        port=parsed.port,
+        database=parsed.database,
+        query=parsed.query,
+    )
+    return bare.render_as_string(hide_password=False), True
+
+
+def cron_entry(st: State, at: str) -> tuple[str, bool]:
+    """The crontab line, and whether a password was left out of the store's URL (the cron
+    user's ~/.pgpass must hold it)."""
     import shlex
 
     from socketcli.domain.errors import InvalidInput
@@ -48,9 +69,13 @@ def cron_entry(st: State, at: str) -> str:
     command = _socket_command()
     path = [str(Path(command[0]).parent), "/usr/local/bin", "/usr/bin", "/bin"]
     assignments = {"PATH": ":".join(dict.fromkeys(path)), "HOME": str(Path.home())}
+    password_left_out = False
     for name in CRON_VARIABLES:
         value = os.environ.get(name)
         if value and not (name == "SOCKET_DATABASE_URL" and st.db is not None):
+            if name == "SOCKET_DATABASE_URL":
+                value, had = without_password(value)
+                password_left_out = password_left_out or had
             assignments[name] = value
     words = [f"{name}={shlex.quote(value)}" for name, value in assignments.items()]
     words += [shlex.quote(word) for word in command]
@@ -59,9 +84,12 @@ def cron_entry(st: State, at: str) -> str:
 
         location = store_location(st.db)
         where = str(location.path) if location.path is not None else location.url
+        if location.path is None:
+            where, had = without_password(where)
+            password_left_out = password_left_out or had
         words += ["--db", shlex.quote(where)]
     if st.playground:
         words.append("--playground")
     words += ["sync", "--quiet"]
     # cron reads % as a newline: escape it.
-    return f"{minute} {hour} * * * " + " ".join(words).replace("%", "\\%")
+    return f"{minute} {hour} * * * " + " ".join(words).replace("%", "\\%"), password_left_out
