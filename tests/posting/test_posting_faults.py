@@ -106,3 +106,55 @@ def test_429s_and_500s_mid_posting_end_with_every_invoice_once_after_at_most_one
         if c.method == "PUT" and c.path.endswith("/Invoices") and c.status == 200
     ]
     assert len(puts) <= 2 + (runs - 1)  # 50 once, the 8 once (and a replay at most)
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        # The organisation refused the app (AuthorizationUnsuccessful): no renewing helps.
+        {"status": 403},
+        # The day's limit: Xero did nothing.
+        {"status": 429, "problem": "day", "retry_after": 3600},
+    ],
+    ids=["403", "429-day"],
+)
+def test_a_batch_xero_refused_before_any_work_is_pending_again_not_in_flight(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway, fault: dict[str, Any]
+) -> None:
+    """Proves: when Xero refuses an invoice request outright (nothing made), its invoices go
+    back to pending, not `sending`: the next run sends them at once, without waiting out the
+    in-flight grace and without a lookup; every reference once."""
+    references = grown(practice)
+    practice.clock.at = FIRST_OF_DECEMBER
+    xero.add_fault(path="/Invoices", method="PUT", **fault)
+
+    first = run(practice, gateway)
+
+    assert first.error is not None
+    assert first.error.unsent
+    assert first.in_flight == 0
+    assert states(practice) == Counter({"pending": len(references)})
+    assert xero.invoices() == []
+
+    second = run(practice, gateway)  # at the same moment: no grace to wait out
+
+    assert second.error is None
+    assert (len(second.settled), second.requeued) == (0, 0)
+    assert in_xero(xero) == Counter(references)
+    assert states(practice) == Counter({"posted": len(references)})
+
+
+def test_a_batch_whose_answer_was_lost_stays_in_flight(
+    practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
+) -> None:
+    """The other side of the rule: a 500 after Xero made the invoices leaves the batch
+    `sending` (in doubt), never pending."""
+    grown(practice)
+    practice.clock.at = FIRST_OF_DECEMBER
+    xero.add_fault(path="/Invoices", method="PUT", status_after=500, count=10)
+
+    first = run(practice, gateway)
+
+    assert first.error is not None
+    assert not first.error.unsent
+    assert states(practice)["sending"] == 50

@@ -261,6 +261,10 @@ class XeroError(SocketError):
     """
 
     exit_code = 7
+    #: Xero cannot have acted on the request: every attempt was refused before any work
+    #: (401/403, 429, a 4xx, a token that could not be renewed) or never left this machine.
+    #: Set by the gateway; False when in doubt (a timeout, a 5xx, a lost answer).
+    unsent: bool = False
 
 
 class XeroAuthError(XeroError):

@@ -534,9 +534,19 @@ class _Run:
             with self.store(write=True) as uow:
                 uow.outbox.mark_sending(batch)
                 uow.commit()
-            outcomes = self.xero.post_invoices(
-                [invoice_of(e.body) for e in batch], batch_key(batch)
-            )
+            try:
+                outcomes = self.xero.post_invoices(
+                    [invoice_of(e.body) for e in batch], batch_key(batch)
+                )
+            except XeroError as error:
+                if error.unsent:
+                    # Xero refused the request before any work (not authorised, a limit) or
+                    # it never left: nothing of the batch is in flight, so it is pending
+                    # again, under its key, for the next run to send without waiting.
+                    with self.store(write=True) as uow:
+                        uow.outbox.requeue([(e.id, e.key) for e in batch])
+                        uow.commit()
+                raise
             self._record(batch, outcomes)
             done += len(batch)
             if self.listener is not None:

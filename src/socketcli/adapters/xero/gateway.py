@@ -68,6 +68,7 @@ from socketcli.adapters.xero.gateway_errors import (
     HttpFailure,
     XeroAuthError,
     XeroDayLimitReached,
+    XeroError,
     XeroRateLimited,
     XeroRequestError,
     XeroUnavailable,
@@ -212,12 +213,14 @@ def _http_moment(moment: datetime) -> str:
 
 
 class _Retry(Exception):
-    """An attempt failed in a way worth another try (internal)."""
+    """An attempt failed in a way worth another try (internal). `unsent`: Xero cannot have
+    acted on it (a 429, or a connection that never carried the request)."""
 
-    def __init__(self, cause: str, wait: float | None = None) -> None:
+    def __init__(self, cause: str, wait: float | None = None, *, unsent: bool = False) -> None:
         super().__init__(cause)
         self.cause = cause
         self.wait = wait
+        self.unsent = unsent or wait is not None
 
 
 class XeroPythonGateway:
@@ -653,28 +656,42 @@ class XeroPythonGateway:
         limited = 0
         renewed = False
         attempt = 0
+        #: Whether some attempt may have reached Xero's work (a timeout, a 5xx, a lost answer).
+        in_doubt = False
+
+        def stop(error: XeroError) -> XeroError:
+            error.unsent = not in_doubt and not isinstance(error, XeroUnavailable)
+            return error
+
         while True:
             attempt += 1
             try:
                 return self._attempt(endpoint, query, attempt, call, retry_safe=retry_safe)
             except _Retry as retry:
+                in_doubt = in_doubt or not retry.unsent
                 if retry.wait is not None:  # a 429 for the minute or calls in flight
                     limited += 1
                     if limited >= self.policy.rate_limit_attempts:
-                        raise XeroRateLimited(retry.cause, retry.wait) from None
+                        raise stop(XeroRateLimited(retry.cause, retry.wait)) from None
                     self._pause(endpoint, retry.wait, f"rate limited ({retry.cause})")
                     continue
                 failures += 1
                 if failures >= self.policy.attempts:
-                    raise XeroUnavailable(endpoint, failures, retry.cause) from None
+                    raise stop(XeroUnavailable(endpoint, failures, retry.cause)) from None
                 self._pause(endpoint, self._backoff(failures), retry.cause)
             except _Renew as refused:
                 if renewed:
-                    raise refused.error from None
+                    error = refused.error
+                    raise (stop(error) if isinstance(error, XeroError) else error) from None
                 renewed = True
                 if self._renew is not None:
                     logger.info("xero %s: the access token was refused; renewing it", endpoint)
-                    self._renew(getattr(self._local, "access_token", None) or "")
+                    try:
+                        self._renew(getattr(self._local, "access_token", None) or "")
+                    except XeroError as error:  # could not renew: refused all the same
+                        raise stop(error) from None
+            except XeroError as error:
+                raise stop(error) from None
 
     def _attempt(
         self,
@@ -721,7 +738,7 @@ class XeroPythonGateway:
                 cause = _network_cause(error)
                 logger.debug("xero %s failed after %.0f ms: %s", endpoint, elapsed, cause)
                 if retry_safe or _never_sent(error):
-                    raise _Retry(cause) from None
+                    raise _Retry(cause, unsent=_never_sent(error)) from None
                 raise XeroUnavailable(endpoint, attempt, f"{cause}; not re-sent") from None
             except ApiException as error:  # TLS, or a request the SDK could not prepare
                 self._count(endpoint)
