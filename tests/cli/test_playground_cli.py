@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 
+
+@pytest.mark.sqlite_only("the playground's embedded store, beside the practice's file")
 def test_the_playground_is_its_own_store_and_says_so(socket, practice, monkeypatch):
     made = socket.ok("playground")
 
