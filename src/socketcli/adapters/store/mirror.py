@@ -365,7 +365,9 @@ class SqlMirror(SqlRepository):
                 contact_number=row.contact_number,
                 pushed_at=row.pushed_at,
             )
-            for row in self.session.exec(select_rows(XeroPushedClientRow))
+            for row in self.session.exec(
+                select_rows(XeroPushedClientRow).order_by(col(XeroPushedClientRow.client_id))
+            )
         ]
 
     def save_pushed_clients(self, details: Sequence[PushedDetails]) -> None:
