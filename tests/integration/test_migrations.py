@@ -63,7 +63,9 @@ def as_made(connection: Connection) -> None:
         )
 
 
-def test_a_store_of_the_first_version_is_upgraded_and_its_lines_get_their_amounts(stores: Stores) -> None:
+def test_a_store_of_the_first_version_is_upgraded_and_its_lines_get_their_amounts(
+    stores: Stores,
+) -> None:
     path = stores.new("old")
     store_at(path, "0001")
     engine = create_store_engine(path)
@@ -121,7 +123,9 @@ def test_the_migrations_build_exactly_the_tables_the_code_declares(stores: Store
     assert differences == []
 
 
-def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_marks(stores: Stores) -> None:
+def test_a_0003_store_keeps_its_rows_and_then_stores_merges_and_new_contact_marks(
+    stores: Stores,
+) -> None:
     path = stores.new("old")
     store_at(path, "0003")
     engine = create_store_engine(path)
@@ -205,7 +209,9 @@ def test_a_month_finalised_before_0005_reads_back_with_its_clients_details(store
     ]
 
 
-def test_a_month_finalised_before_0006_keeps_its_outstanding_clients_by_client(stores: Stores) -> None:
+def test_a_month_finalised_before_0006_keeps_its_outstanding_clients_by_client(
+    stores: Stores,
+) -> None:
     """Proves: 0006 records, for a month finalised before it, every service a client it froze
     has in force there; so its frozen client has nothing outstanding, even a service it has
     now and did not bill (the old rule), and a client it froze nothing for stays outstanding."""
@@ -238,7 +244,9 @@ def test_a_month_finalised_before_0006_keeps_its_outstanding_clients_by_client(s
     assert [(line.client_id, line.service_name) for line in late] == [(2, "Payroll")]
 
 
-def test_a_0004_store_with_work_items_upgrades_though_they_refer_to_the_lines_rebuilt(stores: Stores) -> None:
+def test_a_0004_store_with_work_items_upgrades_though_they_refer_to_the_lines_rebuilt(
+    stores: Stores,
+) -> None:
     """Proves: 0007 rebuilds `proposal_lines` (SQLite alters a table by making it anew), which
     work items refer to; with foreign keys on, dropping the old table failed ("FOREIGN KEY
     constraint failed") and a store with work items could not be upgraded at all. Now it

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from filelock import FileLock
 
 from socketcli.sandbox import Sandbox
@@ -86,6 +87,7 @@ def test_the_log_has_a_line_per_phase_with_its_calls_and_no_token(
     assert "Bearer" not in log
 
 
+@pytest.mark.sqlite_only("a store file's path, quoted in the crontab line")
 def test_cron_line_prints_a_nightly_crontab_entry_for_this_store(
     socket: Socket, tmp_path: Path, data_dir: Path, state_dir: Path
 ) -> None:
