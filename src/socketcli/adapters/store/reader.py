@@ -33,6 +33,7 @@ from sqlalchemy import (
     select,
 )
 
+from socketcli.adapters.store.collation import bytewise
 from socketcli.domain.billing import alignment_fee, alignment_for
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.links import ContactLink, last_merge, link_of, with_merges
@@ -163,7 +164,9 @@ class SqlReader:
         """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
         table = self._table("clients")
         return self.read_clients(
-            select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
+            select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(
+                bytewise(func.lower(table.c.name))
+            )
         )
 
     def client_labels(self) -> list[ClientLabel]:
@@ -245,7 +248,7 @@ class SqlReader:
         all 50,000 of a large organisation's at once)."""
         contacts = self._table("xero_contacts")
         statement = select(*(contacts.c[name] for name in CONTACT_COLUMNS)).order_by(
-            contacts.c.name
+            bytewise(contacts.c.name)
         )
         return self._contacts(statement)
 
@@ -710,7 +713,12 @@ class SqlReader:
                 .outerjoin(outbox, outbox.c.id == work.c.outbox_id)
             )
             .where(*work_status_where(work, outbox, status))
-            .order_by(clients.c.reference, proposals.c.reference, work.c.due_month, work.c.id)
+            .order_by(
+                bytewise(clients.c.reference),
+                bytewise(proposals.c.reference),
+                work.c.due_month,
+                work.c.id,
+            )
         )
         if client_id is not None:
             statement = statement.where(work.c.client_id == client_id)
