@@ -174,9 +174,28 @@ class FakeState:
     pushed: dict[int, PushedDetails] = field(default_factory=dict)
     outbox: dict[int, OutboxEntry] = field(default_factory=dict)
     history: dict[int, HistoryEntry] = field(default_factory=dict)
+    #: New ids as PostgreSQL gives them (a sequence: never an id given before), instead of
+    #: as SQLite does (the highest id in the table + 1, so a deleted row's id may come back).
+    sequences: bool = False
+    #: The highest id given so far, by table (for `sequences`).
+    issued: dict[str, int] = field(default_factory=dict)
 
     def copy(self) -> FakeState:
-        return FakeState(**{f.name: dict(getattr(self, f.name)) for f in fields(self)})
+        return FakeState(
+            **{
+                f.name: dict(value) if isinstance(value := getattr(self, f.name), dict) else value
+                for f in fields(self)
+            }
+        )
+
+    def new_id(self, table: str, ids: Iterable[int | None]) -> int:
+        """The id the store gives the next new row of `table` (see `sequences`); `given`
+        records it once a row has it."""
+        found = next_id(ids)
+        return max(found, self.issued.get(table, 0) + 1) if self.sequences else found
+
+    def given(self, table: str, row_id: int) -> None:
+        self.issued[table] = max(self.issued.get(table, 0), row_id)
 
     def service_named(self, name: str) -> Service | None:
         wanted = name.lower()
@@ -513,13 +532,14 @@ class FakeProposals(_Repository):
                 del state.lines[dropped]
                 for item in [i for i in state.work_items.values() if i.line_id == dropped]:
                     del state.work_items[item.id]
-        new_line = next_id(state.lines)
+        new_line = state.new_id("lines", state.lines)
         for proposal in proposals:
             line_ids: list[int] = []
             for line, kept_id in zip(proposal.lines, kept_ids[proposal.reference], strict=True):
                 line_id = kept_id
                 if line_id is None:
                     line_id, new_line = new_line, new_line + 1
+                    state.given("lines", line_id)
                 line_ids.append(line_id)
                 state.lines[line_id] = StoredLine(
                     line_id,
@@ -629,7 +649,8 @@ class FakeWorkItems(_Repository):
                 if due is None or not opens_item(line, lines, known):
                     continue
                 known.append((line.id, due, True))
-                item_id = next_id(state.work_items)
+                item_id = state.new_id("work_items", state.work_items)
+                state.given("work_items", item_id)
                 state.work_items[item_id] = FakeWorkItem(
                     item_id, line.id, client.id, line.description, line.amount, due
                 )
@@ -982,11 +1003,12 @@ class FakeStore:
         *,
         location: str = "the fake store",
         actor: str = "tester",
+        sequences: bool = False,
     ) -> None:
         self.clock = clock or FakeClock()
         self.location = location
         self.actor = actor  # who the history names
-        self.state = FakeState()
+        self.state = FakeState(sequences=sequences)  # sequences: new ids as PostgreSQL's
         self.commits = 0
         self.failures: dict[str, Exception] = {}
         self._writer: FakeUnitOfWork | None = None

@@ -38,27 +38,38 @@ Input = str | Callable[[str], str] | None
 class Socket:
     """`socket [--db DB] ARGS...`, checked for what must never happen: a traceback or a crash.
 
-    `db`: the store every command names with --db (else socket's default store).
+    `db`: the store every command names with --db, a path or a URL (else socket's default
+    store). `before`: called before each command (the test's PostgreSQL database is made
+    on first use: tests/conftest.py's `default_store`).
     `env`: variables set for each command over the test's own environment (None unsets one).
     `outputs`: what each command printed, stdout and stderr, in order (to look for a secret).
     """
 
     def __init__(
-        self, *, db: Path | None = None, env: Mapping[str, str | None] | None = None
+        self,
+        *,
+        db: Path | str | None = None,
+        env: Mapping[str, str | None] | None = None,
+        before: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
         self.env: dict[str, str | None] = dict(env or {})
+        self.before = before
         self.runner = CliRunner(env=self.env)
         self.outputs: list[str] = []
 
     def using(
-        self, *, db: Path | None = None, env: Mapping[str, str | None] | None = None
+        self, *, db: Path | str | None = None, env: Mapping[str, str | None] | None = None
     ) -> Socket:
         """This runner with a store of its own (--db) or more variables set."""
-        return Socket(db=db or self.db, env={**self.env, **(env or {})})
+        if db is not None:
+            return Socket(db=db, env={**self.env, **(env or {})})
+        return Socket(db=self.db, env={**self.env, **(env or {})}, before=self.before)
 
     def __call__(self, *args: str, input: Input = None) -> Result:
         """What `CliRunner.invoke` does, on the command tree built once."""
+        if self.before is not None:
+            self.before()
         argv = [*(("--db", str(self.db)) if self.db is not None else ()), *args]
         exception: BaseException | None = None
         with self.runner.isolation(input=input if isinstance(input, str) else None) as streams:

@@ -1,18 +1,20 @@
-"""Small practices made through the CLI itself, once per session; each test gets a copy.
+"""Small practices made through the CLI itself, once per session and engine; each test gets a
+copy. Every test that uses a store runs on SQLite and on PostgreSQL (tests/engines.py).
 
 The `socket` runner and the empty store are tests/conftest.py's, as for every folder.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.engines import parametrize_engines
+
 if TYPE_CHECKING:
-    from tests.conftest import MadeBySocket
+    from tests.conftest import DefaultStore, StoreMadeBy
 
 #: A small practice, as its accountant would set it up. Today is 2026-11-21 (tests/conftest.py),
 #: so the plan commands default to December 2026.
@@ -78,39 +80,35 @@ ALIGNMENT: tuple[tuple[str, ...], ...] = (
 )
 
 
-@pytest.fixture(scope="session")
-def practice_template(made_by_socket: MadeBySocket) -> Path:
-    """PRACTICE, made through the CLI once per session (each test gets a copy)."""
-    return made_by_socket("practice", PRACTICE)
-
-
-@pytest.fixture(scope="session")
-def alignment_template(made_by_socket: MadeBySocket) -> Path:
-    return made_by_socket("alignment", ALIGNMENT)
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
 
 
 @pytest.fixture
-def practice(practice_template: Path, data_dir: Path) -> Path:
-    """This test's own copy of PRACTICE, as its default store (SOCKET_DATA_DIR)."""
-    shutil.copytree(practice_template, data_dir)
-    return data_dir
+def practice(store_made_by: StoreMadeBy) -> Path:
+    """This test's own copy of PRACTICE, as its default store (made through the CLI once per
+    session and engine); the data dir."""
+    return store_made_by("practice", PRACTICE)
 
 
 @pytest.fixture
-def aligned(alignment_template: Path, data_dir: Path) -> Path:
+def aligned(store_made_by: StoreMadeBy) -> Path:
     """This test's own copy of the ALIGNMENT practice, as its default store."""
-    shutil.copytree(alignment_template, data_dir)
-    return data_dir
-
-
-@pytest.fixture(scope="session")
-def playground_template(made_by_socket: MadeBySocket) -> Path:
-    return made_by_socket("playground", [("playground",)])
+    return store_made_by("alignment", ALIGNMENT)
 
 
 @pytest.fixture
-def playground(playground_template: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """This test's own copy of the playground, used by every command (SOCKET_PLAYGROUND=1)."""
-    shutil.copytree(playground_template, data_dir)
+def playground(
+    store_made_by: StoreMadeBy, default_store: DefaultStore, monkeypatch: pytest.MonkeyPatch
+) -> Path | str:
+    """This test's own copy of the playground, used by every command; where it is (`--db`).
+
+    On SQLite it is the playground's own store (SOCKET_PLAYGROUND=1). On PostgreSQL it is
+    made in the test's database (`socket --db URL playground`), which is the playground by
+    its settings as the file is (the banner, the sandbox Xero): the runner names it with
+    --db and the processes a test starts find it in SOCKET_DATABASE_URL."""
+    store_made_by("playground", [("playground",)])
+    if default_store.url is not None:
+        return default_store.url
     monkeypatch.setenv("SOCKET_PLAYGROUND", "1")
-    return data_dir / "playground.db"
+    return default_store.data_dir / "playground.db"

@@ -1,21 +1,19 @@
 """`socket db upgrade`, `db info` and `db backup`, and every other command refusing a store
 whose schema is not this socket's: on SQLite, and on PostgreSQL when CI's server is there
-(SOCKET_TEST_POSTGRES_URL, see .ci/postgres.sh)."""
+(SOCKET_TEST_POSTGRES_URL, see .ci/postgres.sh; tests/engines.py). Backups of files are
+SQLite's alone."""
 
 from __future__ import annotations
 
 import os
 import shutil
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import text
 
 from socketcli.adapters.store.database import (
     HEAD_REVISION,
@@ -23,9 +21,9 @@ from socketcli.adapters.store.database import (
     StoreLocation,
     create_store_engine,
 )
+from tests.engines import Stores, where
 from tests.runner import Socket
 
-SERVER = os.environ.get("SOCKET_TEST_POSTGRES_URL")
 NOW = "2026-11-21 09:00:00+00:00"
 FIRST_RELEASE = (
     f"INSERT INTO clients (id, reference, name, email, year_end, last_billable_month, created_at, updated_at) VALUES (1, 'ACME', 'Acme Ltd', '', '03-31', NULL, '{NOW}', '{NOW}')",
@@ -35,32 +33,15 @@ FIRST_RELEASE = (
 )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def location(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreLocation]:
-    """An empty store's location on each engine (PostgreSQL: a new database, dropped after)."""
-    if request.param == "sqlite":
-        yield StoreLocation.for_path(tmp_path / "practice.db")
-        return
-    if not SERVER:
-        pytest.skip("no PostgreSQL server: set SOCKET_TEST_POSTGRES_URL")
-    name = f"socket_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield StoreLocation.for_url(
-            make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-        )
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+@pytest.fixture
+def location(stores: Stores) -> StoreLocation:
+    """An empty store's location on this test's engine (PostgreSQL: a new database)."""
+    return stores.new("practice")
 
 
 def on(socket: Socket, location: StoreLocation) -> Socket:
-    if location.path is not None:
-        return socket.using(db=location.path)
-    return socket.using(env={"SOCKET_DATABASE_URL": location.url})
+    """socket on the store at `location` (--db PATH, or --db URL)."""
+    return socket.using(db=where(location))
 
 
 def store_at(location: StoreLocation, revision: str, *statements: str) -> None:
@@ -152,12 +133,14 @@ def test_db_info_counts_what_the_store_holds(socket: Socket, location: StoreLoca
     assert f"{HEAD_REVISION} (current)" in table
 
 
+@pytest.mark.sqlite_only("a store file that is not there")
 def test_db_info_on_no_store_says_how_to_make_one(socket: Socket, tmp_path: Path) -> None:
     line = socket.using(db=tmp_path / "none.db").fails("db", "info", code=5)
     assert "run `socket init`" in line
     assert not (tmp_path / "none.db").exists()
 
 
+@pytest.mark.sqlite_only("SQLite's online backup of a file")
 def test_a_sqlite_backup_taken_while_another_writes_holds_what_was_committed(
     socket: Socket, tmp_path: Path
 ) -> None:
@@ -185,6 +168,7 @@ def test_a_sqlite_backup_taken_while_another_writes_holds_what_was_committed(
     assert [p.name for p in tmp_path.iterdir() if "partial" in p.name] == []
 
 
+@pytest.mark.sqlite_only("a backup of a file")
 def test_a_backup_never_overwrites_a_file(socket: Socket, tmp_path: Path) -> None:
     socket = socket.using(db=tmp_path / "practice.db")
     socket.ok("init")
@@ -200,35 +184,25 @@ def test_a_backup_never_overwrites_a_file(socket: Socket, tmp_path: Path) -> Non
     assert "is not a directory" in line
 
 
-@pytest.mark.skipif(not SERVER, reason="no PostgreSQL server: set SOCKET_TEST_POSTGRES_URL")
+@pytest.mark.postgresql_only("pg_dump")
 def test_a_postgresql_backup_uses_pg_dump_or_says_how(
-    socket: Socket, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    socket: Socket, location: StoreLocation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert SERVER is not None
-    name = f"socket_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(SERVER).set(database=name).render_as_string(hide_password=False)
-    try:
-        socket = socket.using(env={"SOCKET_DATABASE_URL": url})
-        socket.ok("init")
-        path = os.environ["PATH"]
-        monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump here
-        line = socket.fails("db", "backup", str(tmp_path / "none.dump"), code=5)
-        assert "pg_dump is not on PATH" in line
-        assert "postgresql-client" in line
-        assert not (tmp_path / "none.dump").exists()
-        monkeypatch.setenv("PATH", path)
-        if shutil.which("pg_dump"):
-            socket.ok("db", "backup", str(tmp_path / "store.dump"))
-            assert (tmp_path / "store.dump").read_bytes()[:5] == b"PGDMP"
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    socket = on(socket, location)
+    socket.ok("init")
+    path = os.environ["PATH"]
+    monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump here
+    line = socket.fails("db", "backup", str(tmp_path / "none.dump"), code=5)
+    assert "pg_dump is not on PATH" in line
+    assert "postgresql-client" in line
+    assert not (tmp_path / "none.dump").exists()
+    monkeypatch.setenv("PATH", path)
+    if shutil.which("pg_dump"):
+        socket.ok("db", "backup", str(tmp_path / "store.dump"))
+        assert (tmp_path / "store.dump").read_bytes()[:5] == b"PGDMP"
 
 
+@pytest.mark.sqlite_only("the playground is a SQLite file of its own")
 def test_the_playground_is_brought_to_this_socket_schema_when_opened(
     socket: Socket, data_dir: Path
 ) -> None:

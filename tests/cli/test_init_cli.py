@@ -1,14 +1,20 @@
-"""`socket init`, where the store is, and what every command says before there is one."""
+"""`socket init`, where the store is, and what every command says before there is one.
+
+Where the store goes (the data dir, --db PATH, SOCKET_DATABASE_URL) and what socket makes of
+a file are about SQLite files; what a store holds runs on both engines.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from socketcli import __version__
 
 
+@pytest.mark.sqlite_only("where the store's file goes")
 def test_init_creates_the_store_in_the_data_dir_and_says_what_next(socket, data_dir):
     result = socket.ok("init")
 
@@ -28,6 +34,7 @@ def test_init_twice_keeps_the_store_and_its_data(socket, data_dir):
     assert [c["reference"] for c in socket.json("clients", "list")] == ["ACME"]
 
 
+@pytest.mark.sqlite_only("where the store's file goes")
 def test_db_option_puts_the_store_at_that_path(socket, data_dir, tmp_path):
     elsewhere = tmp_path / "elsewhere" / "practice.db"
 
@@ -41,6 +48,7 @@ def test_db_option_puts_the_store_at_that_path(socket, data_dir, tmp_path):
     ]
 
 
+@pytest.mark.sqlite_only("where the store's file goes")
 def test_socket_database_url_chooses_the_store(socket, data_dir, tmp_path, monkeypatch):
     path = tmp_path / "shared.db"
     monkeypatch.setenv("SOCKET_DATABASE_URL", f"sqlite:///{path}")
@@ -51,6 +59,7 @@ def test_socket_database_url_chooses_the_store(socket, data_dir, tmp_path, monke
     assert not (data_dir / "socket.db").exists()
 
 
+@pytest.mark.sqlite_only("where the store's file goes")
 def test_db_option_overrides_socket_database_url(socket, tmp_path, monkeypatch):
     monkeypatch.setenv("SOCKET_DATABASE_URL", f"sqlite:///{tmp_path / 'url.db'}")
 
@@ -73,14 +82,22 @@ def test_db_option_overrides_socket_database_url(socket, tmp_path, monkeypatch):
         ("settings", "set", "invoice_day", "5"),
     ],
 )
-def test_without_a_store_every_command_says_to_run_init(socket, data_dir, command):
+def test_without_a_store_every_command_says_to_run_init(socket, data_dir, default_store, command):
     message = socket.fails(*command, code=5)
 
-    assert f"no store at {data_dir / 'socket.db'}" in message
-    assert "socket init" in message
-    assert not (data_dir / "socket.db").exists()
+    if default_store.on_sqlite:
+        assert f"no store at {data_dir / 'socket.db'}" in message
+        assert not (data_dir / "socket.db").exists()
+    else:  # an empty database, left empty
+        assert f"{default_store.location.describe()} is not a socket store" in message
+        engine = create_engine(default_store.location.url)
+        with engine.connect() as connection:
+            assert inspect(connection).get_table_names() == []
+        engine.dispose()
+    assert "run `socket init`" in message
 
 
+@pytest.mark.sqlite_only("a file that is not a store")
 def test_a_file_that_is_not_a_store_is_refused(socket, tmp_path):
     stranger = tmp_path / "notes.db"
     stranger.write_bytes(b"")
@@ -112,10 +129,12 @@ def test_a_bad_socket_now_is_a_clear_error(socket, empty_store, monkeypatch):
     assert "SOCKET_NOW 'tomorrow' is not an ISO date or time" in message
 
 
+@pytest.mark.sqlite_only("no store: the command line alone")
 def test_version(socket):
     assert socket.ok("--version").stdout == f"socket {__version__}\n"
 
 
+@pytest.mark.sqlite_only("no store: the command line alone")
 def test_no_arguments_shows_the_commands(socket):
     result = socket()
 
@@ -124,6 +143,7 @@ def test_no_arguments_shows_the_commands(socket):
         assert group in result.output
 
 
+@pytest.mark.sqlite_only("no store: the command line alone")
 def test_a_group_without_a_command_shows_its_commands(socket):
     result = socket("plan")
 
@@ -132,10 +152,12 @@ def test_a_group_without_a_command_shows_its_commands(socket):
         assert command in result.output
 
 
+@pytest.mark.sqlite_only("no store: the command line alone")
 def test_an_unknown_command_is_a_usage_error(socket):
     assert "No such command" in socket.usage_error("plan", "publish")
 
 
+@pytest.mark.sqlite_only("where the store's file goes")
 def test_the_store_is_created_under_a_missing_data_dir(socket, data_dir: Path):
     assert not data_dir.exists()
 
@@ -154,6 +176,7 @@ def one_error_line(result) -> str:
 
 # Bug: adapters/store/database.py open_engine lets SQLAlchemy's and the OS's errors through,
 # so each of these prints a traceback instead of one line naming the store.
+@pytest.mark.sqlite_only("a file that is not SQLite")
 def test_a_file_that_is_not_sqlite_is_a_clear_error(socket, tmp_path):
     garbage = tmp_path / "notes.db"
     garbage.write_text("these are not the tables you are looking for\n" * 20)
@@ -161,10 +184,12 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(socket, tmp_path):
     assert str(garbage) in one_error_line(socket("--db", str(garbage), "plan", "show"))
 
 
+@pytest.mark.sqlite_only("a directory given as the file")
 def test_a_directory_given_as_the_store_is_a_clear_error(socket, tmp_path):
     assert str(tmp_path) in one_error_line(socket("--db", str(tmp_path), "plan", "show"))
 
 
+@pytest.mark.sqlite_only("SOCKET_DATABASE_URL itself is the subject")
 def test_a_database_url_that_is_not_a_url_is_a_clear_error(socket, monkeypatch):
     monkeypatch.setenv("SOCKET_DATABASE_URL", "not a url")
 

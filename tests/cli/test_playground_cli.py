@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 
+
+@pytest.mark.sqlite_only("the playground's embedded store, beside the practice's file")
 def test_the_playground_is_its_own_store_and_says_so(socket, practice, monkeypatch):
     made = socket.ok("playground")
 
@@ -24,3 +27,14 @@ def test_the_playground_is_its_own_store_and_says_so(socket, practice, monkeypat
     again = socket.ok("playground")
     assert "already exists" in again.stderr
     assert "--reset" in again.stderr
+
+
+def test_a_playground_made_with_db_says_to_use_that_store(socket, default_store, tmp_path):
+    """Proves: `socket --db DB playground` (on PostgreSQL, `--db URL`) says to go on with
+    that --db: `--playground` would open the playground's own file, not this store."""
+    run = socket if default_store.url else socket.using(db=tmp_path / "demo.db")
+    made = run.ok("playground")
+
+    assert "Try: socket plan diff with the same --db" in made.stderr
+    assert "--playground" not in made.stderr
+    assert "PLAYGROUND" in run.ok("plan", "diff").stderr

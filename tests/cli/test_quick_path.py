@@ -36,6 +36,7 @@ def same(socket, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, s
     return found
 
 
+@pytest.mark.sqlite_only("the quick path's own reader is for a SQLite file (--db PATH here)")
 def test_the_report_is_the_commands_to_the_byte(socket, practice, capsys):
     code, out, err = same(socket, capsys, "plan", "diff", "--json")
     assert code == 0
@@ -146,6 +147,7 @@ def test_the_playground_and_completion_are_typers(monkeypatch):
     assert quick.parse(["plan", "diff", "--json"]) is None
 
 
+@pytest.mark.sqlite_only("only a SQLite store is read without SQLAlchemy")
 def test_it_imports_neither_typer_nor_pydantic_nor_sqlalchemy(practice):
     """What makes it quick: on a SQLite store, the sqlite3 driver alone (adapters/store/lite.py)."""
     import os

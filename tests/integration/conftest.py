@@ -1,8 +1,8 @@
-"""A real SQLite store per test, a fixed clock, a dump of every table, and CSV files to import."""
+"""A real store per test, on SQLite and on PostgreSQL (tests/engines.py), a fixed clock, a
+dump of every table, and CSV files to import."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,30 +19,40 @@ from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.bootstrap import sql_reader, sql_store
 from socketcli.ports.store import OpenReader, OpenStore
 from socketcli.services.importer import ImportReport, import_csv
+from tests.engines import Engine as EngineName
+from tests.engines import Stores, Templates, parametrize_engines
 from tests.practices import regular, write_csv
 
 NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "import"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
 @dataclass
 class Store:
-    """The practice's store on disk, opened as the CLI opens it."""
+    """The practice's store (a file, or a PostgreSQL database), opened as the CLI opens it."""
 
-    path: Path
+    location: StoreLocation
     engine: Engine
 
+    @property
+    def where(self) -> str:
+        return self.location.describe()
+
     def uow(self, at: datetime = NOW) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, FixedClock(at), write=True, location=str(self.path))
+        return SqlUnitOfWork(self.engine, FixedClock(at), write=True, location=self.where)
 
     def opener(self, at: datetime = NOW) -> OpenStore:
         """The services' store opener, at the moment `at`."""
-        return sql_store(self.engine, FixedClock(at), location=str(self.path))
+        return sql_store(self.engine, FixedClock(at), location=self.where)
 
     @property
     def read(self) -> OpenReader:
         """The plan services' read-only opener."""
-        return sql_reader(self.engine, location=str(self.path))
+        return sql_reader(self.engine, location=self.where)
 
     def import_files(self, *files: Path, dry_run: bool = False, at: datetime = NOW) -> ImportReport:
         return import_csv(self.opener(at), FixedClock(at), list(files), dry_run=dry_run)
@@ -68,22 +78,36 @@ class Store:
             return [tuple(row) for row in connection.execute(text(sql))]
 
 
-@pytest.fixture(scope="session")
-def migrated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An empty store at the newest schema, made once and copied for each test."""
-    path = tmp_path_factory.mktemp("template") / "socket.db"
-    engine = open_engine(StoreLocation.for_path(path), create=True)
-    engine.dispose()
-    return path
+def migrated(location: StoreLocation) -> None:
+    """An empty store at the newest schema (a template: made once, copied for each test)."""
+    open_engine(location, create=True).dispose()
 
 
 @pytest.fixture
-def store(migrated_store: Path, tmp_path: Path) -> Iterator[Store]:
-    path = tmp_path / "socket.db"
-    shutil.copyfile(migrated_store, path)
-    engine = open_engine(StoreLocation.for_path(path))
-    yield Store(path, engine)
-    engine.dispose()
+def store(stores: Stores, templates: Templates, engine: EngineName) -> Iterator[Store]:
+    """An empty store at the newest schema, this test's own, on this test's engine."""
+    location = stores.copy(templates.get("migrated", engine, migrated))
+    opened = open_engine(location)
+    yield Store(location, opened)
+    opened.dispose()
+
+
+@pytest.fixture
+def new_engine(
+    stores: Stores, templates: Templates, engine: EngineName
+) -> Iterator[Callable[[], Engine]]:
+    """`new_engine()`: another empty store at the newest schema on this test's engine, opened
+    (disposed when the test ends)."""
+    opened: list[Engine] = []
+
+    def make() -> Engine:
+        location = stores.copy(templates.get("migrated", engine, migrated), name="new")
+        opened.append(open_engine(location))
+        return opened[-1]
+
+    yield make
+    for made in opened:
+        made.dispose()
 
 
 @pytest.fixture

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
 from socketcli.adapters.clock import FixedClock
-from socketcli.adapters.store.database import StoreLocation, open_engine
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.bootstrap import sql_store
 from socketcli.domain.billing import client_totals
@@ -67,9 +67,11 @@ def assert_work_items_match_the_engine(uow: SqlUnitOfWork) -> int:
 
 
 @pytest.mark.parametrize("today", ["2026-11-21", "2027-03-01", "2028-02-29"])
-def test_the_sql_totals_are_the_engines_on_the_playground(tmp_path: Path, today: str) -> None:
+def test_the_sql_totals_are_the_engines_on_the_playground(
+    new_engine: Callable[[], Engine], today: str
+) -> None:
     moment = datetime.fromisoformat(today).replace(tzinfo=UTC)
-    engine = open_engine(StoreLocation.for_path(tmp_path / "p.db"), create=True)
+    engine = new_engine()
     create_playground(sql_store(engine, FixedClock(moment)), FixedClock(moment))
     this_month = Month.of(moment.date())
     months = [this_month + offset for offset in range(-14, 3)]
@@ -79,7 +81,9 @@ def test_the_sql_totals_are_the_engines_on_the_playground(tmp_path: Path, today:
     assert compared > 500  # the playground bills dozens of clients each month
 
 
-def test_the_sql_totals_are_the_engines_on_an_imported_practice(tmp_path: Path) -> None:
+def test_the_sql_totals_are_the_engines_on_an_imported_practice(
+    tmp_path: Path, new_engine: Callable[[], Engine]
+) -> None:
     out = tmp_path / "practice"
     subprocess.run(
         [
@@ -95,7 +99,7 @@ def test_the_sql_totals_are_the_engines_on_an_imported_practice(tmp_path: Path) 
         check=True,
         capture_output=True,
     )
-    engine = open_engine(StoreLocation.for_path(tmp_path / "g.db"), create=True)
+    engine = new_engine()
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     import_csv(sql_store(engine, FixedClock(moment)), FixedClock(moment), sorted(out.glob("*.csv")))
     months = [Month(2024, 11) + offset for offset in range(27)]

@@ -339,6 +339,7 @@ def test_the_report_summary() -> None:
 # -- the command -----------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("the playground's embedded store")
 def test_socket_playground_then_plan_diff(socket: Socket, data_dir: Path) -> None:
     made = socket("playground")
     assert made.exit_code == 0, made.output
@@ -356,6 +357,7 @@ def test_socket_playground_then_plan_diff(socket: Socket, data_dir: Path) -> Non
     assert "not linked" in diff.stdout
 
 
+@pytest.mark.sqlite_only("the playground's embedded store")
 def test_socket_playground_again_and_reset(socket: Socket, data_dir: Path) -> None:
     assert socket("playground").exit_code == 0
     store = data_dir / "playground.db"

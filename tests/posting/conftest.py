@@ -1,5 +1,6 @@
 """Posting against the sandbox Xero over real HTTP: the real SDK through the real gateway, a
-real SQLite store made as the playground makes it, and a clock the tests move."""
+real store made as the playground makes it, on SQLite and on PostgreSQL (tests/engines.py),
+and a clock the tests move."""
 
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from socketcli.services.contacts import link
 from socketcli.services.plan import approve_plan
 from socketcli.services.playground import create_playground
 from socketcli.services.proposals import LineSpec, add_proposal
+from tests.engines import Engine as EngineName
+from tests.engines import Stores, Templates, parametrize_engines, where
 from tests.fakes import FakeClock, FakeSleep
 from tests.sync.sync_helpers import DEMO_CONTACTS, gateway_for
 
@@ -39,10 +42,16 @@ POLICY = RetryPolicy(connect_timeout=2.0, read_timeout=1.0)
 EXTRA_CLIENTS = 20
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
 @dataclass
 class Practice:
     engine: Engine
     clock: FakeClock
+    #: Where the store is, as --db names it (a path, or a URL).
+    where: str = ""
 
     @property
     def store(self) -> OpenStore:
@@ -53,13 +62,21 @@ class Practice:
         return sql_reader(self.engine)
 
 
-@pytest.fixture
-def practice(tmp_path: Path) -> Iterator[Practice]:
-    engine = open_engine(StoreLocation.for_path(tmp_path / "practice.db"), create=True)
+def made_playground(location: StoreLocation) -> None:
+    """The playground as made on MADE (a template: made once, copied for each test)."""
+    engine = open_engine(location, create=True)
     clock = FakeClock(MADE)
     create_playground(sql_store(engine, clock), clock)
-    yield Practice(engine, clock)
     engine.dispose()
+
+
+@pytest.fixture
+def practice(stores: Stores, templates: Templates, engine: EngineName) -> Iterator[Practice]:
+    """The playground made on MADE, this test's own copy, on this test's engine."""
+    location = stores.copy(templates.get("posting-playground", engine, made_playground))
+    opened = open_engine(location)
+    yield Practice(opened, FakeClock(MADE), where(location))
+    opened.dispose()
 
 
 @pytest.fixture

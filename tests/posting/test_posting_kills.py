@@ -47,7 +47,7 @@ def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) 
 @pytest.fixture
 def connected_practice(
     practice: Practice, xero: Sandbox, socket: Socket, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Path, list[str]]:
+) -> tuple[str, list[str]]:
     """The grown playground, December approved, as a store of its own (not the playground's:
     its Xero is the test's sandbox) connected with the custom connection; its path and the
     finalised references."""
@@ -55,7 +55,7 @@ def connected_practice(
     with practice.store(write=True) as uow:
         uow.settings.set("playground", "false")
         uow.commit()
-    path = Path(str(practice.engine.url.database))
+    path = practice.where
     monkeypatch.setenv("SOCKET_XERO_API_URL", xero.base_url)
     monkeypatch.setenv("SOCKET_XERO_IDENTITY_URL", xero.base_url)
     monkeypatch.setenv("SOCKET_XERO_CLIENT_SECRET", CUSTOM_CLIENT_SECRET)
@@ -66,7 +66,7 @@ def connected_practice(
     return path, references
 
 
-def spawn(db: Path, *args: str, now: str = ON_THE_FIRST) -> subprocess.Popen[str]:
+def spawn(db: Path | str, *args: str, now: str = ON_THE_FIRST) -> subprocess.Popen[str]:
     """`socket --db DB plan post ARGS` as its own process, at `now` (December's 1st)."""
     env: Mapping[str, str] = {**os.environ, "SOCKET_NOW": now}
     return subprocess.Popen(
@@ -89,7 +89,7 @@ def kill(process: subprocess.Popen[str]) -> None:
     assert process.returncode == -signal.SIGKILL
 
 
-def status_states(socket: Socket, db: Path) -> Counter[str]:
+def status_states(socket: Socket, db: Path | str) -> Counter[str]:
     status = socket.using(db=db, env={"SOCKET_NOW": AFTER_THE_GRACE}).json("plan", "status")
     return Counter(row["state"] for row in status["invoices"])
 
@@ -141,7 +141,7 @@ KILL_POINTS: dict[str, tuple[list[dict[str, Any]], int | str, int, dict[str, int
 
 @pytest.mark.parametrize("point", list(KILL_POINTS))
 def test_a_post_killed_at_each_step_then_run_again_posts_every_invoice_exactly_once(
-    connected_practice: tuple[Path, list[str]],
+    connected_practice: tuple[str, list[str]],
     practice: Practice,
     xero: Sandbox,
     socket: Socket,
@@ -190,7 +190,7 @@ def test_a_post_killed_at_each_step_then_run_again_posts_every_invoice_exactly_o
 
 
 def test_two_posts_at_the_same_moment_one_posts_the_other_exits_9_at_once(
-    connected_practice: tuple[Path, list[str]], xero: Sandbox, socket: Socket
+    connected_practice: tuple[str, list[str]], xero: Sandbox, socket: Socket
 ) -> None:
     """Proves: two `plan post` started together on one store never both post: the one that
     takes the posting lock posts every invoice (its first PUT held 3 s by a slow-work

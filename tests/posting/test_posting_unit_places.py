@@ -10,7 +10,6 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.domain.invoice import InvoiceDocument
@@ -127,7 +126,7 @@ def test_the_preview_shows_a_four_place_unit_price_as_it_is_frozen(
     practice: Practice, socket: Socket
 ) -> None:
     frozen = freeze_with_four_places(practice)
-    db = Path(str(practice.engine.url.database))
+    db = practice.where
     at_approval = socket.using(db=db, env={"SOCKET_NOW": "2026-11-21T09:30:00+00:00"})
 
     table = at_approval.ok("plan", "preview", frozen.client_reference, "--month", "2026-12")

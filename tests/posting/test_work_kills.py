@@ -31,13 +31,13 @@ AFTER_THE_GRACE = "2026-11-21T10:16:00+00:00"
 @pytest.fixture
 def connected(
     practice: Practice, xero: Sandbox, socket: Socket, monkeypatch: pytest.MonkeyPatch
-) -> tuple[Path, list[int]]:
+) -> tuple[str, list[int]]:
     """The playground as a store of its own connected to the test's sandbox; its path and
     the ids of CLI029's two one-off items (one proposal)."""
     with practice.store(write=True) as uow:
         uow.settings.set("playground", "false")
         uow.commit()
-    path = Path(str(practice.engine.url.database))
+    path = practice.where
     monkeypatch.setenv("SOCKET_XERO_API_URL", xero.base_url)
     monkeypatch.setenv("SOCKET_XERO_IDENTITY_URL", xero.base_url)
     monkeypatch.setenv("SOCKET_XERO_CLIENT_SECRET", CUSTOM_CLIENT_SECRET)
@@ -49,7 +49,7 @@ def connected(
     return path, ids
 
 
-def spawn(db: Path, *args: str, now: str = NOW) -> subprocess.Popen[str]:
+def spawn(db: Path | str, *args: str, now: str = NOW) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "socketcli", "--db", str(db), *args],
         env={**os.environ, "SOCKET_NOW": now},
@@ -61,7 +61,7 @@ def spawn(db: Path, *args: str, now: str = NOW) -> subprocess.Popen[str]:
 
 @pytest.mark.parametrize("made_in_xero", [False, True], ids=["not-in-xero", "made-answer-lost"])
 def test_work_complete_killed_mid_posting_then_rerun_invoices_exactly_once(
-    connected: tuple[Path, list[int]],
+    connected: tuple[str, list[int]],
     practice: Practice,
     xero: Sandbox,
     socket: Socket,

@@ -90,3 +90,21 @@ def test_the_default_view_of_one_client_counts_only_its_own(worked: Practice) ->
     assert listing.left_out == len(hidden)
     everyone = show_work(worked.read, worked.clock)
     assert everyone.left_out == len(hidden)  # the others were completed later
+
+
+@pytest.mark.parametrize(("after", "shown"), [(-1, True), (1, False)])
+def test_an_invoiced_item_leaves_the_default_view_on_the_minute(
+    worked: Practice, after: int, shown: bool
+) -> None:
+    """Proves: the default view's cut-off is the moment RECENT_DAYS days ago to the minute,
+    whatever the store's server's time zone (CI's PostgreSQL is in Pacific/Chatham, 13:45
+    ahead of UTC in summer: the cut-off was compared as the server's local time there)."""
+    invoiced = [i for i in list_work(worked.store) if i.status is WorkStatus.INVOICED]
+    first = invoiced[0]
+    assert first.completed_at is not None
+    worked.clock.at = first.completed_at + timedelta(days=RECENT_DAYS, minutes=after)
+
+    listing = show_work(worked.read, worked.clock, client=first.client_reference)
+
+    assert (first.id in [i.id for i in listing.items]) is shown
+    assert (listing.left_out > 0) is not shown

@@ -1,8 +1,9 @@
 """`socket sync` against the sandbox Xero over real HTTP: the real SDK through the real gateway.
 
-Every test has its own data and state directories (tests/conftest.py), no OS keyring (the
-token is kept in the state directory's 0600 file), a sandbox seeded with the playground's demo
-contact list, and a store connected to it with the sandbox's custom connection.
+Every test runs on SQLite and on PostgreSQL (tests/engines.py), has its own data and state
+directories (tests/conftest.py), no OS keyring (the token is kept in the state directory's
+0600 file), a sandbox seeded with the playground's demo contact list, and a store connected
+to it with the sandbox's custom connection.
 """
 
 from __future__ import annotations
@@ -20,14 +21,21 @@ from socketcli.sandbox import (
     SandboxConfig,
     running_sandbox,
 )
+from tests.conftest import DefaultStore
+from tests.engines import parametrize_engines
 from tests.runner import Socket
 from tests.sync.sync_helpers import DEMO_CONTACTS, Store
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
 @pytest.fixture
-def store(empty_store: Path) -> Iterator[Store]:
-    """An initialised store, as this test's default store, opened for arranging and asserting."""
-    opened = Store(empty_store)
+def store(empty_store: Path, default_store: DefaultStore) -> Iterator[Store]:
+    """An initialised store, as this test's default store (on SQLite or PostgreSQL), opened
+    for arranging and asserting."""
+    opened = Store(default_store.location)
     yield opened
     opened.close()
 

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from socketcli.adapters.clock import FixedClock
@@ -29,21 +28,22 @@ FAST = RetryPolicy(connect_timeout=2.0, read_timeout=0.4)
 
 @dataclass
 class Store:
-    """The practice's store, opened as the CLI opens it (for arranging and asserting)."""
+    """The practice's store (a file, or a PostgreSQL database), opened as the CLI opens it
+    (for arranging and asserting)."""
 
-    path: Path
+    location: StoreLocation
     now: datetime = NOW
     _engine: Any = field(default=None, repr=False)
 
     @property
     def engine(self) -> Any:
         if self._engine is None:
-            self._engine = open_engine(StoreLocation.for_path(self.path))
+            self._engine = open_engine(self.location)
         return self._engine
 
     def uow(self, *, write: bool = False) -> SqlUnitOfWork:
         return SqlUnitOfWork(
-            self.engine, FixedClock(self.now), write=write, location=str(self.path)
+            self.engine, FixedClock(self.now), write=write, location=self.location.describe()
         )
 
     def link(self, reference: str, contact_id: str) -> None:

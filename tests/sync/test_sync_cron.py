@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from socketcli.sandbox import Sandbox
 from tests.runner import Socket
 from tests.sync.sync_helpers import Store
@@ -53,14 +55,17 @@ def test_a_second_sync_while_one_runs_exits_at_once_with_code_9(
     from socketcli.bootstrap import wire
     from socketcli.ports.locks import Lock
 
-    locks = wire().locks()  # the store's own locks, as socket takes them
-    assert isinstance(locks, FileLocks)
-    lock_file = locks.path(Lock.SYNC)
+    locks = wire().locks()  # the store's own locks, as socket takes them (on either engine)
+    where = (
+        str(locks.path(Lock.SYNC))
+        if isinstance(locks, FileLocks)
+        else "the advisory lock 'sync' of "
+    )
     with locks.hold(Lock.SYNC):
         result = socket.exits("sync", "--quiet", code=9)
 
     assert result.stderr.startswith(
-        f"error: another `socket sync` is running on this store (it holds {lock_file}: "
+        f"error: another `socket sync` is running on this store (it holds {where}"
     )
     assert result.stderr.endswith(
         "): this one did nothing and stops; the running one carries on (`--wait` waits for it)\n"
@@ -95,6 +100,7 @@ def test_the_log_has_a_line_per_phase_with_its_calls_and_no_token(
     assert "Bearer" not in log
 
 
+@pytest.mark.sqlite_only("a store file's path, quoted in the crontab line")
 def test_cron_line_prints_a_nightly_crontab_entry_for_this_store(
     socket: Socket, tmp_path: Path, data_dir: Path, state_dir: Path
 ) -> None:
@@ -141,6 +147,7 @@ def test_a_cron_like_run_with_no_terminal_no_keyring_and_a_bare_environment(
     assert os.environ.get("SOCKET_NOW")  # the test's own environment was not what cron saw
 
 
+@pytest.mark.sqlite_only("the cron line of a URL given here, not of the test's store")
 def test_cron_line_never_carries_the_stores_password(socket: Socket) -> None:
     """A cron line is printed, mailed and kept in the crontab: the store URL's password is
     left out (by --db or SOCKET_DATABASE_URL), and the user is told where it goes instead."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from socketcli.adapters.clock import FixedClock
-from socketcli.adapters.store.database import StoreLocation
 from socketcli.bootstrap import Wiring
 from socketcli.ports.xero import XeroDayLimitReached
 from socketcli.sandbox import Sandbox
@@ -19,7 +18,7 @@ from tests.sync.sync_helpers import Store, gateway_for
 def run_sync(store: Store, xero: Sandbox, sleep: FakeSleep, **options: object) -> SyncReport:
     """The sync service over the real gateway, as the CLI wires it (without the CLI)."""
     clock = FixedClock(store.now)
-    wiring = Wiring(StoreLocation.for_path(store.path), clock)
+    wiring = Wiring(store.location, clock)
     try:
         return sync(
             wiring.uow,

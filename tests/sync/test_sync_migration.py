@@ -4,7 +4,6 @@ are kept, the mirror's tables are added empty, and a sync can write to them."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -14,30 +13,30 @@ from socketcli.adapters.clock import FixedClock
 from socketcli.adapters.store.database import (
     HEAD_REVISION,
     MIGRATIONS,
-    StoreLocation,
     create_store_engine,
     current_revision,
     open_engine,
 )
 from socketcli.adapters.store.uow import SqlUnitOfWork
 from socketcli.ports.store import PushedDetails, SyncState
+from tests.engines import Stores
 
 NOW = "2026-11-21 09:00:00+00:00"
 MOMENT = datetime(2026, 11, 21, 9, tzinfo=UTC)
 
 
-def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
+def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(stores: Stores) -> None:
+    path = stores.new("old")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_store_engine(StoreLocation.for_path(path))
+    engine = create_store_engine(path)
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "0002")
         connection.execute(
             text(
                 "INSERT INTO xero_contacts (contact_id, name, email, status, is_customer, "
-                f"updated_at) VALUES ('c-1', 'City Limousines', '', 'ACTIVE', 1, '{NOW}')"
+                f"updated_at) VALUES ('c-1', 'City Limousines', '', 'ACTIVE', true, '{NOW}')"
             )
         )
         connection.execute(
@@ -48,7 +47,7 @@ def test_a_0002_store_upgrades_to_the_mirror_keeping_its_contacts(tmp_path: Path
         )
     engine.dispose()
 
-    engine = open_engine(StoreLocation.for_path(path), upgrade=True)
+    engine = open_engine(path, upgrade=True)
 
     assert current_revision(engine) == HEAD_REVISION
     tables = set(inspect(engine).get_table_names())

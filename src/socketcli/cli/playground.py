@@ -21,6 +21,13 @@ def playground(
 
     outer = state(ctx)
     st = State(db=outer.db, playground=outer.db is None)
+    # Made where --db says, the playground is used with that --db, not with --playground
+    # (which names the playground's own file).
+    hint = (
+        "Try: socket --playground plan diff   (or set SOCKET_PLAYGROUND=1)"
+        if outer.db is None
+        else "Try: socket plan diff with the same --db"
+    )
     try:
         location = st.wiring.location
         path = location.sqlite_path
@@ -29,7 +36,7 @@ def playground(
                 say(
                     f"The playground already exists at {location.describe()} (use --reset to make it anew)."
                 )
-                say("Try: socket --playground plan diff")
+                say(hint)
                 return
             st.wiring.wait_for_writers()  # never pull the store from under a command writing it
             for suffix in ("", "-wal", "-shm"):
@@ -44,6 +51,6 @@ def playground(
                     path.with_name(path.name + suffix).unlink(missing_ok=True)
             raise
         say(f"Created the playground at {location.describe()}: {report.summary()}.")
-        say("Try: socket --playground plan diff   (or set SOCKET_PLAYGROUND=1)")
+        say(hint)
     finally:
         st.close()

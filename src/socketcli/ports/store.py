@@ -345,7 +345,9 @@ class MirrorRepository(Protocol):
 
     def save_sync_state(self, state: SyncState) -> None: ...
 
-    def pushed_clients(self) -> list[PushedDetails]: ...
+    def pushed_clients(self) -> list[PushedDetails]:
+        """Every client's pushed details, by client id."""
+        ...
 
     def save_pushed_clients(self, details: Sequence[PushedDetails]) -> None:
         """Insert or replace each client's pushed details."""

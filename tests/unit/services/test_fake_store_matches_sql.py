@@ -2,17 +2,16 @@
 same reports, the same stored records and the same plan figures.
 
 Each scenario takes the services' ports (`OpenStore`, `OpenReader`, `XeroGateway`): mypy
-holds the fakes to those protocols here, and SQLite holds them to its semantics.
+holds the fakes to those protocols here, and SQLite and PostgreSQL (tests/engines.py) hold
+them to their semantics.
 """
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -40,6 +39,8 @@ from socketcli.services.proposals import (
     list_proposals,
 )
 from socketcli.services.sync import sync
+from tests.engines import Engine as EngineName
+from tests.engines import Stores, Templates, parametrize_engines
 from tests.fakes import FakeClock, FakeGateway, FakeStore
 
 
@@ -57,25 +58,25 @@ class Ports:
 Scenario = Callable[[Ports], dict[str, Any]]
 
 
-@pytest.fixture(scope="session")
-def empty_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store at the newest schema, migrated once and copied for each test."""
-    path = tmp_path_factory.mktemp("sqlite") / "socket.db"
-    open_engine(StoreLocation.for_path(path), create=True).dispose()
-    return path
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
+
+
+def migrated(location: StoreLocation) -> None:
+    open_engine(location, create=True).dispose()
 
 
 @pytest.fixture
-def sqlite(empty_sqlite: Path, tmp_path: Path) -> Iterator[Engine]:
-    path = tmp_path / "socket.db"
-    shutil.copyfile(empty_sqlite, path)
-    engine = open_engine(StoreLocation.for_path(path))
-    yield engine
-    engine.dispose()
+def sql(stores: Stores, templates: Templates, engine: EngineName) -> Iterator[Engine]:
+    """A store at the newest schema on this test's engine (a copy of one migrated once)."""
+    opened = open_engine(stores.copy(templates.get("migrated", engine, migrated)))
+    yield opened
+    opened.dispose()
 
 
-def on_the_fake() -> Ports:
-    fake = FakeStore(FakeClock())
+def on_the_fake(*, sequences: bool = False) -> Ports:
+    """The fake store; `sequences`: it gives new ids as PostgreSQL does."""
+    fake = FakeStore(FakeClock(), sequences=sequences)
     store: OpenStore = fake.open
     read: OpenReader = fake.read
     return Ports(
@@ -89,7 +90,7 @@ def on_the_fake() -> Ports:
     )
 
 
-def on_sqlite(engine: Engine) -> Ports:
+def on_sql(engine: Engine) -> Ports:
     clock = FakeClock()
 
     def work_items() -> list[tuple[Any, ...]]:
@@ -114,7 +115,8 @@ def outcome(call: Callable[[], Any]) -> Any:
 
 
 def assert_same(scenario: Scenario, engine: Engine) -> dict[str, Any]:
-    fake, sql = scenario(on_the_fake()), scenario(on_sqlite(engine))
+    sequences = engine.dialect.name == "postgresql"
+    fake, sql = scenario(on_the_fake(sequences=sequences)), scenario(on_sql(engine))
     assert fake.keys() == sql.keys()
     for key in fake:
         assert fake[key] == sql[key], key
@@ -240,8 +242,8 @@ def a_sync(ports: Ports) -> dict[str, Any]:
     }
 
 
-def test_a_practices_winter_is_the_same_on_the_fake_and_on_sqlite(sqlite: Engine) -> None:
-    results = assert_same(a_practices_winter, sqlite)
+def test_a_practices_winter_is_the_same_on_the_fake_and_on_sql(sql: Engine) -> None:
+    results = assert_same(a_practices_winter, sql)
 
     assert results["approved again"][0] == "Conflict"
     assert results["change into december"][0] == "Conflict"
@@ -253,19 +255,19 @@ def test_a_practices_winter_is_the_same_on_the_fake_and_on_sqlite(sqlite: Engine
     ]
 
 
-def test_the_playground_is_the_same_on_the_fake_and_on_sqlite(sqlite: Engine) -> None:
-    results = assert_same(the_playground, sqlite)
+def test_the_playground_is_the_same_on_the_fake_and_on_sql(sql: Engine) -> None:
+    results = assert_same(the_playground, sql)
 
     assert len(results["figures"]["lines"]) > 100
 
 
-def test_a_sync_is_the_same_on_the_fake_and_on_sqlite(sqlite: Engine) -> None:
-    results = assert_same(a_sync, sqlite)
+def test_a_sync_is_the_same_on_the_fake_and_on_sql(sql: Engine) -> None:
+    results = assert_same(a_sync, sql)
 
     assert results["second"].pushed
 
 
-def test_a_mirrored_contact_reads_back_as_a_contact_on_both(sqlite: Engine) -> None:
+def test_a_mirrored_contact_reads_back_as_a_contact_on_both(sql: Engine) -> None:
     def scenario(ports: Ports) -> dict[str, Any]:
         with ports.store(write=True) as uow:
             uow.mirror.save_contacts([XeroContact("c-1", "Acme Limited")])
@@ -276,4 +278,4 @@ def test_a_mirrored_contact_reads_back_as_a_contact_on_both(sqlite: Engine) -> N
                 "types": [type(c) for c in uow.mirror.contacts()],
             }
 
-    assert_same(scenario, sqlite)
+    assert_same(scenario, sql)

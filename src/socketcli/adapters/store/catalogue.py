@@ -8,6 +8,7 @@ from sqlalchemy import func
 from sqlmodel import col
 from sqlmodel import select as select_rows
 
+from socketcli.adapters.store.collation import bytewise
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.adapters.store.tables import ServiceRow
 from socketcli.domain.model import BillingMethod
@@ -27,7 +28,9 @@ def _service(row: ServiceRow) -> Service:
 
 class SqlServices(SqlRepository):
     def all(self) -> list[Service]:
-        rows = self.session.exec(select_rows(ServiceRow).order_by(func.lower(col(ServiceRow.name))))
+        rows = self.session.exec(
+            select_rows(ServiceRow).order_by(bytewise(func.lower(col(ServiceRow.name))))
+        )
         return [_service(row) for row in rows]
 
     def _row(self, name: str) -> ServiceRow | None:

@@ -82,6 +82,18 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
     timeout_ms = BUSY_TIMEOUT_MS if busy_timeout is None else int(busy_timeout * 1000)
     if not location.is_sqlite:
         engine = create_engine(location.target, pool_pre_ping=True)
+
+        @event.listens_for(engine, "connect")
+        def _utc(dbapi_connection: Any, _record: Any) -> None:
+            # Moments are compared and read back in UTC whatever the server's time zone: a
+            # naive UTC moment bound to a query (the work list's cut-off) would otherwise be
+            # taken as the server's local time, and values read back would carry its zone.
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            cursor = dbapi_connection.cursor()
+            cursor.execute("SET TIME ZONE 'UTC'")
+            cursor.close()
+            dbapi_connection.autocommit = autocommit
     else:
         engine = create_engine(location.target, connect_args={"timeout": timeout_ms / 1000})
 

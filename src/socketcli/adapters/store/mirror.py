@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlmodel import SQLModel, col
 from sqlmodel import select as select_rows
 
+from socketcli.adapters.store.collation import bytewise
 from socketcli.adapters.store.reader import CONTACT_COLUMNS
 from socketcli.adapters.store.sql import SqlRepository, chunks
 from socketcli.adapters.store.tables import (
@@ -168,7 +169,7 @@ class SqlMirror(SqlRepository):
     def accounts(self) -> list[XeroAccount]:
         rows = self.session.exec(
             select_rows(XeroAccountRow).order_by(
-                col(XeroAccountRow.code), col(XeroAccountRow.account_id)
+                bytewise(col(XeroAccountRow.code)), col(XeroAccountRow.account_id)
             )
         )
         return [
@@ -232,7 +233,8 @@ class SqlMirror(SqlRepository):
     def branding_themes(self) -> list[XeroBrandingTheme]:
         rows = self.session.exec(
             select_rows(XeroBrandingThemeRow).order_by(
-                col(XeroBrandingThemeRow.sort_order), func.lower(col(XeroBrandingThemeRow.name))
+                col(XeroBrandingThemeRow.sort_order),
+                bytewise(func.lower(col(XeroBrandingThemeRow.name))),
             )
         )
         return [
@@ -262,7 +264,7 @@ class SqlMirror(SqlRepository):
     def tracking_categories(self) -> list[XeroTrackingCategory]:
         categories = self.session.exec(
             select_rows(XeroTrackingCategoryRow).order_by(
-                func.lower(col(XeroTrackingCategoryRow.name))
+                bytewise(func.lower(col(XeroTrackingCategoryRow.name)))
             )
         ).all()
         options: dict[str, list[XeroTrackingOption]] = {}
@@ -365,7 +367,9 @@ class SqlMirror(SqlRepository):
                 contact_number=row.contact_number,
                 pushed_at=row.pushed_at,
             )
-            for row in self.session.exec(select_rows(XeroPushedClientRow))
+            for row in self.session.exec(
+                select_rows(XeroPushedClientRow).order_by(col(XeroPushedClientRow.client_id))
+            )
         ]
 
     def save_pushed_clients(self, details: Sequence[PushedDetails]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, bindparam, delete, func, select, update
 
 from socketcli.adapters.store import sql
+from socketcli.adapters.store.collation import bytewise
 from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
 from socketcli.adapters.store.work_items import OpenItemsFollow
 from socketcli.domain.model import BillingMethod, ProposalStatus
@@ -59,7 +60,7 @@ _LINE_KEYS = (
 
 class SqlProposals(SqlRepository):
     def all(self, client_reference: str | None = None) -> list[Proposal]:
-        statement = self._heads().order_by(self.table("proposals").c.reference)
+        statement = self._heads().order_by(bytewise(self.table("proposals").c.reference))
         if client_reference is not None:
             statement = statement.where(self.table("clients").c.reference == client_reference)
         return self._with_lines({row.id: row for row in self.session.execute(statement).all()})

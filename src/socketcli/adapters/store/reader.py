@@ -31,6 +31,7 @@ from sqlalchemy import (
     text as sql_text,
 )
 
+from socketcli.adapters.store.collation import bytewise
 from socketcli.adapters.store.plan_queries import (
     BILLED_STATUSES as BILLED_STATUSES,
 )
@@ -137,7 +138,9 @@ class SqlReader(PlanQueries):
         """Every client, by name. Read as plain columns (no ORM objects): the plan loads all."""
         table = self._table("clients")
         return self.read_clients(
-            select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(func.lower(table.c.name))
+            select(*(table.c[name] for name in CLIENT_COLUMNS)).order_by(
+                bytewise(func.lower(table.c.name))
+            )
         )
 
     def xero_contacts(self) -> list[XeroContact]:
@@ -145,7 +148,7 @@ class SqlReader(PlanQueries):
         all 50,000 of a large organisation's at once)."""
         contacts = self._table("xero_contacts")
         statement = select(*(contacts.c[name] for name in CONTACT_COLUMNS)).order_by(
-            contacts.c.name
+            bytewise(contacts.c.name)
         )
         return self._contacts(statement)
 
@@ -435,7 +438,12 @@ class SqlReader(PlanQueries):
                 .outerjoin(outbox, outbox.c.id == work.c.outbox_id)
             )
             .where(*work_status_where(work, outbox, status))
-            .order_by(clients.c.reference, proposals.c.reference, work.c.due_month, work.c.id)
+            .order_by(
+                bytewise(clients.c.reference),
+                bytewise(proposals.c.reference),
+                work.c.due_month,
+                work.c.id,
+            )
         )
         if client_id is not None:
             statement = statement.where(work.c.client_id == client_id)
