@@ -93,6 +93,11 @@ def test_an_empty_history_says_so(socket: Socket, practice):
         (("--month", "2026-13"), 2, "error: month '2026-13' is not a month"),
         (("--client", "NOPE"), 3, "error: client 'NOPE' does not exist"),
         (("--limit", "-5"), 2, "error: --limit -5 is negative"),
+        (
+            ("--limit", "ten"),
+            2,
+            "error: --limit 'ten' is not a whole number: give a count, or 0 for every entry",
+        ),
     ],
 )
 def test_bad_filters_fail_in_one_line(socket: Socket, practice, args, code, message):

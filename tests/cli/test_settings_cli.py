@@ -110,7 +110,7 @@ def test_settings_made_by_other_commands_cannot_be_set_by_hand(socket, empty_sto
 
 
 def test_set_without_a_value_is_a_usage_error(socket, empty_store):
-    assert "Missing argument 'value'" in socket.usage_error("settings", "set", "invoice_day")
+    assert "Missing argument 'VALUE'" in socket.usage_error("settings", "set", "invoice_day")
 
 
 def test_payment_terms_and_invoice_day_date_the_invoices(socket, practice):

@@ -66,6 +66,19 @@ def test_work_list_filters_by_status_and_client_and_prints_csv(playground: Socke
         (("work", "complete", "--client", "CLI029", "--yes"), 2, "--client goes with --all"),
         (("work", "complete", "--all", "--yes"), 2, "give --client C"),
         (("work", "reopen", "9999"), 3, "no work item 9999"),
+        (
+            ("work", "complete", "abc", "--yes"),
+            2,
+            "error: ID 'abc' is not a whole number: give the ids of the items, as "
+            "`socket work list` shows them",
+        ),
+        (("work", "complete", "12", "1x", "--yes"), 2, "error: ID '1x' is not a whole number"),
+        (
+            ("work", "reopen", "x"),
+            2,
+            "error: ID 'x' is not a whole number: give the item's id, as `socket work list` "
+            "shows it",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_error_and_changes_nothing(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup
 
 from socketcli import __version__
 from socketcli.cli import (
@@ -40,11 +40,49 @@ def asks_json(args: Sequence[str]) -> bool:
     return False
 
 
+class NamedArgument(TyperArgument):
+    """An argument shown by its metavar, the way options are: `CLIENT` in the usage line and
+    in the Arguments section, `FILE...` for one that takes several, `[ID]...` in the usage
+    line when it may be left out. Typer's own rendering (`{client}`, `client <str>`) shows
+    the Python name and type; it offers no `cls=` for parameters, so `SocketGroup` gives
+    every command's arguments this class once, when the command tree is built."""
+
+    def _shown(self) -> str:
+        return self.metavar or (self.name or "").upper()
+
+    def get_usage_pieces(self, ctx: Any) -> list[str]:
+        name = self._shown() if self.required else f"[{self._shown()}]"
+        return [f"{name}..." if self.nargs != 1 else name]
+
+    def get_help_record(self, ctx: Any) -> tuple[str, str] | None:
+        record = super().get_help_record(ctx)
+        if record is None:
+            return None
+        return (f"{self._shown()}..." if self.nargs != 1 else self._shown()), record[1]
+
+    def get_error_hint(self) -> str:
+        return f"'{self._shown()}'"
+
+
+def name_arguments(command: Any) -> None:
+    """Make every argument under `command` (a group or a command) a `NamedArgument`."""
+    for param in getattr(command, "params", []):
+        if type(param) is TyperArgument:
+            param.__class__ = NamedArgument
+    for sub in getattr(command, "commands", {}).values():
+        name_arguments(sub)
+
+
 class SocketGroup(TyperGroup):
     """The one way a run fails: the project's errors (`SocketError`, and `output.Failed` for a
     failure found after a report is printed) become `error: ...` on stderr and the error's
     exit code; with --json, the JSON error object on stderr instead (`output.fail`), and
     usage errors too."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Typer builds the subcommands first, then this root group: name their arguments.
+        super().__init__(*args, **kwargs)
+        name_arguments(self)
 
     def main(  # type: ignore[override]
         self,

@@ -14,9 +14,10 @@ if TYPE_CHECKING:
 
 app = command_group(help="Manage the practice's clients.")
 
-Email = Annotated[str | None, typer.Option(help="Billing email address.")]
+Email = Annotated[str | None, typer.Option(metavar="EMAIL", help="Billing email address.")]
 YearEnd = Annotated[
-    str | None, typer.Option("--year-end", help="Financial year end as DD-MM, e.g. 31-03.")
+    str | None,
+    typer.Option("--year-end", metavar="DD-MM", help="Financial year end as DD-MM, e.g. 31-03."),
 ]
 # Every override takes `default` (or an empty value) to clear it: the practice's setting
 # applies again (domain.overrides).
@@ -24,6 +25,7 @@ Terms = Annotated[
     str | None,
     typer.Option(
         "--payment-terms",
+        metavar="TERMS",
         help="Override payment terms, e.g. days:30 or following:20, or default (the practice's).",
     ),
 ]
@@ -31,6 +33,7 @@ InvoiceDay = Annotated[
     str | None,
     typer.Option(
         "--invoice-day",
+        metavar="DAY",
         help="Override the day invoices are dated (1-31), or default (the practice's).",
     ),
 ]
@@ -45,12 +48,18 @@ Consolidate = Annotated[
 Theme = Annotated[
     str | None,
     typer.Option(
-        "--branding-theme", help="Override the Xero branding theme, or default (the practice's)."
+        "--branding-theme",
+        metavar="THEME",
+        help="Override the Xero branding theme, or default (the practice's).",
     ),
 ]
 Tracking = Annotated[
     str | None,
-    typer.Option("--tracking", help="Xero tracking option as Category:Option, or default (none)."),
+    typer.Option(
+        "--tracking",
+        metavar="CATEGORY:OPTION",
+        help="Xero tracking option as Category:Option, or default (none).",
+    ),
 ]
 
 
@@ -156,9 +165,13 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
 def add(
     ctx: typer.Context,
     reference: Annotated[
-        str, typer.Argument(help="A unique reference for the client, e.g. ACME01.")
+        str,
+        typer.Argument(metavar="REFERENCE", help="A unique reference for the client, e.g. ACME01."),
     ],
-    name: Annotated[str, typer.Argument(help="The client's name as it should appear on invoices.")],
+    name: Annotated[
+        str,
+        typer.Argument(metavar="NAME", help="The client's name as it should appear on invoices."),
+    ],
     email: Email = None,
     year_end: YearEnd = None,
     payment_terms: Terms = None,
@@ -188,7 +201,7 @@ def add(
 def edit(
     ctx: typer.Context,
     client: ClientArg,
-    name: Annotated[str | None, typer.Option(help="New name.")] = None,
+    name: Annotated[str | None, typer.Option(metavar="NAME", help="New name.")] = None,
     email: Email = None,
     year_end: YearEnd = None,
     payment_terms: Terms = None,
@@ -220,7 +233,8 @@ def close(
     ctx: typer.Context,
     client: ClientArg,
     last_month: Annotated[
-        str, typer.Option("--last-month", help="The last month to bill, YYYY-MM.")
+        str,
+        typer.Option("--last-month", metavar="YYYY-MM", help="The last month to bill, YYYY-MM."),
     ],
 ) -> None:
     """Mark a client as closing: nothing is billed after its last billable month."""

@@ -84,7 +84,9 @@ def _size(count: int) -> str:
 @app.command("backup")
 def backup(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="The new file to write the copy to.")],
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="The new file to write the copy to.")
+    ],
 ) -> None:
     """Copy the store to a new file, safely while other commands write: SQLite's online
     backup, or on PostgreSQL `pg_dump --format=custom` (restore with pg_restore)."""

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socketcli.cli.context import state
-from socketcli.cli.options import JsonOption, billing_month
+from socketcli.cli.options import JsonOption, billing_month, whole_number
 
 if TYPE_CHECKING:
     from socketcli.domain.history import HistoryEntry
@@ -18,16 +18,23 @@ def history(
     ctx: typer.Context,
     month: Annotated[
         str | None,
-        typer.Option("--month", help="Only entries about this billing month, YYYY-MM."),
+        typer.Option(
+            "--month", metavar="YYYY-MM", help="Only entries about this billing month, YYYY-MM."
+        ),
     ] = None,
     client: Annotated[
         str | None,
-        typer.Option("--client", help="Only entries about this client (reference or exact name)."),
+        typer.Option(
+            "--client",
+            metavar="CLIENT",
+            help="Only entries about this client (reference or exact name).",
+        ),
     ] = None,
     kind: Annotated[
         list[str] | None,
         typer.Option(
             "--kind",
+            metavar="KINDS",
             help="Only entries of this kind (repeat it, or separate kinds with commas): approval, "
             "unapproval, posting, completion, link, unlink, setting, import, sync.",
         ),
@@ -36,13 +43,19 @@ def history(
         str | None,
         typer.Option(
             "--since",
+            metavar="DATE",
             help="Only entries from this date (YYYY-MM-DD) or time (YYYY-MM-DDTHH:MM), in the "
             "practice's time zone.",
         ),
     ] = None,
     limit: Annotated[
         int,
-        typer.Option("--limit", help="Show at most this many entries, newest first (0: all)."),
+        typer.Option(
+            "--limit",
+            metavar="N",
+            parser=whole_number("--limit", "give a count, or 0 for every entry"),
+            help="Show at most this many entries, newest first (0: all).",
+        ),
     ] = 100,
     json_: JsonOption = False,
 ) -> None:

@@ -14,7 +14,10 @@ def import_files(
     ctx: typer.Context,
     files: Annotated[
         list[Path],
-        typer.Argument(help="CSV files of clients, services and proposals (see docs/import.md)."),
+        typer.Argument(
+            metavar="FILE",
+            help="CSV files of clients, services and proposals (see docs/import.md).",
+        ),
     ],
     dry_run: Annotated[
         bool,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -10,7 +11,9 @@ if TYPE_CHECKING:
     from socketcli.domain.months import Month
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-ClientArg = Annotated[str, typer.Argument(help="The client's reference (or its exact name).")]
+ClientArg = Annotated[
+    str, typer.Argument(metavar="CLIENT", help="The client's reference (or its exact name).")
+]
 
 WaitOption = Annotated[
     bool,
@@ -21,12 +24,40 @@ WaitOption = Annotated[
     ),
 ]
 
+
+def whole_number(
+    name: str, allowed: str, *, low: int | None = None, high: int | None = None
+) -> Callable[[str | int], int]:
+    """The `parser=` of an integer argument or option: a value that is not a whole number
+    (or is outside low..high) is one line in socket's words, `error: NAME 'ten' is not a whole
+    number: ALLOWED` with exit 2 (InvalidInput), not the type checker's wording."""
+
+    def parse(value: str | int) -> int:
+        from socketcli.domain.errors import InvalidInput
+
+        if isinstance(value, int):  # the default, already a number
+            number = value
+        else:
+            text = value.strip()
+            digits = text[1:] if text[:1] in ("-", "+") else text
+            if not (digits.isascii() and digits.isdigit()):
+                raise InvalidInput(f"{name} {value!r} is not a whole number: {allowed}")
+            number = int(text)
+        if (low is not None and number < low) or (high is not None and number > high):
+            raise InvalidInput(f"{name} {number} is out of range: {allowed}")
+        return number
+
+    return parse
+
+
 # -- the plan's reports (plan show, diff, preview, approve) ----------------------------------
 
 MonthOption = Annotated[
     str | None,
     typer.Option(
-        "--month", help="The billing month, YYYY-MM (default: the next one to be billed)."
+        "--month",
+        metavar="YYYY-MM",
+        help="The billing month, YYYY-MM (default: the next one to be billed).",
     ),
 ]
 AmountsJsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amounts as strings).")]
@@ -53,6 +84,8 @@ Threshold = Annotated[
     int | None,
     typer.Option(
         "--threshold",
+        metavar="SCORE",
+        parser=whole_number("--threshold", "give a score from 0 to 100"),
         help="With --auto: the lowest score (0-100) linked without a person (default 90).",
         show_default=False,
     ),

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 app = command_group(help="Manage proposals: the agreed scope that billing follows.")
 
-RefArg = Annotated[str, typer.Argument(help="The proposal's reference.")]
+RefArg = Annotated[str, typer.Argument(metavar="REFERENCE", help="The proposal's reference.")]
 LINE_HELP = "A line as SERVICE=[QTYx]PRICE[|DESCRIPTION], e.g. 'Bookkeeping=150' or 'Payroll=3x25|Payroll, 3 staff'. Repeat for each line."
 
 
@@ -44,7 +44,9 @@ def proposal_json(proposal: Proposal) -> dict[str, Any]:
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    client: Annotated[str | None, typer.Option(help="Only this client's proposals.")] = None,
+    client: Annotated[
+        str | None, typer.Option(metavar="CLIENT", help="Only this client's proposals.")
+    ] = None,
     json_: JsonOption = False,
 ) -> None:
     """List proposals with their client, status and start date."""
@@ -117,18 +119,24 @@ def show_(ctx: typer.Context, reference: RefArg, json_: JsonOption = False) -> N
 def add(
     ctx: typer.Context,
     reference: Annotated[
-        str, typer.Argument(help="A unique reference for the proposal, e.g. P-1001.")
+        str,
+        typer.Argument(
+            metavar="REFERENCE", help="A unique reference for the proposal, e.g. P-1001."
+        ),
     ],
-    client: Annotated[str, typer.Option("--client", help="The client's reference.")],
-    line: Annotated[list[str], typer.Option("--line", help=LINE_HELP)],
+    client: Annotated[
+        str, typer.Option("--client", metavar="CLIENT", help="The client's reference.")
+    ],
+    line: Annotated[list[str], typer.Option("--line", metavar="LINE", help=LINE_HELP)],
     start: Annotated[
         str | None,
         typer.Option(
             "--start",
+            metavar="DATE",
             help="Confirmed start date, YYYY-MM-DD (or as the date_format setting says).",
         ),
     ] = None,
-    title: Annotated[str, typer.Option(help="A title for the proposal.")] = "",
+    title: Annotated[str, typer.Option(metavar="TITLE", help="A title for the proposal.")] = "",
     accept: Annotated[
         bool, typer.Option("--accept", help="Accept it at once (needs --start).")
     ] = False,
@@ -161,6 +169,7 @@ def accept(
         str | None,
         typer.Option(
             "--start",
+            metavar="DATE",
             help="Confirmed start date, YYYY-MM-DD (or as the date_format setting says).",
         ),
     ] = None,
@@ -182,6 +191,7 @@ def cancel(
         str | None,
         typer.Option(
             "--from",
+            metavar="YYYY-MM",
             help="For an accepted proposal: the first month not billed, YYYY-MM (default: the next month to bill).",
         ),
     ] = None,
@@ -202,15 +212,22 @@ def change(
     ctx: typer.Context,
     reference: RefArg,
     from_: Annotated[
-        str, typer.Option("--from", help="The month the change takes effect, YYYY-MM.")
+        str,
+        typer.Option(
+            "--from", metavar="YYYY-MM", help="The month the change takes effect, YYYY-MM."
+        ),
     ],
     set_: Annotated[
         list[str] | None,
-        typer.Option("--set", help="Add a service's line or replace its price: " + LINE_HELP),
+        typer.Option(
+            "--set", metavar="LINE", help="Add a service's line or replace its price: " + LINE_HELP
+        ),
     ] = None,
     remove: Annotated[
         list[str] | None,
-        typer.Option("--remove", help="Stop a service from this month. Repeatable."),
+        typer.Option(
+            "--remove", metavar="SERVICE", help="Stop a service from this month. Repeatable."
+        ),
     ] = None,
 ) -> None:
     """Change an accepted proposal from a month on; months before it bill as they did."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socketcli.cli.context import command_group
-from socketcli.cli.options import JsonOption
+from socketcli.cli.options import JsonOption, whole_number
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -35,7 +35,12 @@ def serve(
     port: Annotated[
         int,
         typer.Option(
-            "--port", min=0, max=65535, help="Listen on this port of 127.0.0.1 (0: any free port)."
+            "--port",
+            metavar="N",
+            parser=whole_number(
+                "--port", "give a port from 0 to 65535 (0: any free port)", low=0, high=65535
+            ),
+            help="Listen on this port of 127.0.0.1, 0-65535 (0: any free port).",
         ),
     ] = 4780,
     state_file: Annotated[

@@ -20,12 +20,17 @@ Code = Annotated[
     str | None,
     typer.Option(
         "--account-code",
+        metavar="CODE",
         help="Xero account code, or default (the practice's for the service's kind).",
     ),
 ]
 Tracking = Annotated[
     str | None,
-    typer.Option("--tracking", help="Xero tracking as Category:Option, or default (none)."),
+    typer.Option(
+        "--tracking",
+        metavar="CATEGORY:OPTION",
+        help="Xero tracking as Category:Option, or default (none).",
+    ),
 ]
 
 
@@ -72,8 +77,10 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
 @app.command("add")
 def add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The service's name, e.g. 'Annual accounts'.")],
-    method: Annotated[str, typer.Option("--method", help=METHOD_HELP)],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The service's name, e.g. 'Annual accounts'.")
+    ],
+    method: Annotated[str, typer.Option("--method", metavar="METHOD", help=METHOD_HELP)],
     account_code: Code = None,
     alignment: Annotated[
         bool,
@@ -102,8 +109,10 @@ def add(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The service's name.")],
-    method: Annotated[str | None, typer.Option("--method", help=METHOD_HELP)] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The service's name.")],
+    method: Annotated[
+        str | None, typer.Option("--method", metavar="METHOD", help=METHOD_HELP)
+    ] = None,
     account_code: Code = None,
     alignment: Annotated[
         bool | None,

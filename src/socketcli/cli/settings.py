@@ -34,9 +34,12 @@ def show(ctx: typer.Context, json_: JsonOption = False) -> None:
 def set_(
     ctx: typer.Context,
     key: Annotated[
-        str, typer.Argument(help="The setting's name, as `socket settings show` lists it.")
+        str,
+        typer.Argument(
+            metavar="KEY", help="The setting's name, as `socket settings show` lists it."
+        ),
     ],
-    value: Annotated[str, typer.Argument(help="The new value.")],
+    value: Annotated[str, typer.Argument(metavar="VALUE", help="The new value.")],
 ) -> None:
     """Change one practice setting; the value is checked first."""
     from socketcli.cli.output import say

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
-from socketcli.cli.options import CsvOption, JsonOption, WaitOption
+from socketcli.cli.options import CsvOption, JsonOption, WaitOption, whole_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -139,7 +139,8 @@ def list_(
         ),
     ] = None,
     client: Annotated[
-        str | None, typer.Option("--client", help="Only this client's (reference or name).")
+        str | None,
+        typer.Option("--client", metavar="CLIENT", help="Only this client's (reference or name)."),
     ] = None,
     every: Annotated[
         bool,
@@ -250,10 +251,19 @@ def complete(
     ctx: typer.Context,
     ids: Annotated[
         list[int] | None,
-        typer.Argument(help="The ids of the items done (see `socket work list`).", metavar="ID..."),
+        typer.Argument(
+            metavar="ID",
+            parser=whole_number(
+                "ID", "give the ids of the items, as `socket work list` shows them"
+            ),
+            help="The ids of the items done (see `socket work list`).",
+        ),
     ] = None,
     client: Annotated[
-        str | None, typer.Option("--client", help="With --all: the client (reference or name).")
+        str | None,
+        typer.Option(
+            "--client", metavar="CLIENT", help="With --all: the client (reference or name)."
+        ),
     ] = None,
     every: Annotated[bool, typer.Option("--all", help="Every open item of the --client.")] = False,
     yes: Annotated[
@@ -360,7 +370,14 @@ def _post(st: State, locks: Locks) -> None:
 @app.command("reopen")
 def reopen(
     ctx: typer.Context,
-    item: Annotated[int, typer.Argument(help="The id of the item completed by mistake.")],
+    item: Annotated[
+        int,
+        typer.Argument(
+            metavar="ID",
+            parser=whole_number("ID", "give the item's id, as `socket work list` shows it"),
+            help="The id of the item completed by mistake.",
+        ),
+    ],
     wait: WaitOption = False,
 ) -> None:
     """Reopen an item completed by mistake whose invoice is not in Xero (not sent yet, or

@@ -14,7 +14,10 @@ def link(
     ctx: typer.Context,
     client: ClientArg,
     contact: Annotated[
-        str, typer.Argument(help="The Xero contact: its name, ContactID or ContactNumber.")
+        str,
+        typer.Argument(
+            metavar="CONTACT", help="The Xero contact: its name, ContactID or ContactNumber."
+        ),
     ],
     shared: Annotated[
         bool,

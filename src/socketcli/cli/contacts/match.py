@@ -29,7 +29,11 @@ def match(
     ] = False,
     order: Annotated[
         str,
-        typer.Option("--order", help="Interactive: 'best' (best matches first) or 'name'."),
+        typer.Option(
+            "--order",
+            metavar="best|name",
+            help="Interactive: 'best' (best matches first) or 'name'.",
+        ),
     ] = "best",
     json_: Annotated[bool, typer.Option("--json", help="With --auto: print JSON.")] = False,
 ) -> None:

@@ -51,6 +51,7 @@ def diff(
         str | None,
         typer.Option(
             "--change",
+            metavar="TYPES",
             help="Only these change types, comma-separated: new,expanded,contracted,ceased,unchanged.",
         ),
     ] = None,

@@ -24,7 +24,9 @@ def post(
     month: Annotated[
         str | None,
         typer.Option(
-            "--month", help="Only this finalised month, YYYY-MM (default: every one due)."
+            "--month",
+            metavar="YYYY-MM",
+            help="Only this finalised month, YYYY-MM (default: every one due).",
         ),
     ] = None,
     retry_failed: Annotated[

@@ -14,7 +14,9 @@ def status(
     ctx: typer.Context,
     month: Annotated[
         str | None,
-        typer.Option("--month", help="A finalised month, YYYY-MM (default: the latest)."),
+        typer.Option(
+            "--month", metavar="YYYY-MM", help="A finalised month, YYYY-MM (default: the latest)."
+        ),
     ] = None,
     json_: JsonOption = False,
 ) -> None:

@@ -15,7 +15,9 @@ def unapprove(
     ctx: typer.Context,
     month: Annotated[
         str | None,
-        typer.Option("--month", help="The finalised month, YYYY-MM (default: the latest)."),
+        typer.Option(
+            "--month", metavar="YYYY-MM", help="The finalised month, YYYY-MM (default: the latest)."
+        ),
     ] = None,
     yes: YesOption = False,
     by: ByOption = None,

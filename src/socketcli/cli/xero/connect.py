@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socketcli.cli.context import state
+from socketcli.cli.options import whole_number
 
 if TYPE_CHECKING:
     from socketcli.bootstrap import XeroAccess, XeroToken
@@ -66,18 +67,20 @@ def connect(
         typer.Option(
             "--port",
             metavar="N",
-            min=0,
-            max=65535,
-            help="Listen for Xero's answer on http://localhost:PORT/callback (0: any free port).",
+            parser=whole_number(
+                "--port", "give a port from 0 to 65535 (0: any free port)", low=0, high=65535
+            ),
+            help="Listen for Xero's answer on http://localhost:N/callback, 0-65535 (0: any "
+            "free port).",
         ),
     ] = CALLBACK_PORT,
     timeout: Annotated[
         int,
         typer.Option(
             "--timeout",
-            min=1,
             metavar="SECONDS",
-            help="How long to wait for the browser's answer.",
+            parser=whole_number("--timeout", "give a number of seconds, 1 or more", low=1),
+            help="How long to wait for the browser's answer (1 or more).",
         ),
     ] = 300,
 ) -> None:
