@@ -105,3 +105,27 @@ def test_the_playground_connects_its_sandbox_by_itself_on_first_use(socket: Sock
     assert "Demo Practice Ltd" in after.stdout + after.stderr
     again = socket.ok("--playground", "sync")
     assert "connected to the sandbox" not in again.stderr
+
+
+def test_plan_post_quiet_says_nothing_when_all_is_posted_or_nothing_is_due(
+    socket: Socket,
+) -> None:
+    """For cron: `--quiet` posts as ever and prints only problems, so a good night mails
+    nothing (the playground's own banner aside)."""
+    socket.ok("playground")
+    socket.ok("--playground", "xero", "connect")
+    socket.ok("--playground", "contacts", "link", "CLI026", "Singh Property Lettings Ltd")
+    socket.ok("--playground", "plan", "approve", "--yes")
+    on_the_first = socket.using(env={"SOCKET_NOW": "2026-12-01T06:30:00+00:00"})
+
+    for _ in range(2):  # posts everything, then finds nothing to post
+        quiet = on_the_first.ok("--playground", "plan", "post", "--quiet")
+        said = [
+            line
+            for line in quiet.stderr.splitlines()
+            if not line.startswith(("PLAYGROUND", "Playground: Xero is the sandbox"))
+        ]
+        assert said == [], quiet.stderr
+        assert quiet.stdout == ""
+    status = on_the_first.json("--playground", "plan", "status")
+    assert {row["state"] for row in status["invoices"]} == {"posted"}

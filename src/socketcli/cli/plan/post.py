@@ -49,6 +49,13 @@ def post(
     ] = False,
     json_: JsonOption = False,
     wait: WaitOption = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet",
+            help="Print only problems (for cron: nothing when all is posted or nothing is due).",
+        ),
+    ] = False,
 ) -> None:
     """Post the finalised months that are due (from their 1st) to Xero, each invoice exactly
     once; settles first what an earlier run left in flight."""
@@ -86,7 +93,7 @@ def post(
     if json_:
         emit_json(document(report))
     else:
-        summary(report)
+        summary(report, quiet=quiet)
     if report.exit_code:
         raise failure(report)
 
@@ -200,11 +207,15 @@ def document(report: PostingReport) -> dict[str, Any]:
     }
 
 
-def summary(report: PostingReport) -> None:
+def summary(report: PostingReport, *, quiet: bool = False) -> None:
+    """What a run did, on stderr; `quiet`: only the invoices Xero refused (the error that
+    ends a run that did not post everything is said apart, quiet or not)."""
     from socketcli.cli.output import plural, say
 
     for failed in report.failed:
         say(f"refused: {failed.reference}: Xero refused it: {failed.error}")
+    if quiet:
+        return
     if report.settled:
         say(
             f"Found {plural(len(report.settled), 'invoice')} in Xero that an earlier run sent "
