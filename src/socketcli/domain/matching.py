@@ -18,6 +18,7 @@ ranked like the others, so that a person sees why, but `auto_choice` never picks
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import multiprocessing
 import multiprocessing.pool
@@ -209,10 +210,24 @@ def _repair(text: str) -> str:
     return text
 
 
+#: An ASCII character that the repairs of `_plain` act on (damage, stray symbols, a lost
+#: apostrophe): a name without any, and without other characters than ASCII, needs none.
+_NEEDS_REPAIR = re.compile(r"[\x00-\x1f\x7f~{}\[\]^_|\\*#$%<>=;`@\"?]")
+
+
 @lru_cache(maxsize=1 << 17)
 def _plain(text: str) -> str:
     """Lower case, accents off, `&` as `and`, apostrophes gone, other punctuation a space; a
     control character or stray symbol between letters (Po}lich) is one damaged letter."""
+    if text.isascii() and not _NEEDS_REPAIR.search(text):
+        # Most names: what `_repaired_plain` gives, without its steps that change nothing.
+        text = _AMPERSAND.sub(" and ", _APOSTROPHES.sub("", text.casefold()))
+        return _SEPARATORS.sub(" ", text)
+    return _repaired_plain(text)
+
+
+def _repaired_plain(text: str) -> str:
+    """`_plain` of any text, every repair tried."""
     text = _repair(text)
     text = _DAMAGE.sub(lambda m: DAMAGED * len(m.group()), text)
     text = _EDGE_DAMAGE.sub(DAMAGED, text)
@@ -914,6 +929,47 @@ class RankStream:
             pool.terminate()
 
 
+#: The words that `_canonical` gives for another word (Limited and Ltd are Ltd).
+_SPELT_SEVERAL_WAYS = frozenset(_CANONICAL.values())
+
+
+class _Lines:
+    """Texts, one a line in a single string, to find in which of them a piece of text is
+    (`str.find` over them all at once: quicker than a test of each)."""
+
+    __slots__ = ("lines", "starts", "text")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.text = "\n".join(lines)
+        self.starts = list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
+
+    def holding(self, piece: str, *, whole_word: bool = False) -> list[int]:
+        """The positions of the lines holding `piece` (no line break in it), in order; with
+        `whole_word`, as a word between spaces (or a line's ends)."""
+        text, starts = self.text, self.starts
+        last = len(starts) - 1
+        found = []
+        if whole_word:
+            pattern = re.compile(rf"(?<![^ \n]){re.escape(piece)}(?![^ \n])")
+            match = pattern.search(text)
+            while match is not None:
+                number = bisect.bisect_right(starts, match.start()) - 1
+                found.append(number)
+                if number == last:
+                    break
+                match = pattern.search(text, starts[number + 1])  # once a line
+            return found
+        position = text.find(piece)
+        while position >= 0:
+            number = bisect.bisect_right(starts, position) - 1
+            found.append(number)
+            if number == last:
+                break
+            position = text.find(piece, starts[number + 1])  # once a line
+        return found
+
+
 class ContactIndex:
     """The Xero contacts, indexed for matching. Build once, then rank many clients."""
 
@@ -987,11 +1043,18 @@ class ContactIndex:
         #: what each contact offers as evidence (its email, domain, numbers, legal forms),
         #: made when it is first a candidate
         self._parties: dict[int, _Party] = {}
-        self._grams: dict[str, list[int]] | None = None  # built when first needed
+        self._grams: dict[str, list[int]] | None = None  # see `_letter_index`
+        #: Until `_letter_index` is built (by `warm` or `rank_many`), a run of three letters
+        #: is looked up by scanning the names (`_holding`), and kept here.
+        self._scanned: dict[str, list[int]] = {}
+        self._letters_text: _Lines | None = None
+        #: Whether `_holding` builds `_letter_index` rather than scan (in a forked worker,
+        #: which ranks many clients)
+        self._build_letters = False
         #: held while one of those is built, so that a search waits for a build under way
         #: (`warm`, in a thread) rather than doing it again
         self._building = threading.Lock()
-        self._names: tuple[list[str], list[str]] | None = None  # see `_searched_names`
+        self._texts: tuple[_Lines, _Lines, _Lines] | None = None  # see `_searched_texts`
         self._written: list[frozenset[str]] | None = None  # see `_written_words`
 
     def forms_by_name(self) -> dict[str, NameForms]:
@@ -1000,23 +1063,25 @@ class ContactIndex:
             contact.name: forms for contact, forms in zip(self.contacts, self._forms, strict=True)
         }
 
-    def _searched_names(self) -> tuple[list[str], list[str]]:
-        """Each name's first form as one string, and the name in lower case: what a search
-        looks for a typed term in (made at the first search)."""
-        if self._names is not None:
-            return self._names
+    def _searched_texts(self) -> tuple[_Lines, _Lines, _Lines]:
+        """What a search looks for a typed term in, one name a line: each name's first form,
+        the name in lower case, and the name's plain words (`_plain`); made at the first
+        search (a few hundredths of a second for 50,000 contacts)."""
+        if self._texts is not None:
+            return self._texts
         with self._building:
-            if self._names is None:
-                self._names = (
-                    [" ".join(forms[0]) for forms in self._forms],
-                    [contact.name.casefold() for contact in self.contacts],
+            if self._texts is None:
+                self._texts = (
+                    _Lines([" ".join(forms[0]) for forms in self._forms]),
+                    _Lines([contact.name.casefold() for contact in self.contacts]),
+                    _Lines([_plain(contact.name) for contact in self.contacts]),
                 )
-        return self._names
+        return self._texts
 
     def _written_words(self) -> list[frozenset[str]]:
         """Each name's every word as written (normalised: case, accents, spellings), the
-        legal forms, titles and small words that matching sets aside included; made at the
-        first search."""
+        legal forms, titles and small words that matching sets aside included; made by `warm`
+        or by a search for a word written several ways (`_all_written`)."""
         if self._written is not None:
             return self._written
         with self._building:
@@ -1031,9 +1096,10 @@ class ContactIndex:
         """Build now what the first search and the first rank of a hard name would otherwise
         build (a few tenths of a second for 50,000 contacts): for a thread to call while a
         person reads the first screen. Fork nothing while it runs."""
-        self._searched_names()
+        self._searched_texts()
         self._written_words()
         self._letter_index()
+        self._scanned, self._letters_text = {}, None
 
     # -- ranking --
 
@@ -1049,7 +1115,11 @@ class ContactIndex:
         against this same index; elsewhere (fork is unsafe on macOS) one process ranks all."""
         workers = workers or _cores()
         if not self._forks(clients, workers):
-            return [self.rank(client, limit) for client in clients]
+            building, self._build_letters = self._build_letters, True  # at the first need
+            try:
+                return [self.rank(client, limit) for client in clients]
+            finally:
+                self._build_letters = building
         self._letter_index()  # built once, before the fork, for every worker
         size = -(-len(clients) // (workers * 4))
         with self._pool(clients, workers) as pool:
@@ -1151,7 +1221,9 @@ class ContactIndex:
         return chosen
 
     def _letter_index(self) -> dict[str, list[int]]:
-        """Each run of three letters -> the names holding it (built when first needed)."""
+        """Each run of three letters -> the names holding it (`_sorted_words`' positions, in
+        order). Built by `warm`, by `rank_many` and in forked workers: a few tenths of a second
+        for 50,000 contacts, more than one key may wait for (`_holding` scans meanwhile)."""
         if self._grams is not None:
             return self._grams
         with self._building:
@@ -1163,15 +1235,31 @@ class ContactIndex:
                 self._grams = dict(grams)
         return self._grams
 
+    def _holding(self, gram: str) -> Sequence[int]:
+        """`_letter_index().get(gram, ())`, the same list, found by scanning every name for
+        this run of letters (a few milliseconds) while the index of them all is not built."""
+        grams = self._grams
+        if grams is None and self._build_letters:
+            grams = self._letter_index()
+        if grams is not None:
+            return grams.get(gram, ())
+        found = self._scanned.get(gram)
+        if found is None:
+            if self._letters_text is None:
+                # every name's letters as `_trigrams` reads them: a run of three found in
+                # this text is in the one line it starts in
+                self._letters_text = _Lines([key.replace(" ", "") for key in self._sorted_words])
+            found = self._scanned[gram] = self._letters_text.holding(gram)
+        return found
+
     def _by_letters(self, party: _Party) -> set[int]:
         """The contacts whose names share the most runs of three letters with the client's:
         for a name whose every word is misspelt or damaged, so that no block key finds it."""
-        grams = self._letter_index()
         chosen: set[int] = set()
         for form in party.forms:
             hits: dict[int, int] = defaultdict(int)
             for gram in _trigrams(" ".join(sorted(form))):
-                found = grams.get(gram, ())
+                found = self._holding(gram)
                 if len(found) <= self.COMMON:
                     for number in found:
                         hits[number] += 1
@@ -1325,6 +1413,29 @@ class ContactIndex:
 
     # -- searching by a typed term --
 
+    def _written_of(self, index: int) -> frozenset[str]:
+        """`_written_words()[index]`, without making them all."""
+        if self._written is not None:
+            return self._written[index]
+        return frozenset(_canonical(word) for word in _plain(self.contacts[index].name).split())
+
+    def _all_written(self, words: Sequence[str]) -> list[int]:
+        """The contacts (in order) whose names, as written, hold each of these normalised
+        words (`_written_words`). A word with one spelling only (no `_canonical` of another
+        word gives it) is looked for in the names' plain words (`_plain`) as it is; for one
+        written several ways (Ltd, Limited), every name's words are read once."""
+        if self._written is None and not _SPELT_SEVERAL_WAYS.intersection(words):
+            if any(_canonical(word) != word for word in words):
+                return []  # a word no name's word is written as
+            plain_words = self._searched_texts()[2]
+            found: set[int] | None = None
+            for word in words:
+                holding = plain_words.holding(word, whole_word=True)
+                found = set(holding) if found is None else found.intersection(holding)
+            return sorted(found or ())
+        written = self._written_words()
+        return [index for index, form in enumerate(written) if all(w in form for w in words)]
+
     def search(self, term: str, limit: int = 5) -> list[Candidate]:
         """Contacts whose names hold the term's words (or their starts), best first.
 
@@ -1349,27 +1460,20 @@ class ContactIndex:
             score_cutoff=50,
         ):
             chosen.add(self._owners[position])
-        plains, names = self._searched_names()
+        plains, names, _ = self._searched_texts()
         if len(folded) >= 3:
-            chosen.update(
-                index
-                for index, (normal, name) in enumerate(zip(plains, names, strict=True))
-                if plain in normal or folded in name
-            )
+            chosen.update(sorted({*plains.holding(plain), *names.holding(folded)}))
         # A word matching sets aside (Ltd, Limited, Mr, and) is still a word of the name as
         # written: searching "ltd" finds the names with "Ltd" (or "Limited") in them.
-        written = self._written_words()
         if len(folded) >= 2:
-            chosen.update(
-                index for index, form in enumerate(written) if all(w in form for w in words)
-            )
+            chosen.update(self._all_written(words))
         numbers = list(chosen)
         if len(numbers) > self.SEARCHED:
             numbers = [
                 numbers[position]
                 for _, _, position in process.extract(
                     plain,
-                    [plains[index] for index in numbers],
+                    [plains.lines[index] for index in numbers],
                     scorer=fuzz.token_set_ratio,
                     limit=self.SEARCHED,
                 )
@@ -1377,7 +1481,7 @@ class ContactIndex:
         found = []
         for index in numbers:
             coverage = max(_coverage(words, form) for form in self._forms[index])
-            if coverage <= 0 and all(word in written[index] for word in words):
+            if coverage <= 0 and all(word in self._written_of(index) for word in words):
                 coverage = 1.0  # every word typed is in the name as written
             if coverage <= 0:
                 continue
@@ -1452,6 +1556,8 @@ def _worker_start(niceness: int = 0) -> None:
     """A ranking worker leaves Ctrl-C to its parent (which stops it), printing nothing; one
     ranking in the background while a person works yields the cores to the parent."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _FORKED is not None:
+        _FORKED[0]._build_letters = True  # it ranks many: the whole index pays
     if niceness:
         os.nice(niceness)
 

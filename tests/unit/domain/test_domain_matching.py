@@ -10,6 +10,8 @@ from socketcli.domain.matching import (
     Candidate,
     ContactIndex,
     _plain,
+    _repaired_plain,
+    _trigrams,
     auto_choice,
     business_domain,
     combine,
@@ -876,3 +878,110 @@ def test_closing_a_stream_of_rankings_stops_its_workers() -> None:
 
     assert first == index.rank(clients[0])
     assert multiprocessing.active_children() == []
+
+
+# -- what is built on first need: the same answers before it is built as after --
+
+#: Names as ledgers hold them: punctuation, accents, damage, t/a, a line break, initials.
+ODD_NAMES = [
+    "Smith & Sons Ltd",
+    "O'Brien Plumbing Limited",
+    "Café Müller",
+    "Po}lich Joinery",
+    "Children?s Nursery Ltd",
+    "J B Smith Electrical",
+    "D.S.M. N.V.",
+    "Alison Pereira t/a Highland Joinery",
+    "Acme Centre - Acme Centre Leeds",
+    "Harbour View B&B",
+    "Smithson Services",
+    "Clever Woodland Printing Ltd",
+    "Line\nBreak Ltd",
+    "AB",
+    "Mr Ltd",
+    "Services Limited",
+    "Sevrices Ltd",
+    "Anderson & Murphy LLP",
+    "SÃ©nÃ©gal Trading",
+]
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_plain_takes_a_short_cut_only_where_the_repairs_change_nothing(text: str) -> None:
+    assert _plain.__wrapped__(text) == _repaired_plain(text)
+
+
+@given(st.text(alphabet="abcAB &+'`-.,?_~{}()[]\t\n", max_size=30))
+def test_plain_short_cut_on_ascii_punctuation(text: str) -> None:
+    assert _plain.__wrapped__(text) == _repaired_plain(text)
+
+
+def test_runs_of_letters_scanned_are_the_index_of_them_all() -> None:
+    index = ContactIndex([contact(name) for name in ODD_NAMES] + DISTRACTORS)
+    grams = {gram for key in index._sorted_words for gram in _trigrams(key)}
+    scanned = {gram: list(index._holding(gram)) for gram in [*grams, "zzz", "s s"]}
+    assert index._grams is None  # scanned, not built
+    built = index._letter_index()
+    assert scanned == {gram: built.get(gram, []) for gram in scanned}
+    assert any(len(found) > 1 for found in scanned.values())
+
+
+def test_a_hard_name_is_ranked_without_building_every_run_of_letters() -> None:
+    contacts = [contact(name) for name in ODD_NAMES] + DISTRACTORS
+    client = Client("C1", "Klevr Vodlnd Brintng")  # every word damaged: no block key finds it
+    before = ContactIndex(contacts)
+    ranked = before.rank(client)
+    assert before._grams is None
+    assert before._scanned
+    assert "Clever Woodland Printing Ltd" in [c.contact.name for c in ranked]
+    after = ContactIndex(contacts)
+    after.warm()
+    assert after._grams is not None
+    assert after.rank(client) == ranked
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        "smith",
+        "ltd",
+        "limited",
+        "mr",
+        "and",
+        "obrien",
+        "cafe",
+        "services",
+        "b b",
+        "sons ltd",
+        "jb",
+        "break",
+        "poʔlich",
+        "zzz",
+        "ab",
+        "nursery",
+        "highland",
+    ],
+)
+def test_a_search_before_its_lists_are_built_finds_what_it_finds_after(term: str) -> None:
+    contacts = [contact(name) for name in ODD_NAMES] + DISTRACTORS
+    cold = ContactIndex(contacts)
+    found = cold.search(term)
+    # a word written one way only is looked for as it is; Ltd (Limited) reads every name
+    several = term in ("ltd", "limited", "mr", "and", "services")
+    assert (cold._written is not None) == several
+    warm = ContactIndex(contacts)
+    warm.warm()
+    assert warm._written is not None
+    assert found == warm.search(term)
+    words = normalise(term).split()
+    if words:
+        written = warm._written_words()
+        assert cold._all_written(words) == [
+            i for i, form in enumerate(written) if all(w in form for w in words)
+        ]
+
+
+def test_a_search_finds_a_name_by_a_word_matching_sets_aside() -> None:
+    index = ContactIndex([contact("Mr Ltd"), contact("Smith & Sons Ltd"), contact("Jones")])
+    assert {c.contact.name for c in index.search("ltd")} == {"Mr Ltd", "Smith & Sons Ltd"}
+    assert [c.contact.name for c in index.search("mr")] == ["Mr Ltd"]
