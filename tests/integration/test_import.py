@@ -734,3 +734,52 @@ def test_an_import_naming_many_reads_whole_tables_and_stores_the_same(
         "clients 0 created, 0 updated, 40 unchanged; services 0 created, 0 updated, "
         "15 unchanged; proposals 0 created, 0 updated, 40 unchanged"
     )
+
+
+def test_a_large_first_import_builds_the_indexes_after_its_rows_and_stores_the_same(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past sql.REBUILD_INDEXES_FROM new rows into a smaller table, SQLite drops the indexes
+    of clients, proposals and proposal_lines while the import inserts them and makes them
+    again after (here from the first row): the same rows, and the same indexes after."""
+    from socketcli.adapters.store import sql
+    from tests.practices import generate
+
+    generate(tmp_path / "practice", clients=40, today=NOW.date())
+    files = [
+        tmp_path / "practice" / name for name in ("clients.csv", "services.csv", "proposals.csv")
+    ]
+    tables = ("clients", "proposals", "proposal_lines", "work_items")
+    indexes = (
+        "SELECT tbl_name, name, sql FROM sqlite_master WHERE type = 'index' "
+        "AND sql IS NOT NULL ORDER BY name"
+    )
+    sqlite = store.engine.dialect.name == "sqlite"
+    before = store.rows(indexes) if sqlite else []
+    store.import_files(*files)
+    one_by_one = {table: store.rows(f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    assert all(one_by_one.values())
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":  # ids from 1 again, as on SQLite
+            connection.exec_driver_sql(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+        for table in reversed(tables):
+            connection.exec_driver_sql(f"DELETE FROM {table}")
+    monkeypatch.setattr(sql, "REBUILD_INDEXES_FROM", 1)
+    dropped: list[str] = []
+    if sqlite:
+        from sqlalchemy import event
+
+        def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+            if statement.startswith("DROP INDEX"):
+                dropped.append(statement.split()[-1].strip('"'))
+
+        event.listen(store.engine, "before_cursor_execute", seen)
+    store.import_files(*files)
+    after = {table: store.rows(f"SELECT * FROM {table} ORDER BY id") for table in tables}
+    assert {t: [row[1:] for row in rows] for t, rows in after.items()} == {
+        t: [row[1:] for row in rows] for t, rows in one_by_one.items()
+    }
+    if sqlite:
+        assert {name.split("_")[1] for name in dropped} >= {"clients", "proposals"}
+        assert "ix_proposal_lines_proposal_id" in dropped
+        assert store.rows(indexes) == before

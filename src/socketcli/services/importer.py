@@ -1124,27 +1124,33 @@ def _build_lines(rows: list[_LineRow], services: list[Service]) -> tuple[Proposa
 def _decided(entries: list[_Entry], services: list[tuple[Service, str]]) -> tuple[DecidedLine, ...]:
     """A new proposal's lines as `_build_lines` makes them (decided by
     domain.proposals.decided_facts), as plain values."""
-    facts: list[LineFacts] = []
-    lines: list[tuple[Service, str, BillingMethod, _LineValues]] = []
-    for (values, _, _), (service, key) in zip(entries, services, strict=True):
-        method = values[4] or service.billing_method
-        facts.append((key, method, values[5], values[6], charges_alignment(service, method)))
-        lines.append((service, key, method, values))
-    return tuple(
+    facts: list[LineFacts] = [
         (
-            service.name,
-            values[1] or service.name,
-            values[2],
-            values[3],
-            method,
+            key,
+            method := values[4] or service.billing_method,
             values[5],
             values[6],
-            anchor,
-            charges,
+            charges_alignment(service, method),
         )
-        for (service, _, method, values), (anchor, charges) in zip(
-            lines, decided_facts(facts), strict=True
-        )
+        for (values, _, _), (service, key) in zip(entries, services, strict=True)
+    ]
+    return tuple(
+        [
+            (
+                service.name,
+                values[1] or service.name,
+                values[2],
+                values[3],
+                fact[1],
+                values[5],
+                values[6],
+                anchor,
+                charges,
+            )
+            for (values, _, _), (service, _), fact, (anchor, charges) in zip(
+                entries, services, facts, decided_facts(facts), strict=True
+            )
+        ]
     )
 
 

@@ -131,7 +131,8 @@ class SqlClients(SqlRepository):
                     )
         keys = [*_COLUMNS, "created_at", "updated_at"]
         if not stored:
-            self.insert_plain("clients", keys, inserts)
+            with self.indexes_set_aside("clients", len(inserts)):
+                self.insert_plain("clients", keys, inserts)
         else:
             self.insert_many("clients", keys, inserts)
         if updates:

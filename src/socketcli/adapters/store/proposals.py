@@ -36,6 +36,19 @@ def _month_values(month: Month | None) -> tuple[str | None, int | None]:
     return (None, None) if month is None else (str(month), month.ordinal)
 
 
+#: The columns `add_new` writes of a proposal, in the order it gives them.
+_PROPOSAL_KEYS = (
+    "reference",
+    "client_id",
+    "status",
+    "start_date",
+    "title",
+    "accepted_at",
+    "created_at",
+    "updated_at",
+)
+_MISSING: Any = object()
+
 #: The columns `add_new` writes of a line, in the order it gives them.
 _LINE_KEYS = (
     "proposal_id",
@@ -110,32 +123,36 @@ class SqlProposals(SqlRepository):
             )
         }
         last = self.session.execute(select(func.max(proposal_table.c.id))).scalar() or 0
-        self.insert_many(
-            "proposals",
-            [
-                "reference",
-                "client_id",
-                "status",
-                "start_date",
-                "title",
-                "accepted_at",
-                "created_at",
-                "updated_at",
-            ],
-            [
+        # each distinct start date and acceptance time made the driver's value once
+        dates: dict[Any, Any] = {None: None}
+        times: dict[int, Any] = {id(None): None}  # by object: equal times may differ in zone
+        stamp = self.bound("proposals", "created_at", now)
+        heads: list[tuple[Any, ...]] = []
+        for p in proposals:
+            start_date = dates.get(p.start_date, _MISSING)
+            if start_date is _MISSING:
+                start_date = dates[p.start_date] = self.bound(
+                    "proposals", "start_date", p.start_date
+                )
+            accepted = times.get(id(p.accepted_at), _MISSING)
+            if accepted is _MISSING:
+                accepted = times[id(p.accepted_at)] = self.bound(
+                    "proposals", "accepted_at", p.accepted_at
+                )
+            heads.append(
                 (
                     p.reference,
                     client_ids[p.client_reference],
                     p.status.value,
-                    p.start_date,
+                    start_date,
                     p.title,
-                    p.accepted_at,
-                    now,
-                    now,
+                    accepted,
+                    stamp,
+                    stamp,
                 )
-                for p in proposals
-            ],
-        )
+            )
+        with self.indexes_set_aside("proposals", len(heads)):
+            self.insert_plain("proposals", _PROPOSAL_KEYS, heads)
         # The new rows are those after the last id before; another transaction's rows, if any
         # (not on SQLite: one writer at a time), have other references.
         wanted = {p.reference for p in proposals}
@@ -393,11 +410,12 @@ class SqlProposals(SqlRepository):
             )
 
         new = [proposal for proposal in proposals if proposal.reference not in stored_rows]
-        self.insert_many(
-            "proposals",
-            ["reference", *fields, "created_at", "updated_at"],
-            [(proposal.reference, *row_values(proposal), now, now) for proposal in new],
-        )
+        with self.indexes_set_aside("proposals", len(proposals)):
+            self.insert_many(
+                "proposals",
+                ["reference", *fields, "created_at", "updated_at"],
+                [(proposal.reference, *row_values(proposal), now, now) for proposal in new],
+            )
         ids = {reference: int(row["id"]) for reference, row in stored_rows.items()}
         for chunk in chunks([proposal.reference for proposal in new]):
             statement = select(proposal_table.c.reference, proposal_table.c.id).where(
