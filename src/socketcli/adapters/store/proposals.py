@@ -49,10 +49,8 @@ _PROPOSAL_KEYS = (
 )
 _MISSING: Any = object()
 
-#: The columns `add_new` writes of a line, in the order it gives them.
-_LINE_KEYS = (
-    "proposal_id",
-    "position",
+#: A line's own columns (what an import compares with the stored line).
+_LINE_FIELDS = (
     "service_id",
     "description",
     "quantity",
@@ -67,8 +65,9 @@ _LINE_KEYS = (
     "start_ordinal",
     "end_ordinal",
     "anchor_ordinal",
-    "created_at",
 )
+#: The columns `add_new` writes of a line, in the order it gives them.
+_LINE_KEYS = ("proposal_id", "position", *_LINE_FIELDS, "created_at")
 
 
 class SqlProposals(SqlRepository):
@@ -426,22 +425,7 @@ class SqlProposals(SqlRepository):
                 for reference, proposal_id in self.session.execute(statement).all()
             )
 
-        line_fields = (
-            "service_id",
-            "description",
-            "quantity",
-            "unit_price",
-            "amount_minor",
-            "billing_method",
-            "start_month",
-            "end_month",
-            "anchor_month",
-            "charges_alignment",
-            "period_months",
-            "start_ordinal",
-            "end_ordinal",
-            "anchor_ordinal",
-        )
+        line_fields = _LINE_FIELDS
         stored_lines: dict[int, dict[int, tuple[Any, ...]]] = {}
         updated_ids = [ids[reference] for reference in stored_rows]
         for chunk in chunks(sorted(updated_ids)):
