@@ -17,19 +17,8 @@ from socketcli.domain.proposals import NewProposal
 from socketcli.domain.records import Client, Service
 from socketcli.domain.settings import PracticeSettings, XeroChoices
 from socketcli.services import importer
+from tests.practices import CLIENT_COLUMNS
 
-CLIENT_HEADER = (
-    "reference",
-    "name",
-    "email",
-    "year_end",
-    "payment_terms",
-    "invoice_day",
-    "consolidate",
-    "branding_theme",
-    "tracking",
-    "last_billable_month",
-)
 CLIENT_ROWS = (
     ("C1", " Acme  Ltd ", "ops@acme.test", "31-03", "", "", "", "", "", ""),
     ("C2", "Beta", "", "", "following:20", "5", "yes", "Standard", "Region:North", ""),
@@ -70,7 +59,7 @@ def clients_both_ways(
 def test_clients_read_column_by_column_are_those_read_row_by_row(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write_csv(tmp_path / "clients.csv", CLIENT_HEADER, *CLIENT_ROWS)
+    path = write_csv(tmp_path / "clients.csv", CLIENT_COLUMNS, *CLIENT_ROWS)
     quick, slow, quick_problems, slow_problems = clients_both_ways(path, {}, monkeypatch)
     assert quick == slow
     assert quick_problems == slow_problems == []
@@ -89,7 +78,7 @@ def test_clients_read_column_by_column_are_those_read_row_by_row(
 def test_clients_in_the_store_are_updated_the_same_either_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = write_csv(tmp_path / "clients.csv", CLIENT_HEADER, *CLIENT_ROWS)
+    path = write_csv(tmp_path / "clients.csv", CLIENT_COLUMNS, *CLIENT_ROWS)
     stored = {
         "C2": Client("C2", "Beta", id=7, xero_contact_id="x-2"),
         "C3": Client(
@@ -122,7 +111,7 @@ def test_clients_in_the_store_are_updated_the_same_either_way(
 def test_a_client_row_with_a_problem_is_told_on_its_row_either_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bad: tuple[str, ...]
 ) -> None:
-    path = write_csv(tmp_path / "clients.csv", CLIENT_HEADER, *CLIENT_ROWS, bad)
+    path = write_csv(tmp_path / "clients.csv", CLIENT_COLUMNS, *CLIENT_ROWS, bad)
     quick, slow, quick_problems, slow_problems = clients_both_ways(path, {}, monkeypatch)
     assert quick == slow
     assert quick_problems == slow_problems
