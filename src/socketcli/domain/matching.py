@@ -1694,12 +1694,17 @@ def auto_choice(
     reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
     name in the client's, the client's words but for typos, or its name at an end of the
     client's (and no branch of it among the candidates), and be `LEAD` points ahead.
-    Archived contacts never count: they cannot be linked.
+    Archived contacts never count: they cannot be linked. Never one of two active candidates
+    of the same normalised name (`_twin`), unless it alone carries the client's reference or
+    exact email address.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
     if not active:
         return None
     best = active[0]
+    twin = _twin(best, active)
+    if twin is not None and not (_strong(best) and not _strong(twin)):
+        return None
     ahead = best.score - active[1].score if len(active) > 1 else best.score
     if best.score < threshold:
         under = threshold - best.score
@@ -1732,6 +1737,18 @@ def _has_branch(best: Candidate, candidates: Sequence[Candidate]) -> bool:
         _branch(name_forms(other.contact.name)[0], name)
         for other in candidates
         if other is not best
+    )
+
+
+def _twin(best: Candidate, active: Sequence[Candidate]) -> Candidate | None:
+    """The first other of these active candidates whose name is the best's once normalised
+    (`normalise`): a Xero with duplicate contacts (Acme Plumbing (North) beside Acme Plumbing
+    North, Gist-Brocades N.V., Delft beside Gist Brocades Delft). Names cannot tell them
+    apart, however their scores differ (a form of one, without its brackets or up to its
+    legal form, may be the client's very name), so `--auto` links neither."""
+    name = name_forms(best.contact.name)[0]
+    return next(
+        (c for c in active if c is not best and name_forms(c.contact.name)[0] == name), None
     )
 
 
@@ -1772,6 +1789,18 @@ def left_reason(
         name = candidates[0].contact.name
         return Left(ONLY_ARCHIVED, f"the best match, {name}, is archived in Xero")
     best = active[0]
+    twin = _twin(best, active)
+    ahead = best.score - active[1].score if len(active) > 1 else best.score
+    if twin is not None and (best.score < threshold or ahead >= margin):
+        words = name_forms(best.contact.name)[0]
+        alone = [c for c in active if c is best or name_forms(c.contact.name)[0] != words]
+        if auto_choice(alone, threshold, margin) is best:  # but for its twin, linked
+            return Left(
+                TOO_CLOSE,
+                f"{best.contact.name} ({best.score}) and {twin.contact.name} ({twin.score}) "
+                "have the same name",
+                twin,
+            )
     if best.score < threshold:
         return Left(BELOW_THRESHOLD, f"best match scores {best.score}, under {threshold}")
     if len(active) == 1:  # a threshold under the margin, and a score between them

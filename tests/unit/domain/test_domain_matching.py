@@ -15,6 +15,7 @@ from socketcli.domain.matching import (
     auto_choice,
     business_domain,
     combine,
+    left_reason,
     letters_alike,
     name_similarity,
     normalise,
@@ -595,6 +596,78 @@ def test_a_name_written_twice_is_the_name_once() -> None:
     assert normalise("Walla Walla Wines") == "walla walla wines"
     assert (
         ContactIndex([contact("Walla Wines")]).rank(Client("C2", "Walla Walla Wines"))[0].score < 90
+    )
+
+
+# -- contacts of the same normalised name: a Xero with duplicates --
+
+
+def left(client: Client, contacts: list[XeroContact]) -> tuple[str | None, str, str | None]:
+    """What `--auto` does for the client among these contacts and the distractors: the name
+    it links (or None), the code it leaves the client with, and that code's runner-up."""
+    ranked = ContactIndex([*contacts, *DISTRACTORS]).rank(client)
+    choice = auto_choice(ranked)
+    if choice is not None:
+        return choice.contact.name, "", None
+    why = left_reason(ranked)
+    return None, why.code, why.runner_up.contact.name if why.runner_up else None
+
+
+@pytest.mark.parametrize(
+    ("client", "first", "twin"),
+    [
+        ("Harcourt Dental", "Harcourt Dental", "HARCOURT DENTAL."),  # tied at 100
+        ("Harcourt Dental", "Harcourt Dental Ltd", "Harcourt Dental Limited"),
+        ("Harcourt Dental Ltd", "Harcourt Dental Ltd", "Harcourt Dental Inc"),  # 3 apart
+        # one scores the client's very name by a form of it, the other less
+        ("Harcourt Dental", "Harcourt Dental (Leeds)", "Harcourt Dental Leeds"),
+        ("Harcourt Dental Ltd", "Harcourt Dental Ltd, Leeds", "Harcourt Dental Leeds"),
+        ("Harcourt Dental", "Ann Pryce t/a Harcourt Dental", "Ann Pryce Harcourt Dental"),
+        # under the threshold, a rule would link either alone
+        ("Harcourt Dental Wolverhampton", "Harcourt Dental", "Harcourt Dental Ltd"),
+    ],
+)
+def test_auto_links_neither_of_two_contacts_of_the_same_normalised_name(
+    client: str, first: str, twin: str
+) -> None:
+    assert normalise(first) == normalise(twin)
+    assert left(Client("C1", client), [contact(first)]) == (first, "", None)  # alone: linked
+    linked, code, runner_up = left(Client("C1", client), [contact(first), contact(twin)])
+    assert (linked, code) == (None, "too_close")
+    assert runner_up in {first, twin}  # the other of the two (ties go by letters)
+
+
+def test_a_business_email_domain_does_not_tell_two_contacts_of_one_name_apart() -> None:
+    client = Client("C1", "Harcourt Dental", email="ann@harcourtdental.co.nz")
+    ours = contact("Harcourt Dental", "reception@harcourtdental.co.nz")
+    other = contact("HARCOURT DENTAL", "office@harcourt.nz")
+    ranked = ContactIndex([ours, other, *DISTRACTORS]).rank(client)
+    assert [c.score for c in ranked[:2]] == [100, 90]  # 10 apart: the other domain's -10
+    assert auto_choice(ranked) is None
+    why = left_reason(ranked)
+    assert (why.code, why.runner_up and why.runner_up.contact) == ("too_close", other)
+    assert why.why == "Harcourt Dental (100) and HARCOURT DENTAL (90) have the same name"
+
+
+def test_the_clients_email_or_reference_on_one_of_two_of_a_name_still_decides() -> None:
+    ours = contact("Harcourt Dental", "ann@harcourtdental.co.nz")
+    other = contact("HARCOURT DENTAL")
+    client = Client("C1", "Harcourt Dental", email="ann@harcourtdental.co.nz")
+    assert left(client, [ours, other]) == ("Harcourt Dental", "", None)
+    numbered = XeroContact("id-2", "Harcourt Dental", contact_number="HD-7")
+    assert left(Client("HD-7", "Harcourt Dental"), [numbered, contact("HARCOURT DENTAL.")]) == (
+        "Harcourt Dental",
+        "",
+        None,
+    )
+
+
+def test_an_archived_contact_of_the_same_name_does_not_hold_up_the_active_one() -> None:
+    archived = XeroContact("id-old", "Harcourt Dental Ltd", status="ARCHIVED")
+    assert left(Client("C1", "Harcourt Dental"), [contact("Harcourt Dental"), archived]) == (
+        "Harcourt Dental",
+        "",
+        None,
     )
 
 
