@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from socketcli.adapters.clock import FixedClock
 from socketcli.bootstrap import Wiring
 from socketcli.ports.xero import XeroDayLimitReached
 from socketcli.sandbox import Sandbox
 from socketcli.services.sync import SyncReport, sync
 from tests.fakes import FakeSleep
+from tests.posting.mangling import Mangler
 from tests.runner import Socket
 from tests.sync.sync_helpers import Store, gateway_for
 
@@ -113,3 +116,28 @@ def test_the_day_limit_stops_socket_sync_with_exit_8_and_the_next_run_resumes(
     assert resumed["exit_code"] == 0
     assert resumed["full"] is False  # the contacts go on from where they were
     assert resumed["accounts"]["new"] == 4
+
+
+def test_an_answer_that_is_not_xeros_json_stops_the_sync_with_exit_7_not_a_traceback(
+    socket: Socket, connected: Sandbox, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Proves: GET /Accounts answered 200 with a proxy's HTML page on every try stops
+    `socket sync` at that phase with one error line and exit 7 (never a traceback, never
+    "synced"); the contacts phase before it is kept, and the next run syncs the rest."""
+    with Mangler(connected) as proxy:
+        monkeypatch.setenv("SOCKET_XERO_API_URL", proxy.base_url)
+        proxy.mangle("GET", "/Accounts", "html", count=5)  # every try
+
+        result = socket.exits("sync", "--quiet", code=7)
+
+        assert "Traceback" not in result.stderr
+        assert result.stdout == ""
+        assert result.stderr.splitlines()[-1] == (
+            "error: Xero is unavailable: GET /Accounts failed 5 times (its answer could not "
+            "be read)."
+        )
+        with store.uow() as uow:
+            assert uow.mirror.accounts() == []
+            assert len(uow.mirror.contacts()) > 0
+
+        assert socket.json("sync")["exit_code"] == 0

@@ -329,6 +329,15 @@ class XeroRequestError(XeroError):
         self.status = status
 
 
+class XeroAnswerMismatch(XeroError):
+    """Xero answered a write with success, but not for what was sent (fewer elements, others,
+    or none): what it made is in doubt, to be found by reference, never assumed."""
+
+    def __init__(self, endpoint: str, detail: str) -> None:
+        super().__init__(f"Xero's answer to {endpoint} does not match what was sent: {detail}")
+        self.endpoint = endpoint
+
+
 @dataclass(frozen=True, slots=True)
 class ValidationProblem:
     """One refused element: what it was (a contact's name, an invoice's reference) and why."""
@@ -340,8 +349,10 @@ class ValidationProblem:
 class XeroValidationError(XeroError):
     """Xero's ValidationException (400): each refused element and Xero's messages.
 
-    A batch is all or nothing: nothing of the failing batch was saved. `done` holds the ids
-    saved by earlier batches of the same call (sent before the failing one).
+    Xero may still have saved the elements of the batch that it does not name (it does so for
+    invoices: the valid ones are made, the 400 names the refused ones), so what was not named
+    is in doubt. `done` holds the ids saved by earlier batches of the same call (sent before
+    the failing one).
     """
 
     def __init__(
@@ -393,6 +404,7 @@ __all__ = [
     "NewInvoiceLine",
     "ValidationProblem",
     "XeroAccount",
+    "XeroAnswerMismatch",
     "XeroAuthError",
     "XeroBrandingTheme",
     "XeroConnection",

@@ -60,18 +60,35 @@ from socketcli.ports.locks import Lock, Locks, held
 from socketcli.ports.locks import PostingAlreadyRunning as PostingAlreadyRunning
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.ports.xero import (
+    CreatedInvoice,
     InvoiceOutcome,
     NewContact,
     NewInvoice,
     NewInvoiceLine,
     XeroError,
     XeroGateway,
+    XeroValidationError,
 )
 
 #: How long after an invoice was sent socket waits before sending it again when Xero does
 #: not hold it: longer than a request can still be at work in Xero (the gateway's tries of
 #: one request, each up to its read timeout, and Xero's own time on it).
 IN_FLIGHT_GRACE = timedelta(minutes=15)
+
+
+class XeroBatchRefused(XeroError):
+    """Invoices Xero held back twice because another invoice of their batch was refused (a
+    400 that named none of them): pending, for the next run."""
+
+    def __init__(self, count: int) -> None:
+        super().__init__(
+            f"Xero refused {count} invoice{'s' if count != 1 else ''} twice with a batch "
+            "it would not take, without saying what was wrong with "
+            f"{'them' if count != 1 else 'it'}: not in Xero, sent again by the next "
+            "`socket plan post`"
+        )
+        self.count = count
+        self.unsent = True
 
 
 class StillInFlight(XeroError):
@@ -529,7 +546,22 @@ class _Run:
         if pending:
             with self.store() as uow:
                 self.labels = _labels(uow)  # each posting's client, for the history
+        again = self._send_batches(pending)
+        if again:
+            # Held back by another invoice of their batch that Xero refused (a 400): sent once
+            # more, without it, under new keys.
+            with self.store() as uow:
+                ids = {e.id for e in again}
+                again = [e for e in uow.outbox.entries(states=[OutboxState.PENDING]) if e.id in ids]
+            left = self._send_batches(again)
+            if left:
+                raise XeroBatchRefused(len(left))
+
+    def _send_batches(self, pending: Sequence[OutboxEntry]) -> list[OutboxEntry]:
+        """Send `pending` in batches; the entries that a 400 held back, not in Xero, pending
+        again under new keys."""
         done = 0
+        again: list[OutboxEntry] = []
         for batch in batches(pending):
             with self.store(write=True) as uow:
                 uow.outbox.mark_sending(batch)
@@ -538,6 +570,10 @@ class _Run:
                 outcomes = self.xero.post_invoices(
                     [invoice_of(e.body) for e in batch], batch_key(batch)
                 )
+            except XeroValidationError as refused:
+                again += self._refused(batch, refused)
+                done += len(batch)
+                continue
             except XeroError as error:
                 if error.unsent:
                     # Xero refused the request before any work (not authorised, a limit) or
@@ -551,6 +587,48 @@ class _Run:
             done += len(batch)
             if self.listener is not None:
                 self.listener.batch_sent(done, len(pending))
+        return again
+
+    def _refused(
+        self, batch: Sequence[OutboxEntry], refused: XeroValidationError
+    ) -> list[OutboxEntry]:
+        """Xero answered the batch with a 400 (a ValidationException) naming the invoices it
+        refused. It may have made the others all the same (Xero saves the valid elements of
+        a batch whose summarised answer is a 400), so they are in doubt, not pending: sent
+        again under the same key, the 400 would be replayed; once Xero forgot the key, the
+        ones it made would be made twice. Xero has answered, so nothing of the request is
+        still at work: the others are looked up by reference at once. Found: posted. Not
+        found: pending under a new key (returned, to be sent again). The named ones are
+        failed with Xero's reason. A failed look-up leaves the batch in flight, for the next
+        run to settle."""
+        named = {p.subject.strip(): p.messages for p in refused.problems if p.subject}
+        unnamed = [e for e in batch if e.reference not in named]
+        looked_up = self.xero.find_invoices([e.reference for e in unnamed]) if unnamed else []
+        by_id = {i.invoice_id: i for i in looked_up}
+        found: dict[int, CreatedInvoice] = {
+            s.entry.id: by_id[s.found.invoice_id]
+            for s in settle(
+                unnamed,
+                [
+                    FoundInvoice(i.invoice_id, i.invoice_number, i.reference, i.status)
+                    for i in looked_up
+                ],
+            )
+            if s.found is not None
+        }
+        decided = [e for e in batch if e.reference in named or e.id in found]
+        outcomes = [
+            InvoiceOutcome(e.reference, None, named[e.reference])
+            if e.reference in named
+            else InvoiceOutcome(e.reference, found[e.id])
+            for e in decided
+        ]
+        again = [e for e in batch if e not in decided]
+        with self.store(write=True) as uow:
+            uow.outbox.requeue([(e.id, key_for(e.reference, e.attempts + 1)) for e in again])
+            uow.commit()
+        self._record(decided, outcomes)
+        return again
 
     def _record(self, batch: Sequence[OutboxEntry], outcomes: Sequence[InvoiceOutcome]) -> None:
         posted: list[tuple[int, str, str]] = []

@@ -66,11 +66,11 @@ from xero_python.identity import IdentityApi
 from socketcli.adapters.xero import mapping
 from socketcli.adapters.xero.gateway_errors import (
     HttpFailure,
+    XeroAnswerMismatch,
     XeroAuthError,
     XeroDayLimitReached,
     XeroError,
     XeroRateLimited,
-    XeroRequestError,
     XeroUnavailable,
     XeroValidationError,
     is_duplicate_name,
@@ -210,6 +210,35 @@ def _http_moment(moment: datetime) -> str:
         raise ValueError("modified_since must be an aware datetime")
     utc = moment.astimezone(UTC)
     return f"{utc:%Y-%m-%dT%H:%M:%S}.{utc.microsecond // 1000:03d}Z"
+
+
+def _paired(
+    endpoint: str,
+    sent: Sequence[str],
+    answered: list[Any],
+    key: Callable[[Any], str | None],
+    what: str,
+) -> list[Any]:
+    """Xero's answer to a batch, element by element in the order sent, paired by `key` (an
+    invoice's reference, a contact's name: unique in a batch), never by position alone: an
+    answer in another order must not give one invoice another's InvoiceID. An answer that is
+    not one element for each sent (fewer, others, a key twice) is a XeroAnswerMismatch: what
+    Xero made is then in doubt, for the caller to find out, never assumed."""
+    by_key: dict[str, Any] = {}
+    for got in answered:
+        name = (key(got) or "").strip()
+        if name in by_key:
+            by_key[""] = None  # a key answered twice: the pairing cannot be trusted
+        by_key[name] = got
+    wanted = [name.strip() for name in sent]
+    if len(answered) != len(sent) or set(by_key) != set(wanted) or len(set(wanted)) != len(sent):
+        raise XeroAnswerMismatch(
+            endpoint,
+            f"{len(answered)} {what} answered for {len(sent)} sent"
+            if len(answered) != len(sent)
+            else f"the {what} answered are not the {what} sent",
+        )
+    return [by_key[name] for name in wanted]
 
 
 class _Retry(Exception):
@@ -434,11 +463,13 @@ class XeroPythonGateway:
             summarize_errors=False,
             idempotency_key=idempotency_key,
         )
-        answered = list(answer.contacts or [])
-        if len(answered) != len(contacts):
-            raise XeroRequestError(
-                "PUT /Contacts", 200, f"{len(answered)} contacts answered for {len(contacts)} sent"
-            )
+        answered = _paired(
+            "PUT /Contacts",
+            [contact.name for contact in contacts],
+            list(answer.contacts or []),
+            lambda got: got.name,
+            "contacts",
+        )
         outcomes = []
         for sent, got in zip(contacts, answered, strict=True):
             errors = tuple(str(e.message) for e in (got.validation_errors or []) if e.message)
@@ -497,11 +528,13 @@ class XeroPythonGateway:
             unitdp=4,
             idempotency_key=idempotency_key,
         )
-        answered = list(answer.invoices or [])
-        if len(answered) != len(invoices):
-            raise XeroRequestError(
-                "PUT /Invoices", 200, f"{len(answered)} invoices answered for {len(invoices)} sent"
-            )
+        answered = _paired(
+            "PUT /Invoices",
+            [invoice.reference for invoice in invoices],
+            list(answer.invoices or []),
+            lambda got: got.reference,
+            "invoices",
+        )
         return [
             InvoiceOutcome(
                 reference=sent.reference,
@@ -659,8 +692,11 @@ class XeroPythonGateway:
         #: Whether some attempt may have reached Xero's work (a timeout, a 5xx, a lost answer).
         in_doubt = False
 
-        def stop(error: XeroError) -> XeroError:
-            error.unsent = not in_doubt and not isinstance(error, XeroUnavailable)
+        def stop(error: XeroError, *, doubt: bool = False) -> XeroError:
+            # A XeroUnavailable after tries that all never left (no connection, a name that
+            # does not resolve) is unsent; one raised by an attempt itself (a 5xx or a
+            # failure of a write not re-sent, TLS) is in doubt.
+            error.unsent = not (in_doubt or doubt)
             return error
 
         while True:
@@ -691,7 +727,7 @@ class XeroPythonGateway:
                     except XeroError as error:  # could not renew: refused all the same
                         raise stop(error) from None
             except XeroError as error:
-                raise stop(error) from None
+                raise stop(error, doubt=isinstance(error, XeroUnavailable)) from None
 
     def _attempt(
         self,
@@ -743,6 +779,16 @@ class XeroPythonGateway:
             except ApiException as error:  # TLS, or a request the SDK could not prepare
                 self._count(endpoint)
                 raise XeroUnavailable(endpoint, attempt, type(error).__name__) from None
+            except (ValueError, TypeError):
+                # A 2xx whose body is not what Xero sends (HTML from a proxy, JSON cut
+                # short, nothing): the SDK cannot read it. The request reached something
+                # that answered, so for a write it is in doubt, as after a lost answer.
+                self._count(endpoint)
+                logger.debug("xero %s: the answer could not be read", endpoint)
+                cause = "its answer could not be read"
+                if retry_safe:
+                    raise _Retry(cause) from None
+                raise XeroUnavailable(endpoint, attempt, f"{cause}; not re-sent") from None
             answered = {str(k).lower(): str(v) for k, v in dict(headers or {}).items()}
         finally:
             self._pacer.answered(self._monotonic(), answered, refused=refused)

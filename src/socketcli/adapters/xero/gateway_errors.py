@@ -18,6 +18,7 @@ from typing import Any
 
 from socketcli.ports.xero import (
     ValidationProblem,
+    XeroAnswerMismatch,
     XeroAuthError,
     XeroDayLimitReached,
     XeroDuplicateContactName,
@@ -32,6 +33,7 @@ from socketcli.ports.xero import (
 __all__ = [
     "HttpFailure",
     "ValidationProblem",
+    "XeroAnswerMismatch",
     "XeroAuthError",
     "XeroDayLimitReached",
     "XeroDuplicateContactName",

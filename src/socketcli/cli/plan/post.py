@@ -240,7 +240,8 @@ def failure(report: PostingReport) -> Failed:
 
     if report.error is not None:
         message = (
-            f"{report.error}: the {plural(report.in_flight, 'invoice')} in flight "
+            f"{str(report.error).rstrip('.')}: the {plural(report.in_flight, 'invoice')} "
+            "in flight "
             f"{'are' if report.in_flight != 1 else 'is'} settled by the next "
             "`socket plan post` before anything is sent again"
             if report.in_flight
