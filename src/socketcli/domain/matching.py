@@ -1707,7 +1707,8 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 #: whose words are the client's but for typos (MISSPELT), or whose name begins or ends the
 #: client's with a word or two more (AT_AN_END, unless a branch of it is a candidate too),
 #: when it is far enough ahead of the next active one: `margin`, and LEAD points more for
-#: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
+#: each point under the threshold, but never more than FAR_AHEAD (at 88, 10 ahead; at 86,
+#: 14; from 85 down to 75, 15).
 LEAD_BELOW = 15
 LEAD = 2.33
 #: `--auto` links a candidate whose name, in no other contact's, begins the client's
@@ -1715,11 +1716,11 @@ LEAD = 2.33
 #: margin ahead of the next active one.
 DISTINCT_BELOW = 30
 
-#: `--auto` links a candidate whose name is the client's but for a letter or two
-#: (CLOSE_LETTERS) when it is this far ahead of the next active one, whatever its score; and
-#: one whose name is the client's with a word or two more (BEGINS_MORE), down to LEAD_BELOW
-#: points under the threshold.
-LETTERS_LEAD = 15
+#: Far ahead of the next active candidate: `--auto` links a candidate whose name is the
+#: client's but for a letter or two (CLOSE_LETTERS) this far ahead, whatever its score; one
+#: whose name is the client's with a word or two more (BEGINS_MORE), down to LEAD_BELOW
+#: points under the threshold; and WHOLE_NAME, MISSPELT and AT_AN_END never need more.
+FAR_AHEAD = 15
 
 #: Words that name another entity than the trading company (Acme Holdings, the Acme Trust).
 _OTHER_ENTITY = frozenset({"hldgs", "holding", "trust", "trustees"})
@@ -1736,7 +1737,11 @@ def auto_choice(
     ahead of the next active one, or be the only one of the two that carries the client's
     reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
     name in the client's, the client's words but for typos, or its name at an end of the
-    client's (and no branch of it among the candidates), and be `LEAD` points ahead.
+    client's (and no branch of it among the candidates), and be `margin` and `LEAD` points
+    a point under ahead (`FAR_AHEAD` at most); or be named as the client with a word or two
+    more (`BEGINS_MORE`), or as the client but for a letter or two (`CLOSE_LETTERS`), and be
+    `FAR_AHEAD` points ahead: however close to the client's name, a candidate is linked under
+    the threshold only when nothing else in the list comes near it.
     Archived contacts never count: they cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
@@ -1749,15 +1754,15 @@ def auto_choice(
         distinct = DISTINCT_START in best.evidence or BEGINS_DISTINCT in best.evidence
         if distinct and under <= DISTINCT_BELOW and ahead >= 2 * margin:
             return best
-        if CLOSE_LETTERS in best.evidence and ahead >= LETTERS_LEAD:
+        if CLOSE_LETTERS in best.evidence and ahead >= FAR_AHEAD:
             return best
         more = BEGINS_MORE in best.evidence and COMMON_WORD not in best.evidence
-        if more and under <= LEAD_BELOW and ahead >= LETTERS_LEAD:
+        if more and under <= LEAD_BELOW and ahead >= FAR_AHEAD:
             return best
         why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
         if AT_AN_END in best.evidence:
             why = not _has_branch(best, candidates)
-        leads = why and ahead >= margin + LEAD * under
+        leads = why and ahead >= min(margin + LEAD * under, max(margin, FAR_AHEAD))
         return best if leads and under <= LEAD_BELOW else None
     if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email

@@ -572,6 +572,24 @@ def test_auto_links_a_contact_whose_name_the_clients_begins_when_no_other_holds_
     assert auto_linked("Vell Tarrow", ["Vell Tarrow Research"]) == "Vell Tarrow Research"
 
 
+def test_a_name_with_a_word_or_two_more_never_needs_more_than_15_points_ahead() -> None:
+    # 84, so 5 + 2.33 x 6 = 19 points ahead by the slope alone; 15 is far ahead at any score
+    contacts = ["Marlow Engineering Works", "Marlow Precision Engineering Works"]
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", "Marlow Engineering Works Swindon Depot")
+    )
+    assert [c.score for c in ranked[:2]] == [84, 69]
+    assert "its name with a word or two more" in ranked[0].reason
+    assert auto_choice(ranked) is ranked[0]
+    # 14 ahead is not far enough
+    contacts = ["Tessaly Institute of Robotics", "Tessaly Institute of Marine Robotics"]
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", "Tessaly Institute of Robotics Kendal Campus")
+    )
+    assert [c.score for c in ranked[:2]] == [84, 70]
+    assert auto_choice(ranked) is None
+
+
 @pytest.mark.parametrize(
     ("client", "contacts", "linked"),
     [
