@@ -631,6 +631,36 @@ _SPELLED_ALIKE = frozenset({frozenset("ck"), frozenset("kq"), frozenset("cs"), f
 LONG_WORD = 9
 
 
+#: A word this long with a letter lost (Telcom, Standford) may be the word misspelt, if the
+#: letter is not one that real names differ by (`_letter_lost`).
+LOST_WORD = 7
+
+
+def _letter_lost(short: str, long: str) -> bool:
+    """Whether `short` is `long` with one letter lost that a slip of the keyboard loses, not
+    one by which real names differ: not the first or the last letter (Anyang and Hanyang,
+    Clark and Clarke), not a letter written twice (Mathews and Matthews, Simons and
+    Simmons), not an h (Jon and John), not a vowel beside a vowel (Davis and Davies, Clare and
+    Claire), not the e of an ending -es (Parks and Parkes), not the p after an m (Thomson and
+    Thompson). Chunghwa Telcom, Standford and Wilknson are slips."""
+    found = False
+    for i in range(1, len(long) - 1):
+        if long[:i] + long[i + 1 :] != short:
+            continue
+        before, letter, after = long[i - 1], long[i], long[i + 1]
+        if (
+            letter in (before, after)
+            or letter == "h"
+            or not letter.isalpha()
+            or (letter in _SOUND_ALIKE and (before in _SOUND_ALIKE or after in _SOUND_ALIKE))
+            or (letter == "e" and long[i + 1 :] == "s")
+            or (letter == "p" and before == "m")
+        ):
+            return False
+        found = True
+    return found
+
+
 def _typo(a: str, b: str) -> bool:
     """Whether word `a` is word `b` with a typo: as long, and one letter replaced (two in a
     word of 8 letters or more) or two letters swapped. A letter replaced by a digit or a symbol
@@ -639,8 +669,11 @@ def _typo(a: str, b: str) -> bool:
     real names differ (a vowel for a vowel, c for k: Walsh and Welsh, Marc and Mark). A letter
     more or less counts only in a word of `LONG_WORD` letters or more (Sclumberger): Davis and
     Davies, Philip and Phillip, Thomson and Thompson are other names."""
-    if abs(len(a) - len(b)) == 1 and min(len(a), len(b)) >= LONG_WORD:
-        return OSA.distance(a, b) == 1  # a letter more or less in a long word
+    if abs(len(a) - len(b)) == 1:
+        short, long = (a, b) if len(a) < len(b) else (b, a)
+        if len(short) >= LONG_WORD:
+            return OSA.distance(a, b) == 1  # a letter more or less in a long word
+        return len(long) >= LOST_WORD and _letter_lost(short, long)
     if len(a) != len(b) or len(a) < 3:
         return False
     changed = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
@@ -701,6 +734,9 @@ DISTINCT_START = "its name first, in no other contact's"
 #: The client's name begins the contact's, a word or two more after it, and no other contact's
 #: name holds any of the client's words (`ContactIndex._begins_distinct`).
 BEGINS_DISTINCT = "the client's name first, in no other contact's"
+#: The client's name begins the contact's, a word or two more after it, but other contacts'
+#: names hold its words (`ContactIndex._client_first`): linked only when far ahead.
+BEGINS_MORE = "the client's name with a word or two more"
 #: A client's name of this many letters or fewer is as often another body's acronym.
 SHORT_NAME = 3
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
@@ -1330,10 +1366,12 @@ class ContactIndex:
                 and self._distinct_start(party, index)
             ):
                 evidence = (DISTINCT_START, *(e for e in evidence if e != AT_AN_END))
-            elif name_score >= DEFAULT_THRESHOLD - DISTINCT_BELOW and self._begins_distinct(
-                party, index
-            ):
-                evidence = (BEGINS_DISTINCT, *evidence)
+            elif name_score >= DEFAULT_THRESHOLD - DISTINCT_BELOW:
+                begins = self._client_first(party, index)
+                if begins == BEGINS_DISTINCT or (
+                    begins and name_score >= DEFAULT_THRESHOLD - LEAD_BELOW
+                ):
+                    evidence = (begins, *evidence)
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
@@ -1363,22 +1401,23 @@ class ContactIndex:
                     return True
         return False
 
-    def _begins_distinct(self, party: _Party, index: int) -> bool:
-        """Whether a form of the client's name begins the contact's, with a word or two more
-        after it (Quorvane for Quorvane Solutions), none of them a word for another entity
-        (Holdings, Group, Trust), and no other contact's name holds any of the client's words:
-        the list knows nothing else it could be. Not when the contact's name joins names with
-        "and" that the client's does not (Smith for Smith & Jones), nor when the client's
-        carries a legal form that the contact's lacks (the company, against one of its sites,
-        programmes or trading names), nor for a name of `SHORT_NAME` letters or fewer (QVX:
-        three letters name many bodies)."""
+    def _client_first(self, party: _Party, index: int) -> str:
+        """`BEGINS_DISTINCT` when a form of the client's name begins the contact's, with a word
+        or two more after it (Quorvane for Quorvane Solutions), none of them a word for another
+        entity (Holdings, Group, Trust), and no other contact's name holds any of the client's
+        words: the list knows nothing else it could be; `BEGINS_MORE` when other contacts'
+        names hold them (`auto_choice` then wants the contact far ahead of the next); "" when
+        it does not begin it. Not when the contact's name joins names with "and" that the
+        client's does not (Smith for Smith & Jones), nor when the client's carries a legal form
+        that the contact's lacks (the company, against one of its sites, programmes or trading
+        names), nor for a name of `SHORT_NAME` letters or fewer (QVX: three letters name many
+        bodies)."""
         contact = self._party_of(index)
         if contact.ands > party.ands or party.forms_of_business - contact.forms_of_business:
-            return False
+            return ""
+        found = ""
         for form in party.forms:
-            if len("".join(form)) <= SHORT_NAME or any(
-                self._word_count.get(word, 0) > 1 for word in form
-            ):
+            if len("".join(form)) <= SHORT_NAME:
                 continue
             size = len(form)
             for name in self._forms[index]:
@@ -1389,8 +1428,10 @@ class ContactIndex:
                     and not _OTHER_ENTITY.intersection(more)
                     and "grp" not in more
                 ):
-                    return True
-        return False
+                    if not any(self._word_count.get(word, 0) > 1 for word in form):
+                        return BEGINS_DISTINCT
+                    found = BEGINS_MORE
+        return found
 
     def _rare(self, word: str) -> bool:
         """Whether few contacts' names (2 at most) hold this plain word."""
@@ -1666,7 +1707,8 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
 #: whose words are the client's but for typos (MISSPELT), or whose name begins or ends the
 #: client's with a word or two more (AT_AN_END, unless a branch of it is a candidate too),
 #: when it is far enough ahead of the next active one: `margin`, and LEAD points more for
-#: each point under the threshold (at 88, 10 ahead; at 80, 28; at 75, 40).
+#: each point under the threshold, but never more than FAR_AHEAD (at 88, 10 ahead; at 86,
+#: 14; from 85 down to 75, 15).
 LEAD_BELOW = 15
 LEAD = 2.33
 #: `--auto` links a candidate whose name, in no other contact's, begins the client's
@@ -1674,9 +1716,11 @@ LEAD = 2.33
 #: margin ahead of the next active one.
 DISTINCT_BELOW = 30
 
-#: `--auto` links a candidate whose name is the client's but for a letter or two
-#: (CLOSE_LETTERS) when it is this far ahead of the next active one, whatever its score.
-LETTERS_LEAD = 15
+#: Far ahead of the next active candidate: `--auto` links a candidate whose name is the
+#: client's but for a letter or two (CLOSE_LETTERS) this far ahead, whatever its score; one
+#: whose name is the client's with a word or two more (BEGINS_MORE), down to LEAD_BELOW
+#: points under the threshold; and WHOLE_NAME, MISSPELT and AT_AN_END never need more.
+FAR_AHEAD = 15
 
 #: Words that name another entity than the trading company (Acme Holdings, the Acme Trust).
 _OTHER_ENTITY = frozenset({"hldgs", "holding", "trust", "trustees"})
@@ -1693,10 +1737,12 @@ def auto_choice(
     ahead of the next active one, or be the only one of the two that carries the client's
     reference or email address; or score at least `threshold - LEAD_BELOW`, have its whole
     name in the client's, the client's words but for typos, or its name at an end of the
-    client's (and no branch of it among the candidates), and be `LEAD` points ahead.
-    Archived contacts never count: they cannot be linked. Never one of two active candidates
-    of the same normalised name (`_twin`), unless it alone carries the client's reference or
-    exact email address.
+    client's (and no branch of it among the candidates), and be `margin` and `LEAD` points
+    a point under ahead (`FAR_AHEAD` at most); or be named as the client with a word or two
+    more (`BEGINS_MORE`), or as the client but for a letter or two (`CLOSE_LETTERS`), and be
+    `FAR_AHEAD` points ahead: however close to the client's name, a candidate is linked under
+    the threshold only when nothing else in the list comes near it.
+    Archived contacts never count: they cannot be linked.
     """
     active = [candidate for candidate in candidates if not candidate.archived]
     if not active:
@@ -1711,12 +1757,15 @@ def auto_choice(
         distinct = DISTINCT_START in best.evidence or BEGINS_DISTINCT in best.evidence
         if distinct and under <= DISTINCT_BELOW and ahead >= 2 * margin:
             return best
-        if CLOSE_LETTERS in best.evidence and ahead >= LETTERS_LEAD:
+        if CLOSE_LETTERS in best.evidence and ahead >= FAR_AHEAD:
+            return best
+        more = BEGINS_MORE in best.evidence and COMMON_WORD not in best.evidence
+        if more and under <= LEAD_BELOW and ahead >= FAR_AHEAD:
             return best
         why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
         if AT_AN_END in best.evidence:
             why = not _has_branch(best, candidates)
-        leads = why and ahead >= margin + LEAD * under
+        leads = why and ahead >= min(margin + LEAD * under, max(margin, FAR_AHEAD))
         return best if leads and under <= LEAD_BELOW else None
     if ahead < margin:
         # Scores stop at 100: between near twins, the client's reference or its exact email

@@ -359,6 +359,10 @@ def auto_linked(client: str, contacts: list[str]) -> str | None:
         ("Tarramt Kitcgens", "Tarrant Kitchens"),  # a letter replaced in each word
         ("Ashcpmbe Joinerz", "Ashcombe Joinery"),
         ("Tarrant 1LC", "Tarrant LLC"),  # a damaged letter in the legal form
+        # a letter lost or added inside a word of 7 letters or more
+        ("Harrowgate Telcom", "Harrowgate Telecom"),
+        ("Brandston Plastering", "Branston Plastering"),
+        ("Wilknson Glazing", "Wilkinson Glazing"),
     ],
 )
 def test_auto_links_a_name_misspelt_word_for_word_when_far_ahead(
@@ -379,6 +383,13 @@ def test_auto_links_a_name_misspelt_word_for_word_when_far_ahead(
         ("Marc Tarrant Joinery", "Mark Tarrant Joinery"),  # c for k
         ("Reid Tarrant Joinery", "Reed Tarrant Joinery"),  # a letter in a short word
         ("Tarrant Kitchens", "Tarrant Kitchen"),
+        # a letter more or less by which real names differ, in a word of 7 or more
+        ("Mathews Construction", "Matthews Construction"),  # a letter written twice
+        ("Thomson Catering Services", "Thompson Catering Services"),  # the p after an m
+        ("Harris Consulting Group", "Harries Consulting Group"),  # the e of an -es
+        ("Ortley Brookfield", "Hortley Brookfield"),  # the first letter
+        ("Jonathon Pellow", "Johnathon Pellow"),  # an h
+        ("Vincent Clairmond", "Vincent Clarmond"),  # a vowel beside a vowel
     ],
 )
 def test_a_name_one_real_letter_away_is_not_a_typo(client: str, contact_name: str) -> None:
@@ -560,6 +571,65 @@ def test_auto_links_a_contact_whose_name_the_clients_begins_when_no_other_holds_
     assert "the client's name first, in no other contact's" in ranked[0].reason
     assert auto_linked("Quorvane", ["Quorvane Solutions"]) == "Quorvane Solutions"
     assert auto_linked("Vell Tarrow", ["Vell Tarrow Research"]) == "Vell Tarrow Research"
+
+
+def test_a_name_with_a_word_or_two_more_never_needs_more_than_15_points_ahead() -> None:
+    # 84, so 5 + 2.33 x 6 = 19 points ahead by the slope alone; 15 is far ahead at any score
+    contacts = ["Marlow Engineering Works", "Marlow Precision Engineering Works"]
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", "Marlow Engineering Works Swindon Depot")
+    )
+    assert [c.score for c in ranked[:2]] == [84, 69]
+    assert "its name with a word or two more" in ranked[0].reason
+    assert auto_choice(ranked) is ranked[0]
+    # 14 ahead is not far enough
+    contacts = ["Tessaly Institute of Robotics", "Tessaly Institute of Marine Robotics"]
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", "Tessaly Institute of Robotics Kendal Campus")
+    )
+    assert [c.score for c in ranked[:2]] == [84, 70]
+    assert auto_choice(ranked) is None
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts", "linked"),
+    [
+        # other contacts' names hold its words, but none is near: the contact is far ahead
+        (
+            "Ashgrove Roofing",
+            ["Ashgrove Roofing Services", "Ashgrove Dental", "Holt Roofing"],
+            "Ashgrove Roofing Services",
+        ),
+        (
+            "Calder Valley Physio",
+            ["Calder Valley Physio Clinic", "Calder Valley Bakery"],
+            "Calder Valley Physio Clinic",
+        ),
+        # the same, but another contact is the same name with other words more: too close
+        ("Ashgrove Roofing", ["Ashgrove Roofing Services", "Ashgrove Roofing Supplies"], None),
+        # the one near contact is the same name with a word for another entity more
+        ("Kestrel Consulting", ["Kestrel Consulting Holdings", "Kestrel Dental"], None),
+        ("Kestrel Consulting", ["Kestrel Consulting Group", "Kestrel Dental"], None),
+        # a partnership is not one of its partners; the company is not a site of it
+        ("Ashgrove Roofing", ["Ashgrove Roofing & Scaffolding", "Ashgrove Dental"], None),
+        ("Ashgrove Roofing Ltd", ["Ashgrove Roofing Services", "Ashgrove Dental"], None),
+        # a name of one word many contacts hold says little
+        ("Ashgrove", ["Ashgrove Roofing", "Ashgrove Dental", "The Ashgrove"], None),
+        # the client's name at the end of the contact's: another business's own name first
+        ("Ashgrove Roofing", ["Hollis Ashgrove Roofing", "Ashgrove Dental"], None),
+    ],
+)
+def test_auto_links_a_contact_whose_name_the_clients_begins_when_far_ahead(
+    client: str, contacts: list[str], linked: str | None
+) -> None:
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", client)
+    )
+    if linked:
+        assert ranked[0].score < 90
+        assert "the client's name with a word or two more" in ranked[0].reason
+        assert ranked[0].score - ranked[1].score >= 15
+    assert auto_linked(client, contacts) == linked
 
 
 @pytest.mark.parametrize(
