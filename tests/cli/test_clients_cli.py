@@ -242,9 +242,9 @@ def test_edit_refuses_a_bad_email_and_keeps_the_old_one(socket, practice):
 
 
 def test_close_stops_billing_after_the_last_month(socket, practice):
-    result = socket.ok("clients", "close", "ACME", "--last-month", "2026-12")
+    result = socket.ok("clients", "close", "ACME", "--last-month", "Dec 2026")
 
-    assert result.stderr.strip() == "Acme Ltd (ACME) is closing: last billed in 2026-12."
+    assert result.stderr.strip() == "Acme Ltd (ACME) is closing: last billed in Dec 2026."
     assert client(socket, "ACME")["last_billable_month"] == "2026-12"
     assert "last billed 2026-12" in socket.ok("clients", "list").stdout
     december = socket.json("plan", "show", "--month", "2026-12")
@@ -262,11 +262,18 @@ def test_close_of_a_client_that_does_not_exist(socket, practice):
     )
 
 
-@pytest.mark.parametrize("month", ["2026-13", "dec", "2026-12-31"])
-def test_close_needs_a_month(socket, practice, month):
+@pytest.mark.parametrize(
+    ("month", "why"),
+    [
+        ("2026-13", "is not a month: there is no month 13"),
+        ("dec", "has no year"),
+        ("2026-12-31", "is not a month: expected YYYY-MM (e.g. 2026-12), Dec 2026"),
+    ],
+)
+def test_close_needs_a_month(socket, practice, month, why):
     message = socket.fails("clients", "close", "ACME", "--last-month", month, code=2)
 
-    assert f"month {month!r} is not a month: expected YYYY-MM" in message
+    assert f"month {month!r} {why}" in message
     assert client(socket, "ACME")["last_billable_month"] is None
 
 

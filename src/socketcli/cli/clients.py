@@ -234,17 +234,19 @@ def close(
     client: ClientArg,
     last_month: Annotated[
         str,
-        typer.Option("--last-month", metavar="YYYY-MM", help="The last month to bill, YYYY-MM."),
+        typer.Option(
+            "--last-month", metavar="YYYY-MM", help="The last month to bill, YYYY-MM or Dec 2026."
+        ),
     ],
 ) -> None:
     """Mark a client as closing: nothing is billed after its last billable month."""
+    from socketcli.cli.options import typed_month
     from socketcli.cli.output import say
-    from socketcli.domain.dates import parse_month
     from socketcli.services.clients import close_client
 
-    month = parse_month(last_month)
+    month = typed_month(last_month, state(ctx))
     saved = close_client(state(ctx).store, client, month)
-    say(f"{saved.name} ({saved.reference}) is closing: last billed in {month}.")
+    say(f"{saved.name} ({saved.reference}) is closing: last billed in {month.label}.")
 
 
 @app.command("reopen")

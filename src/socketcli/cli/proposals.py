@@ -192,17 +192,17 @@ def cancel(
         typer.Option(
             "--from",
             metavar="YYYY-MM",
-            help="For an accepted proposal: the first month not billed, YYYY-MM (default: the next month to bill).",
+            help="For an accepted proposal: the first month not billed, YYYY-MM or Dec 2026 (default: the next month to bill).",
         ),
     ] = None,
 ) -> None:
     """Cancel a proposal. An accepted one stops billing from a month; months before still bill."""
+    from socketcli.cli.options import typed_month
     from socketcli.cli.output import say
-    from socketcli.domain.dates import parse_month
     from socketcli.services.proposals import cancel_proposal
 
     st = state(ctx)
-    month = parse_month(from_) if from_ else None
+    month = typed_month(from_, st) if from_ else None
     proposal = cancel_proposal(st.store, reference, st.clock, month)
     say(f"Cancelled proposal {proposal.reference}.")
 
@@ -214,7 +214,9 @@ def change(
     from_: Annotated[
         str,
         typer.Option(
-            "--from", metavar="YYYY-MM", help="The month the change takes effect, YYYY-MM."
+            "--from",
+            metavar="YYYY-MM",
+            help="The month the change takes effect, YYYY-MM or Dec 2026.",
         ),
     ],
     set_: Annotated[
@@ -231,11 +233,11 @@ def change(
     ] = None,
 ) -> None:
     """Change an accepted proposal from a month on; months before it bill as they did."""
+    from socketcli.cli.options import typed_month
     from socketcli.cli.output import say
-    from socketcli.domain.dates import parse_month
     from socketcli.services.proposals import LineSpec, change_proposal
 
-    month = parse_month(from_)
+    month = typed_month(from_, state(ctx))
     specs = [LineSpec.parse(text) for text in set_ or []]
     proposal = change_proposal(
         state(ctx).store,
