@@ -86,36 +86,46 @@ def client_json(client: Client) -> dict[str, Any]:
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List every client with its Xero link and closing month."""
-    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.cli.output import emit_json, plural
+    from socketcli.cli.screen import Column, Screen, listing, visible
     from socketcli.services.clients import list_clients
 
-    clients = list_clients(state(ctx).store)
+    st = state(ctx)
+    clients = list_clients(st.store)
     if json_:
         emit_json([client_json(client) for client in clients])
         return
-    grid = table(
-        "Reference",
-        "Name",
-        "Email",
-        "Year end",
-        "Xero contact",
-        "Closing",
-        title=f"{len(clients)} clients",
+    screen = Screen.for_stdout(no_pager=st.no_pager)
+    linked_to_new = screen.styled(("new contact", "dim"))
+    not_linked = screen.styled(("⚠", "yellow"), (" not linked", None))
+    listing(
+        plural(len(clients), "client"),
+        [
+            Column("Reference"),
+            Column("Name", flexible=True),
+            Column("Email", flexible=True),
+            Column("Year end"),
+            Column("Xero contact", flexible=True),
+            Column("Closing"),
+        ],
+        [
+            (
+                visible(client.reference),
+                visible(client.name),
+                visible(client.email),
+                str(client.year_end or ""),
+                visible(client.xero_contact_name or "")
+                if client.xero_contact_id
+                else linked_to_new
+                if client.new_xero_contact
+                else not_linked,
+                f"last billed {client.last_billable_month}" if client.last_billable_month else "",
+            )
+            for client in clients
+        ],
+        no_pager=st.no_pager,
+        screen=screen,
     )
-    for client in clients:
-        grid.add_row(
-            escape(client.reference),
-            escape(client.name),
-            escape(client.email),
-            str(client.year_end or ""),
-            escape(client.xero_contact_name or "")
-            if client.xero_contact_id
-            else "[dim]new contact[/]"
-            if client.new_xero_contact
-            else "[yellow]⚠ not linked[/]",
-            f"last billed {client.last_billable_month}" if client.last_billable_month else "",
-        )
-    show(grid)
 
 
 @app.command("show")

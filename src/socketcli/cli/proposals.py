@@ -50,31 +50,36 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """List proposals with their client, status and start date."""
-    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.cli.output import emit_json, plural
+    from socketcli.cli.screen import Column, listing, visible
     from socketcli.services.proposals import list_proposals
 
-    proposals = list_proposals(state(ctx).store, client)
+    st = state(ctx)
+    proposals = list_proposals(st.store, client)
     if json_:
         emit_json([proposal_json(p) for p in proposals])
         return
-    grid = table(
-        "Proposal",
-        "Client",
-        "Status",
-        "Start",
-        "Lines",
-        right=["Lines"],
-        title=f"{len(proposals)} proposals",
+    listing(
+        plural(len(proposals), "proposal"),
+        [
+            Column("Proposal"),
+            Column("Client"),
+            Column("Status"),
+            Column("Start"),
+            Column("Lines", right=True),
+        ],
+        [
+            (
+                visible(p.reference),
+                visible(p.client_reference),
+                p.status.value,
+                str(p.start_date or ""),
+                str(len(p.lines)),
+            )
+            for p in proposals
+        ],
+        no_pager=st.no_pager,
     )
-    for p in proposals:
-        grid.add_row(
-            escape(p.reference),
-            escape(p.client_reference),
-            p.status.value,
-            str(p.start_date or ""),
-            str(len(p.lines)),
-        )
-    show(grid)
 
 
 @app.command("show")
