@@ -234,6 +234,30 @@ def test_edit_of_a_client_that_does_not_exist(socket, practice):
     )
 
 
+def test_edit_with_nothing_to_change_says_so_instead_of_updated(socket, practice):
+    before = client(socket, "ACME")
+
+    message = socket.fails("clients", "edit", "ACME", code=2)
+
+    assert message == (
+        "error: nothing to change: give one or more of --name, --email, --year-end, "
+        "--payment-terms, --invoice-day, --consolidate, --branding-theme, --tracking"
+    )
+    assert client(socket, "ACME") == before
+
+
+def test_show_says_yes_or_no_not_python_s_true_or_false(socket, practice):
+    socket.ok("contacts", "new", "ACME")
+    (row,) = [
+        line.split()
+        for line in socket.ok("clients", "show", "ACME").stdout.splitlines()
+        if "new xero contact" in line
+    ]
+    assert row == ["new", "xero", "contact", "yes"]
+    assert "False" not in socket.ok("clients", "show", "BETA").stdout
+    assert "True" not in socket.ok("clients", "show", "ACME").stdout
+
+
 def test_edit_refuses_a_bad_email_and_keeps_the_old_one(socket, practice):
     assert "email 'nope' is not an email address" in socket.fails(
         "clients", "edit", "ACME", "--email", "nope", code=2

@@ -152,6 +152,8 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
             facts.add_row(key.replace("_", " "), f"[dim]default (practice: {escape(practice)})[/]")
         elif key == "tracking" and value is None:
             facts.add_row("tracking", "[dim]default (none)[/]")
+        elif isinstance(value, bool):
+            facts.add_row(key.replace("_", " "), "yes" if value else "no")
         else:
             facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
     show(facts)
@@ -234,6 +236,13 @@ def edit(
         branding_theme=branding_theme,
         tracking=tracking,
     )
+    if changes == ClientChanges():
+        from socketcli.domain.errors import InvalidInput
+
+        raise InvalidInput(
+            "nothing to change: give one or more of --name, --email, --year-end, "
+            "--payment-terms, --invoice-day, --consolidate, --branding-theme, --tracking"
+        )
     saved = edit_client(state(ctx).store, client, changes)
     say(f"Updated client {saved.reference}: {saved.name}")
 
