@@ -234,6 +234,30 @@ def test_edit_of_a_client_that_does_not_exist(socket, practice):
     )
 
 
+def test_edit_with_nothing_to_change_says_so_instead_of_updated(socket, practice):
+    before = client(socket, "ACME")
+
+    message = socket.fails("clients", "edit", "ACME", code=2)
+
+    assert message == (
+        "error: nothing to change: give one or more of --name, --email, --year-end, "
+        "--payment-terms, --invoice-day, --consolidate, --branding-theme, --tracking"
+    )
+    assert client(socket, "ACME") == before
+
+
+def test_show_says_yes_or_no_not_python_s_true_or_false(socket, practice):
+    socket.ok("contacts", "new", "ACME")
+    (row,) = [
+        line.split()
+        for line in socket.ok("clients", "show", "ACME").stdout.splitlines()
+        if "new xero contact" in line
+    ]
+    assert row == ["new", "xero", "contact", "yes"]
+    assert "False" not in socket.ok("clients", "show", "BETA").stdout
+    assert "True" not in socket.ok("clients", "show", "ACME").stdout
+
+
 def test_edit_refuses_a_bad_email_and_keeps_the_old_one(socket, practice):
     assert "email 'nope' is not an email address" in socket.fails(
         "clients", "edit", "ACME", "--email", "nope", code=2
@@ -242,9 +266,9 @@ def test_edit_refuses_a_bad_email_and_keeps_the_old_one(socket, practice):
 
 
 def test_close_stops_billing_after_the_last_month(socket, practice):
-    result = socket.ok("clients", "close", "ACME", "--last-month", "2026-12")
+    result = socket.ok("clients", "close", "ACME", "--last-month", "Dec 2026")
 
-    assert result.stderr.strip() == "Acme Ltd (ACME) is closing: last billed in 2026-12."
+    assert result.stderr.strip() == "Acme Ltd (ACME) is closing: last billed in Dec 2026."
     assert client(socket, "ACME")["last_billable_month"] == "2026-12"
     assert "last billed 2026-12" in socket.ok("clients", "list").stdout
     december = socket.json("plan", "show", "--month", "2026-12")
@@ -262,11 +286,18 @@ def test_close_of_a_client_that_does_not_exist(socket, practice):
     )
 
 
-@pytest.mark.parametrize("month", ["2026-13", "dec", "2026-12-31"])
-def test_close_needs_a_month(socket, practice, month):
+@pytest.mark.parametrize(
+    ("month", "why"),
+    [
+        ("2026-13", "is not a month: there is no month 13"),
+        ("dec", "has no year"),
+        ("2026-12-31", "is not a month: expected YYYY-MM (e.g. 2026-12), Dec 2026"),
+    ],
+)
+def test_close_needs_a_month(socket, practice, month, why):
     message = socket.fails("clients", "close", "ACME", "--last-month", month, code=2)
 
-    assert f"month {month!r} is not a month: expected YYYY-MM" in message
+    assert f"month {month!r} {why}" in message
     assert client(socket, "ACME")["last_billable_month"] is None
 
 

@@ -188,15 +188,37 @@ def test_json_and_csv_together_is_a_usage_error(socket, practice):
     }
 
 
-@pytest.mark.parametrize("month", ["2026-13", "nov", "11-2026"])
+@pytest.mark.parametrize(
+    ("month", "why"),
+    [
+        ("2026-13", "is not a month: there is no month 13"),
+        (
+            "Nov 26",
+            "is not a month: expected YYYY-MM (e.g. 2026-12), Dec 2026, 12/2026, or "
+            "this, next or last",
+        ),
+        ("nov", "has no year: write it with its year, e.g. Nov 2026 or 2026-11"),
+    ],
+)
 @pytest.mark.parametrize(
     "command",
     [("plan", "show"), ("plan", "diff"), ("plan", "preview", "ACME"), ("plan", "approve")],
 )
-def test_a_month_that_is_not_a_month(socket, practice, command, month):
+def test_a_month_that_is_not_a_month(socket, practice, command, month, why):
     message = socket.fails(*command, "--month", month, code=2)
 
-    assert message == f"error: month {month!r} is not a month: expected YYYY-MM, e.g. 2026-01"
+    assert message == f"error: month {month!r} {why}"
+
+
+@pytest.mark.parametrize("month", ["Dec 2026", "December 2026", "12/2026", "2026/12", "next"])
+@pytest.mark.parametrize(
+    "command", [("plan", "show"), ("plan", "diff"), ("plan", "preview", "ACME")]
+)
+def test_a_month_typed_as_socket_shows_it_is_that_month(socket, practice, command, month):
+    """socket writes months as `Dec 2026`; it reads them so too. Today is 2026-11-21: `next`
+    is December, `last` October."""
+    assert socket.json(*command, "--month", month)["month"] == "2026-12"
+    assert socket.json(*command, "--month", "last")["month"] == "2026-10"
 
 
 # -- plan diff -----------------------------------------------------------------------------

@@ -332,7 +332,7 @@ def test_change_of_a_draft_is_a_conflict(socket, practice):
     ("options", "code", "expected"),
     [
         (["--from", "2027-13", "--set", "Bookkeeping=1"], 2, "month '2027-13' is not a month"),
-        (["--from", "jan", "--set", "Bookkeeping=1"], 2, "month 'jan' is not a month"),
+        (["--from", "jan", "--set", "Bookkeeping=1"], 2, "month 'jan' has no year"),
         (["--from", "2027-01"], 2, "nothing to change: give --set SERVICE=PRICE"),
         (["--from", "2027-01", "--set", "Bookkeeping:175"], 2, "is not a line"),
         (["--from", "2027-01", "--remove", "Audit"], 3, "service 'Audit' does not exist"),

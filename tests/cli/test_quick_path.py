@@ -49,6 +49,8 @@ def test_the_report_is_the_commands_to_the_byte(socket, practice, capsys):
         ("plan", "diff", "--month=2027-01", "--json", "--change", "ceased,unchanged"),
         ("--quiet", "--no-pager", "plan", "diff", "--json", "--no-pager", "--change=new"),
         ("--db", str(practice / "socket.db"), "plan", "diff", "--json", "--month", "2026-11"),
+        ("plan", "diff", "--json", "--month", "Dec 2026"),
+        ("plan", "diff", "--json", "--month=next"),
     ]:
         code, out, _ = same(socket, capsys, *args)
         assert code == 0
@@ -85,6 +87,7 @@ def test_finalised_months_and_late_starts_read_the_same(socket, practice, capsys
     [
         ("plan", "diff", "--json", "--month", "2026-13"),
         ("plan", "diff", "--json", "--month", "9999-12"),
+        ("plan", "diff", "--json", "--month", "dec"),
         ("plan", "diff", "--json", "--change", "grown"),
     ],
 )

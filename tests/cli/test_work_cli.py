@@ -106,6 +106,25 @@ def test_completing_without_a_terminal_needs_yes_and_a_no_changes_nothing(
     assert listed(playground) == before
 
 
+@pytest.mark.parametrize(
+    ("args", "code", "says"),
+    [
+        ((), 2, "which work items? give their ids (see `socket work list`)"),
+        (("999",), 3, "no work item 999"),
+    ],
+)
+def test_without_a_terminal_what_is_wrong_with_the_items_comes_before_pass_yes(
+    playground: Socket, args: tuple[str, ...], code: int, says: str
+) -> None:
+    before = listed(playground)
+
+    error = playground.fails("work", "complete", *args, code=code)
+
+    assert says in error
+    assert "pass --yes" not in error
+    assert listed(playground) == before
+
+
 def sandbox_invoices(state_dir: Path) -> list[dict[str, Any]]:
     """The invoices of the playground's sandbox Xero, with their lines, from its state file."""
     state = json.loads((state_dir / "playground-xero.json").read_text())

@@ -147,6 +147,22 @@ def test_bytes_that_are_not_utf8_are_refused_with_their_line(
     )
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+@pytest.mark.parametrize("separator", [",", "\t"])
+def test_a_utf16_file_is_told_so_not_said_to_be_broken_at_its_first_byte(
+    socket: Socket, empty_store: Path, clients_csv: Path, encoding: str, separator: str
+) -> None:
+    # Excel's "Unicode Text" is UTF-16 (little-endian, with its byte order mark), tab-separated.
+    text = f"reference{separator}name\r\nKIWI{separator}Kiwi Orchards Ltd\r\n"
+    data = text.encode(encoding)
+    write(clients_csv, data if encoding == "utf-16" else b"\xfe\xff" + data)
+    (problem,) = import_refused(socket, empty_store, clients_csv)
+    assert problem == (
+        f"{clients_csv}, row 1: the file is UTF-16 text (as Excel saves 'Unicode Text'), not "
+        "UTF-8: save it as 'CSV UTF-8 (Comma delimited)' and try again"
+    )
+
+
 def test_quotes_used_properly_still_import_exactly_what_they_hold(
     socket: Socket, empty_store: Path, clients_csv: Path
 ) -> None:

@@ -183,7 +183,8 @@ CASES = [
     ),
     (
         ("plan", "diff", "--month", "٢٠٢٦-12"),
-        "month '٢٠٢٦-12' is not a month: expected YYYY-MM, e.g. 2026-01",
+        "month '٢٠٢٦-12' is not a month: expected YYYY-MM (e.g. 2026-12), Dec 2026, 12/2026, or "
+        "this, next or last",
     ),
 ]
 

@@ -86,36 +86,46 @@ def client_json(client: Client) -> dict[str, Any]:
 @app.command("list")
 def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
     """List every client with its Xero link and closing month."""
-    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.cli.output import emit_json, plural
+    from socketcli.cli.screen import Column, Screen, listing, visible
     from socketcli.services.clients import list_clients
 
-    clients = list_clients(state(ctx).store)
+    st = state(ctx)
+    clients = list_clients(st.store)
     if json_:
         emit_json([client_json(client) for client in clients])
         return
-    grid = table(
-        "Reference",
-        "Name",
-        "Email",
-        "Year end",
-        "Xero contact",
-        "Closing",
-        title=f"{len(clients)} clients",
+    screen = Screen.for_stdout(no_pager=st.no_pager)
+    linked_to_new = screen.styled(("new contact", "dim"))
+    not_linked = screen.styled(("⚠", "yellow"), (" not linked", None))
+    listing(
+        plural(len(clients), "client"),
+        [
+            Column("Reference"),
+            Column("Name", flexible=True),
+            Column("Email", flexible=True),
+            Column("Year end"),
+            Column("Xero contact", flexible=True),
+            Column("Closing"),
+        ],
+        [
+            (
+                visible(client.reference),
+                visible(client.name),
+                visible(client.email),
+                str(client.year_end or ""),
+                visible(client.xero_contact_name or "")
+                if client.xero_contact_id
+                else linked_to_new
+                if client.new_xero_contact
+                else not_linked,
+                f"last billed {client.last_billable_month}" if client.last_billable_month else "",
+            )
+            for client in clients
+        ],
+        no_pager=st.no_pager,
+        screen=screen,
     )
-    for client in clients:
-        grid.add_row(
-            escape(client.reference),
-            escape(client.name),
-            escape(client.email),
-            str(client.year_end or ""),
-            escape(client.xero_contact_name or "")
-            if client.xero_contact_id
-            else "[dim]new contact[/]"
-            if client.new_xero_contact
-            else "[yellow]⚠ not linked[/]",
-            f"last billed {client.last_billable_month}" if client.last_billable_month else "",
-        )
-    show(grid)
 
 
 @app.command("show")
@@ -142,6 +152,8 @@ def show_(ctx: typer.Context, client: ClientArg, json_: JsonOption = False) -> N
             facts.add_row(key.replace("_", " "), f"[dim]default (practice: {escape(practice)})[/]")
         elif key == "tracking" and value is None:
             facts.add_row("tracking", "[dim]default (none)[/]")
+        elif isinstance(value, bool):
+            facts.add_row(key.replace("_", " "), "yes" if value else "no")
         else:
             facts.add_row(key.replace("_", " "), escape("" if value is None else str(value)))
     show(facts)
@@ -224,6 +236,13 @@ def edit(
         branding_theme=branding_theme,
         tracking=tracking,
     )
+    if changes == ClientChanges():
+        from socketcli.domain.errors import InvalidInput
+
+        raise InvalidInput(
+            "nothing to change: give one or more of --name, --email, --year-end, "
+            "--payment-terms, --invoice-day, --consolidate, --branding-theme, --tracking"
+        )
     saved = edit_client(state(ctx).store, client, changes)
     say(f"Updated client {saved.reference}: {saved.name}")
 
@@ -234,17 +253,19 @@ def close(
     client: ClientArg,
     last_month: Annotated[
         str,
-        typer.Option("--last-month", metavar="YYYY-MM", help="The last month to bill, YYYY-MM."),
+        typer.Option(
+            "--last-month", metavar="YYYY-MM", help="The last month to bill, YYYY-MM or Dec 2026."
+        ),
     ],
 ) -> None:
     """Mark a client as closing: nothing is billed after its last billable month."""
+    from socketcli.cli.options import typed_month
     from socketcli.cli.output import say
-    from socketcli.domain.dates import parse_month
     from socketcli.services.clients import close_client
 
-    month = parse_month(last_month)
+    month = typed_month(last_month, state(ctx))
     saved = close_client(state(ctx).store, client, month)
-    say(f"{saved.name} ({saved.reference}) is closing: last billed in {month}.")
+    say(f"{saved.name} ({saved.reference}) is closing: last billed in {month.label}.")
 
 
 @app.command("reopen")

@@ -19,7 +19,9 @@ def history(
     month: Annotated[
         str | None,
         typer.Option(
-            "--month", metavar="YYYY-MM", help="Only entries about this billing month, YYYY-MM."
+            "--month",
+            metavar="YYYY-MM",
+            help="Only entries about this billing month, YYYY-MM or Dec 2026.",
         ),
     ] = None,
     client: Annotated[
@@ -67,7 +69,7 @@ def history(
     st = state(ctx)
     report = read_history(
         st.store,
-        month=billing_month(month),
+        month=billing_month(month, st),
         client=client,
         kinds=kind or (),
         since=since,

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Protocol
 
 import typer
 
 if TYPE_CHECKING:
     from socketcli.domain.months import Month
+    from socketcli.ports.clock import Clock
+
+
+class HasClock(Protocol):
+    """What gives today's date to a typed month (the command's State)."""
+
+    @property
+    def clock(self) -> Clock: ...
+
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 ClientArg = Annotated[
@@ -57,7 +66,8 @@ MonthOption = Annotated[
     typer.Option(
         "--month",
         metavar="YYYY-MM",
-        help="The billing month, YYYY-MM (default: the next one to be billed).",
+        help="The billing month: YYYY-MM, or as Dec 2026, 12/2026, next, last (default: the "
+        "next one to be billed).",
     ),
 ]
 AmountsJsonOption = Annotated[bool, typer.Option("--json", help="Print JSON (amounts as strings).")]
@@ -71,11 +81,19 @@ NoPagerOption = Annotated[
 ]
 
 
-def billing_month(text: str | None) -> Month | None:
-    """The --month given (None: the service's default, the next month to be billed)."""
-    from socketcli.domain.dates import parse_month
+def billing_month(text: str | None, st: HasClock) -> Month | None:
+    """The --month given (None: the service's default, the next month to be billed), as a
+    person types it (`2026-12`, `Dec 2026`, `12/2026`, `next`): `typed_month`."""
+    return None if text is None else typed_month(text, st)
 
-    return None if text is None else parse_month(text)
+
+def typed_month(text: str, st: HasClock, what: str = "month") -> Month:
+    """A month typed on the command line (domain.dates.parse_typed_month); the clock is
+    asked only for `this`, `next` or `last`, so that any other month is checked first."""
+    from socketcli.domain.dates import is_relative_month, parse_typed_month
+
+    today = st.clock.now().date() if is_relative_month(text) else None
+    return parse_typed_month(text, what, today=today)
 
 
 # -- matching clients to Xero contacts -------------------------------------------------------

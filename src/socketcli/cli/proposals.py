@@ -50,31 +50,36 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """List proposals with their client, status and start date."""
-    from socketcli.cli.output import emit_json, escape, show, table
+    from socketcli.cli.output import emit_json, plural
+    from socketcli.cli.screen import Column, listing, visible
     from socketcli.services.proposals import list_proposals
 
-    proposals = list_proposals(state(ctx).store, client)
+    st = state(ctx)
+    proposals = list_proposals(st.store, client)
     if json_:
         emit_json([proposal_json(p) for p in proposals])
         return
-    grid = table(
-        "Proposal",
-        "Client",
-        "Status",
-        "Start",
-        "Lines",
-        right=["Lines"],
-        title=f"{len(proposals)} proposals",
+    listing(
+        plural(len(proposals), "proposal"),
+        [
+            Column("Proposal"),
+            Column("Client"),
+            Column("Status"),
+            Column("Start"),
+            Column("Lines", right=True),
+        ],
+        [
+            (
+                visible(p.reference),
+                visible(p.client_reference),
+                p.status.value,
+                str(p.start_date or ""),
+                str(len(p.lines)),
+            )
+            for p in proposals
+        ],
+        no_pager=st.no_pager,
     )
-    for p in proposals:
-        grid.add_row(
-            escape(p.reference),
-            escape(p.client_reference),
-            p.status.value,
-            str(p.start_date or ""),
-            str(len(p.lines)),
-        )
-    show(grid)
 
 
 @app.command("show")
@@ -192,17 +197,17 @@ def cancel(
         typer.Option(
             "--from",
             metavar="YYYY-MM",
-            help="For an accepted proposal: the first month not billed, YYYY-MM (default: the next month to bill).",
+            help="For an accepted proposal: the first month not billed, YYYY-MM or Dec 2026 (default: the next month to bill).",
         ),
     ] = None,
 ) -> None:
     """Cancel a proposal. An accepted one stops billing from a month; months before still bill."""
+    from socketcli.cli.options import typed_month
     from socketcli.cli.output import say
-    from socketcli.domain.dates import parse_month
     from socketcli.services.proposals import cancel_proposal
 
     st = state(ctx)
-    month = parse_month(from_) if from_ else None
+    month = typed_month(from_, st) if from_ else None
     proposal = cancel_proposal(st.store, reference, st.clock, month)
     say(f"Cancelled proposal {proposal.reference}.")
 
@@ -214,7 +219,9 @@ def change(
     from_: Annotated[
         str,
         typer.Option(
-            "--from", metavar="YYYY-MM", help="The month the change takes effect, YYYY-MM."
+            "--from",
+            metavar="YYYY-MM",
+            help="The month the change takes effect, YYYY-MM or Dec 2026.",
         ),
     ],
     set_: Annotated[
@@ -231,11 +238,11 @@ def change(
     ] = None,
 ) -> None:
     """Change an accepted proposal from a month on; months before it bill as they did."""
+    from socketcli.cli.options import typed_month
     from socketcli.cli.output import say
-    from socketcli.domain.dates import parse_month
     from socketcli.services.proposals import LineSpec, change_proposal
 
-    month = parse_month(from_)
+    month = typed_month(from_, state(ctx))
     specs = [LineSpec.parse(text) for text in set_ or []]
     proposal = change_proposal(
         state(ctx).store,

@@ -87,7 +87,7 @@ def run(args: Sequence[str]) -> int | None:
     from socketcli.cli.output import emit_json, errors_as_json, fail
     from socketcli.cli.reports import change_types, diff_document
     from socketcli.cli.screen import working
-    from socketcli.domain.dates import parse_month
+    from socketcli.domain.dates import is_relative_month, parse_typed_month
     from socketcli.domain.errors import SocketError
     from socketcli.services.plan import diff_plan
 
@@ -102,10 +102,18 @@ def run(args: Sequence[str]) -> int | None:
     try:
         wanted = change_types(change if isinstance(change, str) else None)
         with working("Comparing the plan with the month before", quiet=st.quiet):
-            # --month as the command reads it (cli.options.billing_month imports typer), and
-            # in the same order: the store's location and the clock first.
+            # --month as the command reads it (cli.options.typed_month, whose module imports
+            # typer), and in the same order: the store's location and the clock first.
             report = diff_plan(
-                st.read, st.clock, parse_month(month) if isinstance(month, str) else None, wanted
+                st.read,
+                st.clock,
+                parse_typed_month(
+                    month,
+                    today=st.clock.now().date() if is_relative_month(month) else None,
+                )
+                if isinstance(month, str)
+                else None,
+                wanted,
             )
         emit_json(diff_document(report))
     except SocketError as failure:

@@ -517,6 +517,35 @@ def _fitted(screen: Screen, painted: str, plain: str, indent: int) -> Iterator[s
         yield " " * indent + piece
 
 
+def listing(
+    title: str,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    no_pager: bool,
+    screen: Screen | None = None,
+) -> None:
+    """A list of records for people (`clients list`, `proposals list`, `contacts list`): a
+    table laid out here (20,000 rows in a fraction of a second, where Rich took 5 to 10 s),
+    through the pager when longer than the terminal; where the columns cannot fit it, each
+    row as a block: its first two cells as the heading, then `Header: value` for each other
+    cell that is not empty."""
+    screen = screen or Screen.for_stdout(no_pager=no_pager)
+    grid = Table(columns, title).section(rows)
+
+    def blocks() -> Iterator[tuple[Cell, Sequence[Cell]]]:
+        for row in rows:
+            details = [
+                screen.join(screen.styled((f"{column.header}: ", "dim")), cell)
+                for column, cell in zip(columns[2:], row[2:], strict=True)
+                if (cell if type(cell) is str else cell.text)  # type: ignore[union-attr]
+            ]
+            yield screen.join(row[0], "  ", row[1]), details
+
+    screen.table(grid, lambda: stacked(screen, title, blocks()))
+    screen.show()
+
+
 # -- cells the plan screens share --------------------------------------------------------------
 
 

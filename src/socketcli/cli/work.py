@@ -286,12 +286,14 @@ def complete(
         report = complete_work(st.store, st.clock, wanted, client=client, every=every, locks=locks)
         _summary(report.review)
     else:
+        # What is asked is checked first (which items, that they exist and are open): a
+        # missing id is said as such, not "pass --yes" to then be told it.
+        review = review_completion(st.store, st.clock, wanted, client=client, every=every)
         if not _interactive():
             raise InvalidInput(
                 "`socket work complete` asks before it invoices, and there is no terminal to "
                 "ask at: pass --yes to complete without asking"
             )
-        review = review_completion(st.store, st.clock, wanted, client=client, every=every)
         _summary(review)
         question = (
             f"Complete {plural(len(review.items), 'item')} and invoice "

@@ -84,6 +84,87 @@ def parse_month(text: str, what: str = "month") -> Month:
     return month
 
 
+#: Month names as a person types them, case aside: English, whole or cut to three letters
+#: (and "Sept"), as socket itself writes a month (`Dec 2026`).
+_MONTH_NAMES = {
+    name: number
+    for number, whole in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+    for name in (whole, whole[:3])
+} | {"sept": 9}
+#: Months named relative to today's: this one, the next, the last.
+RELATIVE_MONTHS = {"this": 0, "current": 0, "next": 1, "last": -1, "previous": -1}
+_NUMBERED = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{4})")
+_NAMED = re.compile(r"([a-z]+)\.?[ \t,/-]*([0-9]{4})|([0-9]{4})[ \t,/-]*([a-z]+)\.?")
+TYPED_MONTHS = "YYYY-MM (e.g. 2026-12), Dec 2026, 12/2026, or this, next or last"
+
+
+def is_relative_month(text: str) -> bool:
+    """Whether `text` names a month relative to today's (`next`), so needs the clock."""
+    return text.strip().lower() in RELATIVE_MONTHS
+
+
+def parse_typed_month(text: str, what: str = "month", *, today: date | None = None) -> Month:
+    """A month as a person types it on the command line: `2026-12` (as everywhere), or
+    `2026/12`, `12/2026`, `12-2026`, `Dec 2026`, `December 2026`, `2026 Dec`; with `today`,
+    also `this`, `next`, `last` (the calendar month of today, the one after, the one
+    before). Never guessed: a two-digit year or a month without its year is refused, naming
+    the forms allowed. (Files keep the one form, YYYY-MM: `parse_month`.)"""
+    typed = " ".join(text.split()).lower()
+    if typed in RELATIVE_MONTHS:
+        if today is None:
+            raise InvalidInput(f"{what} {text!r} needs today's date, which is not known here")
+        month = Month.of(today) + RELATIVE_MONTHS[typed]
+    elif numbered := _NUMBERED.fullmatch(typed):
+        year, number = (
+            (numbered.group(1), numbered.group(2))
+            if numbered.group(1)
+            else (numbered.group(4), numbered.group(3))
+        )
+        month = _checked(text, what, int(year), int(number))
+    elif named := _NAMED.fullmatch(typed):
+        name, year = (
+            (named.group(1), named.group(2)) if named.group(1) else (named.group(4), named.group(3))
+        )
+        if name not in _MONTH_NAMES:
+            raise InvalidInput(f"{what} {text!r} is not a month: expected {TYPED_MONTHS}")
+        month = _checked(text, what, int(year), _MONTH_NAMES[name])
+    elif typed.strip(".") in _MONTH_NAMES:
+        number = _MONTH_NAMES[typed.strip(".")]
+        raise InvalidInput(
+            f"{what} {text!r} has no year: write it with its year, e.g. "
+            f"{Month(2026, number).label.split()[0]} 2026 or 2026-{number:02d}"
+        )
+    else:
+        raise InvalidInput(f"{what} {text!r} is not a month: expected {TYPED_MONTHS}")
+    if not FIRST_MONTH <= month <= LAST_MONTH:
+        raise InvalidInput(f"{what} {text!r} is outside the months socket supports, {MONTH_RANGE}")
+    return month
+
+
+def _checked(text: str, what: str, year: int, number: int) -> Month:
+    if not 1 <= number <= 12:
+        raise InvalidInput(f"{what} {text!r} is not a month: there is no month {number}")
+    if not FIRST_MONTH.year <= year <= LAST_MONTH.year:
+        raise InvalidInput(f"{what} {text!r} is outside the months socket supports, {MONTH_RANGE}")
+    return Month(year, number)
+
+
 def check_moment(value: date, what: str) -> date:
     """`value` if it lies in the supported range (for SOCKET_NOW), else InvalidInput."""
     if not FIRST_MONTH.first_day <= value <= LAST_MONTH.last_day:

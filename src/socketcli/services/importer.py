@@ -371,6 +371,15 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     except OSError as error:
         problems.add(file, 0, "", f"cannot be read: {error.strerror or error}")
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 byte order mark
+        problems.add(
+            file,
+            HEADER_ROW,
+            "",
+            "the file is UTF-16 text (as Excel saves 'Unicode Text'), not UTF-8: save it as "
+            "'CSV UTF-8 (Comma delimited)' and try again",
+        )
+        return None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -110,3 +110,78 @@ def test_the_invoice_date_is_the_invoice_day_clamped_to_the_month():
 def test_the_label_is_as_on_an_invoice():
     assert Month(2023, 10).label == "Oct 2023"
     assert Month(2024, 1).label == "Jan 2024"
+
+
+# -- months as a person types them on the command line (domain.dates.parse_typed_month) --------
+
+TODAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-12",
+        " 2026-12 ",
+        "2026/12",
+        "12/2026",
+        "12-2026",
+        "Dec 2026",
+        "dec 2026",
+        "DEC-2026",
+        "Dec. 2026",
+        "December 2026",
+        "december  2026",
+        "2026 Dec",
+    ],
+)
+def test_a_month_typed_as_socket_shows_it_or_as_people_write_it_is_that_month(text):
+    from socketcli.domain.dates import parse_typed_month
+
+    assert parse_typed_month(text, today=TODAY) == Month(2026, 12)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("this", Month(2026, 12)),
+        ("next", Month(2027, 1)),
+        ("Next", Month(2027, 1)),
+        ("last", Month(2026, 11)),
+        ("previous", Month(2026, 11)),
+        ("1/2027", Month(2027, 1)),
+        ("Sept 2026", Month(2026, 9)),
+    ],
+)
+def test_relative_and_short_months_count_from_today(text, expected):
+    from socketcli.domain.dates import parse_typed_month
+
+    assert parse_typed_month(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("garbage", "month 'garbage' is not a month: expected YYYY-MM (e.g. 2026-12), Dec 2026"),
+        ("dec", "month 'dec' has no year: write it with its year, e.g. Dec 2026 or 2026-12"),
+        ("Dec 26", "month 'Dec 26' is not a month: expected YYYY-MM"),
+        ("2026-13", "month '2026-13' is not a month: there is no month 13"),
+        ("13/2026", "month '13/2026' is not a month: there is no month 13"),
+        ("2026-12-31", "month '2026-12-31' is not a month: expected YYYY-MM"),
+        ("Foo 2026", "month 'Foo 2026' is not a month: expected YYYY-MM"),
+        ("٢٠٢٦-12", "is not a month: expected YYYY-MM"),
+        ("9999-12", "month '9999-12' is outside the months socket supports, 1900-01 to 2999-12"),
+    ],
+)
+def test_a_typed_month_that_cannot_be_read_one_way_is_refused_naming_the_forms(text, message):
+    from socketcli.domain.dates import parse_typed_month
+
+    with pytest.raises(InvalidInput) as error:
+        parse_typed_month(text, today=TODAY)
+    assert message in str(error.value)
+
+
+def test_a_relative_month_without_today_is_refused_not_guessed():
+    from socketcli.domain.dates import parse_typed_month
+
+    with pytest.raises(InvalidInput, match="needs today's date"):
+        parse_typed_month("next")

@@ -25,7 +25,8 @@ def list_(
     json_: JsonOption = False,
 ) -> None:
     """List clients with their Xero contact and what needs attention."""
-    from socketcli.cli.output import contact_cell, emit_json, escape, note, plural, show, table
+    from socketcli.cli.output import emit_json, note, plural
+    from socketcli.cli.screen import Column, Screen, contact, listing, visible
     from socketcli.services.contacts import list_links
 
     st = state(ctx)
@@ -36,14 +37,25 @@ def list_(
     if json_:
         emit_json([_link_json(item) for item in links])
         return
-    grid = table("Reference", "Client", "Xero contact", title=plural(len(links), "client"))
-    for item in links:
-        grid.add_row(
-            escape(item.client.reference),
-            escape(item.client.name),
-            contact_cell(item.link, item.client.name),
-        )
-    show(grid)
+    screen = Screen.for_stdout(no_pager=st.no_pager)
+    listing(
+        plural(len(links), "client"),
+        [
+            Column("Reference"),
+            Column("Client", flexible=True),
+            Column("Xero contact", flexible=True),
+        ],
+        [
+            (
+                visible(item.client.reference),
+                visible(item.client.name),
+                contact(screen, item.link, item.client.name),
+            )
+            for item in links
+        ],
+        no_pager=st.no_pager,
+        screen=screen,
+    )
     if waiting:
         note(
             f"{plural(len(waiting), 'client needs', 'clients need')} attention: "

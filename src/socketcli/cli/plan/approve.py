@@ -49,7 +49,7 @@ def approve(
     st = state(ctx)
     st.act_as(by)
     by = st.actor
-    wanted = billing_month(month)
+    wanted = billing_month(month, st)
     locks = st.locks(wait=wait)
     if yes:
         with working("Checking and finalising the plan", quiet=st.quiet):

@@ -69,7 +69,7 @@ def diff(
     wanted = change_types(change)
     st = state(ctx)
     with working("Comparing the plan with the month before", quiet=st.quiet):
-        report = diff_plan(st.read, st.clock, billing_month(month), wanted)
+        report = diff_plan(st.read, st.clock, billing_month(month, st), wanted)
     if fmt is Format.JSON:
         emit_json(diff_document(report))
     elif fmt is Format.CSV:

@@ -26,7 +26,7 @@ def post(
         typer.Option(
             "--month",
             metavar="YYYY-MM",
-            help="Only this finalised month, YYYY-MM (default: every one due).",
+            help="Only this finalised month, YYYY-MM or Dec 2026 (default: every one due).",
         ),
     ] = None,
     retry_failed: Annotated[
@@ -63,7 +63,7 @@ def post(
     from socketcli.services.posting import post as post_due
 
     st = state(ctx)
-    wanted = billing_month(month)
+    wanted = billing_month(month, st)
     locks = st.locks(wait=wait)
     only: list[str] | None = None
     if outstanding:

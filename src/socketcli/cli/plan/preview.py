@@ -46,7 +46,7 @@ def preview(
 
     fmt = choose_format(json_, csv_)
     st = state(ctx)
-    report = preview_invoice(st.read, st.clock, client, billing_month(month))
+    report = preview_invoice(st.read, st.clock, client, billing_month(month, st))
     if fmt is Format.JSON:
         emit_json(_document(report))
     elif fmt is Format.CSV:

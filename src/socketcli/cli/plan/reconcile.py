@@ -18,7 +18,9 @@ def reconcile(
     month: Annotated[
         str | None,
         typer.Option(
-            "--month", metavar="YYYY-MM", help="A finalised month, YYYY-MM (default: the latest)."
+            "--month",
+            metavar="YYYY-MM",
+            help="A finalised month, YYYY-MM or Dec 2026 (default: the latest).",
         ),
     ] = None,
     json_: JsonOption = False,
@@ -30,7 +32,7 @@ def reconcile(
     from socketcli.services.reconcile import reconcile_month
 
     st = state(ctx)
-    report = reconcile_month(st.store, st.gateway, billing_month(month))
+    report = reconcile_month(st.store, st.gateway, billing_month(month, st))
     if json_:
         emit_json(document(report))
     else:

@@ -49,7 +49,7 @@ def show(
     fmt = choose_format(json_, csv_)
     st = state(ctx)
     with working("Reading the plan", quiet=st.quiet):
-        report = show_plan(st.read, st.clock, billing_month(month))
+        report = show_plan(st.read, st.clock, billing_month(month, st))
     if fmt is Format.JSON:
         emit_json(_document(report))
     elif fmt is Format.CSV:

@@ -15,7 +15,9 @@ def status(
     month: Annotated[
         str | None,
         typer.Option(
-            "--month", metavar="YYYY-MM", help="A finalised month, YYYY-MM (default: the latest)."
+            "--month",
+            metavar="YYYY-MM",
+            help="A finalised month, YYYY-MM or Dec 2026 (default: the latest).",
         ),
     ] = None,
     json_: JsonOption = False,
@@ -26,7 +28,7 @@ def status(
     from socketcli.services.posting import posting_status
 
     st = state(ctx)
-    report = posting_status(st.store, st.clock, billing_month(month))
+    report = posting_status(st.store, st.clock, billing_month(month, st))
     if json_:
         emit_json(
             {

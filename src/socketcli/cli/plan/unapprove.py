@@ -16,7 +16,9 @@ def unapprove(
     month: Annotated[
         str | None,
         typer.Option(
-            "--month", metavar="YYYY-MM", help="The finalised month, YYYY-MM (default: the latest)."
+            "--month",
+            metavar="YYYY-MM",
+            help="The finalised month, YYYY-MM or Dec 2026 (default: the latest).",
         ),
     ] = None,
     yes: YesOption = False,
@@ -31,7 +33,7 @@ def unapprove(
 
     st = state(ctx)
     st.act_as(by)
-    wanted = billing_month(month)
+    wanted = billing_month(month, st)
     if not yes:
         from socketcli.cli.plan.approve import _interactive
 
