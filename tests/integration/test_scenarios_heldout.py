@@ -727,6 +727,49 @@ SCENARIOS = [
         proposals("PQ,Q,accepted,2026-12-01,Bookkeeping,,1.3333,3.3333,,,"),
         plans={"2026-12": {"Q": ("4.44", 1, 1)}},
     ),
+    Scenario(
+        "alignment-fee-not-charged-again-by-a-replacing-proposal",
+        "Year end 31 March. A: annual accounts billed April to August 2026 by P1 (cancelled), "
+        "replaced by P2 at 120 from 1 September: none of the year passed unbilled, so no fee "
+        "(PRODUCT: the fee is for the months that passed before the client was taken on; "
+        "guide: charged only when the service starts). B: billed April to June by P3, P4 from "
+        "September: July and August passed unbilled, 2 x 120. C: billed up to January 2026 "
+        "(the year before), P6 from September: April to August, 5 x 120.",
+        clients("A,Alpha Ltd,31-03,,,,", "B,Beta Ltd,31-03,,,,", "C,Gamma Ltd,31-03,,,,"),
+        proposals(
+            "P1,A,cancelled,2026-04-01,Annual accounts,,,100.00,,2026-04,2026-08",
+            "P2,A,accepted,2026-09-01,Annual accounts,,,120.00,,,",
+            "P3,B,cancelled,2026-04-01,Annual accounts,,,100.00,,2026-04,2026-06",
+            "P4,B,accepted,2026-09-01,Annual accounts,,,120.00,,,",
+            "P5,C,cancelled,2025-04-01,Annual accounts,,,100.00,,2025-04,2026-01",
+            "P6,C,accepted,2026-09-01,Annual accounts,,,120.00,,,",
+        ),
+        plans={
+            "2026-08": {"A": ("100.00", 1, 1)},
+            "2026-09": {
+                "A": ("120.00", 1, 1),
+                "B": ("360.00", 2, 1),
+                "C": ("720.00", 2, 1),
+            },
+        },
+        diffs={"2026-09": {"A": "expanded", "B": "new", "C": "new"}},
+        previews={
+            ("B", "2026-09"): (
+                Invoice(
+                    "2026-09-01",
+                    lines=(
+                        Line("Annual accounts – Sep 2026", "1", "120.00", "120.00"),
+                        Line(
+                            "Alignment fee: Annual accounts – Jul 2026 to Aug 2026 (2 months)",
+                            "2",
+                            "120.00",
+                            "240.00",
+                        ),
+                    ),
+                ),
+            )
+        },
+    ),
 ]
 
 

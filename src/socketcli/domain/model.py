@@ -118,6 +118,10 @@ class BillableLine(NamedTuple):
     anchor: Month | None = None
     charges_alignment: bool = False
     tracking: tuple[tuple[str, str], ...] = ()
+    #: For a line that charges the alignment fee: the latest month before its start in
+    #: which another monthly line of the same client and service was billed (a proposal it
+    #: replaces), or None. Those months of the financial year are not owed again.
+    billed_until: Month | None = None
 
     @property
     def amount(self) -> Decimal:

@@ -158,3 +158,22 @@ def test_a_price_change_on_a_monthly_alignment_line_does_not_charge_the_fee_agai
     change_month = compute_plan(Month(2026, 6), {1: CLIENT}, [old, new], FIRST_INVOICE)
     assert change_month.total == Decimal("120.00")
     assert len(change_month.invoices[0].lines) == 1
+
+
+@pytest.mark.parametrize(
+    ("billed_until", "owed"),
+    [
+        (Month(2026, 8), None),  # billed April to August by the proposal it replaces
+        (Month(2026, 6), Alignment(Month(2026, 7), 2)),  # July and August passed unbilled
+        (Month(2026, 1), Alignment(Month(2026, 4), 5)),  # billed in the year before only
+        (None, Alignment(Month(2026, 4), 5)),
+    ],
+)
+def test_months_already_billed_for_the_service_are_not_owed_again(billed_until, owed):
+    assert alignment_for(MARCH_YEAR_END, Month(2026, 9), billed_until) == owed
+
+
+def test_a_proposal_replacing_one_that_billed_the_year_so_far_charges_no_fee():
+    replacing = accounts_line(start=Month(2026, 9), billed_until=Month(2026, 8))
+    (invoice,) = plan(Month(2026, 9), replacing).invoices
+    assert [line.line_amount for line in invoice.lines] == [Decimal("100.00")]

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     MetaData,
     Table,
+    case,
     exists,
     func,
     or_,
@@ -245,6 +246,38 @@ class SqlReader(PlanQueries):
         proposals = self._table("proposals")
         services = self._table("services")
         clients = self._table("clients")
+        # For a line that charges the alignment fee: the latest month before it in which an
+        # earlier monthly line of the client's for the same service billed (as an ordinal).
+        earlier = lines.alias("earlier")
+        earlier_proposals = proposals.alias("earlier_proposals")
+        billed_until = (
+            select(
+                func.max(
+                    case(
+                        (
+                            or_(
+                                earlier.c.end_ordinal.is_(None),
+                                earlier.c.end_ordinal >= lines.c.start_ordinal,
+                            ),
+                            lines.c.start_ordinal - 1,
+                        ),
+                        else_=earlier.c.end_ordinal,
+                    )
+                )
+            )
+            .select_from(
+                earlier.join(earlier_proposals, earlier_proposals.c.id == earlier.c.proposal_id)
+            )
+            .where(
+                earlier_proposals.c.client_id == proposals.c.client_id,
+                earlier.c.service_id == lines.c.service_id,
+                earlier.c.id != lines.c.id,
+                earlier.c.period_months == 1,
+                earlier.c.start_ordinal < lines.c.start_ordinal,
+                earlier_proposals.c.status.in_(BILLED_STATUSES),
+            )
+            .scalar_subquery()
+        )
         statement = (
             select(
                 lines.c.id,
@@ -262,6 +295,7 @@ class SqlReader(PlanQueries):
                 lines.c.charges_alignment,
                 services.c.tracking_category,
                 clients.c.tracking,
+                case((lines.c.charges_alignment.is_(True), billed_until), else_=None),
             )
             .select_from(
                 lines.join(proposals, proposals.c.id == lines.c.proposal_id)
@@ -305,6 +339,7 @@ class SqlReader(PlanQueries):
             alignment,
             service_tracking,
             client_tracking,
+            billed_until_ordinal,
         ) in rows:
             key = (quantity, unit_price, service_tracking, client_tracking)
             parsed = values.get(key)
@@ -333,6 +368,9 @@ class SqlReader(PlanQueries):
                     months[anchor],
                     alignment,
                     parsed[2],
+                    None
+                    if billed_until_ordinal is None
+                    else Month.from_ordinal(billed_until_ordinal),
                 )
             )
         return result
