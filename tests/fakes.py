@@ -301,6 +301,11 @@ class FakePlanReader:
                     line.charges_alignment,
                     parse_tracking(service.tracking_category) + parse_tracking(client.tracking),
                     self._billed_until(stored.id) if line.charges_alignment else None,
+                    proposal.start_date.day
+                    if line.charges_alignment
+                    and proposal.start_date is not None
+                    and Month.of(proposal.start_date) == line.start
+                    else 1,
                 )
             )
         return found

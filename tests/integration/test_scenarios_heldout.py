@@ -770,6 +770,27 @@ SCENARIOS = [
             )
         },
     ),
+    Scenario(
+        "alignment-fee-start-after-a-mid-month-year-end",
+        "Year end 15 June. Y1 starts 20 June 2026, after its year ended on the 15th: its "
+        "current financial year began on 16 June and none of it has passed, so no fee "
+        "(PRODUCT: the months of the current financial year that passed before the start). "
+        "Y2 starts 10 June 2026, before the year end: July 2025 to May 2026 have passed, "
+        "11 x 100. Y3 (year end 29 February) starts 28 February 2027, the year end itself in "
+        "a year without a 29th: March 2026 to January 2027, 11 x 100.",
+        clients("Y1,Year One,15-06,,,,", "Y2,Year Two,15-06,,,,", "Y3,Year Three,29-02,,,,"),
+        proposals(
+            "P1,Y1,accepted,2026-06-20,Annual accounts,,,100.00,,,",
+            "P2,Y2,accepted,2026-06-10,Annual accounts,,,100.00,,,",
+            "P3,Y3,accepted,2027-02-28,Annual accounts,,,100.00,,,",
+        ),
+        plans={
+            "2026-06": {"Y1": ("100.00", 1, 1), "Y2": ("1200.00", 2, 1)},
+            "2027-02": {"Y1": ("100.00", 1, 1), "Y2": ("100.00", 1, 1), "Y3": ("1200.00", 2, 1)},
+        },
+        diffs={"2026-06": {"Y1": "new", "Y2": "new"}},
+        previews={("Y1", "2026-06"): (Invoice("2026-06-01", total="100.00"),)},
+    ),
 ]
 
 

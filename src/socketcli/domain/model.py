@@ -122,6 +122,10 @@ class BillableLine(NamedTuple):
     #: which another monthly line of the same client and service was billed (a proposal it
     #: replaces), or None. Those months of the financial year are not owed again.
     billed_until: Month | None = None
+    #: The day of `start` the line starts on: its proposal's start date's day when the line
+    #: starts in that month, else 1. A start after a mid-month year end's day, in the
+    #: year-end month, is in the new financial year.
+    start_day: int = 1
 
     @property
     def amount(self) -> Decimal:

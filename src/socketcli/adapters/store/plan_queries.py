@@ -66,6 +66,16 @@ _BILLED_UNTIL = (
 )
 
 
+def start_day(start_date: object, start_month: str) -> int:
+    """The day a line starting in `start_month` starts on: its proposal's start date's day
+    when the date is in that month, else 1 (`BillableLine.start_day`). The date as the
+    driver gives it: a date, or ISO text on SQLite."""
+    if start_date is None:
+        return 1
+    text = str(start_date)
+    return int(text[8:10]) if text[:7] == start_month else 1
+
+
 def contact_of(row: Sequence[Any]) -> XeroContact | None:
     """A mirrored contact from a row of CONTACT_COLUMNS (None: an outer join found none)."""
     contact_id, name, email, number, account, status, customer, into = row
@@ -262,7 +272,7 @@ class PlanQueries:
         starts = ", ".join(f":start{index}" for index in range(len(months)))
         fees = (
             "SELECT p.client_id, l.start_ordinal, l.quantity, l.unit_price, c.year_end, "
-            f"{_BILLED_UNTIL} "
+            f"{_BILLED_UNTIL}, p.start_date "
             f"{_JOINED} WHERE {_BILLED} AND l.charges_alignment = :yes "
             f"AND l.period_months = 1 AND l.start_month IN ({starts}) "
             f"AND l.start_ordinal IN ({ordinals}) "
@@ -274,13 +284,16 @@ class PlanQueries:
         separate = settings.alignment_invoicing is AlignmentInvoicing.SEPARATE
         by_ordinal = {month.ordinal: month for month in months}
         named = {f"start{index}": str(month) for index, month in enumerate(months)}
-        for client_id, start, quantity, unit_price, year_end, billed_until in self._rows(
+        for client_id, start, quantity, unit_price, year_end, billed_until, began in self._rows(
             fees, {**parameters, **named, "yes": True}
         ):
             month = by_ordinal[start]
             client_year_end = year_end_of(year_end)
             until = None if billed_until is None else Month.from_ordinal(billed_until)
-            alignment = alignment_for(client_year_end, month, until) if client_year_end else None
+            day = start_day(began, str(month))
+            alignment = (
+                alignment_for(client_year_end, month, until, day) if client_year_end else None
+            )
             if alignment is not None:
                 fee = alignment_fee(Decimal(quantity), Decimal(unit_price), alignment)
                 entry = figures[month][client_id]

@@ -45,6 +45,7 @@ from socketcli.adapters.store.plan_queries import (
 from socketcli.adapters.store.plan_queries import (
     PlanQueries,
     contact_of,
+    start_day,
     year_end_of,
 )
 from socketcli.domain.invoice import InvoiceDocument
@@ -296,6 +297,7 @@ class SqlReader(PlanQueries):
                 services.c.tracking_category,
                 clients.c.tracking,
                 case((lines.c.charges_alignment.is_(True), billed_until), else_=None),
+                proposals.c.start_date,
             )
             .select_from(
                 lines.join(proposals, proposals.c.id == lines.c.proposal_id)
@@ -340,6 +342,7 @@ class SqlReader(PlanQueries):
             service_tracking,
             client_tracking,
             billed_until_ordinal,
+            start_date,
         ) in rows:
             key = (quantity, unit_price, service_tracking, client_tracking)
             parsed = values.get(key)
@@ -371,6 +374,7 @@ class SqlReader(PlanQueries):
                     None
                     if billed_until_ordinal is None
                     else Month.from_ordinal(billed_until_ordinal),
+                    start_day(start_date, start) if alignment else 1,
                 )
             )
         return result
