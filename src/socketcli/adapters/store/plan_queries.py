@@ -56,11 +56,13 @@ _BILLED_PARAMETERS = {f"status{i}": status for i, status in enumerate(BILLED_STA
 #: For a line l (of proposal p) that charges the alignment fee: the latest month (ordinal)
 #: before its start in which an earlier monthly line of the client's for the same service
 #: billed: `reader.billable_lines`' `billed_until`, for `domain.billing.alignment_for`.
+#: `+ 0` keeps SQLite off the index on service_id (every line of the service, for each fee
+#: line: 30 times slower on 20,000 clients), so it finds the client's few proposals first.
 _BILLED_UNTIL = (
     "(SELECT max(CASE WHEN e.end_ordinal IS NULL OR e.end_ordinal >= l.start_ordinal "
     "THEN l.start_ordinal - 1 ELSE e.end_ordinal END) "
     "FROM proposal_lines AS e JOIN proposals AS ep ON ep.id = e.proposal_id "
-    "WHERE ep.client_id = p.client_id AND e.service_id = l.service_id AND e.id <> l.id "
+    "WHERE ep.client_id = p.client_id AND e.service_id + 0 = l.service_id AND e.id <> l.id "
     "AND e.period_months = 1 AND e.start_ordinal < l.start_ordinal "
     f"AND ep.status IN ({', '.join(f':status{i}' for i in range(len(BILLED_STATUSES)))}))"
 )

@@ -271,7 +271,9 @@ class SqlReader(PlanQueries):
             )
             .where(
                 earlier_proposals.c.client_id == proposals.c.client_id,
-                earlier.c.service_id == lines.c.service_id,
+                # `+ 0`: by the client's proposals, not the index on service_id (see
+                # plan_queries._BILLED_UNTIL).
+                earlier.c.service_id + 0 == lines.c.service_id,
                 earlier.c.id != lines.c.id,
                 earlier.c.period_months == 1,
                 earlier.c.start_ordinal < lines.c.start_ordinal,
