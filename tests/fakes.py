@@ -300,9 +300,40 @@ class FakePlanReader:
                     line.anchor,
                     line.charges_alignment,
                     parse_tracking(service.tracking_category) + parse_tracking(client.tracking),
+                    self._billed_until(stored.id) if line.charges_alignment else None,
+                    proposal.start_date.day
+                    if line.charges_alignment
+                    and proposal.start_date is not None
+                    and Month.of(proposal.start_date) == line.start
+                    else 1,
                 )
             )
         return found
+
+    def _billed_until(self, line_id: int) -> Month | None:
+        """The latest month before line `line_id` starts in which another monthly line of
+        its client's for the same service billed (the store's `billed_until`)."""
+        state = self._state
+        stored = state.lines[line_id]
+        client = state.proposals[stored.proposal].head.client_reference
+        start = stored.line.start
+        assert start is not None
+        months = []
+        for other in state.lines.values():
+            proposal = state.proposals[other.proposal].head
+            line = other.line
+            if (
+                other.id == line_id
+                or proposal.client_reference != client
+                or other.service_id != stored.service_id
+                or proposal.status.value not in BILLED_STATUSES
+                or line.billing_method.period_months != 1
+                or line.start is None
+                or line.start >= start
+            ):
+                continue
+            months.append(start - 1 if line.end is None or line.end >= start else line.end)
+        return max(months, default=None)
 
     def unfrozen_lines(self, month: Month) -> list[BillableLine]:
         snapshot = self._state.snapshots.get(month)

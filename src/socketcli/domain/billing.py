@@ -39,15 +39,26 @@ class Alignment:
         return self.first + (self.months - 1)
 
 
-def alignment_for(year_end: YearEnd, start: Month) -> Alignment | None:
+def alignment_for(
+    year_end: YearEnd, start: Month, billed_until: Month | None = None, start_day: int = 1
+) -> Alignment | None:
     """Alignment owed by a monthly service starting in `start` for a client with `year_end`.
 
     Year end 31 March, start October 2023: the year began in April 2023, so April to
-    September (6 months) are owed.
+    September (6 months) are owed. `billed_until`: the latest month before `start` in which
+    the client was already billed for the service (by a proposal this one replaces); the
+    months of the year up to it were billed, not passed, and are not owed again.
+    `start_day`: the day of `start` the service starts on. In the year-end month, a start
+    after the year end's day (the 20th for a year end of 15 June; clamped to the month's
+    last day) is in the new financial year, none of which has passed: nothing is owed.
     """
+    if start.month == year_end.month and start_day > min(year_end.day, start.last_day.day):
+        return None
     year_start = Month(start.year, year_end.month % 12 + 1)
     if year_start > start:
         year_start = year_start - 12
+    if billed_until is not None and billed_until >= year_start:
+        year_start = billed_until + 1
     months = start.months_since(year_start)
     return Alignment(year_start, months) if months > 0 else None
 
@@ -166,7 +177,7 @@ def client_invoices(
     if client.year_end is not None:
         for line in due:
             if alignment_month(line) == month:
-                alignment = alignment_for(client.year_end, month)
+                alignment = alignment_for(client.year_end, month, line.billed_until, line.start_day)
                 if alignment is not None:
                     fees.append(alignment_line(line, alignment, settings))
     if fees and settings.alignment_invoicing is AlignmentInvoicing.SEPARATE:
@@ -269,7 +280,9 @@ def client_totals(
                 if consolidated:
                     groups.add((line.account_code or default_code, line.tracking))
                 if fee == ordinal and client.year_end is not None:
-                    alignment = alignment_for(client.year_end, month)
+                    alignment = alignment_for(
+                        client.year_end, month, line.billed_until, line.start_day
+                    )
                     if alignment is not None:
                         amount += alignment_fee(line.quantity, line.unit_price, alignment)
                         fees += 1

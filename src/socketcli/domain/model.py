@@ -118,6 +118,14 @@ class BillableLine(NamedTuple):
     anchor: Month | None = None
     charges_alignment: bool = False
     tracking: tuple[tuple[str, str], ...] = ()
+    #: For a line that charges the alignment fee: the latest month before its start in
+    #: which another monthly line of the same client and service was billed (a proposal it
+    #: replaces), or None. Those months of the financial year are not owed again.
+    billed_until: Month | None = None
+    #: The day of `start` the line starts on: its proposal's start date's day when the line
+    #: starts in that month, else 1. A start after a mid-month year end's day, in the
+    #: year-end month, is in the new financial year.
+    start_day: int = 1
 
     @property
     def amount(self) -> Decimal:

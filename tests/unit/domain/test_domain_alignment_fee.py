@@ -158,3 +158,44 @@ def test_a_price_change_on_a_monthly_alignment_line_does_not_charge_the_fee_agai
     change_month = compute_plan(Month(2026, 6), {1: CLIENT}, [old, new], FIRST_INVOICE)
     assert change_month.total == Decimal("120.00")
     assert len(change_month.invoices[0].lines) == 1
+
+
+@pytest.mark.parametrize(
+    ("billed_until", "owed"),
+    [
+        (Month(2026, 8), None),  # billed April to August by the proposal it replaces
+        (Month(2026, 6), Alignment(Month(2026, 7), 2)),  # July and August passed unbilled
+        (Month(2026, 1), Alignment(Month(2026, 4), 5)),  # billed in the year before only
+        (None, Alignment(Month(2026, 4), 5)),
+    ],
+)
+def test_months_already_billed_for_the_service_are_not_owed_again(billed_until, owed):
+    assert alignment_for(MARCH_YEAR_END, Month(2026, 9), billed_until) == owed
+
+
+def test_a_proposal_replacing_one_that_billed_the_year_so_far_charges_no_fee():
+    replacing = accounts_line(start=Month(2026, 9), billed_until=Month(2026, 8))
+    (invoice,) = plan(Month(2026, 9), replacing).invoices
+    assert [line.line_amount for line in invoice.lines] == [Decimal("100.00")]
+
+
+@pytest.mark.parametrize(
+    ("year_end", "start", "day", "owed"),
+    [
+        (YearEnd(6, 15), Month(2026, 6), 20, None),  # after the year end: the new year's first days
+        (YearEnd(6, 15), Month(2026, 6), 16, None),
+        (YearEnd(6, 15), Month(2026, 6), 15, Alignment(Month(2025, 7), 11)),  # the year end itself
+        (YearEnd(6, 15), Month(2026, 6), 10, Alignment(Month(2025, 7), 11)),
+        (YearEnd(2, 29), Month(2027, 2), 28, Alignment(Month(2026, 3), 11)),  # no 29th in 2027
+        (YearEnd(2, 28), Month(2028, 2), 29, None),  # a leap year's 29th is after a 28 Feb year end
+        (MARCH_YEAR_END, Month(2026, 3), 31, Alignment(Month(2025, 4), 11)),
+        (
+            YearEnd(6, 15),
+            Month(2026, 10),
+            20,
+            Alignment(Month(2026, 7), 3),
+        ),  # not the year-end month
+    ],
+)
+def test_a_start_after_the_year_end_day_in_its_month_owes_nothing(year_end, start, day, owed):
+    assert alignment_for(year_end, start, start_day=day) == owed

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     MetaData,
     Table,
+    case,
     exists,
     func,
     or_,
@@ -44,6 +45,7 @@ from socketcli.adapters.store.plan_queries import (
 from socketcli.adapters.store.plan_queries import (
     PlanQueries,
     contact_of,
+    start_day,
     year_end_of,
 )
 from socketcli.domain.invoice import InvoiceDocument
@@ -245,6 +247,40 @@ class SqlReader(PlanQueries):
         proposals = self._table("proposals")
         services = self._table("services")
         clients = self._table("clients")
+        # For a line that charges the alignment fee: the latest month before it in which an
+        # earlier monthly line of the client's for the same service billed (as an ordinal).
+        earlier = lines.alias("earlier")
+        earlier_proposals = proposals.alias("earlier_proposals")
+        billed_until = (
+            select(
+                func.max(
+                    case(
+                        (
+                            or_(
+                                earlier.c.end_ordinal.is_(None),
+                                earlier.c.end_ordinal >= lines.c.start_ordinal,
+                            ),
+                            lines.c.start_ordinal - 1,
+                        ),
+                        else_=earlier.c.end_ordinal,
+                    )
+                )
+            )
+            .select_from(
+                earlier.join(earlier_proposals, earlier_proposals.c.id == earlier.c.proposal_id)
+            )
+            .where(
+                earlier_proposals.c.client_id == proposals.c.client_id,
+                # `+ 0`: by the client's proposals, not the index on service_id (see
+                # plan_queries._BILLED_UNTIL).
+                earlier.c.service_id + 0 == lines.c.service_id,
+                earlier.c.id != lines.c.id,
+                earlier.c.period_months == 1,
+                earlier.c.start_ordinal < lines.c.start_ordinal,
+                earlier_proposals.c.status.in_(BILLED_STATUSES),
+            )
+            .scalar_subquery()
+        )
         statement = (
             select(
                 lines.c.id,
@@ -262,6 +298,8 @@ class SqlReader(PlanQueries):
                 lines.c.charges_alignment,
                 services.c.tracking_category,
                 clients.c.tracking,
+                case((lines.c.charges_alignment.is_(True), billed_until), else_=None),
+                proposals.c.start_date,
             )
             .select_from(
                 lines.join(proposals, proposals.c.id == lines.c.proposal_id)
@@ -305,6 +343,8 @@ class SqlReader(PlanQueries):
             alignment,
             service_tracking,
             client_tracking,
+            billed_until_ordinal,
+            start_date,
         ) in rows:
             key = (quantity, unit_price, service_tracking, client_tracking)
             parsed = values.get(key)
@@ -333,6 +373,10 @@ class SqlReader(PlanQueries):
                     months[anchor],
                     alignment,
                     parsed[2],
+                    None
+                    if billed_until_ordinal is None
+                    else Month.from_ordinal(billed_until_ordinal),
+                    start_day(start_date, start) if alignment else 1,
                 )
             )
         return result
