@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,6 +91,15 @@ class State:
         with self.wiring.reader() as reader:
             self.announce(reader.settings_values())
             yield reader
+
+    def today(self) -> date:
+        """The practice's date now, in its time zone (`next`, `this`, `last` in --month)."""
+        from socketcli.domain.dates import local_today
+        from socketcli.domain.settings import PracticeSettings
+
+        with self.wiring.reader() as reader:
+            zone = PracticeSettings.from_values(reader.settings_values()).time_zone
+        return local_today(self.clock.now(), zone)
 
     def settings(self) -> dict[str, str]:
         """The practice settings, as stored."""

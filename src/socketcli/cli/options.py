@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Annotated, Protocol
 import typer
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from socketcli.domain.months import Month
-    from socketcli.ports.clock import Clock
 
 
-class HasClock(Protocol):
+class HasToday(Protocol):
     """What gives today's date to a typed month (the command's State)."""
 
-    @property
-    def clock(self) -> Clock: ...
+    def today(self) -> date: ...
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -81,18 +81,18 @@ NoPagerOption = Annotated[
 ]
 
 
-def billing_month(text: str | None, st: HasClock) -> Month | None:
+def billing_month(text: str | None, st: HasToday) -> Month | None:
     """The --month given (None: the service's default, the next month to be billed), as a
     person types it (`2026-12`, `Dec 2026`, `12/2026`, `next`): `typed_month`."""
     return None if text is None else typed_month(text, st)
 
 
-def typed_month(text: str, st: HasClock, what: str = "month") -> Month:
+def typed_month(text: str, st: HasToday, what: str = "month") -> Month:
     """A month typed on the command line (domain.dates.parse_typed_month); the clock is
     asked only for `this`, `next` or `last`, so that any other month is checked first."""
     from socketcli.domain.dates import is_relative_month, parse_typed_month
 
-    today = st.clock.now().date() if is_relative_month(text) else None
+    today = st.today() if is_relative_month(text) else None
     return parse_typed_month(text, what, today=today)
 
 

@@ -109,7 +109,7 @@ def run(args: Sequence[str]) -> int | None:
                 st.clock,
                 parse_typed_month(
                     month,
-                    today=st.clock.now().date() if is_relative_month(month) else None,
+                    today=st.today() if is_relative_month(month) else None,
                 )
                 if isinstance(month, str)
                 else None,

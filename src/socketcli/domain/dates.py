@@ -12,7 +12,7 @@ next month to bill.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
 
 from socketcli.domain.errors import InvalidInput
@@ -112,6 +112,14 @@ RELATIVE_MONTHS = {"this": 0, "current": 0, "next": 1, "last": -1, "previous": -
 _NUMBERED = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})|([0-9]{1,2})[-/.]([0-9]{4})")
 _NAMED = re.compile(r"([a-z]+)\.?[ \t,/-]*([0-9]{4})|([0-9]{4})[ \t,/-]*([a-z]+)\.?")
 TYPED_MONTHS = "YYYY-MM (e.g. 2026-12), Dec 2026, 12/2026, or this, next or last"
+
+
+def local_today(now: datetime, zone: tzinfo) -> date:
+    """The practice's calendar day at the moment `now` (aware), in its own time zone: never
+    the UTC day, which in New Zealand is still yesterday until noon or 1 pm. Every "today"
+    socket reasons with (the next month to bill, `next`/`this`/`last`, the month work comes
+    into force) is this one, as posting's "00:00 on the 1st" is."""
+    return now.astimezone(zone).date()
 
 
 def is_relative_month(text: str) -> bool:

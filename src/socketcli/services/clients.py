@@ -16,11 +16,11 @@ from socketcli.domain.errors import Conflict
 from socketcli.domain.months import Month
 from socketcli.domain.overrides import clears, parse_switch
 from socketcli.domain.records import Client, Proposal
-from socketcli.domain.settings import SETTINGS, parse_invoice_day
+from socketcli.domain.settings import SETTINGS, PracticeSettings, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
-from socketcli.services.plan import find_client
+from socketcli.services.plan import find_client, today
 from socketcli.services.settings import known_branding_theme, known_tracking
 
 
@@ -185,10 +185,11 @@ def reopen_client(store: OpenStore, clock: Clock, key: str) -> Reopened:
                 "reopen (`socket clients close` closes a client)"
             )
         finalised = uow.snapshots.months()
+        settings = PracticeSettings.from_values(uow.settings.values())
         kept = tuple(month for month in finalised if month > last)
         saved = uow.clients.save(replace(client, last_billable_month=None))
         if kept and saved.id is not None:
             uow.snapshots.record_client_services(saved.id, kept)
         uow.commit()
-    upcoming = next_billing_month(clock.now().date(), finalised[-1] if finalised else None)
+    upcoming = next_billing_month(today(clock, settings), finalised[-1] if finalised else None)
     return Reopened(saved, last, max(last + 1, upcoming), kept)

@@ -39,10 +39,11 @@ from socketcli.domain.matching import (
 )
 from socketcli.domain.months import Month
 from socketcli.domain.records import Client, XeroContact
+from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.cache import NameFormsCache
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenReader, OpenStore, UnitOfWork
-from socketcli.services.plan import find_client
+from socketcli.services.plan import find_client, today
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +211,8 @@ def no_contacts() -> StoreNotReady:
 
 def attention_month(uow: UnitOfWork, clock: Clock) -> Month:
     """The month whose clients must be decided: the plan's next month, as `plan show` has it."""
-    return next_billing_month(clock.now().date(), uow.snapshots.latest_finalised())
+    settings = PracticeSettings.from_values(uow.settings.values())
+    return next_billing_month(today(clock, settings), uow.snapshots.latest_finalised())
 
 
 #: Candidates scoring under this are not worth a person's time (unless evidence names them).
@@ -524,16 +526,18 @@ class MatchSession:
                 self.book = Book(reader.clients(), reader.xero_contacts(), names)
                 location = reader.location
                 latest = reader.latest_finalised()
+                settings = PracticeSettings.from_values(reader.settings_values())
         else:
             with store() as uow:
                 self.book = Book.read(uow, names)
                 location = uow.location
                 latest = uow.snapshots.latest_finalised()
+                settings = PracticeSettings.from_values(uow.settings.values())
         if not self.book.clients:
             raise StoreNotReady(f"the store at {location} has no clients yet")
         if not self.book.contacts:
             raise no_contacts()
-        month = next_billing_month(clock.now().date(), latest)
+        month = next_billing_month(today(clock, settings), latest)
         self._waiting = self.book.needing_attention(month)  # by name
         self._items: dict[int, MatchItem] = {}
         # The order `best`: the walk's order so far (clients known to be among the best), and

@@ -29,7 +29,7 @@ from socketcli.domain.clients import (
     check_tracking,
     parse_year_end,
 )
-from socketcli.domain.dates import parse_date, parse_month
+from socketcli.domain.dates import local_today, parse_date, parse_month
 from socketcli.domain.errors import InvalidInput, StoreBusy
 from socketcli.domain.history import imported
 from socketcli.domain.model import BillingMethod, ProposalStatus
@@ -1462,7 +1462,9 @@ def _check_and_write(
             *(p.reference for p in added if p.status is not ProposalStatus.DRAFT),
             *(p.reference for p in written if p.status is not ProposalStatus.DRAFT),
         ],
-        in_force_from=Month.of(clock.now().date()),
+        in_force_from=Month.of(
+            local_today(clock.now(), PracticeSettings.from_values(uow.settings.values()).time_zone)
+        ),
     )
     tallies = (report.clients, report.services, report.proposals)
     if any(tally.created or tally.updated for tally in tallies):  # else nothing to record

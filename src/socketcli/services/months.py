@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from socketcli.domain.dates import local_today
 from socketcli.domain.posting import OutboxState, is_due, posting_day
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.standing import (
@@ -49,10 +50,10 @@ def months_overview(store: OpenStore, clock: Clock) -> MonthsReport:
             raise no_clients(reader)
         zone = settings.time_zone
         now = clock.now()
-        today = now.astimezone(zone).date()
+        today = local_today(now, zone)
         snapshots = {f.month: f for f in uow.snapshots.finalised()}
         latest = max(snapshots, default=None)
-        default = default_month(clock.now().date(), latest)
+        default = default_month(today, latest)
         months = months_shown(sorted(snapshots), default.month)
         computed = reader.billing_totals(months, settings)
         outbox = uow.outbox.state_counts()

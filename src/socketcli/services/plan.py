@@ -21,6 +21,7 @@ from socketcli.domain.approval import (
     empty_month,
 )
 from socketcli.domain.billing import compute_plan, next_billing_month
+from socketcli.domain.dates import local_today
 from socketcli.domain.diff import diff
 from socketcli.domain.errors import Conflict, NotFound, StoreNotReady
 from socketcli.domain.history import approved, approved_outstanding, unapproved
@@ -279,7 +280,8 @@ def late_totals(
 def resolve_month(uow: PlanReader, month: Month | None, clock: Clock) -> Month:
     if month is not None:
         return month
-    return next_billing_month(clock.now().date(), uow.latest_finalised())
+    settings = PracticeSettings.from_values(uow.settings_values())
+    return next_billing_month(today(clock, settings), uow.latest_finalised())
 
 
 def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> PlanReport:
@@ -475,7 +477,7 @@ def _review(
     practice = _Practice(reader)
     settings = practice.settings
     finalised = set(uow.snapshots.months())
-    next_month = next_billing_month(today(clock), max(finalised, default=None))
+    next_month = next_billing_month(today(clock, settings), max(finalised, default=None))
     month = wanted or next_month
     if month in finalised:
         raise Conflict(f"the plan for {month} is already finalised")
@@ -739,8 +741,9 @@ def freeze_outstanding(
         return review
 
 
-def today(clock: Clock) -> date:
-    return clock.now().date()
+def today(clock: Clock, settings: PracticeSettings) -> date:
+    """The practice's date now, in its time zone (`local_today`): not the UTC date."""
+    return local_today(clock.now(), settings.time_zone)
 
 
 @dataclass(frozen=True, slots=True)
@@ -766,11 +769,7 @@ def finalise_due(store: OpenStore, clock: Clock, *, locks: Locks | None = None) 
         if settings.plan_mode is not PlanMode.AUTO:
             return AutoFinalised()
         now = clock.now()
-        month = (
-            latest + 1
-            if latest is not None
-            else Month.of(now.astimezone(settings.time_zone).date())
-        )
+        month = latest + 1 if latest is not None else Month.of(local_today(now, settings.time_zone))
         if not is_due(month, now, settings.time_zone) or len(approved) >= 24:
             return AutoFinalised(tuple(approved))
         try:

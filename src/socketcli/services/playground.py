@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from socketcli.domain.dates import local_today
 from socketcli.domain.errors import Conflict
 from socketcli.domain.model import ProposalStatus
 from socketcli.domain.months import Month
-from socketcli.domain.settings import validate
+from socketcli.domain.settings import PracticeSettings, validate
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore
 from socketcli.services.demo_data import build_demo
@@ -44,6 +45,8 @@ def create_playground(store: OpenStore, clock: Clock) -> PlaygroundReport:
         for key, value in demo.settings:
             uow.settings.set(key, validate(key, value))
         uow.settings.set("playground", "true")  # not settable by hand, on purpose
+        zone = PracticeSettings.from_values(uow.settings.values()).time_zone
+        in_force = Month.of(local_today(clock.now(), zone))
         for service in demo.services:
             uow.services.save(service)
         for client in demo.clients:
@@ -54,9 +57,7 @@ def create_playground(store: OpenStore, clock: Clock) -> PlaygroundReport:
                 uow.proposals.save(replace(proposal, status=ProposalStatus.ACCEPTED))
             saved = uow.proposals.save(proposal)
             if saved.status is ProposalStatus.ACCEPTED:
-                uow.work_items.open_for(
-                    [saved.reference], in_force_from=Month.of(clock.now().date())
-                )
+                uow.work_items.open_for([saved.reference], in_force_from=in_force)
         uow.mirror.save_contacts(demo.xero_contacts)
         uow.commit()
         return PlaygroundReport(

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from socketcli.domain.clients import check_reference
-from socketcli.domain.dates import parse_date
+from socketcli.domain.dates import local_today, parse_date
 from socketcli.domain.errors import Conflict, InvalidInput, NotFound
 from socketcli.domain.model import BillingMethod, ProposalStatus
 from socketcli.domain.money import CURRENCY_SIGNS, parse_price, parse_quantity
@@ -270,6 +270,9 @@ def change_proposal(
             ) from None
         saved = uow.proposals.save(replace(proposal, lines=lines))
         # Work that ended before this month is history (imported, invoiced before): no item.
-        uow.work_items.open_for([saved.reference], in_force_from=Month.of(clock.now().date()))
+        zone = PracticeSettings.from_values(uow.settings.values()).time_zone
+        uow.work_items.open_for(
+            [saved.reference], in_force_from=Month.of(local_today(clock.now(), zone))
+        )
         uow.commit()
         return saved

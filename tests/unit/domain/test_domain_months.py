@@ -185,3 +185,22 @@ def test_a_relative_month_without_today_is_refused_not_guessed():
 
     with pytest.raises(InvalidInput, match="needs today's date"):
         parse_typed_month("next")
+
+
+@pytest.mark.parametrize(
+    ("moment", "zone", "expected"),
+    [
+        ("2026-11-30T11:00:00+00:00", "Pacific/Auckland", date(2026, 12, 1)),  # 00:00 NZDT
+        ("2026-11-30T10:59:59+00:00", "Pacific/Auckland", date(2026, 11, 30)),
+        ("2026-06-30T12:00:00+00:00", "Pacific/Auckland", date(2026, 7, 1)),  # NZST, UTC+12
+        ("2026-07-01T00:30:00+01:00", "Europe/London", date(2026, 7, 1)),  # BST
+        ("2026-07-01T00:30:00+00:00", "America/Los_Angeles", date(2026, 6, 30)),
+    ],
+)
+def test_today_is_the_practices_calendar_day_not_utcs(moment, zone, expected):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from socketcli.domain.dates import local_today
+
+    assert local_today(datetime.fromisoformat(moment), ZoneInfo(zone)) == expected
