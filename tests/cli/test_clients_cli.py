@@ -270,7 +270,7 @@ def test_close_stops_billing_after_the_last_month(socket, practice):
 
     assert result.stderr.strip() == "Acme Ltd (ACME) is closing: last billed in Dec 2026."
     assert client(socket, "ACME")["last_billable_month"] == "2026-12"
-    assert "last billed 2026-12" in socket.ok("clients", "list").stdout
+    assert "last billed Dec 2026" in socket.ok("clients", "list").stdout
     december = socket.json("plan", "show", "--month", "2026-12")
     assert [c["reference"] for c in december["clients"]] == ["ACME"]
     january = socket.json("plan", "diff", "--month", "2027-01")

@@ -104,8 +104,9 @@ def test_a_month_approved_ahead_waits_for_its_first(
     assert report.waiting == [DECEMBER]
     assert report.posted == []
     assert xero.invoices() == []
-    with pytest.raises(Conflict, match="not due yet"):
+    with pytest.raises(Conflict, match="not due yet") as early:
         post(practice.store, lambda: nullcontext(gateway), practice.clock, month=DECEMBER)
+    assert str(early.value).startswith("Dec 2026 posts on 01 Dec 2026 at 00:00 (Europe/London)")
 
 
 def test_posting_again_sends_nothing_more(

@@ -333,12 +333,12 @@ class _Run:
         if wanted is not None:
             if wanted not in finalised:
                 raise NotFound(
-                    f"the plan for {wanted} is not finalised: approve it first "
+                    f"the plan for {wanted.label} is not finalised: approve it first "
                     f"(`socket plan approve --month {wanted}`)"
                 )
             if not is_due(wanted, now, settings.time_zone):
                 raise Conflict(
-                    f"{wanted} posts on {wanted.first_day.isoformat()} "
+                    f"{wanted.label} posts on {wanted.first_day:%d %b %Y} at 00:00 "
                     f"({settings.time_zone.key}); it is not due yet"
                 )
             candidates = [wanted]
