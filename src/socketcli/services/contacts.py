@@ -539,6 +539,7 @@ class MatchSession:
         # The order `best`: the walk's order so far (clients known to be among the best), and
         # the clients ranked but not yet placed.
         self._stream: RankStream | None = None
+        self._unstarted: list[Client] | None = None  # to rank in the stream, not started yet
         self._placed: list[MatchItem] = []
         self._unplaced: list[MatchItem] = []
         if order == "best" and self._waiting:
@@ -548,8 +549,9 @@ class MatchSession:
                 self._place(client, self.book.index.rank(client, SHOWN_CANDIDATES))
                 if self._placed:
                     break
-            ranked = len(self._placed) + len(self._unplaced)
-            self._stream = self.book.index.rank_stream(self._waiting[ranked:], SHOWN_CANDIDATES)
+            # The others are ranked by processes forked once the first screen is drawn
+            # (`shown`), or when the walk needs them first: not before the first screen.
+            self._unstarted = self._waiting[len(self._placed) + len(self._unplaced) :]
         self._prepare = prepare
         self.book.index  # noqa: B018  (built here, not in the thread: the first screen needs it)
         self._names_kept = threading.Event()
@@ -559,7 +561,15 @@ class MatchSession:
         """A client is on the screen, waiting for a key: ready the rest in the background now
         (not before: the first screen would share the processor with it). Once is enough."""
         if self._warm.ident is None:
-            self._warm.start()  # after the fork
+            self._started()  # forked before the thread starts: never fork beside a thread
+            self._warm.start()
+
+    def _started(self) -> RankStream | None:
+        """The ranking of the other clients in the order `best`, started now if it was not."""
+        if self._unstarted is not None:
+            clients, self._unstarted = self._unstarted, None
+            self._stream = self.book.index.rank_stream(clients, SHOWN_CANDIDATES)
+        return self._stream
 
     def _ready_the_rest(self) -> None:
         """In a thread, while the first screen is read: what the first decision, the first
@@ -585,6 +595,7 @@ class MatchSession:
             self.book.keep_names()
         else:
             self._names_kept.wait()
+        self._unstarted = None
         if self._stream is not None:
             stream, self._stream = self._stream, None
             stream.close()
@@ -595,12 +606,14 @@ class MatchSession:
     def ready(self, position: int) -> bool:
         """Whether the client at `position` comes without waiting for the ranking in the
         background (a short list is ranked as it is walked: no wait worth a word)."""
-        stream = self._stream
-        return stream is None or not stream.background or position < len(self._placed)
+        if position < len(self._placed):
+            return True
+        stream = self._started()
+        return stream is None or not stream.background
 
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
-        if self._stream is not None or self._placed:
+        if self._stream is not None or self._unstarted is not None or self._placed:
             return self._best(position)
         found = self._items.get(position)
         if found is None:
@@ -611,8 +624,8 @@ class MatchSession:
 
     def _best(self, position: int) -> MatchItem:
         """The order `best`, as far as `position`: waits for the ranking where it must."""
-        while position >= len(self._placed) and self._stream is not None:
-            ranked = next(self._stream, None)
+        while position >= len(self._placed) and (stream := self._started()) is not None:
+            ranked = next(stream, None)
             if ranked is None:  # every client is ranked: the others, best first
                 self._stream = None
                 self._unplaced.sort(key=lambda item: _best_key(item.client, item.candidates))
