@@ -341,6 +341,20 @@ def _canonical(word: str) -> str:
     return word
 
 
+#: The first letters of `_EXPANDABLE`'s long words (see `_maybe_respelt`).
+_EXPANDABLE_STARTS = frozenset(word[0] for word in _EXPANDABLE)
+
+
+def _maybe_respelt(word: str) -> bool:
+    """Whether `_canonical` may give this word another spelling (or the one of a word
+    written several ways): false for most words, without trying its typos and cut-offs."""
+    return (
+        word in _CANONICAL
+        or word in _SPELT_SEVERAL_WAYS
+        or (len(word) >= 5 and word[0] in _EXPANDABLE_STARTS)
+    )
+
+
 #: A name's normalised forms, as `name_forms` gives them.
 NameForms = tuple[tuple[str, ...], ...]
 
@@ -949,16 +963,33 @@ class _Lines:
         `whole_word`, as a word between spaces (or a line's ends)."""
         text, starts = self.text, self.starts
         last = len(starts) - 1
+        if text.count(piece) * 8 > len(starts):
+            # in many lines (ltd): line by line, quicker than finding each
+            if not whole_word:
+                return [number for number, line in enumerate(self.lines) if piece in line]
+            word = f" {piece} "
+            return [
+                number
+                for number, line in enumerate(self.lines)
+                if piece in line and word in f" {line} "
+            ]
         found = []
         if whole_word:
-            pattern = re.compile(rf"(?<![^ \n]){re.escape(piece)}(?![^ \n])")
-            match = pattern.search(text)
-            while match is not None:
-                number = bisect.bisect_right(starts, match.start()) - 1
-                found.append(number)
-                if number == last:
-                    break
-                match = pattern.search(text, starts[number + 1])  # once a line
+            # `piece` found, then taken where it is a word: between spaces or line ends
+            end = len(text)
+            position = text.find(piece)
+            while position >= 0:
+                after = position + len(piece)
+                if (position == 0 or text[position - 1] in " \n") and (
+                    after == end or text[after] in " \n"
+                ):
+                    number = bisect.bisect_right(starts, position) - 1
+                    found.append(number)
+                    if number == last:
+                        break
+                    position = text.find(piece, starts[number + 1])  # once a line
+                else:
+                    position = text.find(piece, position + 1)
             return found
         position = text.find(piece)
         while position >= 0:
@@ -1044,7 +1075,7 @@ class ContactIndex:
         #: (`warm`, in a thread) rather than doing it again
         self._building = threading.Lock()
         self._texts: tuple[_Lines, _Lines, _Lines] | None = None  # see `_searched_texts`
-        self._written: list[frozenset[str]] | None = None  # see `_written_words`
+        self._respelt: dict[str, tuple[str, ...]] | None = None  # see `_spellings_of`
 
     def forms_by_name(self) -> dict[str, NameForms]:
         """Each contact's name -> its normalised forms (for `known`, next time)."""
@@ -1054,18 +1085,20 @@ class ContactIndex:
 
     def _searched_texts(self) -> tuple[_Lines, _Lines, _Lines]:
         """What a search looks for a typed term in, one name a line: each name's first form,
-        the name in lower case, and the name's plain words (`_plain`); made at the first
-        search (a few hundredths of a second for 50,000 contacts)."""
-        if self._texts is not None:
-            return self._texts
-        with self._building:
-            if self._texts is None:
-                self._texts = (
-                    _Lines([" ".join(forms[0]) for forms in self._forms]),
-                    _Lines([contact.name.casefold() for contact in self.contacts]),
-                    _Lines(self._plain_texts()),
-                )
-        return self._texts
+        the name in lower case, and the name's plain words (`_plain`); made by `warm` (in the
+        walk's thread once the first screen is drawn) or at the first search (a few
+        hundredths of a second for 50,000 contacts). A search while the thread makes them
+        makes its own rather than wait for the thread (which may be importing the ORM)."""
+        texts = self._texts
+        if texts is not None:
+            return texts
+        texts = (
+            _Lines([" ".join(forms[0]) for forms in self._forms]),
+            _Lines([contact.name.casefold() for contact in self.contacts]),
+            _Lines(self._plain_texts()),
+        )
+        self._texts = texts  # one assignment: a thread sees none or all of them
+        return texts
 
     def _plain_texts(self) -> list[str]:
         """Each contact's name as `_plain` writes it (made with the forms, else now)."""
@@ -1073,26 +1106,33 @@ class ContactIndex:
             self._plains = _plain_names([contact.name for contact in self.contacts])[0]
         return self._plains
 
-    def _written_words(self) -> list[frozenset[str]]:
-        """Each name's every word as written (normalised: case, accents, spellings), the
-        legal forms, titles and small words that matching sets aside included; made by `warm`
-        or by a search for a word written several ways (`_all_written`)."""
-        if self._written is not None:
-            return self._written
-        with self._building:
-            if self._written is None:
-                self._written = [
-                    frozenset(_canonical(word) for word in plain.split())
-                    for plain in self._plain_texts()
-                ]
-        return self._written
+    def _spellings_of(self) -> dict[str, tuple[str, ...]]:
+        """Each word written several ways (`_SPELT_SEVERAL_WAYS`: Ltd, Intl, Svcs...) -> the
+        plain words of the contacts' names that `_canonical` spells so (limited, ltd; intl,
+        international, internat, a typo...), worked out once from the names' every plain
+        word (by `warm`, or at the first search of such a word: a few hundredths of a
+        second for 50,000 contacts)."""
+        found = self._respelt
+        if found is not None:
+            return found
+        spellings: dict[str, list[str]] = defaultdict(list)
+        for word in set(self._searched_texts()[2].text.split()):
+            if _maybe_respelt(word) and (spelt := _canonical(word)) in _SPELT_SEVERAL_WAYS:
+                spellings[spelt].append(word)
+        found = {spelt: tuple(words) for spelt, words in spellings.items()}
+        self._respelt = found
+        return found
+
+    def ready_search(self) -> None:
+        """Build now the lists a search reads (a few hundredths of a second for 50,000
+        contacts; a search would otherwise build them): for a thread, as `warm`."""
+        self._spellings_of()  # with `_searched_texts`
 
     def warm(self) -> None:
         """Build now what the first search and the first rank of a hard name would otherwise
         build (a few tenths of a second for 50,000 contacts): for a thread to call while a
         person reads the first screen. Fork nothing while it runs."""
-        self._searched_texts()
-        self._written_words()
+        self.ready_search()
         self._letter_index()
         self._scanned, self._letters_text = {}, None
 
@@ -1409,27 +1449,36 @@ class ContactIndex:
     # -- searching by a typed term --
 
     def _written_of(self, index: int) -> frozenset[str]:
-        """`_written_words()[index]`, without making them all."""
-        if self._written is not None:
-            return self._written[index]
-        return frozenset(_canonical(word) for word in _plain(self.contacts[index].name).split())
+        """Contact `index`'s every word as written, normalised (case, accents, spellings):
+        the legal forms, titles and small words that matching sets aside included."""
+        plains = self._plains
+        plain = plains[index] if plains is not None else _plain(self.contacts[index].name)
+        return frozenset(_canonical(word) for word in plain.split())
 
     def _all_written(self, words: Sequence[str]) -> list[int]:
         """The contacts (in order) whose names, as written, hold each of these normalised
-        words (`_written_words`). A word with one spelling only (no `_canonical` of another
-        word gives it) is looked for in the names' plain words (`_plain`) as it is; for one
-        written several ways (Ltd, Limited), every name's words are read once."""
-        if self._written is None and not _SPELT_SEVERAL_WAYS.intersection(words):
-            if any(_canonical(word) != word for word in words):
+        words (`_written_of`). A word with one spelling only (no `_canonical` of another
+        word gives it) is looked for in the names' plain words (`_plain`) as it is; one
+        written several ways (Ltd, Limited), as each of its spellings in the names
+        (`_spellings_of`)."""
+        plain_words = self._searched_texts()[2]
+        found: set[int] | None = None
+        for word in words:
+            if word in _SPELT_SEVERAL_WAYS:
+                spellings = self._spellings_of().get(word, ())
+                holding = {
+                    number
+                    for spelling in spellings
+                    for number in plain_words.holding(spelling, whole_word=True)
+                }
+            elif _canonical(word) != word:
                 return []  # a word no name's word is written as
-            plain_words = self._searched_texts()[2]
-            found: set[int] | None = None
-            for word in words:
-                holding = plain_words.holding(word, whole_word=True)
-                found = set(holding) if found is None else found.intersection(holding)
-            return sorted(found or ())
-        written = self._written_words()
-        return [index for index, form in enumerate(written) if all(w in form for w in words)]
+            else:
+                holding = set(plain_words.holding(word, whole_word=True))
+            found = holding if found is None else found & holding
+            if not found:
+                return []
+        return sorted(found or ())
 
     def search(self, term: str, limit: int = 5) -> list[Candidate]:
         """Contacts whose names hold the term's words (or their starts), best first.

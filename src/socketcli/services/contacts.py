@@ -577,7 +577,8 @@ class MatchSession:
         try:
             if self._prepare is not None:
                 self._prepare()  # first: a decision is the likeliest first key
-            self.book.keep_names()
+            self.book.index.ready_search()  # then a search (before a tenth of a second of
+            self.book.keep_names()  # writing the names down)
         finally:
             self._names_kept.set()
         self.book.index.warm()
