@@ -555,6 +555,7 @@ class MatchSession:
         self._prepare = prepare
         self.book.index  # noqa: B018  (built here, not in the thread: the first screen needs it)
         self._names_kept = threading.Event()
+        self._keeping = threading.Lock()
         self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
 
     def shown(self) -> None:
@@ -574,14 +575,21 @@ class MatchSession:
     def _ready_the_rest(self) -> None:
         """In a thread, while the first screen is read: what the first decision, the first
         search and the next run would otherwise wait for."""
-        try:
-            if self._prepare is not None:
-                self._prepare()  # first: a decision is the likeliest first key
-            self.book.index.ready_search()  # then a search (before a tenth of a second of
-            self.book.keep_names()  # writing the names down)
-        finally:
-            self._names_kept.set()
+        if self._prepare is not None:
+            self._prepare()  # first: a decision is the likeliest first key
+        self.book.index.ready_search()  # then a search (before a tenth of a second of
+        self._keep_names()  # writing the names down)
         self.book.index.warm()
+
+    def _keep_names(self) -> None:
+        """Keep the contacts' names for the next run, once (the thread or `close`, whichever
+        comes first)."""
+        with self._keeping:
+            if not self._names_kept.is_set():
+                try:
+                    self.book.keep_names()
+                finally:
+                    self._names_kept.set()
 
     def __enter__(self) -> MatchSession:
         return self
@@ -592,10 +600,9 @@ class MatchSession:
     def close(self) -> None:
         """Stop ranking in the background (nothing is lost: what was decided is committed),
         once the contacts' names are kept for the next run (a tenth of a second at most)."""
-        if self._warm.ident is None:  # never shown: kept here
-            self.book.keep_names()
-        else:
-            self._names_kept.wait()
+        # Here, not waiting for the thread: it may be importing the ORM, and a Ctrl-C that
+        # came during an import of this thread can leave Python's import lock held for good.
+        self._keep_names()
         self._unstarted = None
         if self._stream is not None:
             stream, self._stream = self._stream, None
