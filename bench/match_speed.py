@@ -20,13 +20,15 @@ ledger: this matters, since the matcher skips block keys shared by more than
    for `--baseline-clients` clients against every contact, extrapolated to all pairs.
 
 The name cache (`matching.name_forms`) is cleared before each timing, so no figure profits
-from an earlier one.
+from an earlier one. The cycle collector is off, as `socket` runs its commands
+(`socketcli.__main__`); `--gc` leaves it on (the figures before 2026-12-03's matchlatency).
 """
 
 from __future__ import annotations
 
 import argparse
 import difflib
+import gc
 import os
 import platform
 import resource
@@ -121,13 +123,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tracemalloc", action="store_true", help="also trace Python allocations (slower)"
     )
+    parser.add_argument(
+        "--gc", action="store_true", help="leave the cycle collector on (socket turns it off)"
+    )
     args = parser.parse_args(argv)
     if args.clients < 20 or args.contacts < 100:
         parser.error("--clients must be at least 20 and --contacts at least 100")
+    if not args.gc:
+        gc.disable()  # as `socket` runs every command but `sandbox serve`
 
     print(
         f"Python {platform.python_version()}, rapidfuzz {rapidfuzz.__version__}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}, cycle collector "
+        f"{'on' if gc.isenabled() else 'off (as socket runs)'}"
     )
     (client_rows, contact_rows), wall, _ = timed(
         lambda: match_data.generate(clients=args.clients, contacts=args.contacts, seed=args.seed)

@@ -341,6 +341,20 @@ def _canonical(word: str) -> str:
     return word
 
 
+#: The first letters of `_EXPANDABLE`'s long words (see `_maybe_respelt`).
+_EXPANDABLE_STARTS = frozenset(word[0] for word in _EXPANDABLE)
+
+
+def _maybe_respelt(word: str) -> bool:
+    """Whether `_canonical` may give this word another spelling (or the one of a word
+    written several ways): false for most words, without trying its typos and cut-offs."""
+    return (
+        word in _CANONICAL
+        or word in _SPELT_SEVERAL_WAYS
+        or (len(word) >= 5 and word[0] in _EXPANDABLE_STARTS)
+    )
+
+
 #: A name's normalised forms, as `name_forms` gives them.
 NameForms = tuple[tuple[str, ...], ...]
 
@@ -985,16 +999,33 @@ class _Lines:
         `whole_word`, as a word between spaces (or a line's ends)."""
         text, starts = self.text, self.starts
         last = len(starts) - 1
+        if text.count(piece) * 8 > len(starts):
+            # in many lines (ltd): line by line, quicker than finding each
+            if not whole_word:
+                return [number for number, line in enumerate(self.lines) if piece in line]
+            word = f" {piece} "
+            return [
+                number
+                for number, line in enumerate(self.lines)
+                if piece in line and word in f" {line} "
+            ]
         found = []
         if whole_word:
-            pattern = re.compile(rf"(?<![^ \n]){re.escape(piece)}(?![^ \n])")
-            match = pattern.search(text)
-            while match is not None:
-                number = bisect.bisect_right(starts, match.start()) - 1
-                found.append(number)
-                if number == last:
-                    break
-                match = pattern.search(text, starts[number + 1])  # once a line
+            # `piece` found, then taken where it is a word: between spaces or line ends
+            end = len(text)
+            position = text.find(piece)
+            while position >= 0:
+                after = position + len(piece)
+                if (position == 0 or text[position - 1] in " \n") and (
+                    after == end or text[after] in " \n"
+                ):
+                    number = bisect.bisect_right(starts, position) - 1
+                    found.append(number)
+                    if number == last:
+                        break
+                    position = text.find(piece, starts[number + 1])  # once a line
+                else:
+                    position = text.find(piece, position + 1)
             return found
         position = text.find(piece)
         while position >= 0:
@@ -1032,34 +1063,23 @@ class ContactIndex:
         """Index `contacts`; `known` holds names already normalised (`name_forms`, as
         `forms_by_name` gives them back): only the others are normalised here."""
         self.contacts = tuple(contacts)
+        names = [contact.name for contact in self.contacts]
+        #: each contact's name as `_plain` has it (made with the forms, or at first need)
+        self._plains: list[str] | None = None
         if known:
-            forms_of = [known.get(c.name) or name_forms(c.name) for c in self.contacts]
+            kept = [known.get(name) for name in names]
+            missing = [index for index, forms in enumerate(kept) if forms is None]
+            if missing:
+                unknown = [names[index] for index in missing]
+                fresh = _forms_of_names(unknown, *_plain_names(unknown))
+                for index, forms in zip(missing, fresh, strict=True):
+                    kept[index] = forms
+            forms_of: list[NameForms] = kept  # type: ignore[assignment]
         else:
-            forms_of = [name_forms(contact.name) for contact in self.contacts]
+            self._plains, plain = _plain_names(names)
+            forms_of = _forms_of_names(names, self._plains, plain)
         self._forms = forms_of
-        owners: list[int] = []
-        keys: list[str] = []
-        postings: dict[str, list[int]] = defaultdict(list)
-        #: word -> how many contacts' names hold it
-        word_count: dict[str, int] = defaultdict(int)
-        word_keys: dict[str, tuple[str, ...]] = {}  # each word's own block keys, made once
-        for index, forms in enumerate(forms_of):
-            for form in forms:
-                form_number = len(owners)
-                owners.append(index)
-                keys.append(" ".join(sorted(form)))
-                for key in _block_keys(form, word_keys):
-                    postings[key].append(form_number)
-            if len(forms) == 1:
-                for word in set(forms[0]):
-                    word_count[word] += 1
-            else:
-                for word in {word for form in forms for word in form}:
-                    word_count[word] += 1
-        self._owners = owners
-        self._sorted_words = keys
-        self._postings = dict(postings)
-        self._word_count = dict(word_count)
+        self._owners, self._sorted_words, self._postings, self._word_count = _postings(forms_of)
         self._by_email: dict[str, list[int]] = defaultdict(list)
         #: each label of an email's domain but the last -> the contacts with it: the business
         #: domain (`business_domain`, worked out only where it is needed) is one of them
@@ -1091,7 +1111,7 @@ class ContactIndex:
         #: (`warm`, in a thread) rather than doing it again
         self._building = threading.Lock()
         self._texts: tuple[_Lines, _Lines, _Lines] | None = None  # see `_searched_texts`
-        self._written: list[frozenset[str]] | None = None  # see `_written_words`
+        self._respelt: dict[str, tuple[str, ...]] | None = None  # see `_spellings_of`
 
     def forms_by_name(self) -> dict[str, NameForms]:
         """Each contact's name -> its normalised forms (for `known`, next time)."""
@@ -1101,39 +1121,54 @@ class ContactIndex:
 
     def _searched_texts(self) -> tuple[_Lines, _Lines, _Lines]:
         """What a search looks for a typed term in, one name a line: each name's first form,
-        the name in lower case, and the name's plain words (`_plain`); made at the first
-        search (a few hundredths of a second for 50,000 contacts)."""
-        if self._texts is not None:
-            return self._texts
-        with self._building:
-            if self._texts is None:
-                self._texts = (
-                    _Lines([" ".join(forms[0]) for forms in self._forms]),
-                    _Lines([contact.name.casefold() for contact in self.contacts]),
-                    _Lines([_plain(contact.name) for contact in self.contacts]),
-                )
-        return self._texts
+        the name in lower case, and the name's plain words (`_plain`); made by `warm` (in the
+        walk's thread once the first screen is drawn) or at the first search (a few
+        hundredths of a second for 50,000 contacts). A search while the thread makes them
+        makes its own rather than wait for the thread (which may be importing the ORM)."""
+        texts = self._texts
+        if texts is not None:
+            return texts
+        texts = (
+            _Lines([" ".join(forms[0]) for forms in self._forms]),
+            _Lines([contact.name.casefold() for contact in self.contacts]),
+            _Lines(self._plain_texts()),
+        )
+        self._texts = texts  # one assignment: a thread sees none or all of them
+        return texts
 
-    def _written_words(self) -> list[frozenset[str]]:
-        """Each name's every word as written (normalised: case, accents, spellings), the
-        legal forms, titles and small words that matching sets aside included; made by `warm`
-        or by a search for a word written several ways (`_all_written`)."""
-        if self._written is not None:
-            return self._written
-        with self._building:
-            if self._written is None:
-                self._written = [
-                    frozenset(_canonical(word) for word in _plain(contact.name).split())
-                    for contact in self.contacts
-                ]
-        return self._written
+    def _plain_texts(self) -> list[str]:
+        """Each contact's name as `_plain` writes it (made with the forms, else now)."""
+        if self._plains is None:
+            self._plains = _plain_names([contact.name for contact in self.contacts])[0]
+        return self._plains
+
+    def _spellings_of(self) -> dict[str, tuple[str, ...]]:
+        """Each word written several ways (`_SPELT_SEVERAL_WAYS`: Ltd, Intl, Svcs...) -> the
+        plain words of the contacts' names that `_canonical` spells so (limited, ltd; intl,
+        international, internat, a typo...), worked out once from the names' every plain
+        word (by `warm`, or at the first search of such a word: a few hundredths of a
+        second for 50,000 contacts)."""
+        found = self._respelt
+        if found is not None:
+            return found
+        spellings: dict[str, list[str]] = defaultdict(list)
+        for word in set(self._searched_texts()[2].text.split()):
+            if _maybe_respelt(word) and (spelt := _canonical(word)) in _SPELT_SEVERAL_WAYS:
+                spellings[spelt].append(word)
+        found = {spelt: tuple(words) for spelt, words in spellings.items()}
+        self._respelt = found
+        return found
+
+    def ready_search(self) -> None:
+        """Build now the lists a search reads (a few hundredths of a second for 50,000
+        contacts; a search would otherwise build them): for a thread, as `warm`."""
+        self._spellings_of()  # with `_searched_texts`
 
     def warm(self) -> None:
         """Build now what the first search and the first rank of a hard name would otherwise
         build (a few tenths of a second for 50,000 contacts): for a thread to call while a
         person reads the first screen. Fork nothing while it runs."""
-        self._searched_texts()
-        self._written_words()
+        self.ready_search()
         self._letter_index()
         self._scanned, self._letters_text = {}, None
 
@@ -1455,27 +1490,36 @@ class ContactIndex:
     # -- searching by a typed term --
 
     def _written_of(self, index: int) -> frozenset[str]:
-        """`_written_words()[index]`, without making them all."""
-        if self._written is not None:
-            return self._written[index]
-        return frozenset(_canonical(word) for word in _plain(self.contacts[index].name).split())
+        """Contact `index`'s every word as written, normalised (case, accents, spellings):
+        the legal forms, titles and small words that matching sets aside included."""
+        plains = self._plains
+        plain = plains[index] if plains is not None else _plain(self.contacts[index].name)
+        return frozenset(_canonical(word) for word in plain.split())
 
     def _all_written(self, words: Sequence[str]) -> list[int]:
         """The contacts (in order) whose names, as written, hold each of these normalised
-        words (`_written_words`). A word with one spelling only (no `_canonical` of another
-        word gives it) is looked for in the names' plain words (`_plain`) as it is; for one
-        written several ways (Ltd, Limited), every name's words are read once."""
-        if self._written is None and not _SPELT_SEVERAL_WAYS.intersection(words):
-            if any(_canonical(word) != word for word in words):
+        words (`_written_of`). A word with one spelling only (no `_canonical` of another
+        word gives it) is looked for in the names' plain words (`_plain`) as it is; one
+        written several ways (Ltd, Limited), as each of its spellings in the names
+        (`_spellings_of`)."""
+        plain_words = self._searched_texts()[2]
+        found: set[int] | None = None
+        for word in words:
+            if word in _SPELT_SEVERAL_WAYS:
+                spellings = self._spellings_of().get(word, ())
+                holding = {
+                    number
+                    for spelling in spellings
+                    for number in plain_words.holding(spelling, whole_word=True)
+                }
+            elif _canonical(word) != word:
                 return []  # a word no name's word is written as
-            plain_words = self._searched_texts()[2]
-            found: set[int] | None = None
-            for word in words:
-                holding = plain_words.holding(word, whole_word=True)
-                found = set(holding) if found is None else found.intersection(holding)
-            return sorted(found or ())
-        written = self._written_words()
-        return [index for index, form in enumerate(written) if all(w in form for w in words)]
+            else:
+                holding = set(plain_words.holding(word, whole_word=True))
+            found = holding if found is None else found & holding
+            if not found:
+                return []
+        return sorted(found or ())
 
     def search(self, term: str, limit: int = 5) -> list[Candidate]:
         """Contacts whose names hold the term's words (or their starts), best first.
@@ -1564,6 +1608,160 @@ class ContactIndex:
         ]
         found.sort(key=lambda group: (-len(group), group[0].name.casefold()))
         return found
+
+
+#: The characters of a plain name (`_plain_names`): ASCII that `_plain` repairs nothing in, no
+#: bracket (`_PARENTHESES`); each other byte is 0 in `_NOT_PLAIN_BYTES`.
+_PLAIN_CHARACTERS = frozenset(range(0x20, 0x7F)) - set(b'(~{}[]^_|\\*#$%<>=;`@"?')
+_NOT_PLAIN_BYTES = bytes(
+    1 if byte in _PLAIN_CHARACTERS or byte == 0x0A else 0 for byte in range(256)
+)
+#: `_SEPARATORS` in a plain name, byte by byte: what is not a letter or digit is a space.
+_SPACES_BYTES = (
+    bytes(byte if chr(byte).isalnum() or byte == 0x0A else 0x20 for byte in range(128)) + b" " * 128
+)
+
+
+def _plain_names(names: Sequence[str]) -> tuple[list[str], list[bool]]:
+    """`_plain` of each name, and whether the name is plain: ASCII, nothing to repair, no
+    bracket, no "t/a" (then `name_forms` reads it as its words alone). The plain names are
+    made together, as one text of bytes (a few thousandths of a second for 50,000 names,
+    against a tenth one by one)."""
+    if not names:
+        return [], []
+    lines = list(names)
+    joined = "\n".join(lines)
+    if joined.count("\n") != len(names) - 1:  # a line break in a name: it is not plain
+        lines = [name if "\n" not in name else "\x00" for name in names]
+        joined = "\n".join(lines)
+    starts = list(itertools.accumulate(map((1).__add__, map(len, lines[:-1])), initial=0))
+    # One byte a character: what is not ASCII is "?", which is not plain either.
+    data = joined.encode("ascii", "replace").lower()
+    plain = [True] * len(names)
+    marked = data.translate(_NOT_PLAIN_BYTES)
+    for piece, text in ((b"\x00", marked), (b"t/a", data), (b"trading", data)):
+        # each line holding it (a "t/a" or "trading": perhaps a trading name, `_TRADING_AS`)
+        position = text.find(piece)
+        while position >= 0:
+            number = bisect.bisect_right(starts, position) - 1
+            plain[number] = False
+            if number == len(starts) - 1:
+                break
+            position = text.find(piece, starts[number + 1])
+    data = data.replace(b"'", b"").replace(b"&", b" and ").replace(b"+", b" and ")
+    data = data.translate(_SPACES_BYTES)
+    while b"  " in data:
+        data = data.replace(b"  ", b" ")
+    made = data.decode("ascii").split("\n")
+    return [
+        line if simple else _plain(name)
+        for line, simple, name in zip(made, plain, names, strict=True)
+    ], plain
+
+
+def _forms_of_names(
+    names: Sequence[str], plains: Sequence[str], plain: Sequence[bool]
+) -> list[NameForms]:
+    """`name_forms` of each name (`plains` and `plain` as `_plain_names` gives them), at a
+    third of the cost for the plain ones: their words are read straight from the plain text,
+    and the rules of `_words`, `_tokens`, `_cut_at_legal_form` and `name_forms` applied to
+    the words as they are. A name with a single letter or a legal form run into a word
+    (which `_words` joins or splits), or not plain, goes to `name_forms` itself.
+    tests/unit/domain/test_domain_matching.py holds the two equal."""
+    spelling: dict[str, str] = {}  # a plain word -> its one spelling; "": `_words` rewrites it
+    found: list[NameForms] = []
+    for name, line, simple in zip(names, plains, plain, strict=True):
+        if not simple:
+            found.append(name_forms(name))
+            continue
+        words = line.split()
+        try:
+            spelt = [spelling[word] for word in words]
+        except KeyError:
+            for word in words:
+                if word not in spelling:
+                    spelling[word] = "" if _rewritten(word) else _canonical(word)
+            spelt = [spelling[word] for word in words]
+        if "" in spelt:
+            found.append(name_forms(name))
+            continue
+        whole = _tokens_of(spelt)
+        forms = [whole]
+        if len(spelt) > 2 and not _LEGAL.isdisjoint(spelt[1:-1]):
+            for position in range(1, len(spelt) - 1):
+                if spelt[position] in _LEGAL:  # `_cut_at_legal_form`
+                    forms.append(_tokens_of(spelt[: position + 1]))
+                    break
+        for size in range(2, len(whole) // 2 + 1):
+            if whole[:size] == whole[size : 2 * size]:
+                forms.append(whole[size:])
+                break
+        if len(forms) == 1:
+            found.append((whole,) if whole else ((),))
+        else:
+            found.append(tuple(dict.fromkeys(form for form in forms if form)) or ((),))
+    return found
+
+
+def _tokens_of(spelt: list[str]) -> tuple[str, ...]:
+    """`_tokens` of a text whose words, each as `_canonical` spells it, are these (and that
+    `_words` reads as they are: no initials to join, no legal form to split off)."""
+    kept = [word for word in spelt if word not in _NOISE] or spelt
+    while len(kept) > 1 and kept[0] in _TITLES:
+        kept = kept[1:]
+    return tuple([word for word in kept if word not in _LEGAL] or kept)
+
+
+def _rewritten(word: str) -> bool:
+    """Whether `_words` writes this plain word otherwise than as it is: a single letter (an
+    initial, joined to the next) or a legal form run into initials (DSMNV)."""
+    if len(word) == 1:
+        return word.isalpha()
+    return len(word) >= 4 and word[-2:] in _LEGAL and not any(c in "aeiou" for c in word[:-2])
+
+
+def _postings(
+    forms_of: Sequence[NameForms],
+) -> tuple[list[int], list[str], dict[str, list[int]], dict[str, int]]:
+    """What `ContactIndex` looks names up by, from each contact's forms: each form's contact,
+    each form's words sorted and joined, each block key -> the forms it is a key of (each
+    once, in order; `_block_keys`), and each word -> how many contacts' names hold it.
+
+    Made word by word rather than form by form (the forms holding each word, then each
+    word's keys over those): the same lists, in a third of the time for 50,000 contacts."""
+    owners = [index for index, forms in enumerate(forms_of) for _ in forms]
+    every = [form for forms in forms_of for form in forms]
+    keys = [" ".join(sorted(form)) for form in every]
+    holding: dict[str, list[int]] = defaultdict(list)  # word -> its forms (a form twice: twice)
+    whole: dict[str, list[int]] = defaultdict(list)  # a key of a whole form -> those forms
+    for number, form in enumerate(every):
+        for word in form:
+            holding[word].append(number)
+    by_key: dict[str, list[list[int]]] = defaultdict(list)
+    word_count: dict[str, int] = {}
+    keyless = set()  # the words with no key of their own
+    for word, numbers in holding.items():
+        if len(set(numbers)) != len(numbers):  # a word twice in one form
+            numbers = list(dict.fromkeys(numbers))
+        word_keys = _word_keys(word)
+        for key in word_keys:
+            by_key[key].append(numbers)
+        if not word_keys:
+            keyless.add(word)
+        word_count[word] = len(set(map(owners.__getitem__, numbers)))
+    for number, form in enumerate(every):
+        size = len(form)
+        if size >= 3:
+            whole["^" + "".join([word[0] for word in form])].append(number)  # its initials
+        elif size == 2 and form[0] in keyless and form[1] in keyless:
+            whole["".join(form)[:4]].append(number)  # only initials: A & B Ltd meets AB Ltd
+    for key, numbers in whole.items():
+        by_key[key].append(numbers)
+    postings = {
+        key: lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+        for key, lists in by_key.items()
+    }
+    return owners, keys, postings, word_count
 
 
 def _pick(items: Sequence[str], positions: Sequence[int]) -> Sequence[str]:

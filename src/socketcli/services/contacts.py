@@ -543,6 +543,7 @@ class MatchSession:
         # The order `best`: the walk's order so far (clients known to be among the best), and
         # the clients ranked but not yet placed.
         self._stream: RankStream | None = None
+        self._unstarted: list[Client] | None = None  # to rank in the stream, not started yet
         self._placed: list[MatchItem] = []
         self._unplaced: list[MatchItem] = []
         if order == "best" and self._waiting:
@@ -552,29 +553,47 @@ class MatchSession:
                 self._place(client, self.book.index.rank(client, SHOWN_CANDIDATES))
                 if self._placed:
                     break
-            ranked = len(self._placed) + len(self._unplaced)
-            self._stream = self.book.index.rank_stream(self._waiting[ranked:], SHOWN_CANDIDATES)
+            # The others are ranked by processes forked once the first screen is drawn
+            # (`shown`), or when the walk needs them first: not before the first screen.
+            self._unstarted = self._waiting[len(self._placed) + len(self._unplaced) :]
         self._prepare = prepare
         self.book.index  # noqa: B018  (built here, not in the thread: the first screen needs it)
         self._names_kept = threading.Event()
+        self._keeping = threading.Lock()
         self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
 
     def shown(self) -> None:
         """A client is on the screen, waiting for a key: ready the rest in the background now
         (not before: the first screen would share the processor with it). Once is enough."""
         if self._warm.ident is None:
-            self._warm.start()  # after the fork
+            self._started()  # forked before the thread starts: never fork beside a thread
+            self._warm.start()
+
+    def _started(self) -> RankStream | None:
+        """The ranking of the other clients in the order `best`, started now if it was not."""
+        if self._unstarted is not None:
+            clients, self._unstarted = self._unstarted, None
+            self._stream = self.book.index.rank_stream(clients, SHOWN_CANDIDATES)
+        return self._stream
 
     def _ready_the_rest(self) -> None:
         """In a thread, while the first screen is read: what the first decision, the first
         search and the next run would otherwise wait for."""
-        try:
-            if self._prepare is not None:
-                self._prepare()  # first: a decision is the likeliest first key
-            self.book.keep_names()
-        finally:
-            self._names_kept.set()
+        if self._prepare is not None:
+            self._prepare()  # first: a decision is the likeliest first key
+        self.book.index.ready_search()  # then a search (before a tenth of a second of
+        self._keep_names()  # writing the names down)
         self.book.index.warm()
+
+    def _keep_names(self) -> None:
+        """Keep the contacts' names for the next run, once (the thread or `close`, whichever
+        comes first)."""
+        with self._keeping:
+            if not self._names_kept.is_set():
+                try:
+                    self.book.keep_names()
+                finally:
+                    self._names_kept.set()
 
     def __enter__(self) -> MatchSession:
         return self
@@ -585,10 +604,10 @@ class MatchSession:
     def close(self) -> None:
         """Stop ranking in the background (nothing is lost: what was decided is committed),
         once the contacts' names are kept for the next run (a tenth of a second at most)."""
-        if self._warm.ident is None:  # never shown: kept here
-            self.book.keep_names()
-        else:
-            self._names_kept.wait()
+        # Here, not waiting for the thread: it may be importing the ORM, and a Ctrl-C that
+        # came during an import of this thread can leave Python's import lock held for good.
+        self._keep_names()
+        self._unstarted = None
         if self._stream is not None:
             stream, self._stream = self._stream, None
             stream.close()
@@ -599,12 +618,14 @@ class MatchSession:
     def ready(self, position: int) -> bool:
         """Whether the client at `position` comes without waiting for the ranking in the
         background (a short list is ranked as it is walked: no wait worth a word)."""
-        stream = self._stream
-        return stream is None or not stream.background or position < len(self._placed)
+        if position < len(self._placed):
+            return True
+        stream = self._started()
+        return stream is None or not stream.background
 
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
-        if self._stream is not None or self._placed:
+        if self._stream is not None or self._unstarted is not None or self._placed:
             return self._best(position)
         found = self._items.get(position)
         if found is None:
@@ -615,8 +636,8 @@ class MatchSession:
 
     def _best(self, position: int) -> MatchItem:
         """The order `best`, as far as `position`: waits for the ranking where it must."""
-        while position >= len(self._placed) and self._stream is not None:
-            ranked = next(self._stream, None)
+        while position >= len(self._placed) and (stream := self._started()) is not None:
+            ranked = next(stream, None)
             if ranked is None:  # every client is ranked: the others, best first
                 self._stream = None
                 self._unplaced.sort(key=lambda item: _best_key(item.client, item.candidates))

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from socketcli.domain.matching import (
+    _SPELT_SEVERAL_WAYS,
     Candidate,
     ContactIndex,
+    _block_keys,
+    _canonical,
+    _forms_of_names,
+    _Lines,
+    _maybe_respelt,
     _plain,
+    _plain_names,
     _repaired_plain,
     _trigrams,
     auto_choice,
@@ -17,6 +27,7 @@ from socketcli.domain.matching import (
     combine,
     left_reason,
     letters_alike,
+    name_forms,
     name_similarity,
     normalise,
     order_candidates,
@@ -1109,16 +1120,16 @@ def test_a_search_before_its_lists_are_built_finds_what_it_finds_after(term: str
     contacts = [contact(name) for name in ODD_NAMES] + DISTRACTORS
     cold = ContactIndex(contacts)
     found = cold.search(term)
-    # a word written one way only is looked for as it is; Ltd (Limited) reads every name
+    # a word written one way only is looked for as it is; Ltd (Limited) in its spellings
     several = term in ("ltd", "limited", "mr", "and", "services")
-    assert (cold._written is not None) == several
+    assert (cold._respelt is not None) == several
     warm = ContactIndex(contacts)
     warm.warm()
-    assert warm._written is not None
+    assert warm._respelt is not None
     assert found == warm.search(term)
     words = normalise(term).split()
     if words:
-        written = warm._written_words()
+        written = [warm._written_of(i) for i in range(len(contacts))]
         assert cold._all_written(words) == [
             i for i, form in enumerate(written) if all(w in form for w in words)
         ]
@@ -1128,3 +1139,144 @@ def test_a_search_finds_a_name_by_a_word_matching_sets_aside() -> None:
     index = ContactIndex([contact("Mr Ltd"), contact("Smith & Sons Ltd"), contact("Jones")])
     assert {c.contact.name for c in index.search("ltd")} == {"Mr Ltd", "Smith & Sons Ltd"}
     assert [c.contact.name for c in index.search("mr")] == ["Mr Ltd"]
+
+
+# -- the index built fast: the same as built name by name --
+
+#: Pieces of names that `_words`, `_tokens`, `_cut_at_legal_form` and `name_forms` treat
+#: each in their own way (initials, legal forms, titles, small words, "t/a", brackets,
+#: spellings, damage, accents, line breaks), for names made of them at random.
+PIECES = (
+    "Smith",
+    "J",
+    "B",
+    "k",
+    "&",
+    "+",
+    "and",
+    "The",
+    "of",
+    "Ltd",
+    "Ltd.",
+    "Limited",
+    "LLP",
+    "plc",
+    "N.V.",
+    "DSMNV",
+    "UK",
+    "Mr",
+    "Dr",
+    "Mrs",
+    "t/a",
+    "T/A",
+    "trading as",
+    "Trading",
+    "(UK)",
+    "(Leeds",
+    "[x]",
+    "Services",
+    "Servi",
+    "Seevices",
+    "Intl",
+    "International",
+    "Internat",
+    "O'Brien",
+    "Co",
+    "Co.",
+    "Café",
+    "SÃ©n",
+    "Po}lich",
+    "?",
+    "_",
+    "\n",
+    "\t",
+    "-",
+    ",",
+    "/",
+    "Acme",
+    "Centre",
+    "Acme Centre",
+    "5",
+    "1st",
+    "Holdings",
+    "AB",
+)
+names_of_pieces = st.lists(
+    st.lists(st.sampled_from(PIECES), max_size=7).map(" ".join)
+    | st.lists(st.sampled_from(PIECES), max_size=4).map("".join)
+    | st.text(max_size=12),
+    max_size=25,
+)
+
+
+@given(names_of_pieces)
+def test_names_normalised_together_are_each_normalised_alone(names: list[str]) -> None:
+    plains, plain = _plain_names(names)
+    assert plains == [_plain(name) for name in names]
+    assert _forms_of_names(names, plains, plain) == [name_forms(name) for name in names]
+
+
+def test_odd_names_normalised_together_are_each_normalised_alone() -> None:
+    names = [*ODD_NAMES, "Kunde\nGroup", "Smith Ltd, Leeds", "J B Smith", "Acme Acme Ltd"]
+    plains, plain = _plain_names(names)
+    assert plains == [_plain(name) for name in names]
+    assert _forms_of_names(names, plains, plain) == [name_forms(name) for name in names]
+    assert plain[names.index("Smith Ltd, Leeds")]  # read from its words
+    assert not plain[names.index("Kunde\nGroup")]  # to `name_forms`
+
+
+def test_the_index_is_the_one_built_form_by_form() -> None:
+    """`ContactIndex`'s lookups, made word by word, are those of each form's block keys."""
+    names = [*ODD_NAMES, "A & B", "A B C Ltd", "X Y", "Smith Smith", "Acme (UK) t/a Acme Ltd"]
+    index = ContactIndex([contact(name) for name in names] + DISTRACTORS)
+    owners, keys, word_count = [], [], defaultdict(int)
+    postings = defaultdict(list)
+    for position, forms in enumerate(name_forms(c.name) for c in index.contacts):
+        for form in forms:
+            for key in _block_keys(form):
+                postings[key].append(len(owners))
+            owners.append(position)
+            keys.append(" ".join(sorted(form)))
+        for word in {word for form in forms for word in form}:
+            word_count[word] += 1
+    assert index._owners == owners
+    assert index._sorted_words == keys
+    assert index._postings == postings
+    assert index._word_count == word_count
+    assert {"^abc", "ab"} <= set(postings)  # initials, and a name of initials only
+
+
+@given(
+    st.lists(st.text(alphabet="ab c", max_size=8), min_size=1, max_size=30),
+    st.text(alphabet="abc ", min_size=1, max_size=3),
+)
+def test_lines_holding_a_piece_are_those_a_pattern_finds(lines: list[str], piece: str) -> None:
+    """Found line by line (a piece in many lines) or piece by piece, as a search reads it."""
+    found = _Lines(lines)
+    assert found.holding(piece) == [n for n, line in enumerate(lines) if piece in line]
+    word = re.compile(rf"(?<![^ ]){re.escape(piece)}(?![^ ])")
+    assert found.holding(piece, whole_word=True) == [
+        n for n, line in enumerate(lines) if word.search(line)
+    ]
+
+
+@given(st.text(alphabet="abcdefghilmnorstuvy", max_size=14) | st.sampled_from(PIECES))
+def test_every_word_spelt_as_another_is_tried_for_its_spelling(word: str) -> None:
+    word = word.casefold()
+    if _canonical(word) in _SPELT_SEVERAL_WAYS:
+        assert _maybe_respelt(word)
+
+
+def test_a_word_written_several_ways_is_found_in_each_of_its_spellings() -> None:
+    index = ContactIndex(
+        [contact(name) for name in ("Acme Intl", "Bath International", "Bath Internat Ltd")]
+        + [contact("Bath Internationl Co"), contact("Interior Bath")]
+    )
+    assert set(index._spellings_of()["intl"]) == {
+        "intl",
+        "international",
+        "internat",
+        "internationl",
+    }
+    found = [c.contact.name for c in index.search("bath intl")]
+    assert set(found[:3]) == {"Bath International", "Bath Internat Ltd", "Bath Internationl Co"}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
@@ -436,3 +438,42 @@ def test_nothing_is_readied_in_the_background_before_the_first_client_is_shown(
     assert prepared == [True]
     assert names.saves == 1
     assert never_shown.saves == 1
+
+
+def test_the_other_clients_are_ranked_in_the_background_once_the_first_is_shown(
+    store: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the order `best`, the processes ranking the rest are forked after the first screen
+    (it does not wait for them), and before the thread that readies the rest starts; the
+    search's lists are ready once it has run."""
+    monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 4)  # ranked by forked processes
+    names = ["Amber Plumbing", "Birch Joinery", "Cedar Bakery", "Dale Dental", "Elm Florists"]
+    for number, name in enumerate(names * 2):
+        a_client(store, f"C{number:02}", f"{name} {number}")
+    xero_contacts(
+        store, *[XeroContact(f"c-{n}", f"{name} {n} Ltd") for n, name in enumerate(names * 2)]
+    )
+    streams: list[int] = []
+    threads: list[int] = []
+    started = ContactIndex.rank_stream
+
+    def counted(index: ContactIndex, *args: Any, **kwargs: Any) -> Any:
+        streams.append(len(args[0]))
+        threads.append(threading.active_count())
+        return started(index, *args, **kwargs)
+
+    monkeypatch.setattr(ContactIndex, "rank_stream", counted)
+    alone = threading.active_count()
+    with MatchSession(store.open, clock, order="best") as session:
+        first = session.item(0)
+        before = list(streams)
+        session.shown()
+        session.shown()
+        every = session.items
+        session._names_kept.wait()
+        assert session.book.index._respelt is not None  # the search's lists, made by the thread
+
+    assert first.candidates[0].score == 100
+    assert before == []
+    assert streams == [len(every) - 1]  # the first ranked here, the rest in the stream
+    assert threads == [alone]  # forked before the thread started

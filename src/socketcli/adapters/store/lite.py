@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from socketcli.adapters.store.location import BUSY_TIMEOUT_MS, HEAD_REVISION
-from socketcli.adapters.store.plan_queries import PlanQueries
+from socketcli.adapters.store.plan_queries import (
+    CLIENT_COLUMNS,
+    CONTACT_COLUMNS,
+    PlanQueries,
+    clients_of,
+    contact_of,
+)
 from socketcli.domain.errors import StoreBusy, StoreNotReady
 
 if TYPE_CHECKING:
@@ -37,6 +43,16 @@ if TYPE_CHECKING:
 
 #: How much of the store the reader maps into memory (SQLite's memory-mapped I/O).
 MMAP_BYTES = 1 << 30
+#: `SqlReader.clients` and `xero_contacts` as SQLAlchemy compiles them for SQLite (where
+#: `bytewise` is the expression as it is): the same plan, so equal names come in one order.
+_CLIENTS = (
+    f"SELECT {', '.join(f'clients.{name}' for name in CLIENT_COLUMNS)} "
+    "FROM clients ORDER BY lower(clients.name)"
+)
+_CONTACTS = (
+    f"SELECT {', '.join(f'xero_contacts.{name}' for name in CONTACT_COLUMNS)} "
+    "FROM xero_contacts ORDER BY xero_contacts.name"
+)
 #: What SQLite says when the busy timeout ran out.
 _BUSY = ("database is locked", "database table is locked", "database schema is locked")
 
@@ -79,15 +95,21 @@ class SqliteReader(PlanQueries):
         self._connection.rollback()
         self._connection.close()
 
-    # -- the rarer reads: SQLAlchemy Core's, in the same transaction -----------------------
+    # -- every client and contact: what `contacts match` starts on ------------------------
     def clients(self) -> list[Client]:
-        return self._sql().clients()
-
-    def client(self, reference: str) -> Client | None:
-        return self._sql().client(reference)
+        """Every client, by name: the statement SQLAlchemy's reader sends on SQLite (so the
+        same order, ties included), without importing SQLAlchemy."""
+        return clients_of(self._rows(_CLIENTS, {}))
 
     def xero_contacts(self) -> list[XeroContact]:
-        return self._sql().xero_contacts()
+        """Every mirrored contact, by name (as `clients`)."""
+        return [
+            contact for row in self._rows(_CONTACTS, {}) if (contact := contact_of(row)) is not None
+        ]
+
+    # -- the rarer reads: SQLAlchemy Core's, in the same transaction -----------------------
+    def client(self, reference: str) -> Client | None:
+        return self._sql().client(reference)
 
     def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
         return self._sql().billable_lines(first, last)

@@ -12,7 +12,7 @@ This module imports nothing of SQLAlchemy.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +22,7 @@ from socketcli.domain.model import BillingMethod, ClientMonth, YearEnd
 from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import BILLED_STATUSES as BILLED
-from socketcli.domain.records import ClientLabel, XeroContact
+from socketcli.domain.records import Client, ClientLabel, XeroContact
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
 BILLED_STATUSES = sorted(status.value for status in BILLED)  # domain.proposals says which
@@ -38,6 +38,24 @@ CONTACT_COLUMNS = (
     "status",
     "is_customer",
     "merged_to_contact_id",
+)
+
+#: The clients' columns `clients_of` reads, in this order.
+CLIENT_COLUMNS = (
+    "id",
+    "reference",
+    "name",
+    "email",
+    "year_end",
+    "xero_contact_id",
+    "xero_contact_name",
+    "payment_terms",
+    "invoice_day",
+    "consolidate",
+    "branding_theme",
+    "tracking",
+    "last_billable_month",
+    "new_xero_contact",
 )
 
 #: Runs one statement with its named parameters and returns every row.
@@ -84,6 +102,52 @@ def contact_of(row: Sequence[Any]) -> XeroContact | None:
     if contact_id is None:
         return None
     return XeroContact(contact_id, name, email, number, account, status, bool(customer), into)
+
+
+def clients_of(rows: Iterable[Sequence[Any]]) -> list[Client]:
+    """Clients from rows of CLIENT_COLUMNS, parsing each distinct month and year end once."""
+    year_ends: dict[str | None, YearEnd | None] = {None: None}
+    months: dict[str | None, Month | None] = {None: None}
+    result = []
+    for (
+        client_id,
+        reference,
+        name,
+        email,
+        year_end,
+        contact_id,
+        contact_name,
+        terms,
+        invoice_day,
+        consolidate,
+        theme,
+        tracking,
+        last,
+        new,
+    ) in rows:
+        if year_end not in year_ends:
+            year_ends[year_end] = year_end_of(year_end)
+        if last not in months:
+            months[last] = Month.parse(last)
+        result.append(
+            Client(  # positional, in field order: 20,000 of these for one plan
+                reference,
+                name,
+                email,
+                year_ends[year_end],
+                contact_id,
+                contact_name,
+                terms,
+                invoice_day,
+                None if consolidate is None else bool(consolidate),  # sqlite3 gives 0 or 1
+                theme,
+                tracking,
+                months[last],
+                client_id,
+                bool(new),
+            )
+        )
+    return result
 
 
 def year_end_of(text: str | None) -> YearEnd | None:

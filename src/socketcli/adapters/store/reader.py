@@ -37,6 +37,9 @@ from socketcli.adapters.store.plan_queries import (
     BILLED_STATUSES as BILLED_STATUSES,
 )
 from socketcli.adapters.store.plan_queries import (
+    CLIENT_COLUMNS as CLIENT_COLUMNS,
+)
+from socketcli.adapters.store.plan_queries import (
     CONTACT_COLUMNS as CONTACT_COLUMNS,
 )
 from socketcli.adapters.store.plan_queries import (
@@ -44,9 +47,9 @@ from socketcli.adapters.store.plan_queries import (
 )
 from socketcli.adapters.store.plan_queries import (
     PlanQueries,
+    clients_of,
     contact_of,
     start_day,
-    year_end_of,
 )
 from socketcli.domain.invoice import InvoiceDocument
 from socketcli.domain.model import (
@@ -54,7 +57,6 @@ from socketcli.domain.model import (
     BillingMethod,
     InvoiceKind,
     InvoiceLine,
-    YearEnd,
 )
 from socketcli.domain.money import from_minor
 from socketcli.domain.months import Month
@@ -72,22 +74,6 @@ READ_TABLES = (
     "plan_snapshots",
     "snapshot_invoices",
     "xero_contacts",
-)
-CLIENT_COLUMNS = (
-    "id",
-    "reference",
-    "name",
-    "email",
-    "year_end",
-    "xero_contact_id",
-    "xero_contact_name",
-    "payment_terms",
-    "invoice_day",
-    "consolidate",
-    "branding_theme",
-    "tracking",
-    "last_billable_month",
-    "new_xero_contact",
 )
 
 
@@ -171,49 +157,8 @@ class SqlReader(PlanQueries):
         return found[0] if found else None
 
     def read_clients(self, statement: Any) -> list[Client]:
-        """Clients from a select of CLIENT_COLUMNS, parsing each distinct month and year end once."""
-        year_ends: dict[str | None, YearEnd | None] = {None: None}
-        months: dict[str | None, Month | None] = {None: None}
-        result = []
-        for (
-            client_id,
-            reference,
-            name,
-            email,
-            year_end,
-            contact_id,
-            contact_name,
-            terms,
-            invoice_day,
-            consolidate,
-            theme,
-            tracking,
-            last,
-            new,
-        ) in self._connection.execute(statement).all():
-            if year_end not in year_ends:
-                year_ends[year_end] = year_end_of(year_end)
-            if last not in months:
-                months[last] = Month.parse(last)
-            result.append(
-                Client(  # positional, in field order: 20,000 of these for one plan
-                    reference,
-                    name,
-                    email,
-                    year_ends[year_end],
-                    contact_id,
-                    contact_name,
-                    terms,
-                    invoice_day,
-                    consolidate,
-                    theme,
-                    tracking,
-                    months[last],
-                    client_id,
-                    bool(new),
-                )
-            )
-        return result
+        """Clients from a select of CLIENT_COLUMNS (`clients_of`)."""
+        return clients_of(self._connection.execute(statement).all())
 
     # -- billing -----------------------------------------------------------------
     def unfrozen_lines(self, month: Month) -> list[BillableLine]:

@@ -8,6 +8,14 @@ import sys
 
 import typer
 
+try:  # imported here, before the walk's thread imports the ORM: an import in the key's
+    # wait, cut short by a Ctrl-C while that thread held Python's import lock, could leave
+    # the command hanging
+    import termios
+    import tty
+except ImportError:  # not a POSIX terminal (Windows): click's own getchar
+    termios = tty = None  # type: ignore[assignment]
+
 _typed: list[str] = []
 
 
@@ -35,10 +43,7 @@ def key() -> str:
     click's getchar flushes them (TCSAFLUSH), this reads with the terminal switched at once."""
     if _typed:
         return _typed.pop(0)
-    try:
-        import termios
-        import tty
-    except ImportError:  # not a POSIX terminal (Windows): click's own
+    if termios is None or tty is None:  # not a POSIX terminal (Windows): click's own
         return typer.getchar()
     descriptor = sys.stdin.fileno()
     saved = termios.tcgetattr(descriptor)
