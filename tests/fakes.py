@@ -265,7 +265,9 @@ class FakePlanReader:
             for label, contact in rows
         }
 
-    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
+    def billable_lines(
+        self, first: Month, last: Month, *, client_id: int | None = None
+    ) -> list[BillableLine]:
         state = self._state
         clients = {c.reference: c for c in state.clients.values()}
         found: list[BillableLine] = []
@@ -280,6 +282,7 @@ class FakePlanReader:
                 or line.start > last
                 or (line.end is not None and line.end < first)
                 or (client.last_billable_month is not None and client.last_billable_month < first)
+                or (client_id is not None and client.id != client_id)
             ):
                 continue
             service = state.services[stored.service_id]

@@ -58,7 +58,11 @@ class PlanReader(Protocol):
         """By client id: the linked clients whose Xero contact is archived, merged or gone."""
         ...
 
-    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
+    def billable_lines(
+        self, first: Month, last: Month, *, client_id: int | None = None
+    ) -> list[BillableLine]:
+        """The plan lines in force in any month first..last: the practice's, or one client's."""
+        ...
 
     def unfrozen_lines(self, month: Month) -> list[BillableLine]:
         """The plan lines in force in a finalised month of a service their client did not
