@@ -41,6 +41,7 @@ from socketcli.domain.proposals import NewProposal
 from socketcli.domain.records import (
     Client,
     ClientLabel,
+    FrozenTotal,
     Proposal,
     ProposalLine,
     Service,
@@ -388,6 +389,12 @@ class FakePlanReader:
         snapshot = self._state.snapshots.get(month)
         invoices = snapshot.invoices if snapshot is not None else ()
         return [i for i in invoices if client_id is None or i.client_id == client_id]
+
+    def finalised_invoice_totals(self, month: Month) -> list[FrozenTotal]:
+        return [
+            FrozenTotal(i.client_reference, i.client_name, i.reference, i.total)
+            for i in self.finalised_invoices(month)
+        ]
 
     def xero_contacts(self) -> list[XeroContact]:
         return [
