@@ -41,6 +41,7 @@ from socketcli.domain.proposals import NewProposal
 from socketcli.domain.records import (
     Client,
     ClientLabel,
+    FrozenTotal,
     Proposal,
     ProposalLine,
     Service,
@@ -265,7 +266,9 @@ class FakePlanReader:
             for label, contact in rows
         }
 
-    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
+    def billable_lines(
+        self, first: Month, last: Month, *, client_id: int | None = None
+    ) -> list[BillableLine]:
         state = self._state
         clients = {c.reference: c for c in state.clients.values()}
         found: list[BillableLine] = []
@@ -280,6 +283,7 @@ class FakePlanReader:
                 or line.start > last
                 or (line.end is not None and line.end < first)
                 or (client.last_billable_month is not None and client.last_billable_month < first)
+                or (client_id is not None and client.id != client_id)
             ):
                 continue
             service = state.services[stored.service_id]
@@ -385,6 +389,12 @@ class FakePlanReader:
         snapshot = self._state.snapshots.get(month)
         invoices = snapshot.invoices if snapshot is not None else ()
         return [i for i in invoices if client_id is None or i.client_id == client_id]
+
+    def finalised_invoice_totals(self, month: Month) -> list[FrozenTotal]:
+        return [
+            FrozenTotal(i.client_reference, i.client_name, i.reference, i.total)
+            for i in self.finalised_invoices(month)
+        ]
 
     def xero_contacts(self) -> list[XeroContact]:
         return [

@@ -32,6 +32,16 @@ class Client:
     new_xero_contact: bool = False
 
 
+class FrozenTotal(NamedTuple):
+    """An invoice a finalised month froze, as `plan status` lists it: a tuple, since a month
+    of 20,000 clients has 20,000 of them."""
+
+    client_reference: str
+    client_name: str
+    reference: str
+    total: Decimal
+
+
 class ClientLabel(NamedTuple):
     """What a `plan diff` row shows of a client: a tuple, since 20,000 are made for one diff."""
 

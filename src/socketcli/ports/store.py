@@ -19,7 +19,14 @@ from socketcli.domain.model import BillableLine, ClientMonth
 from socketcli.domain.months import Month
 from socketcli.domain.posting import OutboxEntry, OutboxState
 from socketcli.domain.proposals import NewProposal
-from socketcli.domain.records import Client, ClientLabel, Proposal, Service, XeroContact
+from socketcli.domain.records import (
+    Client,
+    ClientLabel,
+    FrozenTotal,
+    Proposal,
+    Service,
+    XeroContact,
+)
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.sync import PushedDetails as PushedDetails
 from socketcli.domain.work import ListedWork, WorkItem, WorkLine, WorkStatus
@@ -58,7 +65,11 @@ class PlanReader(Protocol):
         """By client id: the linked clients whose Xero contact is archived, merged or gone."""
         ...
 
-    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]: ...
+    def billable_lines(
+        self, first: Month, last: Month, *, client_id: int | None = None
+    ) -> list[BillableLine]:
+        """The plan lines in force in any month first..last: the practice's, or one client's."""
+        ...
 
     def unfrozen_lines(self, month: Month) -> list[BillableLine]:
         """The plan lines in force in a finalised month of a service their client did not
@@ -78,6 +89,11 @@ class PlanReader(Protocol):
         self, month: Month, client_id: int | None = None
     ) -> list[InvoiceDocument]:
         """The invoices a finalised month froze (all, or one client's); empty when it is not."""
+        ...
+
+    def finalised_invoice_totals(self, month: Month) -> list[FrozenTotal]:
+        """Each invoice a finalised month froze, in the order approved: its client, reference
+        and total (its lines' sum), without its lines; empty when it is not finalised."""
         ...
 
     def work_listing(

@@ -435,22 +435,26 @@ def preview_invoice(
     read: OpenReader, clock: Clock, client_key: str, month: Month | None = None
 ) -> PreviewReport:
     with read() as reader:
-        practice = _Practice(reader)
-        client = find_client(reader, client_key)
+        settings = PracticeSettings.from_values(reader.settings_values())
+        try:
+            client = find_client(reader, client_key)
+        except NotFound:
+            if not reader.client_labels():
+                raise no_clients(reader) from None
+            raise
+        assert client.id is not None
         month = resolve_month(reader, month, clock)
         link = link_of_row(client, reader.contact_problems())
         if reader.finalised_totals(month) is not None:
             # What was approved is what is previewed (and posted): later edits to the client,
             # its services or the settings apply from the next month not yet finalised.
             frozen = tuple(reader.finalised_invoices(month, client.id))
-            return PreviewReport(month, practice.settings.playground, frozen, link, True)
-        plan = practice.plan(reader, month)
-        documents = tuple(
-            render_invoice(invoice, client, practice.settings)
-            for invoice in plan.invoices
-            if invoice.client_id == client.id
-        )
-        return PreviewReport(month, practice.settings.playground, documents, link)
+            return PreviewReport(month, settings.playground, frozen, link, True)
+        # The client's own lines only: a client's invoices depend on nothing of another's.
+        lines = reader.billable_lines(month, month, client_id=client.id)
+        plan = compute_plan(month, {client.id: terms_of(client)}, lines, settings)
+        documents = tuple(render_invoice(invoice, client, settings) for invoice in plan.invoices)
+        return PreviewReport(month, settings.playground, documents, link)
 
 
 def _mirror_catalogue(uow: UnitOfWork) -> MirrorCatalogue:

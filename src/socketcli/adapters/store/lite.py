@@ -111,8 +111,10 @@ class SqliteReader(PlanQueries):
     def client(self, reference: str) -> Client | None:
         return self._sql().client(reference)
 
-    def billable_lines(self, first: Month, last: Month) -> list[BillableLine]:
-        return self._sql().billable_lines(first, last)
+    def billable_lines(
+        self, first: Month, last: Month, *, client_id: int | None = None
+    ) -> list[BillableLine]:
+        return self._sql().billable_lines(first, last, client_id=client_id)
 
     def unfrozen_lines(self, month: Month) -> list[BillableLine]:
         return self._sql().unfrozen_lines(month)

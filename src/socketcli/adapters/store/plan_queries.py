@@ -22,7 +22,7 @@ from socketcli.domain.model import BillingMethod, ClientMonth, YearEnd
 from socketcli.domain.money import from_minor, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import BILLED_STATUSES as BILLED
-from socketcli.domain.records import Client, ClientLabel, XeroContact
+from socketcli.domain.records import Client, ClientLabel, FrozenTotal, XeroContact
 from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 
 BILLED_STATUSES = sorted(status.value for status in BILLED)  # domain.proposals says which
@@ -249,6 +249,22 @@ class PlanQueries:
     def latest_finalised(self) -> Month | None:
         latest = self._rows("SELECT max(month) FROM plan_snapshots", {})[0][0]
         return None if latest is None else Month.parse(latest)
+
+    def finalised_invoice_totals(self, month: Month) -> list[FrozenTotal]:
+        statement = (
+            "SELECT client_reference, client_name, reference, total_minor "
+            "FROM snapshot_invoices WHERE month = :month ORDER BY id"
+        )
+        amounts: dict[int, Decimal] = {}  # totals repeat across a practice
+        found = []
+        for client_reference, client_name, reference, total in self._rows(
+            statement, {"month": str(month)}
+        ):
+            amount = amounts.get(total)
+            if amount is None:
+                amount = amounts[total] = from_minor(int(total))
+            found.append(FrozenTotal(client_reference, client_name, reference, amount))
+        return found
 
     def finalised_totals(self, month: Month) -> dict[int, ClientMonth] | None:
         parameters = {"month": str(month)}

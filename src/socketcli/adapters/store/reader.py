@@ -181,10 +181,14 @@ class SqlReader(PlanQueries):
         )
 
     def billable_lines(
-        self, first: Month, last: Month, *where: ColumnElement[bool]
+        self,
+        first: Month,
+        last: Month,
+        *where: ColumnElement[bool],
+        client_id: int | None = None,
     ) -> list[BillableLine]:
         """Every plan line of an accepted proposal that is in force in any month first..last
-        (and meets `where`).
+        (and meets `where`); with `client_id`, only that client's (`plan preview`).
 
         One query for the whole practice: the plan is computed set-based, never per client.
         """
@@ -262,6 +266,7 @@ class SqlReader(PlanQueries):
                     clients.c.last_billable_month >= str(first),
                 ),
                 *where,
+                *(() if client_id is None else (proposals.c.client_id == client_id,)),
             )
         )
         # Values repeat across a practice: parse each distinct one once.

@@ -10,6 +10,7 @@ from socketcli.cli.context import state
 from socketcli.cli.options import JsonOption, billing_month
 
 if TYPE_CHECKING:
+    from socketcli.domain.reconcile import Reconciled
     from socketcli.services.reconcile import ReconcileReport
 
 
@@ -29,10 +30,13 @@ def reconcile(
     deleted, voided, duplicated, amount changed or contact changed. Exit 10 when Xero
     differs from what was approved. Only reads from Xero."""
     from socketcli.cli.output import emit_json
+    from socketcli.cli.screen import working
     from socketcli.services.reconcile import reconcile_month
 
     st = state(ctx)
-    report = reconcile_month(st.store, st.gateway, billing_month(month, st))
+    chosen = billing_month(month, st)
+    with working("Reading the month's invoices in Xero", quiet=st.quiet):
+        report = reconcile_month(st.store, st.gateway, chosen)
     if json_:
         emit_json(document(report))
     else:
@@ -70,31 +74,27 @@ def document(report: ReconcileReport) -> dict[str, Any]:
 
 
 def summary(report: ReconcileReport) -> None:
-    from socketcli.cli.output import escape, money, plural, say, show, table
+    from socketcli.cli.output import long_table, money, plural, say
 
-    grid = table(
-        "Client",
-        "Reference",
-        "Total",
-        "Xero",
-        "Xero total",
-        "Finding",
-        title=f"Reconciling {report.month.label} with Xero",
-        right=["Total", "Xero total"],
-    )
-    for row in report.rows:
+    def cells(row: Reconciled) -> tuple[str, ...]:
         found = ", ".join(str(f) for f in row.findings)
         if row.others:
             found += f" (also {', '.join(row.others)})"
-        grid.add_row(
-            escape(row.client_name),
-            escape(row.reference),
+        return (
+            row.client_name,
+            row.reference,
             money(row.total),
-            escape(row.number or ""),
+            row.number or "",
             money(row.xero_total) if row.xero_total is not None else "",
-            escape(found),
+            found,
         )
-    show(grid)
+
+    long_table(
+        ("Client", "Reference", "Total", "Xero", "Xero total", "Finding"),
+        map(cells, report.rows),
+        title=f"Reconciling {report.month.label} with Xero",
+        right=["Total", "Xero total"],
+    )
     counts = ", ".join(f"{n} {finding}" for finding, n in report.counts.items())
     say(f"{plural(len(report.rows), 'invoice')}: {counts}.")
     if report.matches:

@@ -24,7 +24,7 @@ def status(
 ) -> None:
     """Show each invoice of a finalised month: not queued, pending, sending, posted (with
     Xero's number) or failed (with Xero's reason)."""
-    from socketcli.cli.output import emit_json, escape, money, plural, say, show, table
+    from socketcli.cli.output import emit_json, long_table, money, plural, say
     from socketcli.services.posting import posting_status
 
     st = state(ctx)
@@ -53,24 +53,15 @@ def status(
     if not report.finalised:
         say(f"{report.month.label} is not finalised: nothing of it is posted.")
         return
-    grid = table(
-        "Client",
-        "Reference",
-        "Total",
-        "State",
-        "Xero",
+    long_table(
+        ("Client", "Reference", "Total", "State", "Xero"),
+        (
+            (row.client_name, row.reference, money(row.total), row.state, row.number or row.error)
+            for row in report.rows
+        ),
         title=f"Posting {report.month.label}",
         right=["Total"],
     )
-    for row in report.rows:
-        grid.add_row(
-            escape(row.client_name),
-            escape(row.reference),
-            money(row.total),
-            row.state,
-            escape(row.number or row.error),
-        )
-    show(grid)
     counts = ", ".join(
         f"{report.count(state)} {state}"
         for state in ("posted", "failed", "sending", "pending", "not queued")
