@@ -1261,7 +1261,8 @@ class ContactIndex:
     def _preselect(self, party: _Party) -> set[int]:
         forms: set[int] = set()
         for form in party.forms:
-            lists = [self._postings[key] for key in _block_keys(form) if key in self._postings]
+            keys = sorted(_block_keys(form))  # a fixed order: ties go one way every run
+            lists = [self._postings[key] for key in keys if key in self._postings]
             rare = [found for found in lists if len(found) <= self.COMMON]
             if not rare and lists:
                 rare = sorted(lists, key=len)[:1]
@@ -1270,7 +1271,7 @@ class ContactIndex:
         chosen: set[int] = set()
         best = 0.0
         if forms:
-            numbers = list(forms)
+            numbers = sorted(forms)  # in a fixed order: ties at the cut go the same way every run
             choices = _pick(self._sorted_words, numbers)
             for form in party.forms:
                 query = " ".join(sorted(form))
@@ -1336,7 +1337,7 @@ class ContactIndex:
                         hits[number] += 1
             if not hits:
                 continue
-            numbers = sorted(hits, key=hits.__getitem__, reverse=True)[: self.LETTERS]
+            numbers = sorted(hits, key=lambda number: (-hits[number], number))[: self.LETTERS]
             choices = _pick(self._sorted_words, numbers)
             for _, _, position in process.extract(
                 " ".join(sorted(form)), choices, scorer=fuzz.ratio, limit=self.PRESELECT
