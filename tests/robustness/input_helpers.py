@@ -8,10 +8,8 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import MetaData, create_engine, select
-
+from tests.engines import dump
 from tests.runner import Socket
 
 
@@ -24,28 +22,10 @@ def fingerprint(store: Path) -> dict[str, str]:
     }
 
 
-def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every table of the database at `url` (the tables as the database has
-    them, socket's or not), sorted: two dumps are equal or what the store holds changed."""
-    engine = create_engine(url)
-    try:
-        tables = MetaData()
-        tables.reflect(engine)
-        with engine.connect() as connection:
-            return {
-                table.name: sorted(
-                    (tuple(row) for row in connection.execute(select(table))), key=repr
-                )
-                for table in tables.sorted_tables
-            }
-    finally:
-        engine.dispose()
-
-
 def snapshot(socket: Socket, store: Path) -> object:
     """What the store `socket` uses holds: the file `store`'s bytes when the runner names no
     database URL (SQLite), else a dump of the tables of the database it names (PostgreSQL:
-    tests/conftest.py's runner gives the test's database with --db)."""
+    tests/conftest.py's runner gives the test's database with --db; tests/engines.py's dump)."""
     if isinstance(socket.db, str) and not socket.db.startswith("sqlite"):
         return dump(socket.db)
     return fingerprint(Path(socket.db) if socket.db is not None else store)
