@@ -24,10 +24,10 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import MetaData, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from socketcli.adapters.store.database import StoreLocation
@@ -186,6 +186,26 @@ class Stores:
 def where(location: StoreLocation) -> str:
     """What `--db` is given for `location`: its path, or its URL (password and all)."""
     return str(location.path) if location.path is not None else location.url
+
+
+def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table of the database at `url` (the tables the database has,
+    socket's or not), sorted: two dumps are equal or what the store holds changed. For a
+    PostgreSQL store what a SQLite file's bytes are: the proof a refused command wrote
+    nothing, or that a secret is nowhere in the store."""
+    engine = create_engine(url)
+    try:
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.connect() as connection:
+            return {
+                table.name: sorted(
+                    (tuple(row) for row in connection.execute(select(table))), key=repr
+                )
+                for table in tables.sorted_tables
+            }
+    finally:
+        engine.dispose()
 
 
 def session_server(factory: pytest.TempPathFactory) -> Iterator[Callable[[], PostgresServer]]:

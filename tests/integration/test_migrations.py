@@ -279,3 +279,35 @@ def test_a_0004_store_with_work_items_upgrades_though_they_refer_to_the_lines_re
         ).one()  # fmt: skip
     assert (line, price) == (7, "450.50")
     engine.dispose()
+
+
+def test_a_0009_store_keeps_its_amounts_and_then_takes_more_than_two_to_the_31_pennies(
+    stores: Stores,
+) -> None:
+    # On PostgreSQL the pennies were `integer` (32-bit) until 0010: a month of more than
+    # 21,474,836.47 could not be finalised. SQLite's INTEGER is 64-bit already.
+    path = stores.new("old")
+    store_at(path, "0009")
+    engine = create_store_engine(path)
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO plan_snapshots (month, status, total_minor, invoice_count, "
+                f"finalised_at, finalised_by) VALUES ('2026-12', 'finalised', 15000, 1, '{NOW}', '')"
+            )
+        )
+    engine.dispose()
+
+    engine = open_engine(path, upgrade=True)
+
+    assert current_revision(engine) == HEAD_REVISION
+    big = 2**31 * 1000  # 21,474,836,480.00
+    with engine.begin() as connection:
+        assert connection.execute(text("SELECT total_minor FROM plan_snapshots")).all() == [
+            (15000,)
+        ]
+        connection.execute(text(f"UPDATE plan_snapshots SET total_minor = {big}"))
+    with SqlUnitOfWork(engine, FixedClock(datetime(2026, 11, 21, tzinfo=UTC))) as uow:
+        (month,) = uow.snapshots.finalised()
+    assert month.total == Decimal("21474836480.00")
+    engine.dispose()

@@ -1,14 +1,13 @@
-"""What the `test_reopen_*` tests share: a small practice made through the CLI, and the
-store's bytes (a refused command leaves them as they were)."""
+"""What the `test_reopen_*` tests share: a small practice made through the CLI, on this
+test's engine (a refused command leaves it as it was: input_helpers.untouched)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import MadeBySocket
+from tests.conftest import StoreMadeBy
 
 #: Today is 2026-11-21 (tests/conftest.py): the plan commands default to December 2026.
 #: - ACME, Acme Ltd: Bookkeeping 150 and Payroll 3 x 25, monthly from October 2026.
@@ -51,22 +50,8 @@ PRACTICE: tuple[tuple[str, ...], ...] = (
 )
 
 
-@pytest.fixture(scope="module", name="reopen_template")
-def reopen_template_fixture(made_by_socket: MadeBySocket) -> Path:
-    return made_by_socket("reopen", PRACTICE)
-
-
 @pytest.fixture(name="reopen_store")
-def reopen_store_fixture(reopen_template: Path, data_dir: Path) -> Path:
-    """This test's own copy of PRACTICE, as its default store; returns the store's file."""
-    shutil.copytree(reopen_template, data_dir)
-    return data_dir / "socket.db"
-
-
-def store_bytes(store: Path) -> dict[str, bytes]:
-    """The store's files (the database and its write-ahead log), byte for byte."""
-    return {
-        path.name: path.read_bytes()
-        for path in sorted(store.parent.glob(store.name + "*"))
-        if path.is_file()
-    }
+def reopen_store_fixture(store_made_by: StoreMadeBy) -> Path:
+    """This test's own copy of PRACTICE, as its default store (made once per session and
+    engine); the store's file on SQLite."""
+    return store_made_by("reopen", PRACTICE) / "socket.db"

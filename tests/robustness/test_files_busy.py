@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Directories, MadeBySocket
+from tests.conftest import Directories, MadeBySocket, StoreMadeBy
 from tests.runner import Socket
 
 BUSY = "error: the store is busy: another socket command is writing; try again"
@@ -79,29 +79,30 @@ def from_template(template: Path, into: Directories) -> None:
         shutil.copytree(state, into.state)
 
 
+#: A practice: ACME billed 150 a month from October 2026, and a draft proposal.
+PRACTICE: tuple[tuple[str, ...], ...] = (
+    ("init",),
+    ("services", "add", "Bookkeeping", "--method", "monthly"),
+    ("clients", "add", "ACME", "Acme Ltd", "--year-end", "31-03"),
+    (
+        "proposals",
+        "add",
+        "P-ACME",
+        "--client",
+        "ACME",
+        "--line",
+        "Bookkeeping=150",
+        "--start",
+        "2026-10-01",
+        "--accept",
+    ),
+    ("proposals", "add", "P-DRAFT", "--client", "ACME", "--line", "Bookkeeping=90"),
+)
+
+
 @pytest.fixture(scope="session")
 def practice_template(made_by_socket: MadeBySocket) -> Path:
-    return made_by_socket(
-        "busy-practice",
-        [
-            ("init",),
-            ("services", "add", "Bookkeeping", "--method", "monthly"),
-            ("clients", "add", "ACME", "Acme Ltd", "--year-end", "31-03"),
-            (
-                "proposals",
-                "add",
-                "P-ACME",
-                "--client",
-                "ACME",
-                "--line",
-                "Bookkeeping=150",
-                "--start",
-                "2026-10-01",
-                "--accept",
-            ),
-            ("proposals", "add", "P-DRAFT", "--client", "ACME", "--line", "Bookkeeping=90"),
-        ],
-    )
+    return made_by_socket("busy-practice", PRACTICE)
 
 
 @pytest.fixture(scope="session")
@@ -152,6 +153,9 @@ PRACTICE_WRITES: list[tuple[str, ...]] = [
 ]
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's write lock on the file, held by another process (BEGIN IMMEDIATE)"
+)
 @pytest.mark.parametrize("args", PRACTICE_WRITES, ids=" ".join)
 def test_a_write_to_a_busy_store_says_so_and_changes_nothing(
     args: tuple[str, ...], socket: Socket, practice_template: Path, isolated: Directories
@@ -160,6 +164,9 @@ def test_a_write_to_a_busy_store_says_so_and_changes_nothing(
     refused_while_busy(socket, isolated.data / "socket.db", args)
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's write lock on the file, held by another process (BEGIN IMMEDIATE)"
+)
 def test_init_on_a_busy_store_that_is_up_to_date_has_nothing_to_write(
     socket: Socket, practice_template: Path, isolated: Directories
 ) -> None:
@@ -172,6 +179,9 @@ def test_init_on_a_busy_store_that_is_up_to_date_has_nothing_to_write(
     assert contents(store) == before
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's write lock on the file, held by another process (BEGIN IMMEDIATE)"
+)
 def test_an_import_into_a_busy_store_says_so_and_imports_nothing(
     socket: Socket, practice_template: Path, isolated: Directories, tmp_path: Path
 ) -> None:
@@ -181,6 +191,9 @@ def test_an_import_into_a_busy_store_says_so_and_imports_nothing(
     refused_while_busy(socket, isolated.data / "socket.db", ("import", str(clients)))
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's write lock on the file, held by another process (BEGIN IMMEDIATE)"
+)
 def test_an_import_dry_run_takes_no_write_lock(
     socket: Socket, practice_template: Path, isolated: Directories, tmp_path: Path
 ) -> None:
@@ -194,6 +207,9 @@ def test_an_import_dry_run_takes_no_write_lock(
     assert "Would import: clients 1 created" in checked.stderr
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's write lock on the file, held by another process (BEGIN IMMEDIATE)"
+)
 def test_a_write_waits_for_one_that_ends_within_the_timeout(
     socket: Socket, practice_template: Path, isolated: Directories
 ) -> None:
@@ -220,6 +236,9 @@ def test_a_write_waits_for_one_that_ends_within_the_timeout(
     assert [c["reference"] for c in socket.json("clients", "list")] == ["ACME", "BETA"]
 
 
+@pytest.mark.sqlite_only(
+    "SQLite's write lock on the file, held by another process (BEGIN IMMEDIATE)"
+)
 def test_reading_a_busy_store_is_not_held_up(
     socket: Socket, practice_template: Path, isolated: Directories
 ) -> None:
@@ -231,9 +250,9 @@ def test_reading_a_busy_store_is_not_held_up(
 
 @pytest.mark.parametrize("value", ["soon", "-1", "nan", "99999"])
 def test_a_busy_timeout_that_is_not_seconds_is_refused(
-    value: str, socket: Socket, practice_template: Path, isolated: Directories
+    value: str, socket: Socket, store_made_by: StoreMadeBy
 ) -> None:
-    from_template(practice_template, isolated)
+    store_made_by("busy-practice", PRACTICE)
     line = socket.using(env={"SOCKET_BUSY_TIMEOUT": value}).fails("clients", "list", code=2)
     assert line == (
         f"error: SOCKET_BUSY_TIMEOUT {value!r} is not a number of seconds from 0 to 3600 (e.g. 30)"
@@ -253,6 +272,7 @@ LINKED_WRITES: list[tuple[tuple[str, ...], bool]] = [
 ]
 
 
+@pytest.mark.sqlite_only("the playground's own file, its write lock held by another process")
 @pytest.mark.parametrize(("args", "chatty"), LINKED_WRITES, ids=lambda a: _id(a))
 def test_a_write_to_a_busy_playground_says_so_and_changes_nothing(
     args: tuple[str, ...],
@@ -270,6 +290,7 @@ def test_a_write_to_a_busy_playground_says_so_and_changes_nothing(
     assert (isolated.state / "xero-tokens.json").read_bytes() == tokens
 
 
+@pytest.mark.sqlite_only("the playground's own file, its write lock held by another process")
 @pytest.mark.parametrize(
     ("args", "today"),
     [
@@ -295,6 +316,7 @@ def test_an_approved_month_in_a_busy_store_is_neither_changed_nor_posted(
     assert socket.json("sandbox", "invoices")["invoices"] == []
 
 
+@pytest.mark.sqlite_only("the playground's own file, its write lock held by another process")
 def test_resetting_a_busy_playground_keeps_it(
     socket: Socket, linked_template: Path, isolated: Directories
 ) -> None:

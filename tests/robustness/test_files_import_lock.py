@@ -120,6 +120,7 @@ def sqlite_store(socket: Socket, tmp_path: Path) -> Path:
     return store
 
 
+@pytest.mark.sqlite_only("SQLite's write lock on the file (BEGIN IMMEDIATE, a deferred BEGIN)")
 def test_an_optimistic_unit_of_work_holds_no_lock_while_it_reads(sqlite_store: Path) -> None:
     from socketcli.bootstrap import wire
 
@@ -139,6 +140,7 @@ def test_an_optimistic_unit_of_work_holds_no_lock_while_it_reads(sqlite_store: P
     assert rows == [("ACME",)]
 
 
+@pytest.mark.sqlite_only("SQLite's write lock on the file (BEGIN IMMEDIATE, a deferred BEGIN)")
 def test_an_optimistic_write_after_another_commit_is_refused_and_writes_nothing(
     sqlite_store: Path,
 ) -> None:

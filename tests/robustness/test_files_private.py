@@ -41,6 +41,9 @@ def connected(
 # -- the sync log -----------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(
+    "the playground's own file, connected (made once: `connected`); the subject is the state directory's files"
+)
 def test_sync_refuses_a_symlinked_log_and_writes_nothing_through_it(
     socket: Socket, connected: Directories, tmp_path: Path
 ) -> None:
@@ -59,6 +62,9 @@ def test_sync_refuses_a_symlinked_log_and_writes_nothing_through_it(
     assert log.is_symlink()
 
 
+@pytest.mark.sqlite_only(
+    "the playground's own file, connected (made once: `connected`); the subject is the state directory's files"
+)
 def test_sync_refuses_a_dangling_symlink_as_its_log(
     socket: Socket, connected: Directories, tmp_path: Path
 ) -> None:
@@ -85,6 +91,9 @@ def test_the_sync_log_and_the_state_directory_are_private(
     assert mode(playground_store.state / "xero-tokens.json") == 0o600
 
 
+@pytest.mark.sqlite_only(
+    "the playground's own file, connected (made once: `connected`); the subject is the state directory's files"
+)
 def test_a_log_left_readable_by_an_older_socket_is_made_private(
     socket: Socket, connected: Directories
 ) -> None:
@@ -107,6 +116,9 @@ def playground_store(socket: Socket, isolated: Directories) -> Directories:
 # -- the token file ---------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only(
+    "the playground's own file, connected (made once: `connected`); the subject is the state directory's files"
+)
 def test_a_token_file_others_can_read_is_warned_about(
     socket: Socket, connected: Directories
 ) -> None:
@@ -121,6 +133,9 @@ def test_a_token_file_others_can_read_is_warned_about(
     ) in " ".join(status.stderr.split())
 
 
+@pytest.mark.sqlite_only(
+    "the playground's own file, connected (made once: `connected`); the subject is the state directory's files"
+)
 def test_a_state_directory_others_can_write_is_warned_about(
     socket: Socket, connected: Directories
 ) -> None:
@@ -134,6 +149,9 @@ def test_a_state_directory_others_can_write_is_warned_about(
     ) in " ".join(status.stderr.split())
 
 
+@pytest.mark.sqlite_only(
+    "the playground's own file, connected (made once: `connected`); the subject is the state directory's files"
+)
 def test_private_token_files_bring_no_warning(socket: Socket, connected: Directories) -> None:
     status = socket.ok("xero", "status")
 
@@ -182,6 +200,7 @@ def test_loopback_http_and_https_are_accepted(url: str, socket: Socket, empty_st
 # -- the playground's token and sandbox serve's -----------------------------------------------
 
 
+@pytest.mark.sqlite_only("the playground's own file beside a practice's")
 def test_the_playground_and_sandbox_serve_keep_their_own_tokens(
     socket: Socket, connected: Directories, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

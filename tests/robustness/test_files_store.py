@@ -21,6 +21,7 @@ def mode(path: Path) -> int:
 # -- --db PATH is a path ----------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("--db PATH and sqlite:/// parsing: where the file goes")
 @pytest.mark.parametrize(
     "relative",
     ["Billing%20Archive/socket.db", "archive/socket?mode=ro.db", "a#b/100%.db", "x;y/s.db"],
@@ -43,6 +44,7 @@ def test_db_is_the_file_at_that_path_as_written(
     assert rows == [("ACME",)]
 
 
+@pytest.mark.sqlite_only("--db PATH and sqlite:/// parsing: where the file goes")
 def test_db_takes_an_explicit_sqlite_url(socket: Socket, tmp_path: Path) -> None:
     store = tmp_path / "by url.db"
 
@@ -52,6 +54,7 @@ def test_db_takes_an_explicit_sqlite_url(socket: Socket, tmp_path: Path) -> None
     assert [c["reference"] for c in socket.using(db=store).json("clients", "list")] == ["ACME"]
 
 
+@pytest.mark.sqlite_only("--db PATH and sqlite:/// parsing: where the file goes")
 def test_db_overrides_the_environments_url(socket: Socket, tmp_path: Path) -> None:
     store = tmp_path / "mine.db"
     other = socket.using(env={"SOCKET_DATABASE_URL": "postgresql+psycopg://u:pw@host:bad/db"})
@@ -64,6 +67,7 @@ def test_db_overrides_the_environments_url(socket: Socket, tmp_path: Path) -> No
 # -- a malformed URL is one line, without its password ---------------------------------------
 
 
+@pytest.mark.sqlite_only("no store: the malformed or unreachable URL given is the subject")
 @pytest.mark.parametrize(
     ("url", "reason"),
     [
@@ -88,6 +92,7 @@ def test_a_malformed_database_url_is_one_line_without_the_password(
     assert "s3cr3t-pw" not in line
 
 
+@pytest.mark.sqlite_only("no store: the malformed or unreachable URL given is the subject")
 def test_a_malformed_db_url_names_the_option(socket: Socket) -> None:
     line = socket.fails(
         "--db", "postgresql+psycopg://anna:s3cr3t-pw@db.example:port/socket", "init", code=2
@@ -97,6 +102,7 @@ def test_a_malformed_db_url_names_the_option(socket: Socket) -> None:
     assert "s3cr3t-pw" not in line
 
 
+@pytest.mark.sqlite_only("no store: the malformed or unreachable URL given is the subject")
 def test_a_database_that_cannot_be_reached_is_named_without_its_password(socket: Socket) -> None:
     url = "postgresql+psycopg://anna:s3cr3t-pw@127.0.0.1:1/socket"
 
@@ -121,6 +127,7 @@ def another_application(path: Path, *tables: str) -> bytes:
     return path.read_bytes()
 
 
+@pytest.mark.sqlite_only("another application's SQLite file")
 @pytest.mark.parametrize(
     ("tables", "whose"),
     [
@@ -151,6 +158,7 @@ def test_init_refuses_another_applications_database_and_leaves_it_untouched(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["theirs.sqlite"]
 
 
+@pytest.mark.sqlite_only("another application's SQLite file")
 def test_other_commands_refuse_another_applications_database_too(
     socket: Socket, tmp_path: Path
 ) -> None:
@@ -163,6 +171,7 @@ def test_other_commands_refuse_another_applications_database_too(
     assert theirs.read_bytes() == before
 
 
+@pytest.mark.sqlite_only("another application's SQLite file")
 def test_init_still_makes_a_store_in_an_empty_sqlite_file(socket: Socket, tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     sqlite3.connect(empty).close()
@@ -175,6 +184,7 @@ def test_init_still_makes_a_store_in_an_empty_sqlite_file(socket: Socket, tmp_pa
 # -- the store is private ---------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("a store file's mode")
 def test_a_new_store_and_its_directory_are_private(socket: Socket, data_dir: Path) -> None:
     previous = os.umask(0o022)
     try:
@@ -188,6 +198,7 @@ def test_a_new_store_and_its_directory_are_private(socket: Socket, data_dir: Pat
         assert mode(made) == 0o600, made
 
 
+@pytest.mark.sqlite_only("the playground's own file and its mode")
 def test_the_playground_store_is_private(socket: Socket, data_dir: Path) -> None:
     previous = os.umask(0o022)
     try:
@@ -198,6 +209,7 @@ def test_the_playground_store_is_private(socket: Socket, data_dir: Path) -> None
     assert mode(data_dir / "playground.db") == 0o600
 
 
+@pytest.mark.sqlite_only("a store file's mode")
 def test_an_existing_store_keeps_the_mode_its_owner_gave_it(socket: Socket, tmp_path: Path) -> None:
     shared = tmp_path / "shared.db"
     socket.ok("--db", str(shared), "init")

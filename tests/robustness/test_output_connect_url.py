@@ -47,12 +47,14 @@ def _read_until(descriptor: int, marker: str, seconds: float = 20.0) -> str:
 def test_the_address_is_one_unwrapped_line_in_a_narrow_terminal(
     pointed: Sandbox,  # noqa: F811
     store: Path,  # noqa: F811
+    store_url: str | None,
 ) -> None:
     main, side = pty.openpty()
     fcntl.ioctl(side, termios.TIOCSWINSZ, struct.pack("HHHH", 24, COLUMNS, 0, 0))
     env = {**os.environ, "COLUMNS": str(COLUMNS), "LINES": "24"}
+    where = store_url or str(store)  # the test's database on PostgreSQL
     process = subprocess.Popen(
-        [sys.executable, "-m", "socketcli", "--db", str(store), "xero", "connect", "--no-browser"],
+        [sys.executable, "-m", "socketcli", "--db", where, "xero", "connect", "--no-browser"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=side,

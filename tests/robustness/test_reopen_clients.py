@@ -11,11 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.robustness.reopen_helpers import (  # noqa: F401  (fixtures)
-    reopen_store_fixture,
-    reopen_template_fixture,
-    store_bytes,
-)
+from tests.robustness.input_helpers import snapshot
+from tests.robustness.reopen_helpers import reopen_store_fixture  # noqa: F401  (fixture)
 from tests.runner import Socket
 
 
@@ -142,7 +139,7 @@ def test_reopen_says_what_it_did_as_json(socket: Socket, reopen_store: Path) -> 
 def test_a_client_that_is_not_closed_is_refused_and_nothing_changes(
     socket: Socket, reopen_store: Path
 ) -> None:
-    before = store_bytes(reopen_store)
+    before = snapshot(socket, reopen_store)
 
     message = socket.fails("clients", "reopen", "BETA", code=4)
 
@@ -150,7 +147,7 @@ def test_a_client_that_is_not_closed_is_refused_and_nothing_changes(
         "error: client BETA (Beta Bakery) is not closed: there is nothing to reopen "
         "(`socket clients close` closes a client)"
     )
-    assert store_bytes(reopen_store) == before
+    assert snapshot(socket, reopen_store) == before
 
 
 def test_reopening_twice_is_refused_the_second_time(socket: Socket, reopen_store: Path) -> None:
@@ -161,12 +158,12 @@ def test_reopening_twice_is_refused_the_second_time(socket: Socket, reopen_store
 
 
 def test_an_unknown_client_is_not_found(socket: Socket, reopen_store: Path) -> None:
-    before = store_bytes(reopen_store)
+    before = snapshot(socket, reopen_store)
 
     message = socket.fails("clients", "reopen", "[/]NOPE\x1b[2J", code=3)
 
     assert message.startswith("error: client '[/]NOPE\\x1b[2J' does not exist")
-    assert store_bytes(reopen_store) == before
+    assert snapshot(socket, reopen_store) == before
 
 
 def test_with_json_a_refusal_is_the_json_error_object(socket: Socket, reopen_store: Path) -> None:

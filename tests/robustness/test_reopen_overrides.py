@@ -12,11 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.robustness.reopen_helpers import (  # noqa: F401  (fixtures)
-    reopen_store_fixture,
-    reopen_template_fixture,
-    store_bytes,
-)
+from tests.robustness.input_helpers import snapshot
+from tests.robustness.reopen_helpers import reopen_store_fixture  # noqa: F401  (fixture)
 from tests.runner import Socket
 
 #: (command, option, value, field shown by `clients show --json` / `services list --json`,
@@ -164,22 +161,22 @@ def test_default_when_adding_is_no_override(socket: Socket, reopen_store: Path) 
 def test_a_bad_override_is_refused_in_one_line_and_nothing_changes(
     socket: Socket, reopen_store: Path, args: tuple[str, ...], complaint: str
 ) -> None:
-    before = store_bytes(reopen_store)
+    before = snapshot(socket, reopen_store)
 
     message = socket.fails(*args, code=2)
 
     assert message.startswith("error: ")
     assert complaint in message
-    assert store_bytes(reopen_store) == before
+    assert snapshot(socket, reopen_store) == before
 
 
 def test_consolidate_needs_its_value(socket: Socket, reopen_store: Path) -> None:
-    before = store_bytes(reopen_store)
+    before = snapshot(socket, reopen_store)
 
     result = socket.exits("clients", "edit", "ACME", "--consolidate", code=2)
 
     assert "'--consolidate' requires an argument" in result.stderr
-    assert store_bytes(reopen_store) == before
+    assert snapshot(socket, reopen_store) == before
 
 
 def test_clients_show_names_the_practice_setting_that_applies(

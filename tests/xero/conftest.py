@@ -2,6 +2,8 @@
 
 Every test stands in its own data and state directories (tests/conftest.py), with the "fail"
 keyring backend (no keyring, as on a headless server) unless it installs `MemoryKeyring`.
+Every test that uses a store runs on SQLite and on PostgreSQL (tests/engines.py): the tokens
+are files of the state directory (or the keyring) whichever the store, and never in it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,12 @@ import keyring.core
 import pytest
 
 from socketcli.sandbox import PKCE_CLIENT_ID, Limits, Sandbox, SandboxConfig, running_sandbox
+from tests.engines import parametrize_engines
 from tests.xero.xero_helpers import MemoryKeyring
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    parametrize_engines(metafunc)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import pytest
 from socketcli.adapters.xero.endpoints import SCOPES
 from socketcli.sandbox import DEMO_ORGANISATION, Sandbox
 from tests.runner import Socket
-from tests.xero.xero_helpers import connect, only_token, refresh_with, stored_tokens
+from tests.xero.xero_helpers import connect, only_token, refresh_with, store_bytes, stored_tokens
 
 
 def test_status_shows_the_organisation_scopes_expiry_and_where_the_token_is(
@@ -104,7 +104,7 @@ def test_no_token_text_reaches_the_store_or_any_output(
     socket.ok("xero", "disconnect")
 
     assert len(seen) == 4
-    database = b"".join(p.read_bytes() for p in store.parent.glob("socket.db*"))
+    database = store_bytes(socket, store)
     for secret in seen:
         assert secret.encode() not in database
         for output in socket.outputs:

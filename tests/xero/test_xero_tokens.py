@@ -260,7 +260,12 @@ def test_playground_mode_refuses_any_address_off_this_machine() -> None:
 
 
 def test_a_cron_like_run_without_a_keyring_uses_the_file(
-    socket: Socket, pointed: Sandbox, state_dir: Path, data_dir: Path, tmp_path: Path
+    socket: Socket,
+    pointed: Sandbox,
+    state_dir: Path,
+    data_dir: Path,
+    tmp_path: Path,
+    store_url: str | None,
 ) -> None:
     connect(socket)
     first = only_token(state_dir)
@@ -274,6 +279,8 @@ def test_a_cron_like_run_without_a_keyring_uses_the_file(
         "SOCKET_DATA_DIR": str(data_dir),
         "SOCKET_XERO_API_URL": pointed.base_url,
         "SOCKET_XERO_IDENTITY_URL": pointed.base_url,
+        # The practice's store: on PostgreSQL its URL, as the crontab line has it.
+        **({"SOCKET_DATABASE_URL": store_url} if store_url else {}),
     }
 
     run = subprocess.run(

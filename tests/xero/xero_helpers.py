@@ -18,6 +18,7 @@ from socketcli.adapters.xero.errors import XeroError
 from socketcli.adapters.xero.oauth import IdentityClient
 from socketcli.adapters.xero.tokens import TOKEN_FILE, XeroToken
 from socketcli.sandbox import Sandbox
+from tests.engines import dump
 from tests.runner import Socket
 
 AUTHORIZE = re.compile(r"(http://\S+/identity/connect/authorize\?\S+)")
@@ -101,3 +102,14 @@ def refresh_with(xero: Sandbox, refresh_token: str) -> int:
     except XeroError:
         return 400
     return 200
+
+
+def store_bytes(socket: Socket, store: Path) -> bytes:
+    """All the store holds, to look for a secret in: a SQLite store's files (the database and
+    its write-ahead log) as they are on disk; on PostgreSQL (the runner names the test's
+    database with --db) the text of every value of every row of every table."""
+    if isinstance(socket.db, str) and not socket.db.startswith("sqlite"):
+        return "\n".join(
+            str(value) for rows in dump(socket.db).values() for row in rows for value in row
+        ).encode()
+    return b"".join(path.read_bytes() for path in sorted(store.parent.glob(store.name + "*")))

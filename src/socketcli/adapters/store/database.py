@@ -20,7 +20,7 @@ from socketcli.domain.errors import Conflict, StoreBusy, StoreNotReady
 MIGRATIONS = Path(__file__).with_name("migrations")
 #: What SQLite says when the busy timeout ran out (SQLITE_BUSY, SQLITE_LOCKED).
 _SQLITE_BUSY = ("database is locked", "database table is locked", "database schema is locked")
-#: PostgreSQL's lock_not_available, should a lock_timeout be set on the server.
+#: PostgreSQL's lock_not_available: a lock waited for past lock_timeout (the busy timeout).
 _POSTGRES_BUSY = "55P03"
 #: PostgreSQL's unique_violation; SQLite says "UNIQUE constraint failed: table.column".
 _POSTGRES_UNIQUE = "23505"
@@ -92,6 +92,10 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
             dbapi_connection.autocommit = True
             cursor = dbapi_connection.cursor()
             cursor.execute("SET TIME ZONE 'UTC'")
+            # A write that waits longer than the busy timeout for another's locks ends in
+            # lock_not_available (StoreBusy below), as on SQLite, instead of waiting as long
+            # as the other holds them. 0 means "no limit" to PostgreSQL: 1 ms is "at once".
+            cursor.execute(f"SET lock_timeout = {max(timeout_ms, 1)}")
             cursor.close()
             dbapi_connection.autocommit = autocommit
     else:

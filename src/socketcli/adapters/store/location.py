@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from sqlalchemy import URL
 
 #: The newest migration. A store at this revision opens without importing alembic.
-HEAD_REVISION = "0009"
+HEAD_REVISION = "0010"
 #: How long a writer waits for another's write to end before it gives up (StoreBusy).
 BUSY_TIMEOUT_MS = 10_000
 

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Index, Text
+from sqlalchemy import BigInteger, Index, Integer, Text
 from sqlmodel import Field, SQLModel
+
+#: An amount in pennies: 64-bit on every engine (SQLite's INTEGER is; PostgreSQL's `integer`
+#: is 32-bit, and stops at 21,474,836.47), as socket accepts amounts up to 999,999,999,999.99.
+Pennies = BigInteger().with_variant(Integer(), "sqlite")
 
 
 class SettingRow(SQLModel, table=True):
@@ -79,7 +83,8 @@ class ProposalLineRow(SQLModel, table=True):
     description: str = ""
     quantity: str  # exact decimal text
     unit_price: str  # exact decimal text, up to 4 places (domain.money.price_text)
-    amount_minor: int = 0  # quantity x unit price to the penny (half up), for set-based totals
+    # quantity x unit price to the penny (half up), for set-based totals
+    amount_minor: int = Field(default=0, sa_type=Pennies)
     billing_method: str
     start_month: str | None = Field(default=None, index=True)
     end_month: str | None = Field(default=None, index=True)
@@ -100,7 +105,7 @@ class WorkItemRow(SQLModel, table=True):
     proposal_line_id: int = Field(foreign_key="proposal_lines.id", index=True)
     client_id: int = Field(foreign_key="clients.id", index=True)
     description: str
-    amount_minor: int
+    amount_minor: int = Field(sa_type=Pennies)
     status: str = "open"  # open, completed (invoiced: its outbox entry is posted)
     due_month: str | None = None  # a quarterly or annual item's period starts here
     completed_at: datetime | None = None
@@ -114,7 +119,7 @@ class PlanSnapshotRow(SQLModel, table=True):
 
     month: str = Field(primary_key=True)
     status: str = "finalised"
-    total_minor: int
+    total_minor: int = Field(sa_type=Pennies)
     invoice_count: int
     finalised_at: datetime
     finalised_by: str = ""
@@ -132,7 +137,7 @@ class SnapshotInvoiceRow(SQLModel, table=True):
     reference: str
     contact_name: str
     branding_theme: str = ""
-    total_minor: int
+    total_minor: int = Field(sa_type=Pennies)
     line_count: int
     # Frozen at approval with the rest: what Xero receives does not move with later edits.
     client_reference: str = Field(default="", sa_column_kwargs={"server_default": ""})
@@ -152,7 +157,7 @@ class SnapshotLineRow(SQLModel, table=True):
     quantity: str
     unit_amount: str
     account_code: str | None = None
-    line_amount_minor: int
+    line_amount_minor: int = Field(sa_type=Pennies)
     tracking: str = ""
 
 

@@ -38,11 +38,13 @@ CENT = Decimal("0.01")
 
 
 def _text(value: Any, default: str = "") -> str:
+    """Xero's text as socket keeps it: a NUL character is dropped (a PostgreSQL store cannot
+    hold one in text, and it is no part of a name), on every engine alike."""
     if value is None:
         return default
     if isinstance(value, Enum):
         return str(value.value)
-    return str(value)
+    return str(value).replace("\x00", "")
 
 
 def _optional(value: Any) -> str | None:
