@@ -98,8 +98,8 @@ def main() -> None:
 
     wiring = bootstrap.wire(db)
 
-    def store(*, write: bool = False, optimistic: bool = False) -> Any:
-        return wiring.uow(write=write, optimistic=optimistic)
+    def store(*, write: bool = False, optimistic: bool = False, bulk: bool = False) -> Any:
+        return wiring.uow(write=write, optimistic=optimistic, bulk=bulk)
 
     marks: list[tuple[str, float, float]] = []
 

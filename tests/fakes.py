@@ -509,12 +509,17 @@ class FakeProposals(_Repository):
             lines.append(replace(line.line, service_name=state.services[line.service_id].name))
         return replace(stored.head, lines=tuple(lines))
 
-    def add_new(self, proposals: Sequence[NewProposal]) -> None:
-        """As SQL: proposals not in the store, inserted as save_many inserts them."""
+    def add_new(self, proposals: Sequence[NewProposal], *, work_from: Month | None = None) -> None:
+        """As SQL: proposals not in the store, inserted as save_many inserts them, and with
+        `work_from` their work items opened by open_for."""
         for proposal in proposals:
             if proposal.reference in self.state.proposals:
                 raise ValueError(f"proposal {proposal.reference!r} is in the store already")
         self.save_many([proposal.as_proposal() for proposal in proposals])
+        if work_from is not None:
+            self._uow.work_items.open_for(
+                [proposal.reference for proposal in proposals], in_force_from=work_from
+            )
 
     def save_many(self, proposals: Sequence[Proposal]) -> None:
         """Insert or update by reference; each proposal's stored lines become exactly its lines
@@ -1057,7 +1062,10 @@ class FakeStore:
     def fail(self, call: str, error: Exception) -> None:
         self.failures[call] = error
 
-    def open(self, *, write: bool = False, optimistic: bool = False) -> FakeUnitOfWork:
+    def open(
+        self, *, write: bool = False, optimistic: bool = False, bulk: bool = False
+    ) -> FakeUnitOfWork:
+        """A unit of work (`bulk`, how SQLite checks references, changes nothing here)."""
         return FakeUnitOfWork(self, write=write, optimistic=optimistic)
 
     @contextmanager

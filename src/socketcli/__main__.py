@@ -24,6 +24,9 @@ def main() -> None:
     # `plan diff` on 20,000 clients), so it is off; what little cyclic garbage a run makes
     # goes with the process. Long-running commands (`sandbox serve`) turn it back on.
     gc.disable()
+    from socketcli.lifetime import ends_with_command
+
+    ends_with_command()  # and what a command holds (lifetime.hold) is not freed before the end
     if "diff" in args and "--json" in args:
         # `plan diff --json`, the scripts' command, without importing typer (cli/quick.py).
         from socketcli.cli.quick import run

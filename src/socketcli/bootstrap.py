@@ -145,12 +145,13 @@ class Wiring:
         write: bool = False,
         create: bool = False,
         optimistic: bool = False,
+        bulk: bool = False,
         actor: str = "",
     ) -> UnitOfWork:
         """A unit of work; `actor`: who its history entries name (default: the OS user)."""
         engine = self.engine(create=create)
         opener = sql_store(engine, self.clock, location=self.location.describe(), actor=actor)
-        return opener(write=write, optimistic=optimistic)
+        return opener(write=write, optimistic=optimistic, bulk=bulk)
 
     def create(self) -> None:
         """Create the store, or bring an existing one to the newest schema."""
@@ -355,6 +356,19 @@ def os_user() -> str:
         return f"uid {os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
+def _holds_no_client(engine: Engine) -> bool:
+    """Whether a SQLite store holds no client yet (then nothing refers to anything but its
+    services and its Xero mirror: its first import, checked whole at commit, costs the check
+    of what it writes). Read before the unit of work; should another command write clients
+    meanwhile, the check at commit covers them too."""
+    if engine.dialect.name != "sqlite":
+        return False
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT 1 FROM clients LIMIT 1")).first() is None
+
+
 def sql_store(engine: Engine, clock: Clock, *, location: str = "", actor: str = "") -> OpenStore:
     """The services' `OpenStore` on an engine: each call opens a SQL unit of work, whose
     history entries name `actor` (default: the operating-system user)."""
@@ -362,11 +376,18 @@ def sql_store(engine: Engine, clock: Clock, *, location: str = "", actor: str = 
 
     who = actor or os_user()
 
-    def open_store(*, write: bool = False, optimistic: bool = False) -> SqlUnitOfWork:
+    def open_store(
+        *, write: bool = False, optimistic: bool = False, bulk: bool = False
+    ) -> SqlUnitOfWork:
         # Optimistic: a deferred BEGIN; SQLite takes the write lock at the first write and
         # refuses it at once (StoreBusy) when another connection committed since the reads.
         return SqlUnitOfWork(
-            engine, clock, write=write and not optimistic, location=location, actor=who
+            engine,
+            clock,
+            write=write and not optimistic,
+            location=location,
+            actor=who,
+            references_at_commit=write and bulk and _holds_no_client(engine),
         )
 
     return open_store

@@ -71,7 +71,7 @@ def test_an_import_checks_again_against_what_another_command_wrote_meanwhile(
 
     report = import_csv(open_store, store.clock, [clients_csv])
 
-    assert opened == [{"write": True, "optimistic": True}] * 2
+    assert opened == [{"write": True, "optimistic": True, "bulk": True}] * 2
     # Checked again: ACME exists now, so the file updates it rather than creating it twice.
     assert (report.clients.created, report.clients.updated) == (1, 1)
     clients = {c.reference: c.name for c in store.view().clients.all()}
@@ -91,7 +91,8 @@ def test_an_import_that_keeps_being_overtaken_takes_the_lock_first(clients_csv: 
 
     report = import_csv(open_store, store.clock, [clients_csv])
 
-    assert opened == [{"write": True, "optimistic": True}] * OPTIMISTIC_ATTEMPTS + [{"write": True}]
+    tries = [{"write": True, "optimistic": True, "bulk": True}] * OPTIMISTIC_ATTEMPTS
+    assert opened == [*tries, {"write": True, "bulk": True}]
     assert report.clients.created == 2
     assert len(store.view().clients.all()) == 2 + OPTIMISTIC_ATTEMPTS
 

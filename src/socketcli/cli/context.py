@@ -63,10 +63,12 @@ class State:
                 raise InvalidInput(f"--by {by!r} is not a name: give who is acting")
             self.by = cleaned
 
-    def store(self, *, write: bool = False, optimistic: bool = False) -> UnitOfWork:
+    def store(
+        self, *, write: bool = False, optimistic: bool = False, bulk: bool = False
+    ) -> UnitOfWork:
         """Open a unit of work (the services' `OpenStore`); the first says so when the store
         is the playground. Its history entries name `actor`."""
-        uow = self.wiring.uow(write=write, optimistic=optimistic, actor=self.actor)
+        uow = self.wiring.uow(write=write, optimistic=optimistic, bulk=bulk, actor=self.actor)
         self.announce()
         return uow
 

@@ -199,9 +199,11 @@ class ProposalRepository(Protocol):
         inserted, and stored lines not kept are deleted with their work items."""
         ...
 
-    def add_new(self, proposals: Sequence[NewProposal]) -> None:
+    def add_new(self, proposals: Sequence[NewProposal], *, work_from: Month | None = None) -> None:
         """Insert proposals that are not in the store (their clients and services are), with
-        their decided lines: the CSV import's write of up to millions of lines."""
+        their decided lines: the CSV import's write of up to millions of lines. With
+        `work_from`, their work items are opened as well, exactly as
+        `WorkItemRepository.open_for(their references, in_force_from=work_from)` would."""
         ...
 
 
@@ -499,9 +501,16 @@ class OpenStore(Protocol):
     that a long check before it holds no lock: if another command has written since this
     unit of work first read, or is writing, the first write (or the commit) raises StoreBusy
     at once and nothing is written; the caller reads again and retries. A write lock that
-    does not come within the store's busy timeout is StoreBusy too."""
+    does not come within the store's busy timeout is StoreBusy too.
 
-    def __call__(self, *, write: bool = False, optimistic: bool = False) -> UnitOfWork: ...
+    `bulk=True` (with `write=True`): the unit of work writes many rows at once (an import).
+    On SQLite, into a store that holds no client yet, the references between rows are then
+    checked once, at commit, instead of row by row (a broken one fails the commit, and
+    nothing is written)."""
+
+    def __call__(
+        self, *, write: bool = False, optimistic: bool = False, bulk: bool = False
+    ) -> UnitOfWork: ...
 
 
 class OpenReader(Protocol):

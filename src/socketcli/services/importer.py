@@ -54,6 +54,7 @@ from socketcli.domain.proposals import (
 from socketcli.domain.records import Client, Proposal, ProposalLine, Service
 from socketcli.domain.settings import PracticeSettings, XeroChoices, parse_invoice_day
 from socketcli.domain.terms import PaymentTerms
+from socketcli.lifetime import hold
 from socketcli.ports.clock import Clock
 from socketcli.ports.store import OpenStore, UnitOfWork
 from socketcli.services.catalogue import check_account_code, parse_method
@@ -1212,6 +1213,7 @@ class _ProposalChanges:
 
 def _proposals(sheets: list[_Sheet], context: _Context) -> _ProposalChanges:
     grouped = _group(sheets, context.practice)
+    hold(grouped)
     unknown: set[str] = set()
     for reference, (sheet, index, agreed) in grouped.heads.items():
         client = agreed[0]
@@ -1223,6 +1225,7 @@ def _proposals(sheets: list[_Sheet], context: _Context) -> _ProposalChanges:
                     f"client {client!r} is neither in the store nor in this import",
                 )
     result = _ProposalChanges()
+    hold(result)
     changes = result.changes
     # each service name as read: its catalogue entry and casefolded name (None: unknown)
     named: dict[str, tuple[Service, str] | None] = {}
@@ -1372,6 +1375,8 @@ def import_csv(
             sheets[sheet.kind].append(sheet)
     names = [path.name for path in files]
 
+    hold(sheets)  # every cell of every row: freed with the process when it ends (lifetime)
+
     def check_and_write(uow: UnitOfWork, *, dry: bool) -> ImportReport:
         return _check_and_write(uow, clock, sheets, problems, names, progress, dry_run=dry)
 
@@ -1380,13 +1385,13 @@ def import_csv(
             return check_and_write(uow, dry=True)
     for _ in range(OPTIMISTIC_ATTEMPTS):
         try:
-            with store(write=True, optimistic=True) as uow:
+            with store(write=True, optimistic=True, bulk=True) as uow:
                 return check_and_write(uow, dry=False)
         except StoreBusy:
             if problems:  # the rows' checks were cut short: they cannot simply run again
                 raise
             continue  # another command wrote meanwhile: check again against its changes
-    with store(write=True) as uow:
+    with store(write=True, bulk=True) as uow:
         return check_and_write(uow, dry=False)
 
 
@@ -1454,18 +1459,24 @@ def _check_and_write(
         uow.services.save(service)
     uow.clients.save_many([*clients.created, *clients.updated])
     added = proposals.added
-    uow.proposals.add_new(added)
     written = [*proposals.changes.created, *proposals.changes.updated]
+    zone = PracticeSettings.from_values(uow.settings.values()).time_zone
+    this_month = Month.of(local_today(clock.now(), zone))  # the practice's today
+    working = [p.reference for p in written if p.status is not ProposalStatus.DRAFT]
+    # The new proposals' work is opened as they are written, from the lines in hand (a
+    # draft's lines have not started: it has none). When stored proposals change too, all
+    # their work is opened together as before, by open_for, which opens items in the order
+    # of each proposal's first work line, old and new proposals interleaved.
+    uow.proposals.add_new(added, work_from=None if working else this_month)
     uow.proposals.save_many(written)
-    uow.work_items.open_for(
-        [
-            *(p.reference for p in added if p.status is not ProposalStatus.DRAFT),
-            *(p.reference for p in written if p.status is not ProposalStatus.DRAFT),
-        ],
-        in_force_from=Month.of(
-            local_today(clock.now(), PracticeSettings.from_values(uow.settings.values()).time_zone)
-        ),
-    )
+    if working:
+        uow.work_items.open_for(
+            [
+                *(p.reference for p in added if p.status is not ProposalStatus.DRAFT),
+                *working,
+            ],
+            in_force_from=this_month,
+        )
     tallies = (report.clients, report.services, report.proposals)
     if any(tally.created or tally.updated for tally in tallies):  # else nothing to record
         uow.history.record(

@@ -113,9 +113,18 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
 
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
+            options = connection.get_execution_options()
+            # A bulk write's references are checked at its commit (SqlUnitOfWork): foreign
+            # keys off for its transaction, and on again for the next one on the connection
+            # (a PRAGMA SQLite reads only outside a transaction, as here, before BEGIN).
+            if options.get("socket_references_at_commit"):
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.info["references_off"] = True
+            elif connection.info.pop("references_off", False):
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             # Writers take the write lock up front, so two writers queue on the busy
             # timeout instead of failing half-way with "database is locked".
-            if connection.get_execution_options().get("socket_write"):
+            if options.get("socket_write"):
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 connection.exec_driver_sql("BEGIN")

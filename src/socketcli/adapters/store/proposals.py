@@ -12,12 +12,19 @@ from sqlalchemy import Select, bindparam, delete, func, select, update
 from socketcli.adapters.store import sql
 from socketcli.adapters.store.collation import bytewise
 from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
-from socketcli.adapters.store.work_items import OpenItemsFollow
+from socketcli.adapters.store.work_items import (
+    WORK_METHODS,
+    OpenItemsFollow,
+    SqlWorkItems,
+    opened_items,
+)
 from socketcli.domain.model import BillingMethod, ProposalStatus
-from socketcli.domain.money import amount_of, price_text, to_minor
+from socketcli.domain.money import amount_of, from_minor, price_text, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import NewProposal, becomes_cancelled
 from socketcli.domain.records import Proposal, ProposalLine
+from socketcli.domain.work import WorkLine
+from socketcli.lifetime import hold
 
 
 def line_ordinals(line: ProposalLine) -> tuple[int | None, ...]:
@@ -102,11 +109,15 @@ class SqlProposals(SqlRepository):
         assert saved is not None
         return saved
 
-    def add_new(self, proposals: Sequence[NewProposal]) -> None:
+    def add_new(self, proposals: Sequence[NewProposal], *, work_from: Month | None = None) -> None:
         """Insert proposals that are not in the store, and their decided lines (the CSV
         import): each line's row is made straight from its plain values, each distinct
         quantity, price and month turned into its stored text once, and written by one
-        executemany on the driver's connection (`insert_plain`)."""
+        executemany on the driver's connection (`insert_plain`).
+
+        With `work_from`, the new proposals' work items are opened as
+        `WorkItemRepository.open_for(..., in_force_from=work_from)` opens them, from the
+        lines in hand: only the ids of their work lines are read back."""
         if not proposals:
             return
         proposal_table = self.table("proposals")
@@ -115,12 +126,13 @@ class SqlProposals(SqlRepository):
         for proposal in proposals:
             if proposal.client_reference not in client_ids:
                 raise LookupError(f"client {proposal.client_reference!r} is not in the store")
-        service_ids = {
-            name.casefold(): service_id
-            for service_id, name in self.session.execute(
-                select(self.table("services").c.id, self.table("services").c.name)
-            )
-        }
+        service_names: dict[int, str] = {}
+        service_ids: dict[str, int] = {}
+        for service_id, name in self.session.execute(
+            select(self.table("services").c.id, self.table("services").c.name)
+        ):
+            service_ids[name.casefold()] = service_id
+            service_names[service_id] = name
         last = self.session.execute(select(func.max(proposal_table.c.id))).scalar() or 0
         # each distinct start date and acceptance time made the driver's value once
         dates: dict[Any, Any] = {None: None}
@@ -179,6 +191,10 @@ class SqlProposals(SqlRepository):
         months: dict[int, tuple[str | None, int | None]] = {id(None): (None, None)}
         rows: list[tuple[Any, ...]] = []
         append = rows.append
+        # the work lines that have started (what `work_lines` reads): (proposal id,
+        # position, service id, method, start, end, anchor, description, amount in pennies)
+        work: list[tuple[Any, ...]] = []
+        work_methods = set() if work_from is None else {m for m in BillingMethod if m.is_work}
         for proposal in proposals:
             proposal_id = ids[proposal.reference]
             position = -1
@@ -220,6 +236,20 @@ class SqlProposals(SqlRepository):
                 if anchor_month is None:
                     anchor_month = months[id(anchor)] = _month_values(anchor)
                 method_value, period = methods[method]
+                if method in work_methods and start is not None:
+                    work.append(
+                        (
+                            proposal_id,
+                            position,
+                            service_id,
+                            method,
+                            start,
+                            end,
+                            anchor,
+                            description,
+                            amount,
+                        )
+                    )
                 append(
                     (
                         proposal_id,
@@ -241,9 +271,63 @@ class SqlProposals(SqlRepository):
                         created,
                     )
                 )
+        hold(heads, rows, work)  # freed with the process when it ends (socketcli.lifetime)
+        line_table = self.table("proposal_lines")
+        last_line = self.session.execute(select(func.max(line_table.c.id))).scalar() or 0
         with self.indexes_set_aside("proposal_lines", len(rows)):
             self.insert_plain("proposal_lines", _LINE_KEYS, rows)
+        if work_from is not None:
+            self._open_work(work, last_line, service_names, client_ids, proposals, ids, work_from)
         self.session.expire_all()
+
+    def _open_work(
+        self,
+        work: list[tuple[Any, ...]],
+        last_line: int,
+        service_names: dict[int, str],
+        client_ids: dict[str, int],
+        proposals: Sequence[NewProposal],
+        ids: dict[str, int],
+        in_force_from: Month,
+    ) -> None:
+        """`add_new`'s work items: the new proposals' started work lines (`work`) made the
+        WorkLines that `work_items.work_lines` would read back, with the ids just given to
+        them (the lines after `last_line` are this insert's, or, on PostgreSQL, another
+        transaction's, of other proposals), and opened as `SqlWorkItems.open_for` opens
+        them (a new proposal has no items yet)."""
+        if not work:
+            return
+        line_table = self.table("proposal_lines")
+        line_ids = {
+            (proposal_id, position): line_id
+            for line_id, proposal_id, position in self.session.execute(
+                select(line_table.c.id, line_table.c.proposal_id, line_table.c.position).where(
+                    line_table.c.id > last_line, line_table.c.billing_method.in_(WORK_METHODS)
+                )
+            )
+        }
+        amounts: dict[int, Decimal] = {}
+        by_proposal: dict[int, list[WorkLine]] = {}
+        for proposal_id, position, service_id, method, start, end, anchor, text, minor in work:
+            amount = amounts.get(minor)
+            if amount is None:
+                amount = amounts[minor] = from_minor(minor)
+            line = WorkLine(
+                line_ids[proposal_id, position],
+                service_names[service_id],
+                method,
+                start,
+                end,
+                anchor,
+                text,
+                amount,
+            )
+            by_proposal.setdefault(proposal_id, []).append(line)
+        clients = {ids[p.reference]: client_ids[p.client_reference] for p in proposals}
+        opened = opened_items(
+            ((p, clients[p], lines) for p, lines in by_proposal.items()), {}, in_force_from
+        )
+        SqlWorkItems(self.session, self._clock, self._reader).add(opened)
 
     def _ids(self, table_name: str, key: str, wanted: set[str]) -> dict[str, int]:
         """The ids of the rows whose `key` is one of `wanted`: read 500 at a time, or, for

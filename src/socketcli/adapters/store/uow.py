@@ -50,8 +50,14 @@ class SqlUnitOfWork:
         write: bool = False,
         location: str = "",
         actor: str = "",
+        references_at_commit: bool = False,
     ) -> None:
         self._engine = engine.execution_options(socket_write=True) if write else engine
+        #: On SQLite, foreign keys checked once, at commit, rather than row by row (see
+        #: `commit`): a bulk write into a store that holds no client yet.
+        self._references_at_commit = references_at_commit and engine.dialect.name == "sqlite"
+        if self._references_at_commit:
+            self._engine = self._engine.execution_options(socket_references_at_commit=True)
         self._clock = clock
         self.location = location
         #: Who the history names for what this unit of work records (unless an event says).
@@ -97,6 +103,17 @@ class SqlUnitOfWork:
         )
 
     def commit(self) -> None:
+        if self._references_at_commit:
+            # What SQLite checks row by row otherwise: every reference of every table to a
+            # row that exists. A broken one is a fault of socket's; nothing is written.
+            self.session.flush()
+            broken = self.session.connection().exec_driver_sql("PRAGMA foreign_key_check")
+            first = broken.first()
+            if first is not None:
+                raise RuntimeError(
+                    f"a write would break a reference between the store's tables ({tuple(first)})"
+                    ": nothing was written"
+                )
         self.session.commit()
 
     def rollback(self) -> None:

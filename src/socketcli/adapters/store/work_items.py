@@ -6,7 +6,7 @@ renews are decided in domain/work.py; this module reads and writes them, set-bas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -142,6 +142,28 @@ def _items_by_proposal(
     return found
 
 
+def opened_items(
+    lines: Iterable[tuple[int, int, list[WorkLine]]],
+    items: dict[int, list[Any]],
+    in_force_from: Month,
+) -> list[tuple[int, int, WorkLine, Month]]:
+    """The items to open, in order: for each (proposal id, client id, its started work lines
+    by id), the lines still in force from `in_force_from` that domain.work.opens_item gives
+    one, given the proposal's `items` (`_items_by_proposal`'s rows)."""
+    opened: list[tuple[int, int, WorkLine, Month]] = []
+    for proposal_id, client_id, proposal_lines in lines:
+        known = [(i[1], i[3], i[4] == WorkStatus.OPEN.value) for i in items.get(proposal_id, [])]
+        for line in proposal_lines:
+            if line.end is not None and line.end < in_force_from:
+                continue
+            due = first_due(line, in_force_from)
+            if due is None or not opens_item(line, proposal_lines, known):
+                continue
+            known.append((line.id, str(due), True))
+            opened.append((proposal_id, client_id, line, due))
+    return opened
+
+
 class OpenItemsFollow:
     """What a proposal's save does to its work items (adapters/store/proposals.py): taken
     before its lines are rewritten, applied after (domain.work.follow decides)."""
@@ -273,20 +295,9 @@ class SqlWorkItems(SqlRepository):
             )
         lines = work_lines(self.session, list(ids))
         items = _items_by_proposal(self.session, [p for p in ids if p in lines])
-        opened: list[tuple[int, int, WorkLine, Month]] = []
-        for proposal_id, proposal_lines in lines.items():
-            known = [
-                (i[1], i[3], i[4] == WorkStatus.OPEN.value) for i in items.get(proposal_id, [])
-            ]
-            for line in proposal_lines:
-                if line.end is not None and line.end < in_force_from:
-                    continue
-                due = first_due(line, in_force_from)
-                if due is None or not opens_item(line, proposal_lines, known):
-                    continue
-                known.append((line.id, str(due), True))
-                opened.append((proposal_id, ids[proposal_id], line, due))
-        self.add(opened)
+        self.add(
+            opened_items(((p, ids[p], found) for p, found in lines.items()), items, in_force_from)
+        )
         self.session.expire_all()
 
     # -- reads -------------------------------------------------------------------------------
