@@ -119,7 +119,9 @@ def list_(ctx: typer.Context, json_: JsonOption = False) -> None:
                 else linked_to_new
                 if client.new_xero_contact
                 else not_linked,
-                f"last billed {client.last_billable_month.label}" if client.last_billable_month else "",
+                f"last billed {client.last_billable_month.label}"
+                if client.last_billable_month
+                else "",
             )
             for client in clients
         ],
