@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from socketcli.domain.dates import DateFormat
 from socketcli.domain.errors import InvalidInput
@@ -122,7 +122,7 @@ def _zone(text: str) -> str:
         if not name or name.startswith(("/", ".")) or ".." in name:
             raise ValueError
         ZoneInfo(name)
-    except (ValueError, OSError):  # not found, or not a name the file system takes (too long)
+    except (ValueError, ZoneInfoNotFoundError, OSError):  # OSError: a name too long, a folder
         raise ValueError("expected a time zone name, e.g. Europe/London") from None
     return name
 
