@@ -84,8 +84,13 @@ def test_a_file_name_that_is_not_utf8_is_read_and_recorded(
         (("work", "complete", HUGE, "--yes"), f"ID {HUGE} is out of range: give the ids"),
         (("work", "reopen", HUGE), f"ID {HUGE} is out of range: give the item's id"),
         (("history", "--limit", HUGE), f"--limit {HUGE} is out of range: give a count"),
+        # threading's wait took it, and overflowed, once the browser was sent
+        (
+            ("xero", "connect", "--timeout", HUGE),
+            f"--timeout {HUGE} is out of range: give a number of seconds, 1 to 86400 (a day)",
+        ),
     ],
-    ids=["work complete", "work reopen", "history --limit"],
+    ids=["work complete", "work reopen", "history --limit", "xero connect --timeout"],
 )
 def test_a_number_past_what_the_store_holds_is_out_of_range(
     socket: Socket, practice: Path, args: tuple[str, ...], expected: str
