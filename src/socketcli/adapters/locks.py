@@ -144,15 +144,15 @@ class FileLocks:
         try:
             self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             held.acquire()
-        except OSError as failure:  # SOCKET_STATE_DIR a file, or a directory not ours
-            raise state_directory_unusable(self._directory, failure) from None
-        except Timeout:
+        except Timeout:  # first: filelock's Timeout is an OSError too
             holder = Holder(lock, str(path), _read_note(note))
             if not self._wait:
                 raise already_running(holder) from None
             if self._waiting is not None:
                 self._waiting(holder)
             held.acquire(timeout=-1)
+        except OSError as failure:  # SOCKET_STATE_DIR a file, or a directory not ours
+            raise state_directory_unusable(self._directory, failure) from None
         try:
             _write_note(note, this_runner())
             yield
