@@ -2,12 +2,72 @@
 
 from __future__ import annotations
 
+import codecs
+import errno
+import io
+import os
 import sys
 
 _HELP = ("--help", "-h")
 
 
 def main() -> None:
+    _standard_streams()
+    try:
+        _main()
+    except BrokenPipeError:
+        # The reader stopped early (`socket plan diff --json | head -1`): as a table does
+        # (cli/screen.py), the rest goes nowhere, quietly.
+        _to_nowhere(1, 2)
+        _leave(0)
+    except OSError as failure:
+        if failure.filename is not None or failure.errno not in _OUTPUT_ERRNOS:
+            raise
+        # stdout is a full disk or a device that takes nothing (`> /dev/full`).
+        _to_nowhere(1)
+        sys.stderr.write(f"error: cannot write the output: {failure.strerror or failure}\n")
+        _leave(1)
+
+
+#: Why writing stdout fails where the command did nothing wrong: the disk or quota is full,
+#: the file too large, the device failing.
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _standard_streams() -> None:
+    """stdin, stdout and stderr open, even when the caller closed one (`socket ... >&-`): a
+    closed one is /dev/null, so that what is written to it goes nowhere rather than failing,
+    and so that no file socket opens (the store) takes its number and gets its output. And
+    stdout writes what its encoding cannot carry as escapes."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # the lowest free number: this one
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
+    stdout = sys.stdout
+    if (
+        isinstance(stdout, io.TextIOWrapper)
+        and codecs.lookup(stdout.encoding).name != "utf-8"
+        and stdout.errors == "strict"
+    ):
+        # A terminal that is not UTF-8 (LANG=en_GB.ISO-8859-1, PYTHONIOENCODING=ascii): a
+        # character it cannot show (⚠, €) is written as its code, as stderr does, not a crash.
+        stdout.reconfigure(errors="backslashreplace")
+
+
+def _to_nowhere(*fds: int) -> None:
+    """Point these descriptors at /dev/null: what is still buffered for them goes nowhere,
+    instead of failing again as the interpreter exits."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        for fd in fds:
+            os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
+def _main() -> None:
     args = sys.argv[1:]
     if args and args[-1] in _HELP and not any(arg.startswith("-") for arg in args[:-1]):
         # Plain `socket [GROUP [COMMAND]] --help`: the pre-rendered text, without importing typer.

@@ -28,3 +28,14 @@ def state_dir() -> Path:
     from platformdirs import user_state_path
 
     return user_state_path(APP_NAME, appauthor=False)
+
+
+def state_directory_unusable(directory: Path, failure: OSError) -> Exception:
+    """The error of a state directory socket cannot make or write in (SOCKET_STATE_DIR set
+    to a file, say): one line naming it and the reason (exit 1)."""
+    from socketcli.domain.errors import SocketError
+
+    return SocketError(
+        f"cannot use the state directory {directory}: {failure.strerror or failure}: set "
+        "SOCKET_STATE_DIR to a directory socket can write in"
+    )

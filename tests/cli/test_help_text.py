@@ -132,7 +132,7 @@ def test_a_value_that_is_not_a_whole_number_is_one_line_naming_it(
         ),
         (
             ("xero", "connect", "--timeout", "0"),
-            "error: --timeout 0 is out of range: give a number of seconds, 1 or more",
+            "error: --timeout 0 is out of range: give a number of seconds, 1 to 86400 (a day)",
         ),
         (("history", "--limit", "1.5"), "error: --limit '1.5' is not a whole number"),
         (("history", "--limit", ""), "error: --limit '' is not a whole number"),

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from socketcli.paths import state_directory_unusable
 from socketcli.ports.locks import Holder, Lock, Waiting, already_running
 
 #: Advisory lock keys are socket's own: a bigint from the hash of this prefix and the name.
@@ -139,17 +140,19 @@ class FileLocks:
 
         path = self.path(lock)
         note = path.with_suffix(".holder")
-        self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         held = FileLock(str(path), timeout=0, mode=0o600)
         try:
+            self._directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             held.acquire()
-        except Timeout:
+        except Timeout:  # first: filelock's Timeout is an OSError too
             holder = Holder(lock, str(path), _read_note(note))
             if not self._wait:
                 raise already_running(holder) from None
             if self._waiting is not None:
                 self._waiting(holder)
             held.acquire(timeout=-1)
+        except OSError as failure:  # SOCKET_STATE_DIR a file, or a directory not ours
+            raise state_directory_unusable(self._directory, failure) from None
         try:
             _write_note(note, this_runner())
             yield

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Sequence
 from typing import Annotated, Any
@@ -73,6 +74,62 @@ def name_arguments(command: Any) -> None:
         name_arguments(sub)
 
 
+#: The parameters that name a file: any bytes the file system allows are a good name, so a
+#: name that is not UTF-8 (a Latin-1 file name) is used as it is.
+_PATHS = frozenset({"db", "files", "path", "state_file"})
+
+
+def _as_typed(text: str) -> str:
+    """A command-line word that is not UTF-8, shown as typed: each byte that is not part of
+    UTF-8 text as `\\xNN` (Python decodes such bytes to lone surrogates)."""
+    return "".join(
+        f"\\x{ord(char) - 0xDC00:02x}"
+        if 0xDC80 <= ord(char) <= 0xDCFF
+        else (f"\\u{ord(char):04x}" if 0xD800 <= ord(char) <= 0xDFFF else char)
+        for char in text
+    )
+
+
+def _undecodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def refuse_undecodable(command: Any) -> None:
+    """Every command under `command` refuses a value that is not UTF-8 text (bytes from a
+    Latin-1 terminal, say) before it runs: one line naming the option and the value, exit 2,
+    instead of the store's encoder failing on it. File names are exempt (`_PATHS`)."""
+    callback = getattr(command, "callback", None)
+    if callback is not None and not getattr(callback, "_checks_utf8", False):
+        shown = {
+            param.name: param._shown() if isinstance(param, NamedArgument) else param.opts[0]
+            for param in command.params
+        }
+
+        @functools.wraps(callback)
+        def checked(*args: Any, **values: Any) -> Any:
+            from socketcli.domain.errors import InvalidInput
+
+            for name, value in values.items():
+                if name in _PATHS:
+                    continue
+                for text in value if isinstance(value, list | tuple) else (value,):
+                    if isinstance(text, str) and _undecodable(text):
+                        raise InvalidInput(
+                            f"{shown.get(name, name)} '{_as_typed(text)}' is not UTF-8 text: "
+                            "set the terminal to UTF-8 (e.g. LANG=C.UTF-8) and type it again"
+                        )
+            return callback(*args, **values)
+
+        checked._checks_utf8 = True  # type: ignore[attr-defined]
+        command.callback = checked
+    for sub in getattr(command, "commands", {}).values():
+        refuse_undecodable(sub)
+
+
 class SocketGroup(TyperGroup):
     """The one way a run fails: the project's errors (`SocketError`, and `output.Failed` for a
     failure found after a report is printed) become `error: ...` on stderr and the error's
@@ -83,6 +140,7 @@ class SocketGroup(TyperGroup):
         # Typer builds the subcommands first, then this root group: name their arguments.
         super().__init__(*args, **kwargs)
         name_arguments(self)
+        refuse_undecodable(self)
 
     def main(  # type: ignore[override]
         self,

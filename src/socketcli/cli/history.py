@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from socketcli.cli.context import state
-from socketcli.cli.options import JsonOption, billing_month, whole_number
+from socketcli.cli.options import MAX_ID, JsonOption, billing_month, whole_number
 
 if TYPE_CHECKING:
     from socketcli.domain.history import HistoryEntry
@@ -55,7 +55,7 @@ def history(
         typer.Option(
             "--limit",
             metavar="N",
-            parser=whole_number("--limit", "give a count, or 0 for every entry"),
+            parser=whole_number("--limit", "give a count, or 0 for every entry", high=MAX_ID),
             help="Show at most this many entries, newest first (0: all).",
         ),
     ] = 100,

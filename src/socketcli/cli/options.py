@@ -34,6 +34,11 @@ WaitOption = Annotated[
 ]
 
 
+#: The largest id the store can hold (SQL's 64-bit INTEGER): a larger one is out of range, not
+#: a query the database driver fails on.
+MAX_ID = 2**63 - 1
+
+
 def whole_number(
     name: str, allowed: str, *, low: int | None = None, high: int | None = None
 ) -> Callable[[str | int], int]:

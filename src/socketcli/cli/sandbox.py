@@ -177,7 +177,11 @@ def invoices(
     from socketcli.sandbox import invoices_in
 
     path = state_file or playground_xero_state()
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError as failure:  # a name too long for the file system
+        raise InvalidInput(f"--state {path}: {failure.strerror or failure}") from None
+    if not found:
         raise NotFound(
             f"no sandbox state file at {path}"
             + (

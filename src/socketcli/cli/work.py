@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from socketcli.cli.context import command_group, state
-from socketcli.cli.options import CsvOption, JsonOption, WaitOption, whole_number
+from socketcli.cli.options import MAX_ID, CsvOption, JsonOption, WaitOption, whole_number
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -254,7 +254,7 @@ def complete(
         typer.Argument(
             metavar="ID",
             parser=whole_number(
-                "ID", "give the ids of the items, as `socket work list` shows them"
+                "ID", "give the ids of the items, as `socket work list` shows them", high=MAX_ID
             ),
             help="The ids of the items done (see `socket work list`).",
         ),
@@ -376,7 +376,9 @@ def reopen(
         int,
         typer.Argument(
             metavar="ID",
-            parser=whole_number("ID", "give the item's id, as `socket work list` shows it"),
+            parser=whole_number(
+                "ID", "give the item's id, as `socket work list` shows it", high=MAX_ID
+            ),
             help="The id of the item completed by mistake.",
         ),
     ],

@@ -122,7 +122,7 @@ def _zone(text: str) -> str:
         if not name or name.startswith(("/", ".")) or ".." in name:
             raise ValueError
         ZoneInfo(name)
-    except (ValueError, ZoneInfoNotFoundError):
+    except (ValueError, ZoneInfoNotFoundError, OSError):  # OSError: a name too long, a folder
         raise ValueError("expected a time zone name, e.g. Europe/London") from None
     return name
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -368,6 +369,10 @@ _UNCLOSED = (
 def _read(path: Path, problems: _Problems) -> _Sheet | None:
     file = str(path)
     try:
+        if stat.S_ISCHR(mode := path.stat().st_mode) or stat.S_ISBLK(mode):
+            # /dev/zero, a disk, a terminal: read to its end, it would never end
+            problems.add(file, 0, "", "is a device, not a CSV file")
+            return None
         data = path.read_bytes()
     except OSError as error:
         problems.add(file, 0, "", f"cannot be read: {error.strerror or error}")
@@ -1373,7 +1378,12 @@ def import_csv(
         sheet = _read(path, problems)
         if sheet is not None:
             sheets[sheet.kind].append(sheet)
-    names = [path.name for path in files]
+    # As the history records them: a file name that is not UTF-8 (a Latin-1 name) with its
+    # other bytes as \xNN, since the store holds text.
+    names = [
+        path.name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        for path in files
+    ]
 
     hold(sheets)  # every cell of every row: freed with the process when it ends (lifetime)
 

@@ -149,16 +149,25 @@ def backup(location: StoreLocation, destination: Path) -> BackupReport:
     while other commands may be writing. SQLite: the online backup API into a new private
     file beside it, renamed into place when complete. PostgreSQL: pg_dump's custom format."""
     target = destination.expanduser()
-    if target.exists() or target.is_symlink():
-        raise InvalidInput(f"{target} already exists: give a new file for the backup")
-    if not target.parent.is_dir():
-        raise InvalidInput(f"{target.parent} is not a directory: give a file in an existing one")
-    path = location.sqlite_path
-    if path is not None:
-        if target.resolve() == path.resolve():
-            raise InvalidInput(f"{target} is the store itself: give a new file for the backup")
-        _sqlite_backup(path, target)
-        return BackupReport(location.describe(), target, target.stat().st_size, "sqlite3 backup")
+    try:
+        if target.exists() or target.is_symlink():
+            raise InvalidInput(f"{target} already exists: give a new file for the backup")
+        if not target.parent.is_dir():
+            raise InvalidInput(
+                f"{target.parent} is not a directory: give a file in an existing one"
+            )
+        path = location.sqlite_path
+        if path is not None:
+            if target.resolve() == path.resolve():
+                raise InvalidInput(f"{target} is the store itself: give a new file for the backup")
+            _sqlite_backup(path, target)
+            size = target.stat().st_size
+            return BackupReport(location.describe(), target, size, "sqlite3 backup")
+    except OSError as failure:  # a name too long, a directory socket may not write in
+        raise InvalidInput(
+            f"cannot write the backup at {target}: {failure.strerror or failure}: "
+            "give a new file in a directory you can write to"
+        ) from None
     if location.is_sqlite:
         raise InvalidInput("an in-memory store has nothing to back up")
     _pg_dump(location, target)

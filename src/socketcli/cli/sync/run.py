@@ -161,8 +161,12 @@ def _log_file(directory: Path) -> Iterator[logging.Logger]:
     import logging.handlers
 
     from socketcli.bootstrap import GATEWAY_LOGGER
+    from socketcli.paths import state_directory_unusable
 
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as failure:  # SOCKET_STATE_DIR a file, or a directory not ours
+        raise state_directory_unusable(directory, failure) from None
     path = directory / LOG_FILE
     try:
         handler: logging.Handler = _private_log(path)

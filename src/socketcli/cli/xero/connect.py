@@ -79,8 +79,10 @@ def connect(
         typer.Option(
             "--timeout",
             metavar="SECONDS",
-            parser=whole_number("--timeout", "give a number of seconds, 1 or more", low=1),
-            help="How long to wait for the browser's answer (1 or more).",
+            parser=whole_number(
+                "--timeout", "give a number of seconds, 1 to 86400 (a day)", low=1, high=86_400
+            ),
+            help="How long to wait for the browser's answer, in seconds (1 to 86400).",
         ),
     ] = 300,
 ) -> None:
