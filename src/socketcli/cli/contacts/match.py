@@ -153,11 +153,11 @@ def _auto_tables(report: AutoReport) -> None:
             ("Xero contact", "Why"),
             [
                 (
-                    escape(item.client.reference),
-                    escape(item.client.name),
-                    escape(item.candidate.contact.name),
+                    item.client.reference,
+                    item.client.name,
+                    item.candidate.contact.name,
                     str(item.candidate.score),
-                    escape(item.candidate.reason),
+                    item.candidate.reason,
                 )
                 for item in report.linked
             ],
@@ -168,11 +168,11 @@ def _auto_tables(report: AutoReport) -> None:
             ("Best match", "Why left"),
             [
                 (
-                    escape(left.client.reference),
-                    escape(left.client.name),
-                    escape(left.best.contact.name) if left.best else "",
+                    left.client.reference,
+                    left.client.name,
+                    left.best.contact.name if left.best else "",
                     str(left.best.score) if left.best else "",
-                    escape(left.why),
+                    left.why,
                 )
                 for left in report.left
             ],
@@ -188,11 +188,10 @@ def _auto_tables(report: AutoReport) -> None:
 
 
 def _scored(title: str, columns: tuple[str, str], rows: list[tuple[str, ...]]) -> None:
-    """Clients with a Xero contact and its score: (reference, client, contact, score, why)."""
-    from socketcli.cli.output import show, table
+    """Clients with a Xero contact and its score: (reference, client, contact, score, why),
+    as plain text (`long_table` shows it as text: 20,000 rows without Rich measuring each)."""
+    from socketcli.cli.output import long_table
 
     contact, why = columns
-    grid = table("Reference", "Client", contact, "Score", why, right=["Score"], title=title)
-    for row in rows:
-        grid.add_row(*row)
-    show(grid)
+    columns_shown = ("Reference", "Client", contact, "Score", why)
+    long_table(columns_shown, rows, title=title, right=["Score"])
