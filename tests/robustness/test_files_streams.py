@@ -23,6 +23,12 @@ from tests.runner import Socket
 
 SOCKET = f"{shlex.quote(sys.executable)} -m socketcli"
 
+#: The process and its streams are under test, run by a shell on the test's default store.
+pytestmark = pytest.mark.sqlite_only(
+    "a shell runs `socket` on the default store (a SQLite file in the test's data folder): "
+    "the streams and the environment are under test, not the engine"
+)
+
 
 @pytest.fixture
 def practice(socket: Socket, empty_store: Path) -> Path:
@@ -59,7 +65,7 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(
     (tmp_path / "clients.csv").write_text("reference,name\n" + big)
     assert shell(f"socket import {tmp_path / 'clients.csv'}").returncode == 0
 
-    with untouched(practice):
+    with untouched(Socket(), practice):
         ran = shell(f"socket {command} | head -1")
 
     assert ran.returncode == 0, ran.stderr
@@ -70,7 +76,7 @@ def test_a_reader_that_stops_early_ends_the_output_quietly(
 
 @pytest.mark.parametrize("command", ["plan show", "plan diff --json", "clients list", "db info"])
 def test_stdout_closed_is_output_to_nowhere(practice: Path, command: str) -> None:
-    with untouched(practice):
+    with untouched(Socket(), practice):
         ran = shell(f"socket {command} >&-")
 
     assert ran.returncode == 0, ran.stderr
@@ -88,7 +94,7 @@ def test_a_command_that_writes_with_stdout_and_stderr_closed_does_its_work(
 
 @pytest.mark.parametrize("command", ["plan show", "plan diff --json", "plan show --csv"])
 def test_a_full_disk_is_one_line_and_exit_1(practice: Path, command: str) -> None:
-    with untouched(practice):
+    with untouched(Socket(), practice):
         ran = shell(f"socket {command} > /dev/full")
 
     assert ran.returncode == 1
@@ -99,7 +105,7 @@ def test_a_full_disk_is_one_line_and_exit_1(practice: Path, command: str) -> Non
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
 def test_a_terminal_that_is_not_utf8_gets_codes_not_a_crash(practice: Path, encoding: str) -> None:
-    with untouched(practice):
+    with untouched(Socket(), practice):
         ran = shell("socket plan show", env={"PYTHONIOENCODING": encoding})
 
     assert ran.returncode == 0, ran.stderr
@@ -123,7 +129,7 @@ def test_a_state_directory_that_is_a_file_is_one_line(
     afile.write_text("")
     broken = socket.using(env={"SOCKET_STATE_DIR": str(afile)})
 
-    with untouched(practice):
+    with untouched(Socket(), practice):
         message = broken.fails(*command, code=1)
 
     assert message == (

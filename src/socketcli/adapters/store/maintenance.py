@@ -163,6 +163,12 @@ def backup(location: StoreLocation, destination: Path) -> BackupReport:
             _sqlite_backup(path, target)
             size = target.stat().st_size
             return BackupReport(location.describe(), target, size, "sqlite3 backup")
+        if not location.is_sqlite:
+            # pg_dump would say only that it cannot open its file: a file is made and removed
+            # here first, so that a place no file can be made is the same refusal as above.
+            probe = target.with_name(f".{target.name}.probe-{os.getpid()}")
+            os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            probe.unlink()
     except OSError as failure:  # a name too long, a directory socket may not write in
         raise InvalidInput(
             f"cannot write the backup at {target}: {failure.strerror or failure}: "

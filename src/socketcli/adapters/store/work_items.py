@@ -353,7 +353,12 @@ class SqlWorkItems(SqlRepository):
         if client_id is not None:
             statement = statement.where(work.c.client_id == client_id)
         if ids is not None:
-            statement = statement.where(work.c.id.in_(list(ids)))
+            # An id past the column's range names no item (PostgreSQL's ids are 32-bit; an id
+            # typed as 3000000000 is unknown there, not an error of the database's).
+            largest = (
+                2**31 - 1 if self.session.get_bind().dialect.name == "postgresql" else 2**63 - 1
+            )
+            statement = statement.where(work.c.id.in_([i for i in ids if i <= largest]))
         statement = statement.where(*work_status_where(work, outbox, status))
         return rows_to_items(self.session.execute(statement).all())
 
