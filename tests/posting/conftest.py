@@ -20,6 +20,7 @@ from socketcli.domain.months import Month
 from socketcli.domain.posting import BATCH
 from socketcli.ports.store import OpenReader, OpenStore
 from socketcli.sandbox import Limits, Sandbox, SandboxConfig, running_sandbox
+from socketcli.services.catalogue import add_service
 from socketcli.services.clients import ClientChanges, add_client
 from socketcli.services.contacts import link
 from socketcli.services.plan import approve_plan
@@ -91,6 +92,22 @@ def xero(tmp_path: Path) -> Iterator[Sandbox]:
 @pytest.fixture
 def gateway(xero: Sandbox) -> XeroPythonGateway:
     return gateway_for(xero, FakeSleep(), policy=POLICY)
+
+
+def add_unpostable_client(practice: Practice) -> None:
+    """Client ODD001, billed 250 a month from December for a service whose account code
+    Xero does not have (the store was never synced, so approval cannot know): Xero refuses
+    its invoice, and only its."""
+    add_service(practice.store, "Special audit", "monthly", account_code="999")
+    add_client(practice.store, "ODD001", "Odd One Out Ltd", ClientChanges())
+    add_proposal(
+        practice.store,
+        "P-ODD001",
+        "ODD001",
+        [LineSpec.parse("Special audit=250")],
+        start=date(2026, 12, 1),
+        accept_with=practice.clock,
+    )
 
 
 def grown(practice: Practice, extra: int = EXTRA_CLIENTS) -> list[str]:

@@ -10,19 +10,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import nullcontext
-from datetime import date
 
 import pytest
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.ports.xero import XeroUnavailable
 from socketcli.sandbox import Sandbox
-from socketcli.services.catalogue import add_service
-from socketcli.services.clients import ClientChanges, add_client
 from socketcli.services.posting import IN_FLIGHT_GRACE, PostingReport, post
-from socketcli.services.proposals import LineSpec, add_proposal
 from tests.fakes import FakeSleep
-from tests.posting.conftest import FIRST_OF_DECEMBER, POLICY, Practice, grown, in_xero, states
+from tests.posting.conftest import (
+    FIRST_OF_DECEMBER,
+    POLICY,
+    Practice,
+    add_unpostable_client,
+    grown,
+    in_xero,
+    states,
+)
 from tests.posting.mangling import Mangler, Mode
 from tests.sync.sync_helpers import gateway_for
 
@@ -53,16 +57,7 @@ def recorded_ids(practice: Practice) -> dict[str, str | None]:
 def with_one_bad_invoice(practice: Practice) -> list[str]:
     """The grown playground with one more client whose invoice uses an account code Xero
     does not have (so Xero refuses it), in the first batch; December approved."""
-    add_service(practice.store, "Special audit", "monthly", account_code="999")
-    add_client(practice.store, "ODD001", "Odd One Out Ltd", ClientChanges())
-    add_proposal(
-        practice.store,
-        "P-ODD001",
-        "ODD001",
-        [LineSpec.parse("Special audit=250")],
-        start=date(2026, 12, 1),
-        accept_with=practice.clock,
-    )
+    add_unpostable_client(practice)
     references = grown(practice)
     assert ODD in references
     return references

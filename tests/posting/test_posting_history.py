@@ -6,16 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import nullcontext
-from datetime import date
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.domain.history import HistoryEntry, HistoryKind, HistoryQuery
 from socketcli.sandbox import Sandbox
-from socketcli.services.catalogue import add_service
-from socketcli.services.clients import ClientChanges, add_client
 from socketcli.services.posting import post
-from socketcli.services.proposals import LineSpec, add_proposal
-from tests.posting.conftest import FIRST_OF_DECEMBER, Practice, grown
+from tests.posting.conftest import FIRST_OF_DECEMBER, Practice, add_unpostable_client, grown
 from tests.posting.test_posting_faults import LATE
 
 
@@ -27,16 +23,7 @@ def postings(practice: Practice) -> list[HistoryEntry]:
 def test_each_invoice_posted_or_refused_has_its_entry_with_xero_s_number_or_reason(
     practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
 ) -> None:
-    add_service(practice.store, "Special audit", "monthly", account_code="999")
-    add_client(practice.store, "ODD001", "Odd One Out Ltd", ClientChanges())
-    add_proposal(
-        practice.store,
-        "P-ODD001",
-        "ODD001",
-        [LineSpec.parse("Special audit=250")],
-        start=date(2026, 12, 1),
-        accept_with=practice.clock,
-    )
+    add_unpostable_client(practice)
     references = grown(practice, extra=20)
     practice.clock.at = FIRST_OF_DECEMBER
 

@@ -4,15 +4,12 @@
 from __future__ import annotations
 
 from contextlib import nullcontext
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from socketcli.adapters.xero.gateway import XeroPythonGateway
 from socketcli.sandbox import Sandbox
-from socketcli.services.catalogue import add_service
-from socketcli.services.clients import ClientChanges, add_client
 from socketcli.services.posting import post, posting_status
-from socketcli.services.proposals import LineSpec, add_proposal
-from tests.posting.conftest import Practice, grown, in_xero
+from tests.posting.conftest import Practice, add_unpostable_client, grown, in_xero
 
 FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 
@@ -20,18 +17,7 @@ FIRST_OF_DECEMBER = datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
 def test_one_invoice_refused_among_120_the_rest_are_posted(
     practice: Practice, xero: Sandbox, gateway: XeroPythonGateway
 ) -> None:
-    # An account code Xero does not have (the store was never synced, so approval cannot
-    # know): only this client's invoice uses it.
-    add_service(practice.store, "Special audit", "monthly", account_code="999")
-    add_client(practice.store, "ODD001", "Odd One Out Ltd", ClientChanges())
-    add_proposal(
-        practice.store,
-        "P-ODD001",
-        "ODD001",
-        [LineSpec.parse("Special audit=250")],
-        start=date(2026, 12, 1),
-        accept_with=practice.clock,
-    )
+    add_unpostable_client(practice)
     references = grown(practice, extra=81)
     assert len(references) == 120
     practice.clock.at = FIRST_OF_DECEMBER
