@@ -9,8 +9,6 @@ one else writes, everyone reads) until the test lets go, or 30 seconds at most.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +23,7 @@ from tests.robustness.test_files_busy import (
     PRACTICE,
     PRACTICE_WRITES,
     csv_file,
+    holding,
 )
 from tests.runner import Socket
 
@@ -51,20 +50,8 @@ engine.dispose()
 def another_writer(url: str, seconds: float = 30.0) -> Iterator[None]:
     """A second process holding the store's tables against writers until the block ends
     (or `seconds` have passed: a command that waits for it then goes on and fails its test)."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, url, str(seconds)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdin is not None
-    try:
-        assert holder.stdout.readline() == "holding\n"
+    with holding(_HOLDER, url, str(seconds), timeout=60):
         yield
-    finally:
-        holder.stdin.close()
-        assert holder.wait(timeout=60) == 0
 
 
 @pytest.fixture

@@ -44,10 +44,11 @@ connection.execute("ROLLBACK")
 
 
 @contextmanager
-def another_writer(store: Path) -> Iterator[None]:
-    """A second process holding the store's write lock until the block ends."""
+def holding(script: str, *args: str, timeout: float = 30) -> Iterator[None]:
+    """`script` run by a second Python process with `args`, from its "holding" line until the
+    block ends (its stdin closed tells it to let go; it must then end well)."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", _HOLDER, str(store)],
+        [sys.executable, "-c", script, *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
@@ -59,7 +60,14 @@ def another_writer(store: Path) -> Iterator[None]:
         yield
     finally:
         holder.stdin.close()
-        assert holder.wait(timeout=30) == 0
+        assert holder.wait(timeout=timeout) == 0
+
+
+@contextmanager
+def another_writer(store: Path) -> Iterator[None]:
+    """A second process holding the store's write lock until the block ends."""
+    with holding(_HOLDER, str(store)):
+        yield
 
 
 def contents(store: Path) -> list[str]:
