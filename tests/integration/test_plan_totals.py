@@ -8,8 +8,6 @@ store opened bills what the domain says its line amounts to (quantity x price, h
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -28,8 +26,7 @@ from socketcli.domain.settings import AlignmentInvoicing, PracticeSettings
 from socketcli.services.importer import import_csv
 from socketcli.services.plan import terms_of
 from socketcli.services.playground import create_playground
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.practices import generate
 
 SETTINGS_VARIANTS = {
     "as stored": lambda settings: settings,
@@ -85,20 +82,7 @@ def test_the_sql_totals_are_the_engines_on_an_imported_practice(
     tmp_path: Path, new_engine: Callable[[], Engine]
 ) -> None:
     out = tmp_path / "practice"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "generate_practice.py"),
-            "--clients",
-            "400",
-            "--out",
-            str(out),
-            "--seed",
-            "7",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    generate(out, clients=400, seed=7)
     engine = new_engine()
     moment = datetime(2026, 11, 21, tzinfo=UTC)
     import_csv(sql_store(engine, FixedClock(moment)), FixedClock(moment), sorted(out.glob("*.csv")))

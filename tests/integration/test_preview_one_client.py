@@ -6,8 +6,6 @@ total must be the sum of the lines that month froze."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,28 +21,14 @@ from socketcli.domain.months import Month
 from socketcli.domain.settings import PracticeSettings
 from socketcli.services.importer import import_csv
 from socketcli.services.plan import approve_plan, preview_invoice, terms_of
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.practices import generate
 
 
 def test_each_clients_preview_is_its_part_of_the_whole_plan(
     tmp_path: Path, new_engine: Callable[[], Engine]
 ) -> None:
     out = tmp_path / "practice"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "generate_practice.py"),
-            "--clients",
-            "150",
-            "--out",
-            str(out),
-            "--seed",
-            "3",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    generate(out, clients=150, seed=3)
     engine = new_engine()
     clock = FixedClock(datetime(2026, 11, 21, tzinfo=UTC))
     import_csv(sql_store(engine, clock), clock, sorted(out.glob("*.csv")))
