@@ -277,10 +277,12 @@ def late_totals(
     return billed_clients(compute_plan(month, terms, lines, settings).by_client())
 
 
-def resolve_month(uow: PlanReader, month: Month | None, clock: Clock) -> Month:
+def resolve_month(
+    uow: PlanReader, month: Month | None, clock: Clock, settings: PracticeSettings
+) -> Month:
+    """`month`, else the next month to be billed on the practice's today."""
     if month is not None:
         return month
-    settings = PracticeSettings.from_values(uow.settings_values())
     return next_billing_month(today(clock, settings), uow.latest_finalised())
 
 
@@ -290,7 +292,7 @@ def show_plan(read: OpenReader, clock: Clock, month: Month | None = None) -> Pla
         labels = {label.id: label for label in reader.client_labels()}  # all a row shows
         if not labels:
             raise no_clients(reader)
-        month = resolve_month(reader, month, clock)
+        month = resolve_month(reader, month, clock, settings)
         finalised = reader.finalised_totals(month)
         if finalised is not None:
             billing = finalised
@@ -347,7 +349,7 @@ def diff_plan(
         }  # all a row shows of a client
         if not labels:
             raise no_clients(reader)
-        month = resolve_month(reader, month, clock)
+        month = resolve_month(reader, month, clock, settings)
         previous_month = month - 1
         finalised = reader.finalised_totals(previous_month)
         figures = reader.billing_totals([previous_month, month], settings)
@@ -443,7 +445,7 @@ def preview_invoice(
                 raise no_clients(reader) from None
             raise
         assert client.id is not None
-        month = resolve_month(reader, month, clock)
+        month = resolve_month(reader, month, clock, settings)
         link = link_of_row(client, reader.contact_problems())
         if reader.finalised_totals(month) is not None:
             # What was approved is what is previewed (and posted): later edits to the client,

@@ -218,7 +218,8 @@ def cancel_proposal(
             # has not started by then (nothing of it is billed).
             assert proposal.start_date is not None
             month = effective or max(
-                resolve_month(uow.plan, None, clock), Month.of(proposal.start_date)
+                resolve_month(uow.plan, None, clock, _practice(uow)),
+                Month.of(proposal.start_date),
             )
             _check_effective(uow, proposal, month, "a cancellation")
         saved = uow.proposals.save(cancelled(proposal, month))
@@ -270,7 +271,7 @@ def change_proposal(
             ) from None
         saved = uow.proposals.save(replace(proposal, lines=lines))
         # Work that ended before this month is history (imported, invoiced before): no item.
-        zone = PracticeSettings.from_values(uow.settings.values()).time_zone
+        zone = _practice(uow).time_zone
         uow.work_items.open_for(
             [saved.reference], in_force_from=Month.of(local_today(clock.now(), zone))
         )
