@@ -1433,6 +1433,7 @@ def _check_and_write(
     clients, client_refs = _clients(sheets[Kind.CLIENTS], stored_clients, choices)
     stored_services = {service.name.casefold(): service for service in uow.services.all()}
     services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services, choices)
+    practice = PracticeSettings.from_values(uow.settings.values())
     proposals = _ProposalChanges()
     if any(sheet.records for sheet in proposal_sheets):
         wanted = sorted(
@@ -1449,7 +1450,7 @@ def _check_and_write(
             stored={p.reference: p for p in uow.proposals.by_references(wanted)},
             finalised=uow.snapshots.latest_finalised(),
             now=clock.now(),
-            practice=PracticeSettings.from_values(uow.settings.values()),
+            practice=practice,
         )
         proposals = _proposals(sheets[Kind.PROPOSALS], context)
     if problems:
@@ -1470,8 +1471,7 @@ def _check_and_write(
     uow.clients.save_many([*clients.created, *clients.updated])
     added = proposals.added
     written = [*proposals.changes.created, *proposals.changes.updated]
-    zone = PracticeSettings.from_values(uow.settings.values()).time_zone
-    this_month = Month.of(local_today(clock.now(), zone))  # the practice's today
+    this_month = Month.of(local_today(clock.now(), practice.time_zone))  # the practice's today
     working = [p.reference for p in written if p.status is not ProposalStatus.DRAFT]
     # The new proposals' work is opened as they are written, from the lines in hand (a
     # draft's lines have not started: it has none). When stored proposals change too, all
