@@ -191,6 +191,37 @@ def test_auto_json_gives_scripts_codes_and_the_contacts_numbers(socket, playgrou
     assert listed["CLI001"]["xero_contact_number"] == "CL-0042"
 
 
+def add_mirror(db: Path, *names: str) -> None:
+    """Contacts added to the mirror as a sync would add them."""
+    wiring = wire(db)
+    try:
+        with wiring.uow(write=True) as uow:
+            uow.mirror.save_contacts([XeroContact(f"id-{name}", name) for name in names])
+            uow.commit()
+    finally:
+        wiring.close()
+
+
+def test_auto_links_a_damaged_name_its_damage_tells_apart(socket, playground):
+    """A client's name with a damaged character is linked to the contact it differs from only
+    there (beside a namesake of another legal form); two contacts it could be are left
+    `too_close`, the other named as the runner-up."""
+    add_mirror(playground, "Quenby Harrow Inc", "Quenby Harrow Ltd", "Tarnley Kitchens")
+    add_mirror(playground, "Tarnley Kitchers")
+    socket.ok("clients", "add", "DMG1", "Quenby Harrow _nc", "--year-end", "31-03")
+    socket.ok("clients", "add", "DMG2", "Tarnley Kitche}s", "--year-end", "31-03")
+    report = socket.json("contacts", "match", "--auto", "--dry-run")
+    linked = {item["reference"]: item for item in report["linked"]}
+    assert linked["DMG1"]["xero_contact"] == "Quenby Harrow Inc"
+    assert linked["DMG1"]["xero_contact_id"] == "id-Quenby Harrow Inc"
+    left = {item["reference"]: item for item in report["left"]}
+    assert left["DMG2"]["code"] == "too_close"
+    assert {left["DMG2"]["best"]["name"], left["DMG2"]["runner_up"]["name"]} == {
+        "Tarnley Kitchens",
+        "Tarnley Kitchers",
+    }
+
+
 def test_auto_links_confident_matches_and_leaves_the_rest(socket, playground):
     report = socket.json("contacts", "match", "--auto")
     names = linked_names(socket)

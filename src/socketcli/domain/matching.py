@@ -756,6 +756,13 @@ SHORT_NAME = 3
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
 CLOSE_LETTERS = "the same letters but one or two"
 
+#: Every difference between the names' letters is at a damaged character (`_damage_explains`).
+DAMAGED_ONLY = "the same letters but where damaged"
+#: The same, and one letter for another besides.
+DAMAGED_SLIP = "the same letters but where damaged, and a slip"
+#: The score a DAMAGED_ONLY candidate has at least (DAMAGED_SLIP: the threshold).
+DAMAGED_SCORE = 95
+
 #: How alike two names' letters must be (Indel similarity, 0-100) for CLOSE_LETTERS...
 CLOSE = 80
 #: ...with this many letters at least.
@@ -809,6 +816,137 @@ def _slip(a: str, b: str) -> bool:
     return len(a) >= 5 and not {x, y} <= _SOUND_ALIKE and frozenset((x, y)) not in _SPELLED_ALIKE
 
 
+#: Kinds of damage `_marks` finds in a name: a control or other character no name is
+#: written with, or a symbol inside a word or against one (Sc,hunner, Po}lich, Toy_, LL<); a
+#: digit among letters (and1Sauer, 4fsco); a capital letter after a small one (HowY, GroqX,
+#: ShellInternationale).
+_SYMBOL, _DIGIT, _CAPITAL = 1, 2, 3
+#: Punctuation real names hold inside a word (E.G., Hessel-Waelchi, A/S, AT&T)...
+_INSIDE_A_WORD = frozenset(".-/&+")
+#: ...and at a word's edge (Ltd., Smith, Jones; (UK); "Acme"; Acme!).
+_AT_A_WORD_EDGE = frozenset('.,;:()&/-!"+')
+#: A name's characters that may show damage: without any, `_marks` finds none.
+_MAY_BE_DAMAGED = re.compile(r"[^ A-Za-z.,;:()&/!\"+'-]|[a-z][A-Z]|[^\W_][,;:()!\"][^\W_]")
+
+#: A name as `_marks` gives it: its letters and digits in lower case, accents off, other
+#: characters but damaged ones a space; and for each character, the kind of damage it shows
+#: (0 for none).
+Marked = tuple[str, bytes]
+
+
+def _damaged(name: str) -> bool:
+    """Whether a name shows damage (`_marks`): a name as typed holds no control character,
+    no symbol inside a word, no digit run into letters, no capital after a small letter."""
+    return bool(_MAY_BE_DAMAGED.search(name)) and any(_marks(name)[1])
+
+
+@lru_cache(maxsize=1 << 16)
+def _marks(name: str) -> Marked:
+    """The name's characters and their marks of damage (`_SYMBOL`, `_DIGIT`, `_CAPITAL`)."""
+    text = _APOSTROPHES.sub("", _repair(name))
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    chars: list[str] = []
+    marks = bytearray()
+    last = len(text) - 1
+    for i, c in enumerate(text):
+        before = text[i - 1] if i else " "
+        after = text[i + 1] if i < last else " "
+        mark = 0
+        if c.isalpha():
+            mark = _CAPITAL if c.isupper() and before.isalpha() and before.islower() else 0
+            c = c.lower() if len(c.lower()) == 1 else c
+        elif c.isdigit():
+            mark = _DIGIT if before.isalpha() or after.isalpha() else 0
+        elif unicodedata.category(c) == "Zs":
+            c = " "  # a space, a no-break space
+        elif unicodedata.category(c)[0] == "C":
+            c, mark = DAMAGED, _SYMBOL  # a control character, a line break or a tab
+        elif before.isalnum() and after.isalnum():
+            c, mark = (" ", 0) if c in _INSIDE_A_WORD else (DAMAGED, _SYMBOL)
+        elif (before.isalnum() or after.isalnum()) and c not in _AT_A_WORD_EDGE:
+            c, mark = DAMAGED, _SYMBOL
+        else:
+            c = " "
+        if c == " " and not mark and (not chars or (chars[-1] == " " and not marks[-1])):
+            continue  # spaces said once
+        chars.append(c)
+        marks.append(mark)
+    while chars and chars[-1] == " " and not marks[-1]:
+        chars.pop()
+        marks.pop()
+    return "".join(chars), bytes(marks)
+
+
+#: The fewest characters two names must have alike, for DAMAGED_ONLY.
+DAMAGED_ALIKE = 6
+
+
+def _damage_explains(a: Marked, b: Marked, slip_from: int = 5) -> int | None:
+    """Whether every difference between two names' characters (`_marks`) is at a damaged
+    character of either: a damaged letter replaced (HowY for Howe, 7LC for LLC), a symbol or
+    digit more (Toy_ PLC, Sc,hunner), a letter lost beside a symbol, a space lost before a
+    capital (ShellInternationale), each damaged character explaining one difference; with
+    at most one letter for another besides, in a word of `slip_from` letters or more, that is
+    no letter real names differ by (`_SOUND_ALIKE`, `_SPELLED_ALIKE`: not Davis for Davies,
+    Reid for Reed). Returns how many such letters (0 or 1), or None."""
+    (sa, ka), (sb, kb) = a, b
+    if sa == sb:
+        return None
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+
+    def take(kinds: bytes, used: set[int], position: int, allowed: tuple[int, ...]) -> bool:
+        if 0 <= position < len(kinds) and kinds[position] in allowed and position not in used:
+            used.add(position)
+            return True
+        return False
+
+    every = (_SYMBOL, _DIGIT, _CAPITAL)
+    extra = (_SYMBOL, _DIGIT)
+    edits = Levenshtein.editops(sa, sb)
+    slips = 0
+    for op in edits:
+        i, j = op.src_pos, op.dest_pos
+        if op.tag == "replace":
+            found = take(ka, used_a, i, every) or take(kb, used_b, j, every)
+        elif op.tag == "delete":  # a has a character more at i
+            found = (
+                take(ka, used_a, i, extra)
+                or (sa[i] == " " and take(kb, used_b, j, (_CAPITAL,)))
+                or take(kb, used_b, j - 1, (_SYMBOL,))
+                or take(kb, used_b, j, (_SYMBOL,))
+            )
+        else:  # b has a character more at j
+            found = (
+                take(kb, used_b, j, extra)
+                or (sb[j] == " " and take(ka, used_a, i, (_CAPITAL,)))
+                or take(ka, used_a, i - 1, (_SYMBOL,))
+                or take(ka, used_a, i, (_SYMBOL,))
+            )
+        if found:
+            continue
+        if op.tag != "replace" or slips:
+            return None
+        x, y = sa[i], sb[j]
+        word = sb[sb.rfind(" ", 0, j) + 1 :].split(" ", 1)[0]
+        if (
+            not (x.isalpha() and y.isalpha())
+            or {x, y} <= _SOUND_ALIKE
+            or frozenset((x, y)) in _SPELLED_ALIKE
+            or len(word) < slip_from
+        ):
+            return None
+        slips += 1
+    damaged = len(used_a) + len(used_b)
+    alike = max(len(sa), len(sb)) - len(edits)
+    if not damaged or damaged < slips or alike < DAMAGED_ALIKE:
+        return None
+    return slips
+
+
 OTHER_FORM = "other legal form"
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
@@ -848,6 +986,10 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
     """The candidate's score: the name's, raised by each piece of evidence for it (a share of
     what is left to 100) and lowered when the businesses' domains differ."""
     score = name_score
+    if DAMAGED_ONLY in evidence:
+        score = max(score, DAMAGED_SCORE)
+    elif DAMAGED_SLIP in evidence:
+        score = max(score, DEFAULT_THRESHOLD)
     raises = {REFERENCE: 0.8, EMAIL: 0.6, DOMAIN: 0.35}
     for kind in evidence:
         if kind in raises:
@@ -932,6 +1074,8 @@ class _Party(NamedTuple):
     forms_of_business: frozenset[str] = frozenset()  # its legal forms (ltd, plc, bv...)
     ands: int = 0  # how many times its name says "and" (or &): names joined, or in one name
     letters: str = ""  # its name's plain letters, words apart by one space (`_plain`)
+    name: str = ""  # its name as written
+    damaged: bool = False  # whether its name shows damage (`_damaged`)
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
@@ -945,6 +1089,8 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
         legal_forms(name),
         _spellings(name).count("and"),
         " ".join(_plain(name).split()),
+        name,
+        _damaged(name),
     )
 
 
@@ -1408,6 +1554,11 @@ class ContactIndex:
                     begins and name_score >= DEFAULT_THRESHOLD - LEAD_BELOW
                 ):
                     evidence = (begins, *evidence)
+        other = self._party_of(index)
+        if (party.damaged or other.damaged) and name_score < DAMAGED_SCORE:
+            slips = _damage_explains(_marks(party.name), _marks(other.name))
+            if slips is not None:
+                evidence = (DAMAGED_SLIP if slips else DAMAGED_ONLY, *evidence)
         if common and common in self._forms[index][0]:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
@@ -1943,7 +2094,7 @@ def auto_choice(
     the threshold only when nothing else in the list comes near it.
     Archived contacts never count: they cannot be linked.
     """
-    active = [candidate for candidate in candidates if not candidate.archived]
+    active = _rivals([candidate for candidate in candidates if not candidate.archived])
     if not active:
         return None
     best = active[0]
@@ -1993,11 +2144,38 @@ def _twin(best: Candidate, active: Sequence[Candidate]) -> Candidate | None:
     (`normalise`): a Xero with duplicate contacts (Acme Plumbing (North) beside Acme Plumbing
     North, Gist-Brocades N.V., Delft beside Gist Brocades Delft). Names cannot tell them
     apart, however their scores differ (a form of one, without its brackets or up to its
-    legal form, may be the client's very name), so `--auto` links neither."""
+    legal form, may be the client's very name), so `--auto` links neither, unless the
+    client's damaged name tells them apart (`_told`)."""
     name = name_forms(best.contact.name)[0]
     return next(
-        (c for c in active if c is not best and name_forms(c.contact.name)[0] == name), None
+        (
+            c
+            for c in active
+            if c is not best and name_forms(c.contact.name)[0] == name and not _told(best, c)
+        ),
+        None,
     )
+
+
+def _rivals(active: list[Candidate]) -> list[Candidate]:
+    """The active candidates, without those of the best's name that the client's damaged
+    name tells from it (`_told`): they are not its runners-up."""
+    if not active or DAMAGED_ONLY not in active[0].evidence:
+        return active
+    best = active[0]
+    name = name_forms(best.contact.name)[0]
+    return [
+        c
+        for c in active
+        if c is best or not (name_forms(c.contact.name)[0] == name and _told(best, c))
+    ]
+
+
+def _told(best: Candidate, twin: Candidate) -> bool:
+    """Whether the client's damaged name tells the best from a twin of its name: every
+    difference from the best's is at a damaged character, and the twin's differs elsewhere
+    too (Gaylord _nc is Gaylord Inc, not Gaylord Ltd)."""
+    return DAMAGED_ONLY in best.evidence and not {DAMAGED_ONLY, DAMAGED_SLIP} & set(twin.evidence)
 
 
 def _strong(candidate: Candidate) -> bool:
@@ -2030,7 +2208,7 @@ def left_reason(
     margin: int = AUTO_MARGIN,
 ) -> Left:
     """Why `auto_choice` picked nobody among these candidates."""
-    active = [candidate for candidate in candidates if not candidate.archived]
+    active = _rivals([candidate for candidate in candidates if not candidate.archived])
     if not candidates:
         return Left(NO_CANDIDATE, "no Xero contact looks like it")
     if not active:
