@@ -601,6 +601,27 @@ def _at_an_end(a: Sequence[str], b: Sequence[str]) -> bool:
     return tuple(a[:size]) == tuple(b) or tuple(a[more:]) == tuple(b)
 
 
+def _one_word_first(client: Sequence[Sequence[str]], contact: Sequence[Sequence[str]]) -> bool:
+    """Whether a form of the contact's name is one word of `ONE_WORD_FIRST_LENGTH` letters or
+    more that begins a form of the client's, with words more after it, none of them a word
+    for another entity (Holdings, Trust): a company's own name, then a division, a country
+    or a department (Telenor Research and Development, Ostrava Telecom Poland Sp. z o.o.)."""
+    return any(
+        len(b) == 1
+        and len(b[0]) >= ONE_WORD_FIRST_LENGTH
+        and len(a) > 1
+        and a[0] == b[0]
+        and not _OTHER_ENTITY.intersection(a[1:])
+        for a in client
+        for b in contact
+    )
+
+
+#: The fewest letters of a one-word name for ONE_WORD_FIRST (an acronym of three names many
+#: bodies).
+ONE_WORD_FIRST_LENGTH = 4
+
+
 def _branch(a: Sequence[str], b: Sequence[str]) -> bool:
     """Whether `a` is `b` with words more before or after it (a branch of it)."""
     size = len(b)
@@ -751,6 +772,9 @@ BEGINS_DISTINCT = "the client's name first, in no other contact's"
 #: The client's name begins the contact's, a word or two more after it, but other contacts'
 #: names hold its words (`ContactIndex._client_first`): linked only when far ahead.
 BEGINS_MORE = "the client's name with a word or two more"
+#: The contact's name is one word (of 4 letters or more) that begins the client's, with words
+#: more after it (`_one_word_first`): linked only when far ahead.
+ONE_WORD_FIRST = "its one-word name first, with words more"
 #: A client's name of this many letters or fewer is as often another body's acronym.
 SHORT_NAME = 3
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
@@ -1554,6 +1578,12 @@ class ContactIndex:
                     begins and name_score >= DEFAULT_THRESHOLD - LEAD_BELOW
                 ):
                     evidence = (begins, *evidence)
+                elif (
+                    (not evidence[:1] or evidence[0] in (CLOSE_LETTERS, OTHER_FORM))
+                    and not self._joined(party, index)
+                    and _one_word_first(party.forms, self._forms[index])
+                ):
+                    evidence = (ONE_WORD_FIRST, *evidence)
         other = self._party_of(index)
         if (party.damaged or other.damaged) and name_score < DAMAGED_SCORE:
             slips = _damage_explains(_marks(party.name), _marks(other.name))
@@ -2109,6 +2139,9 @@ def auto_choice(
             return best
         if CLOSE_LETTERS in best.evidence and ahead >= FAR_AHEAD:
             return best
+        first = ONE_WORD_FIRST in best.evidence and COMMON_WORD not in best.evidence
+        if first and under <= DISTINCT_BELOW and ahead >= FAR_AHEAD:
+            return best if not _has_branch(best, candidates) else None
         more = BEGINS_MORE in best.evidence and COMMON_WORD not in best.evidence
         if more and under <= LEAD_BELOW and ahead >= FAR_AHEAD:
             return best

@@ -484,8 +484,9 @@ def test_auto_links_a_name_no_other_contact_shares_at_the_start_of_the_clients(
         # names joined: a partnership is not one of its partners
         ("Marrowind, Tessaly and Brock", ["Marrowind"]),
         ("Marrowind & Brock", ["Marrowind"]),
-        # three words more: more than a place or a department
-        ("Marrowind Cloud Data Research", ["Marrowind"]),
+        # three words more: more than a place or a department, when another contact is near
+        # (15 points ahead, it is linked: `its one-word name first, with words more`)
+        ("Marrowind Cloud Data Research", ["Marrowind", "Data Research Cloud"]),
         # the name after other words, not first
         ("Cloud Data Marrowind", ["Marrowind"]),
     ],
@@ -1399,3 +1400,46 @@ def test_two_contacts_damage_explains_alike_are_left_for_a_person() -> None:
     assert ranked[0].score == ranked[1].score >= 95
     assert all("the same letters but where damaged" in c.reason for c in ranked[:2])
     assert auto_linked("Gollane Kitche}s", contacts) is None
+
+
+# -- a one-word name first, then a division, a country or a department --
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        ("Quorvane Corporate Development Norway", ["Quorvane", "Lotus Development"]),
+        ("Ostrava Poland Sp. z o.o", ["Ostrava", "Concordia University"]),
+    ],
+)
+def test_auto_links_a_one_word_name_first_with_words_more_when_far_ahead(
+    client: str, contacts: list[str]
+) -> None:
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", client)
+    )
+    assert ranked[0].contact.name == contacts[0]
+    assert ranked[0].score < 75  # under the other rules' reach
+    assert "its one-word name first, with words more" in ranked[0].reason
+    assert auto_linked(client, contacts) == contacts[0]
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a branch of it among the candidates: the words more may name another branch
+        ("Quorvane Optical Networks Israel", ["Quorvane", "Quorvane-Lucent"]),
+        # names joined with "and": a partnership is not one of its partners
+        ("Padley, Terrow and Hexham Group", ["Padley"]),
+        # a word for another entity
+        ("Quorvane Family Trust Fund", ["Quorvane"]),
+        # three letters name many bodies
+        ("SQX Secure Systems Engineering", ["SQX"]),
+        # a near runner-up
+        ("Quorvane Cloud Services Group", ["Quorvane", "Cloud Software Services Group"]),
+    ],
+)
+def test_a_one_word_name_first_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
