@@ -42,7 +42,7 @@ from socketcli.domain.records import Client, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.cache import NameFormsCache
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenReader, OpenStore, UnitOfWork
+from socketcli.ports.store import LinkWrite, OpenLinkWrite, OpenReader, OpenStore, UnitOfWork
 from socketcli.services.plan import find_client, today
 
 
@@ -258,7 +258,7 @@ def link(
 
 
 def _link(
-    uow: UnitOfWork, book: Book, client: Client, contact: XeroContact, *, shared: bool
+    uow: LinkWrite, book: Book, client: Client, contact: XeroContact, *, shared: bool
 ) -> LinkOutcome:
     check_linkable(book, contact)
     others = tuple(book.others_linked(contact.contact_id, client))
@@ -311,11 +311,15 @@ def unlink(store: OpenStore, client_key: str) -> Client:
 def choose_new_contact(store: OpenStore, client_key: str) -> Client:
     """Posting will create a Xero contact with the client's name (no link to an existing one)."""
     with store(write=True) as uow:
-        client = find_client(uow.plan, client_key)
-        saved = uow.clients.save(link_to(client, None, new=True))
-        uow.history.record(_linked(client, None, LinkHow.NEW_CONTACT))
-        uow.commit()
-        return saved
+        return _choose_new(uow, client_key)
+
+
+def _choose_new(uow: LinkWrite, client_key: str) -> Client:
+    client = find_client(uow.plan, client_key)
+    saved = uow.clients.save(link_to(client, None, new=True))
+    uow.history.record(_linked(client, None, LinkHow.NEW_CONTACT))
+    uow.commit()
+    return saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,13 +518,16 @@ class MatchSession:
         read: OpenReader | None = None,
         names: NameFormsCache | None = None,
         prepare: Callable[[], object] | None = None,
+        write: OpenLinkWrite | None = None,
     ) -> None:
         """`read`: start on the lighter reader (the unit of work is then first opened at the
         first decision; `prepare` readies it in the background meanwhile); `names`: the
-        cache of normalised contact names, kept up to date in the background."""
+        cache of normalised contact names, kept up to date in the background; `write`: how
+        each decision is written (default: a write unit of work of `store`)."""
         if order not in ORDERS:
             raise InvalidInput(f"order {order!r} is not one of: {', '.join(ORDERS)}")
         self._store = store
+        self._write: OpenLinkWrite = write or (lambda: store(write=True))
         if read is not None:
             with read() as reader:
                 self.book = Book(reader.clients(), reader.xero_contacts(), names)
@@ -667,14 +674,15 @@ class MatchSession:
         return self.book.others_linked(contact.contact_id, client)
 
     def link(self, client: Client, contact: XeroContact, *, shared: bool = False) -> LinkOutcome:
-        with self._store(write=True) as uow:
+        with self._write() as uow:
             fresh = find_client(uow.plan, client.reference)
             outcome = _link(uow, self.book, fresh, contact, shared=shared)
         self._remember(client, outcome.client)
         return outcome
 
     def choose_new(self, client: Client) -> Client:
-        saved = choose_new_contact(self._store, client.reference)
+        with self._write() as uow:
+            saved = _choose_new(uow, client.reference)
         self._remember(client, saved)
         return saved
 
