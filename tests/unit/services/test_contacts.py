@@ -24,7 +24,7 @@ from socketcli.services.contacts import (
     list_links,
     unlink,
 )
-from tests.fakes import FakeClock, FakeStore
+from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
 from tests.unit.services.given import a_client, the_client, xero_contacts
 
 CONTACTS = (
@@ -278,6 +278,35 @@ def test_a_match_session_walks_the_waiting_clients_and_commits_each_decision(
     assert session.others_linked(the_client(practice, "ACME"), cobb.candidates[0].contact) == [
         the_client(practice, "COBB")
     ]
+
+
+def test_a_match_session_writes_each_decision_through_the_writer_it_is_given(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """`contacts match` on a SQLite file gives the session a lighter writer: every decision
+    goes through it (none through a unit of work of the store), with the same checks."""
+    opened: list[str] = []
+
+    def write() -> FakeUnitOfWork:
+        opened.append("write")
+        return practice.open(write=True)
+
+    def no_store(**_: object) -> FakeUnitOfWork:
+        raise AssertionError("a decision was written through the store's unit of work")
+
+    session = MatchSession(no_store, clock, "name", read=practice.read, write=write)
+    names = [session.item(i).client.reference for i in range(len(session))]
+    cobb, beta = session.item(names.index("COBB")), session.item(names.index("BETA"))
+    session.link(cobb.client, cobb.candidates[0].contact)
+    with pytest.raises(Conflict, match="already linked to COBB"):
+        session.link(beta.client, cobb.candidates[0].contact)
+    session.link(beta.client, cobb.candidates[0].contact, shared=True)
+    session.choose_new(session.item(names.index("EAST")).client)
+
+    assert opened == ["write"] * 4
+    assert the_client(practice, "COBB").xero_contact_id == "c-cobb1"
+    assert the_client(practice, "BETA").xero_contact_id == "c-cobb1"
+    assert the_client(practice, "EAST").new_xero_contact
 
 
 def test_two_businesses_in_the_same_country_domain_are_not_offered_for_each_other(
