@@ -506,8 +506,13 @@ class MatchSession:
     """
 
     #: In the order `best`, how many clients (by name) this process ranks itself, at most,
-    #: looking for the first to show before any forked process has answered.
+    #: looking for the first to show before any forked process has answered; and for each
+    #: next client shown, early in the walk (`RANKED_HERE`).
     FIRST_RANKED = 8
+    #: How many clients after the first screen's this process ranks itself, as the walk
+    #: needs them, rather than wait for the forked processes' first answers (a few tenths
+    #: of a second after they start): the keys of the walk's first second.
+    RANKED_HERE = 64
 
     def __init__(
         self,
@@ -553,6 +558,10 @@ class MatchSession:
         self._unstarted: list[Client] | None = None  # to rank in the stream, not started yet
         self._placed: list[MatchItem] = []
         self._unplaced: list[MatchItem] = []
+        # the position (in `_waiting`) of the client the stream gives next, and up to where
+        # the walk ranks clients here rather than wait for the stream
+        self._streamed = 0
+        self._here_until = 0
         if order == "best" and self._waiting:
             # The first clients by name here, until one is sure to come first (the forked
             # processes take a moment to answer); the rest in the background.
@@ -581,6 +590,9 @@ class MatchSession:
         if self._unstarted is not None:
             clients, self._unstarted = self._unstarted, None
             self._stream = self.book.index.rank_stream(clients, SHOWN_CANDIDATES)
+            self._streamed = len(self._waiting) - len(clients)
+            if self._stream.background:
+                self._here_until = self._streamed + self.RANKED_HERE
         return self._stream
 
     def _ready_the_rest(self) -> None:
@@ -642,17 +654,38 @@ class MatchSession:
         return found
 
     def _best(self, position: int) -> MatchItem:
-        """The order `best`, as far as `position`: waits for the ranking where it must."""
+        """The order `best`, as far as `position`: waits for the ranking where it must.
+
+        Clients are ranked in name order. Early in the walk (`RANKED_HERE`) this process
+        ranks the next few itself (`FIRST_RANKED` a screen at most) rather than wait for the
+        forked processes to answer; their answers for those clients are passed over."""
+        here = 0
         while position >= len(self._placed) and (stream := self._started()) is not None:
-            ranked = next(stream, None)
-            if ranked is None:  # every client is ranked: the others, best first
+            index = len(self._placed) + len(self._unplaced)  # the next client by name
+            if index == len(self._waiting):  # every client is ranked: the others, best first
                 self._stream = None
+                stream.close()
                 self._unplaced.sort(key=lambda item: _best_key(item.client, item.candidates))
                 self._placed.extend(self._unplaced)
                 self._unplaced = []
                 break
-            self._place(self._waiting[len(self._placed) + len(self._unplaced)], ranked)
+            client = self._waiting[index]
+            if index < self._here_until and here < self.FIRST_RANKED:
+                here += 1
+                ranked = self.book.index.rank(client, SHOWN_CANDIDATES)
+            else:
+                ranked = self._streamed_rank(stream, index)
+            self._place(client, ranked)
         return self._placed[position]
+
+    def _streamed_rank(self, stream: RankStream, index: int) -> list[Candidate]:
+        """The stream's ranking of the client at `index` (those before it, ranked here
+        already, passed over)."""
+        while True:
+            ranked = next(stream)
+            self._streamed += 1
+            if self._streamed > index:
+                return ranked
 
     def _place(self, client: Client, ranked: list[Candidate]) -> None:
         """A client just ranked, in name order: placed in the walk's order at once if its

@@ -331,15 +331,25 @@ def test_a_match_session_in_an_unknown_order_is_refused(
         MatchSession(practice.open, clock, order="random")
 
 
-@pytest.mark.parametrize("forked", [False, True])
+@pytest.mark.parametrize(
+    ("forked", "ranked_here"), [(False, 64), (True, 0), (True, 3), (True, 7), (True, 64)]
+)
 def test_a_session_in_the_best_order_shows_the_sure_matches_before_every_client_is_ranked(
-    store: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, forked: bool
+    store: FakeStore,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    forked: bool,
+    ranked_here: int,
 ) -> None:
     """A client whose best candidate scores 100 is among the best whatever the others score:
     the walk starts with it while the rest are ranked, and ends in the order that ranking
-    every client first gives."""
+    every client first gives; whether the early ones after the first screen are ranked by
+    the command itself (`ranked_here` of them, two a screen), by the forked processes, or
+    some by each."""
     if forked:
         monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 4)  # ranked by forked processes
+    monkeypatch.setattr(MatchSession, "RANKED_HERE", ranked_here)
+    monkeypatch.setattr(MatchSession, "FIRST_RANKED", 2)
     names = ["Amber Plumbing", "Birch Joinery", "Cedar Bakery", "Dale Dental", "Elm Florists"]
     for number, name in enumerate(names * 3):
         written = (name, f"{name} Services", f"{name} Garage")[number // 5]
