@@ -5,6 +5,7 @@ playground, its demo list)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -506,13 +507,22 @@ class MatchSession:
     """
 
     #: In the order `best`, how many clients (by name) this process ranks itself, at most,
-    #: looking for the first to show before any forked process has answered; and for each
-    #: next client shown, early in the walk (`RANKED_HERE`).
+    #: looking for the first to show before any forked process has answered.
     FIRST_RANKED = 8
     #: How many clients after the first screen's this process ranks itself, as the walk
-    #: needs them, rather than wait for the forked processes' first answers (a few tenths
-    #: of a second after they start): the keys of the walk's first second.
-    RANKED_HERE = 64
+    #: needs them, rather than wait for the forked processes' first answers (they start by
+    #: building their own letter index: their first answers come a few tenths of a second
+    #: to a second or two later, on a busy machine): the keys of the walk's first seconds.
+    #: At most `RANKED_A_SCREEN` for one screen (a millisecond or so each), then it waits.
+    RANKED_HERE = 128
+    RANKED_A_SCREEN = 32
+    #: The background work (the search's lists, keeping the names, the letter index: about
+    #: half a second of the interpreter at 50,000 contacts) is done while the walk waits for
+    #: the person: in the walk's first `QUIET_UNTIL` seconds only once it has waited
+    #: `QUIET_FOR` seconds for a key, so that keys pressed at once do not share the
+    #: interpreter with it; after that, whatever the walk does.
+    QUIET_FOR = 0.25
+    QUIET_UNTIL = 1.0
 
     def __init__(
         self,
@@ -577,13 +587,23 @@ class MatchSession:
         self._names_kept = threading.Event()
         self._keeping = threading.Lock()
         self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
+        self._closed = False
+        self._first_shown = 0.0  # time.monotonic() of the first screen
+        self._waiting_since: float | None = None  # ... of the wait for the person, if waiting
 
     def shown(self) -> None:
-        """A client is on the screen, waiting for a key: ready the rest in the background now
-        (not before: the first screen would share the processor with it). Once is enough."""
+        """The walk waits for the person (a key, or a line): on the first screen, ready the
+        rest in the background (not before: the first screen would share the processor with
+        it)."""
+        self._waiting_since = time.monotonic()
         if self._warm.ident is None:
+            self._first_shown = self._waiting_since
             self._started()  # forked before the thread starts: never fork beside a thread
             self._warm.start()
+
+    def pressed(self) -> None:
+        """The person answered: the walk is busy until it waits again (`shown`)."""
+        self._waiting_since = None
 
     def _started(self) -> RankStream | None:
         """The ranking of the other clients in the order `best`, started now if it was not."""
@@ -600,9 +620,24 @@ class MatchSession:
         search and the next run would otherwise wait for."""
         if self._prepare is not None:
             self._prepare()  # first: a decision is the likeliest first key
-        self.book.index.ready_search()  # then a search (before a tenth of a second of
-        self._keep_names()  # writing the names down)
-        self.book.index.warm()
+        # then a search (before a tenth of a second of writing the names down)
+        for step in (self.book.index.ready_search, self._keep_names, self.book.index.warm):
+            self._quiet()
+            if self._closed:
+                return
+            step()
+
+    def _quiet(self) -> None:
+        """Wait until the walk has waited `QUIET_FOR` seconds for the person, or until
+        `QUIET_UNTIL` seconds after the first screen (or until the session is closed)."""
+        while not self._closed:
+            now = time.monotonic()
+            since = self._waiting_since
+            if now - self._first_shown >= self.QUIET_UNTIL or (
+                since is not None and now - since >= self.QUIET_FOR
+            ):
+                return
+            time.sleep(0.02)
 
     def _keep_names(self) -> None:
         """Keep the contacts' names for the next run, once (the thread or `close`, whichever
@@ -625,6 +660,7 @@ class MatchSession:
         once the contacts' names are kept for the next run (a tenth of a second at most)."""
         # Here, not waiting for the thread: it may be importing the ORM, and a Ctrl-C that
         # came during an import of this thread can leave Python's import lock held for good.
+        self._closed = True
         self._keep_names()
         self._unstarted = None
         if self._stream is not None:
@@ -636,11 +672,16 @@ class MatchSession:
 
     def ready(self, position: int) -> bool:
         """Whether the client at `position` comes without waiting for the ranking in the
-        background (a short list is ranked as it is walked: no wait worth a word)."""
+        background (a short list is ranked as it is walked, and the next client early in the
+        walk here: no wait worth a word)."""
         if position < len(self._placed):
             return True
         stream = self._started()
-        return stream is None or not stream.background
+        if stream is None or not stream.background:
+            return True
+        return position == len(self._placed) and (
+            len(self._placed) + len(self._unplaced) < self._here_until
+        )
 
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
@@ -657,8 +698,8 @@ class MatchSession:
         """The order `best`, as far as `position`: waits for the ranking where it must.
 
         Clients are ranked in name order. Early in the walk (`RANKED_HERE`) this process
-        ranks the next few itself (`FIRST_RANKED` a screen at most) rather than wait for the
-        forked processes to answer; their answers for those clients are passed over."""
+        ranks the next few itself (`RANKED_A_SCREEN` a screen at most) rather than wait for
+        the forked processes to answer; their answers for those clients are passed over."""
         here = 0
         while position >= len(self._placed) and (stream := self._started()) is not None:
             index = len(self._placed) + len(self._unplaced)  # the next client by name
@@ -670,7 +711,7 @@ class MatchSession:
                 self._unplaced = []
                 break
             client = self._waiting[index]
-            if index < self._here_until and here < self.FIRST_RANKED:
+            if index < self._here_until and here < self.RANKED_A_SCREEN:
                 here += 1
                 ranked = self.book.index.rank(client, SHOWN_CANDIDATES)
             else:

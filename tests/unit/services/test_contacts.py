@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -350,6 +351,7 @@ def test_a_session_in_the_best_order_shows_the_sure_matches_before_every_client_
         monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 4)  # ranked by forked processes
     monkeypatch.setattr(MatchSession, "RANKED_HERE", ranked_here)
     monkeypatch.setattr(MatchSession, "FIRST_RANKED", 2)
+    monkeypatch.setattr(MatchSession, "RANKED_A_SCREEN", 2)
     names = ["Amber Plumbing", "Birch Joinery", "Cedar Bakery", "Dale Dental", "Elm Florists"]
     for number, name in enumerate(names * 3):
         written = (name, f"{name} Services", f"{name} Garage")[number // 5]
@@ -477,6 +479,36 @@ def test_nothing_is_readied_in_the_background_before_the_first_client_is_shown(
     assert prepared == [True]
     assert names.saves == 1
     assert never_shown.saves == 1
+
+
+def test_the_background_work_waits_while_the_walk_answers_keys(
+    practice: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Early in the walk, what is readied in the background (the search's lists, keeping the
+    names, the letter index) waits until the walk has waited a moment for the person: keys
+    answered one after another do not share the interpreter with it."""
+    monkeypatch.setattr(MatchSession, "QUIET_FOR", 0.05)
+    monkeypatch.setattr(MatchSession, "QUIET_UNTIL", 60.0)
+    saved = threading.Event()
+
+    class Noted(KeptNames):
+        def save(self, forms: Mapping[str, NameForms]) -> None:
+            super().save(forms)
+            saved.set()
+
+    session = MatchSession(practice.open, clock, read=practice.read, names=Noted())
+    session.item(0)
+    for _ in range(10):  # a key answered at once, ten times in 0.3 s
+        session.shown()
+        session.pressed()
+        time.sleep(0.03)
+    while_busy = saved.is_set()
+    session.shown()  # then the walk waits for the person
+    once_quiet = saved.wait(timeout=30)
+    session.close()
+
+    assert not while_busy
+    assert once_quiet
 
 
 def test_the_other_clients_are_ranked_in_the_background_once_the_first_is_shown(
