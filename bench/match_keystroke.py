@@ -33,6 +33,11 @@ is off). A `1` on a client without candidates, or whose first candidate is archi
 nothing: the script then skips that client (a skip sample) and links the next. Children cache their bytecode under the work folder
 (PYTHONPYCACHEPREFIX), after an untimed warm-up that imports what the walk uses.
 
+With --startups N, N start-ups are then timed without the names cache and N with it,
+alternated; after each first prompt `--first-links K` clients (default 3) are linked with
+`1`, each key sent as soon as the child reads: the links of the walk's first second, timed
+as the keys above (`--no-walk`: the start-ups alone).
+
 With --profile FILE the child runs under cProfile (every figure is then slower) and the
 functions with the most cumulative time are printed.
 """

@@ -518,11 +518,11 @@ class MatchSession:
     RANKED_A_SCREEN = 32
     #: The background work (the search's lists, keeping the names, the letter index: about
     #: half a second of the interpreter at 50,000 contacts) is done while the walk waits for
-    #: the person: in the walk's first `QUIET_UNTIL` seconds only once it has waited
-    #: `QUIET_FOR` seconds for a key, so that keys pressed at once do not share the
-    #: interpreter with it; after that, whatever the walk does.
+    #: the person: each part once the walk has waited `QUIET_FOR` seconds for a key, so that
+    #: keys pressed one after another do not share the interpreter with it. (What a person
+    #: needs first is made when needed: a search's lists by the first search, the names
+    #: kept when the walk ends.)
     QUIET_FOR = 0.25
-    QUIET_UNTIL = 1.0
 
     def __init__(
         self,
@@ -588,8 +588,7 @@ class MatchSession:
         self._keeping = threading.Lock()
         self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
         self._closed = False
-        self._first_shown = 0.0  # time.monotonic() of the first screen
-        self._waiting_since: float | None = None  # ... of the wait for the person, if waiting
+        self._waiting_since: float | None = None  # time.monotonic() of the walk's wait, if it waits
 
     def shown(self) -> None:
         """The walk waits for the person (a key, or a line): on the first screen, ready the
@@ -597,7 +596,6 @@ class MatchSession:
         it)."""
         self._waiting_since = time.monotonic()
         if self._warm.ident is None:
-            self._first_shown = self._waiting_since
             self._started()  # forked before the thread starts: never fork beside a thread
             self._warm.start()
 
@@ -628,14 +626,11 @@ class MatchSession:
             step()
 
     def _quiet(self) -> None:
-        """Wait until the walk has waited `QUIET_FOR` seconds for the person, or until
-        `QUIET_UNTIL` seconds after the first screen (or until the session is closed)."""
+        """Wait until the walk has waited `QUIET_FOR` seconds for the person (or until the
+        session is closed)."""
         while not self._closed:
-            now = time.monotonic()
             since = self._waiting_since
-            if now - self._first_shown >= self.QUIET_UNTIL or (
-                since is not None and now - since >= self.QUIET_FOR
-            ):
+            if since is not None and time.monotonic() - since >= self.QUIET_FOR:
                 return
             time.sleep(0.02)
 

@@ -484,11 +484,10 @@ def test_nothing_is_readied_in_the_background_before_the_first_client_is_shown(
 def test_the_background_work_waits_while_the_walk_answers_keys(
     practice: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Early in the walk, what is readied in the background (the search's lists, keeping the
-    names, the letter index) waits until the walk has waited a moment for the person: keys
-    answered one after another do not share the interpreter with it."""
+    """What is readied in the background (the search's lists, keeping the names, the letter
+    index) waits until the walk has waited a moment for the person: keys answered one after
+    another do not share the interpreter with it."""
     monkeypatch.setattr(MatchSession, "QUIET_FOR", 0.05)
-    monkeypatch.setattr(MatchSession, "QUIET_UNTIL", 60.0)
     saved = threading.Event()
 
     class Noted(KeptNames):

@@ -243,7 +243,7 @@ class SqliteLinkWrite:
             self._connection.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as failure:
             self._connection.close()
-            raise _failure_of(failure, self.location) from None
+            raise _failure_of(failure) from None
         except BaseException:
             self._connection.close()
             raise
@@ -262,7 +262,7 @@ class SqliteLinkWrite:
         try:
             return self._connection.execute(sql, parameters)
         except sqlite3.Error as failure:
-            raise _failure_of(failure, self.location) from None
+            raise _failure_of(failure) from None
 
     def now(self) -> datetime:
         return self._clock.now()
@@ -271,7 +271,7 @@ class SqliteLinkWrite:
         try:
             self._connection.commit()
         except sqlite3.Error as failure:
-            raise _failure_of(failure, self.location) from None
+            raise _failure_of(failure) from None
 
 
 class _ClientWrites:
@@ -310,7 +310,7 @@ class _HistoryWrites:
             write.execute(_HISTORY_INSERT, (sqlite_moment(row[0]), *row[1:]))
 
 
-def _failure_of(failure: sqlite3.Error, location: str) -> Exception:
+def _failure_of(failure: sqlite3.Error) -> Exception:
     """A sqlite3 error as the store's engine turns it into socket's (`database._busy`): the
     store busy, or a unique key another's write took (neither a link's update nor its
     history's insert has one to take); any other error as it is."""
