@@ -33,6 +33,11 @@ is off). A `1` on a client without candidates, or whose first candidate is archi
 nothing: the script then skips that client (a skip sample) and links the next. Children cache their bytecode under the work folder
 (PYTHONPYCACHEPREFIX), after an untimed warm-up that imports what the walk uses.
 
+With --startups N, N start-ups are then timed without the names cache and N with it,
+alternated; after each first prompt `--first-links K` clients (default 3) are linked with
+`1`, each key sent as soon as the child reads: the links of the walk's first second, timed
+as the keys above (`--no-walk`: the start-ups alone).
+
 With --profile FILE the child runs under cProfile (every figure is then slower) and the
 functions with the most cumulative time are printed.
 """
@@ -720,11 +725,17 @@ class Startup:
     cache: str  # "empty": no names kept from an earlier run; "kept": those of the last run
     wall: float
     cpu: float | None
+    links: list[float] = field(default_factory=list)  # ms of each `1` pressed at once after
 
 
-def time_startups(db: Path, env: dict[str, str], rounds: int, order: str) -> list[Startup]:
+def time_startups(
+    db: Path, env: dict[str, str], rounds: int, order: str, links: int = 0
+) -> list[Startup]:
     """`rounds` pairs of start-ups, alternated so that a drift of the machine's load touches
-    both alike: one with the names cache removed first, one with the cache it left."""
+    both alike: one with the names cache removed first, one with the cache it left. After
+    each first prompt, `links` clients are linked with `1` (a client `1` cannot link is
+    skipped), each key sent as soon as the child reads: the links of the walk's first second,
+    while its thread readies the rest."""
     state = Path(env["SOCKET_STATE_DIR"])
     command = ["-m", "socketcli", "--db", str(db), "contacts", "match", "--order", order]
     found = []
@@ -749,15 +760,25 @@ def time_startups(db: Path, env: dict[str, str], rounds: int, order: str) -> lis
                 child.expect(PROMPT)
                 wall = time.perf_counter() - started
                 cpu = cpu_seconds(child.pid)
-                Session(child).quit()  # after the warm-up thread kept the names, if it did
+                session = Session(child)
+                session.has_candidates = child.match.group(1) is not None
+                child.timeout = KEY_TIMEOUT
+                for _ in range(links):
+                    session.link()
+                session.quit()  # after the warm-up thread kept the names, if it did
                 child.close()
             finally:
                 if child.isalive():
                     child.close(force=True)
-            found.append(Startup(cache, wall, cpu))
+            found.append(Startup(cache, wall, cpu, session.samples[LINK]))
             print(
                 f"  start-up, names cache {cache}: {wall:.2f} s"
                 + (f" (CPU {cpu:.2f} s)" if cpu is not None else "")
+                + (
+                    ", first links " + " ".join(f"{ms:.0f}" for ms in session.samples[LINK]) + " ms"
+                    if links
+                    else ""
+                )
                 + f", load average {load_average()}",
                 flush=True,
             )
@@ -780,6 +801,15 @@ def report_startups(startups: Sequence[Startup]) -> None:
             ]
         )
     print(table(["start-up to the first client", "runs", "median s", "min s", "CPU s"], rows))
+    first = [ms for startup in startups for ms in startup.links]
+    if first:
+        print()
+        print(
+            f"`1` pressed at once after the first prompt, {len(first)} links over "
+            f"{len(startups)} start-ups: median {statistics.median(first):.1f} ms, p95 "
+            f"{p95(first):.1f} ms, max {max(first):.1f} ms "
+            f"(p95 < {TARGET_MS:.0f} ms: {'yes' if p95(first) < TARGET_MS else 'NO'})"
+        )
 
 
 # -- the report ------------------------------------------------------------------------------
@@ -923,6 +953,18 @@ def main(argv: list[str] | None = None) -> int:
         help="then time N start-ups without the names cache and N with it, alternated",
     )
     parser.add_argument(
+        "--first-links",
+        type=int,
+        default=3,
+        metavar="K",
+        help="with --startups: link K clients with `1` right after each first prompt (timed)",
+    )
+    parser.add_argument(
+        "--no-walk",
+        action="store_true",
+        help="with --startups: only the start-ups, not the walk of 30 rounds before them",
+    )
+    parser.add_argument(
         "--store",
         type=Path,
         metavar="DB",
@@ -955,14 +997,25 @@ def main(argv: list[str] | None = None) -> int:
             f"write {build.write:.1f} s)",
             flush=True,
         )
-        session = run_walk(db, env, practice.terms, args.profile, args.order)
-        report(args, practice, build, session, db)
-        if args.profile is not None:
-            print_profile(args.profile)
+        if not (args.no_walk and args.startups):
+            session = run_walk(db, env, practice.terms, args.profile, args.order)
+            report(args, practice, build, session, db)
+            if args.profile is not None:
+                print_profile(args.profile)
         if args.startups:
             print()
-            print(f"start-ups ({args.startups} without the names cache, {args.startups} with it):")
-            report_startups(time_startups(db, env, args.startups, args.order))
+            print(
+                f"start-ups ({args.startups} without the names cache, {args.startups} with it"
+                + (
+                    f"; each then links {args.first_links} clients at once"
+                    if args.first_links
+                    else ""
+                )
+                + "):"
+            )
+            report_startups(
+                time_startups(db, env, args.startups, args.order, max(0, args.first_links))
+            )
     finally:
         if args.keep:
             print(f"kept: {db}")

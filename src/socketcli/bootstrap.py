@@ -35,7 +35,14 @@ if TYPE_CHECKING:
     from socketcli.ports.cache import NameFormsCache
     from socketcli.ports.clock import Clock
     from socketcli.ports.locks import Locks, Waiting
-    from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
+    from socketcli.ports.store import (
+        LinkWrite,
+        OpenLinkWrite,
+        OpenReader,
+        OpenStore,
+        PlanReader,
+        UnitOfWork,
+    )
     from socketcli.ports.xero import XeroGateway
     from socketcli.sandbox import Sandbox
 
@@ -321,6 +328,34 @@ class Wiring:
         """Import what a unit of work needs (SQLModel, the ORM, the tables: a few tenths of a
         second), for a command that starts on the lighter reader and writes later."""
         import socketcli.adapters.store.uow  # noqa: F401
+
+    def link_writes(self, *, actor: str = "") -> tuple[OpenLinkWrite, Callable[[], object] | None]:
+        """How `contacts match` writes each decision, and what to ready for it in the
+        background (None: nothing). A SQLite file read on the sqlite3 driver (no engine open)
+        is written on it too (`lite.open_link_write`: the same rows, without the ORM, so that
+        a key pressed in the walk's first second does not wait for its import); anything
+        else through a write unit of work, whose imports are readied (`load_writer`). The
+        history names `actor` (default: the operating-system user)."""
+        path = self.location.path
+        who = actor or os_user()
+
+        def write() -> LinkWrite:
+            if self._engine is None and path is not None:
+                from socketcli.adapters.store.lite import open_link_write
+
+                found = open_link_write(
+                    path,
+                    self.clock,
+                    location=self.location.describe(),
+                    actor=who,
+                    busy_timeout=self.busy_timeout,
+                )
+                if found is not None:
+                    return found
+            return self.uow(write=True, actor=who)
+
+        light = self._engine is None and path is not None
+        return write, None if light else self.load_writer
 
     def locks(self, *, wait: bool = False, waiting: Waiting | None = None) -> Locks:
         """The store's locks (posting, sync, approval, work): PostgreSQL advisory locks on a

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pexpect
+import pytest
 
 from socketcli.bootstrap import wire
 from socketcli.services.contacts import MatchSession
+from tests.engines import dump
 
 #: Bold and colour codes, which a real terminal gets even with NO_COLOR (bold is no colour).
 ANSI = r"(?:\x1b\[[0-9;]*m)*"
@@ -213,3 +217,92 @@ def test_the_walk_and_auto_keep_the_contacts_names_for_the_next_run(socket, play
     kept.unlink()
     socket.json("contacts", "match", "--auto", "--dry-run")
     assert list(state_dir.glob("match-names-*.json")) == [kept]
+
+
+def test_a_ctrl_c_typed_ahead_ends_the_walk_as_one_pressed_alone(socket, playground):
+    """A Ctrl-C that came with another key (read from the terminal together) quits the walk
+    when its turn comes: it is not taken for a key the walk does not know."""
+    with terminal("contacts", "match", "--order", "name") as child:
+        child.expect(PROMPT)
+        child.send("s1\x03")
+        child.expect("Linked Atlas Logistics Ltd to Atlas Logistics Ltd.")
+        child.expect(r"Linked 1, new contact for 0, skipped 1, not reached")
+        child.expect(pexpect.EOF)
+        assert "Press" not in str(child.before)
+
+    assert links(socket)["CLI039"] == ("linked", "Atlas Logistics Ltd")
+
+
+def walk_by_hand(where: str) -> str:
+    """The same keys on the same store, each typed as soon as the walk can take it: a new
+    contact and a link in the walk's first second, a link to the contact just linked, an
+    archived contact refused, a skip, a link and a Ctrl-C."""
+    with terminal("--db", where, "contacts", "match", "--order", "name") as child:
+        child.expect(PROMPT)
+        child.send("n1")
+        child.expect("Ashford & Daughters Removals will get a new Xero contact at posting.")
+        child.expect("Linked Atlas Logistics Ltd to Atlas Logistics Ltd.")
+        child.expect(PROMPT)
+        child.send("/atlas\r")
+        child.expect("linked to CLI039")
+        child.expect(PROMPT)
+        child.send("1")
+        child.expect(r"Atlas Logistics Ltd is already linked to Atlas Logistics Ltd \(CLI039\)")
+        child.expect(CONFIRM)
+        child.send("y")
+        child.expect("Linked Bennett & Clarke Hair Studio to Atlas Logistics Ltd.")
+        child.expect(PROMPT)
+        child.send("/thompson haulage\r2")
+        child.expect("Thompson Haulage Ltd is archived in Xero and cannot be linked.")
+        child.expect(PROMPT)
+        child.send("s1")
+        child.expect("Linked Castle Street Deli to Castle St Deli.")
+        child.expect(PROMPT)
+        child.sendcontrol("c")
+        child.expect(r"Linked 3, new contact for 1, skipped 1, not reached 31\.")
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+        return str(child.before)
+
+
+@pytest.mark.sqlite_only("the walk's writes on the sqlite3 driver against the unit of work's")
+def test_a_walk_on_a_sqlite_file_writes_what_the_unit_of_work_writes(
+    playground, tmp_path, monkeypatch
+):
+    """On a SQLite file given as a path the walk writes on the sqlite3 driver alone; given as
+    a URL, through the unit of work (the ORM). The same walk on two copies of one store
+    leaves every table the same."""
+    monkeypatch.delenv("SOCKET_PLAYGROUND")
+    monkeypatch.setenv("SOCKET_NOW", "2026-11-21T09:30:15.5+13:00")
+    copies = tmp_path / "by-path.db", tmp_path / "by-url.db"
+    for copy in copies:
+        with sqlite3.connect(playground) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+    before = dump(f"sqlite:///{copies[0]}")
+
+    walk_by_hand(str(copies[0]))
+    walk_by_hand(f"sqlite:///{copies[1]}")
+
+    after = dump(f"sqlite:///{copies[0]}")
+    assert after == dump(f"sqlite:///{copies[1]}")
+    assert after != before
+    with sqlite3.connect(copies[0]) as store:
+        written = store.execute(
+            "SELECT client_reference, at, summary FROM history WHERE kind = 'link' ORDER BY id"
+        ).fetchall()
+    assert written == [
+        ("CLI017", "2026-11-20 20:30:15.500000", "CLI017 will get a new Xero contact at posting"),
+        (
+            "CLI039",
+            "2026-11-20 20:30:15.500000",
+            "linked CLI039 to Xero contact 'Atlas Logistics Ltd'",
+        ),
+        (
+            "CLI032",
+            "2026-11-20 20:30:15.500000",
+            "linked CLI032 to Xero contact 'Atlas Logistics Ltd'",
+        ),
+        ("CLI014", "2026-11-20 20:30:15.500000", "linked CLI014 to Xero contact 'Castle St Deli'"),
+    ]
+    assert isinstance(playground, Path)

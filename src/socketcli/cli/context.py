@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from socketcli.bootstrap import Wiring, XeroAccess
     from socketcli.ports.clock import Clock
     from socketcli.ports.locks import Holder, Locks
-    from socketcli.ports.store import OpenStore, PlanReader, UnitOfWork
+    from socketcli.ports.store import OpenLinkWrite, OpenStore, PlanReader, UnitOfWork
     from socketcli.ports.xero import XeroGateway
 
 
@@ -71,6 +71,11 @@ class State:
         uow = self.wiring.uow(write=write, optimistic=optimistic, bulk=bulk, actor=self.actor)
         self.announce()
         return uow
+
+    def link_writes(self) -> tuple[OpenLinkWrite, Callable[[], object] | None]:
+        """How `contacts match` writes each decision (naming `actor`), and what to ready for
+        it in the background (`Wiring.link_writes`)."""
+        return self.wiring.link_writes(actor=self.actor)
 
     def locks(self, *, wait: bool = False, quiet: bool = False) -> Locks:
         """The store's locks (the services' `Locks`): taken at once or exit 9; with `wait`,

@@ -518,3 +518,60 @@ class OpenReader(Protocol):
     transaction, without the ORM."""
 
     def __call__(self) -> AbstractContextManager[PlanReader]: ...
+
+
+# -- a link's write: what `contacts match` writes for one key -----------------------------------
+
+
+class ClientLookup(Protocol):
+    """A client by reference, or every client (`find_client`'s reads)."""
+
+    def client(self, reference: str) -> Client | None: ...
+
+    def clients(self) -> list[Client]: ...
+
+
+class ClientWrites(Protocol):
+    def get(self, reference: str) -> Client | None: ...
+
+    def save(self, client: Client) -> Client:
+        """Update the client (keyed by its reference), stamped now if anything changed."""
+        ...
+
+
+class HistoryWrites(Protocol):
+    def record(self, *events: HistoryEvent) -> None:
+        """Append events, as `HistoryRepository.record`."""
+        ...
+
+
+class LinkWrite(Protocol):
+    """The part of a unit of work that links one client to a contact (or to a new one made
+    at posting): find it, save it, record it in the history, in one write transaction taken
+    at once. A `UnitOfWork` is one; on a SQLite file the walk of `contacts match` takes a
+    lighter one that needs no ORM (adapters/store/lite.py), which writes the same rows."""
+
+    @property
+    def plan(self) -> ClientLookup: ...
+    @property
+    def clients(self) -> ClientWrites: ...
+    @property
+    def history(self) -> HistoryWrites: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class OpenLinkWrite(Protocol):
+    """Opens a `LinkWrite`: a write transaction, the store's write lock taken at once (or
+    StoreBusy after the busy timeout), as `OpenStore(write=True)`."""
+
+    def __call__(self) -> LinkWrite: ...

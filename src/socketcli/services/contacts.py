@@ -5,6 +5,7 @@ playground, its demo list)."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from socketcli.domain.records import Client, XeroContact
 from socketcli.domain.settings import PracticeSettings
 from socketcli.ports.cache import NameFormsCache
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenReader, OpenStore, UnitOfWork
+from socketcli.ports.store import LinkWrite, OpenLinkWrite, OpenReader, OpenStore, UnitOfWork
 from socketcli.services.plan import find_client, today
 
 
@@ -258,7 +259,7 @@ def link(
 
 
 def _link(
-    uow: UnitOfWork, book: Book, client: Client, contact: XeroContact, *, shared: bool
+    uow: LinkWrite, book: Book, client: Client, contact: XeroContact, *, shared: bool
 ) -> LinkOutcome:
     check_linkable(book, contact)
     others = tuple(book.others_linked(contact.contact_id, client))
@@ -311,11 +312,15 @@ def unlink(store: OpenStore, client_key: str) -> Client:
 def choose_new_contact(store: OpenStore, client_key: str) -> Client:
     """Posting will create a Xero contact with the client's name (no link to an existing one)."""
     with store(write=True) as uow:
-        client = find_client(uow.plan, client_key)
-        saved = uow.clients.save(link_to(client, None, new=True))
-        uow.history.record(_linked(client, None, LinkHow.NEW_CONTACT))
-        uow.commit()
-        return saved
+        return _choose_new(uow, client_key)
+
+
+def _choose_new(uow: LinkWrite, client_key: str) -> Client:
+    client = find_client(uow.plan, client_key)
+    saved = uow.clients.save(link_to(client, None, new=True))
+    uow.history.record(_linked(client, None, LinkHow.NEW_CONTACT))
+    uow.commit()
+    return saved
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +509,20 @@ class MatchSession:
     #: In the order `best`, how many clients (by name) this process ranks itself, at most,
     #: looking for the first to show before any forked process has answered.
     FIRST_RANKED = 8
+    #: How many clients after the first screen's this process ranks itself, as the walk
+    #: needs them, rather than wait for the forked processes' first answers (they start by
+    #: building their own letter index: their first answers come a few tenths of a second
+    #: to a second or two later, on a busy machine): the keys of the walk's first seconds.
+    #: At most `RANKED_A_SCREEN` for one screen (a millisecond or so each), then it waits.
+    RANKED_HERE = 128
+    RANKED_A_SCREEN = 32
+    #: The background work (the search's lists, keeping the names, the letter index: about
+    #: half a second of the interpreter at 50,000 contacts) is done while the walk waits for
+    #: the person: each part once the walk has waited `QUIET_FOR` seconds for a key, so that
+    #: keys pressed one after another do not share the interpreter with it. (What a person
+    #: needs first is made when needed: a search's lists by the first search, the names
+    #: kept when the walk ends.)
+    QUIET_FOR = 0.25
 
     def __init__(
         self,
@@ -514,13 +533,16 @@ class MatchSession:
         read: OpenReader | None = None,
         names: NameFormsCache | None = None,
         prepare: Callable[[], object] | None = None,
+        write: OpenLinkWrite | None = None,
     ) -> None:
         """`read`: start on the lighter reader (the unit of work is then first opened at the
         first decision; `prepare` readies it in the background meanwhile); `names`: the
-        cache of normalised contact names, kept up to date in the background."""
+        cache of normalised contact names, kept up to date in the background; `write`: how
+        each decision is written (default: a write unit of work of `store`)."""
         if order not in ORDERS:
             raise InvalidInput(f"order {order!r} is not one of: {', '.join(ORDERS)}")
         self._store = store
+        self._write: OpenLinkWrite = write or (lambda: store(write=True))
         if read is not None:
             with read() as reader:
                 self.book = Book(reader.clients(), reader.xero_contacts(), names)
@@ -546,6 +568,10 @@ class MatchSession:
         self._unstarted: list[Client] | None = None  # to rank in the stream, not started yet
         self._placed: list[MatchItem] = []
         self._unplaced: list[MatchItem] = []
+        # the position (in `_waiting`) of the client the stream gives next, and up to where
+        # the walk ranks clients here rather than wait for the stream
+        self._streamed = 0
+        self._here_until = 0
         if order == "best" and self._waiting:
             # The first clients by name here, until one is sure to come first (the forked
             # processes take a moment to answer); the rest in the background.
@@ -561,19 +587,30 @@ class MatchSession:
         self._names_kept = threading.Event()
         self._keeping = threading.Lock()
         self._warm = threading.Thread(target=self._ready_the_rest, daemon=True)
+        self._closed = False
+        self._waiting_since: float | None = None  # time.monotonic() of the walk's wait, if it waits
 
     def shown(self) -> None:
-        """A client is on the screen, waiting for a key: ready the rest in the background now
-        (not before: the first screen would share the processor with it). Once is enough."""
+        """The walk waits for the person (a key, or a line): on the first screen, ready the
+        rest in the background (not before: the first screen would share the processor with
+        it)."""
+        self._waiting_since = time.monotonic()
         if self._warm.ident is None:
             self._started()  # forked before the thread starts: never fork beside a thread
             self._warm.start()
+
+    def pressed(self) -> None:
+        """The person answered: the walk is busy until it waits again (`shown`)."""
+        self._waiting_since = None
 
     def _started(self) -> RankStream | None:
         """The ranking of the other clients in the order `best`, started now if it was not."""
         if self._unstarted is not None:
             clients, self._unstarted = self._unstarted, None
             self._stream = self.book.index.rank_stream(clients, SHOWN_CANDIDATES)
+            self._streamed = len(self._waiting) - len(clients)
+            if self._stream.background:
+                self._here_until = self._streamed + self.RANKED_HERE
         return self._stream
 
     def _ready_the_rest(self) -> None:
@@ -581,9 +618,21 @@ class MatchSession:
         search and the next run would otherwise wait for."""
         if self._prepare is not None:
             self._prepare()  # first: a decision is the likeliest first key
-        self.book.index.ready_search()  # then a search (before a tenth of a second of
-        self._keep_names()  # writing the names down)
-        self.book.index.warm()
+        # then a search (before a tenth of a second of writing the names down)
+        for step in (self.book.index.ready_search, self._keep_names, self.book.index.warm):
+            self._quiet()
+            if self._closed:
+                return
+            step()
+
+    def _quiet(self) -> None:
+        """Wait until the walk has waited `QUIET_FOR` seconds for the person (or until the
+        session is closed)."""
+        while not self._closed:
+            since = self._waiting_since
+            if since is not None and time.monotonic() - since >= self.QUIET_FOR:
+                return
+            time.sleep(0.02)
 
     def _keep_names(self) -> None:
         """Keep the contacts' names for the next run, once (the thread or `close`, whichever
@@ -606,6 +655,7 @@ class MatchSession:
         once the contacts' names are kept for the next run (a tenth of a second at most)."""
         # Here, not waiting for the thread: it may be importing the ORM, and a Ctrl-C that
         # came during an import of this thread can leave Python's import lock held for good.
+        self._closed = True
         self._keep_names()
         self._unstarted = None
         if self._stream is not None:
@@ -617,11 +667,16 @@ class MatchSession:
 
     def ready(self, position: int) -> bool:
         """Whether the client at `position` comes without waiting for the ranking in the
-        background (a short list is ranked as it is walked: no wait worth a word)."""
+        background (a short list is ranked as it is walked, and the next client early in the
+        walk here: no wait worth a word)."""
         if position < len(self._placed):
             return True
         stream = self._started()
-        return stream is None or not stream.background
+        if stream is None or not stream.background:
+            return True
+        return position == len(self._placed) and (
+            len(self._placed) + len(self._unplaced) < self._here_until
+        )
 
     def item(self, position: int) -> MatchItem:
         """The client at `position` (from 0), with its link and candidates."""
@@ -635,17 +690,38 @@ class MatchSession:
         return found
 
     def _best(self, position: int) -> MatchItem:
-        """The order `best`, as far as `position`: waits for the ranking where it must."""
+        """The order `best`, as far as `position`: waits for the ranking where it must.
+
+        Clients are ranked in name order. Early in the walk (`RANKED_HERE`) this process
+        ranks the next few itself (`RANKED_A_SCREEN` a screen at most) rather than wait for
+        the forked processes to answer; their answers for those clients are passed over."""
+        here = 0
         while position >= len(self._placed) and (stream := self._started()) is not None:
-            ranked = next(stream, None)
-            if ranked is None:  # every client is ranked: the others, best first
+            index = len(self._placed) + len(self._unplaced)  # the next client by name
+            if index == len(self._waiting):  # every client is ranked: the others, best first
                 self._stream = None
+                stream.close()
                 self._unplaced.sort(key=lambda item: _best_key(item.client, item.candidates))
                 self._placed.extend(self._unplaced)
                 self._unplaced = []
                 break
-            self._place(self._waiting[len(self._placed) + len(self._unplaced)], ranked)
+            client = self._waiting[index]
+            if index < self._here_until and here < self.RANKED_A_SCREEN:
+                here += 1
+                ranked = self.book.index.rank(client, SHOWN_CANDIDATES)
+            else:
+                ranked = self._streamed_rank(stream, index)
+            self._place(client, ranked)
         return self._placed[position]
+
+    def _streamed_rank(self, stream: RankStream, index: int) -> list[Candidate]:
+        """The stream's ranking of the client at `index` (those before it, ranked here
+        already, passed over)."""
+        while True:
+            ranked = next(stream)
+            self._streamed += 1
+            if self._streamed > index:
+                return ranked
 
     def _place(self, client: Client, ranked: list[Candidate]) -> None:
         """A client just ranked, in name order: placed in the walk's order at once if its
@@ -667,14 +743,15 @@ class MatchSession:
         return self.book.others_linked(contact.contact_id, client)
 
     def link(self, client: Client, contact: XeroContact, *, shared: bool = False) -> LinkOutcome:
-        with self._store(write=True) as uow:
+        with self._write() as uow:
             fresh = find_client(uow.plan, client.reference)
             outcome = _link(uow, self.book, fresh, contact, shared=shared)
         self._remember(client, outcome.client)
         return outcome
 
     def choose_new(self, client: Client) -> Client:
-        saved = choose_new_contact(self._store, client.reference)
+        with self._write() as uow:
+            saved = _choose_new(uow, client.reference)
         self._remember(client, saved)
         return saved
 

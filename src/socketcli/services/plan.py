@@ -37,7 +37,7 @@ from socketcli.ports.locks import ApprovalAlreadyRunning, Lock, Locks, held
 
 if TYPE_CHECKING:
     from socketcli.ports.clock import Clock
-    from socketcli.ports.store import OpenReader, OpenStore, PlanReader, UnitOfWork
+    from socketcli.ports.store import ClientLookup, OpenReader, OpenStore, PlanReader, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,7 +410,7 @@ def diff_plan(
         )
 
 
-def find_client(uow: PlanReader, key: str) -> Client:
+def find_client(uow: ClientLookup, key: str) -> Client:
     """A client by reference, else by reference case aside (`cli001` for CLI001), else by
     name, case aside, each when exactly one client has it."""
     client = uow.client(key)

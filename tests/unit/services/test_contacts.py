@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,7 +25,7 @@ from socketcli.services.contacts import (
     list_links,
     unlink,
 )
-from tests.fakes import FakeClock, FakeStore
+from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
 from tests.unit.services.given import a_client, the_client, xero_contacts
 
 CONTACTS = (
@@ -280,6 +281,35 @@ def test_a_match_session_walks_the_waiting_clients_and_commits_each_decision(
     ]
 
 
+def test_a_match_session_writes_each_decision_through_the_writer_it_is_given(
+    practice: FakeStore, clock: FakeClock
+) -> None:
+    """`contacts match` on a SQLite file gives the session a lighter writer: every decision
+    goes through it (none through a unit of work of the store), with the same checks."""
+    opened: list[str] = []
+
+    def write() -> FakeUnitOfWork:
+        opened.append("write")
+        return practice.open(write=True)
+
+    def no_store(**_: object) -> FakeUnitOfWork:
+        raise AssertionError("a decision was written through the store's unit of work")
+
+    session = MatchSession(no_store, clock, "name", read=practice.read, write=write)
+    names = [session.item(i).client.reference for i in range(len(session))]
+    cobb, beta = session.item(names.index("COBB")), session.item(names.index("BETA"))
+    session.link(cobb.client, cobb.candidates[0].contact)
+    with pytest.raises(Conflict, match="already linked to COBB"):
+        session.link(beta.client, cobb.candidates[0].contact)
+    session.link(beta.client, cobb.candidates[0].contact, shared=True)
+    session.choose_new(session.item(names.index("EAST")).client)
+
+    assert opened == ["write"] * 4
+    assert the_client(practice, "COBB").xero_contact_id == "c-cobb1"
+    assert the_client(practice, "BETA").xero_contact_id == "c-cobb1"
+    assert the_client(practice, "EAST").new_xero_contact
+
+
 def test_two_businesses_in_the_same_country_domain_are_not_offered_for_each_other(
     store: FakeStore, clock: FakeClock
 ) -> None:
@@ -302,15 +332,26 @@ def test_a_match_session_in_an_unknown_order_is_refused(
         MatchSession(practice.open, clock, order="random")
 
 
-@pytest.mark.parametrize("forked", [False, True])
+@pytest.mark.parametrize(
+    ("forked", "ranked_here"), [(False, 64), (True, 0), (True, 3), (True, 7), (True, 64)]
+)
 def test_a_session_in_the_best_order_shows_the_sure_matches_before_every_client_is_ranked(
-    store: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch, forked: bool
+    store: FakeStore,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+    forked: bool,
+    ranked_here: int,
 ) -> None:
     """A client whose best candidate scores 100 is among the best whatever the others score:
     the walk starts with it while the rest are ranked, and ends in the order that ranking
-    every client first gives."""
+    every client first gives; whether the early ones after the first screen are ranked by
+    the command itself (`ranked_here` of them, two a screen), by the forked processes, or
+    some by each."""
     if forked:
         monkeypatch.setattr(ContactIndex, "PARALLEL_FROM", 4)  # ranked by forked processes
+    monkeypatch.setattr(MatchSession, "RANKED_HERE", ranked_here)
+    monkeypatch.setattr(MatchSession, "FIRST_RANKED", 2)
+    monkeypatch.setattr(MatchSession, "RANKED_A_SCREEN", 2)
     names = ["Amber Plumbing", "Birch Joinery", "Cedar Bakery", "Dale Dental", "Elm Florists"]
     for number, name in enumerate(names * 3):
         written = (name, f"{name} Services", f"{name} Garage")[number // 5]
@@ -438,6 +479,35 @@ def test_nothing_is_readied_in_the_background_before_the_first_client_is_shown(
     assert prepared == [True]
     assert names.saves == 1
     assert never_shown.saves == 1
+
+
+def test_the_background_work_waits_while_the_walk_answers_keys(
+    practice: FakeStore, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is readied in the background (the search's lists, keeping the names, the letter
+    index) waits until the walk has waited a moment for the person: keys answered one after
+    another do not share the interpreter with it."""
+    monkeypatch.setattr(MatchSession, "QUIET_FOR", 0.05)
+    saved = threading.Event()
+
+    class Noted(KeptNames):
+        def save(self, forms: Mapping[str, NameForms]) -> None:
+            super().save(forms)
+            saved.set()
+
+    session = MatchSession(practice.open, clock, read=practice.read, names=Noted())
+    session.item(0)
+    for _ in range(10):  # a key answered at once, ten times in 0.3 s
+        session.shown()
+        session.pressed()
+        time.sleep(0.03)
+    while_busy = saved.is_set()
+    session.shown()  # then the walk waits for the person
+    once_quiet = saved.wait(timeout=30)
+    session.close()
+
+    assert not while_busy
+    assert once_quiet
 
 
 def test_the_other_clients_are_ranked_in_the_background_once_the_first_is_shown(

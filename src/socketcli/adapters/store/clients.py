@@ -9,49 +9,11 @@ from sqlalchemy import bindparam, select, update
 
 from socketcli.adapters.store import sql
 from socketcli.adapters.store.reader import CLIENT_COLUMNS
-from socketcli.adapters.store.sql import SqlRepository, chunks, month_text, ordinal
+from socketcli.adapters.store.rows import CLIENT_WRITTEN as _COLUMNS
+from socketcli.adapters.store.rows import client_row as _row
+from socketcli.adapters.store.sql import SqlRepository, chunks
 from socketcli.domain.links import ContactLink
 from socketcli.domain.records import Client, ClientLabel
-
-#: A client's stored columns (all but the id and the timestamps), in `_row`'s order.
-_COLUMNS = (
-    "reference",
-    "name",
-    "email",
-    "year_end",
-    "xero_contact_id",
-    "xero_contact_name",
-    "payment_terms",
-    "invoice_day",
-    "consolidate",
-    "branding_theme",
-    "tracking",
-    "last_billable_month",
-    "last_billable_ordinal",
-    "new_xero_contact",
-)
-
-
-def _row(client: Client) -> tuple[Any, ...]:
-    """A client's stored columns (`_COLUMNS`)."""
-    year_end = client.year_end
-    last = client.last_billable_month
-    return (
-        client.reference,
-        client.name,
-        client.email,
-        None if year_end is None else f"{year_end.month:02d}-{year_end.day:02d}",
-        client.xero_contact_id,
-        client.xero_contact_name,
-        client.payment_terms,
-        client.invoice_day,
-        client.consolidate,
-        client.branding_theme,
-        client.tracking,
-        month_text(last),
-        ordinal(last),
-        client.new_xero_contact,
-    )
 
 
 class SqlClients(SqlRepository):

@@ -14,11 +14,11 @@ from sqlalchemy import Select, func, select
 from sqlmodel import Session
 
 from socketcli.adapters.store.reader import SqlReader
+from socketcli.adapters.store.rows import HISTORY_WRITTEN as _KEYS
+from socketcli.adapters.store.rows import history_rows
 from socketcli.adapters.store.sql import SqlRepository
 from socketcli.domain.history import HistoryEntry, HistoryEvent, HistoryKind, HistoryQuery
 from socketcli.domain.months import Month
-
-_KEYS = ("at", "actor", "kind", "month", "client_reference", "client_name", "summary", "details")
 
 
 class SqlHistory(SqlRepository):
@@ -35,25 +35,8 @@ class SqlHistory(SqlRepository):
     def record(self, *events: HistoryEvent) -> None:
         if not events:
             return
-        at = self.now().astimezone(UTC)
         self.session.flush()  # after the change it records, in the same transaction
-        self.insert_many(
-            "history",
-            _KEYS,
-            [
-                (
-                    at,
-                    event.by or self.actor,
-                    event.kind.value,
-                    None if event.month is None else str(event.month),
-                    event.client_reference,
-                    event.client_name,
-                    event.summary,
-                    event.details_json(),
-                )
-                for event in events
-            ],
-        )
+        self.insert_many("history", _KEYS, history_rows(events, self.now(), self.actor))
 
     def _where(self, statement: Select[Any], query: HistoryQuery) -> Select[Any]:
         table = self.table("history")

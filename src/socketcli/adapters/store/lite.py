@@ -10,6 +10,13 @@ here with sqlite3: one connection, one read transaction. The rarer reads (`clien
 Anything else (a URL, PostgreSQL, a store that is not there, not socket's, or at another
 schema) is not opened here: `open_reader` returns None and the caller opens the store
 through SQLAlchemy, which refuses it with the usual message.
+
+One write is here too: a client's link, the key of `contacts match` a person presses most
+(`open_link_write`, a `LinkWrite`). Through the unit of work, the first link of a walk waited
+for SQLModel and the ORM to be imported (0.3 s of CPU); here it writes the rows the unit of
+work writes (`rows.py`): the client's, stamped now if it changed, and the history's entry,
+in one transaction that takes the write lock at once (BEGIN IMMEDIATE on the store's busy
+timeout, StoreBusy after it), with the pragmas of the store's engine.
 """
 
 from __future__ import annotations
@@ -29,17 +36,26 @@ from socketcli.adapters.store.plan_queries import (
     clients_of,
     contact_of,
 )
+from socketcli.adapters.store.rows import (
+    CLIENT_WRITTEN,
+    HISTORY_WRITTEN,
+    client_row,
+    history_rows,
+    sqlite_moment,
+)
 from socketcli.domain.errors import StoreBusy, StoreNotReady
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from socketcli.adapters.store.reader import SqlReader
+    from socketcli.domain.history import HistoryEvent
     from socketcli.domain.invoice import InvoiceDocument
     from socketcli.domain.model import BillableLine
     from socketcli.domain.months import Month
     from socketcli.domain.records import Client, XeroContact
     from socketcli.domain.work import ListedWork, WorkStatus
+    from socketcli.ports.clock import Clock
 
 #: How much of the store the reader maps into memory (SQLite's memory-mapped I/O).
 MMAP_BYTES = 1 << 30
@@ -52,6 +68,11 @@ _CLIENTS = (
 _CONTACTS = (
     f"SELECT {', '.join(f'xero_contacts.{name}' for name in CONTACT_COLUMNS)} "
     "FROM xero_contacts ORDER BY xero_contacts.name"
+)
+#: `SqlReader.client`'s statement.
+_CLIENT = (
+    f"SELECT {', '.join(f'clients.{name}' for name in CLIENT_COLUMNS)} "
+    "FROM clients WHERE clients.reference = :reference"
 )
 #: What SQLite says when the busy timeout ran out.
 _BUSY = ("database is locked", "database table is locked", "database schema is locked")
@@ -107,9 +128,12 @@ class SqliteReader(PlanQueries):
             contact for row in self._rows(_CONTACTS, {}) if (contact := contact_of(row)) is not None
         ]
 
-    # -- the rarer reads: SQLAlchemy Core's, in the same transaction -----------------------
     def client(self, reference: str) -> Client | None:
-        return self._sql().client(reference)
+        """A client by its reference (the statement of SQLAlchemy's reader)."""
+        found = clients_of(self._rows(_CLIENT, {"reference": reference}))
+        return found[0] if found else None
+
+    # -- the rarer reads: SQLAlchemy Core's, in the same transaction -----------------------
 
     def billable_lines(
         self, first: Month, last: Month, *, client_id: int | None = None
@@ -176,3 +200,152 @@ def reading(reader: SqliteReader) -> Iterator[SqliteReader]:
         yield reader
     finally:
         reader.close()
+
+
+# -- a client's link: `contacts match`'s write, without the ORM ----------------------------------
+
+#: What SQLite says of a unique key taken (`database.unique_violation`'s SQLite case).
+_UNIQUE = "UNIQUE constraint failed: "
+_CLIENT_STORED = f"SELECT id, {', '.join(CLIENT_WRITTEN)} FROM clients WHERE reference = :reference"
+_CLIENT_UPDATE = (
+    f"UPDATE clients SET {', '.join(f'{name} = ?' for name in CLIENT_WRITTEN)}, updated_at = ? "
+    "WHERE clients.id = ?"
+)
+_CLIENT_INSERT = (
+    f"INSERT INTO clients ({', '.join(CLIENT_WRITTEN)}, created_at, updated_at) "
+    f"VALUES ({', '.join('?' for _ in CLIENT_WRITTEN)}, ?, ?)"
+)
+_HISTORY_INSERT = (
+    f"INSERT INTO history ({', '.join(HISTORY_WRITTEN)}) "
+    f"VALUES ({', '.join('?' for _ in HISTORY_WRITTEN)})"
+)
+
+
+class SqliteLinkWrite:
+    """A `LinkWrite` on the sqlite3 driver: one write transaction, begun on entering (the
+    write lock taken at once), committed by `commit`, else rolled back on leaving; the
+    connection is closed then. What it writes is what `SqlClients.save` and
+    `SqlHistory.record` write for the same client and events."""
+
+    def __init__(
+        self, connection: sqlite3.Connection, clock: Clock, *, location: str, actor: str
+    ) -> None:
+        self._connection = connection
+        self._clock = clock
+        self.location = location
+        self.actor = actor
+        self.plan = SqliteReader(connection, location=location)
+        self.clients = _ClientWrites(self)
+        self.history = _HistoryWrites(self)
+
+    def __enter__(self) -> SqliteLinkWrite:
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as failure:
+            self._connection.close()
+            raise _failure_of(failure) from None
+        except BaseException:
+            self._connection.close()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._connection.in_transaction:
+                self._connection.rollback()
+        finally:
+            self._connection.close()
+
+    def execute(self, sql: str, parameters: Sequence[Any] | Mapping[str, Any]) -> sqlite3.Cursor:
+        """Run a statement of this transaction; a busy store is StoreBusy, a unique key
+        another's write took is a Conflict (as the store's engine says them)."""
+        try:
+            return self._connection.execute(sql, parameters)
+        except sqlite3.Error as failure:
+            raise _failure_of(failure) from None
+
+    def now(self) -> datetime:
+        return self._clock.now()
+
+    def commit(self) -> None:
+        try:
+            self._connection.commit()
+        except sqlite3.Error as failure:
+            raise _failure_of(failure) from None
+
+
+class _ClientWrites:
+    def __init__(self, write: SqliteLinkWrite) -> None:
+        self._write = write
+
+    def get(self, reference: str) -> Client | None:
+        return self._write.plan.client(reference)
+
+    def save(self, client: Client) -> Client:
+        """`SqlClients.save` of one client: inserted if its reference is new, else updated
+        (every column, and `updated_at`) if any column differs."""
+        write = self._write
+        values = client_row(client)
+        now = sqlite_moment(write.now())
+        stored = write.execute(_CLIENT_STORED, {"reference": client.reference}).fetchone()
+        if stored is None:
+            write.execute(_CLIENT_INSERT, (*values, now, now))
+        elif tuple(stored[1:]) != values:
+            write.execute(_CLIENT_UPDATE, (*values, now, stored[0]))
+        saved = self.get(client.reference)
+        assert saved is not None
+        return saved
+
+
+class _HistoryWrites:
+    def __init__(self, write: SqliteLinkWrite) -> None:
+        self._write = write
+
+    def record(self, *events: HistoryEvent) -> None:
+        """`SqlHistory.record`: each event stamped now (in UTC) and with the actor."""
+        if not events:
+            return
+        write = self._write
+        for row in history_rows(events, write.now(), write.actor):
+            write.execute(_HISTORY_INSERT, (sqlite_moment(row[0]), *row[1:]))
+
+
+def _failure_of(failure: sqlite3.Error) -> Exception:
+    """A sqlite3 error as the store's engine turns it into socket's (`database._busy`): the
+    store busy, or a unique key another's write took (neither a link's update nor its
+    history's insert has one to take); any other error as it is."""
+    if isinstance(failure, sqlite3.OperationalError) and str(failure).lower().startswith(_BUSY):
+        return StoreBusy()
+    if isinstance(failure, sqlite3.IntegrityError) and str(failure).startswith(_UNIQUE):
+        from socketcli.adapters.store.database import conflict_of  # SQLAlchemy's import: rare
+
+        return conflict_of(str(failure)[len(_UNIQUE) :].split(",")[0].strip())
+    return failure
+
+
+def open_link_write(
+    path: Path, clock: Clock, *, location: str, actor: str, busy_timeout: float | None
+) -> SqliteLinkWrite | None:
+    """A `LinkWrite` on the SQLite file at `path` (its transaction begins on entering), or
+    None when it is not a socket store at this program's schema (or cannot be opened): the
+    caller then writes through the unit of work, which says what is wrong. `busy_timeout`:
+    seconds (None: the store's default)."""
+    if not path.is_file():
+        return None
+    seconds = BUSY_TIMEOUT_MS / 1000 if busy_timeout is None else busy_timeout
+    try:
+        connection = sqlite3.connect(str(path), timeout=seconds, isolation_level=None)
+    except sqlite3.Error:
+        return None
+    try:
+        # The store engine's pragmas (`database.create_store_engine`).
+        connection.execute("PRAGMA foreign_keys=ON")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    except sqlite3.Error:
+        connection.close()
+        return None
+    if row is None or row[0] != HEAD_REVISION:
+        connection.close()
+        return None
+    return SqliteLinkWrite(connection, clock, location=location, actor=actor)

@@ -14,6 +14,8 @@ from sqlmodel import Session, SQLModel
 
 from socketcli.adapters.store.database import conflict_of, is_busy, unique_violation
 from socketcli.adapters.store.reader import SqlReader
+from socketcli.adapters.store.rows import month_text as month_text
+from socketcli.adapters.store.rows import ordinal as ordinal
 from socketcli.domain.errors import StoreBusy
 from socketcli.domain.months import Month
 
@@ -34,14 +36,6 @@ def chunks(items: Sequence[Any]) -> list[Sequence[Any]]:
 
 def month_of(text: str | None) -> Month | None:
     return None if text is None else Month.parse(text)
-
-
-def month_text(month: Month | None) -> str | None:
-    return None if month is None else str(month)
-
-
-def ordinal(month: Month | None) -> int | None:
-    return None if month is None else month.ordinal
 
 
 class SqlRepository:

@@ -42,20 +42,22 @@ def key() -> str:
     """One key, without Enter. Keys typed ahead (while a screen was drawn) are kept, in order:
     click's getchar flushes them (TCSAFLUSH), this reads with the terminal switched at once."""
     if _typed:
-        return _typed.pop(0)
-    if termios is None or tty is None:  # not a POSIX terminal (Windows): click's own
+        pressed = _typed.pop(0)
+    elif termios is None or tty is None:  # not a POSIX terminal (Windows): click's own
         return typer.getchar()
-    descriptor = sys.stdin.fileno()
-    saved = termios.tcgetattr(descriptor)
-    try:
-        tty.setraw(descriptor, termios.TCSANOW)
-        chunk = os.read(descriptor, 64).decode("utf-8", errors="replace")
-    finally:
-        termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
-    if not chunk or chunk.startswith("\x1b"):
-        return chunk[:1] or "\x04"  # an arrow or function key is one keystroke, not several
-    _typed.extend(chunk[1:])
-    pressed = chunk[0]
+    else:
+        descriptor = sys.stdin.fileno()
+        saved = termios.tcgetattr(descriptor)
+        try:
+            tty.setraw(descriptor, termios.TCSANOW)
+            chunk = os.read(descriptor, 64).decode("utf-8", errors="replace")
+        finally:
+            termios.tcsetattr(descriptor, termios.TCSADRAIN, saved)
+        if not chunk or chunk.startswith("\x1b"):
+            return chunk[:1] or "\x04"  # an arrow or function key is one keystroke, not several
+        _typed.extend(chunk[1:])
+        pressed = chunk[0]
+    # Ctrl-C and Ctrl-D as the terminal in raw mode gives them, read now or typed ahead
     if pressed == "\x03":
         raise KeyboardInterrupt
     if pressed == "\x04":

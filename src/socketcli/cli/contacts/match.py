@@ -65,15 +65,18 @@ def match(
     # which must not happen while a spinner's thread runs.
     st.announce()  # the playground's banner first
     note("Finding each client's best Xero contacts…")
-    # Started on the lighter reader: the unit of work (and the ORM it imports) is readied in
-    # the background while the first client is read.
+    # Started on the lighter reader. Each decision is written on the sqlite3 driver on a
+    # SQLite file; elsewhere by a unit of work, whose ORM is imported in the background
+    # while the first client is read.
+    write, prepare = st.link_writes()
     with MatchSession(
         st.store,
         st.clock,
         order,
         read=st.read,
         names=st.wiring.name_forms_cache(),
-        prepare=st.wiring.load_writer,
+        prepare=prepare,
+        write=write,
     ) as session:
         walk(session)
 

@@ -91,6 +91,7 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
         console().print(f"{choices}n new contact · / search · s skip · q quit · ? help: ", end="")
         session.shown()
         pressed = key()
+        session.pressed()
         console().print(pressed if pressed.isprintable() else "")
         if pressed in ("q", "Q"):
             return "quit"
@@ -105,7 +106,9 @@ def _decide(session: MatchSession, item: MatchItem, position: int, total: int) -
             note(f"[green]✓[/] {escape(saved.name)} will get a new Xero contact at posting.")
             return "new"
         if pressed == "/":
+            session.shown()
             term = line("Search Xero contacts: ")
+            session.pressed()
             found = session.search(term) if term.strip() else []
             if found:
                 candidates, shown_title = found, f"Contacts matching {escape(repr(term))}"
@@ -136,7 +139,9 @@ def _link(session: MatchSession, client: Client, chosen: Candidate) -> bool:
             "Link this client to it too? \\[y/N] ",
             end="",
         )
+        session.shown()
         answer = key()
+        session.pressed()
         console().print(answer if answer.isprintable() else "")
         if answer not in ("y", "Y"):
             return False
