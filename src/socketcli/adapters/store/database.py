@@ -114,6 +114,11 @@ def create_store_engine(location: StoreLocation, *, busy_timeout: float | None =
         @event.listens_for(engine, "begin")
         def _begin(connection: Any) -> None:
             options = connection.get_execution_options()
+            # A scratch file attached by the last transaction (adapters/store/aside.py): let
+            # go of it, as SQLite allows only between transactions.
+            scratch = connection.info.pop("socket_detach", None)
+            if scratch is not None:
+                connection.exec_driver_sql(f"DETACH DATABASE {scratch}")
             # A bulk write's references are checked at its commit (SqlUnitOfWork): foreign
             # keys off for its transaction, and on again for the next one on the connection
             # (a PRAGMA SQLite reads only outside a transaction, as here, before BEGIN).

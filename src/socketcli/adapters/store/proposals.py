@@ -4,14 +4,16 @@ exactly its lines, for `socket proposals` and the CSV import alike."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, bindparam, delete, func, select, update
 
 from socketcli.adapters.store import sql
+from socketcli.adapters.store.aside import Aside, aside, can_share
 from socketcli.adapters.store.collation import bytewise
-from socketcli.adapters.store.sql import SqlRepository, chunks, ordinal
+from socketcli.adapters.store.sql import Meanwhile, SqlRepository, chunks, ordinal
 from socketcli.adapters.store.work_items import (
     WORK_METHODS,
     OpenItemsFollow,
@@ -77,7 +79,180 @@ _LINE_FIELDS = (
 _LINE_KEYS = ("proposal_id", "position", *_LINE_FIELDS, "created_at")
 
 
+#: From how many new lines `add_new` has a second process write some of them (aside.py).
+ASIDE_FROM = 200_000
+#: The share of the lines the second process writes: this one makes every row (the other
+#: has none of the objects) and writes the rest itself, and the two take about as long.
+ASIDE_SHARE = 0.75
+#: Lines sent to the second process at a time (a chunk of about a megabyte).
+ASIDE_CHUNK = 10_000
+_LARGEST_ID = 2**63 - 1  # SQLite's
+
+
+class _Lines:
+    """The rows `add_new` writes of new proposals' lines, each made straight from its plain
+    values: each distinct quantity, price and month turned into its stored text once, by
+    its id (the lines share a few hundred such objects; every one stays alive in the
+    proposals meanwhile, so an id names one object throughout; '1.50' and '1.5' are
+    different objects)."""
+
+    def __init__(self, service_ids: dict[str, int], created: Any) -> None:
+        self._service_ids = service_ids  # by casefolded name
+        self._created = created
+        self._services: dict[str, int] = {}  # by the name as the line gives it
+        self._quantities: dict[int, str] = {}  # str() of each quantity
+        self._prices: dict[int, str] = {}  # price_text() of each price
+        self._amounts: dict[tuple[int, int], int] = {}
+        self._months: dict[int, tuple[str | None, int | None]] = {id(None): (None, None)}
+        self._methods = {m: (m.value, m.period_months) for m in BillingMethod}
+        self._work_methods = {m for m in BillingMethod if m.is_work}
+
+    def _service(self, name: str) -> int:
+        service_id = self._service_ids.get(name.casefold())
+        if service_id is None:
+            raise LookupError(f"service {name!r} is not in the store")
+        self._services[name] = service_id
+        return service_id
+
+    def _amount(self, quantity: Decimal, price: Decimal) -> int:
+        amount = self._amounts[id(quantity), id(price)] = to_minor(amount_of(quantity, price))
+        return amount
+
+    def rows(
+        self,
+        proposals: Sequence[NewProposal],
+        ids: dict[str, int],
+        first: int,
+        work: list[tuple[Any, ...]] | None,
+        *,
+        first_id: int | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """The rows of `proposals`' lines (the `_LINE_KEYS`, or with `first_id` the line's id
+        first, counting from it); the started work lines appended to `work`, each with its
+        index in the whole insert (`first` is the first line's)."""
+        services, quantities, prices = self._services, self._quantities, self._prices
+        amounts, months, methods = self._amounts, self._months, self._methods
+        work_methods = self._work_methods if work is not None else ()
+        created = self._created
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
+        index = first - 1
+        for proposal in proposals:
+            proposal_id = ids[proposal.reference]
+            position = -1
+            for (
+                name,
+                description,
+                quantity,
+                price,
+                method,
+                start,
+                end,
+                anchor,
+                charges,
+            ) in proposal.lines:
+                position += 1
+                index += 1
+                service_id = services.get(name)
+                if service_id is None:
+                    service_id = self._service(name)
+                quantity_id, price_id = id(quantity), id(price)
+                quantity_text = quantities.get(quantity_id)
+                if quantity_text is None:
+                    quantity_text = quantities[quantity_id] = str(quantity)
+                price_stored = prices.get(price_id)
+                if price_stored is None:
+                    price_stored = prices[price_id] = price_text(price)
+                amount = amounts.get((quantity_id, price_id))
+                if amount is None:
+                    amount = self._amount(quantity, price)
+                start_month = months.get(id(start))
+                if start_month is None:
+                    start_month = months[id(start)] = _month_values(start)
+                end_month = months.get(id(end))
+                if end_month is None:
+                    end_month = months[id(end)] = _month_values(end)
+                anchor_month = months.get(id(anchor))
+                if anchor_month is None:
+                    anchor_month = months[id(anchor)] = _month_values(anchor)
+                method_value, period = methods[method]
+                if method in work_methods and start is not None:
+                    work.append(  # type: ignore[union-attr]
+                        (
+                            index,
+                            proposal_id,
+                            position,
+                            service_id,
+                            method,
+                            start,
+                            end,
+                            anchor,
+                            description,
+                            amount,
+                        )
+                    )
+                if first_id is None:
+                    append(
+                        (
+                            proposal_id,
+                            position,
+                            service_id,
+                            description,
+                            quantity_text,
+                            price_stored,
+                            amount,
+                            method_value,
+                            start_month[0],
+                            end_month[0],
+                            anchor_month[0],
+                            charges,
+                            period,
+                            start_month[1],
+                            end_month[1],
+                            start_month[1] if anchor is None else anchor_month[1],
+                            created,
+                        )
+                    )
+                else:  # the line's id first, counting from first_id
+                    append(
+                        (
+                            first_id + index - first,
+                            proposal_id,
+                            position,
+                            service_id,
+                            description,
+                            quantity_text,
+                            price_stored,
+                            amount,
+                            method_value,
+                            start_month[0],
+                            end_month[0],
+                            anchor_month[0],
+                            charges,
+                            period,
+                            start_month[1],
+                            end_month[1],
+                            start_month[1] if anchor is None else anchor_month[1],
+                            created,
+                        )
+                    )
+        return rows
+
+
 class SqlProposals(SqlRepository):
+    def _lines(self, service_ids: dict[str, int], now: datetime) -> _Lines:
+        return _Lines(service_ids, self.bound("proposal_lines", "created_at", now))
+
+    def _service_ids(self) -> tuple[dict[str, int], dict[int, str]]:
+        """The services' ids by casefolded name, and their names by id."""
+        ids: dict[str, int] = {}
+        names: dict[int, str] = {}
+        services = self.table("services")
+        for service_id, name in self.session.execute(select(services.c.id, services.c.name)):
+            ids[name.casefold()] = service_id
+            names[service_id] = name
+        return ids, names
+
     def all(self, client_reference: str | None = None) -> list[Proposal]:
         statement = self._heads().order_by(bytewise(self.table("proposals").c.reference))
         if client_reference is not None:
@@ -126,13 +301,7 @@ class SqlProposals(SqlRepository):
         for proposal in proposals:
             if proposal.client_reference not in client_ids:
                 raise LookupError(f"client {proposal.client_reference!r} is not in the store")
-        service_names: dict[int, str] = {}
-        service_ids: dict[str, int] = {}
-        for service_id, name in self.session.execute(
-            select(self.table("services").c.id, self.table("services").c.name)
-        ):
-            service_ids[name.casefold()] = service_id
-            service_names[service_id] = name
+        service_ids, service_names = self._service_ids()
         last = self.session.execute(select(func.max(proposal_table.c.id))).scalar() or 0
         # each distinct start date and acceptance time made the driver's value once
         dates: dict[Any, Any] = {None: None}
@@ -164,156 +333,166 @@ class SqlProposals(SqlRepository):
             )
         with self.indexes_set_aside("proposals", len(heads)):
             self.insert_plain("proposals", _PROPOSAL_KEYS, heads)
-        # The new rows are those after the last id before; another transaction's rows, if any
-        # (not on SQLite: one writer at a time), have other references.
-        wanted = {p.reference for p in proposals}
-        ids = {
-            reference: proposal_id
-            for reference, proposal_id in self.session.execute(
-                select(proposal_table.c.reference, proposal_table.c.id).where(
-                    proposal_table.c.id > last
-                )
-            )
-            if reference in wanted
-        }
-        if len(ids) != len(wanted):
-            raise LookupError("proposals inserted could not be read back")
+        ids = self._new_ids("proposals", last, [p.reference for p in proposals])
 
-        created = self.bound("proposal_lines", "created_at", now)
-        # Each distinct object converted once, by its id (the lines share a few hundred
-        # quantities, prices and months; every object stays alive in `proposals` meanwhile,
-        # so an id names one object throughout; '1.50' and '1.5' are different objects).
-        services: dict[str, int] = {}
-        quantity_texts: dict[int, str] = {}  # str() of each quantity
-        price_texts: dict[int, str] = {}  # price_text() of each price
-        amounts: dict[tuple[int, int], int] = {}
-        methods = {m: (m.value, m.period_months) for m in BillingMethod}
-        months: dict[int, tuple[str | None, int | None]] = {id(None): (None, None)}
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
-        # the work lines that have started (what `work_lines` reads): (proposal id,
-        # position, service id, method, start, end, anchor, description, amount in pennies)
-        work: list[tuple[Any, ...]] = []
-        work_methods = set() if work_from is None else {m for m in BillingMethod if m.is_work}
-        for proposal in proposals:
-            proposal_id = ids[proposal.reference]
-            position = -1
-            for (
-                name,
-                description,
-                quantity,
-                price,
-                method,
-                start,
-                end,
-                anchor,
-                charges,
-            ) in proposal.lines:
-                position += 1
-                service_id = services.get(name)
-                if service_id is None:
-                    service_id = service_ids.get(name.casefold())
-                    if service_id is None:
-                        raise LookupError(f"service {name!r} is not in the store")
-                    services[name] = service_id
-                quantity_id, price_id = id(quantity), id(price)
-                quantity_text = quantity_texts.get(quantity_id)
-                if quantity_text is None:
-                    quantity_text = quantity_texts[quantity_id] = str(quantity)
-                price_stored = price_texts.get(price_id)
-                if price_stored is None:
-                    price_stored = price_texts[price_id] = price_text(price)
-                amount = amounts.get((quantity_id, price_id))
-                if amount is None:
-                    amount = amounts[quantity_id, price_id] = to_minor(amount_of(quantity, price))
-                start_month = months.get(id(start))
-                if start_month is None:
-                    start_month = months[id(start)] = _month_values(start)
-                end_month = months.get(id(end))
-                if end_month is None:
-                    end_month = months[id(end)] = _month_values(end)
-                anchor_month = months.get(id(anchor))
-                if anchor_month is None:
-                    anchor_month = months[id(anchor)] = _month_values(anchor)
-                method_value, period = methods[method]
-                if method in work_methods and start is not None:
-                    work.append(
-                        (
-                            proposal_id,
-                            position,
-                            service_id,
-                            method,
-                            start,
-                            end,
-                            anchor,
-                            description,
-                            amount,
-                        )
-                    )
-                append(
-                    (
-                        proposal_id,
-                        position,
-                        service_id,
-                        description,
-                        quantity_text,
-                        price_stored,
-                        amount,
-                        method_value,
-                        start_month[0],
-                        end_month[0],
-                        anchor_month[0],
-                        charges,
-                        period,
-                        start_month[1],
-                        end_month[1],
-                        start_month[1] if anchor is None else anchor_month[1],
-                        created,
-                    )
-                )
-        hold(heads, rows, work)  # freed with the process when it ends (socketcli.lifetime)
         line_table = self.table("proposal_lines")
         last_line = self.session.execute(select(func.max(line_table.c.id))).scalar() or 0
-        with self.indexes_set_aside("proposal_lines", len(rows)):
+        lines = self._lines(service_ids, now)
+        # the work lines that have started: (index of the line in this insert, proposal id,
+        # position, service id, method, start, end, anchor, description, amount in pennies)
+        work: list[tuple[Any, ...]] = []
+        counts = [len(p.lines) for p in proposals]
+        total = sum(counts)
+        connection = self.session.connection()
+        with aside() as later, self.indexes_set_aside("proposal_lines", total) as built:
+            # Many lines, and a core to spare: the later ones (ASIDE_SHARE) are written by a
+            # second process into a scratch file while this one writes the first ones, and
+            # copied in after them, numbered as SQLite numbers rows after the largest id
+            # (when there is room after it: else SQLite numbers at random).
+            split = len(proposals)
+            work_later: list[tuple[Any, ...]] = []  # the later lines' work, made with their rows
+            if (
+                total >= ASIDE_FROM
+                and last_line + total < _LARGEST_ID
+                and can_share(connection)
+                and later.start(("id", *_LINE_KEYS))
+            ):
+                split, made = 0, 0
+                while made < total - int(total * ASIDE_SHARE):
+                    made += counts[split]
+                    split += 1
+                self._send(
+                    later,
+                    lines,
+                    proposals[split:],
+                    ids,
+                    (made, last_line),
+                    work_later if work_from is not None else None,
+                )
+            rows = lines.rows(proposals[:split], ids, 0, work if work_from is not None else None)
+            hold(heads, rows, work, work_later)  # freed with the process (socketcli.lifetime)
             self.insert_plain("proposal_lines", _LINE_KEYS, rows)
+            if split < len(proposals):
+                work.extend(work_later)
+                if not later.copy_into(connection, "proposal_lines", ("id", *_LINE_KEYS)):
+                    more = lines.rows(proposals[split:], ids, len(rows), None)  # made here
+                    hold(more)
+                    self.insert_plain("proposal_lines", _LINE_KEYS, more)
+            line_ids = self._new_line_ids(last_line, total, set(ids.values()))
+            if work_from is not None:  # computed while SQLite builds the lines' indexes
+                opened = Meanwhile(
+                    lambda: self._opened(
+                        work, line_ids, service_names, client_ids, proposals, ids, work_from
+                    )
+                )
+                built.meanwhile(opened)
         if work_from is not None:
-            self._open_work(work, last_line, service_names, client_ids, proposals, ids, work_from)
+            SqlWorkItems(self.session, self._clock, self._reader).add(opened.result())
         self.session.expire_all()
 
-    def _open_work(
-        self,
+    @staticmethod
+    def _send(
+        later: Aside,
+        lines: _Lines,
+        proposals: Sequence[NewProposal],
+        ids: dict[str, int],
+        after: tuple[int, int],
+        work: list[tuple[Any, ...]] | None,
+    ) -> None:
+        """The rows of `proposals`' lines (their work appended to `work` as `_Lines.rows`
+        does), sent to the second process about ASIDE_CHUNK lines at a time (it starts on
+        the first while the rest are made). `after`: how many lines of this insert come
+        before them, and the largest line id before it (they are numbered from there)."""
+        first, last_line = after
+        start, size = 0, 0
+        for end, proposal in enumerate(proposals, 1):
+            size += len(proposal.lines)
+            if size >= ASIDE_CHUNK or end == len(proposals):
+                chunk = proposals[start:end]
+                later.send(lines.rows(chunk, ids, first, work, first_id=last_line + 1 + first))
+                first += size
+                start, size = end, 0
+
+    def _new_ids(self, table_name: str, last: int, references: list[str]) -> dict[str, int]:
+        """The ids just given to the rows of `references` (in the order they were written)
+        after the largest id before (`last`): on SQLite, last + 1 onwards, the ids one writer
+        gets (checked: the largest id now is the last of them); else read back by reference
+        (on PostgreSQL another transaction may have taken ids between them; SQLite numbers
+        at random after the largest id there can be)."""
+        table = self.table(table_name)
+        if self.session.connection().dialect.name == "sqlite":
+            largest = self.session.execute(select(func.max(table.c.id))).scalar()
+            if largest == last + len(references):
+                return {reference: last + 1 + n for n, reference in enumerate(references)}
+        wanted = set(references)
+        ids = self._ids(table_name, "reference", wanted)
+        if len(ids) != len(wanted):
+            raise LookupError(f"the {table_name} inserted could not be read back")
+        return ids
+
+    def _new_line_ids(
+        self, last: int, count: int, proposal_ids: set[int]
+    ) -> range | dict[tuple[int, int], int]:
+        """The ids just given to this insert's `count` lines, of the proposals `proposal_ids`:
+        by their index in it (the ids after `last`, as `_new_ids` counts them), or else the
+        work lines' ids read back by (proposal id, position)."""
+        table = self.table("proposal_lines")
+        if self.session.connection().dialect.name == "sqlite":
+            largest = self.session.execute(select(func.max(table.c.id))).scalar()
+            if largest == last + count:
+                return range(last + 1, last + 1 + count)
+        work = select(table.c.id, table.c.proposal_id, table.c.position).where(
+            table.c.billing_method.in_(WORK_METHODS)
+        )
+        found: dict[tuple[int, int], int] = {}
+        if len(proposal_ids) > sql.WHOLE_TABLE_FROM:  # many: every work line read once
+            for line_id, proposal_id, position in self.session.execute(work):
+                if proposal_id in proposal_ids:
+                    found[proposal_id, position] = line_id
+            return found
+        for chunk in chunks(sorted(proposal_ids)):
+            for line_id, proposal_id, position in self.session.execute(
+                work.where(table.c.proposal_id.in_(chunk))
+            ):
+                found[proposal_id, position] = line_id
+        return found
+
+    @staticmethod
+    def _opened(
         work: list[tuple[Any, ...]],
-        last_line: int,
+        line_ids: range | dict[tuple[int, int], int],
         service_names: dict[int, str],
         client_ids: dict[str, int],
         proposals: Sequence[NewProposal],
         ids: dict[str, int],
         in_force_from: Month,
-    ) -> None:
+    ) -> list[tuple[int, int, WorkLine, Month]]:
         """`add_new`'s work items: the new proposals' started work lines (`work`) made the
         WorkLines that `work_items.work_lines` would read back, with the ids just given to
-        them (the lines after `last_line` are this insert's, or, on PostgreSQL, another
-        transaction's, of other proposals), and opened as `SqlWorkItems.open_for` opens
-        them (a new proposal has no items yet)."""
+        them (`line_ids`: by the line's index in the insert, or by proposal id and
+        position), and opened as `SqlWorkItems.open_for` opens them (a new proposal has no
+        items yet). Plain computing, no SQL: it runs while SQLite builds the indexes."""
         if not work:
-            return
-        line_table = self.table("proposal_lines")
-        line_ids = {
-            (proposal_id, position): line_id
-            for line_id, proposal_id, position in self.session.execute(
-                select(line_table.c.id, line_table.c.proposal_id, line_table.c.position).where(
-                    line_table.c.id > last_line, line_table.c.billing_method.in_(WORK_METHODS)
-                )
-            )
-        }
+            return []
         amounts: dict[int, Decimal] = {}
         by_proposal: dict[int, list[WorkLine]] = {}
-        for proposal_id, position, service_id, method, start, end, anchor, text, minor in work:
+        for (
+            index,
+            proposal_id,
+            position,
+            service_id,
+            method,
+            start,
+            end,
+            anchor,
+            text,
+            minor,
+        ) in work:
             amount = amounts.get(minor)
             if amount is None:
                 amount = amounts[minor] = from_minor(minor)
             line = WorkLine(
-                line_ids[proposal_id, position],
+                line_ids[index] if isinstance(line_ids, range) else line_ids[proposal_id, position],
                 service_names[service_id],
                 method,
                 start,
@@ -324,10 +503,9 @@ class SqlProposals(SqlRepository):
             )
             by_proposal.setdefault(proposal_id, []).append(line)
         clients = {ids[p.reference]: client_ids[p.client_reference] for p in proposals}
-        opened = opened_items(
+        return opened_items(
             ((p, clients[p], lines) for p, lines in by_proposal.items()), {}, in_force_from
         )
-        SqlWorkItems(self.session, self._clock, self._reader).add(opened)
 
     def _ids(self, table_name: str, key: str, wanted: set[str]) -> dict[str, int]:
         """The ids of the rows whose `key` is one of `wanted`: read 500 at a time, or, for
