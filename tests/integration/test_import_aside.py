@@ -35,7 +35,6 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[dict[
     monkeypatch.setattr(proposals, "ASIDE_CHUNK", 100)
     monkeypatch.setattr(sql, "REBUILD_INDEXES_FROM", 1)
     monkeypatch.setattr(aside, "cores", lambda: 2)
-    monkeypatch.setattr(aside, "load", lambda: 0.0)
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -166,14 +165,11 @@ def test_an_import_that_fails_while_lines_are_written_aside_ends_that_process(
         os.kill(pid, 0)
 
 
-def test_a_busy_machine_or_one_core_writes_every_line_in_one_process(
+def test_one_core_writes_every_line_in_one_process(
     store: Store, tmp_path: Path, seen: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(aside, "load", lambda: 1.7)  # of 2 cores: none to spare
-    store.import_files(*practice_files(tmp_path / "a", clients=30))
-    monkeypatch.setattr(aside, "load", lambda: 0.0)
     monkeypatch.setattr(aside, "cores", lambda: 1)
-    store.import_files(*renamed(practice_files(tmp_path / "b", clients=30)))
+    store.import_files(*practice_files(tmp_path / "a", clients=30))
     assert seen == []
 
 

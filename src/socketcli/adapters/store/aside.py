@@ -7,7 +7,7 @@ row costs about 3 s of this process's time).
 The second process is a fresh interpreter (`python -I -S -c`: the standard library only)
 fed marshalled chunks of rows: nothing is shared with it, so nothing is copied page by page
 as after a fork (measured: forking a 2 GB import cost more in copied pages than it saved).
-Only where it pays: SQLite, two cores or more, one of them idle by the load average. Anywhere
+Only where it can pay: SQLite, two cores or more. Anywhere
 else, and whenever the second process fails for any reason (no room for its file, killed, an
 interpreter that cannot be started), the caller writes the rows itself: the store gets the
 same rows, ids included; only the time differs. The store is written by this process alone,
@@ -102,22 +102,15 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def load() -> float:
-    """The machine's load average over the last minute (0 where it is not known)."""
-    try:
-        return os.getloadavg()[0]
-    except (AttributeError, OSError):  # Windows
-        return 0.0
-
-
 def can_share(connection: Connection) -> bool:
     """Whether a second process may write rows for this connection's store: SQLite, an
-    interpreter that can be started again (not a frozen build), and a core to spare (on a
-    machine whose cores are all busy, a second process only adds the cost of the copy)."""
+    interpreter that can be started again (not a frozen build), and two cores or more to
+    run on. (Not judged by the load: the 1-minute load average is mostly the import before
+    this one, and on a machine whose cores are busy two processes still get more of them
+    than one.)"""
     if connection.dialect.name != "sqlite" or getattr(sys, "frozen", False):
         return False
-    spare = cores()
-    return spare >= 2 and load() <= spare - 1 and bool(sys.executable)
+    return cores() >= 2 and bool(sys.executable)
 
 
 class Aside:
