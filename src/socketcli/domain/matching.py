@@ -912,7 +912,9 @@ def _damage_explains(a: Marked, b: Marked, slip_from: int = 5) -> int | None:
     """Whether every difference between two names' characters (`_marks`) is at a damaged
     character of either: a damaged letter replaced (HowY for Howe, 7LC for LLC), a symbol or
     digit more (Toy_ PLC, Sc,hunner), a letter lost beside a symbol, a space lost before a
-    capital (ShellInternationale), each damaged character explaining one difference; with
+    capital (ShellInternationale), each damaged character explaining one difference (not a
+    capital or digit where the other name has one too: GreenTree and GreenFree, Unit4 and
+    Unit5 are other names); with
     at most one letter for another besides, in a word of `slip_from` letters or more, that is
     no letter real names differ by (`_SOUND_ALIKE`, `_SPELLED_ALIKE`: not Davis for Davies,
     Reid for Reed). Returns how many such letters (0 or 1), or None."""
@@ -935,7 +937,9 @@ def _damage_explains(a: Marked, b: Marked, slip_from: int = 5) -> int | None:
     for op in edits:
         i, j = op.src_pos, op.dest_pos
         if op.tag == "replace":
-            found = take(ka, used_a, i, every) or take(kb, used_b, j, every)
+            # a capital in both names at that place (GreenTree, GreenFree), or a digit in both
+            # (Unit4, Unit5), is how both are written: they differ there, not by damage
+            found = ka[i] != kb[j] and (take(ka, used_a, i, every) or take(kb, used_b, j, every))
         elif op.tag == "delete":  # a has a character more at i
             found = (
                 take(ka, used_a, i, extra)
@@ -972,6 +976,12 @@ def _damage_explains(a: Marked, b: Marked, slip_from: int = 5) -> int | None:
 
 
 OTHER_FORM = "other legal form"
+#: Names that carry other numbers (`_other_number`) are other businesses: Flat 4 and Flat 5
+#: Management Company, Phase 2 and Phase 3 Developments. Such a candidate scores at most
+#: OTHER_NUMBER_SCORE (under every rule of `--auto`, which never links it at any threshold),
+#: and is still shown to a person, with why.
+OTHER_NUMBER = "another number"
+OTHER_NUMBER_SCORE = 74
 #: The share of the contact's name found in the client's for WHOLE_NAME...
 WHOLE = 0.85
 #: ...each of its words at least this alike to one of the client's (a typo at most).
@@ -1022,6 +1032,8 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
             score -= 10.0
         elif kind == OTHER_FORM:
             score -= 3.0
+        elif kind == OTHER_NUMBER:
+            score = min(score, OTHER_NUMBER_SCORE)
     if COMMON_WORD in evidence:
         score = min(score, ONE_WORD + 1)  # over another name of one word, under the threshold
     return max(0, min(100, round(score)))
@@ -1100,6 +1112,7 @@ class _Party(NamedTuple):
     letters: str = ""  # its name's plain letters, words apart by one space (`_plain`)
     name: str = ""  # its name as written
     damaged: bool = False  # whether its name shows damage (`_damaged`)
+    figures: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # `_figures`
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
@@ -1115,6 +1128,7 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
         " ".join(_plain(name).split()),
         name,
         _damaged(name),
+        _figures(name),
     )
 
 
@@ -2051,6 +2065,7 @@ def _trigrams(text: str) -> set[str]:
 
 
 _NONE: frozenset[str] = frozenset()
+_NO_FIGURES: tuple[frozenset[str], frozenset[str]] = (_NONE, _NONE)
 
 
 def _numbers(contact: XeroContact) -> frozenset[str]:
@@ -2062,6 +2077,31 @@ def _numbers(contact: XeroContact) -> frozenset[str]:
         for number in (contact.contact_number, contact.account_number)
         if number and number.strip()
     )
+
+
+#: A number that stands as a word of its own (Flat 4, 12 Grove Road, Phase 2), and any run
+#: of digits (Unit4, 1st).
+_STANDALONE_NUMBER = re.compile(r"(?<![^\W_])\d+(?![^\W_])")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _figures(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The numbers of a name (leading zeros off): those standing as words, and every run of
+    digits."""
+    if not any(c.isdigit() for c in name):
+        return _NO_FIGURES
+    return (
+        frozenset(n.lstrip("0") or "0" for n in _STANDALONE_NUMBER.findall(name)),
+        frozenset(n.lstrip("0") or "0" for n in _DIGIT_RUN.findall(name)),
+    )
+
+
+def _other_number(a: tuple[frozenset[str], frozenset[str]], b: tuple[frozenset[str], ...]) -> bool:
+    """Whether two names that both carry numbers carry other ones: Flat 4 and Flat 5
+    Management, Phase 2 and Phase 3 Developments, Unit4 and Unit5. A number in one name
+    only is not counted: in real lists it is mostly an address or a note added to the name
+    (University of Surrey 5; Rachel's Learning Center #2), or a letter mistyped (and1Sauer)."""
+    return bool(a[1] and b[1] and a != b)
 
 
 def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
@@ -2076,6 +2116,8 @@ def _evidence(party: _Party, contact: _Party) -> tuple[str, ...]:
     forms, others = party.forms_of_business, contact.forms_of_business
     if forms and others and not forms & others:
         found.append(OTHER_FORM)  # Gaylord Inc for Gaylord Ltd
+    if party.figures[1] and contact.figures[1] and _other_number(party.figures, contact.figures):
+        found.append(OTHER_NUMBER)  # Flat 4 Management for Flat 5 Management
     return tuple(found)
 
 
@@ -2128,6 +2170,8 @@ def auto_choice(
     if not active:
         return None
     best = active[0]
+    if OTHER_NUMBER in best.evidence:  # another business, however alike (Flat 4, Flat 5)
+        return None
     twin = _twin(best, active)
     if twin is not None and not (_strong(best) and not _strong(twin)):
         return None

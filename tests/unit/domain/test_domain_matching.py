@@ -16,10 +16,12 @@ from socketcli.domain.matching import (
     _block_keys,
     _canonical,
     _damaged,
+    _figures,
     _forms_of_names,
     _Lines,
     _marks,
     _maybe_respelt,
+    _other_number,
     _plain,
     _plain_names,
     _repaired_plain,
@@ -1379,6 +1381,9 @@ def test_a_name_differing_only_at_its_damaged_characters_is_linked(
         # a real name's capital inside a word (it may be damaged, but is not where they
         # differ): another name
         ("NetApp Systems", ["NetAbb Systems"]),
+        # a digit for a digit where both names have one: other names, not damage
+        ("Unit4 Motor Repairs", ["Unit5 Motor Repairs"]),
+        ("Studio54 Hair Design", ["Studio55 Hair Design"]),
     ],
 )
 def test_a_damaged_name_differing_elsewhere_too_is_not_linked(
@@ -1389,6 +1394,58 @@ def test_a_damaged_name_differing_elsewhere_too_is_not_linked(
     )
     assert all("where damaged" not in candidate.reason for candidate in ranked)
     assert auto_linked(client, contacts) is None
+
+
+def test_a_capital_both_names_have_at_the_same_place_is_not_damage() -> None:
+    # two words run together in both names (GreenTree, GreenFree): how both are written, so
+    # the letter they differ by is not damage; they are scored as names (92, not 95)
+    ranked = ContactIndex([contact("GreenFree Landscaping"), *DISTRACTORS]).rank(
+        Client("C1", "GreenTree Landscaping")
+    )
+    assert "where damaged" not in ranked[0].reason
+    assert ranked[0].score == ranked[0].name_score < 95
+
+
+# -- names that carry other numbers --
+
+
+@pytest.mark.parametrize(
+    ("client", "other"),
+    [
+        ("Flat 4 Management Company", "Flat 5 Management Company"),
+        ("12 Grove Road Management Ltd", "14 Grove Road Management Ltd"),
+        ("Phase 2 Developments Ltd", "Phase 3 Developments Ltd"),
+        ("Unit4 Motor Repairs", "Unit5 Motor Repairs"),  # digits in both, inside a word
+        ("1st Class Cleaning", "2nd Class Cleaning"),
+    ],
+)
+def test_names_that_carry_other_numbers_are_other_businesses(client: str, other: str) -> None:
+    ranked = ContactIndex([contact(other), *DISTRACTORS]).rank(Client("C1", client))
+    assert ranked[0].contact.name == other  # still shown first to a person, with why
+    assert "another number" in ranked[0].reason
+    assert ranked[0].score < 75
+    assert auto_linked(client, [other]) is None
+
+
+def test_numbers_are_compared_without_leading_zeros() -> None:
+    assert _figures("Phase 02 Developments, Unit 007") == (frozenset({"2", "7"}),) * 2
+    assert not _other_number(_figures("Phase 02 Ltd"), _figures("Phase 2 Ltd"))
+    assert _other_number(_figures("Flat 4 Ltd"), _figures("Flat 4 Unit 3 Ltd"))
+
+
+@pytest.mark.parametrize(
+    ("client", "contact_name"),
+    [
+        ("Flat 4 Management Company", "Flat 4 Management Co"),
+        ("12 Grove Road Management Ltd", "12 Grove Road Management Limited"),
+        ("University of Surrey 5", "University of Surrey"),  # a number in one name only
+        ("Parker and1Sauer", "Parker and Sauer"),  # a digit inside a word of one name: damage
+    ],
+)
+def test_the_same_numbers_or_a_digit_for_a_letter_still_link(
+    client: str, contact_name: str
+) -> None:
+    assert auto_linked(client, [contact_name]) == contact_name
 
 
 def test_two_contacts_damage_explains_alike_are_left_for_a_person() -> None:
