@@ -1427,6 +1427,13 @@ def test_names_that_carry_other_numbers_are_other_businesses(client: str, other:
     assert auto_linked(client, [other]) is None
 
 
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_any_two_names_compare_their_numbers_both_ways_alike(a: str, b: str) -> None:
+    # any text (other scripts' digits, superscripts, marks): no error, and symmetric
+    assert _other_number(_figures(a), _figures(b)) == _other_number(_figures(b), _figures(a))
+    assert not _other_number(_figures(a), _figures(a))
+
+
 def test_numbers_are_compared_without_leading_zeros() -> None:
     assert _figures("Phase 02 Developments, Unit 007") == (frozenset({"2", "7"}),) * 2
     assert not _other_number(_figures("Phase 02 Ltd"), _figures("Phase 2 Ltd"))

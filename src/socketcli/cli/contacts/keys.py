@@ -25,6 +25,12 @@ def line(prompt: str) -> str:
 
     ahead = "".join(_typed)
     _typed.clear()
+    # a Ctrl-C or Ctrl-D typed ahead (the terminal in raw mode gives them as characters)
+    # before the line ends: quit, or the end of input, as when typed now
+    ended = min((ahead.find(end) for end in ("\r", "\n") if end in ahead), default=len(ahead))
+    controls = [(at, c) for c in ("\x03", "\x04") if 0 <= (at := ahead.find(c)) < ended]
+    if controls:
+        raise KeyboardInterrupt if min(controls)[1] == "\x03" else EOFError
     for end in ("\r", "\n"):
         if end in ahead:
             typed, _, rest = ahead.partition(end)
