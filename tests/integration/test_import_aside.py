@@ -41,8 +41,8 @@ def seen(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[list[dict[
     done: list[dict[str, Any]] = []
     start, send, copy_into = aside.Aside.start, aside.Aside.send, aside.Aside.copy_into
 
-    def recorded_start(self: aside.Aside, *args: Any) -> bool:
-        started = start(self, *args)
+    def recorded_start(self: aside.Aside, *args: Any, **named: Any) -> bool:
+        started = start(self, *args, **named)
         process = self._process
         done.append({"started": started, "pid": process.pid if process else None, "chunks": 0})
         return started
@@ -179,15 +179,16 @@ def test_a_writer_whose_rows_stop_coming_commits_nothing_and_leaves_no_file(
     """The second process's parent killed (its pipe closes before the end): the writer
     exits 2 and removes its scratch file; at the end marker it commits and exits 0."""
     import marshal
+    import sqlite3
     import subprocess
     import sys
 
-    chunk = marshal.dumps([(1, "a"), (2, "b")], 4)
+    chunk = marshal.dumps([("a",), ("b",)], 4)
     for ending, code in ((b"", 2), (bytes(8), 0)):
         path = tmp_path / f"scratch-{code}.db"
         path.touch()
         writer = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", aside._WRITER, str(path), '"id", "name"'],
+            [sys.executable, "-I", "-S", "-c", aside._WRITER, str(path), '"name"', "41"],
             stdin=subprocess.PIPE,
         )
         assert writer.stdin is not None
@@ -195,6 +196,9 @@ def test_a_writer_whose_rows_stop_coming_commits_nothing_and_leaves_no_file(
         writer.stdin.close()
         assert writer.wait(timeout=30) == code
         assert path.exists() is (code == 0)
+    # numbered in order from the id it was given
+    with sqlite3.connect(tmp_path / "scratch-0.db") as written:
+        assert written.execute("SELECT id, name FROM rows").fetchall() == [(41, "a"), (42, "b")]
 
 
 def test_a_scratch_file_left_by_a_killed_import_goes_with_the_next_one(

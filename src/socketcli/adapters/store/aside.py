@@ -34,12 +34,12 @@ from sqlalchemy import Connection
 SCRATCH = "socket_scratch"
 
 #: The second process: reads chunks of rows from stdin, each marshalled after its length in
-#: 8 bytes, until a length of 0; writes them into table `rows` of the scratch file, and
-#: commits only then (exit 0). Reading each chunk whole and then `marshal.loads`: a
+#: 8 bytes, until a length of 0; writes them into table `rows` of the scratch file, numbered
+#: in order from the id it is given, and commits only then (exit 0). Reading each chunk whole and then `marshal.loads`: a
 #: `marshal.load` from the pipe reads it a few bytes at a time (6 s for a million rows).
 _WRITER = """
 import marshal, os, sqlite3, sys
-path, columns = sys.argv[1], sys.argv[2]
+path, columns, first_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
 
 def cut_short():  # the pipe closed before the end (this process's parent is gone, or gave
     os.unlink(path)  # up): nothing is committed, and the file is not left behind
@@ -49,8 +49,9 @@ places = ", ".join("?" for _ in columns.split(","))
 scratch = sqlite3.connect(path, isolation_level=None)
 scratch.execute("PRAGMA journal_mode=OFF")
 scratch.execute("PRAGMA synchronous=OFF")
-scratch.execute(f"CREATE TABLE rows ({columns})")
+scratch.execute(f"CREATE TABLE rows (id INTEGER PRIMARY KEY AUTOINCREMENT, {columns})")
 scratch.execute("BEGIN")
+scratch.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (first_id - 1,))
 stream = sys.stdin.buffer
 insert = f"INSERT INTO rows ({columns}) VALUES ({places})"
 while True:
@@ -126,14 +127,21 @@ class Aside:
         self._sent = 0
         self._broken = False
 
-    def start(self, keys: Sequence[str]) -> bool:
-        """Start the second process, for rows of `keys`'s values: whether it started."""
+    def start(self, keys: Sequence[str], first_id: int) -> bool:
+        """Start the second process, for rows of `keys`'s values, numbered (`id`) in the
+        order sent from `first_id`: whether it started."""
         try:
             _sweep()
             handle, self._path = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".db")
             os.close(handle)
             self._process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _WRITER, self._path, ", ".join(keys)],
+                [
+                    sys.executable,
+                    *("-I", "-S", "-c", _WRITER),
+                    self._path,
+                    ", ".join(f'"{key}"' for key in keys),
+                    str(first_id),
+                ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -170,8 +178,8 @@ class Aside:
         self._chunks.put(marshal.dumps(rows, 4))
 
     def copy_into(self, connection: Connection, table: str, keys: Sequence[str]) -> bool:
-        """Copy every row sent into `table` (the same `keys`), in the order sent, once the
-        process has written them all; else copy nothing and say False."""
+        """Copy every row sent into `table` (the same `keys`, and its `id`), in the order
+        sent, once the process has written them all; else copy nothing and say False."""
         if self._process is None or self._feeder is None:
             return False
         self._chunks.put(_END)
@@ -181,7 +189,7 @@ class Aside:
         if code != 0 or self._broken:
             return False
         assert self._path is not None
-        columns = ", ".join(f'"{key}"' for key in keys)
+        columns = ", ".join(f'"{key}"' for key in ("id", *keys))
         connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCRATCH}", (self._path,))
         connection.info["socket_detach"] = SCRATCH
         with contextlib.suppress(OSError):  # gone even if this process is killed now (an
@@ -191,7 +199,7 @@ class Aside:
         if written != self._sent:
             return False
         connection.exec_driver_sql(
-            f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM {SCRATCH}.rows ORDER BY rowid'
+            f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM {SCRATCH}.rows ORDER BY id'
         )
         return True
 

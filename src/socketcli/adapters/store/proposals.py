@@ -124,12 +124,9 @@ class _Lines:
         ids: dict[str, int],
         first: int,
         work: list[tuple[Any, ...]] | None,
-        *,
-        first_id: int | None = None,
     ) -> list[tuple[Any, ...]]:
-        """The rows of `proposals`' lines (the `_LINE_KEYS`, or with `first_id` the line's id
-        first, counting from it); the started work lines appended to `work`, each with its
-        index in the whole insert (`first` is the first line's)."""
+        """The rows of `proposals`' lines (the `_LINE_KEYS`); the started work lines appended
+        to `work`, each with its index in the whole insert (`first` is the first line's)."""
         services, quantities, prices = self._services, self._quantities, self._prices
         amounts, months, methods = self._amounts, self._months, self._methods
         work_methods = self._work_methods if work is not None else ()
@@ -191,51 +188,27 @@ class _Lines:
                             amount,
                         )
                     )
-                if first_id is None:
-                    append(
-                        (
-                            proposal_id,
-                            position,
-                            service_id,
-                            description,
-                            quantity_text,
-                            price_stored,
-                            amount,
-                            method_value,
-                            start_month[0],
-                            end_month[0],
-                            anchor_month[0],
-                            charges,
-                            period,
-                            start_month[1],
-                            end_month[1],
-                            start_month[1] if anchor is None else anchor_month[1],
-                            created,
-                        )
+                append(
+                    (
+                        proposal_id,
+                        position,
+                        service_id,
+                        description,
+                        quantity_text,
+                        price_stored,
+                        amount,
+                        method_value,
+                        start_month[0],
+                        end_month[0],
+                        anchor_month[0],
+                        charges,
+                        period,
+                        start_month[1],
+                        end_month[1],
+                        start_month[1] if anchor is None else anchor_month[1],
+                        created,
                     )
-                else:  # the line's id first, counting from first_id
-                    append(
-                        (
-                            first_id + index - first,
-                            proposal_id,
-                            position,
-                            service_id,
-                            description,
-                            quantity_text,
-                            price_stored,
-                            amount,
-                            method_value,
-                            start_month[0],
-                            end_month[0],
-                            anchor_month[0],
-                            charges,
-                            period,
-                            start_month[1],
-                            end_month[1],
-                            start_month[1] if anchor is None else anchor_month[1],
-                            created,
-                        )
-                    )
+                )
         return rows
 
 
@@ -351,30 +324,28 @@ class SqlProposals(SqlRepository):
             # (when there is room after it: else SQLite numbers at random).
             split = len(proposals)
             work_later: list[tuple[Any, ...]] = []  # the later lines' work, made with their rows
-            if (
-                total >= ASIDE_FROM
-                and last_line + total < _LARGEST_ID
-                and can_share(connection)
-                and later.start(("id", *_LINE_KEYS))
-            ):
+            if total >= ASIDE_FROM and last_line + total < _LARGEST_ID and can_share(connection):
                 split, made = 0, 0
                 while made < total - int(total * ASIDE_SHARE):
                     made += counts[split]
                     split += 1
-                self._send(
-                    later,
-                    lines,
-                    proposals[split:],
-                    ids,
-                    (made, last_line),
-                    work_later if work_from is not None else None,
-                )
+                if later.start(_LINE_KEYS, first_id=last_line + 1 + made):
+                    self._send(
+                        later,
+                        lines,
+                        proposals[split:],
+                        ids,
+                        made,
+                        work_later if work_from is not None else None,
+                    )
+                else:
+                    split = len(proposals)
             rows = lines.rows(proposals[:split], ids, 0, work if work_from is not None else None)
             hold(heads, rows, work, work_later)  # freed with the process (socketcli.lifetime)
             self.insert_plain("proposal_lines", _LINE_KEYS, rows)
             if split < len(proposals):
                 work.extend(work_later)
-                if not later.copy_into(connection, "proposal_lines", ("id", *_LINE_KEYS)):
+                if not later.copy_into(connection, "proposal_lines", _LINE_KEYS):
                     more = lines.rows(proposals[split:], ids, len(rows), None)  # made here
                     hold(more)
                     self.insert_plain("proposal_lines", _LINE_KEYS, more)
@@ -396,20 +367,19 @@ class SqlProposals(SqlRepository):
         lines: _Lines,
         proposals: Sequence[NewProposal],
         ids: dict[str, int],
-        after: tuple[int, int],
+        first: int,
         work: list[tuple[Any, ...]] | None,
     ) -> None:
         """The rows of `proposals`' lines (their work appended to `work` as `_Lines.rows`
         does), sent to the second process about ASIDE_CHUNK lines at a time (it starts on
-        the first while the rest are made). `after`: how many lines of this insert come
-        before them, and the largest line id before it (they are numbered from there)."""
-        first, last_line = after
+        the first while the rest are made). `first`: how many lines of this insert come
+        before them."""
         start, size = 0, 0
         for end, proposal in enumerate(proposals, 1):
             size += len(proposal.lines)
             if size >= ASIDE_CHUNK or end == len(proposals):
                 chunk = proposals[start:end]
-                later.send(lines.rows(chunk, ids, first, work, first_id=last_line + 1 + first))
+                later.send(lines.rows(chunk, ids, first, work))
                 first += size
                 start, size = end, 0
 
