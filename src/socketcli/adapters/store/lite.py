@@ -170,6 +170,23 @@ def open_reader(path: Path, *, location: str, busy_timeout: float | None) -> Sql
     """A read transaction on the SQLite file at `path`, or None when it is not a socket store
     at this program's schema (or cannot be read): the caller then opens it through
     SQLAlchemy, which says what is wrong. `busy_timeout`: seconds (None: the store's default)."""
+    connection = _store_connection(
+        path,
+        busy_timeout,
+        # Pages read in place rather than copied by a read() each: a third of the system
+        # time of a diff of 200,000 clients (333 MB of store). Reads only; up to 1 GiB.
+        f"PRAGMA mmap_size={MMAP_BYTES}",
+        "BEGIN",  # the schema's version read in the reader's transaction
+    )
+    return None if connection is None else SqliteReader(connection, location=location)
+
+
+def _store_connection(
+    path: Path, busy_timeout: float | None, *statements: str
+) -> sqlite3.Connection | None:
+    """A connection to the SQLite file at `path`, `statements` run on it, when the file is a
+    socket store at this program's schema; else None, nothing left open. `busy_timeout`:
+    seconds (None: the store's default)."""
     if not path.is_file():
         return None
     seconds = BUSY_TIMEOUT_MS / 1000 if busy_timeout is None else busy_timeout
@@ -178,19 +195,16 @@ def open_reader(path: Path, *, location: str, busy_timeout: float | None) -> Sql
     except sqlite3.Error:
         return None
     try:
-        # Pages read in place rather than copied by a read() each: a third of the system
-        # time of a diff of 200,000 clients (333 MB of store). Reads only; up to 1 GiB.
-        connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-        connection.execute("BEGIN")
+        for statement in statements:
+            connection.execute(statement)
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         connection.close()
         return None
     if row is None or row[0] != HEAD_REVISION:
-        connection.rollback()
-        connection.close()
+        connection.close()  # (a transaction begun ends with it)
         return None
-    return SqliteReader(connection, location=location)
+    return connection
 
 
 @contextmanager
@@ -330,22 +344,13 @@ def open_link_write(
     None when it is not a socket store at this program's schema (or cannot be opened): the
     caller then writes through the unit of work, which says what is wrong. `busy_timeout`:
     seconds (None: the store's default)."""
-    if not path.is_file():
-        return None
-    seconds = BUSY_TIMEOUT_MS / 1000 if busy_timeout is None else busy_timeout
-    try:
-        connection = sqlite3.connect(str(path), timeout=seconds, isolation_level=None)
-    except sqlite3.Error:
-        return None
-    try:
+    connection = _store_connection(
+        path,
+        busy_timeout,
         # The store engine's pragmas (`database.create_store_engine`).
-        connection.execute("PRAGMA foreign_keys=ON")
-        connection.execute("PRAGMA synchronous=NORMAL")
-        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        connection.close()
-        return None
-    if row is None or row[0] != HEAD_REVISION:
-        connection.close()
+        "PRAGMA foreign_keys=ON",
+        "PRAGMA synchronous=NORMAL",
+    )
+    if connection is None:
         return None
     return SqliteLinkWrite(connection, clock, location=location, actor=actor)
