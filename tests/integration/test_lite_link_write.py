@@ -31,6 +31,7 @@ from socketcli.domain.errors import Conflict, StoreBusy
 from socketcli.domain.records import Client, XeroContact
 from socketcli.services.contacts import MatchSession
 from tests.engines import dump
+from tests.integration.test_lite_reader import store_holding
 
 #: A moment far from UTC: a client's `updated_at` keeps its wall time, the history's `at` is
 #: UTC (the day before).
@@ -60,16 +61,7 @@ def stores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]
     """Two copies of one store: the first to be written by the lighter writer, the second
     by the unit of work."""
     monkeypatch.setenv("SOCKET_NOW", MADE)
-    made = tmp_path / "made.db"
-    wiring = wire(made)
-    try:
-        wiring.create()
-        with wiring.uow(write=True) as uow:
-            uow.clients.save_many(CLIENTS)
-            uow.mirror.save_contacts(CONTACTS)
-            uow.commit()
-    finally:
-        wiring.close()
+    made = store_holding(tmp_path / "made.db", CLIENTS, CONTACTS)
     copies = tmp_path / "lite.db", tmp_path / "orm.db"
     for copy in copies:
         with sqlite3.connect(made) as source, sqlite3.connect(copy) as target:

@@ -30,18 +30,23 @@ CONTACTS = [
 ]
 
 
-def store(tmp_path: Path) -> Path:
-    db = tmp_path / "socket.db"
+def store_holding(db: Path, clients: list[Client], contacts: list[XeroContact]) -> Path:
+    """A new store at `db` holding these clients and Xero contacts, made through the unit of
+    work as the CLI makes one."""
     wiring = wire(db)
     try:
         wiring.create()
         with wiring.uow(write=True) as uow:
-            uow.clients.save_many(CLIENTS)
-            uow.mirror.save_contacts(CONTACTS)
+            uow.clients.save_many(clients)
+            uow.mirror.save_contacts(contacts)
             uow.commit()
     finally:
         wiring.close()
     return db
+
+
+def store(tmp_path: Path) -> Path:
+    return store_holding(tmp_path / "socket.db", CLIENTS, CONTACTS)
 
 
 def test_clients_and_contacts_read_without_sqlalchemy_are_those_it_reads(tmp_path: Path) -> None:
