@@ -188,7 +188,7 @@ def test_a_writer_whose_rows_stop_coming_commits_nothing_and_leaves_no_file(
         path = tmp_path / f"scratch-{code}.db"
         path.touch()
         writer = subprocess.Popen(
-            [sys.executable, "-I", "-S", "-c", aside._WRITER, str(path), '"name"', "41"],
+            [sys.executable, "-I", "-S", "-c", aside._WRITER, str(path), '"name"'],
             stdin=subprocess.PIPE,
         )
         assert writer.stdin is not None
@@ -196,9 +196,9 @@ def test_a_writer_whose_rows_stop_coming_commits_nothing_and_leaves_no_file(
         writer.stdin.close()
         assert writer.wait(timeout=30) == code
         assert path.exists() is (code == 0)
-    # numbered in order from the id it was given
+    # in the order sent (copy_into numbers them from their rowid)
     with sqlite3.connect(tmp_path / "scratch-0.db") as written:
-        assert written.execute("SELECT id, name FROM rows").fetchall() == [(41, "a"), (42, "b")]
+        assert written.execute("SELECT rowid, name FROM rows").fetchall() == [(1, "a"), (2, "b")]
 
 
 def test_a_scratch_file_left_by_a_killed_import_goes_with_the_next_one(

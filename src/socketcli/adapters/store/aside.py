@@ -34,12 +34,15 @@ from sqlalchemy import Connection
 SCRATCH = "socket_scratch"
 
 #: The second process: reads chunks of rows from stdin, each marshalled after its length in
-#: 8 bytes, until a length of 0; writes them into table `rows` of the scratch file, numbered
-#: in order from the id it is given, and commits only then (exit 0). Reading each chunk whole and then `marshal.loads`: a
-#: `marshal.load` from the pipe reads it a few bytes at a time (6 s for a million rows).
+#: 8 bytes, until a length of 0; writes them into table `rows` of the scratch file (its rowid
+#: 1, 2, ... in the order sent: `copy_into` numbers them from there), and commits only then
+#: (exit 0). A plain rowid table: numbering through AUTOINCREMENT, which updates
+#: sqlite_sequence for every row, cost this process a sixth more time. Reading each chunk
+#: whole and then `marshal.loads`: a `marshal.load` from the pipe reads it a few bytes at a
+#: time (6 s for a million rows).
 _WRITER = """
 import marshal, os, sqlite3, sys
-path, columns, first_id = sys.argv[1], sys.argv[2], int(sys.argv[3])
+path, columns = sys.argv[1], sys.argv[2]
 
 def cut_short():  # the pipe closed before the end (this process's parent is gone, or gave
     os.unlink(path)  # up): nothing is committed, and the file is not left behind
@@ -49,9 +52,8 @@ places = ", ".join("?" for _ in columns.split(","))
 scratch = sqlite3.connect(path, isolation_level=None)
 scratch.execute("PRAGMA journal_mode=OFF")
 scratch.execute("PRAGMA synchronous=OFF")
-scratch.execute(f"CREATE TABLE rows (id INTEGER PRIMARY KEY AUTOINCREMENT, {columns})")
+scratch.execute(f"CREATE TABLE rows ({columns})")
 scratch.execute("BEGIN")
-scratch.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('rows', ?)", (first_id - 1,))
 stream = sys.stdin.buffer
 insert = f"INSERT INTO rows ({columns}) VALUES ({places})"
 while True:
@@ -125,6 +127,7 @@ class Aside:
         self._chunks: queue.Queue[Any] = queue.Queue()
         self._feeder: threading.Thread | None = None
         self._sent = 0
+        self._first_id = 1
         self._broken = False
 
     def start(self, keys: Sequence[str], first_id: int) -> bool:
@@ -140,7 +143,6 @@ class Aside:
                     *("-I", "-S", "-c", _WRITER),
                     self._path,
                     ", ".join(f'"{key}"' for key in keys),
-                    str(first_id),
                 ],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
@@ -149,6 +151,7 @@ class Aside:
             )
         except (OSError, ValueError, subprocess.SubprocessError):
             return False
+        self._first_id = first_id
         pipe = self._process.stdin
         assert pipe is not None
         with contextlib.suppress(ImportError, AttributeError, OSError):  # Linux only
@@ -189,7 +192,7 @@ class Aside:
         if code != 0 or self._broken:
             return False
         assert self._path is not None
-        columns = ", ".join(f'"{key}"' for key in ("id", *keys))
+        columns = ", ".join(f'"{key}"' for key in keys)
         connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCRATCH}", (self._path,))
         connection.info["socket_detach"] = SCRATCH
         with contextlib.suppress(OSError):  # gone even if this process is killed now (an
@@ -199,7 +202,8 @@ class Aside:
         if written != self._sent:
             return False
         connection.exec_driver_sql(
-            f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM {SCRATCH}.rows ORDER BY id'
+            f'INSERT INTO "{table}" (id, {columns}) '
+            f"SELECT rowid + {int(self._first_id) - 1}, {columns} FROM {SCRATCH}.rows ORDER BY rowid"
         )
         return True
 

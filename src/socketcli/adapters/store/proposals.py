@@ -83,7 +83,7 @@ _LINE_KEYS = ("proposal_id", "position", *_LINE_FIELDS, "created_at")
 ASIDE_FROM = 200_000
 #: The share of the lines the second process writes: this one makes every row (the other
 #: has none of the objects) and writes the rest itself, and the two take about as long.
-ASIDE_SHARE = 0.75
+ASIDE_SHARE = 0.8
 #: Lines sent to the second process at a time (a chunk of about a megabyte).
 ASIDE_CHUNK = 10_000
 _LARGEST_ID = 2**63 - 1  # SQLite's
