@@ -32,6 +32,8 @@ def import_files(
     from socketcli.services.importer import ImportFailed, import_csv
 
     st = state(ctx)
+    with st.store():  # a store missing or not ready is said before any file is read
+        pass
     try:
         with working("Importing", quiet=st.quiet) as step:
             report = import_csv(st.store, st.clock, files, dry_run=dry_run, progress=step.step)
