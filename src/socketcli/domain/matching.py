@@ -775,6 +775,15 @@ BEGINS_MORE = "the client's name with a word or two more"
 #: The contact's name is one word (of 4 letters or more) that begins the client's, with words
 #: more after it (`_one_word_first`): linked only when far ahead.
 ONE_WORD_FIRST = "its one-word name first, with words more"
+#: Every word of the contact's name is among the client's, which has words more (a unit, a
+#: department, a place, a parent's name: `ContactIndex._among`): linked from AMONG_FROM when
+#: ahead of the next candidate that holds any of the client's words (`auto_choice`).
+AMONG = "its whole name among the client's words"
+#: The same, when another candidate's name holds more of the client's words: linked only when
+#: FAR_AHEAD of it (the client's words more may name that one).
+AMONG_NEAR = "its whole name among the client's words, another's more of them"
+#: The lowest name score AMONG links at.
+AMONG_FROM = 45
 #: A client's name of this many letters or fewer is as often another body's acronym.
 SHORT_NAME = 3
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
@@ -1000,6 +1009,8 @@ class Candidate:
     found: int = 0
     #: How alike the two names are letter for letter (0-100, `letters_alike`).
     letters: int = 0
+    #: How many of the client's words the contact's name holds, as they are written.
+    shared: int = 0
 
     @property
     def archived(self) -> bool:
@@ -1113,12 +1124,14 @@ class _Party(NamedTuple):
     name: str = ""  # its name as written
     damaged: bool = False  # whether its name shows damage (`_damaged`)
     figures: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # `_figures`
+    words: frozenset[str] = frozenset()  # every word of its forms (`name_forms`)
 
 
 def _party(name: str, email: str, reference: str, numbers: frozenset[str] = frozenset()) -> _Party:
     email = email.strip().casefold()
+    forms = name_forms(name)
     return _Party(
-        name_forms(name),
+        forms,
         email,
         business_domain(email),
         reference.strip().casefold(),
@@ -1129,6 +1142,7 @@ def _party(name: str, email: str, reference: str, numbers: frozenset[str] = froz
         name,
         _damaged(name),
         _figures(name),
+        frozenset(word for form in forms for word in form),
     )
 
 
@@ -1423,14 +1437,15 @@ class ContactIndex:
                 c.evidence,
                 c.found,
                 c.letters,
+                c.shared,
             )
             for c in candidates
         ]
 
     def _expand(self, found: list[_Compact]) -> list[Candidate]:
         return [
-            Candidate(self.contacts[index], score, name_score, evidence, share, letters)
-            for index, score, name_score, evidence, share, letters in found
+            Candidate(self.contacts[index], score, name_score, evidence, share, letters, shared)
+            for index, score, name_score, evidence, share, letters, shared in found
         ]
 
     def _rank(self, party: _Party, limit: int, exclude: int | None = None) -> list[Candidate]:
@@ -1440,7 +1455,31 @@ class ContactIndex:
             chosen.discard(exclude)
         common = self._common_word(party)
         scored = [self._candidate(party, index, common) for index in chosen]
-        return order_candidates(scored, party.forms)[:limit]
+        order = order_candidates(scored, party.forms)
+        if order and AMONG in order[0].evidence:
+            order[0] = self._among_rivals(party, order[0], order[1:])
+        return order[:limit]
+
+    def _among_rivals(
+        self, party: _Party, best: Candidate, others: Sequence[Candidate]
+    ) -> Candidate:
+        """The best candidate, said AMONG, as its rivals leave it: not AMONG when another
+        active candidate's whole name is among the client's words too (two names in one: a
+        site and its parent, two partners); AMONG_NEAR when another's name holds more of the
+        client's words than the best's (the client's words more may name that one)."""
+        client = [set(form) for form in party.forms]
+        near = False
+        for other in others:
+            if other.archived:
+                continue
+            forms = self._forms[self._by_id[other.contact.contact_id]]
+            if any(form and set(form) <= words for form in forms for words in client):
+                return replace(best, evidence=tuple(e for e in best.evidence if e != AMONG))
+            near = near or other.shared > best.shared
+        if near:
+            said = tuple(AMONG_NEAR if e == AMONG else e for e in best.evidence)
+            return replace(best, evidence=said)
+        return best
 
     def _preselect(self, party: _Party) -> set[int]:
         forms: set[int] = set()
@@ -1598,6 +1637,8 @@ class ContactIndex:
                     and _one_word_first(party.forms, self._forms[index])
                 ):
                     evidence = (ONE_WORD_FIRST, *evidence)
+            if name_score >= AMONG_FROM and self._among(party, index):
+                evidence = (*evidence, AMONG)
         other = self._party_of(index)
         if (party.damaged or other.damaged) and name_score < DAMAGED_SCORE:
             slips = _damage_explains(_marks(party.name), _marks(other.name))
@@ -1607,7 +1648,10 @@ class ContactIndex:
             evidence = (*evidence, COMMON_WORD)
         score = combine(name_score, evidence)
         letters = letters_alike(party.letters, self._party_of(index).letters)
-        return Candidate(contact, score, round(name_score), evidence, round(100 * found), letters)
+        shared = len(party.words.intersection(self._forms[index][0]))
+        return Candidate(
+            contact, score, round(name_score), evidence, round(100 * found), letters, shared
+        )
 
     def _distinct_start(self, party: _Party, index: int) -> bool:
         """Whether the contact's name begins a form of the client's, with a word or two more
@@ -1663,6 +1707,51 @@ class ContactIndex:
                         return BEGINS_DISTINCT
                     found = BEGINS_MORE
         return found
+
+    def _among(self, party: _Party, index: int) -> bool:
+        """Whether every word of a form of the contact's name is among the words of a form of
+        the client's, which has words more (a unit, a department, a place or a parent's name
+        around the contact's: Intel Labs Malaysia, Centre for Wireless Communications
+        University of Oulu), and the shape of the client's name does not say it is another:
+        - the contact's words stand together in the client's (Harcourt Wolverhampton Dental is
+          another dental practice than Harcourt Dental), and a name of one word begins the
+          client's, or ends a part of it before a comma (Wolverhampton Harcourt, Big Switch
+          Networks are as often another business's own name);
+        - no "and", "&" or "+" joins a word of the contact's to another, nor a comma in a name
+          that says "and" (Marrowind & Brock, Padley, Terrow and Hexham: a partnership is not
+          one of its partners), and the words more are not Holdings or Trust;
+        - "at" does not follow it (La Grotta at Ravinia: another place of that name);
+        - the contact's name is longer than SHORT_NAME letters (three letters name many
+          bodies), one of its words is in at most two contacts' names (a name of common words
+          among the client's says little), it has no legal form the client's lacks, and the
+          client's name shows no damage (`_damaged`: a damaged word is not a word more)."""
+        if party.damaged:
+            return False
+        if self._party_of(index).forms_of_business - party.forms_of_business:
+            return False
+        for name in self._forms[index]:
+            if len("".join(name)) <= SHORT_NAME:
+                continue
+            if all(self._word_count.get(word, 0) > 2 for word in name):
+                continue
+            words = set(name)
+            size = len(name)
+            for form in party.forms:
+                if len(form) <= size or not words <= set(form):
+                    continue
+                if _OTHER_ENTITY.intersection(form) - words:
+                    continue
+                starts = [
+                    i for i in range(len(form) - size + 1) if set(form[i : i + size]) == words
+                ]
+                if not starts:
+                    continue  # a word of the client's inside the contact's name
+                if size == 1 and starts[0] != 0 and not _before_comma(party.name, name[0]):
+                    continue
+                if _joins_apart(party.name, words) or _at_after(party.name, name):
+                    continue
+                return True
+        return False
 
     def _rare(self, word: str) -> bool:
         """Whether few contacts' names (2 at most) hold this plain word."""
@@ -1981,7 +2070,7 @@ BACKGROUND_NICENESS = 10
 
 #: A candidate as a forked process sends it back: the contact's position, its score, name
 #: score, evidence, share found and letters alike.
-_Compact = tuple[int, int, int, tuple[str, ...], int, int]
+_Compact = tuple[int, int, int, tuple[str, ...], int, int, int]
 
 #: The index and clients a forked ranking process works on (set in the parent around the fork).
 _FORKED: tuple[ContactIndex, Sequence[Client]] | None = None
@@ -2083,6 +2172,61 @@ def _numbers(contact: XeroContact) -> frozenset[str]:
 #: of digits (Unit4, 1st).
 _STANDALONE_NUMBER = re.compile(r"(?<![^\W_])\d+(?![^\W_])")
 _DIGIT_RUN = re.compile(r"\d+")
+
+
+_JOINTS = re.compile(r"[^\W_]+|[,&+]")
+
+
+@lru_cache(maxsize=1 << 14)
+def _joints(name: str) -> tuple[tuple[str, str, str], ...]:
+    """Each "and", "&", "+" or comma in a name, with the words either side of it (in their
+    one spelling, `_canonical`)."""
+    tokens = [
+        token if token in ",&+" else _canonical(token)
+        for token in _JOINTS.findall(_plain_case(name))
+    ]
+    return tuple(
+        (tokens[i - 1], token, tokens[i + 1])
+        for i, token in enumerate(tokens)
+        if token in (",", "&", "+", "and") and 0 < i < len(tokens) - 1
+    )
+
+
+def _plain_case(name: str) -> str:
+    """The name in lower case, accents off, apostrophes gone, punctuation kept."""
+    text = _repair(name).casefold()
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    return _APOSTROPHES.sub("", text)
+
+
+def _joins_apart(name: str, words: set[str]) -> bool:
+    """Whether "and", "&" or "+" joins a word of `words` to a word not of them in the name, or
+    a comma does in a name that says "and" (a list of partners: Padley, Terrow and Hexham)."""
+    joints = _joints(name)
+    listed = any(joint != "," for _, joint, _ in joints)
+    return any(
+        (left in words) != (right in words)
+        and left not in ",&+"
+        and right not in ",&+"
+        and (joint != "," or listed)
+        for left, joint, right in joints
+    )
+
+
+def _before_comma(name: str, word: str) -> bool:
+    """Whether a comma follows this word in the name (Chicago Public Schools Kohn, Alfred)."""
+    return any(left == word and joint == "," for left, joint, _ in _joints(name))
+
+
+def _at_after(name: str, contact: Sequence[str]) -> bool:
+    """Whether "at" follows the contact's last word in the name (La Grotta at Ravinia)."""
+    spelt = _spellings(name)
+    return any(
+        word == contact[-1] and spelt[i + 1 : i + 2] == ("at",) for i, word in enumerate(spelt)
+    )
 
 
 def _figures(name: str) -> tuple[frozenset[str], frozenset[str]]:
@@ -2189,6 +2333,14 @@ def auto_choice(
         more = BEGINS_MORE in best.evidence and COMMON_WORD not in best.evidence
         if more and under <= LEAD_BELOW and ahead >= FAR_AHEAD:
             return best
+        among = AMONG in best.evidence or AMONG_NEAR in best.evidence
+        if among and best.score >= AMONG_FROM and not _has_variant(best, candidates):
+            # ahead of the next candidate holding any of the client's words: one alike only
+            # letter for letter (Intelliden for Intel K.K) is no other name for it
+            rivals = [c for c in active[1:] if c.shared]
+            lead = best.score - rivals[0].score if rivals else best.score
+            if lead >= (FAR_AHEAD if AMONG_NEAR in best.evidence else margin):
+                return best
         why = WHOLE_NAME in best.evidence or MISSPELT in best.evidence
         if AT_AN_END in best.evidence:
             why = not _has_branch(best, candidates)
@@ -2213,6 +2365,17 @@ def _has_branch(best: Candidate, candidates: Sequence[Candidate]) -> bool:
         _branch(name_forms(other.contact.name)[0], name)
         for other in candidates
         if other is not best
+    )
+
+
+def _has_variant(best: Candidate, candidates: Sequence[Candidate]) -> bool:
+    """Whether another of these candidates' names holds every word of the best's and others
+    (Harcourt Dental Leeds or Leeds Harcourt Dental beside Harcourt Dental, Tessaly Institute of
+    Marine Robotics beside Tessaly Institute of Robotics): a branch or a sibling of it, so that
+    the client's own words more may name another the list lacks."""
+    name = set(name_forms(best.contact.name)[0])
+    return any(
+        name < set(name_forms(other.contact.name)[0]) for other in candidates if other is not best
     )
 
 

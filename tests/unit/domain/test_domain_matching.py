@@ -440,8 +440,11 @@ def test_auto_links_a_contact_named_whole_with_a_place_before_or_after(
         ("Harcourt Wolverhampton Dental", ["Harcourt Dental"]),
         # one word only, after another: as often another business's
         ("Wolverhampton Harcourt", ["Harcourt"]),
-        # three words more: more than a place or a department
-        ("Harcourt Dental Wolverhampton North Region", ["Harcourt Dental"]),
+        # three words more beside a branch of it: the words more may name another branch
+        (
+            "Harcourt Dental Wolverhampton North Region",
+            ["Harcourt Dental", "Harcourt Dental Leeds"],
+        ),
         # the list has a branch of the contact: the client may be another branch
         ("Harcourt Dental Wolverhampton", ["Harcourt Dental", "Harcourt Dental Leeds"]),
         ("Harcourt Dental Care York", ["Harcourt Dental", "Harcourt Dental Leeds"]),
@@ -1507,3 +1510,78 @@ def test_a_one_word_name_first_is_left_when_it_may_be_another(
     client: str, contacts: list[str]
 ) -> None:
     assert auto_linked(client, contacts) is None
+
+
+# -- the contact's whole name among the client's words --
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # a unit before the name, three words more
+        ("Institute of Marine Acoustics Tessaly University", ["Tessaly University"]),
+        # a place and a region after it, nothing else close (was left: three words more)
+        ("Harcourt Dental Wolverhampton North Region", ["Harcourt Dental"]),
+        # a name of one word ending a part of the client's, before a comma
+        ("Ashbury Public Schools Kendrick, Alfred", ["Kendrick"]),
+        # ahead of the next that holds any of the client's words; Quorinden (82) is alike
+        # only letter for letter
+        ("Quorin K.K", ["Quorin", "Quorinden"]),
+    ],
+)
+def test_auto_links_a_contact_whose_whole_name_is_among_the_clients_words(
+    client: str, contacts: list[str]
+) -> None:
+    ranked = ContactIndex([contact(name) for name in contacts] + DISTRACTORS).rank(
+        Client("C1", client)
+    )
+    assert ranked[0].contact.name == contacts[0]
+    assert ranked[0].score < 90
+    assert "its whole name among the client's words" in ranked[0].reason
+    assert auto_linked(client, contacts) == contacts[0]
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # another contact's name holds more of the client's words: it may be that one
+        (
+            "Centre for Wireless Research Tessaly University",
+            ["Tessaly University", "Wireless Research Centre Leeds"],
+        ),
+        # another contact's whole name is among the client's words too
+        (
+            "Tessaly University Marine Acoustics Institute",
+            ["Tessaly University", "Marine Acoustics Institute"],
+        ),
+        (
+            "Institute of Marine Acoustics Tessaly University",
+            ["Tessaly University", "Marine Acoustics Institute"],
+        ),
+        # a list of partners: a partnership is not one of them
+        ("Kendrick, Alder and Brock Dental", ["Kendrick"]),
+        # another place of that name
+        ("Cellar Vine at Ravinia Park Hotel", ["Cellar Vine"]),
+        # three letters name many bodies
+        ("QVX Marine Acoustics Lab", ["QVX"]),
+        # a sibling of the contact in the list: the client may be another sibling
+        (
+            "Tessaly Institute of Robotics Kendal Campus North",
+            ["Tessaly Institute of Robotics", "Tessaly Institute of Marine Robotics"],
+        ),
+    ],
+)
+def test_a_contact_whose_whole_name_is_among_the_clients_words_is_left_when_it_may_be_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+def test_a_contact_among_the_clients_words_beside_one_holding_more_of_them_needs_15_ahead() -> None:
+    ranked = ContactIndex(
+        [contact("Tessaly University"), contact("Wireless Research Centre Leeds"), *DISTRACTORS]
+    ).rank(Client("C1", "Centre for Wireless Research Tessaly University"))
+    assert ranked[0].contact.name == "Tessaly University"
+    assert "another's more of them" in ranked[0].reason
+    assert ranked[0].shared < ranked[1].shared
+    assert left_reason(ranked).code == "below_threshold"
