@@ -91,6 +91,28 @@ _CANONICAL = {
     "mister": "mr",
     "doctor": "dr",
 }
+#: Words of organisations' names written short (Univ, Inst, Labs, Natl, Assn, Ctr, Govt), or as
+#: the plural of a word that names no other body (Laboratories, Sciences): each -> the word
+#: written out, so that a name using the full word scores as before.
+_WRITTEN_OUT = {
+    "univ": "university",
+    "uni": "university",
+    "inst": "institute",
+    "laboratories": "laboratory",
+    "universities": "university",
+    "networks": "network",
+    "natl": "national",
+    "assn": "association",
+    "sci": "science",
+    "sciences": "science",
+    "res": "research",
+    "ctr": "center",
+    "cntr": "center",
+    "govt": "government",
+}
+#: A letter alone that stands for one word of organisations' names (U. Chicago): as the word,
+#: against it only (not `_WRITTEN_OUT`: a U is also a name's own, LG U, U-Haul).
+_INITIAL_FOR = {"u": "university"}
 #: Words that tell no business from another.
 _NOISE = frozenset({"and", "the", "of"})
 #: Legal forms, dropped from the end of a name (with a trailing country).
@@ -321,12 +343,17 @@ _EXPANDABLE = {
         "corporation",
     }
 }
+# the written-out words of `_WRITTEN_OUT`, kept as they are
+_EXPANDABLE.update(
+    (word, word)
+    for word in ("university", "institute", "laboratory", "science", "research", "association")
+)
 
 
 @lru_cache(maxsize=1 << 16)
 def _canonical(word: str) -> str:
     """The one spelling of a word written several ways, forgiving one typo in a long one."""
-    found = _CANONICAL.get(word)
+    found = _CANONICAL.get(word) or _WRITTEN_OUT.get(word)
     if found is not None:
         return found
     if len(word) >= 6:
@@ -350,6 +377,7 @@ def _maybe_respelt(word: str) -> bool:
     written several ways): false for most words, without trying its typos and cut-offs."""
     return (
         word in _CANONICAL
+        or word in _WRITTEN_OUT
         or word in _SPELT_SEVERAL_WAYS
         or (len(word) >= 5 and word[0] in _EXPANDABLE_STARTS)
     )
@@ -464,6 +492,8 @@ def _similar(a: str, b: str) -> float:
             wrong = sum(DAMAGED in (x, y) for x, y in zip(a, b, strict=True))
             return 1.0 - 0.5 * wrong / len(short)
     if len(short) == 1:
+        if _INITIAL_FOR.get(short) == long:
+            return 1.0  # U for University
         return 0.7 if long.startswith(short) else 0.0  # an initial: J for Joseph
     if len(short) >= 3 and gap >= 3 and long.startswith(short):
         return 0.9  # a truncation: LIMO for Limousines, Physio for Physiotherapy
@@ -620,6 +650,50 @@ def _one_word_first(client: Sequence[Sequence[str]], contact: Sequence[Sequence[
 #: The fewest letters of a one-word name for ONE_WORD_FIRST (an acronym of three names many
 #: bodies).
 ONE_WORD_FIRST_LENGTH = 4
+
+
+#: A word written in capitals (an acronym itself: the FH of FH Aachen, the AM of Texas A&M).
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _initials_of(
+    client: Sequence[Sequence[str]], contact: Sequence[Sequence[str]], written: str
+) -> bool:
+    """Whether a form of the client's name is one word of 3 letters or more, the initials of
+    a form of the contact's name, word for word (NCU for National Central University), and
+    each of the contact's words is a word spelt out: of 3 letters or more, and not written in
+    capitals in a name that is not all capitals (the initials of an acronym, FAU for FH
+    Aachen University, name as many other bodies)."""
+    words = [form[0] for form in client if len(form) == 1 and len(form[0]) >= 3]
+    if not words or (_CAPITALS.search(written) and not written.isupper()):
+        return False
+    return any(
+        len(name) == len(word)
+        and all(len(part) >= 3 and part.isalpha() for part in name)
+        and "".join(part[0] for part in name) == word
+        for word in words
+        for name in contact
+    )
+
+
+def _spelt_out_beside(client: Sequence[Sequence[str]], contact: Sequence[Sequence[str]]) -> bool:
+    """Whether a form of the contact's name is one word of 3 letters or more, found in a form
+    of the client's name right before or after the words it is the initials of, word for
+    word (SSE Secure Systems Engineering, Japan Network Enabler JNE): an acronym and its
+    expansion name the same body."""
+    for name in contact:
+        if len(name) != 1 or len(name[0]) < 3 or not name[0].isalpha():
+            continue
+        word = name[0]
+        size = len(word)
+        for form in client:
+            for at, found in enumerate(form):
+                if found != word:
+                    continue
+                for run in (form[at + 1 : at + 1 + size], form[max(0, at - size) : at]):
+                    if len(run) == size and "".join(part[0] for part in run) == word:
+                        return True
+    return False
 
 
 def _branch(a: Sequence[str], b: Sequence[str]) -> bool:
@@ -786,6 +860,13 @@ AMONG_NEAR = "its whole name among the client's words, another's more of them"
 AMONG_FROM = 45
 #: A client's name of this many letters or fewer is as often another body's acronym.
 SHORT_NAME = 3
+#: The client's name is one word, the initials of the contact's words, each a word spelt out
+#: (UCSD for University of California San Diego: `_initials_of`): linked only when FAR_AHEAD.
+INITIALS = "the client's name its initials"
+#: The contact's name is one word, among the client's beside the words it is the initials of
+#: (KISA for KISA Korea Information Security Agency, UPF for Universitat Pompeu Fabra (UPF):
+#: `_spelt_out_beside`): it scores the threshold at least.
+SPELT_OUT = "its name the initials of the client's words beside it"
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
 CLOSE_LETTERS = "the same letters but one or two"
 
@@ -1033,7 +1114,7 @@ def combine(name_score: float, evidence: Iterable[str]) -> int:
     score = name_score
     if DAMAGED_ONLY in evidence:
         score = max(score, DAMAGED_SCORE)
-    elif DAMAGED_SLIP in evidence:
+    elif DAMAGED_SLIP in evidence or SPELT_OUT in evidence:
         score = max(score, DEFAULT_THRESHOLD)
     raises = {REFERENCE: 0.8, EMAIL: 0.6, DOMAIN: 0.35}
     for kind in evidence:
@@ -1178,7 +1259,7 @@ class RankStream:
 
 
 #: The words that `_canonical` gives for another word (Limited and Ltd are Ltd).
-_SPELT_SEVERAL_WAYS = frozenset(_CANONICAL.values())
+_SPELT_SEVERAL_WAYS = frozenset(_CANONICAL.values()) | frozenset(_WRITTEN_OUT.values())
 
 
 class _Lines:
@@ -1639,6 +1720,12 @@ class ContactIndex:
                     evidence = (ONE_WORD_FIRST, *evidence)
             if name_score >= AMONG_FROM and self._among(party, index):
                 evidence = (*evidence, AMONG)
+            if name_score >= DEFAULT_THRESHOLD - LEAD_BELOW and _initials_of(
+                party.forms, self._forms[index], contact.name
+            ):
+                evidence = (INITIALS, *evidence)
+            if _spelt_out_beside(party.forms, self._forms[index]):
+                evidence = (SPELT_OUT, *evidence)
         other = self._party_of(index)
         if (party.damaged or other.damaged) and name_score < DAMAGED_SCORE:
             slips = _damage_explains(_marks(party.name), _marks(other.name))
@@ -2326,6 +2413,8 @@ def auto_choice(
         if distinct and under <= DISTINCT_BELOW and ahead >= 2 * margin:
             return best
         if CLOSE_LETTERS in best.evidence and ahead >= FAR_AHEAD:
+            return best
+        if INITIALS in best.evidence and ahead >= FAR_AHEAD:
             return best
         first = ONE_WORD_FIRST in best.evidence and COMMON_WORD not in best.evidence
         if first and under <= DISTINCT_BELOW and ahead >= FAR_AHEAD:

@@ -1585,3 +1585,99 @@ def test_a_contact_among_the_clients_words_beside_one_holding_more_of_them_needs
     assert "another's more of them" in ranked[0].reason
     assert ranked[0].shared < ranked[1].shared
     assert left_reason(ranked).code == "below_threshold"
+
+
+# -- organisation words written short, lone initials, an acronym spelt out (branch matchq6) --
+
+
+@pytest.mark.parametrize(
+    ("short", "written_out"),
+    [
+        ("Kestrelford Univ", "Kestrelford University"),
+        ("Uni. of Kestrelford", "University of Kestrelford"),
+        ("Tessaly Inst. of Robotics", "Tessaly Institute of Robotics"),
+        ("Marrowind Natl Trust Bank", "Marrowind National Trust Bank"),
+        ("Harbour Growers Assn", "Harbour Growers Association"),
+        ("Quorvane Ctr for Learning", "Quorvane Center for Learning"),
+        ("Kendal Govt Office", "Kendal Government Office"),
+        ("Tessaly Sci Park", "Tessaly Science Park"),
+        ("Tessaly Academy of Sciences", "Tessaly Academy of Science"),
+        ("Quorvane Res Partners", "Quorvane Research Partners"),
+        ("Vantorix Laboratories", "Vantorix Laboratory"),
+        ("Kendal Universities", "Kendal University"),
+        ("Marrowind Networks", "Marrowind Network"),
+    ],
+)
+def test_an_organisation_word_written_short_or_plural_is_the_word(
+    short: str, written_out: str
+) -> None:
+    assert normalise(short) == normalise(written_out)
+    assert auto_linked(short, [written_out, "Harcourt Dental"]) == written_out
+
+
+def test_a_name_with_the_word_written_out_scores_as_before() -> None:
+    # the short spellings are written out: a name holding the whole word keeps its weights
+    assert normalise("Tessaly University") == "tessaly university"
+    assert normalise("Vantorix Labs") == "vantorix labs"  # Labs is also a name's own word
+    assert normalise("LG U Plus") == "lg u plus"  # a U of a name's own is not University
+
+
+def test_a_lone_u_is_university_against_it_only() -> None:
+    ranked = ContactIndex([contact("University of Kestrelford"), *DISTRACTORS]).rank(
+        Client("C1", "U. Kestrelford")
+    )
+    assert (ranked[0].contact.name, ranked[0].score) == ("University of Kestrelford", 100)
+    assert auto_choice(ranked) == ranked[0]
+    # against another word starting with U it is only an initial, as before
+    ranked = ContactIndex(
+        [contact("University of Kestrelford"), contact("Upton Kestrelford"), *DISTRACTORS]
+    ).rank(Client("C1", "U. Kestrelford"))
+    assert [c.contact.name for c in ranked[:2]] == [
+        "University of Kestrelford",
+        "Upton Kestrelford",
+    ]
+    assert ranked[1].score <= 90
+
+
+def test_a_client_named_by_the_initials_of_the_only_near_contact_is_linked() -> None:
+    ranked = ContactIndex([contact("Quorvane Valley Networks"), *DISTRACTORS]).rank(
+        Client("C1", "QVN")
+    )
+    assert ranked[0].contact.name == "Quorvane Valley Networks"
+    assert ranked[0].score < 90
+    assert "the client's name its initials" in ranked[0].reason
+    assert auto_choice(ranked) == ranked[0]
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # two contacts of those initials: for a person to choose
+        ("QVN", ["Quorvane Valley Networks", "Quarry View Nurseries"]),
+        # a word of the contact's in capitals is an acronym itself: its initials name others
+        ("QTN", ["QV Tessaly Networks"]),
+        # a word of two letters (Texas A&M University for TAU) is no word spelt out
+        ("QAN", ["Quorvane AM Networks"]),
+    ],
+)
+def test_initials_are_not_linked_when_they_may_name_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) is None
+
+
+def test_a_contact_named_by_the_acronym_spelt_out_beside_it_is_linked() -> None:
+    for client in ("KVA Kestrel Valley Anglers", "Kestrel Valley Anglers (KVA)"):
+        ranked = ContactIndex(
+            [contact("KVA"), contact("Kestrel Valley Bakery"), *DISTRACTORS]
+        ).rank(Client("C1", client))
+        assert ranked[0].contact.name == "KVA"
+        assert ranked[0].score == 90
+        assert "the initials of the client's words beside it" in ranked[0].reason
+        assert auto_choice(ranked) == ranked[0]
+
+
+def test_an_acronym_beside_other_words_is_not_spelt_out() -> None:
+    ranked = ContactIndex([contact("KVA"), *DISTRACTORS]).rank(Client("C1", "KVA Harbour Services"))
+    assert "initials" not in ranked[0].reason
+    assert ranked[0].score < 90
