@@ -49,7 +49,7 @@ from socketcli.domain.records import (
 )
 from socketcli.domain.settings import PracticeSettings
 from socketcli.domain.work import WorkLine, first_due, follow, opens_item
-from socketcli.ports.store import FinalisedMonth, PushedDetails, SyncState
+from socketcli.ports.store import FinalisedMonth, ProposalsAside, PushedDetails, SyncState
 from socketcli.ports.xero import (
     ContactChange,
     CreatedInvoice,
@@ -509,9 +509,17 @@ class FakeProposals(_Repository):
             lines.append(replace(line.line, service_name=state.services[line.service_id].name))
         return replace(stored.head, lines=tuple(lines))
 
-    def add_new(self, proposals: Sequence[NewProposal], *, work_from: Month | None = None) -> None:
+    def add_new(
+        self,
+        proposals: Sequence[NewProposal],
+        *,
+        work_from: Month | None = None,
+        later: ProposalsAside | None = None,
+    ) -> None:
         """As SQL: proposals not in the store, inserted as save_many inserts them, and with
-        `work_from` their work items opened by open_for."""
+        `work_from` their work items opened by open_for; `later`'s made here after them."""
+        if later is not None:
+            proposals = [*proposals, *later.made_here()]
         for proposal in proposals:
             if proposal.reference in self.state.proposals:
                 raise ValueError(f"proposal {proposal.reference!r} is in the store already")

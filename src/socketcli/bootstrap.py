@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from socketcli.ports.cache import NameFormsCache
     from socketcli.ports.clock import Clock
     from socketcli.ports.locks import Locks, Waiting
+    from socketcli.ports.process import StartSecond
     from socketcli.ports.store import (
         LinkWrite,
         OpenLinkWrite,
@@ -159,6 +160,12 @@ class Wiring:
         engine = self.engine(create=create)
         opener = sql_store(engine, self.clock, location=self.location.describe(), actor=actor)
         return opener(write=write, optimistic=optimistic, bulk=bulk)
+
+    def second_process(self) -> StartSecond | None:
+        """How a big import starts a second process on this store, where one can help."""
+        from socketcli.importhelper import second_process
+
+        return second_process(self.location)
 
     def create(self) -> None:
         """Create the store, or bring an existing one to the newest schema."""

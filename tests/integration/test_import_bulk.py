@@ -54,8 +54,13 @@ def test_new_proposals_get_the_work_items_open_for_would_open(
     original = SqlProposals.add_new
 
     def read_back(
-        self: SqlProposals, proposals: Sequence[NewProposal], *, work_from: Month | None = None
+        self: SqlProposals,
+        proposals: Sequence[NewProposal],
+        *,
+        work_from: Month | None = None,
+        later: object = None,
     ) -> None:
+        assert later is None  # (no second process: the import is not given one)
         original(self, proposals)
         if work_from is not None:
             SqlWorkItems(self.session, self._clock, self._reader).open_for(

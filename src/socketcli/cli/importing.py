@@ -36,7 +36,14 @@ def import_files(
         pass
     try:
         with working("Importing", quiet=st.quiet) as step:
-            report = import_csv(st.store, st.clock, files, dry_run=dry_run, progress=step.step)
+            report = import_csv(
+                st.store,
+                st.clock,
+                files,
+                dry_run=dry_run,
+                progress=step.step,
+                second=st.wiring.second_process(),
+            )
     except ImportFailed as failure:
         for problem in failure.problems:
             error(str(problem))

@@ -180,6 +180,37 @@ class ServiceRepository(Protocol):
     def save(self, service: Service) -> Service: ...
 
 
+@dataclass(frozen=True, slots=True)
+class WrittenAside:
+    """New proposals a second process wrote into a scratch SQLite file
+    (adapters/store/proposals.write_aside): their heads, lines and opened work items, with
+    proposal and line ids counted from 1 and services numbered from 1 in `services`' order
+    (casefolded names). `add_new` copies them in after its own."""
+
+    path: str
+    proposals: int
+    lines: int
+    work_items: int
+    services: tuple[str, ...]
+
+
+class ProposalsAside(Protocol):
+    """New proposals checked and written by a second process while `add_new` writes its own
+    (services/importer.py): `proposals` of them with `lines` lines in all, to follow them."""
+
+    proposals: int
+    lines: int
+
+    def written(self) -> WrittenAside | None:
+        """Where they were written, once the process has written them all; None when it
+        failed (then `made_here`)."""
+        ...
+
+    def made_here(self) -> Sequence[NewProposal]:
+        """The same proposals, checked and made in this process."""
+        ...
+
+
 class ProposalRepository(Protocol):
     def all(self, client_reference: str | None = None) -> list[Proposal]:
         """Every proposal (or one client's), by reference, with its lines."""
@@ -199,11 +230,19 @@ class ProposalRepository(Protocol):
         inserted, and stored lines not kept are deleted with their work items."""
         ...
 
-    def add_new(self, proposals: Sequence[NewProposal], *, work_from: Month | None = None) -> None:
+    def add_new(
+        self,
+        proposals: Sequence[NewProposal],
+        *,
+        work_from: Month | None = None,
+        later: ProposalsAside | None = None,
+    ) -> None:
         """Insert proposals that are not in the store (their clients and services are), with
         their decided lines: the CSV import's write of up to millions of lines. With
         `work_from`, their work items are opened as well, exactly as
-        `WorkItemRepository.open_for(their references, in_force_from=work_from)` would."""
+        `WorkItemRepository.open_for(their references, in_force_from=work_from)` would.
+        With `later`, its proposals follow, as if they ended `proposals` (written by a second
+        process and copied in, or made here when it failed)."""
         ...
 
 

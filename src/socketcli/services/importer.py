@@ -57,7 +57,8 @@ from socketcli.domain.settings import PracticeSettings, XeroChoices, parse_invoi
 from socketcli.domain.terms import PaymentTerms
 from socketcli.lifetime import hold
 from socketcli.ports.clock import Clock
-from socketcli.ports.store import OpenStore, UnitOfWork
+from socketcli.ports.process import SecondProcess, StartSecond
+from socketcli.ports.store import OpenStore, UnitOfWork, WrittenAside
 from socketcli.services.catalogue import check_account_code, parse_method
 from socketcli.services.settings import xero_choices
 
@@ -317,6 +318,16 @@ class _Sheet:
     # row that is not valid CSV): no row elsewhere is told its client or service is missing
     problems: _Problems
     bad: set[int] = field(default_factory=set)  # rows found wrong as they were read
+    stamp: tuple[int, int] = (0, 0)  # the file's size and time of change when it was read
+
+    def part(self, start: int, end: int) -> _Sheet:
+        """The sheet of its data rows from `start` to `end` (same file, rows and problems)."""
+        return replace(
+            self,
+            records=self.records[start:end],
+            numbers=self.numbers[start:end],
+            bad={index - start for index in self.bad if start <= index < end},
+        )
 
     def row(self, index: int) -> _Row:
         """The data row at `index` (made when needed: 1.4 million proposal rows are checked
@@ -366,10 +377,13 @@ _UNCLOSED = (
 )
 
 
-def _read(path: Path, problems: _Problems) -> _Sheet | None:
+def _read(path: Path, problems: _Problems, first_line: int = 1) -> _Sheet | None:
+    """The file's rows, each problem found in reading them added to `problems`; from line
+    `first_line` on (from 0, the header's; a second process reads only the rows it checks)."""
     file = str(path)
     try:
-        if stat.S_ISCHR(mode := path.stat().st_mode) or stat.S_ISBLK(mode):
+        stats = path.stat()
+        if stat.S_ISCHR(mode := stats.st_mode) or stat.S_ISBLK(mode):
             # /dev/zero, a disk, a terminal: read to its end, it would never end
             problems.add(file, 0, "", "is a device, not a CSV file")
             return None
@@ -458,12 +472,13 @@ def _read(path: Path, problems: _Problems) -> _Sheet | None:
     columns = {name: index for index, name in known}
     problems.columns[file] = columns
     sheet = _Sheet(file, kind, columns, [], [], complete=not missing, problems=problems)
+    sheet.stamp = (stats.st_size, stats.st_mtime_ns)
     if missing:
         return sheet
     width = len(header)
     records, numbers = sheet.records, sheet.numbers
     limit = csv.field_size_limit()
-    for at in range(1, len(lines)):
+    for at in range(max(first_line, 1), len(lines)):
         physical = lines[at]
         if '"' in physical or len(physical) > limit:
             cells = _cells(lines, at, file, problems)
@@ -1210,14 +1225,19 @@ class _ProposalChanges:
 
     added: list[NewProposal] = field(default_factory=list)
     changes: _Changes[Proposal] = field(default_factory=_Changes)
+    references: set[str] = field(default_factory=set)  # every proposal the rows name
 
     def tally(self) -> Tally:
         tally = self.changes.tally()
         return replace(tally, created=tally.created + len(self.added))
 
 
-def _proposals(sheets: list[_Sheet], context: _Context) -> _ProposalChanges:
-    grouped = _group(sheets, context.practice)
+def _proposals(
+    sheets: list[_Sheet], context: _Context, grouped: _Grouped | None = None
+) -> _ProposalChanges:
+    """What the proposals sheets' rows do (`grouped`: their rows, when grouped already)."""
+    if grouped is None:
+        grouped = _group(sheets, context.practice)
     hold(grouped)
     unknown: set[str] = set()
     for reference, (sheet, index, agreed) in grouped.heads.items():
@@ -1229,7 +1249,7 @@ def _proposals(sheets: list[_Sheet], context: _Context) -> _ProposalChanges:
                     "client_reference",
                     f"client {client!r} is neither in the store nor in this import",
                 )
-    result = _ProposalChanges()
+    result = _ProposalChanges(references=grouped.heads.keys() | grouped.broken)
     hold(result)
     changes = result.changes
     # each service name as read: its catalogue entry and casefolded name (None: unknown)
@@ -1341,6 +1361,180 @@ def _stripped(texts: Iterable[str]) -> set[str]:
     return {text.strip() for text in texts} - {""}
 
 
+# -- a big sheet's later part, checked and written by a second process ---------------------
+
+#: From how many proposal rows an import on a store that can (`StartSecond`: SQLite, two
+#: cores) has a second process check and write the later part of them.
+SPLIT_FROM = 200_000
+#: The share of the rows the second process takes: it reads and checks them, makes their
+#: rows and writes them into its scratch file, while this process checks the clients and
+#: services, then its own share of the proposals, and writes everything else; the two
+#: take about as long (bench/README.md, sixth round).
+SPLIT_SHARE = 0.55
+
+
+@dataclass(frozen=True, slots=True)
+class _PartJob:
+    """What the second process is given first: the rows to read (from `line` of `file`, the
+    `count` rows to its end, the first of them `first`; the file as it was when this process
+    read it, `stamp`) and how the practice writes dates and amounts."""
+
+    file: str
+    line: int
+    count: int
+    first: list[str]
+    stamp: tuple[int, int]
+    practice: PracticeSettings
+
+
+@dataclass(frozen=True, slots=True)
+class _PartChecked:
+    """What the second process found: its rows' problems, and the new proposals and lines
+    of its rows."""
+
+    problems: list[Problem]
+    proposals: int
+    lines: int
+    references: set[str]  # every proposal its rows name
+
+
+def _split_at(sheet: _Sheet) -> int | None:
+    """Where a sheet's later part begins: SPLIT_SHARE of its rows, at the start of a
+    proposal (a proposal's rows are usually together; when some are not, the two parts
+    name the same proposal, and the import checks the whole sheet itself)."""
+    at = len(sheet.records) - int(len(sheet.records) * SPLIT_SHARE)
+    column = sheet.columns["proposal_reference"]
+    records = sheet.records
+    while 0 < at < len(records) and records[at][column].strip() == records[at - 1][column].strip():
+        at += 1
+    return at if 0 < at < len(records) else None
+
+
+class _LaterPart:
+    """A big proposals sheet's later part, checked and written by a second process while
+    this one checks and writes the first part (`first`). For `add_new`, the ProposalsAside
+    it copies in after its own (or, should the process fail, makes here)."""
+
+    def __init__(
+        self, process: SecondProcess, sheet: _Sheet, at: int, practice: PracticeSettings
+    ) -> None:
+        self._process = process
+        self.first = sheet.part(0, at)
+        self.rest = sheet.part(at, len(sheet.records))
+        self.practice = practice
+        self.work_from: Month | None = None
+        self._context: _Context | None = None
+        self._closed = False
+        self.proposals = 0
+        self.lines = 0
+
+    @classmethod
+    def start(
+        cls, second: StartSecond, sheet: _Sheet, practice: PracticeSettings
+    ) -> _LaterPart | None:
+        """The second process started on the sheet's later part, which it begins to read
+        and group at once; None when the sheet cannot be split or no process started."""
+        at = _split_at(sheet)
+        if at is None:
+            return None
+        job = _PartJob(
+            sheet.file,
+            sheet.numbers[at] - 1,
+            len(sheet.records) - at,
+            sheet.records[at],
+            sheet.stamp,
+            practice,
+        )
+        process = second(job)
+        return None if process is None else cls(process, sheet, at, practice)
+
+    def check(self, context: _Context, work_from: Month) -> None:
+        """Give the process what its rows are checked against (it checks them meanwhile)."""
+        self._context = context
+        self.work_from = work_from
+        self._process.send((context, work_from))
+
+    def checked(self, first: _ProposalChanges) -> list[Problem] | None:
+        """The problems of the later rows, as found by the process; None when it failed or
+        its rows name a proposal of the `first` part's (then the process is ended)."""
+        answer = self._process.receive()
+        if not isinstance(answer, _PartChecked) or not first.references.isdisjoint(
+            answer.references
+        ):
+            self.close()
+            return None
+        self.proposals, self.lines = answer.proposals, answer.lines
+        return answer.problems
+
+    def written(self) -> WrittenAside | None:
+        answer = None if self._closed else self._process.receive()
+        return answer if isinstance(answer, WrittenAside) else None
+
+    def made_here(self) -> list[NewProposal]:
+        """The later rows' new proposals checked and made here (the process failed)."""
+        self.close()
+        assert self._context is not None
+        changes = _proposals([self.rest], self._context)
+        if self.rest.problems:  # (found by the process too: it would have said so)
+            raise ImportFailed(self.rest.problems.sorted())
+        return changes.added
+
+    def close(self) -> None:
+        self._closed = True
+        self._process.close()
+
+
+def run_second_part(
+    job: object,
+    receive: Callable[[], object | None],
+    send: Callable[[object], None],
+    write: Callable[[Sequence[NewProposal], dict[str, str], Month | None], WrittenAside],
+) -> None:
+    """The second process's work (socketcli/importhelper.py runs it): read the later rows
+    (`job`) and group them; `receive` what they are checked against; check them with the
+    import's own code; `send` back their problems and counts, and unless there are problems,
+    what `write` wrote of their proposals. Anything amiss (the file changed since the import
+    read it, the import stopped it) ends it without an answer: the import then checks and
+    writes those rows itself."""
+    if not isinstance(job, _PartJob):
+        return
+    problems = _Problems()
+    sheet = _read(Path(job.file), problems, job.line)
+    if (
+        sheet is None
+        or sheet.kind is not Kind.PROPOSALS
+        or not sheet.complete
+        or sheet.stamp != job.stamp
+        or len(sheet.records) != job.count
+        or sheet.records[0] != job.first
+    ):
+        return
+    problems.found.clear()  # the import's own reading of the whole file reports those
+    grouped = _group([sheet], job.practice)
+    given = receive()
+    if not isinstance(given, tuple):
+        return
+    context, work_from = given
+    changes = _proposals([sheet], context, grouped)
+    if changes.changes.tally() != Tally():
+        return  # (given stored proposals: not a part this process can write)
+    added = changes.added
+    send(
+        _PartChecked(
+            problems.found, len(added), sum(len(p.lines) for p in added), changes.references
+        )
+    )
+    if problems:
+        return
+    names = {key: service.name for key, service in context.catalogue.items()}
+    send(write(added, names, work_from))
+
+
+def _practice(store: OpenStore) -> PracticeSettings:
+    with store() as uow:
+        return PracticeSettings.from_values(uow.settings.values())
+
+
 # -- the use case -------------------------------------------------------------------------
 
 
@@ -1356,6 +1550,7 @@ def import_csv(
     *,
     dry_run: bool = False,
     progress: Callable[[str], object] = lambda step: None,
+    second: StartSecond | None = None,
 ) -> ImportReport:
     """Import clients, services and proposals from CSV files: all rows are checked, then all
     are written in the unit of work's one transaction, or none (ImportFailed lists why).
@@ -1369,15 +1564,58 @@ def import_csv(
     writers alike, carry on meanwhile. Should another command write in between, nothing is
     written and the checks run again against what it wrote; after OPTIMISTIC_ATTEMPTS such
     tries the import takes the lock first, as any writer does. A dry run takes no lock.
+
+    With `second` (a store where a second process can help: SQLite, two cores), the first
+    import of a big proposals sheet (SPLIT_FROM rows or more, one sheet, none of its
+    proposals stored) has a second process check and write the sheet's later part
+    (`_LaterPart`), which it starts on as soon as the sheet is read. The result is the same
+    as without, problems included; should the process fail, this one does its part.
     """
     problems = _Problems()
     sheets: dict[Kind, list[_Sheet]] = {kind: [] for kind in Kind}
-    for index, path in enumerate(files):
-        problems.order.setdefault(str(path), index)
-        progress(f"Reading {path.name}")
-        sheet = _read(path, problems)
-        if sheet is not None:
+    later: _LaterPart | None = None
+    try:
+        for index, path in enumerate(files):
+            problems.order.setdefault(str(path), index)
+            progress(f"Reading {path.name}")
+            sheet = _read(path, problems)
+            if sheet is None:
+                continue
             sheets[sheet.kind].append(sheet)
+            if (
+                second is not None
+                and not dry_run
+                and later is None
+                and sheet.kind is Kind.PROPOSALS
+                and len(sheets[Kind.PROPOSALS]) == 1
+                and sheet.complete
+                and len(sheet.records) >= SPLIT_FROM
+            ):
+                later = _LaterPart.start(second, sheet, _practice(store))
+        if later is not None and len(sheets[Kind.PROPOSALS]) != 1:
+            later.close()
+            later = None
+        return _import_sheets(
+            store, clock, files, sheets, problems, later, dry_run=dry_run, progress=progress
+        )
+    finally:
+        if later is not None:
+            later.close()
+
+
+def _import_sheets(
+    store: OpenStore,
+    clock: Clock,
+    files: Sequence[Path],
+    sheets: dict[Kind, list[_Sheet]],
+    problems: _Problems,
+    later: _LaterPart | None,
+    *,
+    dry_run: bool,
+    progress: Callable[[str], object],
+) -> ImportReport:
+    """`import_csv` once the files are read: check and write, trying again while another
+    command writes meanwhile (`later`, the second process, only helps the first try)."""
     # As the history records them: a file name that is not UTF-8 (a Latin-1 name) with its
     # other bytes as \xNN, since the store holds text.
     names = [
@@ -1388,7 +1626,15 @@ def import_csv(
     hold(sheets)  # every cell of every row: freed with the process when it ends (lifetime)
 
     def check_and_write(uow: UnitOfWork, *, dry: bool) -> ImportReport:
-        return _check_and_write(uow, clock, sheets, problems, names, progress, dry_run=dry)
+        nonlocal later
+        part, later = later, None
+        try:
+            return _check_and_write(
+                uow, clock, sheets, problems, names, progress, dry_run=dry, later=part
+            )
+        finally:
+            if part is not None:
+                part.close()
 
     if dry_run:
         with store() as uow:
@@ -1414,10 +1660,12 @@ def _check_and_write(
     progress: Callable[[str], object],
     *,
     dry_run: bool,
+    later: _LaterPart | None = None,
 ) -> ImportReport:
     """Check the rows against the store and (unless `dry_run`) write them, record the import
     in the history and commit. Raises ImportFailed, having written nothing, when any row (or
-    file) has a problem."""
+    file) has a problem. With `later`, the second process checks and writes the proposals
+    sheet's later part, when none of the sheet's proposals is stored (else it is ended)."""
     # What the store holds of what the files name, read set-based.
     proposal_sheets = sheets[Kind.PROPOSALS]
     wanted_clients = {text for sheet in sheets[Kind.CLIENTS] for text in sheet.cells("reference")}
@@ -1435,6 +1683,8 @@ def _check_and_write(
     services, catalogue, service_names = _services(sheets[Kind.SERVICES], stored_services, choices)
     practice = PracticeSettings.from_values(uow.settings.values())
     proposals = _ProposalChanges()
+    later_added = 0  # the new proposals of the second process's part
+    this_month: Month | None = None  # the practice's month today
     if any(sheet.records for sheet in proposal_sheets):
         wanted = sorted(
             _stripped(
@@ -1452,14 +1702,33 @@ def _check_and_write(
             now=clock.now(),
             practice=practice,
         )
-        proposals = _proposals(sheets[Kind.PROPOSALS], context)
+        checked = proposal_sheets
+        if later is not None and (context.stored or later.practice != practice):
+            later.close()
+            later = None
+        if later is not None:
+            this_month = Month.of(local_today(context.now, practice.time_zone))
+            later.check(context, this_month)
+            checked = [later.first]
+        before = len(problems.found)
+        proposals = _proposals(checked, context)
+        if later is not None:
+            found = later.checked(proposals)
+            if found is None:  # the process failed: the whole sheet is checked here
+                del problems.found[before:]
+                proposals = _proposals(proposal_sheets, context)
+                later = None
+            else:
+                problems.found.extend(found)
+                later_added = later.proposals
     if problems:
         raise ImportFailed(problems.sorted())
 
+    proposal_tally = proposals.tally()
     report = ImportReport(
         clients=clients.tally(),
         services=services.tally(),
-        proposals=proposals.tally(),
+        proposals=replace(proposal_tally, created=proposal_tally.created + later_added),
         dry_run=dry_run,
     )
     if dry_run:
@@ -1471,13 +1740,16 @@ def _check_and_write(
     uow.clients.save_many([*clients.created, *clients.updated])
     added = proposals.added
     written = [*proposals.changes.created, *proposals.changes.updated]
-    this_month = Month.of(local_today(clock.now(), practice.time_zone))  # the practice's today
+    today = Month.of(local_today(clock.now(), practice.time_zone))  # the practice's today
+    if later is not None and today != this_month:  # (a month began since: made here)
+        later.close()
+    this_month = today
     working = [p.reference for p in written if p.status is not ProposalStatus.DRAFT]
     # The new proposals' work is opened as they are written, from the lines in hand (a
     # draft's lines have not started: it has none). When stored proposals change too, all
     # their work is opened together as before, by open_for, which opens items in the order
     # of each proposal's first work line, old and new proposals interleaved.
-    uow.proposals.add_new(added, work_from=None if working else this_month)
+    uow.proposals.add_new(added, work_from=None if working else this_month, later=later)
     uow.proposals.save_many(written)
     if working:
         uow.work_items.open_for(

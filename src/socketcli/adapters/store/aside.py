@@ -76,16 +76,16 @@ PIPE_SIZE = 1 << 20
 _END: Any = object()  # queued last: the feeding thread sends a length of 0, closes the pipe
 
 
-_PREFIX = "socket-import-"
+PREFIX = "socket-import-"
 
 
-def _sweep() -> None:
+def sweep() -> None:
     """Remove the scratch files of imports whose process is gone (killed at the moment
     between its second process's end and the copy: the only time one can be left)."""
     folder = tempfile.gettempdir()
     with contextlib.suppress(OSError):
         for name in os.listdir(folder):
-            owner = name.removeprefix(_PREFIX).split("-", 1)[0]
+            owner = name.removeprefix(PREFIX).split("-", 1)[0]
             if name == owner or not name.endswith(".db") or not owner.isdigit():
                 continue
             try:
@@ -134,8 +134,8 @@ class Aside:
         """Start the second process, for rows of `keys`'s values, numbered (`id`) in the
         order sent from `first_id`: whether it started."""
         try:
-            _sweep()
-            handle, self._path = tempfile.mkstemp(prefix=f"{_PREFIX}{os.getpid()}-", suffix=".db")
+            sweep()
+            handle, self._path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=".db")
             os.close(handle)
             self._process = subprocess.Popen(
                 [

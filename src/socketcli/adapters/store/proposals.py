@@ -3,17 +3,23 @@ exactly its lines, for `socket proposals` and the CSV import alike."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import os
+import sqlite3
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Connection, Select, bindparam, delete, func, select, update
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.exc import DBAPIError
 
 from socketcli.adapters.store import sql
-from socketcli.adapters.store.aside import Aside, aside, can_share
+from socketcli.adapters.store import tables as tables  # the tables' metadata (write_aside)
+from socketcli.adapters.store.aside import SCRATCH, Aside, aside, can_share
 from socketcli.adapters.store.collation import bytewise
-from socketcli.adapters.store.sql import Meanwhile, SqlRepository, chunks, ordinal
+from socketcli.adapters.store.sql import Meanwhile, SqlRepository, bound_value, chunks, ordinal
 from socketcli.adapters.store.work_items import (
     WORK_METHODS,
     OpenItemsFollow,
@@ -25,8 +31,9 @@ from socketcli.domain.money import amount_of, from_minor, price_text, to_minor
 from socketcli.domain.months import Month
 from socketcli.domain.proposals import NewProposal, becomes_cancelled
 from socketcli.domain.records import Proposal, ProposalLine
-from socketcli.domain.work import WorkLine
+from socketcli.domain.work import WorkLine, WorkStatus
 from socketcli.lifetime import hold
+from socketcli.ports.store import ProposalsAside, WrittenAside
 
 
 def line_ordinals(line: ProposalLine) -> tuple[int | None, ...]:
@@ -212,6 +219,85 @@ class _Lines:
         return rows
 
 
+def write_aside(
+    path: str,
+    proposals: Sequence[NewProposal],
+    services: Mapping[str, str],
+    work_from: Month | None,
+) -> WrittenAside:
+    """In a big import's second process: write new `proposals` (those `add_new` would write
+    after its own) into the scratch SQLite file at `path`, for `add_new` to copy in
+    (`_copy_written`): their heads, their lines' rows as `_Lines.rows` makes them, and with
+    `work_from` the work items `add_new` would open for them, with proposal and line ids
+    counted from 1, clients by reference and services (`services`: the catalogue's names
+    by casefolded name) numbered from 1; times are stamped by the copy."""
+    dialect = SQLiteDialect_pysqlite()
+    keys = tuple(sorted(services))
+    service_ids = {key: number for number, key in enumerate(keys, 1)}
+    names = {number: services[key] for key, number in service_ids.items()}
+    ids = {proposal.reference: number for number, proposal in enumerate(proposals, 1)}
+    dates: dict[Any, Any] = {None: None}
+    times: dict[int, Any] = {id(None): None}
+    heads: list[tuple[Any, ...]] = []
+    for p in proposals:
+        start_date = dates.get(p.start_date, _MISSING)
+        if start_date is _MISSING:
+            start_date = dates[p.start_date] = bound_value(
+                dialect, "proposals", "start_date", p.start_date
+            )
+        accepted = times.get(id(p.accepted_at), _MISSING)
+        if accepted is _MISSING:
+            accepted = times[id(p.accepted_at)] = bound_value(
+                dialect, "proposals", "accepted_at", p.accepted_at
+            )
+        heads.append(
+            (p.reference, p.client_reference, p.status.value, start_date, p.title, accepted)
+        )
+    work: list[tuple[Any, ...]] | None = [] if work_from is not None else None
+    rows = _Lines(service_ids, None).rows(proposals, ids, 0, work)
+    items: list[tuple[Any, ...]] = []
+    if work is not None and work_from is not None:
+        months: dict[Month, str] = {}
+        items = [
+            (
+                line.id,
+                client,
+                line.description,
+                to_minor(line.amount),
+                WorkStatus.OPEN.value,
+                months[due] if due in months else months.setdefault(due, str(due)),
+            )
+            for _, client, line, due in SqlProposals._opened(
+                work,
+                range(1, len(rows) + 1),
+                names,
+                {p.client_reference: p.client_reference for p in proposals},
+                proposals,
+                ids,
+                work_from,
+            )
+        ]
+    scratch = sqlite3.connect(path, isolation_level=None)
+    try:
+        scratch.execute("PRAGMA journal_mode=OFF")
+        scratch.execute("PRAGMA synchronous=OFF")
+        scratch.execute("BEGIN")
+        scratch.execute(
+            "CREATE TABLE heads (reference, client, status, start_date, title, accepted_at)"
+        )
+        scratch.executemany("INSERT INTO heads VALUES (?, ?, ?, ?, ?, ?)", heads)
+        scratch.execute(f"CREATE TABLE lines ({', '.join(_LINE_KEYS)})")
+        scratch.executemany(f"INSERT INTO lines VALUES ({', '.join('?' * len(_LINE_KEYS))})", rows)
+        scratch.execute(
+            "CREATE TABLE work (line, client, description, amount_minor, status, due_month)"
+        )
+        scratch.executemany("INSERT INTO work VALUES (?, ?, ?, ?, ?, ?)", items)
+        scratch.execute("COMMIT")
+    finally:
+        scratch.close()
+    return WrittenAside(path, len(heads), len(rows), len(items), keys)
+
+
 class SqlProposals(SqlRepository):
     def _lines(self, service_ids: dict[str, int], now: datetime) -> _Lines:
         return _Lines(service_ids, self.bound("proposal_lines", "created_at", now))
@@ -257,7 +343,13 @@ class SqlProposals(SqlRepository):
         assert saved is not None
         return saved
 
-    def add_new(self, proposals: Sequence[NewProposal], *, work_from: Month | None = None) -> None:
+    def add_new(
+        self,
+        proposals: Sequence[NewProposal],
+        *,
+        work_from: Month | None = None,
+        later: ProposalsAside | None = None,
+    ) -> None:
         """Insert proposals that are not in the store, and their decided lines (the CSV
         import): each line's row is made straight from its plain values, each distinct
         quantity, price and month turned into its stored text once, and written by one
@@ -265,17 +357,114 @@ class SqlProposals(SqlRepository):
 
         With `work_from`, the new proposals' work items are opened as
         `WorkItemRepository.open_for(..., in_force_from=work_from)` opens them, from the
-        lines in hand: only the ids of their work lines are read back."""
-        if not proposals:
+        lines in hand: only the ids of their work lines are read back.
+
+        With `later` (a big import's later proposals, checked and written by a second
+        process into a scratch file while this one writes its own): its heads, lines and
+        work items are copied in after these, numbered as if they had been written here
+        (`_copy_written`); when the process failed, they are made and written here."""
+        if not proposals and later is None:
             return
-        proposal_table = self.table("proposals")
         now = self.now()
+        service_ids, service_names = self._service_ids()
+        proposal_table = self.table("proposals")
+        line_table = self.table("proposal_lines")
+        last = self.session.execute(select(func.max(proposal_table.c.id))).scalar() or 0
+        last_line = self.session.execute(select(func.max(line_table.c.id))).scalar() or 0
+        lines = self._lines(service_ids, now)
+        # the work lines that have started: (index of the line in this insert, proposal id,
+        # position, service id, method, start, end, anchor, description, amount in pennies)
+        work: list[tuple[Any, ...]] = []
+        counts = [len(p.lines) for p in proposals]
+        total = sum(counts)
+        more_heads, more_lines = (0, 0) if later is None else (later.proposals, later.lines)
+        connection = self.session.connection()
+        copied: WrittenAside | None = None  # what `later` wrote, copied in
+        with (
+            aside() as rows_aside,
+            self.indexes_set_aside("proposals", len(proposals) + more_heads),
+            self.indexes_set_aside("proposal_lines", total + more_lines) as built,
+        ):
+            ids, client_ids = self._add_heads(proposals, last, now)
+            # Many lines, and a core to spare: the later ones (ASIDE_SHARE) are written by a
+            # second process into a scratch file while this one writes the first ones, and
+            # copied in after them, numbered as SQLite numbers rows after the largest id
+            # (when there is room after it: else SQLite numbers at random). Not when the
+            # second process has proposals of its own to write (`later`).
+            split = len(proposals)
+            work_later: list[tuple[Any, ...]] = []  # the later lines' work, made with their rows
+            if (
+                later is None
+                and total >= ASIDE_FROM
+                and last_line + total < _LARGEST_ID
+                and can_share(connection)
+            ):
+                split, made = 0, 0
+                while made < total - int(total * ASIDE_SHARE):
+                    made += counts[split]
+                    split += 1
+                if rows_aside.start(_LINE_KEYS, first_id=last_line + 1 + made):
+                    self._send(
+                        rows_aside,
+                        lines,
+                        proposals[split:],
+                        ids,
+                        made,
+                        work_later if work_from is not None else None,
+                    )
+                else:
+                    split = len(proposals)
+            rows = lines.rows(proposals[:split], ids, 0, work if work_from is not None else None)
+            hold(rows, work, work_later)  # freed with the process (socketcli.lifetime)
+            self.insert_plain("proposal_lines", _LINE_KEYS, rows)
+            if split < len(proposals):
+                work.extend(work_later)
+                if not rows_aside.copy_into(connection, "proposal_lines", _LINE_KEYS):
+                    more = lines.rows(proposals[split:], ids, len(rows), None)  # made here
+                    hold(more)
+                    self.insert_plain("proposal_lines", _LINE_KEYS, more)
+            if later is not None:
+                written = later.written()
+                if written is not None and self._copy_written(
+                    connection, written, last + len(proposals), last_line + total, service_ids, now
+                ):
+                    copied = written
+                    total += written.lines
+                else:  # the second process failed: its proposals are made and written here
+                    made_here = later.made_here()
+                    more_ids, more_clients = self._add_heads(made_here, last + len(proposals), now)
+                    more = lines.rows(
+                        made_here, more_ids, total, work if work_from is not None else None
+                    )
+                    hold(made_here, more)
+                    self.insert_plain("proposal_lines", _LINE_KEYS, more)
+                    proposals = [*proposals, *made_here]
+                    ids.update(more_ids)
+                    client_ids.update(more_clients)
+                    total += len(more)
+            line_ids = self._new_line_ids(last_line, total, set(ids.values()))
+            if work_from is not None:  # computed while SQLite builds the lines' indexes
+                opened = Meanwhile(
+                    lambda: self._opened(
+                        work, line_ids, service_names, client_ids, proposals, ids, work_from
+                    )
+                )
+                built.meanwhile(opened)
+        if work_from is not None:
+            SqlWorkItems(self.session, self._clock, self._reader).add(opened.result())
+        if copied is not None and copied.work_items:
+            self._copy_work(connection, copied, last_line + total - copied.lines, now)
+        self.session.expire_all()
+
+    def _add_heads(
+        self, proposals: Sequence[NewProposal], last: int, now: datetime
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Insert the proposals' own rows (after the largest id, `last`): their ids, and
+        their clients' ids, by reference."""
         client_ids = self._ids("clients", "reference", {p.client_reference for p in proposals})
         for proposal in proposals:
             if proposal.client_reference not in client_ids:
                 raise LookupError(f"client {proposal.client_reference!r} is not in the store")
-        service_ids, service_names = self._service_ids()
-        last = self.session.execute(select(func.max(proposal_table.c.id))).scalar() or 0
         # each distinct start date and acceptance time made the driver's value once
         dates: dict[Any, Any] = {None: None}
         times: dict[int, Any] = {id(None): None}  # by object: equal times may differ in zone
@@ -304,62 +493,82 @@ class SqlProposals(SqlRepository):
                     stamp,
                 )
             )
-        with self.indexes_set_aside("proposals", len(heads)):
-            self.insert_plain("proposals", _PROPOSAL_KEYS, heads)
-        ids = self._new_ids("proposals", last, [p.reference for p in proposals])
+        hold(heads)
+        self.insert_plain("proposals", _PROPOSAL_KEYS, heads)
+        return self._new_ids("proposals", last, [p.reference for p in proposals]), client_ids
 
-        line_table = self.table("proposal_lines")
-        last_line = self.session.execute(select(func.max(line_table.c.id))).scalar() or 0
-        lines = self._lines(service_ids, now)
-        # the work lines that have started: (index of the line in this insert, proposal id,
-        # position, service id, method, start, end, anchor, description, amount in pennies)
-        work: list[tuple[Any, ...]] = []
-        counts = [len(p.lines) for p in proposals]
-        total = sum(counts)
-        connection = self.session.connection()
-        with aside() as later, self.indexes_set_aside("proposal_lines", total) as built:
-            # Many lines, and a core to spare: the later ones (ASIDE_SHARE) are written by a
-            # second process into a scratch file while this one writes the first ones, and
-            # copied in after them, numbered as SQLite numbers rows after the largest id
-            # (when there is room after it: else SQLite numbers at random).
-            split = len(proposals)
-            work_later: list[tuple[Any, ...]] = []  # the later lines' work, made with their rows
-            if total >= ASIDE_FROM and last_line + total < _LARGEST_ID and can_share(connection):
-                split, made = 0, 0
-                while made < total - int(total * ASIDE_SHARE):
-                    made += counts[split]
-                    split += 1
-                if later.start(_LINE_KEYS, first_id=last_line + 1 + made):
-                    self._send(
-                        later,
-                        lines,
-                        proposals[split:],
-                        ids,
-                        made,
-                        work_later if work_from is not None else None,
-                    )
-                else:
-                    split = len(proposals)
-            rows = lines.rows(proposals[:split], ids, 0, work if work_from is not None else None)
-            hold(heads, rows, work, work_later)  # freed with the process (socketcli.lifetime)
-            self.insert_plain("proposal_lines", _LINE_KEYS, rows)
-            if split < len(proposals):
-                work.extend(work_later)
-                if not later.copy_into(connection, "proposal_lines", _LINE_KEYS):
-                    more = lines.rows(proposals[split:], ids, len(rows), None)  # made here
-                    hold(more)
-                    self.insert_plain("proposal_lines", _LINE_KEYS, more)
-            line_ids = self._new_line_ids(last_line, total, set(ids.values()))
-            if work_from is not None:  # computed while SQLite builds the lines' indexes
-                opened = Meanwhile(
-                    lambda: self._opened(
-                        work, line_ids, service_names, client_ids, proposals, ids, work_from
-                    )
-                )
-                built.meanwhile(opened)
-        if work_from is not None:
-            SqlWorkItems(self.session, self._clock, self._reader).add(opened.result())
-        self.session.expire_all()
+    def _copy_written(
+        self,
+        connection: Connection,
+        written: WrittenAside,
+        after: int,
+        after_line: int,
+        service_ids: dict[str, int],
+        now: datetime,
+    ) -> bool:
+        """Copy the proposals and lines a second process wrote (`write_aside`) in after the
+        proposal id `after` and the line id `after_line`, as `add_new` would have numbered
+        them, their clients found by reference and their services by name; False, having
+        copied nothing, when its file does not hold them all."""
+        if (
+            after + written.proposals >= _LARGEST_ID
+            or after_line + written.lines >= _LARGEST_ID
+            or connection.dialect.name != "sqlite"
+        ):
+            return False
+        services = []
+        for number, key in enumerate(written.services, 1):
+            service_id = service_ids.get(key)
+            if service_id is None:
+                raise LookupError(f"service {key!r} is not in the store")
+            services.append(f"WHEN {int(number)} THEN {int(service_id)}")
+        try:
+            connection.exec_driver_sql(f"ATTACH DATABASE ? AS {SCRATCH}", (written.path,))
+            connection.info["socket_detach"] = SCRATCH
+            with contextlib.suppress(OSError):  # gone even if this process is killed now (an
+                os.unlink(written.path)  # attached file is read through its open descriptor)
+            held = connection.exec_driver_sql(
+                f"SELECT (SELECT count(*) FROM {SCRATCH}.heads), "
+                f"(SELECT count(*) FROM {SCRATCH}.lines), (SELECT count(*) FROM {SCRATCH}.work)"
+            ).one()
+        except DBAPIError:  # no such file or table: the process did not write it all
+            return False
+        if tuple(held) != (written.proposals, written.lines, written.work_items):
+            return False
+        stamp = self.bound("proposals", "created_at", now)
+        quote = connection.dialect.identifier_preparer.quote
+        heads = connection.exec_driver_sql(
+            f"INSERT INTO proposals (id, {', '.join(map(quote, _PROPOSAL_KEYS))}) "
+            "SELECT h.rowid + ?, h.reference, c.id, h.status, h.start_date, h.title, "
+            f"h.accepted_at, ?, ? FROM {SCRATCH}.heads AS h CROSS JOIN clients AS c "
+            "ON c.reference = h.client ORDER BY h.rowid",
+            (after, stamp, stamp),
+        )
+        if heads.rowcount != written.proposals:
+            raise LookupError("a client of the proposals written aside is not in the store")
+        own = ", ".join(quote(key) for key in _LINE_KEYS[3:-1])  # after the service
+        connection.exec_driver_sql(
+            f"INSERT INTO proposal_lines (id, {', '.join(map(quote, _LINE_KEYS))}) "
+            f"SELECT rowid + ?, proposal_id + ?, position, CASE service_id {' '.join(services)} "
+            f"END, {own}, ? FROM {SCRATCH}.lines ORDER BY rowid",
+            (after_line, after, self.bound("proposal_lines", "created_at", now)),
+        )
+        return True
+
+    def _copy_work(
+        self, connection: Connection, written: WrittenAside, after_line: int, now: datetime
+    ) -> None:
+        """Copy the work items a second process opened for its lines (copied in after the
+        line id `after_line`), after the ones opened here."""
+        copied = connection.exec_driver_sql(
+            "INSERT INTO work_items (proposal_line_id, client_id, description, amount_minor, "
+            "status, due_month, created_at) SELECT w.line + ?, c.id, w.description, "
+            f"w.amount_minor, w.status, w.due_month, ? FROM {SCRATCH}.work AS w "
+            "CROSS JOIN clients AS c ON c.reference = w.client ORDER BY w.rowid",
+            (after_line, self.bound("work_items", "created_at", now)),
+        )
+        if copied.rowcount != written.work_items:
+            raise LookupError("a client of the work written aside is not in the store")
 
     @staticmethod
     def _send(
@@ -432,11 +641,11 @@ class SqlProposals(SqlRepository):
         work: list[tuple[Any, ...]],
         line_ids: range | dict[tuple[int, int], int],
         service_names: dict[int, str],
-        client_ids: dict[str, int],
+        client_ids: Mapping[str, Any],
         proposals: Sequence[NewProposal],
         ids: dict[str, int],
         in_force_from: Month,
-    ) -> list[tuple[int, int, WorkLine, Month]]:
+    ) -> list[tuple[int, Any, WorkLine, Month]]:
         """`add_new`'s work items: the new proposals' started work lines (`work`) made the
         WorkLines that `work_items.work_lines` would read back, with the ids just given to
         them (`line_ids`: by the line's index in the insert, or by proposal id and

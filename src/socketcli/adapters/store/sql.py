@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Dialect, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel
 
@@ -80,6 +80,13 @@ class SetAside:
 
     def meanwhile(self, work: Meanwhile[Any]) -> None:
         self.work.append(work)
+
+
+def bound_value(dialect: Dialect, table_name: str, key: str, value: Any) -> Any:
+    """`value` as `dialect`'s driver takes it for the column (see `SqlRepository.bound`)."""
+    column_type = SQLModel.metadata.tables[table_name].c[key].type.dialect_impl(dialect)
+    process = column_type.bind_processor(dialect)
+    return value if process is None else process(value)
 
 
 class SqlRepository:
@@ -198,10 +205,7 @@ class SqlRepository:
     def bound(self, table_name: str, key: str, value: Any) -> Any:
         """`value` as the database driver takes it for the column (a datetime as SQLite's
         text): for rows written with `insert_plain`."""
-        dialect = self.session.connection().dialect
-        column_type = self.table(table_name).c[key].type.dialect_impl(dialect)
-        process = column_type.bind_processor(dialect)
-        return value if process is None else process(value)
+        return bound_value(self.session.connection().dialect, table_name, key, value)
 
     def insert_plain(
         self, table_name: str, keys: Sequence[str], rows: Sequence[tuple[Any, ...]]
