@@ -676,6 +676,16 @@ def _initials_of(
     )
 
 
+def _named_by_initials(contact: Sequence[Sequence[str]], client: Sequence[Sequence[str]]) -> bool:
+    """Whether a form of the contact's name is one word, the initials of a form of the
+    client's name of 3 words or more (KISA, Korea Information Security Agency)."""
+    return any(
+        len(name) == 1 and len(form) >= 3 and "".join(word[0] for word in form) == name[0]
+        for name in contact
+        for form in client
+    )
+
+
 def _spelt_out_beside(client: Sequence[Sequence[str]], contact: Sequence[Sequence[str]]) -> bool:
     """Whether a form of the contact's name is one word of 3 letters or more, found in a form
     of the client's name right before or after the words it is the initials of, word for
@@ -867,6 +877,10 @@ INITIALS = "the client's name its initials"
 #: (KISA for KISA Korea Information Security Agency, UPF for Universitat Pompeu Fabra (UPF):
 #: `_spelt_out_beside`): it scores the threshold at least.
 SPELT_OUT = "its name the initials of the client's words beside it"
+#: The contact's name is one word, the initials of the client's words, each a word spelt out
+#: (KISA for Korea Information Security Agency: `_initials_of` the other way round): linked
+#: only when FAR_AHEAD, as INITIALS.
+SPELT_INITIALS = "its name the initials of the client's words"
 #: The client's name, letter for letter, but for one or two (`_close_letters`).
 CLOSE_LETTERS = "the same letters but one or two"
 
@@ -1592,6 +1606,15 @@ class ContactIndex:
                 found = self._postings.get("^" + form[0], [])
                 if len(found) <= self.PRESELECT:
                     chosen.update(self._owners[number] for number in found)
+            elif 3 <= len(form) <= 6 and all(len(word) >= 3 for word in form):
+                # a name spelt out: the contacts named by its initials (KISA for Korea
+                # Information Security Agency), which no word of it finds
+                initials = "".join(word[0] for word in form)
+                found = self._postings.get("^" + initials, [])
+                if len(found) <= self.COMMON:
+                    named = [n for n in found if self._sorted_words[n] == initials]
+                    if len(named) <= self.PRESELECT:
+                        chosen.update(self._owners[number] for number in named)
         if best < self.UNSURE:
             chosen.update(self._by_letters(party))
         return chosen
@@ -1726,6 +1749,14 @@ class ContactIndex:
                 evidence = (INITIALS, *evidence)
             if _spelt_out_beside(party.forms, self._forms[index]):
                 evidence = (SPELT_OUT, *evidence)
+            elif _named_by_initials(self._forms[index], party.forms):
+                # found whole in the client's as its initials (`_fold_runs`): said so, and
+                # only when each word is spelt out (not TTA for Tarrant Trading AS)
+                evidence = tuple(e for e in evidence if e != WHOLE_NAME)
+                if name_score >= DEFAULT_THRESHOLD - LEAD_BELOW and _initials_of(
+                    self._forms[index], party.forms, party.name
+                ):
+                    evidence = (SPELT_INITIALS, *evidence)
         other = self._party_of(index)
         if (party.damaged or other.damaged) and name_score < DAMAGED_SCORE:
             slips = _damage_explains(_marks(party.name), _marks(other.name))
@@ -2414,7 +2445,7 @@ def auto_choice(
             return best
         if CLOSE_LETTERS in best.evidence and ahead >= FAR_AHEAD:
             return best
-        if INITIALS in best.evidence and ahead >= FAR_AHEAD:
+        if (INITIALS in best.evidence or SPELT_INITIALS in best.evidence) and ahead >= FAR_AHEAD:
             return best
         first = ONE_WORD_FIRST in best.evidence and COMMON_WORD not in best.evidence
         if first and under <= DISTINCT_BELOW and ahead >= FAR_AHEAD:

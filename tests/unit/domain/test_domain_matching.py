@@ -1683,3 +1683,35 @@ def test_an_acronym_beside_other_words_is_not_spelt_out() -> None:
     ranked = ContactIndex([contact("KVA"), *DISTRACTORS]).rank(Client("C1", "KVA Harbour Services"))
     assert "initials" not in ranked[0].reason
     assert ranked[0].score < 90
+
+
+# -- a name spelt out, its acronym a contact; a one-word name last (branch matchq7) --
+
+
+def test_a_contact_named_by_the_initials_of_the_clients_words_is_found_and_linked() -> None:
+    # no word of the client's finds a one-word acronym: its initials do
+    for client in ("Kestrel Valley Anglers", "Quorvane Institute of Marine Robotics"):
+        contacts = [contact("KVA"), contact("QIMR"), contact("Kestrel Bakery"), *DISTRACTORS]
+        ranked = ContactIndex(contacts).rank(Client("C1", client))
+        assert ranked[0].contact.name in ("KVA", "QIMR")
+        assert ranked[0].score < 90
+        assert "its name the initials of the client's words" in ranked[0].reason
+        assert "its whole name in the client's" not in ranked[0].reason
+        assert auto_choice(ranked) == ranked[0]
+
+
+@pytest.mark.parametrize(
+    ("client", "contacts"),
+    [
+        # another contact's name near the client's: for a person to choose
+        ("Kestrel Valley Anglers", ["KVA", "Kestrel Valley Angling"]),
+        # a word of two letters (a legal form, an initial) is no word spelt out
+        ("Tarrant Trading AS", ["TTA"]),
+        # a word in capitals is an acronym itself: the initials it makes name others too
+        ("QVX Trading Services", ["QTS"]),
+    ],
+)
+def test_initials_of_the_clients_words_are_not_linked_when_they_may_name_another(
+    client: str, contacts: list[str]
+) -> None:
+    assert auto_linked(client, contacts) != contacts[0]
