@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -219,6 +219,26 @@ class _Lines:
         return rows
 
 
+def _dates(
+    proposals: Sequence[NewProposal], bind: Callable[[str, Any], Any]
+) -> list[tuple[Any, Any]]:
+    """Each proposal's start date and acceptance time as the driver takes them (`bind`:
+    the column's name and the value), each distinct one made once (times by object: equal
+    times may differ in zone)."""
+    dates: dict[Any, Any] = {None: None}
+    times: dict[int, Any] = {id(None): None}
+    found: list[tuple[Any, Any]] = []
+    for p in proposals:
+        start_date = dates.get(p.start_date, _MISSING)
+        if start_date is _MISSING:
+            start_date = dates[p.start_date] = bind("start_date", p.start_date)
+        accepted = times.get(id(p.accepted_at), _MISSING)
+        if accepted is _MISSING:
+            accepted = times[id(p.accepted_at)] = bind("accepted_at", p.accepted_at)
+        found.append((start_date, accepted))
+    return found
+
+
 def write_aside(
     path: str,
     proposals: Sequence[NewProposal],
@@ -236,23 +256,14 @@ def write_aside(
     service_ids = {key: number for number, key in enumerate(keys, 1)}
     names = {number: services[key] for key, number in service_ids.items()}
     ids = {proposal.reference: number for number, proposal in enumerate(proposals, 1)}
-    dates: dict[Any, Any] = {None: None}
-    times: dict[int, Any] = {id(None): None}
-    heads: list[tuple[Any, ...]] = []
-    for p in proposals:
-        start_date = dates.get(p.start_date, _MISSING)
-        if start_date is _MISSING:
-            start_date = dates[p.start_date] = bound_value(
-                dialect, "proposals", "start_date", p.start_date
-            )
-        accepted = times.get(id(p.accepted_at), _MISSING)
-        if accepted is _MISSING:
-            accepted = times[id(p.accepted_at)] = bound_value(
-                dialect, "proposals", "accepted_at", p.accepted_at
-            )
-        heads.append(
-            (p.reference, p.client_reference, p.status.value, start_date, p.title, accepted)
+    heads = [
+        (p.reference, p.client_reference, p.status.value, start_date, p.title, accepted)
+        for p, (start_date, accepted) in zip(
+            proposals,
+            _dates(proposals, lambda key, value: bound_value(dialect, "proposals", key, value)),
+            strict=True,
         )
+    ]
     work: list[tuple[Any, ...]] | None = [] if work_from is not None else None
     rows = _Lines(service_ids, None).rows(proposals, ids, 0, work)
     items: list[tuple[Any, ...]] = []
@@ -465,34 +476,24 @@ class SqlProposals(SqlRepository):
         for proposal in proposals:
             if proposal.client_reference not in client_ids:
                 raise LookupError(f"client {proposal.client_reference!r} is not in the store")
-        # each distinct start date and acceptance time made the driver's value once
-        dates: dict[Any, Any] = {None: None}
-        times: dict[int, Any] = {id(None): None}  # by object: equal times may differ in zone
         stamp = self.bound("proposals", "created_at", now)
-        heads: list[tuple[Any, ...]] = []
-        for p in proposals:
-            start_date = dates.get(p.start_date, _MISSING)
-            if start_date is _MISSING:
-                start_date = dates[p.start_date] = self.bound(
-                    "proposals", "start_date", p.start_date
-                )
-            accepted = times.get(id(p.accepted_at), _MISSING)
-            if accepted is _MISSING:
-                accepted = times[id(p.accepted_at)] = self.bound(
-                    "proposals", "accepted_at", p.accepted_at
-                )
-            heads.append(
-                (
-                    p.reference,
-                    client_ids[p.client_reference],
-                    p.status.value,
-                    start_date,
-                    p.title,
-                    accepted,
-                    stamp,
-                    stamp,
-                )
+        heads = [
+            (
+                p.reference,
+                client_ids[p.client_reference],
+                p.status.value,
+                start_date,
+                p.title,
+                accepted,
+                stamp,
+                stamp,
             )
+            for p, (start_date, accepted) in zip(
+                proposals,
+                _dates(proposals, lambda key, value: self.bound("proposals", key, value)),
+                strict=True,
+            )
+        ]
         hold(heads)
         self.insert_plain("proposals", _PROPOSAL_KEYS, heads)
         return self._new_ids("proposals", last, [p.reference for p in proposals]), client_ids
